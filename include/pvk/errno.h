@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel error numbers (Linux values), returned negated as in Linux.
+ */
+#ifndef PVK_ERRNO_H
+#define PVK_ERRNO_H
+
+#define ENOENT 2
+#define EIO 5
+#define E2BIG 7
+#define EAGAIN 11
+#define ENOMEM 12
+#define EFAULT 14
+#define EBUSY 16
+#define EEXIST 17
+#define ENODEV 19
+#define EINVAL 22
+#define ENOSPC 28
+#define ERANGE 34
+#define ENOSYS 38
+#define ETIMEDOUT 110
+
+#endif /* PVK_ERRNO_H */
