@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot headers carried by the one pvk image: a multiboot2 header for GRUB
+ * (real hardware, ISO) and the PVH entry note read by QEMU's -kernel and
+ * by Xen's PVH loader.
+ */
+#include <asm/boot.h>
+#include <xen/elfnote.h>
+
+#define MB2_MAGIC	0xe85250d6
+#define MB2_ARCH_I386	0
+#define MB2_TAG_END	0
+#define MB2_TAG_ENTRY	3
+
+	.section .multiboot2, "a"
+	.balign 8
+mb2_header:
+	.long	MB2_MAGIC
+	.long	MB2_ARCH_I386
+	.long	mb2_header_end - mb2_header
+	.long	0x100000000 - (MB2_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+	.balign 8
+	.short	MB2_TAG_ENTRY, 0
+	.long	12
+	.long	multiboot2_entry - __START_KERNEL_map
+	.balign 8
+	.short	MB2_TAG_END, 0
+	.long	8
+mb2_header_end:
+
+/* One ELF note: name "Xen", a type, a descriptor. */
+#define ELFNOTE(type, desctype, value)		\
+	.balign 4;				\
+	.long 2f - 1f;				\
+	.long 4f - 3f;				\
+	.long type;				\
+1:	.asciz "Xen";				\
+2:	.balign 4;				\
+3:	desctype value;				\
+4:	.balign 4
+
+	.section .note.Xen, "a", @note
+	ELFNOTE(XEN_ELFNOTE_PHYS32_ENTRY, .long, pvh_entry - __START_KERNEL_map)

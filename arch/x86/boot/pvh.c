@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Normalise a PVH hvm_start_info (Xen's PVH loader, or QEMU's -kernel)
+ * into the boot record.  The structure comes from Xen's public header.
+ */
+#include <pvk/kernel.h>
+#include <asm/page.h>
+#include <xen/xen.h>
+#include <xen/arch-x86/hvm/start_info.h>
+#include "boot.h"
+
+#define PVH_MEMMAP_MAX 1024
+
+static void pvh_memmap(struct boot_record *br, const struct hvm_start_info *si)
+{
+	const struct hvm_memmap_table_entry *e;
+	u32 i, n = si->memmap_entries;
+
+	if (si->version < 1 || !si->memmap_paddr || !n) {
+		boot_warn(br, "pvh: no memory map in start_info (version %u)",
+			  si->version);
+		return;
+	}
+	if (n > PVH_MEMMAP_MAX) {
+		boot_warn(br, "pvh: %u memory map entries, using %u", n, PVH_MEMMAP_MAX);
+		n = PVH_MEMMAP_MAX;
+	}
+	e = boot_phys_ptr(si->memmap_paddr, (u64)n * sizeof(*e));
+	if (!e) {
+		boot_warn(br, "pvh: memory map at %#llx unreachable",
+			  (unsigned long long)si->memmap_paddr);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (memmap_add(&br->memmap, e[i].addr, e[i].size, e[i].type) < 0) {
+			boot_warn(br, "pvh: memory map too long, truncated");
+			return;
+		}
+	}
+}
+
+static void pvh_modules(struct boot_record *br, const struct hvm_start_info *si)
+{
+	const struct hvm_modlist_entry *m;
+	u32 i, n = si->nr_modules;
+
+	if (!n)
+		return;
+	if (n > BOOT_MODULES_MAX) {
+		boot_warn(br, "pvh: %u modules, using %u", n, BOOT_MODULES_MAX);
+		n = BOOT_MODULES_MAX;
+	}
+	m = boot_phys_ptr(si->modlist_paddr, (u64)n * sizeof(*m));
+	if (!m) {
+		boot_warn(br, "pvh: module list unreachable");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct boot_module *mod = &br->modules[br->nr_modules++];
+
+		mod->start = m[i].paddr;
+		mod->len = m[i].size;
+		if (m[i].cmdline_paddr)
+			boot_copy_string(mod->cmdline, sizeof(mod->cmdline),
+					 m[i].cmdline_paddr);
+	}
+}
+
+/**
+ * pvh_parse - fill the boot record from a PVH start_info
+ * @br: boot record to fill
+ * @info_phys: physical address the loader passed in %ebx
+ *
+ * Checks the magic value and the version before trusting any field; the
+ * memory map, module list and command line are each optional and a
+ * missing or unreachable one is reported and skipped.
+ */
+void pvh_parse(struct boot_record *br, u64 info_phys)
+{
+	const struct hvm_start_info *si = boot_phys_ptr(info_phys, sizeof(*si));
+
+	br->entry = "pvh";
+	if (!si || si->magic != XEN_HVM_START_MAGIC_VALUE) {
+		boot_warn(br, "pvh: start_info at %#llx has no valid magic",
+			  (unsigned long long)info_phys);
+		return;
+	}
+	if (si->cmdline_paddr)
+		boot_copy_string(br->cmdline, sizeof(br->cmdline), si->cmdline_paddr);
+	br->rsdp_phys = si->rsdp_paddr;
+	pvh_memmap(br, si);
+	pvh_modules(br, si);
+}

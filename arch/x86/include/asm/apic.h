@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Local APIC (xAPIC through MMIO, or x2APIC through MSRs). */
+#ifndef _ASM_X86_APIC_H
+#define _ASM_X86_APIC_H
+
+#include <pvk/types.h>
+
+int apic_init(u64 lapic_phys);
+void apic_setup_this_cpu(void);
+u32 apic_read_id(void);
+bool apic_is_x2apic(void);
+void apic_eoi(void);
+void apic_send_ipi(u32 apic_id, unsigned int vector);
+void apic_send_init(u32 apic_id);
+void apic_send_startup(u32 apic_id, u8 page);
+/* Calibrate (once) and start a periodic timer at HZ on this CPU. */
+void apic_timer_start(void);
+
+/* arch/x86/kernel/tsc.c */
+void tsc_calibrate(void);
+u64 tsc_khz(void);
+/* Busy-wait on the PIT for about @us microseconds (before the TSC is known). */
+void pit_wait_us(unsigned int us);
+
+#endif

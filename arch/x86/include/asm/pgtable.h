@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* x86-64 four-level page-table entries. */
+#ifndef _ASM_X86_PGTABLE_H
+#define _ASM_X86_PGTABLE_H
+
+#include <asm/page.h>
+#include <asm/paravirt_types.h>
+
+#define _PAGE_PRESENT	(1ULL << 0)
+#define _PAGE_RW	(1ULL << 1)
+#define _PAGE_USER	(1ULL << 2)
+#define _PAGE_PWT	(1ULL << 3)
+#define _PAGE_PCD	(1ULL << 4)
+#define _PAGE_ACCESSED	(1ULL << 5)
+#define _PAGE_DIRTY	(1ULL << 6)
+#define _PAGE_PSE	(1ULL << 7)
+#define _PAGE_GLOBAL	(1ULL << 8)
+#define _PAGE_NX	(1ULL << 63)
+#define PTE_ADDR_MASK	0x000ffffffffff000ULL
+
+#define PTRS_PER_TABLE	512
+#define PT_LEVEL_PTE	1
+#define PT_LEVEL_PMD	2
+#define PT_LEVEL_PUD	3
+#define PT_LEVEL_P4D	4
+
+#define VMAP_START	0xffffc90000000000UL
+#define VMAP_END	0xffffe90000000000UL
+
+static inline unsigned int pt_index(unsigned long va, int level)
+{
+	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & (PTRS_PER_TABLE - 1);
+}
+
+/* The PTE mapping @va with 4 KiB granularity, or NULL. */
+pteval_t *lookup_pte(unsigned long va);
+
+/* The kernel's top-level table (direct-map address). */
+extern pteval_t *kernel_pgd;
+
+#endif

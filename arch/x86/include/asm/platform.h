@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A platform: how pvk finds out where it runs and what it installs there.
+ * setup_arch() asks each compiled-in platform in turn; the native one
+ * matches everything and comes last.
+ */
+#ifndef _ASM_X86_PLATFORM_H
+#define _ASM_X86_PLATFORM_H
+
+#include <pvk/bootinfo.h>
+
+struct x86_platform {
+	const char *name;
+	/* Does this platform match the entry used and the CPU/hypervisor? */
+	bool (*detect)(const struct boot_record *br);
+	/* Install the pv_ops backend; runs before call sites are patched. */
+	void (*init_pv_ops)(struct boot_record *br);
+	/* After memory is up: interrupt controller, clocks, CPU discovery. */
+	void (*init_late)(struct boot_record *br);
+	/* Start the tick on the calling CPU. */
+	void (*timer_start)(void);
+	__noreturn void (*power_off)(bool success);
+	/* Stop the calling CPU for good. */
+	__noreturn void (*halt)(void);
+	const char *(*boot_line_extra)(void);
+};
+
+extern const struct x86_platform *x86_platform;
+extern const struct x86_platform native_platform;
+
+/* Base leaf of a hypervisor's CPUID range whose signature is @sig, or 0. */
+u32 hypervisor_cpuid_base(const char *sig);
+bool cpu_has_hypervisor(void);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* Exceptions, interrupt vectors and their handlers. */
+#ifndef _ASM_X86_TRAPS_H
+#define _ASM_X86_TRAPS_H
+
+#include <asm/ptrace.h>
+
+#define X86_TRAP_DE	0
+#define X86_TRAP_NMI	2
+#define X86_TRAP_BP	3
+#define X86_TRAP_UD	6
+#define X86_TRAP_DF	8
+#define X86_TRAP_GP	13
+#define X86_TRAP_PF	14
+
+#define FIRST_EXTERNAL_VECTOR	0x20
+#define LOCAL_TIMER_VECTOR	0xec
+#define RESCHEDULE_VECTOR	0xf1
+#define CALL_FUNCTION_VECTOR	0xf2
+#define STOP_VECTOR		0xf3
+#define SPURIOUS_APIC_VECTOR	0xff
+
+typedef void (*irq_handler_t)(struct pt_regs *regs);
+
+/* Install a handler for an interrupt vector (>= FIRST_EXTERNAL_VECTOR). */
+int request_vector(unsigned int vector, irq_handler_t handler);
+/* Called by the platform after a vector's handler, e.g. LAPIC EOI. */
+extern void (*arch_irq_eoi)(void);
+
+void trap_init(void);
+void idt_load_this_cpu(void);
+void show_regs(const struct pt_regs *regs);
+
+/*
+ * Fault fix-ups: a self-test may set this to recover from an expected
+ * fault; the handler clears it and resumes at the given address.
+ */
+struct fault_expectation {
+	unsigned int vector;
+	unsigned long resume_rip;
+	bool hit;
+	unsigned long addr;
+};
+void set_fault_expectation(struct fault_expectation *fe);
+
+#endif

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The bare-metal platform: ACPI for CPUs and power-off, the local APIC for
+ * interrupts, IPIs and the tick, the TSC as clock.  Also what runs under
+ * a hypervisor for which no backend is compiled in.
+ */
+#include <pvk/kernel.h>
+#include <pvk/acpi.h>
+#include <pvk/mm.h>
+#include <pvk/smp.h>
+#include <asm/apic.h>
+#include <asm/io.h>
+#include <asm/page.h>
+#include <asm/paravirt.h>
+#include <asm/pgtable.h>
+#include <asm/platform.h>
+#include <asm/processor.h>
+#include <asm/smpboot.h>
+#include <asm/traps.h>
+
+#define QEMU_DEBUG_EXIT_PORT 0xf4
+#define DEFAULT_LAPIC_PHYS 0xfee00000ULL
+#define PIC1_DATA 0x21
+#define PIC2_DATA 0xa1
+
+static struct acpi_info acpi;
+
+static bool native_detect(const struct boot_record *br)
+{
+	return true;
+}
+
+static void native_init_pv_ops(struct boot_record *br)
+{
+	/* pv_ops is statically initialised with the native backend. */
+}
+
+/* ACPI tables may sit in RAM (direct map) or in reserved ranges. */
+static const void *acpi_map(u64 phys, u64 len)
+{
+	if (!len || phys + len < phys)
+		return NULL;
+	if (virt_to_phys_walk((unsigned long)__va(phys)) == phys &&
+	    virt_to_phys_walk((unsigned long)__va(phys + len - 1)) == phys + len - 1)
+		return __va(phys);
+	return ioremap(phys, len);
+}
+
+static void native_apic_eoi(void)
+{
+	apic_eoi();
+}
+
+static void native_init_late(struct boot_record *br)
+{
+	u64 lapic = DEFAULT_LAPIC_PHYS;
+
+	/* The legacy PICs stay masked; everything goes through the APIC. */
+	outb(0xff, PIC1_DATA);
+	outb(0xff, PIC2_DATA);
+	tsc_calibrate();
+	if (acpi_parse(br->rsdp_phys, acpi_map, &acpi) == 0)
+		lapic = acpi.lapic_phys;
+	else
+		pr_warn("acpi: no usable tables; one CPU, no ACPI power-off\n");
+	if (apic_init(lapic))
+		panic("apic: cannot map the local APIC");
+	apic_setup_this_cpu();
+	arch_irq_eoi = native_apic_eoi;
+	smpboot_register_cpus(&acpi);
+}
+
+static void native_timer_start(void)
+{
+	apic_timer_start();
+}
+
+/*
+ * Under QEMU the isa-debug-exit device turns the verdict into QEMU's exit
+ * status; it is only tried under a hypervisor, never on real hardware.
+ * Then ACPI S5, then halt.
+ */
+static __noreturn void native_power_off(bool success)
+{
+	arch_local_irq_disable();
+	smp_stop_other_cpus();
+	if (cpu_has_hypervisor())
+		outl(success ? 0 : 1, QEMU_DEBUG_EXIT_PORT);
+	acpi_poweroff(&acpi);
+	pr_raw("pvk: power-off failed; halting\n");
+	native_halt_forever();
+	__builtin_unreachable();
+}
+
+static __noreturn void native_halt_cpu(void)
+{
+	native_halt_forever();
+	__builtin_unreachable();
+}
+
+const struct x86_platform native_platform = {
+	.name = "bare-metal",
+	.detect = native_detect,
+	.init_pv_ops = native_init_pv_ops,
+	.init_late = native_init_late,
+	.timer_start = native_timer_start,
+	.power_off = native_power_off,
+	.halt = native_halt_cpu,
+};

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+/*
+ * setup_arch(): pick the platform, install its pv_ops backend, patch all
+ * call sites once, then set up traps, memory and the platform's devices.
+ */
+#include <pvk/kernel.h>
+#include <pvk/arch.h>
+#include <pvk/mm.h>
+#include <pvk/power.h>
+#include <asm/desc.h>
+#include <asm/paravirt.h>
+#include <asm/platform.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+
+const struct x86_platform *x86_platform = &native_platform;
+
+/* Platforms in order of preference; the native one matches anything. */
+static const struct x86_platform *const platforms[] = {
+	&native_platform,
+};
+
+/**
+ * hypervisor_cpuid_base - find a hypervisor's CPUID leaves
+ * @sig: 12-byte vendor signature, e.g. "XenVMMXenVMM"
+ *
+ * Hypervisors may expose several interfaces at 0x40000000 + n*0x100
+ * (Xen behind Viridian, for instance), so every base is tried.
+ */
+u32 hypervisor_cpuid_base(const char *sig)
+{
+	if (!cpu_has_hypervisor())
+		return 0;
+	for (u32 base = 0x40000000; base < 0x40010000; base += 0x100) {
+		u32 eax, regs[3];
+
+		cpuid(base, &eax, &regs[0], &regs[1], &regs[2]);
+		if (!memcmp(regs, sig, 12) && eax >= base + 2)
+			return base;
+	}
+	return 0;
+}
+
+bool cpu_has_hypervisor(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(1, &a, &b, &c, &d);
+	return c & (1U << 31);
+}
+
+static void select_platform(struct boot_record *br)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(platforms); i++) {
+		if (platforms[i]->detect(br)) {
+			x86_platform = platforms[i];
+			break;
+		}
+	}
+	pr_info("platform: %s (entry %s)\n", x86_platform->name, br->entry);
+	x86_platform->init_pv_ops(br);
+}
+
+void setup_arch(struct boot_record *br)
+{
+	arch_local_irq_disable();
+	select_platform(br);
+	apply_paravirt();
+	trap_init();
+	cpu_init(0);
+	mm_init(br);
+	x86_platform->init_late(br);
+}
+
+const char *arch_platform_name(void)
+{
+	return x86_platform->name;
+}
+
+const char *arch_boot_line_extra(void)
+{
+	return x86_platform->boot_line_extra ? x86_platform->boot_line_extra() : "";
+}
+
+void arch_timer_start(void)
+{
+	x86_platform->timer_start();
+}
+
+__noreturn void machine_power_off(bool success)
+{
+	x86_platform->power_off(success);
+}
+
+__noreturn void machine_crash(void)
+{
+	x86_platform->power_off(false);
+}
+
+__noreturn void machine_halt(void)
+{
+	x86_platform->halt();
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IDT set-up and the C side of every interrupt and exception: external
+ * vectors go to registered handlers, exceptions to a register dump, a
+ * symbolised backtrace and panic (or a self-test's expected-fault fix-up).
+ */
+#include <pvk/kernel.h>
+#include <pvk/power.h>
+#include <pvk/smp.h>
+#include <pvk/ksyms.h>
+#include <asm/paravirt.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+#include <asm/traps.h>
+
+struct idt_entry {
+	u16 offset_lo;
+	u16 selector;
+	u8 ist;
+	u8 type_attr;
+	u16 offset_mid;
+	u32 offset_hi;
+	u32 reserved;
+} __packed;
+
+#define IDT_INTERRUPT_GATE 0x8e
+#define IDT_ENTRY_STUB_SIZE 16
+#define IST_DOUBLE_FAULT 1
+
+extern char idt_stubs[];
+
+static struct idt_entry idt[256] __aligned(16);
+static irq_handler_t vector_handlers[256];
+static struct fault_expectation *fault_expect[NR_CPUS];
+
+static void default_eoi(void)
+{
+}
+
+void (*arch_irq_eoi)(void) = default_eoi;
+
+static const char *const exception_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range", "invalid opcode", "device not available",
+	"double fault", "coprocessor overrun", "invalid TSS",
+	"segment not present", "stack fault", "general protection",
+	"page fault", "reserved", "x87 FPU error", "alignment check",
+	"machine check", "SIMD error", "virtualization", "control protection",
+};
+
+static void set_gate(unsigned int vec, unsigned long handler, unsigned int ist)
+{
+	struct idt_entry *e = &idt[vec];
+
+	e->offset_lo = handler & 0xffff;
+	e->selector = __KERNEL_CS;
+	e->ist = ist;
+	e->type_attr = IDT_INTERRUPT_GATE;
+	e->offset_mid = (handler >> 16) & 0xffff;
+	e->offset_hi = handler >> 32;
+	e->reserved = 0;
+}
+
+/**
+ * trap_init - build the IDT (once, shared by all CPUs) and load it
+ */
+void trap_init(void)
+{
+	for (unsigned int v = 0; v < 256; v++)
+		set_gate(v, (unsigned long)idt_stubs + v * IDT_ENTRY_STUB_SIZE,
+			 v == X86_TRAP_DF ? IST_DOUBLE_FAULT : 0);
+	idt_load_this_cpu();
+}
+
+void idt_load_this_cpu(void)
+{
+	struct desc_ptr dp = { sizeof(idt) - 1, (u64)(unsigned long)idt };
+
+	load_idt(&dp);
+}
+
+/**
+ * request_vector - install the handler of an interrupt vector
+ * @vector: FIRST_EXTERNAL_VECTOR..255
+ * @handler: called with interrupts off, before the platform's EOI
+ */
+int request_vector(unsigned int vector, irq_handler_t handler)
+{
+	if (vector < FIRST_EXTERNAL_VECTOR || vector > 255)
+		return -EINVAL;
+	if (vector_handlers[vector] && vector_handlers[vector] != handler)
+		return -EBUSY;
+	vector_handlers[vector] = handler;
+	return 0;
+}
+
+void set_fault_expectation(struct fault_expectation *fe)
+{
+	fault_expect[smp_processor_id()] = fe;
+}
+
+void show_regs(const struct pt_regs *r)
+{
+	pr_emerg("RIP: %016llx CS: %04llx RFLAGS: %016llx\n",
+		 (unsigned long long)r->rip, (unsigned long long)r->cs,
+		 (unsigned long long)r->rflags);
+	pr_emerg("RSP: %016llx SS: %04llx ERR: %llx\n",
+		 (unsigned long long)r->rsp, (unsigned long long)r->ss,
+		 (unsigned long long)r->error_code);
+	pr_emerg("RAX: %016llx RBX: %016llx RCX: %016llx\n",
+		 (unsigned long long)r->rax, (unsigned long long)r->rbx,
+		 (unsigned long long)r->rcx);
+	pr_emerg("RDX: %016llx RSI: %016llx RDI: %016llx\n",
+		 (unsigned long long)r->rdx, (unsigned long long)r->rsi,
+		 (unsigned long long)r->rdi);
+	pr_emerg("RBP: %016llx R08: %016llx R09: %016llx\n",
+		 (unsigned long long)r->rbp, (unsigned long long)r->r8,
+		 (unsigned long long)r->r9);
+	pr_emerg("R10: %016llx R11: %016llx R12: %016llx\n",
+		 (unsigned long long)r->r10, (unsigned long long)r->r11,
+		 (unsigned long long)r->r12);
+	pr_emerg("R13: %016llx R14: %016llx R15: %016llx\n",
+		 (unsigned long long)r->r13, (unsigned long long)r->r14,
+		 (unsigned long long)r->r15);
+	print_symbol("RIP is at ", r->rip);
+	backtrace_from(r->rbp);
+}
+
+static bool fixup_expected_fault(struct pt_regs *regs)
+{
+	unsigned int cpu = smp_processor_id();
+	struct fault_expectation *fe = fault_expect[cpu];
+
+	if (!fe || fe->vector != regs->vector)
+		return false;
+	fe->hit = true;
+	fe->addr = regs->vector == X86_TRAP_PF ? read_cr2() : regs->rip;
+	regs->rip = fe->resume_rip;
+	fault_expect[cpu] = NULL;
+	return true;
+}
+
+static void do_exception(struct pt_regs *regs)
+{
+	unsigned int v = regs->vector;
+
+	if (fixup_expected_fault(regs))
+		return;
+	printk_bust_lock();
+	pr_emerg("exception %llu (%s) on CPU %u\n", (unsigned long long)v,
+		 v < 32 && exception_names[v] ? exception_names[v] : "reserved",
+		 smp_processor_id());
+	if (v == X86_TRAP_PF)
+		pr_emerg("fault address %016lx (%s, %s)\n", read_cr2(),
+			 regs->error_code & 1 ? "protection" : "not present",
+			 regs->error_code & 2 ? "write" : "read");
+	show_regs(regs);
+	panic("unhandled exception %llu", (unsigned long long)v);
+}
+
+/* Entered from entry_64.S for every vector, interrupts off. */
+void do_interrupt(struct pt_regs *regs)
+{
+	unsigned int v = regs->vector;
+
+	if (v < FIRST_EXTERNAL_VECTOR) {
+		do_exception(regs);
+		return;
+	}
+	if (vector_handlers[v])
+		vector_handlers[v](regs);
+	else if (v != SPURIOUS_APIC_VECTOR)
+		pr_warn("unexpected interrupt vector %u on CPU %u\n", v,
+			smp_processor_id());
+	if (v != SPURIOUS_APIC_VECTOR)
+		arch_irq_eoi();
+}

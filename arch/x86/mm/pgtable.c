@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Kernel page-table updates.  Every entry is written through pv_ops
+ * (set_pte and the upper levels) and every new table page is announced
+ * with alloc_pt, so a backend that keeps page tables read-only (Xen PV)
+ * can validate each write.
+ */
+#include <pvk/kernel.h>
+#include <pvk/mm.h>
+#include <pvk/smp.h>
+#include <pvk/spinlock.h>
+#include <asm/paravirt.h>
+#include <asm/pgtable.h>
+
+pteval_t *kernel_pgd;
+static DEFINE_SPINLOCK(pgtable_lock);
+static unsigned long vmap_next = VMAP_START;
+static DEFINE_SPINLOCK(vmap_lock);
+
+static void set_entry(pteval_t *p, pteval_t v, int level)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		set_pte(p, v);
+		break;
+	case PT_LEVEL_PMD:
+		set_pmd(p, v);
+		break;
+	case PT_LEVEL_PUD:
+		set_pud(p, v);
+		break;
+	default:
+		set_p4d(p, v);
+		break;
+	}
+}
+
+/*
+ * Find the table of @level (PT_LEVEL_PTE.. P4D) covering @va, creating
+ * missing intermediate tables when @create.  Caller holds pgtable_lock.
+ */
+static pteval_t *walk_to(unsigned long va, int level, bool create)
+{
+	pteval_t *table = kernel_pgd;
+
+	for (int l = PT_LEVEL_P4D; l > level; l--) {
+		pteval_t *e = &table[pt_index(va, l)];
+
+		if (!(*e & _PAGE_PRESENT)) {
+			pteval_t *next;
+
+			if (!create)
+				return NULL;
+			next = alloc_page_zeroed();
+			if (!next)
+				return NULL;
+			paravirt_alloc_pt(PFN_DOWN(__pa(next)), l - 1);
+			set_entry(e, __pa(next) | _PAGE_PRESENT | _PAGE_RW, l);
+		} else if (*e & _PAGE_PSE) {
+			return NULL;	/* inside a large page */
+		}
+		table = __va(*e & PTE_ADDR_MASK);
+	}
+	return table;
+}
+
+static pteval_t prot_bits(unsigned int flags)
+{
+	pteval_t v = _PAGE_PRESENT | _PAGE_ACCESSED;
+
+	if (flags & MAP_WRITE)
+		v |= _PAGE_RW | _PAGE_DIRTY;
+	if (flags & MAP_NOCACHE)
+		v |= _PAGE_PCD | _PAGE_PWT;
+	return v;
+}
+
+/**
+ * map_page - map one 4 KiB page in the kernel page tables
+ * @va: page-aligned kernel virtual address
+ * @pa: page-aligned physical address
+ * @flags: MAP_WRITE, MAP_NOCACHE
+ *
+ * Replacing an existing mapping flushes only this CPU's TLB; callers
+ * that share the address with other CPUs use flush_tlb_all_cpus().
+ */
+int map_page(unsigned long va, phys_addr_t pa, unsigned int flags)
+{
+	unsigned long irq;
+	pteval_t *pt, old;
+
+	if ((va | pa) & ~PAGE_MASK)
+		return -EINVAL;
+	spin_lock_irqsave(&pgtable_lock, irq);
+	pt = walk_to(va, PT_LEVEL_PTE, true);
+	if (!pt) {
+		spin_unlock_irqrestore(&pgtable_lock, irq);
+		return -ENOMEM;
+	}
+	old = pt[pt_index(va, PT_LEVEL_PTE)];
+	set_pte(&pt[pt_index(va, PT_LEVEL_PTE)], pa | prot_bits(flags));
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	if (old & _PAGE_PRESENT)
+		flush_tlb_one(va);
+	return 0;
+}
+
+/**
+ * map_large_page - map one 2 MiB page (boot-time direct map)
+ * @va: 2 MiB-aligned virtual address
+ * @pa: 2 MiB-aligned physical address
+ * @flags: MAP_* flags
+ */
+int map_large_page(unsigned long va, phys_addr_t pa, unsigned int flags)
+{
+	unsigned long irq;
+	pteval_t *pmd;
+
+	if ((va | pa) & (PMD_SIZE - 1))
+		return -EINVAL;
+	spin_lock_irqsave(&pgtable_lock, irq);
+	pmd = walk_to(va, PT_LEVEL_PMD, true);
+	if (pmd)
+		set_pmd(&pmd[pt_index(va, PT_LEVEL_PMD)],
+			pa | prot_bits(flags) | _PAGE_PSE);
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	return pmd ? 0 : -ENOMEM;
+}
+
+/**
+ * unmap_page - remove a 4 KiB mapping and flush it from this CPU's TLB
+ * @va: page-aligned address
+ */
+int unmap_page(unsigned long va)
+{
+	unsigned long irq;
+	pteval_t *pt;
+
+	spin_lock_irqsave(&pgtable_lock, irq);
+	pt = walk_to(va, PT_LEVEL_PTE, false);
+	if (pt)
+		set_pte(&pt[pt_index(va, PT_LEVEL_PTE)], 0);
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	if (!pt)
+		return -ENOENT;
+	flush_tlb_one(va);
+	return 0;
+}
+
+pteval_t *lookup_pte(unsigned long va)
+{
+	pteval_t *pt = walk_to(va, PT_LEVEL_PTE, false);
+
+	return pt ? &pt[pt_index(va, PT_LEVEL_PTE)] : NULL;
+}
+
+/**
+ * virt_to_phys_walk - translate through the page tables
+ * @va: any kernel virtual address
+ *
+ * Returns the physical address, or (phys_addr_t)-1 if unmapped.
+ */
+phys_addr_t virt_to_phys_walk(unsigned long va)
+{
+	pteval_t *table = kernel_pgd;
+
+	for (int l = PT_LEVEL_P4D; l >= PT_LEVEL_PTE; l--) {
+		pteval_t e = table[pt_index(va, l)];
+		unsigned long span = 1UL << (PAGE_SHIFT + 9 * (l - 1));
+
+		if (!(e & _PAGE_PRESENT))
+			return (phys_addr_t)-1;
+		if (l == PT_LEVEL_PTE || (e & _PAGE_PSE))
+			return (e & PTE_ADDR_MASK & ~(span - 1)) | (va & (span - 1));
+		table = __va(e & PTE_ADDR_MASK);
+	}
+	return (phys_addr_t)-1;
+}
+
+/**
+ * vmap_reserve - reserve kernel virtual address space
+ * @size: bytes, rounded up to pages; a guard page follows each area
+ *
+ * Returns the start address, or 0 when the area is exhausted.
+ */
+unsigned long vmap_reserve(size_t size)
+{
+	unsigned long irq, va = 0;
+	size_t span = ALIGN_UP(size, PAGE_SIZE) + PAGE_SIZE;
+
+	spin_lock_irqsave(&vmap_lock, irq);
+	if (VMAP_END - vmap_next >= span) {
+		va = vmap_next;
+		vmap_next += span;
+	}
+	spin_unlock_irqrestore(&vmap_lock, irq);
+	return va;
+}
+
+/**
+ * ioremap - map device memory uncached into kernel space
+ * @pa: physical address (need not be page aligned)
+ * @size: bytes
+ */
+void *ioremap(phys_addr_t pa, size_t size)
+{
+	phys_addr_t base = pa & PAGE_MASK;
+	size_t len = ALIGN_UP(pa + size - base, PAGE_SIZE);
+	unsigned long va = vmap_reserve(len);
+
+	if (!va)
+		return NULL;
+	for (size_t off = 0; off < len; off += PAGE_SIZE)
+		if (map_page(va + off, base + off, MAP_WRITE | MAP_NOCACHE))
+			return NULL;
+	return (void *)(va + (pa - base));
+}
+
+/**
+ * flush_tlb_all_cpus - flush an address from every online CPU's TLB
+ * @va: the address, or TLB_FLUSH_ALL
+ *
+ * This CPU flushes locally; the others through pv_ops.mmu.flush_tlb_multi
+ * (IPIs on bare metal, one hypercall under Xen PV).
+ */
+void flush_tlb_all_cpus(unsigned long va)
+{
+	struct cpumask others = cpu_online_mask;
+
+	cpumask_clear_cpu(smp_processor_id(), &others);
+	if (va == TLB_FLUSH_ALL)
+		flush_tlb_local();
+	else
+		flush_tlb_one(va);
+	if (!cpumask_empty(&others))
+		flush_tlb_multi(&others, va);
+}

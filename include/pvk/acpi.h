@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ACPI table discovery for bare metal: just enough to start the other
+ * CPUs (MADT), find the IOAPIC and HPET, and power the machine off
+ * (FADT plus the \_S5 package of the DSDT). There is no AML interpreter;
+ * \_S5 is found by a bounded byte scan of the DSDT.
+ *
+ * The parser only touches firmware memory through a caller-supplied map
+ * function, so it runs unchanged in host unit tests (PVK_HOST_TEST),
+ * where the "physical memory" is a test buffer.
+ */
+#ifndef PVK_ACPI_H
+#define PVK_ACPI_H
+
+#include <pvk/types.h>
+
+#define ACPI_MAX_CPUS		256
+#define ACPI_DEFAULT_LAPIC	0xfee00000ULL
+
+struct acpi_cpu {
+	u32 apic_id;
+	u32 acpi_uid;
+	bool enabled;		/* usable now */
+	bool online_capable;	/* hot-pluggable: present but not started */
+	bool x2apic;		/* came from a Processor Local x2APIC entry */
+};
+
+struct acpi_info {
+	u64 rsdp_phys;
+	int revision;			/* RSDP revision; 0 means ACPI 1.0 */
+
+	u64 lapic_phys;			/* from the MADT or its override */
+	bool has_8259;			/* MADT PCAT_COMPAT: legacy PICs */
+
+	/*
+	 * Enabled or online-capable CPUs in MADT order (the boot CPU is
+	 * normally first), one entry per APIC ID.
+	 */
+	unsigned int nr_cpus;
+	struct acpi_cpu cpus[ACPI_MAX_CPUS];
+
+	u64 ioapic_phys;		/* first IOAPIC only */
+	u32 ioapic_gsi_base;
+	bool has_ioapic;
+
+	/* Power-off, from the FADT and the DSDT's \_S5 package. */
+	bool can_poweroff;
+	u16 pm1a_cnt_port;
+	u16 pm1b_cnt_port;		/* 0 when the block does not exist */
+	u8 slp_typa;
+	u8 slp_typb;
+	/* Legacy-to-ACPI mode switch; smi_cmd_port 0 means none needed. */
+	u16 smi_cmd_port;
+	u8 acpi_enable_val;
+
+	u64 hpet_phys;
+	bool has_hpet;
+};
+
+/*
+ * Return a pointer through which [phys, phys + len) can be read, or NULL
+ * when that range cannot be mapped. Every pointer returned must stay
+ * valid until acpi_parse() returns (a direct map satisfies this).
+ */
+typedef const void *(*acpi_map_fn)(u64 phys, u64 len);
+
+int acpi_parse(u64 rsdp_hint, acpi_map_fn map, struct acpi_info *out);
+
+#ifndef PVK_HOST_TEST
+void acpi_poweroff(const struct acpi_info *info);
+#endif
+
+#endif /* PVK_ACPI_H */

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* What core code asks of the architecture during boot. */
+#ifndef PVK_ARCH_H
+#define PVK_ARCH_H
+
+#include <pvk/bootinfo.h>
+
+/*
+ * Detect the platform, install its pv_ops backend, patch every call
+ * site, set up traps, memory and the boot CPU's clock.
+ */
+void setup_arch(struct boot_record *br);
+/* Name of the platform found ("bare-metal", "xen-pv", ...). */
+const char *arch_platform_name(void);
+/* Extra " key=value" fields for the boot line, or "". */
+const char *arch_boot_line_extra(void);
+/* Start the periodic tick on this CPU. */
+void arch_timer_start(void);
+
+#endif

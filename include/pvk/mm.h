@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* Memory management API seen by core code and drivers. */
+#ifndef PVK_MM_H
+#define PVK_MM_H
+
+#include <pvk/types.h>
+#include <pvk/bootinfo.h>
+
+/* Page frames (mm/page_alloc.c).  Addresses are direct-map pointers. */
+void *alloc_pages(unsigned int order);
+void free_pages(void *addr, unsigned int order);
+void *alloc_page_zeroed(void);
+u64 totalram_bytes(void);
+u64 free_frames(void);
+
+/* Small objects (mm/kmalloc.c). */
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void kfree(const void *p);
+
+/* Kernel mappings (arch/x86/mm). */
+#define MAP_WRITE	(1U << 0)
+#define MAP_NOCACHE	(1U << 1)
+#define MAP_EXEC	(1U << 2)
+
+int map_page(unsigned long va, phys_addr_t pa, unsigned int flags);
+int unmap_page(unsigned long va);
+/* Physical address currently mapped at @va, or -1 if none. */
+phys_addr_t virt_to_phys_walk(unsigned long va);
+/* Reserve @size bytes of kernel virtual space (page-granular, no backing). */
+unsigned long vmap_reserve(size_t size);
+/* Map device memory uncached. */
+void *ioremap(phys_addr_t pa, size_t size);
+/* Flush @va (or everything, TLB_FLUSH_ALL) on every online CPU. */
+void flush_tlb_all_cpus(unsigned long va);
+
+/* Boot-time set-up, called by setup_arch(). */
+void mm_init(struct boot_record *br);
+
+#endif

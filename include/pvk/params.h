@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Options from the kernel command line, after validation. */
+#ifndef PVK_PARAMS_H
+#define PVK_PARAMS_H
+
+#include <pvk/types.h>
+
+struct kernel_options {
+	int loglevel;
+	bool nosmp;
+	int maxcpus;		/* -1: every CPU found */
+	char selftest[128];	/* "all", "none", or a comma list of suites */
+	bool bench;
+};
+
+extern struct kernel_options kopts;
+
+/* Parse @cmdline into kopts; unknown or malformed options are logged. */
+void parse_kernel_options(const char *cmdline);
+
+#endif

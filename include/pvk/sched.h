@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A small per-CPU kernel-thread scheduler.  Threads are bound to one CPU
+ * and run until they yield, sleep, join or exit (no preemption), which is
+ * all the self-tests and drivers need.
+ */
+#ifndef PVK_SCHED_H
+#define PVK_SCHED_H
+
+#include <pvk/types.h>
+
+struct thread;
+typedef int (*thread_fn_t)(void *arg);
+
+/* Create a thread on @cpu and make it runnable; NULL on failure. */
+struct thread *kthread_run(thread_fn_t fn, void *arg, const char *name,
+			   unsigned int cpu);
+/* Wait for @t to finish, free it and return its result. */
+int kthread_join(struct thread *t);
+/* Let other runnable threads on this CPU run. */
+void kthread_yield(void);
+/* Sleep at least @ns nanoseconds (tick granularity). */
+void kthread_sleep_ns(u64 ns);
+void msleep(unsigned int ms);
+const char *current_thread_name(void);
+
+void sched_init(void);
+void sched_init_cpu(void);
+/* Timer tick on this CPU: wake sleepers whose time has come. */
+void sched_tick(void);
+/* The idle loop of a CPU; never returns. */
+__noreturn void cpu_idle(void);
+
+#endif

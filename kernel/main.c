@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+/*
+ * start_kernel(): the one C start every entry stub reaches.  Core code
+ * only: the platform differences are behind setup_arch() and pv_ops.
+ */
+#include <pvk/kernel.h>
+#include <pvk/arch.h>
+#include <pvk/bench.h>
+#include <pvk/bootinfo.h>
+#include <pvk/mm.h>
+#include <pvk/params.h>
+#include <pvk/power.h>
+#include <pvk/sched.h>
+#include <pvk/selftest.h>
+#include <pvk/smp.h>
+#include <asm/paravirt.h>
+
+static void print_boot_line(void)
+{
+	pr_raw("pvk: platform=%s cpus=%u mem=%lluMiB patched=%u sites%s\n",
+	       arch_platform_name(), num_online_cpus(),
+	       (unsigned long long)(totalram_bytes() >> 20),
+	       paravirt_patched_sites(), arch_boot_line_extra());
+}
+
+/* The first thread: runs what the command line asked for, then powers off. */
+static int kernel_init(void *unused)
+{
+	bool ok = true;
+
+	print_boot_line();
+	if (IS_ENABLED(CONFIG_BENCH) && kopts.bench)
+		bench_run();
+	if (IS_ENABLED(CONFIG_SELFTEST) && strcmp(kopts.selftest, "none") != 0)
+		ok = selftest_run(kopts.selftest);
+	machine_power_off(ok);
+}
+
+/**
+ * start_kernel - common kernel start for every platform and entry
+ * @br: boot record filled by the entry stub
+ */
+void start_kernel(struct boot_record *br)
+{
+	parse_kernel_options(br->cmdline);
+	printk_set_loglevel(kopts.loglevel);
+	pr_info("pvk: entry=%s cmdline='%s'\n", br->entry, br->cmdline);
+
+	setup_arch(br);
+	sched_init();
+	smp_init();
+	kthread_run(kernel_init, NULL, "init", smp_processor_id());
+	cpu_idle();
+}

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel's own command-line options.  Parsing is table driven
+ * (lib/cmdline.c); a bad value is logged and the default kept.
+ */
+#include <pvk/kernel.h>
+#include <pvk/cmdline.h>
+#include <pvk/params.h>
+
+struct kernel_options kopts = {
+	.loglevel = CONFIG_LOGLEVEL,
+	.maxcpus = -1,
+	.selftest = "all",
+};
+
+static const struct kernel_param kernel_params[] = {
+	{ "loglevel", KPARAM_INT, &kopts.loglevel, 0, 0, 7 },
+	{ "nosmp", KPARAM_BOOL, &kopts.nosmp, 0, 0, 0 },
+	{ "maxcpus", KPARAM_INT, &kopts.maxcpus, 0, 1, 4096 },
+	{ "selftest", KPARAM_STRING, kopts.selftest, sizeof(kopts.selftest), 0, 0 },
+	{ "bench", KPARAM_BOOL, &kopts.bench, 0, 0, 0 },
+};
+
+static void param_warn(void *ctx, const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pr_warn("cmdline: %s\n", buf);
+}
+
+/**
+ * parse_kernel_options - fill kopts from the boot command line
+ * @cmdline: NUL-terminated command line (may be empty)
+ */
+void parse_kernel_options(const char *cmdline)
+{
+	cmdline_parse(cmdline, kernel_params, ARRAY_SIZE(kernel_params),
+		      param_warn, NULL);
+}

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-CPU cooperative scheduler.  Each CPU has a run queue and a sleep
+ * list under one lock; its idle thread is the context the CPU booted on.
+ * Another CPU may add threads to a queue and kick the owner with a
+ * reschedule IPI.
+ */
+#include <pvk/kernel.h>
+#include <pvk/mm.h>
+#include <pvk/sched.h>
+#include <pvk/smp.h>
+#include <pvk/spinlock.h>
+#include <pvk/time.h>
+#include <asm/page.h>
+#include <asm/paravirt.h>
+
+#define THREAD_STACK_ORDER 2	/* 16 KiB */
+
+enum thread_state { T_RUNNABLE, T_RUNNING, T_SLEEPING, T_DEAD };
+
+struct thread {
+	unsigned long rsp;		/* must stay first: __switch_to */
+	void *stack;
+	thread_fn_t fn;
+	void *arg;
+	int result;
+	int state;
+	bool off_cpu;			/* dead and its stack no longer used */
+	u64 wake_ns;
+	unsigned int cpu;
+	struct thread *next;
+	char name[16];
+};
+
+struct runqueue {
+	spinlock_t lock;
+	struct thread *head, *tail;
+	struct thread *sleepers;
+};
+
+static struct runqueue runqueues[NR_CPUS];
+static struct thread idle_threads[NR_CPUS];
+
+struct thread *__switch_to(struct thread *prev, struct thread *next);
+extern char kthread_trampoline[];
+
+static struct thread *current(void)
+{
+	return this_cpu()->current;
+}
+
+const char *current_thread_name(void)
+{
+	return current()->name;
+}
+
+static void enqueue(struct runqueue *rq, struct thread *t)
+{
+	t->next = NULL;
+	t->state = T_RUNNABLE;
+	if (rq->tail)
+		rq->tail->next = t;
+	else
+		rq->head = t;
+	rq->tail = t;
+}
+
+static struct thread *dequeue(struct runqueue *rq)
+{
+	struct thread *t = rq->head;
+
+	if (t) {
+		rq->head = t->next;
+		if (!rq->head)
+			rq->tail = NULL;
+	}
+	return t;
+}
+
+/* Move sleepers whose time has passed to the run queue; lock held. */
+static void wake_sleepers(struct runqueue *rq, u64 now)
+{
+	struct thread **pp = &rq->sleepers;
+
+	while (*pp) {
+		struct thread *t = *pp;
+
+		if (t->wake_ns <= now) {
+			*pp = t->next;
+			enqueue(rq, t);
+		} else {
+			pp = &t->next;
+		}
+	}
+}
+
+/* The thread we switched away from is off its stack now. */
+static void finish_switch(struct thread *prev)
+{
+	if (prev->state == T_DEAD)
+		__atomic_store_n(&prev->off_cpu, true, __ATOMIC_RELEASE);
+}
+
+/*
+ * Pick the next thread and switch to it.  The caller has already put
+ * current on a queue (or marked it dead).  Interrupts are off.
+ */
+static void schedule_locked_out(struct runqueue *rq)
+{
+	struct thread *prev = current(), *next;
+
+	spin_lock(&rq->lock);
+	wake_sleepers(rq, ktime_get_ns());
+	next = dequeue(rq);
+	spin_unlock(&rq->lock);
+	if (!next)
+		next = this_cpu()->idle;
+	if (next == prev) {
+		prev->state = T_RUNNING;
+		return;
+	}
+	next->state = T_RUNNING;
+	this_cpu()->current = next;
+	finish_switch(__switch_to(prev, next));
+}
+
+void kthread_entry(struct thread *prev)
+{
+	struct thread *self = current();
+	unsigned long flags;
+
+	finish_switch(prev);
+	arch_local_irq_enable();
+	self->result = self->fn(self->arg);
+	flags = arch_local_irq_save();
+	self->state = T_DEAD;
+	schedule_locked_out(&runqueues[self->cpu]);
+	(void)flags;
+	BUG();
+}
+
+/**
+ * kthread_yield - run other runnable threads of this CPU first
+ */
+void kthread_yield(void)
+{
+	struct thread *self = current();
+	struct runqueue *rq = &runqueues[self->cpu];
+	unsigned long flags = arch_local_irq_save();
+
+	if (self != this_cpu()->idle) {
+		spin_lock(&rq->lock);
+		enqueue(rq, self);
+		spin_unlock(&rq->lock);
+	}
+	schedule_locked_out(rq);
+	arch_local_irq_restore(flags);
+}
+
+/**
+ * kthread_sleep_ns - sleep for at least @ns nanoseconds
+ * @ns: duration; woken by the tick, so rounded up to a tick
+ */
+void kthread_sleep_ns(u64 ns)
+{
+	struct thread *self = current();
+	struct runqueue *rq = &runqueues[self->cpu];
+	unsigned long flags;
+
+	if (self == this_cpu()->idle) {
+		ndelay(ns);
+		return;
+	}
+	flags = arch_local_irq_save();
+	spin_lock(&rq->lock);
+	self->state = T_SLEEPING;
+	self->wake_ns = ktime_get_ns() + ns;
+	self->next = rq->sleepers;
+	rq->sleepers = self;
+	spin_unlock(&rq->lock);
+	schedule_locked_out(rq);
+	arch_local_irq_restore(flags);
+}
+
+void msleep(unsigned int ms)
+{
+	kthread_sleep_ns((u64)ms * NSEC_PER_MSEC);
+}
+
+/**
+ * kthread_run - create a thread on a CPU and make it runnable
+ * @fn: thread function; its return value is what kthread_join() returns
+ * @arg: passed to @fn
+ * @name: short name for diagnostics
+ * @cpu: online CPU to run on
+ *
+ * Returns the thread, or NULL when out of memory or @cpu is offline.
+ */
+struct thread *kthread_run(thread_fn_t fn, void *arg, const char *name,
+			   unsigned int cpu)
+{
+	struct thread *t;
+	unsigned long *sp, flags;
+
+	if (cpu >= NR_CPUS || !per_cpu(cpu)->online)
+		return NULL;
+	t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->stack = alloc_pages(THREAD_STACK_ORDER);
+	if (!t->stack) {
+		kfree(t);
+		return NULL;
+	}
+	t->fn = fn;
+	t->arg = arg;
+	t->cpu = cpu;
+	strlcpy(t->name, name, sizeof(t->name));
+	/* __switch_to pops six registers, then returns to the trampoline. */
+	sp = (unsigned long *)((char *)t->stack + (PAGE_SIZE << THREAD_STACK_ORDER));
+	*--sp = 0;
+	*--sp = (unsigned long)kthread_trampoline;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	t->rsp = (unsigned long)sp;
+
+	spin_lock_irqsave(&runqueues[cpu].lock, flags);
+	enqueue(&runqueues[cpu], t);
+	spin_unlock_irqrestore(&runqueues[cpu].lock, flags);
+	smp_send_reschedule(cpu);
+	return t;
+}
+
+/**
+ * kthread_join - wait for a thread to end and free it
+ * @t: thread from kthread_run()
+ *
+ * Returns the thread function's result.
+ */
+int kthread_join(struct thread *t)
+{
+	int result;
+
+	while (!__atomic_load_n(&t->off_cpu, __ATOMIC_ACQUIRE))
+		kthread_sleep_ns(NSEC_PER_MSEC);
+	result = t->result;
+	free_pages(t->stack, THREAD_STACK_ORDER);
+	kfree(t);
+	return result;
+}
+
+void sched_tick(void)
+{
+	struct runqueue *rq = &runqueues[smp_processor_id()];
+
+	spin_lock(&rq->lock);
+	wake_sleepers(rq, ktime_get_ns());
+	spin_unlock(&rq->lock);
+}
+
+/**
+ * sched_init_cpu - make the calling context this CPU's idle thread
+ */
+void sched_init_cpu(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct thread *idle = &idle_threads[cpu];
+
+	snprintf(idle->name, sizeof(idle->name), "idle/%u", cpu);
+	idle->cpu = cpu;
+	idle->state = T_RUNNING;
+	this_cpu()->idle = idle;
+	this_cpu()->current = idle;
+}
+
+void sched_init(void)
+{
+	sched_init_cpu();
+}
+
+static bool runnable_work(struct runqueue *rq)
+{
+	bool work;
+
+	spin_lock(&rq->lock);
+	wake_sleepers(rq, ktime_get_ns());
+	work = rq->head != NULL;
+	spin_unlock(&rq->lock);
+	return work;
+}
+
+/**
+ * cpu_idle - run threads when there are any, otherwise halt
+ *
+ * Halting goes through pv_ops.irq.safe_halt, which enables interrupts
+ * and halts atomically, so a wake-up IPI cannot be lost.
+ */
+void cpu_idle(void)
+{
+	struct runqueue *rq = &runqueues[smp_processor_id()];
+
+	for (;;) {
+		arch_local_irq_disable();
+		if (runnable_work(rq)) {
+			schedule_locked_out(rq);
+			arch_local_irq_enable();
+		} else {
+			arch_safe_halt();
+		}
+	}
+}

@@ -1,0 +1,811 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Boot pvk under QEMU in a matrix of configurations and check its selftests.
+
+    tools/testing/selftests/xen/run_tests.py [options]
+
+Each row of the matrix (TEST_ROWS below) is one QEMU boot.  The runner
+watches the serial log while QEMU runs, stops QEMU once the verdict line
+(plus a short grace for the power-off) or a panic line shows up, or after
+--timeout seconds (the row is then HANG), parses the log with ktap.py and
+prints a table, the failed tests, and a closing line
+
+    N passed, N failed, N skipped
+
+where N counts KTAP test cases over all rows, plus 1 failed for each row
+that crashed, hung, panicked or did not match expectations, plus 1 skipped
+for each row that could not run here (e.g. KVM unusable).  The exit status
+is 0 only when nothing failed.
+
+A row passes when the boot line is there (with cpus= the row's -smp unless
+the command line has maxcpus=), its platform is the expected one, the KTAP
+stream is consistent and the verdict is PASS with counts that match the
+results.
+
+--bench boots build/pvk with "bench=1 selftest=none" instead (BENCH_ROWS),
+keeps the serial logs in build/bench/MODE.log and runs
+scripts/bench-report.py on them (scripts/bench.sh does exactly this).
+
+Options: see --help.  Examples:
+
+    run_tests.py                         # whole matrix
+    run_tests.py --only 'pvh-tcg-smp[12]'  # two rows
+    run_tests.py --only 'pvh-tcg-smp2$' --show-log  # one row, echo its log
+    run_tests.py --extra-append 'loglevel=7' -j 2
+    run_tests.py --list                  # show rows and QEMU commands
+"""
+
+import argparse
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Tuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, '..', '..', '..', '..'))
+sys.path.insert(0, HERE)
+
+import ktap  # noqa: E402
+
+DEFAULT_TIMEOUT = 120           # seconds per selftest boot
+DEFAULT_BENCH_TIMEOUT = 300     # seconds per bench boot
+KVM_PROBE_TIMEOUT = 20          # seconds for the boot line under KVM
+VERDICT_GRACE = 2.0             # wait for the power-off after the verdict
+PANIC_GRACE = 1.0               # collect the rest of a panic message
+BENCH_CMDLINE = 'bench=1 selftest=none'
+BENCH_DONE = 'pvk-bench: done'
+
+# Row statuses.  BAD ones add 1 to the failed count of the closing line.
+PASS, FAIL, SKIP = 'PASS', 'FAIL', 'SKIP'
+CRASH, HANG, PANIC, MISMATCH, ERROR = 'CRASH', 'HANG', 'PANIC', 'MISMATCH', 'ERROR'
+BAD = (CRASH, HANG, PANIC, MISMATCH, ERROR)
+
+
+# ---------------------------------------------------------------------------
+# The matrix.
+
+@dataclass(frozen=True)
+class Row:
+    """One QEMU boot.
+
+    boot      key into BOOT_METHODS: how pvk gets loaded ('pvh', 'iso'; later
+              'xen' for pvk as a Xen PV dom0).
+    accel     'tcg' or 'kvm' (kvm rows need the 'kvm' requirement).
+    append    row-specific command line words (before --extra-append).
+    platform  what the boot line's platform= must say.
+    expect_cpus  cpus= the boot line must say; None means the row's -smp,
+              unless the command line has maxcpus= (then not checked).
+    requires  names in REQUIREMENTS that must be usable, else the row SKIPs.
+    qemu_args extra QEMU arguments for this row.
+    """
+    name: str
+    boot: str
+    cpus: int
+    accel: str = 'tcg'
+    memory: int = 256
+    append: str = ''
+    platform: str = 'bare-metal'
+    expect_cpus: Optional[int] = None
+    requires: Tuple[str, ...] = ()
+    qemu_args: Tuple[str, ...] = ()
+
+
+def _pvh(cpus, accel='tcg', **kw):
+    req = ('kvm',) if accel == 'kvm' else ()
+    return Row(f'pvh-{accel}-smp{cpus}', 'pvh', cpus, accel, requires=req, **kw)
+
+
+def _iso(cpus, accel='tcg', **kw):
+    req = ('kvm',) if accel == 'kvm' else ()
+    return Row(f'iso-{accel}-smp{cpus}', 'iso', cpus, accel, requires=req, **kw)
+
+
+TEST_ROWS: List[Row] = [
+    # PVH direct boot: QEMU loads the ELF through its PVH note.
+    _pvh(1), _pvh(2), _pvh(3), _pvh(4),
+    # GRUB from an ISO, multiboot2; the command line comes from grub.cfg.
+    _iso(1), _iso(2), _iso(4),
+    # Hardware virtualisation, when /dev/kvm works.
+    _pvh(1, 'kvm'), _pvh(2, 'kvm'),
+    # Xen rows go here, e.g. (needs a 'xen' boot method and requirement):
+    # Row('xen-pv-tcg-smp2', 'xen', 2, platform='xen-pv', memory=1024,
+    #     expect_cpus=2, requires=('xen',)),
+]
+
+BENCH_ROWS: List[Row] = [
+    Row('bare-metal-tcg', 'pvh', 2, 'tcg', append=BENCH_CMDLINE),
+    Row('bare-metal-kvm', 'pvh', 2, 'kvm', append=BENCH_CMDLINE,
+        requires=('kvm',)),
+    # Later: Row('xen-pv-tcg', 'xen', 2, platform='xen-pv', ...)
+]
+
+
+def expected_cpus(row: Row, cmdline: str) -> Optional[int]:
+    if row.expect_cpus is not None:
+        return row.expect_cpus
+    if re.search(r'(^|\s)maxcpus=', cmdline):
+        return None
+    return row.cpus
+
+
+def row_cmdline(row: Row, extra: str) -> str:
+    return ' '.join(w for w in (row.append.strip(), extra.strip()) if w)
+
+
+# ---------------------------------------------------------------------------
+# Context: paths and options shared by all rows.
+
+class SetupError(Exception):
+    """A row cannot be started (missing file, ISO build failure...)."""
+
+
+@dataclass
+class Context:
+    qemu: str
+    image: str
+    iso: Optional[str]          # None: make one from image with mkiso.sh
+    logs: str
+    extra_append: str
+    timeout: float
+    bench: bool
+    kvm_cpu: str = 'max'
+    echo: Optional[Callable[[str, str], None]] = None  # --show-log
+    dry_run: bool = False       # --list: build nothing, check nothing
+    iso_cache: Dict[str, str] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def need(self, path: str, hint: str) -> str:
+        if not self.dry_run and not os.path.isfile(path):
+            raise SetupError(f'{rel(path)} not found ({hint})')
+        return path
+
+    def iso_for(self, cmdline: str) -> str:
+        """The ISO to boot: --iso as built when the row adds nothing to the
+        command line, else one made with scripts/mkiso.sh under --logs."""
+        if not cmdline and self.iso:
+            return self.need(self.iso, 'make iso, or scripts/mkiso.sh')
+        with self.lock:
+            if cmdline in self.iso_cache:
+                return self.iso_cache[cmdline]
+            self.need(self.image, 'build pvk first')
+            tag = hashlib.sha1(cmdline.encode()).hexdigest()[:8]
+            out = os.path.join(self.logs, f'pvk-{tag}.iso')
+            if self.dry_run:
+                return out
+            mkiso = os.path.join(ROOT, 'scripts', 'mkiso.sh')
+            p = subprocess.run([mkiso, self.image, out, cmdline],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+            if p.returncode != 0:
+                raise SetupError('scripts/mkiso.sh failed: '
+                                 + (p.stdout.strip().splitlines() or ['?'])[-1])
+            self.iso_cache[cmdline] = out
+            return out
+
+
+# How each kind of row loads pvk: returns the QEMU arguments for it.
+
+def boot_pvh(row: Row, ctx: Context, cmdline: str) -> List[str]:
+    return ['-kernel', ctx.need(ctx.image, 'build pvk first'),
+            '-append', cmdline]
+
+
+def boot_iso(row: Row, ctx: Context, cmdline: str) -> List[str]:
+    return ['-cdrom', ctx.iso_for(cmdline)]
+
+
+# A Xen row would add something like:
+#
+# def boot_xen(row, ctx, cmdline):
+#     return ['-kernel', ctx.need(ctx.xen, ...), '-append', XEN_CMDLINE,
+#             '-initrd', f'{ctx.image} {cmdline}']
+#
+# plus a 'xen' entry in REQUIREMENTS that finds the hypervisor binary.
+BOOT_METHODS: Dict[str, Callable[[Row, Context, str], List[str]]] = {
+    'pvh': boot_pvh,
+    'iso': boot_iso,
+}
+
+
+def accel_args(row: Row, ctx: Context) -> List[str]:
+    if row.accel == 'kvm':
+        return ['-accel', 'kvm', '-cpu', ctx.kvm_cpu]
+    return ['-accel', 'tcg', '-cpu', 'max']
+
+
+def log_paths(row_name: str, ctx: Context) -> Tuple[str, str, str]:
+    base = os.path.join(ctx.logs, row_name)
+    return base + '.log', base + '.debugcon.log', base + '.qemu.txt'
+
+
+def qemu_command(row: Row, ctx: Context, cmdline: str, serial: str,
+                 debugcon: str) -> List[str]:
+    return ([ctx.qemu, '-machine', 'q35'] + accel_args(row, ctx)
+            + ['-m', str(row.memory), '-smp', str(row.cpus)]
+            + BOOT_METHODS[row.boot](row, ctx, cmdline)
+            + ['-display', 'none', '-monitor', 'none',
+               '-serial', f'file:{serial}', '-debugcon', f'file:{debugcon}',
+               '-no-reboot',
+               '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
+            + list(row.qemu_args))
+
+
+# ---------------------------------------------------------------------------
+# Running QEMU and watching its logs.
+
+_procs = set()
+_procs_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+@dataclass
+class Outcome:
+    how: str                    # 'exited', 'stopped', 'timeout', 'error'
+    exit_code: Optional[int] = None
+    trigger: Optional[str] = None   # the line that made us stop
+    seconds: float = 0.0
+    error: str = ''
+
+
+class _Tail:
+    """Follow a growing file and yield its complete, cleaned lines."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.offset = 0
+        self.partial = b''
+
+    def lines(self, final: bool = False) -> List[str]:
+        try:
+            with open(self.path, 'rb') as f:
+                f.seek(self.offset)
+                data = f.read()
+        except FileNotFoundError:
+            return []
+        self.offset += len(data)
+        data = self.partial + data
+        parts = data.split(b'\n')
+        self.partial = parts.pop()
+        if final and self.partial:
+            parts.append(self.partial)
+            self.partial = b''
+        return [ktap.clean_line(p.decode('utf-8', 'replace')) for p in parts]
+
+
+def _stop_process(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def run_qemu(argv: List[str], watch: List[str], qemu_out: str,
+             stop: Callable[[str], Optional[float]], timeout: float,
+             echo: Optional[Callable[[str], None]] = None) -> Outcome:
+    """Run QEMU until it exits, until stop(line) returns a grace period
+    (seconds) for a line of a watched file and that grace has passed, or
+    until timeout.  echo, if given, gets each line of the first watched
+    file as it arrives."""
+    for path in watch:
+        if os.path.exists(path):
+            os.unlink(path)
+    start = time.monotonic()
+    with open(qemu_out, 'w') as out:
+        out.write('$ ' + shlex.join(argv) + '\n')
+        out.flush()
+        try:
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                    stdout=out, stderr=subprocess.STDOUT)
+        except OSError as e:
+            return Outcome('error', error=f'cannot run {argv[0]}: {e.strerror}')
+        with _procs_lock:
+            _procs.add(proc)
+        tails = [_Tail(p) for p in watch]
+        trigger = None
+        deadline = start + timeout
+        def scan(final: bool) -> None:
+            nonlocal trigger, deadline
+            for i, tail in enumerate(tails):
+                for line in tail.lines(final):
+                    if echo and i == 0:
+                        echo(line)
+                    if trigger is None:
+                        grace = stop(line)
+                        if grace is not None:
+                            trigger = line
+                            deadline = min(deadline, time.monotonic() + grace)
+        try:
+            while True:
+                code = proc.poll()
+                scan(final=code is not None)
+                if code is not None:
+                    return Outcome('exited', code, trigger,
+                                   time.monotonic() - start)
+                if time.monotonic() >= deadline or _stopping.is_set():
+                    seconds = time.monotonic() - start
+                    _stop_process(proc)
+                    scan(final=True)
+                    how = 'stopped' if trigger is not None else 'timeout'
+                    return Outcome(how, None, trigger, seconds)
+                time.sleep(0.05)
+        finally:
+            _stop_process(proc)
+            with _procs_lock:
+                _procs.discard(proc)
+
+
+def stop_all() -> None:
+    _stopping.set()
+    with _procs_lock:
+        procs = list(_procs)
+    for proc in procs:
+        _stop_process(proc)
+
+
+def _sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
+def selftest_stop(line: str) -> Optional[float]:
+    if line.startswith(ktap.VERDICT_PREFIX):
+        return VERDICT_GRACE
+    if line.startswith(ktap.PANIC_PREFIX):
+        return PANIC_GRACE
+    return None
+
+
+def bench_stop(line: str) -> Optional[float]:
+    if line == BENCH_DONE:
+        return VERDICT_GRACE
+    if line.startswith(ktap.PANIC_PREFIX):
+        return PANIC_GRACE
+    return None
+
+
+def boot_line_stop(line: str) -> Optional[float]:
+    return 0.0 if line.startswith(ktap.BOOT_PREFIX) else None
+
+
+def qemu_last_words(path: str) -> str:
+    """What QEMU itself said (its first error, else its last line)."""
+    try:
+        with open(path, errors='replace') as f:
+            lines = [ln.strip() for ln in f.read().splitlines()[1:] if ln.strip()]
+    except OSError:
+        return ''
+    lines = [re.sub(r'^\S*qemu-system-\S+: ', '', ln) for ln in lines
+             if 'terminating on signal' not in ln]
+    errors = [ln for ln in lines if re.search(r'error|fail', ln, re.I)]
+    return (errors or lines or [''])[0]
+
+
+# ---------------------------------------------------------------------------
+# Requirements (probed once; rows that need an unusable one are SKIPped).
+
+def probe_kvm(ctx: Context) -> Tuple[bool, str]:
+    """(True, cpu model) when KVM works for pvk, else (False, reason).
+    Raises SetupError when there is no image to probe with."""
+    if not os.path.exists('/dev/kvm'):
+        return False, 'no /dev/kvm'
+    try:
+        os.close(os.open('/dev/kvm', os.O_RDWR))
+    except OSError as e:
+        return False, f'/dev/kvm: {e.strerror}'
+    reasons = []
+    for cpu in ('host', 'max'):
+        row = Row(f'kvm-probe-{cpu}', 'pvh', 1, 'kvm')
+        serial, debugcon, qemu_out = log_paths(row.name, ctx)
+        saved, ctx.kvm_cpu = ctx.kvm_cpu, cpu
+        try:
+            argv = qemu_command(row, ctx, ctx.extra_append, serial, debugcon)
+        finally:
+            ctx.kvm_cpu = saved
+        o = run_qemu(argv, [serial, debugcon], qemu_out, boot_line_stop,
+                     KVM_PROBE_TIMEOUT)
+        if o.trigger is not None:
+            return True, cpu
+        if o.how == 'error':
+            return False, o.error
+        if o.how == 'timeout':
+            why = f'no boot line within {KVM_PROBE_TIMEOUT} s'
+        else:
+            why = qemu_last_words(qemu_out) or f'qemu exited with {o.exit_code}'
+        reasons.append((cpu, why))
+    if reasons[0][1] == reasons[1][1]:
+        return False, f'KVM unusable: {reasons[0][1]}'
+    return False, 'KVM unusable: ' + '; '.join(f'-cpu {c}: {w}'
+                                                for c, w in reasons)
+
+
+REQUIREMENTS: Dict[str, Callable[[Context], Tuple[bool, str]]] = {
+    'kvm': probe_kvm,
+}
+
+
+# ---------------------------------------------------------------------------
+# Evaluating one row.
+
+@dataclass
+class RowResult:
+    row: Row
+    status: str
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    platform: str = ''
+    seconds: float = 0.0
+    log: str = ''
+    failed_tests: List[str] = field(default_factory=list)
+    problems: List[str] = field(default_factory=list)
+    notes: List[str] = field(default_factory=list)
+
+
+def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
+             serial: str, debugcon: str, qemu_out: str) -> RowResult:
+    text = ktap.read_log(serial) if os.path.exists(serial) else ''
+    log = ktap.parse(text)
+    res = RowResult(row, PASS, log.passed, log.failed, log.skipped,
+                    (log.boot or {}).get('platform', ''), outcome.seconds,
+                    serial)
+    res.failed_tests = [f'{r.number} {r.name}' for r in log.failed_tests]
+    problems = res.problems
+
+    if ctx.bench:
+        # A bench boot has no KTAP stream: only the boot line, the
+        # pvk-bench lines and "pvk-bench: done" matter here.
+        res.passed = res.failed = res.skipped = 0
+        res.failed_tests = []
+        if log.boot is None:
+            problems.append('no boot line ("pvk: platform=...")')
+        if log.panic:
+            problems.append(f'kernel panic: {log.panic}')
+        done = any(ktap.clean_line(ln) == BENCH_DONE
+                   for ln in text.split('\n'))
+        if not done:
+            problems.append(f'no "{BENCH_DONE}" line')
+    else:
+        problems.extend(log.errors)
+    if log.boot is not None:
+        want = expected_cpus(row, cmdline)
+        if want is not None and log.boot['cpus'] != want:
+            problems.append(f'boot line says cpus={log.boot["cpus"]}, '
+                            f'expected {want}')
+        if row.platform and log.boot['platform'] != row.platform:
+            problems.append(f'boot line says platform='
+                            f'{log.boot["platform"]}, expected {row.platform}')
+    elif os.path.exists(debugcon) and os.path.getsize(debugcon) > 0 \
+            and ktap.parse_file(debugcon).boot is not None:
+        res.notes.append(f'debugcon has kernel output ({rel(debugcon)}) '
+                         'but the serial log does not')
+
+    if outcome.how == 'exited' and log.verdict is not None:
+        want_code = {'PASS': 1, 'FAIL': 3}[log.verdict]
+        if outcome.exit_code == 0:
+            res.notes.append('powered off through ACPI S5, not isa-debug-exit')
+        elif outcome.exit_code != want_code:
+            problems.append(f'QEMU exit status {outcome.exit_code} after '
+                            f'verdict {log.verdict} (expected {want_code})')
+    elif outcome.how == 'stopped' and log.verdict is not None:
+        res.notes.append(f'no power-off within {VERDICT_GRACE:g} s of the '
+                         'verdict; QEMU stopped by the runner')
+
+    if outcome.how == 'error':
+        res.status = ERROR
+        problems.insert(0, outcome.error)
+    elif log.panic:
+        res.status = PANIC
+    elif outcome.how == 'timeout':
+        res.status = HANG
+        what = f'"{BENCH_DONE}"' if ctx.bench else 'verdict'
+        problems.insert(0, f'no {what} within {ctx.timeout:g} s'
+                        + _last_line_hint(text))
+    elif (log.verdict is None and not ctx.bench) or \
+            (ctx.bench and outcome.trigger is None):
+        res.status = CRASH
+        last = qemu_last_words(qemu_out)
+        what = f'"{BENCH_DONE}"' if ctx.bench else 'the verdict'
+        problems.insert(0, f'QEMU exited (status {outcome.exit_code}) '
+                        f'before {what}' + (f': {last}' if last else '')
+                        + _last_line_hint(text))
+    elif problems:
+        res.status = MISMATCH
+    elif log.verdict == FAIL and not ctx.bench:
+        res.status = FAIL
+    if res.status in (PANIC, HANG, CRASH):
+        res.problems = [p for p in problems
+                        if not p.startswith('no verdict line')]
+    return res
+
+
+def _last_line_hint(text: str) -> str:
+    lines = [ktap.clean_line(ln) for ln in text.split('\n')]
+    lines = [ln for ln in lines if ln]
+    return f'; last line: {lines[-1]!r}' if lines else '; serial log empty'
+
+
+def run_row(row: Row, ctx: Context, probes: Dict[str, Tuple[bool, str]]
+            ) -> RowResult:
+    for req in row.requires:
+        ok, info = probes[req]
+        if not ok:
+            return RowResult(row, SKIP, problems=[info])
+    if _stopping.is_set():
+        return RowResult(row, SKIP, problems=['interrupted'])
+    cmdline = row_cmdline(row, ctx.extra_append)
+    serial, debugcon, qemu_out = log_paths(row.name, ctx)
+    try:
+        argv = qemu_command(row, ctx, cmdline, serial, debugcon)
+        stop = bench_stop if ctx.bench else selftest_stop
+        echo = (lambda line: ctx.echo(row.name, line)) if ctx.echo else None
+        outcome = run_qemu(argv, [serial, debugcon], qemu_out, stop,
+                           ctx.timeout, echo)
+        return evaluate(row, ctx, cmdline, outcome, serial, debugcon,
+                        qemu_out)
+    except SetupError as e:
+        return RowResult(row, ERROR, problems=[str(e)])
+    except Exception as e:      # a runner bug must not hide the other rows
+        return RowResult(row, ERROR, log=serial,
+                         problems=[f'runner error: {e!r}'])
+
+
+# ---------------------------------------------------------------------------
+# Reporting.
+
+def closing_counts(results: List[RowResult]) -> Tuple[int, int, int]:
+    passed = sum(r.passed for r in results)
+    failed = sum(r.failed for r in results) + \
+        sum(1 for r in results if r.status in BAD)
+    skipped = sum(r.skipped for r in results) + \
+        sum(1 for r in results if r.status == SKIP)
+    return passed, failed, skipped
+
+
+def rel(path: str) -> str:
+    try:
+        r = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if r.startswith('../..') else r
+
+
+def print_table(results: List[RowResult], bench: bool) -> None:
+    head = ('row', 'accel', 'cpus', 'platform', 'pass', 'fail', 'skip',
+            'verdict', 'secs')
+    rows = []
+    for r in results:
+        counts = ('-', '-', '-') if bench or r.status in (SKIP, ERROR) and \
+            not (r.passed or r.failed or r.skipped) else \
+            (str(r.passed), str(r.failed), str(r.skipped))
+        rows.append((r.row.name, r.row.accel, str(r.row.cpus),
+                     r.platform or '-') + counts +
+                    (r.status, f'{r.seconds:.1f}' if r.seconds else '-'))
+    widths = [max(len(x[i]) for x in rows + [head]) for i in range(len(head))]
+    right = {2, 4, 5, 6, 8}
+
+    def fmt(cells):
+        return '  '.join(c.rjust(w) if i in right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    print(fmt(head))
+    print(fmt(['-' * w for w in widths]))
+    for x in rows:
+        print(fmt(x))
+
+
+def print_details(results: List[RowResult]) -> None:
+    failures = [r for r in results if r.failed_tests or r.status in BAD
+                or r.status == FAIL]
+    if failures:
+        print('\nFailures:')
+    for r in failures:
+        print(f'  {r.row.name}: {r.status}  (log: {rel(r.log) if r.log else "-"})')
+        for t in r.failed_tests:
+            print(f'    not ok {t}')
+        for p in r.problems:
+            print(f'    {p}')
+    skips: Dict[str, List[str]] = {}
+    for r in results:
+        if r.status == SKIP:
+            skips.setdefault('; '.join(r.problems), []).append(r.row.name)
+    if skips:
+        print('\nSkipped rows:')
+        for why, names in skips.items():
+            print(f'  {", ".join(names)}: {why}')
+    notes = [r for r in results if r.notes]
+    if notes:
+        print('\nNotes:')
+        for r in notes:
+            for n in r.notes:
+                print(f'  {r.row.name}: {n}')
+
+
+def run_bench_report(results: List[RowResult], out_dir: str) -> int:
+    logs = [f'{r.row.name}={r.log}' for r in results if r.status == PASS]
+    if not logs:
+        print('\nbench: no successful bench boot, no report', flush=True)
+        return 0        # the failed rows already count as failures
+    argv = [sys.executable, os.path.join(ROOT, 'scripts', 'bench-report.py'),
+            '--out-dir', out_dir]
+    for item in logs:
+        argv += ['--log', item]
+    print()
+    sys.stdout.flush()
+    return subprocess.call(argv)
+
+
+# ---------------------------------------------------------------------------
+
+default_image = os.path.join(ROOT, 'build', 'pvk')
+
+
+def parse_args(argv: List[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description='Boot pvk under QEMU in a matrix and check its KTAP '
+                    'selftest output.',
+        epilog='Rows: ' + ', '.join(r.name for r in TEST_ROWS)
+               + '.  Bench rows (--bench): '
+               + ', '.join(r.name for r in BENCH_ROWS) + '.')
+    p.add_argument('--image', default=default_image,
+                   help='pvk ELF for PVH rows (default build/pvk)')
+    p.add_argument('--iso',
+                   help='GRUB ISO for iso rows (default build/pvk.iso, or one '
+                        'made from --image when that is given); with '
+                        '--extra-append a new one is made with scripts/mkiso.sh')
+    p.add_argument('--only', metavar='REGEX',
+                   help='run only rows whose name matches (re.search)')
+    p.add_argument('--exclude', metavar='REGEX',
+                   help='leave out rows whose name matches')
+    p.add_argument('--extra-append', default='', metavar='ARGS',
+                   help='add ARGS to the kernel command line of every row')
+    p.add_argument('--timeout', type=float, metavar='S',
+                   help=f'seconds per boot (default {DEFAULT_TIMEOUT}, '
+                        f'{DEFAULT_BENCH_TIMEOUT} with --bench)')
+    p.add_argument('--logs', metavar='DIR',
+                   help='where to keep logs (default build/selftest-logs, '
+                        'build/bench with --bench)')
+    p.add_argument('-j', '--jobs', type=int, default=1, choices=(1, 2),
+                   help='boots at once (default 1)')
+    p.add_argument('--qemu', default='qemu-system-x86_64',
+                   help='QEMU binary (default qemu-system-x86_64)')
+    p.add_argument('--no-kvm', action='store_true',
+                   help='do not probe KVM; skip the KVM rows')
+    p.add_argument('--bench', action='store_true',
+                   help='run the bench rows and scripts/bench-report.py')
+    p.add_argument('--show-log', action='store_true',
+                   help='echo the serial log of each row as it runs')
+    p.add_argument('--list', action='store_true',
+                   help='print the selected rows and their QEMU commands')
+    return p.parse_args(argv)
+
+
+def main(argv: List[str]) -> int:
+    args = parse_args(argv)
+    bench = args.bench
+    rows = BENCH_ROWS if bench else TEST_ROWS
+    if args.only:
+        rows = [r for r in rows if re.search(args.only, r.name)]
+    if args.exclude:
+        rows = [r for r in rows if not re.search(args.exclude, r.name)]
+    if not rows:
+        print('run_tests: no row matches the selection', file=sys.stderr)
+        return 2
+    logs = args.logs or os.path.join(ROOT, 'build',
+                                     'bench' if bench else 'selftest-logs')
+    timeout = args.timeout or (DEFAULT_BENCH_TIMEOUT if bench
+                               else DEFAULT_TIMEOUT)
+    qemu = shutil.which(args.qemu) or args.qemu
+    iso = args.iso
+    if iso is None and os.path.abspath(args.image) == default_image:
+        iso = os.path.join(ROOT, 'build', 'pvk.iso')
+    ctx = Context(qemu, os.path.abspath(args.image),
+                  os.path.abspath(iso) if iso else None,
+                  os.path.abspath(logs), args.extra_append, timeout, bench)
+
+    if args.list:
+        ctx.dry_run = True
+        for row in rows:
+            cmdline = row_cmdline(row, ctx.extra_append)
+            serial, debugcon, _ = log_paths(row.name, ctx)
+            argv_ = qemu_command(row, ctx, cmdline, serial, debugcon)
+            req = f' (needs {", ".join(row.requires)})' if row.requires else ''
+            print(f'{row.name}{req}:\n  {shlex.join(argv_)}')
+        return 0
+
+    os.makedirs(ctx.logs, exist_ok=True)
+    if not shutil.which(ctx.qemu):
+        print(f'run_tests: {args.qemu} not found (apt-get install '
+              'qemu-system-x86, or scripts/setup.sh)', file=sys.stderr)
+    if any(r.boot == 'iso' for r in rows) and ctx.iso and \
+            os.path.isfile(ctx.iso) and \
+            os.path.isfile(ctx.image) and \
+            os.path.getmtime(ctx.iso) < os.path.getmtime(ctx.image):
+        print(f'run_tests: warning: {rel(ctx.iso)} is older than '
+              f'{rel(ctx.image)}', file=sys.stderr)
+
+    results: List[Optional[RowResult]] = [None] * len(rows)
+    done = [0]
+    print_lock = threading.Lock()
+    if args.show_log:
+        def echo(name: str, line: str) -> None:
+            with print_lock:
+                print(f'{name}| {line}' if args.jobs > 1 else line,
+                      flush=True)
+        ctx.echo = echo
+    signal.signal(signal.SIGTERM, _sigterm)
+    pool = ThreadPoolExecutor(max_workers=args.jobs)
+    try:
+        probes: Dict[str, Tuple[bool, str]] = {}
+        for req in sorted({q for r in rows for q in r.requires}):
+            if req == 'kvm' and args.no_kvm:
+                probes[req] = (False, 'KVM disabled by --no-kvm')
+                continue
+            print(f'run_tests: probing {req}...', flush=True)
+            try:
+                probes[req] = REQUIREMENTS[req](ctx)
+            except SetupError as e:
+                # Nothing to probe with: let the rows run and report it.
+                print(f'run_tests: {req}: not probed: {e}', flush=True)
+                probes[req] = (True, 'max')
+                continue
+            ok, info = probes[req]
+            print(f'run_tests: {req}: '
+                  + (f'usable (-cpu {info})' if ok and req == 'kvm'
+                     else 'usable' if ok else info), flush=True)
+            if ok and req == 'kvm':
+                ctx.kvm_cpu = info
+
+        def work(i: int) -> None:
+            res = run_row(rows[i], ctx, probes)
+            results[i] = res
+            with print_lock:
+                done[0] += 1
+                took = f' ({res.seconds:.1f} s)' if res.seconds else ''
+                print(f'[{done[0]}/{len(rows)}] {res.row.name}: '
+                      f'{res.status}{took}', flush=True)
+
+        futures = [pool.submit(work, i) for i in range(len(rows))]
+        for f in futures:
+            while not f.done():
+                time.sleep(0.2)
+            f.result()
+    except KeyboardInterrupt:
+        stop_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        print('\nrun_tests: interrupted', file=sys.stderr)
+        return 130
+    pool.shutdown()
+
+    final = [r for r in results if r is not None]
+    print()
+    print_table(final, bench)
+    print_details(final)
+    status = 0
+    if bench:
+        if run_bench_report(final, ctx.logs) != 0:
+            status = 1
+    passed, failed, skipped = closing_counts(final)
+    if bench:
+        passed = sum(1 for r in final if r.status == PASS)
+    print()
+    print(f'{passed} passed, {failed} failed, {skipped} skipped')
+    return 1 if failed or status else 0
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        stop_all()
+        sys.exit(130)
