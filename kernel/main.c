@@ -48,6 +48,7 @@ void start_kernel(struct boot_record *br)
 
 	setup_arch(br);
 	sched_init();
+	arch_timer_start();
 	smp_init();
 	kthread_run(kernel_init, NULL, "init", smp_processor_id());
 	cpu_idle();
