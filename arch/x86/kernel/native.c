@@ -97,6 +97,12 @@ void native_io_delay(void)
 	outb(0, 0x80);
 }
 
+/* Bare metal page tables hold the kernel's own physical addresses. */
+pteval_t native_pte_identity(pteval_t val)
+{
+	return val;
+}
+
 void native_set_pte(pteval_t *ptep, pteval_t val)
 {
 	WRITE_ONCE(*ptep, val);
@@ -153,6 +159,7 @@ static const u8 insn_read_cr3[] = { 0x0f, 0x20, 0xd8 };		/* mov %cr3, %rax */
 static const u8 insn_write_cr3[] = { 0x0f, 0x22, 0xdf };	/* mov %rdi, %cr3 */
 static const u8 insn_invlpg[] = { 0x0f, 0x01, 0x3f };		/* invlpg (%rdi) */
 static const u8 insn_wbinvd[] = { 0x0f, 0x09 };
+static const u8 insn_mov_rdi_rax[] = { 0x48, 0x89, 0xf8 };	/* mov %rdi, %rax */
 static const u8 insn_set_pte[] = { 0x48, 0x89, 0x37 };		/* mov %rsi, (%rdi) */
 static const u8 insn_flush_local[] = { 0x0f, 0x20, 0xd8, 0x0f, 0x22, 0xd8 };
 static const u8 insn_io_delay[] = { 0xe6, 0x80 };		/* out %al, $0x80 */
@@ -181,6 +188,8 @@ static const struct native_patch native_patches[] = {
 	NP(cpu.wbinvd, native_wbinvd, insn_wbinvd),
 	NP(mmu.flush_tlb_one, native_flush_tlb_one, insn_invlpg),
 	NP(mmu.flush_tlb_local, native_flush_tlb_local, insn_flush_local),
+	NP(mmu.make_pte, native_pte_identity, insn_mov_rdi_rax),
+	NP(mmu.pte_val, native_pte_identity, insn_mov_rdi_rax),
 	NP(mmu.set_pte, native_set_pte, insn_set_pte),
 	NP(mmu.set_pmd, native_set_pte, insn_set_pte),
 	NP(mmu.set_pud, native_set_pte, insn_set_pte),

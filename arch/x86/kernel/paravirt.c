@@ -42,6 +42,8 @@ struct paravirt_ops pv_ops = {
 		.halt = native_halt,
 	},
 	.mmu = {
+		.make_pte = native_pte_identity,
+		.pte_val = native_pte_identity,
 		.set_pte = native_set_pte,
 		.set_pmd = native_set_pte,
 		.set_pud = native_set_pte,
@@ -89,7 +91,7 @@ static const char *const op_names[NR_PV_OPS] = {
 	OPNAME(cpu.load_sp0),
 	OPNAME(irq.save_fl), OPNAME(irq.restore_fl), OPNAME(irq.irq_disable),
 	OPNAME(irq.irq_enable), OPNAME(irq.safe_halt), OPNAME(irq.halt),
-	OPNAME(mmu.set_pte), OPNAME(mmu.set_pmd), OPNAME(mmu.set_pud),
+	OPNAME(mmu.make_pte), OPNAME(mmu.pte_val), OPNAME(mmu.set_pte), OPNAME(mmu.set_pmd), OPNAME(mmu.set_pud),
 	OPNAME(mmu.set_p4d), OPNAME(mmu.alloc_pt), OPNAME(mmu.release_pt),
 	OPNAME(mmu.flush_tlb_local), OPNAME(mmu.flush_tlb_one),
 	OPNAME(mmu.flush_tlb_kernel), OPNAME(mmu.flush_tlb_multi),

@@ -55,11 +55,11 @@ static pteval_t *walk_to(unsigned long va, int level, bool create)
 			if (!next)
 				return NULL;
 			paravirt_alloc_pt(PFN_DOWN(__pa(next)), l - 1);
-			set_entry(e, __pa(next) | _PAGE_PRESENT | _PAGE_RW, l);
+			set_entry(e, make_pte(__pa(next) | _PAGE_PRESENT | _PAGE_RW), l);
 		} else if (*e & _PAGE_PSE) {
 			return NULL;	/* inside a large page */
 		}
-		table = __va(*e & PTE_ADDR_MASK);
+		table = __va(pte_val(*e) & PTE_ADDR_MASK);
 	}
 	return table;
 }
@@ -98,7 +98,7 @@ int map_page(unsigned long va, phys_addr_t pa, unsigned int flags)
 		return -ENOMEM;
 	}
 	old = pt[pt_index(va, PT_LEVEL_PTE)];
-	set_pte(&pt[pt_index(va, PT_LEVEL_PTE)], pa | prot_bits(flags));
+	set_pte(&pt[pt_index(va, PT_LEVEL_PTE)], make_pte(pa | prot_bits(flags)));
 	spin_unlock_irqrestore(&pgtable_lock, irq);
 	if (old & _PAGE_PRESENT)
 		flush_tlb_one(va);
@@ -122,7 +122,7 @@ int map_large_page(unsigned long va, phys_addr_t pa, unsigned int flags)
 	pmd = walk_to(va, PT_LEVEL_PMD, true);
 	if (pmd)
 		set_pmd(&pmd[pt_index(va, PT_LEVEL_PMD)],
-			pa | prot_bits(flags) | _PAGE_PSE);
+			make_pte(pa | prot_bits(flags) | _PAGE_PSE));
 	spin_unlock_irqrestore(&pgtable_lock, irq);
 	return pmd ? 0 : -ENOMEM;
 }
@@ -165,7 +165,7 @@ phys_addr_t virt_to_phys_walk(unsigned long va)
 	pteval_t *table = kernel_pgd;
 
 	for (int l = PT_LEVEL_P4D; l >= PT_LEVEL_PTE; l--) {
-		pteval_t e = table[pt_index(va, l)];
+		pteval_t e = pte_val(table[pt_index(va, l)]);
 		unsigned long span = 1UL << (PAGE_SHIFT + 9 * (l - 1));
 
 		if (!(e & _PAGE_PRESENT))

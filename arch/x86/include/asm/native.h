@@ -35,6 +35,7 @@ void native_irq_enable(void);
 void native_safe_halt(void);
 void native_halt(void);
 
+pteval_t native_pte_identity(pteval_t val);
 void native_set_pte(pteval_t *ptep, pteval_t val);
 void native_alloc_pt(unsigned long pfn, int level);
 void native_release_pt(unsigned long pfn, int level);

@@ -242,6 +242,16 @@ static inline void load_sp0(unsigned long sp0)
 }
 
 /* mmu */
+static inline pteval_t make_pte(pteval_t val)
+{
+	return PVOP_CALL(mmu.make_pte, val, 0, 0);
+}
+
+static inline pteval_t pte_val(pteval_t raw)
+{
+	return PVOP_CALL(mmu.pte_val, raw, 0, 0);
+}
+
 static inline void set_pte(pteval_t *ptep, pteval_t val)
 {
 	PVOP_CALL(mmu.set_pte, ptep, val, 0);

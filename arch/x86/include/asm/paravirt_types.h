@@ -52,6 +52,12 @@ struct pv_irq_ops {
 };
 
 struct pv_mmu_ops {
+	/*
+	 * Entry values as the kernel sees them (pseudo-physical frames) to
+	 * and from what the MMU holds (machine frames under Xen PV).
+	 */
+	pteval_t (*make_pte)(pteval_t val);
+	pteval_t (*pte_val)(pteval_t raw);
 	void (*set_pte)(pteval_t *ptep, pteval_t val);
 	void (*set_pmd)(pteval_t *pmdp, pteval_t val);
 	void (*set_pud)(pteval_t *pudp, pteval_t val);
