@@ -8,6 +8,7 @@
 #include <pvk/smp.h>
 #include <pvk/time.h>
 #include <asm/apic.h>
+#include <asm/extable.h>
 #include <asm/io.h>
 #include <asm/paravirt.h>
 #include <asm/processor.h>
@@ -66,24 +67,19 @@ bool apic_is_x2apic(void)
 
 /*
  * Some emulators advertise x2APIC in CPUID but fault on the MSRs; try it
- * under a #GP fix-up and fall back to xAPIC.
+ * with the fault-tolerant MSR accessors and fall back to xAPIC.
  */
 static bool try_enable_x2apic(void)
 {
-	struct fault_expectation fe = { .vector = X86_TRAP_GP };
 	u32 a, b, c, d;
+	u64 base, id;
 
 	cpuid(1, &a, &b, &c, &d);
-	if (!(c & (1U << 21)))
+	if (!(c & (1U << 21)) || native_rdmsr_safe(MSR_IA32_APICBASE, &base))
 		return false;
-	fe.resume_rip = (unsigned long)&&faulted;
-	set_fault_expectation(&fe);
-	wrmsr(MSR_IA32_APICBASE, rdmsr(MSR_IA32_APICBASE) | APIC_BASE_ENABLE |
-	      APIC_BASE_X2APIC);
-	(void)rdmsr(X2APIC_MSR(APIC_ID));
-faulted:
-	set_fault_expectation(NULL);
-	return !fe.hit;
+	return !native_wrmsr_safe(MSR_IA32_APICBASE, base | APIC_BASE_ENABLE |
+				  APIC_BASE_X2APIC) &&
+	       !native_rdmsr_safe(X2APIC_MSR(APIC_ID), &id);
 }
 
 /**

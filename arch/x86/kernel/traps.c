@@ -11,6 +11,7 @@
 #include <asm/paravirt.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
+#include <asm/extable.h>
 #include <asm/traps.h>
 
 struct idt_entry {
@@ -31,7 +32,6 @@ extern char idt_stubs[];
 
 static struct idt_entry idt[256] __aligned(16);
 static irq_handler_t vector_handlers[256];
-static struct fault_expectation *fault_expect[NR_CPUS];
 
 static void default_eoi(void)
 {
@@ -94,9 +94,16 @@ int request_vector(unsigned int vector, irq_handler_t handler)
 	return 0;
 }
 
-void set_fault_expectation(struct fault_expectation *fe)
+extern const struct exception_table_entry __start___ex_table[];
+extern const struct exception_table_entry __stop___ex_table[];
+
+unsigned long search_exception_table(unsigned long rip)
 {
-	fault_expect[smp_processor_id()] = fe;
+	for (const struct exception_table_entry *e = __start___ex_table;
+	     e < __stop___ex_table; e++)
+		if (e->insn == rip)
+			return e->fixup;
+	return 0;
 }
 
 void show_regs(const struct pt_regs *r)
@@ -126,17 +133,14 @@ void show_regs(const struct pt_regs *r)
 	backtrace_from(r->rbp);
 }
 
-static bool fixup_expected_fault(struct pt_regs *regs)
+/* A listed instruction faulted: resume at its fix-up. */
+static bool fixup_exception(struct pt_regs *regs)
 {
-	unsigned int cpu = smp_processor_id();
-	struct fault_expectation *fe = fault_expect[cpu];
+	unsigned long fixup = search_exception_table(regs->rip);
 
-	if (!fe || fe->vector != regs->vector)
+	if (!fixup)
 		return false;
-	fe->hit = true;
-	fe->addr = regs->vector == X86_TRAP_PF ? read_cr2() : regs->rip;
-	regs->rip = fe->resume_rip;
-	fault_expect[cpu] = NULL;
+	regs->rip = fixup;
 	return true;
 }
 
@@ -144,7 +148,7 @@ static void do_exception(struct pt_regs *regs)
 {
 	unsigned int v = regs->vector;
 
-	if (fixup_expected_fault(regs))
+	if (fixup_exception(regs))
 		return;
 	printk_bust_lock();
 	pr_emerg("exception %llu (%s) on CPU %u\n", (unsigned long long)v,

@@ -31,16 +31,5 @@ void trap_init(void);
 void idt_load_this_cpu(void);
 void show_regs(const struct pt_regs *regs);
 
-/*
- * Fault fix-ups: a self-test may set this to recover from an expected
- * fault; the handler clears it and resumes at the given address.
- */
-struct fault_expectation {
-	unsigned int vector;
-	unsigned long resume_rip;
-	bool hit;
-	unsigned long addr;
-};
-void set_fault_expectation(struct fault_expectation *fe);
 
 #endif
