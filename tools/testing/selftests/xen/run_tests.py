@@ -114,6 +114,13 @@ TEST_ROWS: List[Row] = [
     _pvh(1), _pvh(2), _pvh(3), _pvh(4),
     # GRUB from an ISO, multiboot2; the command line comes from grub.cfg.
     _iso(1), _iso(2), _iso(4),
+    # Bad or limiting input: a clear log line and a sensible fallback.
+    Row('pvh-tcg-smp3-maxcpus2', 'pvh', 3, append='maxcpus=2', expect_cpus=2),
+    Row('pvh-tcg-smp2-nosmp', 'pvh', 2, append='nosmp', expect_cpus=1),
+    Row('pvh-tcg-smp2-badopts', 'pvh', 2, expect_cpus=2,
+        append='maxcpus=99 loglevel=banana frobnicate bench=maybe "loglevel=6'),
+    Row('pvh-tcg-smp2-noacpi', 'pvh', 2, expect_cpus=1,
+        qemu_args=('-machine', 'pc', '-no-acpi')),
     # Hardware virtualisation, when /dev/kvm works.
     _pvh(1, 'kvm'), _pvh(2, 'kvm'),
     # Xen rows go here, e.g. (needs a 'xen' boot method and requirement):
