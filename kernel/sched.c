@@ -127,15 +127,14 @@ static void schedule_locked_out(struct runqueue *rq)
 void kthread_entry(struct thread *prev)
 {
 	struct thread *self = current();
-	unsigned long flags;
 
 	finish_switch(prev);
 	arch_local_irq_enable();
 	self->result = self->fn(self->arg);
-	flags = arch_local_irq_save();
+	/* Never runs again: schedule() leaves it for kthread_join() to free. */
+	arch_local_irq_disable();
 	self->state = T_DEAD;
 	schedule_locked_out(&runqueues[self->cpu]);
-	(void)flags;
 	BUG();
 }
 

@@ -108,27 +108,21 @@ unsigned long search_exception_table(unsigned long rip)
 
 void show_regs(const struct pt_regs *r)
 {
-	pr_emerg("RIP: %016llx CS: %04llx RFLAGS: %016llx\n",
-		 (unsigned long long)r->rip, (unsigned long long)r->cs,
-		 (unsigned long long)r->rflags);
-	pr_emerg("RSP: %016llx SS: %04llx ERR: %llx\n",
-		 (unsigned long long)r->rsp, (unsigned long long)r->ss,
-		 (unsigned long long)r->error_code);
-	pr_emerg("RAX: %016llx RBX: %016llx RCX: %016llx\n",
-		 (unsigned long long)r->rax, (unsigned long long)r->rbx,
-		 (unsigned long long)r->rcx);
-	pr_emerg("RDX: %016llx RSI: %016llx RDI: %016llx\n",
-		 (unsigned long long)r->rdx, (unsigned long long)r->rsi,
-		 (unsigned long long)r->rdi);
-	pr_emerg("RBP: %016llx R08: %016llx R09: %016llx\n",
-		 (unsigned long long)r->rbp, (unsigned long long)r->r8,
-		 (unsigned long long)r->r9);
-	pr_emerg("R10: %016llx R11: %016llx R12: %016llx\n",
-		 (unsigned long long)r->r10, (unsigned long long)r->r11,
-		 (unsigned long long)r->r12);
-	pr_emerg("R13: %016llx R14: %016llx R15: %016llx\n",
-		 (unsigned long long)r->r13, (unsigned long long)r->r14,
-		 (unsigned long long)r->r15);
+	const struct { const char *name; u64 val; } regs[] = {
+		{ "RIP", r->rip }, { "CS", r->cs }, { "RFLAGS", r->rflags },
+		{ "RSP", r->rsp }, { "SS", r->ss }, { "ERR", r->error_code },
+		{ "RAX", r->rax }, { "RBX", r->rbx }, { "RCX", r->rcx },
+		{ "RDX", r->rdx }, { "RSI", r->rsi }, { "RDI", r->rdi },
+		{ "RBP", r->rbp }, { "R08", r->r8 }, { "R09", r->r9 },
+		{ "R10", r->r10 }, { "R11", r->r11 }, { "R12", r->r12 },
+		{ "R13", r->r13 }, { "R14", r->r14 }, { "R15", r->r15 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(regs); i += 3)
+		pr_emerg("%-6s %016llx %-6s %016llx %-6s %016llx\n",
+			 regs[i].name, (unsigned long long)regs[i].val,
+			 regs[i + 1].name, (unsigned long long)regs[i + 1].val,
+			 regs[i + 2].name, (unsigned long long)regs[i + 2].val);
 	print_symbol("RIP is at ", r->rip);
 	backtrace_from(r->rbp);
 }
