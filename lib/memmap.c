@@ -302,3 +302,25 @@ const char *memmap_type_name(u32 type)
 		return "unknown";
 	return names[type];
 }
+
+/**
+ * memmap_type_from_firmware - map an E820-style type from a loader
+ * @e820_type: type as given by multiboot2, PVH or Xen (1 = RAM, ...)
+ *
+ * Types 1-5 mean the same in E820 and here; anything else (disabled,
+ * persistent memory, vendor types) is only safe to treat as reserved, and
+ * must never become one of pvk's own KERNEL or MODULE types.
+ */
+u32 memmap_type_from_firmware(u32 e820_type)
+{
+	switch (e820_type) {
+	case MEMMAP_USABLE:
+	case MEMMAP_RESERVED:
+	case MEMMAP_ACPI_RECLAIM:
+	case MEMMAP_ACPI_NVS:
+	case MEMMAP_BAD:
+		return e820_type;
+	default:
+		return MEMMAP_RESERVED;
+	}
+}

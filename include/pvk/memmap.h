@@ -40,5 +40,6 @@ int memmap_normalise(struct memmap *m);
 int memmap_reserve(struct memmap *m, u64 base, u64 len, u32 type);
 u64 memmap_usable_bytes(const struct memmap *m);
 const char *memmap_type_name(u32 type);
+u32 memmap_type_from_firmware(u32 e820_type);
 
 #endif /* PVK_MEMMAP_H */

@@ -87,19 +87,29 @@ static void mb2_mmap(struct boot_record *br, const struct mb2_tag_mmap *t)
 	for (; p + sizeof(struct mb2_mmap_entry) <= end; p += t->entry_size) {
 		const struct mb2_mmap_entry *e = (const void *)p;
 
-		if (memmap_add(&br->memmap, e->addr, e->len, e->type) < 0) {
+		if (memmap_add(&br->memmap, e->addr, e->len,
+			       memmap_type_from_firmware(e->type)) < 0) {
 			boot_warn(br, "multiboot2: memory map too long, truncated");
 			return;
 		}
 	}
 }
 
-static void mb2_meminfo(struct boot_record *br, const struct mb2_tag_meminfo *t)
+/* Kept aside: only used if the list has no full memory map, wherever it is. */
+static const struct mb2_tag_meminfo *mb2_basic_meminfo;
+
+static void mb2_meminfo(const struct mb2_tag_meminfo *t)
 {
-	if (t->tag.size < sizeof(*t))
-		return;
-	/* Only used when there is no full memory map. */
-	if (br->memmap.nr)
+	if (t->tag.size >= sizeof(*t))
+		mb2_basic_meminfo = t;
+}
+
+static void mb2_apply_meminfo(struct boot_record *br)
+{
+	const struct mb2_tag_meminfo *t = mb2_basic_meminfo;
+
+	mb2_basic_meminfo = NULL;
+	if (!t || br->memmap.nr)
 		return;
 	memmap_add(&br->memmap, 0, (u64)t->mem_lower_kb << 10, MEMMAP_USABLE);
 	memmap_add(&br->memmap, 1 << 20, (u64)t->mem_upper_kb << 10, MEMMAP_USABLE);
@@ -135,7 +145,7 @@ static void mb2_tag(struct boot_record *br, const struct mb2_tag *tag)
 		mb2_module(br, (const void *)tag);
 		break;
 	case MB2_TAG_BASIC_MEMINFO:
-		mb2_meminfo(br, (const void *)tag);
+		mb2_meminfo((const void *)tag);
 		break;
 	case MB2_TAG_MMAP:
 		mb2_mmap(br, (const void *)tag);
@@ -181,14 +191,16 @@ void multiboot2_parse(struct boot_record *br, u64 info_phys)
 		const struct mb2_tag *tag = (const void *)p;
 
 		if (tag->type == MB2_TAG_END)
-			return;
+			break;
 		if (tag->size < sizeof(*tag) || tag->size > (u32)(end - p)) {
 			boot_warn(br, "multiboot2: tag type %u with bad size %u; rest ignored",
 				  tag->type, tag->size);
-			return;
+			break;
 		}
 		mb2_tag(br, tag);
 		p += ALIGN_UP(tag->size, 8u);
 	}
-	boot_warn(br, "multiboot2: tag list has no end tag");
+	if (p + sizeof(struct mb2_tag) > end)
+		boot_warn(br, "multiboot2: tag list has no end tag");
+	mb2_apply_meminfo(br);
 }

@@ -32,7 +32,8 @@ static void pvh_memmap(struct boot_record *br, const struct hvm_start_info *si)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if (memmap_add(&br->memmap, e[i].addr, e[i].size, e[i].type) < 0) {
+		if (memmap_add(&br->memmap, e[i].addr, e[i].size,
+			       memmap_type_from_firmware(e[i].type)) < 0) {
 			boot_warn(br, "pvh: memory map too long, truncated");
 			return;
 		}

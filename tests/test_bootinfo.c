@@ -1,0 +1,1078 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests for the boot-information parsers arch/x86/boot/multiboot2.c
+ * and arch/x86/boot/pvh.c.
+ *
+ * The loader's structures are built in a fake 2 MiB "physical memory":
+ * physical address X is mem + X and anything at or past MEM_SIZE is
+ * unmapped. Right before each parse the whole buffer is poisoned for
+ * AddressSanitizer except the ranges the test declares readable (the
+ * info block as far as its declared size, the start_info, tables and
+ * strings), so a read past any size the loader gave aborts the run.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sanitizer/asan_interface.h>
+#include <asm/page.h>
+#include <xen/arch-x86/hvm/start_info.h>
+#include "../arch/x86/boot/boot.h"
+#include "harness.h"
+
+#define MEM_SIZE	0x200000
+#define MAX_RANGES	16
+
+/* Multiboot2 tag types, from the specification. */
+#define MB2_END		0
+#define MB2_CMDLINE	1
+#define MB2_LOADER_NAME	2
+#define MB2_MODULE	3
+#define MB2_MEMINFO	4
+#define MB2_MMAP	6
+#define MB2_ACPI_OLD	14
+#define MB2_ACPI_NEW	15
+
+#define INFO		0x10000		/* multiboot2 info / start_info */
+#define MEMMAP_TABLE	0x11000
+#define MODLIST		0x12000
+#define CMDLINE		0x13000
+#define MODSTR		0x14000
+
+struct mb2_ent {
+	u64 addr;
+	u64 len;
+	u32 type;
+	u32 zero;
+} __packed;
+
+static u8 *mem;
+static struct boot_record br;
+static char last_warn[256];
+static struct {
+	u64 phys;
+	u64 len;
+} ranges[MAX_RANGES];
+static unsigned int nr_ranges;
+
+/* ---- what the parsers link against ---------------------------------- */
+
+const void *boot_phys_ptr(u64 phys, u64 len)
+{
+	if (phys >= MEM_SIZE || len > MEM_SIZE - phys)
+		return NULL;
+	return mem + phys;
+}
+
+/* Same contract as the kernel's: bounded by dst_size and by the mapping. */
+void boot_copy_string(char *dst, size_t dst_size, u64 phys)
+{
+	size_t i;
+
+	if (!dst_size)
+		return;
+	for (i = 0; i + 1 < dst_size; i++) {
+		const char *c = phys + i < phys ? NULL : boot_phys_ptr(phys + i, 1);
+
+		if (!c || !*c)
+			break;
+		dst[i] = *c;
+	}
+	dst[i] = '\0';
+}
+
+void boot_warn(struct boot_record *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_warn, sizeof(last_warn), fmt, ap);
+	va_end(ap);
+	b->nr_warnings++;
+}
+
+/* ---- fake physical memory -------------------------------------------- */
+
+static void reset(void)
+{
+	ASAN_UNPOISON_MEMORY_REGION(mem, MEM_SIZE);
+	memset(mem, 0, MEM_SIZE);
+	memset(&br, 0, sizeof(br));
+	last_warn[0] = '\0';
+	nr_ranges = 0;
+}
+
+/* Declare [phys, phys+len) as memory the parser may legitimately read. */
+static void allow(u64 phys, u64 len)
+{
+	if (nr_ranges == MAX_RANGES) {
+		printf("# too many readable ranges\n");
+		exit(EXIT_FAILURE);
+	}
+	ranges[nr_ranges].phys = phys;
+	ranges[nr_ranges].len = len;
+	nr_ranges++;
+}
+
+static void hide_rest(void)
+{
+	unsigned int i;
+
+	ASAN_POISON_MEMORY_REGION(mem, MEM_SIZE);
+	for (i = 0; i < nr_ranges; i++)
+		ASAN_UNPOISON_MEMORY_REGION(mem + ranges[i].phys, ranges[i].len);
+}
+
+static void run_mb2(u64 info)
+{
+	hide_rest();
+	multiboot2_parse(&br, info);
+	ASAN_UNPOISON_MEMORY_REGION(mem, MEM_SIZE);
+}
+
+static void run_pvh(u64 info)
+{
+	hide_rest();
+	pvh_parse(&br, info);
+	ASAN_UNPOISON_MEMORY_REGION(mem, MEM_SIZE);
+}
+
+static void put32(u64 phys, u32 v)
+{
+	memcpy(mem + phys, &v, sizeof(v));
+}
+
+static void put_bytes(u64 phys, const void *p, size_t n)
+{
+	if (n)
+		memcpy(mem + phys, p, n);
+}
+
+/* Exactly @nr_warn warnings, the last of which mentions @what. */
+#define EXPECT_WARNS(nr_warn, what)					\
+	do {								\
+		EXPECT_EQ(br.nr_warnings, (nr_warn));			\
+		if (nr_warn)						\
+			EXPECT(strstr(last_warn, (what)) != NULL);	\
+		if (br.nr_warnings != (nr_warn) ||			\
+		    ((nr_warn) && !strstr(last_warn, (what))))		\
+			printf("#   last warning: \"%s\"\n", last_warn); \
+	} while (0)
+
+#define EXPECT_RANGE(i, b, l, t)					\
+	do {								\
+		EXPECT_EQ_U(br.memmap.e[i].base, (b));			\
+		EXPECT_EQ_U(br.memmap.e[i].len, (l));			\
+		EXPECT_EQ(br.memmap.e[i].type, (t));			\
+	} while (0)
+
+static bool all_chars(const char *s, char c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != c)
+			return false;
+	return s[n] == '\0';
+}
+
+/* ---- multiboot2 info builder ----------------------------------------- */
+
+static u64 mb2_base, mb2_cur;
+
+static void mb2_begin(u64 phys)
+{
+	mb2_base = phys;
+	mb2_cur = phys + 8;
+}
+
+/* Append a tag whose header claims @size; @len payload bytes follow. */
+static u64 mb2_raw(u32 type, u32 size, const void *payload, size_t len)
+{
+	u64 at = mb2_cur;
+
+	put32(at, type);
+	put32(at + 4, size);
+	put_bytes(at + 8, payload, len);
+	mb2_cur = at + ALIGN_UP(8 + len, (size_t)8);
+	return at;
+}
+
+static void mb2_add(u32 type, const void *payload, size_t len)
+{
+	mb2_raw(type, 8 + len, payload, len);
+}
+
+static void mb2_str(u32 type, const char *s)
+{
+	mb2_add(type, s, strlen(s) + 1);
+}
+
+static void mb2_mod(u32 start, u32 end, const char *name)
+{
+	u8 buf[512];
+	size_t n = strlen(name) + 1;
+
+	memcpy(buf, &start, 4);
+	memcpy(buf + 4, &end, 4);
+	memcpy(buf + 8, name, n);
+	mb2_add(MB2_MODULE, buf, 8 + n);
+}
+
+static void mb2_mmap(u32 entry_size, const struct mb2_ent *e, unsigned int n)
+{
+	static u8 buf[8 + 256 * 32];
+	u32 version = 0;
+	unsigned int i;
+
+	memset(buf, 0xee, sizeof(buf));
+	memcpy(buf, &entry_size, 4);
+	memcpy(buf + 4, &version, 4);
+	for (i = 0; i < n; i++)
+		memcpy(buf + 8 + i * entry_size, &e[i],
+		       MIN(entry_size, sizeof(*e)));
+	mb2_add(MB2_MMAP, buf, 8 + n * entry_size);
+}
+
+static void mb2_meminfo(u32 lower_kb, u32 upper_kb)
+{
+	u32 v[2] = { lower_kb, upper_kb };
+
+	mb2_add(MB2_MEMINFO, v, sizeof(v));
+}
+
+/* Write total_size for what was appended so far; no end tag. */
+static u32 mb2_close(void)
+{
+	u32 total = mb2_cur - mb2_base;
+
+	put32(mb2_base, total);
+	put32(mb2_base + 4, 0);
+	allow(mb2_base, total);
+	return total;
+}
+
+static u32 mb2_end(void)
+{
+	mb2_add(MB2_END, NULL, 0);
+	return mb2_close();
+}
+
+static void make_rsdp(u8 *buf, size_t len, u8 seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (u8)(seed + 7 * i);
+	memcpy(buf, "RSD PTR ", 8);
+}
+
+/* multiboot2.c stores rsdp_phys = __pa_symbol(copy); undo that. */
+static const u8 *rsdp_copy(void)
+{
+	return (const u8 *)(uintptr_t)(br.rsdp_phys + KERNEL_MAP);
+}
+
+static const struct mb2_ent good_map[3] = {
+	{ 0, 0x9fc00, 1, 0 },
+	{ 0x9fc00, 0x400, 2, 0 },
+	{ 0x100000, 0x7ee0000, 1, 0 },
+};
+
+static void expect_good_map(void)
+{
+	EXPECT_EQ(br.memmap.nr, 3);
+	EXPECT_RANGE(0, 0, 0x9fc00, MEMMAP_USABLE);
+	EXPECT_RANGE(1, 0x9fc00, 0x400, MEMMAP_RESERVED);
+	EXPECT_RANGE(2, 0x100000, 0x7ee0000, MEMMAP_USABLE);
+}
+
+/* ---- multiboot2 tests ------------------------------------------------- */
+
+TEST(mb2_good_info)
+{
+	u8 rsdp[36];
+
+	reset();
+	make_rsdp(rsdp, sizeof(rsdp), 0x40);
+	mb2_begin(INFO);
+	mb2_str(MB2_CMDLINE, "console=ttyS0 loglevel=7");
+	mb2_str(MB2_LOADER_NAME, "GRUB 2.12");	/* unknown to pvk: skipped */
+	mb2_mmap(24, good_map, 3);
+	mb2_mod(0x200000, 0x201234, "initrd.img");
+	mb2_mod(0x300000, 0x300800, "config ro");
+	mb2_add(MB2_ACPI_NEW, rsdp, sizeof(rsdp));
+	mb2_end();
+	run_mb2(INFO);
+
+	EXPECT_STR(br.entry, "multiboot2");
+	EXPECT_STR(br.cmdline, "console=ttyS0 loglevel=7");
+	expect_good_map();
+	EXPECT_EQ(br.nr_modules, 2);
+	EXPECT_EQ_U(br.modules[0].start, 0x200000);
+	EXPECT_EQ_U(br.modules[0].len, 0x1234);
+	EXPECT_STR(br.modules[0].cmdline, "initrd.img");
+	EXPECT_EQ_U(br.modules[1].start, 0x300000);
+	EXPECT_EQ_U(br.modules[1].len, 0x800);
+	EXPECT_STR(br.modules[1].cmdline, "config ro");
+	EXPECT(br.rsdp_phys != 0);
+	if (br.rsdp_phys)
+		EXPECT(memcmp(rsdp_copy(), rsdp, sizeof(rsdp)) == 0);
+	EXPECT(br.platform_info == NULL);
+	EXPECT_WARNS(0, "");
+}
+
+TEST(mb2_bad_info_pointer)
+{
+	static const u64 bad[] = {
+		INFO + 4,		/* misaligned */
+		INFO + 1,
+		MEM_SIZE - 4,		/* header not mapped */
+		MEM_SIZE,
+		1ULL << 40,
+		~0ULL - 7,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		reset();
+		/* A valid block where the misaligned pointers point. */
+		if (bad[i] < MEM_SIZE - 64) {
+			mb2_begin(bad[i]);
+			mb2_str(MB2_CMDLINE, "must not be seen");
+			mb2_mod(0x200000, 0x201000, "nor this");
+			mb2_end();
+			nr_ranges = 0;	/* not even the header may be read */
+		}
+		run_mb2(bad[i]);
+		EXPECT_STR(br.entry, "multiboot2");
+		EXPECT_STR(br.cmdline, "");
+		EXPECT_EQ(br.nr_modules, 0);
+		EXPECT_EQ(br.memmap.nr, 0);
+		EXPECT_WARNS(1, "unusable");
+	}
+}
+
+TEST(mb2_bad_total_size)
+{
+	static const struct {
+		u64 base;
+		u32 total;
+	} bad[] = {
+		{ INFO, 0 },
+		{ INFO, 8 },
+		{ INFO, 15 },
+		{ 0x1000, (1U << 20) + 8 },	/* mapped, but over 1 MiB */
+		{ INFO, 0xffffffff },
+		{ MEM_SIZE - 64, 128 },		/* runs off mapped memory */
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		reset();
+		mb2_begin(bad[i].base);
+		mb2_str(MB2_CMDLINE, "must not be seen");
+		mb2_add(MB2_END, NULL, 0);
+		put32(bad[i].base, bad[i].total);
+		allow(bad[i].base, 8);		/* only total_size itself */
+		run_mb2(bad[i].base);
+		EXPECT_STR(br.cmdline, "");
+		EXPECT_WARNS(1, "implausible info size");
+	}
+
+	/* The limits themselves are fine: 16 bytes, and exactly 1 MiB. */
+	reset();
+	mb2_begin(INFO);
+	EXPECT_EQ(mb2_end(), 16);
+	run_mb2(INFO);
+	EXPECT_WARNS(0, "");
+
+	reset();
+	mb2_begin(0x1000);
+	mb2_str(MB2_CMDLINE, "big");
+	mb2_end();
+	put32(0x1000, 1U << 20);
+	run_mb2(0x1000);
+	EXPECT_STR(br.cmdline, "big");
+	EXPECT_WARNS(0, "");
+}
+
+TEST(mb2_tag_size_too_small)
+{
+	static const u32 sizes[] = { 1, 4, 7 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		reset();
+		mb2_begin(INFO);
+		mb2_str(MB2_CMDLINE, "kept");
+		mb2_raw(MB2_LOADER_NAME, sizes[i], NULL, 0);
+		/* Where the walk would land had it rounded the size up. */
+		mb2_mod(0x200000, 0x201000, "dropped");
+		mb2_end();
+		run_mb2(INFO);
+		EXPECT_STR(br.cmdline, "kept");
+		EXPECT_EQ(br.nr_modules, 0);
+		EXPECT_WARNS(1, "bad size");
+	}
+}
+
+TEST(mb2_tag_past_total)
+{
+	u8 payload[24] = { 0 };
+	u32 claim[] = { 0x100, 25, 0xffffffff };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(claim); i++) {
+		reset();
+		mb2_begin(INFO);
+		mb2_str(MB2_CMDLINE, "kept");
+		/* 8 + 16 bytes remain; the module tag claims more. */
+		memcpy(payload + 4, "\x00\x10\x20\x00", 4);
+		memcpy(payload + 8, "mod", 4);
+		mb2_raw(MB2_MODULE, claim[i], payload, 16);
+		mb2_close();
+		/* Beyond total_size (unreadable): what a misparse would see. */
+		mb2_mod(0x200000, 0x201000, "beyond");
+		mb2_add(MB2_END, NULL, 0);
+		run_mb2(INFO);
+		EXPECT_STR(br.cmdline, "kept");
+		EXPECT_EQ(br.nr_modules, 0);
+		EXPECT_WARNS(1, "bad size");
+	}
+}
+
+TEST(mb2_no_end_tag)
+{
+	reset();
+	mb2_begin(INFO);
+	mb2_str(MB2_CMDLINE, "no end");
+	mb2_mod(0x200000, 0x201000, "last");
+	mb2_close();
+	run_mb2(INFO);
+	EXPECT_STR(br.cmdline, "no end");
+	EXPECT_EQ(br.nr_modules, 1);
+	EXPECT_STR(br.modules[0].cmdline, "last");
+	EXPECT_WARNS(1, "no end tag");
+
+	/* total_size not a multiple of 8: the last tag ends at byte 20. */
+	reset();
+	mb2_begin(INFO);
+	mb2_raw(MB2_CMDLINE, 12, "abc", 4);
+	put32(INFO, 20);
+	allow(INFO, 20);
+	run_mb2(INFO);
+	EXPECT_STR(br.cmdline, "abc");
+	EXPECT_WARNS(1, "no end tag");
+}
+
+TEST(mb2_mmap_bad_entry_size)
+{
+	static const u32 esize[] = { 0, 8, 16, 23 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(esize); i++) {
+		char want[64];
+
+		reset();
+		mb2_begin(INFO);
+		mb2_mmap(esize[i], good_map, 3);
+		mb2_mod(0x200000, 0x201000, "after");
+		mb2_end();
+		run_mb2(INFO);
+		snprintf(want, sizeof(want), "entry size %u", esize[i]);
+		EXPECT_EQ(br.memmap.nr, 0);
+		EXPECT_EQ(br.nr_modules, 1);	/* the walk goes on */
+		EXPECT_WARNS(1, want);
+	}
+
+	/* A memory map tag too short for its own header. */
+	reset();
+	mb2_begin(INFO);
+	mb2_raw(MB2_MMAP, 12, "\x18\0\0\0", 4);
+	mb2_mod(0x200000, 0x201000, "after");
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ(br.memmap.nr, 0);
+	EXPECT_EQ(br.nr_modules, 1);
+	EXPECT_WARNS(1, "memory map with entry size 0");
+}
+
+TEST(mb2_mmap_wide_entries)
+{
+	reset();
+	mb2_begin(INFO);
+	mb2_mmap(32, good_map, 3);	/* entries padded to 32 bytes */
+	mb2_end();
+	run_mb2(INFO);
+	expect_good_map();
+	EXPECT_WARNS(0, "");
+}
+
+TEST(mb2_mmap_too_long)
+{
+	static struct mb2_ent e[MEMMAP_MAX + 2];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(e); i++) {
+		e[i].addr = (u64)i << 20;
+		e[i].len = 0x1000;
+		e[i].type = 1 + i % 2;
+	}
+	reset();
+	mb2_begin(INFO);
+	mb2_mmap(24, e, ARRAY_SIZE(e));
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ(br.memmap.nr, MEMMAP_MAX);
+	EXPECT_RANGE(MEMMAP_MAX - 1, (u64)(MEMMAP_MAX - 1) << 20, 0x1000,
+		     1 + (MEMMAP_MAX - 1) % 2);
+	EXPECT_WARNS(1, "truncated");
+}
+
+TEST(mb2_bad_modules)
+{
+	u8 payload[8] = { 0, 0, 0x40, 0 };
+
+	reset();
+	mb2_begin(INFO);
+	mb2_mod(0x5000, 0x4fff, "backwards");
+	mb2_raw(MB2_MODULE, 12, payload, 4);	/* no room for mod_end */
+	mb2_mod(0x600000, 0x600000, "empty");	/* zero length is fine */
+	mb2_mod(0x700000, 0x701000, "good");
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ(br.nr_modules, 2);
+	EXPECT_EQ_U(br.modules[0].start, 0x600000);
+	EXPECT_EQ_U(br.modules[0].len, 0);
+	EXPECT_STR(br.modules[0].cmdline, "empty");
+	EXPECT_EQ_U(br.modules[1].start, 0x700000);
+	EXPECT_EQ_U(br.modules[1].len, 0x1000);
+	EXPECT_STR(br.modules[1].cmdline, "good");
+	EXPECT_WARNS(2, "malformed module");
+}
+
+TEST(mb2_too_many_modules)
+{
+	char name[16];
+	unsigned int i;
+
+	reset();
+	mb2_begin(INFO);
+	for (i = 0; i < BOOT_MODULES_MAX + 1; i++) {
+		snprintf(name, sizeof(name), "mod%u", i);
+		mb2_mod(0x200000 + (i << 16), 0x200100 + (i << 16), name);
+	}
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ(br.nr_modules, BOOT_MODULES_MAX);
+	EXPECT_EQ_U(br.modules[BOOT_MODULES_MAX - 1].start,
+		    0x200000 + ((BOOT_MODULES_MAX - 1) << 16));
+	EXPECT_STR(br.modules[BOOT_MODULES_MAX - 1].cmdline, "mod7");
+	EXPECT_WARNS(1, "more than 8 modules");
+}
+
+TEST(mb2_long_strings)
+{
+	static char s[2001];
+
+	memset(s, 'c', sizeof(s) - 1);
+	reset();
+	mb2_begin(INFO);
+	mb2_str(MB2_CMDLINE, s);
+	s[200] = '\0';
+	mb2_mod(0x200000, 0x201000, s);
+	s[200] = 'c';
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT(all_chars(br.cmdline, 'c', BOOT_CMDLINE_MAX - 1));
+	EXPECT_EQ(br.nr_modules, 1);
+	EXPECT(all_chars(br.modules[0].cmdline, 'c',
+			 BOOT_MODULE_CMDLINE_MAX - 1));
+	EXPECT_EQ(br.memmap.nr, 0);		/* nothing overran cmdline */
+	EXPECT_EQ_U(br.modules[1].start, 0);
+	EXPECT_WARNS(0, "");
+
+	/* A command line tag without its NUL still ends up terminated. */
+	reset();
+	mb2_begin(INFO);
+	mb2_raw(MB2_CMDLINE, 8 + 3, "xyz", 3);
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_STR(br.cmdline, "xyz");
+	EXPECT_WARNS(0, "");
+}
+
+TEST(mb2_meminfo_without_mmap)
+{
+	reset();
+	mb2_begin(INFO);
+	mb2_meminfo(639, 130048);
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ(br.memmap.nr, 2);
+	EXPECT_RANGE(0, 0, 639 << 10, MEMMAP_USABLE);
+	EXPECT_RANGE(1, 1 << 20, 130048ULL << 10, MEMMAP_USABLE);
+	EXPECT_WARNS(0, "");
+}
+
+TEST(mb2_meminfo_after_mmap_ignored)
+{
+	reset();
+	mb2_begin(INFO);
+	mb2_mmap(24, good_map, 3);
+	mb2_meminfo(639, 130048);	/* GRUB's order */
+	mb2_end();
+	run_mb2(INFO);
+	expect_good_map();
+	EXPECT_WARNS(0, "");
+}
+
+/* The specification does not order tags; nor may the parser. */
+TEST(mb2_meminfo_before_mmap_ignored)
+{
+	reset();
+	mb2_begin(INFO);
+	mb2_meminfo(639, 130048);
+	mb2_mmap(24, good_map, 3);
+	mb2_end();
+	run_mb2(INFO);
+	expect_good_map();
+	EXPECT_WARNS(0, "");
+}
+
+TEST(mb2_acpi_tags)
+{
+	u8 v1[20], v2[36];
+
+	make_rsdp(v1, sizeof(v1), 0x11);
+	make_rsdp(v2, sizeof(v2), 0x22);
+
+	reset();
+	mb2_begin(INFO);
+	mb2_add(MB2_ACPI_OLD, v1, sizeof(v1));
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT(br.rsdp_phys != 0);
+	if (br.rsdp_phys)
+		EXPECT(memcmp(rsdp_copy(), v1, sizeof(v1)) == 0);
+	EXPECT_WARNS(0, "");
+
+	/* The ACPI 2.0 copy wins whichever comes first. */
+	reset();
+	mb2_begin(INFO);
+	mb2_add(MB2_ACPI_OLD, v1, sizeof(v1));
+	mb2_add(MB2_ACPI_NEW, v2, sizeof(v2));
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT(br.rsdp_phys != 0);
+	if (br.rsdp_phys)
+		EXPECT(memcmp(rsdp_copy(), v2, sizeof(v2)) == 0);
+	EXPECT_WARNS(0, "");
+
+	reset();
+	mb2_begin(INFO);
+	mb2_add(MB2_ACPI_NEW, v2, sizeof(v2));
+	mb2_add(MB2_ACPI_OLD, v1, sizeof(v1));
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT(br.rsdp_phys != 0);
+	if (br.rsdp_phys)
+		EXPECT(memcmp(rsdp_copy(), v2, sizeof(v2)) == 0);
+	EXPECT_WARNS(0, "");
+
+	reset();
+	mb2_begin(INFO);
+	mb2_add(MB2_ACPI_NEW, v2, 19);
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ_U(br.rsdp_phys, 0);
+	EXPECT_WARNS(1, "short RSDP");
+}
+
+/*
+ * Loader types other than 1-5 mean "reserved" (multiboot2 spec; E820 6
+ * is disabled, 7 persistent memory). They must not turn into pvk's own
+ * MEMMAP_KERNEL (6) or MEMMAP_MODULE (7), which are direct-mapped and
+ * outrank every other type when the map is normalised.
+ */
+TEST(mb2_loader_memory_types)
+{
+	static const struct mb2_ent e[3] = {
+		{ 0x100000, 0x100000, 1, 0 },
+		{ 0x40000000, 0x1000, 6, 0 },
+		{ 0x100000000ULL, 0x40000000, 7, 0 },
+	};
+
+	reset();
+	mb2_begin(INFO);
+	mb2_mmap(24, e, 3);
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ(br.memmap.nr, 3);
+	EXPECT_EQ(br.memmap.e[0].type, MEMMAP_USABLE);
+	EXPECT(br.memmap.e[1].type != MEMMAP_KERNEL &&
+	       br.memmap.e[1].type != MEMMAP_MODULE);
+	EXPECT(br.memmap.e[2].type != MEMMAP_KERNEL &&
+	       br.memmap.e[2].type != MEMMAP_MODULE);
+}
+
+/* ---- PVH start_info builder ------------------------------------------ */
+
+static struct hvm_start_info *pvh_si(u64 phys, u32 version)
+{
+	struct hvm_start_info *si = (void *)(mem + phys);
+
+	si->magic = XEN_HVM_START_MAGIC_VALUE;
+	si->version = version;
+	allow(phys, sizeof(*si));
+	return si;
+}
+
+static u64 put_str(u64 phys, const char *s)
+{
+	put_bytes(phys, s, strlen(s) + 1);
+	allow(phys, strlen(s) + 1);
+	return phys;
+}
+
+static void pvh_set_memmap(struct hvm_start_info *si, u64 phys,
+			   const struct hvm_memmap_table_entry *e, u32 n)
+{
+	put_bytes(phys, e, n * sizeof(*e));
+	allow(phys, n * sizeof(*e));
+	si->memmap_paddr = phys;
+	si->memmap_entries = n;
+}
+
+static struct hvm_modlist_entry *pvh_set_modlist(struct hvm_start_info *si,
+						 u64 phys, u32 n)
+{
+	allow(phys, n * sizeof(struct hvm_modlist_entry));
+	si->modlist_paddr = phys;
+	si->nr_modules = n;
+	return (void *)(mem + phys);
+}
+
+static const struct hvm_memmap_table_entry pvh_map[3] = {
+	{ 0, 0x9f000, XEN_HVM_MEMMAP_TYPE_RAM, 0 },
+	{ 0xfc000000, 0x4000000, XEN_HVM_MEMMAP_TYPE_RESERVED, 0 },
+	{ 0x100000, 0x3ff00000, XEN_HVM_MEMMAP_TYPE_RAM, 0 },
+};
+
+/* ---- PVH tests -------------------------------------------------------- */
+
+TEST(pvh_good_start_info)
+{
+	struct hvm_start_info *si;
+	struct hvm_modlist_entry *m;
+
+	reset();
+	si = pvh_si(INFO, 1);
+	si->cmdline_paddr = put_str(CMDLINE, "console=hvc0 quiet");
+	si->rsdp_paddr = 0xfc009000;
+	pvh_set_memmap(si, MEMMAP_TABLE, pvh_map, 3);
+	m = pvh_set_modlist(si, MODLIST, 2);
+	m[0].paddr = 0x400000;
+	m[0].size = 0x1234;
+	m[0].cmdline_paddr = put_str(MODSTR, "initrd");
+	m[1].paddr = 0x500000;
+	m[1].size = 0x2000;
+	run_pvh(INFO);
+
+	EXPECT_STR(br.entry, "pvh");
+	EXPECT_STR(br.cmdline, "console=hvc0 quiet");
+	EXPECT_EQ_U(br.rsdp_phys, 0xfc009000);
+	EXPECT_EQ(br.memmap.nr, 3);
+	EXPECT_RANGE(0, 0, 0x9f000, MEMMAP_USABLE);
+	EXPECT_RANGE(1, 0xfc000000, 0x4000000, MEMMAP_RESERVED);
+	EXPECT_RANGE(2, 0x100000, 0x3ff00000, MEMMAP_USABLE);
+	EXPECT_EQ(br.nr_modules, 2);
+	EXPECT_EQ_U(br.modules[0].start, 0x400000);
+	EXPECT_EQ_U(br.modules[0].len, 0x1234);
+	EXPECT_STR(br.modules[0].cmdline, "initrd");
+	EXPECT_EQ_U(br.modules[1].start, 0x500000);
+	EXPECT_EQ_U(br.modules[1].len, 0x2000);
+	EXPECT_STR(br.modules[1].cmdline, "");
+	EXPECT_WARNS(0, "");
+}
+
+TEST(pvh_bad_magic)
+{
+	static const u64 where[] = { INFO, MEM_SIZE - 16, 1ULL << 40 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(where); i++) {
+		reset();
+		if (where[i] == INFO) {
+			struct hvm_start_info *si = pvh_si(INFO, 1);
+
+			si->magic ^= 1;
+			si->cmdline_paddr = put_str(CMDLINE, "ignored");
+			si->rsdp_paddr = 0xe0000;
+			pvh_set_memmap(si, MEMMAP_TABLE, pvh_map, 3);
+		}
+		run_pvh(where[i]);
+		EXPECT_STR(br.entry, "pvh");
+		EXPECT_STR(br.cmdline, "");
+		EXPECT_EQ_U(br.rsdp_phys, 0);
+		EXPECT_EQ(br.memmap.nr, 0);
+		EXPECT_EQ(br.nr_modules, 0);
+		EXPECT_WARNS(1, "no valid magic");
+	}
+}
+
+TEST(pvh_no_memmap)
+{
+	struct hvm_start_info *si;
+	struct hvm_modlist_entry *m;
+
+	/* Version 0 has no memmap fields: what lies there is ignored. */
+	reset();
+	si = pvh_si(INFO, 0);
+	si->cmdline_paddr = put_str(CMDLINE, "v0");
+	si->rsdp_paddr = 0xe0000;
+	pvh_set_memmap(si, MEMMAP_TABLE, pvh_map, 3);
+	m = pvh_set_modlist(si, MODLIST, 1);
+	m[0].paddr = 0x400000;
+	m[0].size = 0x1000;
+	run_pvh(INFO);
+	EXPECT_STR(br.cmdline, "v0");
+	EXPECT_EQ_U(br.rsdp_phys, 0xe0000);
+	EXPECT_EQ(br.memmap.nr, 0);
+	EXPECT_EQ(br.nr_modules, 1);
+	EXPECT_WARNS(1, "no memory map in start_info (version 0)");
+
+	/* Version 1 saying "no map" either way. */
+	reset();
+	si = pvh_si(INFO, 1);
+	pvh_set_memmap(si, MEMMAP_TABLE, pvh_map, 3);
+	si->memmap_entries = 0;
+	run_pvh(INFO);
+	EXPECT_EQ(br.memmap.nr, 0);
+	EXPECT_WARNS(1, "no memory map in start_info (version 1)");
+
+	reset();
+	si = pvh_si(INFO, 1);
+	si->memmap_entries = 3;
+	run_pvh(INFO);
+	EXPECT_EQ(br.memmap.nr, 0);
+	EXPECT_WARNS(1, "no memory map");
+}
+
+TEST(pvh_memmap_entries_clamped)
+{
+	struct hvm_memmap_table_entry *e;
+	struct hvm_start_info *si;
+	u64 table = MEM_SIZE - 1024 * sizeof(*e);
+
+	/*
+	 * Exactly 1024 entries fit before the end of memory; all but the
+	 * first and the last are empty and so never reach the map.
+	 */
+	reset();
+	si = pvh_si(INFO, 1);
+	e = (void *)(mem + table);
+	e[0] = pvh_map[0];
+	e[1023] = pvh_map[2];
+	si->memmap_paddr = table;
+	si->memmap_entries = 0x10000;
+	allow(table, 1024 * sizeof(*e));
+	run_pvh(INFO);
+	EXPECT_EQ(br.memmap.nr, 2);
+	EXPECT_RANGE(0, 0, 0x9f000, MEMMAP_USABLE);
+	EXPECT_RANGE(1, 0x100000, 0x3ff00000, MEMMAP_USABLE);
+	EXPECT_WARNS(1, "65536 memory map entries, using 1024");
+}
+
+TEST(pvh_memmap_too_long)
+{
+	static struct hvm_memmap_table_entry e[MEMMAP_MAX + 5];
+	struct hvm_start_info *si;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(e); i++) {
+		e[i].addr = (u64)i << 20;
+		e[i].size = 0x1000;
+		e[i].type = XEN_HVM_MEMMAP_TYPE_RAM;
+	}
+	reset();
+	si = pvh_si(INFO, 1);
+	pvh_set_memmap(si, MEMMAP_TABLE, e, ARRAY_SIZE(e));
+	run_pvh(INFO);
+	EXPECT_EQ(br.memmap.nr, MEMMAP_MAX);
+	EXPECT_RANGE(MEMMAP_MAX - 1, (u64)(MEMMAP_MAX - 1) << 20, 0x1000,
+		     MEMMAP_USABLE);
+	EXPECT_WARNS(1, "truncated");
+}
+
+TEST(pvh_unreachable_tables)
+{
+	static const struct {
+		u64 memmap;
+		u64 modlist;
+	} bad[] = {
+		{ MEM_SIZE + 0x1000, 1ULL << 40 },
+		{ MEM_SIZE - 24, MEM_SIZE - 32 },	/* first entry fits only */
+		{ ~0ULL - 8, ~0ULL - 16 },
+	};
+	struct hvm_start_info *si;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		reset();
+		si = pvh_si(INFO, 1);
+		si->cmdline_paddr = put_str(CMDLINE, "still here");
+		si->memmap_paddr = bad[i].memmap;
+		si->memmap_entries = 2;
+		si->modlist_paddr = bad[i].modlist;
+		si->nr_modules = 2;
+		run_pvh(INFO);
+		EXPECT_STR(br.cmdline, "still here");
+		EXPECT_EQ(br.memmap.nr, 0);
+		EXPECT_EQ(br.nr_modules, 0);
+		EXPECT_WARNS(2, "module list unreachable");
+	}
+
+	/* Only the memory map unreachable: modules still parsed. */
+	reset();
+	si = pvh_si(INFO, 1);
+	si->memmap_paddr = MEM_SIZE;
+	si->memmap_entries = 1;
+	pvh_set_modlist(si, MODLIST, 1)->paddr = 0x400000;
+	run_pvh(INFO);
+	EXPECT_EQ(br.memmap.nr, 0);
+	EXPECT_EQ(br.nr_modules, 1);
+	EXPECT_EQ_U(br.modules[0].start, 0x400000);
+	EXPECT_WARNS(1, "memory map at 0x200000 unreachable");
+}
+
+TEST(pvh_too_many_modules)
+{
+	struct hvm_modlist_entry *m;
+	struct hvm_start_info *si;
+	unsigned int i;
+
+	reset();
+	si = pvh_si(INFO, 1);
+	/* 12 listed; only the first 8 may be read. */
+	m = pvh_set_modlist(si, MODLIST, BOOT_MODULES_MAX);
+	si->nr_modules = 12;
+	for (i = 0; i < 12; i++) {
+		m[i].paddr = 0x400000 + ((u64)i << 20);
+		m[i].size = 0x1000 + i;
+	}
+	pvh_set_memmap(si, MEMMAP_TABLE, pvh_map, 3);
+	run_pvh(INFO);
+	EXPECT_EQ(br.memmap.nr, 3);
+	EXPECT_EQ(br.nr_modules, BOOT_MODULES_MAX);
+	EXPECT_EQ_U(br.modules[BOOT_MODULES_MAX - 1].start,
+		    0x400000 + ((u64)(BOOT_MODULES_MAX - 1) << 20));
+	EXPECT_EQ_U(br.modules[BOOT_MODULES_MAX - 1].len,
+		    0x1000 + BOOT_MODULES_MAX - 1);
+	EXPECT_WARNS(1, "12 modules, using 8");
+}
+
+TEST(pvh_unterminated_strings)
+{
+	struct hvm_modlist_entry *m;
+	struct hvm_start_info *si;
+
+	/* Command line running into the end of memory without a NUL. */
+	reset();
+	si = pvh_si(INFO, 1);
+	memset(mem + MEM_SIZE - 100, 'A', 100);
+	allow(MEM_SIZE - 100, 100);
+	si->cmdline_paddr = MEM_SIZE - 100;
+	run_pvh(INFO);
+	EXPECT(all_chars(br.cmdline, 'A', 100));
+	EXPECT_WARNS(1, "no memory map");
+
+	/* Longer than the record's buffers: cut to fit, terminated. */
+	reset();
+	si = pvh_si(INFO, 1);
+	memset(mem + MEM_SIZE - 3000, 'B', 3000);
+	allow(MEM_SIZE - 3000, 3000);
+	si->cmdline_paddr = MEM_SIZE - 3000;
+	m = pvh_set_modlist(si, MODLIST, 1);
+	m->paddr = 0x400000;
+	m->cmdline_paddr = MEM_SIZE - 3000;
+	run_pvh(INFO);
+	EXPECT(all_chars(br.cmdline, 'B', BOOT_CMDLINE_MAX - 1));
+	EXPECT_EQ(br.memmap.nr, 0);
+	EXPECT_EQ(br.nr_modules, 1);
+	EXPECT(all_chars(br.modules[0].cmdline, 'B',
+			 BOOT_MODULE_CMDLINE_MAX - 1));
+	EXPECT_EQ_U(br.modules[1].start, 0);
+	EXPECT_WARNS(1, "no memory map");
+
+	/* Unmapped string address: empty, not a fault. */
+	reset();
+	si = pvh_si(INFO, 1);
+	si->cmdline_paddr = MEM_SIZE;
+	run_pvh(INFO);
+	EXPECT_STR(br.cmdline, "");
+}
+
+/* See mb2_loader_memory_types: XEN_HVM_MEMMAP_TYPE_DISABLED / _PMEM. */
+TEST(pvh_loader_memory_types)
+{
+	static const struct hvm_memmap_table_entry e[3] = {
+		{ 0x100000, 0x100000, XEN_HVM_MEMMAP_TYPE_RAM, 0 },
+		{ 0x40000000, 0x1000, XEN_HVM_MEMMAP_TYPE_DISABLED, 0 },
+		{ 0x100000000ULL, 0x40000000, XEN_HVM_MEMMAP_TYPE_PMEM, 0 },
+	};
+	struct hvm_start_info *si;
+
+	reset();
+	si = pvh_si(INFO, 1);
+	pvh_set_memmap(si, MEMMAP_TABLE, e, 3);
+	run_pvh(INFO);
+	EXPECT_EQ(br.memmap.nr, 3);
+	EXPECT_EQ(br.memmap.e[0].type, MEMMAP_USABLE);
+	EXPECT(br.memmap.e[1].type != MEMMAP_KERNEL &&
+	       br.memmap.e[1].type != MEMMAP_MODULE);
+	EXPECT(br.memmap.e[2].type != MEMMAP_KERNEL &&
+	       br.memmap.e[2].type != MEMMAP_MODULE);
+}
+
+int main(void)
+{
+	int ret;
+
+	mem = malloc(MEM_SIZE);		/* heap: ASan guards its end */
+	if (!mem)
+		return EXIT_FAILURE;
+
+	RUN(mb2_good_info);
+	RUN(mb2_bad_info_pointer);
+	RUN(mb2_bad_total_size);
+	RUN(mb2_tag_size_too_small);
+	RUN(mb2_tag_past_total);
+	RUN(mb2_no_end_tag);
+	RUN(mb2_mmap_bad_entry_size);
+	RUN(mb2_mmap_wide_entries);
+	RUN(mb2_mmap_too_long);
+	RUN(mb2_bad_modules);
+	RUN(mb2_too_many_modules);
+	RUN(mb2_long_strings);
+	RUN(mb2_meminfo_without_mmap);
+	RUN(mb2_meminfo_after_mmap_ignored);
+	RUN(mb2_meminfo_before_mmap_ignored);
+	RUN(mb2_acpi_tags);
+	RUN(mb2_loader_memory_types);
+	RUN(pvh_good_start_info);
+	RUN(pvh_bad_magic);
+	RUN(pvh_no_memmap);
+	RUN(pvh_memmap_entries_clamped);
+	RUN(pvh_memmap_too_long);
+	RUN(pvh_unreachable_tables);
+	RUN(pvh_too_many_modules);
+	RUN(pvh_unterminated_strings);
+	RUN(pvh_loader_memory_types);
+
+	ret = TEST_DONE();
+	ASAN_UNPOISON_MEMORY_REGION(mem, MEM_SIZE);
+	free(mem);
+	return ret;
+}
