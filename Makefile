@@ -48,6 +48,7 @@ include kernel/Makefile
 include mm/Makefile
 include lib/Makefile
 include drivers/Makefile
+include net/Makefile
 
 OBJS := $(addprefix $(OBJ)/,$(obj-y))
 DEPS := $(OBJS:.o=.d)
