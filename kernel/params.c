@@ -19,6 +19,7 @@ static const struct kernel_param kernel_params[] = {
 	{ "maxcpus", KPARAM_INT, &kopts.maxcpus, 0, 1, 4096 },
 	{ "selftest", KPARAM_STRING, kopts.selftest, sizeof(kopts.selftest), 0, 0 },
 	{ "bench", KPARAM_BOOL, &kopts.bench, 0, 0, 0 },
+	{ "evtchn", KPARAM_STRING, kopts.evtchn, sizeof(kopts.evtchn), 0, 0 },
 };
 
 static void param_warn(void *ctx, const char *fmt, ...)

@@ -11,6 +11,7 @@ struct kernel_options {
 	int maxcpus;		/* -1: every CPU found */
 	char selftest[128];	/* "all", "none", or a comma list of suites */
 	bool bench;
+	char evtchn[8];		/* Xen event channel ABI: "" (best) or "2l" */
 };
 
 extern struct kernel_options kopts;

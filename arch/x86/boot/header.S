@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Boot headers carried by the one pvk image: a multiboot2 header for GRUB
- * (real hardware, ISO) and the PVH entry note read by QEMU's -kernel and
- * by Xen's PVH loader.
+ * (real hardware, ISO), the PVH entry note read by QEMU's -kernel and by
+ * Xen's PVH loader, and the notes Xen's PV domain builder needs to load
+ * the same ELF as a 64-bit PV guest (dom0 included).
  */
 #include <asm/boot.h>
 #include <xen/elfnote.h>
+#include <xen/features.h>
 
 #define MB2_MAGIC	0xe85250d6
 #define MB2_ARCH_I386	0
@@ -41,3 +43,23 @@ mb2_header_end:
 
 	.section .note.Xen, "a", @note
 	ELFNOTE(XEN_ELFNOTE_PHYS32_ENTRY, .long, pvh_entry - __START_KERNEL_map)
+
+#if IS_ENABLED(CONFIG_XEN)
+/*
+ * PV: Xen maps the image at VIRT_BASE + its physical load address (so the
+ * kernel runs where it is linked), fills the hypercall page and enters
+ * startup_xen in 64-bit mode.  Page tables stay read-only to the guest
+ * and are changed through hypercalls ("!writable_page_tables").
+ */
+	ELFNOTE(XEN_ELFNOTE_GUEST_OS, .asciz, "pvk")
+	ELFNOTE(XEN_ELFNOTE_GUEST_VERSION, .asciz, "0.1")
+	ELFNOTE(XEN_ELFNOTE_XEN_VERSION, .asciz, "xen-3.0")
+	ELFNOTE(XEN_ELFNOTE_LOADER, .asciz, "generic")
+	ELFNOTE(XEN_ELFNOTE_VIRT_BASE, .quad, __START_KERNEL_map)
+	ELFNOTE(XEN_ELFNOTE_PADDR_OFFSET, .quad, 0)
+	ELFNOTE(XEN_ELFNOTE_ENTRY, .quad, startup_xen)
+	ELFNOTE(XEN_ELFNOTE_HYPERCALL_PAGE, .quad, hypercall_page)
+	ELFNOTE(XEN_ELFNOTE_FEATURES, .asciz, "!writable_page_tables")
+	ELFNOTE(XEN_ELFNOTE_SUPPORTED_FEATURES, .long, (1 << XENFEAT_dom0))
+	ELFNOTE(XEN_ELFNOTE_PAE_MODE, .asciz, "yes")
+#endif

@@ -8,6 +8,7 @@
 #include <pvk/smp.h>
 #include <asm/desc.h>
 #include <asm/paravirt.h>
+#include <asm/platform.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/setup.h>
@@ -84,10 +85,14 @@ void cpu_init(unsigned int cpu)
 	c->tss = &cpu_tss[cpu];
 	cpu_tss[cpu].ist[0] = (u64)(unsigned long)(df_stacks[cpu] + IST_STACK_SIZE);
 	cpu_tss[cpu].io_bitmap_base = sizeof(struct x86_tss);
-	fill_gdt(cpu);
-	load_gdt(&gdtp);
-	reload_segments();
-	load_tr(__TSS_SEL);
+	if (x86_platform->load_segments) {
+		x86_platform->load_segments(cpu);
+	} else {
+		fill_gdt(cpu);
+		load_gdt(&gdtp);
+		reload_segments();
+		load_tr(__TSS_SEL);
+	}
 	idt_load_this_cpu();
 	wrmsr(MSR_GS_BASE, (u64)(unsigned long)c);
 }

@@ -17,6 +17,9 @@ const struct x86_platform *x86_platform = &native_platform;
 
 /* Platforms in order of preference; the native one matches anything. */
 static const struct x86_platform *const platforms[] = {
+#if IS_ENABLED(CONFIG_XEN)
+	&xen_pv_platform,
+#endif
 	&native_platform,
 };
 
@@ -94,6 +97,8 @@ __noreturn void machine_power_off(bool success)
 
 __noreturn void machine_crash(void)
 {
+	if (x86_platform->crash)
+		x86_platform->crash();
 	x86_platform->power_off(false);
 }
 

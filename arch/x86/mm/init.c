@@ -9,6 +9,7 @@
 #include <pvk/mm.h>
 #include <asm/paravirt.h>
 #include <asm/pgtable.h>
+#include <asm/platform.h>
 
 #define EARLY_MAP_LIMIT (1ULL << 30)
 #define LOW_MEMORY_END (1ULL << 20)
@@ -17,16 +18,21 @@
 int page_alloc_init(struct memmap *m, u64 bitmap_limit);
 int map_large_page(unsigned long va, phys_addr_t pa, unsigned int flags);
 
-/* Map [pa, pa+len) at va, with 2 MiB pages wherever alignment allows. */
+/*
+ * Map [pa, pa+len) at va, with 2 MiB pages wherever alignment allows,
+ * except where the hypervisor validates page tables (Xen PV has no
+ * superpages).
+ */
 static int map_range(unsigned long va, phys_addr_t pa, u64 len, unsigned int flags)
 {
+	bool large_ok = !x86_platform->pv_mmu;
 	u64 off = 0;
 
 	while (off < len) {
 		int err;
 
-		if (!((va + off) & (PMD_SIZE - 1)) && !((pa + off) & (PMD_SIZE - 1)) &&
-		    len - off >= PMD_SIZE) {
+		if (large_ok && !((va + off) & (PMD_SIZE - 1)) &&
+		    !((pa + off) & (PMD_SIZE - 1)) && len - off >= PMD_SIZE) {
 			err = map_large_page(va + off, pa + off, flags);
 			off += PMD_SIZE;
 		} else {
@@ -54,7 +60,7 @@ static void paging_init(const struct memmap *m)
 	kernel_pgd = alloc_page_zeroed();
 	if (!kernel_pgd)
 		panic("mm: no memory for the kernel page table");
-	paravirt_alloc_pt(PFN_DOWN(__pa(kernel_pgd)), PT_LEVEL_P4D + 1);
+	paravirt_alloc_pt(PFN_DOWN(__pa(kernel_pgd)), PT_LEVEL_P4D);
 
 	/* Low memory holds the BIOS data the ACPI scan reads. */
 	err |= map_range(PAGE_OFFSET, 0, LOW_MEMORY_END, MAP_WRITE);
@@ -107,7 +113,8 @@ void mm_init(struct boot_record *br)
 		memmap_reserve(m, br->modules[i].start, br->modules[i].len,
 			       MEMMAP_MODULE);
 	log_memmap(m);
-	if (page_alloc_init(m, EARLY_MAP_LIMIT))
+	if (page_alloc_init(m, x86_platform->early_map_limit ?
+			    x86_platform->early_map_limit() : EARLY_MAP_LIMIT))
 		panic("mm: no usable memory for the frame allocator");
 	paging_init(m);
 	pr_info("mem: %llu MiB usable, %llu frames free\n",

@@ -20,13 +20,31 @@ struct x86_platform {
 	/* Start the tick on the calling CPU. */
 	void (*timer_start)(void);
 	__noreturn void (*power_off)(bool success);
+	/* After a panic; NULL means power_off(false). */
+	__noreturn void (*crash)(void);
 	/* Stop the calling CPU for good. */
 	__noreturn void (*halt)(void);
 	const char *(*boot_line_extra)(void);
+	/*
+	 * Load this CPU's GDT, segments and TSS; NULL means the native
+	 * per-CPU GDT (a PV guest uses the hypervisor's flat selectors).
+	 */
+	void (*load_segments)(unsigned int cpu);
+	/* Hypercalls made so far on this CPU (bench); NULL means none. */
+	u64 (*hypercall_count)(void);
+	/*
+	 * Physical memory the entry's page tables map at __va(), which is
+	 * where the frame allocator's bitmap and the first page tables must
+	 * come from; NULL means the 1 GiB head_64.S maps.
+	 */
+	u64 (*early_map_limit)(void);
+	/* Page tables are the hypervisor's to validate: 4 KiB pages only. */
+	bool pv_mmu;
 };
 
 extern const struct x86_platform *x86_platform;
 extern const struct x86_platform native_platform;
+extern const struct x86_platform xen_pv_platform;
 
 /* Base leaf of a hypervisor's CPUID range whose signature is @sig, or 0. */
 u32 hypervisor_cpuid_base(const char *sig);

@@ -46,6 +46,9 @@ _ANSI_RE = re.compile(r'\x1b(?:\[[0-?]*[ -/]*[@-~]'          # CSI
                       r'|\][^\x07\x1b]*(?:\x07|\x1b\\)'      # OSC
                       r'|[@-Z\\-_])')                        # 2-byte
 _CTRL_RE = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+# Xen prefixes a guest's console_io lines with its domain, "(d1) ", when
+# it is not the hardware domain (4.17 prints dom0's lines bare).
+_XEN_GUEST_RE = re.compile(r'^\(d\d+\) ')
 
 BOOT_PREFIX = 'pvk: platform='
 BOOT_RE = re.compile(r'^pvk: platform=(?P<platform>\S+) cpus=(?P<cpus>\d+)'
@@ -71,6 +74,7 @@ def clean_line(line: str) -> str:
     if '\r' in line:
         line = line[line.rindex('\r') + 1:]
     line = _CTRL_RE.sub('', line)
+    line = _XEN_GUEST_RE.sub('', line)
     return line.rstrip()
 
 

@@ -97,6 +97,7 @@ class Row:
     expect_cpus: Optional[int] = None
     requires: Tuple[str, ...] = ()
     qemu_args: Tuple[str, ...] = ()
+    cpu_model: str = ''         # -cpu for TCG rows; '' means 'max'
 
 
 def _pvh(cpus, accel='tcg', **kw):
@@ -107,6 +108,20 @@ def _pvh(cpus, accel='tcg', **kw):
 def _iso(cpus, accel='tcg', **kw):
     req = ('kvm',) if accel == 'kvm' else ()
     return Row(f'iso-{accel}-smp{cpus}', 'iso', cpus, accel, requires=req, **kw)
+
+
+# Xen wants SMAP off (a PV dom0 dies in create_bounce_frame otherwise) and
+# MWAIT off (its idle loop takes a #GP under TCG).
+XEN_CPU_MODEL = 'max,-smap,-monitor'
+XEN_MEMORY = 512
+
+
+def _xen(cpus, evtchn='', **kw):
+    name = f'xen-pv-dom0-smp{cpus}' + (f'-{evtchn}' if evtchn else '')
+    append = f'evtchn={evtchn}' if evtchn else ''
+    return Row(name, 'xen', cpus, 'tcg', memory=XEN_MEMORY, append=append,
+               platform='xen-pv', requires=('xen',), cpu_model=XEN_CPU_MODEL,
+               **kw)
 
 
 TEST_ROWS: List[Row] = [
@@ -123,16 +138,17 @@ TEST_ROWS: List[Row] = [
         qemu_args=('-machine', 'pc', '-no-acpi')),
     # Hardware virtualisation, when /dev/kvm works.
     _pvh(1, 'kvm'), _pvh(2, 'kvm'),
-    # Xen rows go here, e.g. (needs a 'xen' boot method and requirement):
-    # Row('xen-pv-tcg-smp2', 'xen', 2, platform='xen-pv', memory=1024,
-    #     expect_cpus=2, requires=('xen',)),
+    # pvk as a Xen PV dom0 under Xen 4.17 (xen-fetch.sh), FIFO events
+    # by default and the 2-level ABI forced.
+    *[_xen(cpus, evtchn) for cpus in (1, 2, 4) for evtchn in ('', '2l')],
 ]
 
 BENCH_ROWS: List[Row] = [
     Row('bare-metal-tcg', 'pvh', 2, 'tcg', append=BENCH_CMDLINE),
     Row('bare-metal-kvm', 'pvh', 2, 'kvm', append=BENCH_CMDLINE,
         requires=('kvm',)),
-    # Later: Row('xen-pv-tcg', 'xen', 2, platform='xen-pv', ...)
+    Row('xen-pv-tcg', 'xen', 2, 'tcg', memory=XEN_MEMORY, append=BENCH_CMDLINE,
+        platform='xen-pv', requires=('xen',), cpu_model=XEN_CPU_MODEL),
 ]
 
 
@@ -165,6 +181,7 @@ class Context:
     timeout: float
     bench: bool
     kvm_cpu: str = 'max'
+    xen: Optional[str] = None   # the hypervisor binary (the 'xen' probe)
     echo: Optional[Callable[[str, str], None]] = None  # --show-log
     dry_run: bool = False       # --list: build nothing, check nothing
     iso_cache: Dict[str, str] = field(default_factory=dict)
@@ -210,23 +227,40 @@ def boot_iso(row: Row, ctx: Context, cmdline: str) -> List[str]:
     return ['-cdrom', ctx.iso_for(cmdline)]
 
 
-# A Xen row would add something like:
-#
-# def boot_xen(row, ctx, cmdline):
-#     return ['-kernel', ctx.need(ctx.xen, ...), '-append', XEN_CMDLINE,
-#             '-initrd', f'{ctx.image} {cmdline}']
-#
-# plus a 'xen' entry in REQUIREMENTS that finds the hypervisor binary.
+XEN_FETCH = os.path.join(HERE, 'xen-fetch.sh')
+XEN_DEFAULT = os.path.join(ROOT, 'build', 'cache', 'xen', 'xen-4.17')
+
+
+def xen_cmdline(row: Row) -> str:
+    """Xen's own command line: its console on COM1 (where pvk's
+    console_io output lands too, without a prefix for dom0 in 4.17), a
+    dom0 with the row's vCPUs, and a reboot when dom0 stops."""
+    return ('console=com1 loglvl=all guest_loglvl=all '
+            f'dom0_max_vcpus={row.cpus} dom0_mem=256M,max:256M '
+            'noreboot=false')
+
+
+def boot_xen(row: Row, ctx: Context, cmdline: str) -> List[str]:
+    xen = ctx.need(ctx.xen or XEN_DEFAULT, f'run {rel(XEN_FETCH)}')
+    image = ctx.need(ctx.image, 'build pvk first')
+    # QEMU splits -initrd at commas (one multiboot module each); ",,"
+    # is a literal comma.  The first module is dom0's kernel, its
+    # command line follows the path.
+    module = f'{image} {cmdline}'.strip().replace(',', ',,')
+    return ['-kernel', xen, '-append', xen_cmdline(row), '-initrd', module]
+
+
 BOOT_METHODS: Dict[str, Callable[[Row, Context, str], List[str]]] = {
     'pvh': boot_pvh,
     'iso': boot_iso,
+    'xen': boot_xen,
 }
 
 
 def accel_args(row: Row, ctx: Context) -> List[str]:
     if row.accel == 'kvm':
         return ['-accel', 'kvm', '-cpu', ctx.kvm_cpu]
-    return ['-accel', 'tcg', '-cpu', 'max']
+    return ['-accel', 'tcg', '-cpu', row.cpu_model or 'max']
 
 
 def log_paths(row_name: str, ctx: Context) -> Tuple[str, str, str]:
@@ -437,8 +471,28 @@ def probe_kvm(ctx: Context) -> Tuple[bool, str]:
                                                 for c, w in reasons)
 
 
+def probe_xen(ctx: Context) -> Tuple[bool, str]:
+    """(True, path) once xen-fetch.sh has the hypervisor (it downloads
+    Debian's package into build/cache/xen the first time), else (False,
+    reason)."""
+    if os.path.isfile(XEN_DEFAULT) and os.path.getsize(XEN_DEFAULT) > 0:
+        ctx.xen = XEN_DEFAULT
+        return True, XEN_DEFAULT
+    try:
+        p = subprocess.run([XEN_FETCH], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return False, f'xen-fetch.sh: {e}'
+    lines = p.stdout.strip().splitlines() or ['no output']
+    if p.returncode != 0 or not os.path.isfile(lines[-1]):
+        return False, f'no Xen hypervisor: {lines[-1]}'
+    ctx.xen = lines[-1]
+    return True, lines[-1]
+
+
 REQUIREMENTS: Dict[str, Callable[[Context], Tuple[bool, str]]] = {
     'kvm': probe_kvm,
+    'xen': probe_xen,
 }
 
 

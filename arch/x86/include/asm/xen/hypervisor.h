@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * State shared by the Xen PV backend (arch/x86/xen, drivers/xen).  Only
+ * Xen code includes this: it pulls in Xen's public headers.
+ */
+#ifndef _ASM_X86_XEN_HYPERVISOR_H
+#define _ASM_X86_XEN_HYPERVISOR_H
+
+#include <pvk/types.h>
+#include <pvk/bootinfo.h>
+#include <asm/smp.h>
+#include <xen/xen.h>
+
+struct desc_ptr;
+
+/*
+ * Per-vCPU Xen state; cpu_data->platform points here.  The irq thunks
+ * find the vcpu_info through the first field, so it must stay first.
+ */
+struct xen_percpu {
+	struct vcpu_info *vcpu_info;	/* must stay first: xen-asm */
+	u64 hypercalls;
+	bool vcpu_info_registered;
+	int timer_port;
+	u64 next_tick_ns;		/* Xen system time of the next tick */
+	struct vcpu_info own_vcpu_info __aligned(64);
+};
+
+extern struct xen_percpu xen_percpu[NR_CPUS];
+extern struct start_info *xen_start_info;
+extern struct shared_info *HYPERVISOR_shared_info;
+
+static inline struct xen_percpu *xen_this_cpu(void)
+{
+	return this_cpu()->platform;
+}
+
+static inline struct vcpu_info *xen_vcpu_info(void)
+{
+	return xen_this_cpu()->vcpu_info;
+}
+
+/* enlighten_pv.c */
+void xen_init_pv_ops(void);
+void xen_setup_vcpu_info(unsigned int cpu);
+void xen_load_idt(const struct desc_ptr *dtr);
+bool xen_is_dom0(void);
+__noreturn void xen_shutdown(unsigned int reason);
+void xen_force_evtchn_callback(void);
+void xen_early_console_init(void);
+
+/* xen-asm.S / irq.c */
+extern char xen_trap_stubs[], xen_trap_stubs_end[];
+void xen_hypervisor_callback(void);
+void xen_failsafe_callback(void);
+void xen_install_irq_ops(void);
+void xen_secondary_startup(void);
+
+/* mmu_pv.c */
+extern unsigned long xen_max_pfn;
+unsigned long pfn_to_mfn(unsigned long pfn);
+unsigned long mfn_to_pfn(unsigned long mfn);
+u64 virt_to_machine(const void *va);
+void xen_mmu_early_init(struct boot_record *br);
+void xen_init_mmu_ops(void);
+void xen_mmu_late_init(void);
+u64 xen_mmu_early_map_limit(void);
+void xen_cr3_set_secondary(unsigned int cpu, phys_addr_t pa);
+
+/* multicalls.c */
+void xen_mc_queue_mmu_update(u64 ptr, u64 val);
+void xen_mc_queue_mmuext(const struct mmuext_op *op);
+void xen_mc_flush(void);
+void xen_mc_enter_lazy(void);
+void xen_mc_leave_lazy(void);
+bool xen_mc_lazy(void);
+
+/* time.c */
+void xen_time_init(void);
+void xen_timer_start(void);
+u64 xen_sched_clock(void);
+u64 xen_steal_clock(unsigned int cpu);
+u64 xen_clocksource_read(void);
+void xen_clock_set_base(void);
+
+/* smp_pv.c */
+__noreturn void xen_start_secondary(unsigned int cpu);
+void xen_smp_init(void);
+int xen_start_cpu(unsigned int cpu);
+void xen_send_ipi(unsigned int cpu, unsigned int vector);
+void xen_smp_bind_ipis(unsigned int cpu);
+
+/* drivers/xen/events */
+struct pt_regs;
+typedef void (*xen_evtchn_handler_t)(unsigned int port, void *data,
+				     struct pt_regs *regs);
+void xen_evtchn_init(void);
+int xen_bind_virq(unsigned int virq, unsigned int cpu,
+		  xen_evtchn_handler_t handler, void *data);
+int xen_bind_ipi(unsigned int cpu, xen_evtchn_handler_t handler, void *data);
+void xen_evtchn_notify(unsigned int port);
+void xen_evtchn_do_upcall(struct pt_regs *regs);
+void xen_evtchn_cpu_init(unsigned int cpu);
+const char *xen_evtchn_abi_name(void);
+
+/* drivers/xen/console.c */
+void xen_console_init(void);
+
+#endif /* _ASM_X86_XEN_HYPERVISOR_H */

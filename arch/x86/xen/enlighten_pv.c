@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pvk as a 64-bit Xen PV guest: the C entry from startup_xen, the cpu
+ * ops of the Xen backend, and the "xen-pv" platform.
+ *
+ * The entry installs the Xen backend in pv_ops before anything calls a
+ * pv op (the native cli/sti and CR accesses are privileged in a PV
+ * guest), turns start_info into the common boot record and calls the
+ * same start_kernel() as every other entry.  setup_arch() then finds
+ * this platform through br->entry and patches every call site into a
+ * direct call to the Xen functions.
+ */
+#include <pvk/kernel.h>
+#include <pvk/bootinfo.h>
+#include <pvk/mm.h>
+#include <pvk/params.h>
+#include <pvk/smp.h>
+#include <asm/desc.h>
+#include <asm/extable.h>
+#include <asm/native.h>
+#include <asm/page.h>
+#include <asm/paravirt.h>
+#include <asm/platform.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+#include <asm/xen/hypercall.h>
+
+#define IDT_STUB_SIZE		16	/* entry_64.S */
+#define XEN_TRAP_STUB_SIZE	16	/* xen-asm.S */
+#define TI_MASK_EVENTS		4	/* trap_info.flags: an "interrupt gate" */
+
+struct start_info *xen_start_info;
+struct shared_info *HYPERVISOR_shared_info;
+struct xen_percpu xen_percpu[NR_CPUS];
+
+static struct boot_record xen_boot_record;
+static char xen_boot_extra[16];
+
+/*
+ * The shared_info frame is Xen's, not ours; it is mapped at this page of
+ * .bss by pointing the page's P2M entry at it, so every mapping of the
+ * kernel image (the early one and the one mm_init() builds) shows it.
+ */
+static u8 xen_shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+extern char idt_stubs[];
+
+bool xen_is_dom0(void)
+{
+	return xen_start_info && (xen_start_info->flags & SIF_INITDOMAIN);
+}
+
+/* ---- cpu ops ---------------------------------------------------------- */
+
+struct idt_gate {
+	u16 offset_lo;
+	u16 selector;
+	u8 ist;
+	u8 type_attr;
+	u16 offset_mid;
+	u32 offset_hi;
+	u32 reserved;
+} __packed;
+
+/**
+ * xen_load_idt - pv_ops.cpu.load_idt: give Xen this vCPU's trap table
+ * @dtr: the IDT the common code built
+ *
+ * A PV guest has no IDT; Xen bounces exceptions to the addresses in a
+ * per-vCPU trap table instead.  Each IDT gate that points at a native
+ * entry stub becomes the matching PV stub (which pops the %rcx/%r11 Xen
+ * pushes).  NMI, #DF and #MC are Xen's business and are left out.
+ * Interrupt vectors are event channels under PV, so only the 32
+ * exceptions are listed.
+ */
+void xen_load_idt(const struct desc_ptr *dtr)
+{
+	const struct idt_gate *idt = (const struct idt_gate *)dtr->address;
+	unsigned int n = (dtr->size + 1) / sizeof(*idt);
+	struct trap_info traps[33];
+	unsigned int nr = 0;
+	long rc;
+
+	for (unsigned int v = 0; v < 32 && v < n; v++) {
+		const struct idt_gate *g = &idt[v];
+		unsigned long h = g->offset_lo | ((unsigned long)g->offset_mid << 16) |
+				  ((unsigned long)g->offset_hi << 32);
+		struct trap_info *t = &traps[nr];
+
+		if (v == X86_TRAP_NMI || v == X86_TRAP_DF || v == 18 || !h)
+			continue;
+		if (h != (unsigned long)idt_stubs + v * IDT_STUB_SIZE) {
+			pr_warn("xen: vector %u handler %#lx has no PV stub; not installed\n",
+				v, h);
+			continue;
+		}
+		t->vector = v;
+		t->flags = (v == X86_TRAP_BP || v == 4) ? 3 : 0;
+		if ((g->type_attr & 0xf) == 0xe)
+			t->flags |= TI_MASK_EVENTS;
+		t->cs = FLAT_KERNEL_CS;
+		t->address = (unsigned long)xen_trap_stubs + v * XEN_TRAP_STUB_SIZE;
+		nr++;
+	}
+	memset(&traps[nr], 0, sizeof(traps[nr]));
+	rc = HYPERVISOR_set_trap_table(traps);
+	if (rc)
+		pr_err("xen: set_trap_table failed: %ld\n", rc);
+}
+
+/* Xen's flat selectors are always there: no GDT or TSS of our own. */
+static void xen_load_gdt(const struct desc_ptr *dtr)
+{
+}
+
+static void xen_load_tr(unsigned int sel)
+{
+}
+
+/* Shadows of what the guest would see; Xen owns the real registers. */
+static unsigned long xen_cr0 = 0x80050033UL;	/* PG AM WP NE ET MP PE */
+static unsigned long xen_cr4 = 0x000006a0UL;	/* PAE PGE OSFXSR OSXMMEXCPT */
+
+static unsigned long xen_read_cr0(void)
+{
+	return READ_ONCE(xen_cr0);
+}
+
+/* CR0.TS is the one bit a PV guest controls (lazy FPU switching). */
+static void xen_write_cr0(unsigned long val)
+{
+	if ((val ^ xen_cr0) & X86_CR0_TS)
+		HYPERVISOR_fpu_taskswitch(!!(val & X86_CR0_TS));
+	WRITE_ONCE(xen_cr0, val);
+}
+
+static unsigned long xen_read_cr4(void)
+{
+	return READ_ONCE(xen_cr4);
+}
+
+static void xen_write_cr4(unsigned long val)
+{
+	WRITE_ONCE(xen_cr4, val);
+}
+
+/* Xen stores the faulting address of a #PF in the vCPU's vcpu_info. */
+static unsigned long xen_read_cr2(void)
+{
+	return READ_ONCE(xen_vcpu_info()->arch.cr2);
+}
+
+static void xen_wbinvd(void)
+{
+}
+
+static void xen_io_delay(void)
+{
+}
+
+static u64 xen_fs_base[NR_CPUS], xen_gs_base[NR_CPUS], xen_gs_user[NR_CPUS];
+
+static u64 xen_read_msr(u32 msr)
+{
+	unsigned int cpu = smp_processor_id();
+	u64 v;
+
+	switch (msr) {
+	case MSR_FS_BASE:
+		return xen_fs_base[cpu];
+	case MSR_GS_BASE:
+		return xen_gs_base[cpu];
+	case MSR_KERNEL_GS_BASE:
+		return xen_gs_user[cpu];
+	}
+	/* Xen emulates what a PV guest may read and injects #GP otherwise. */
+	if (native_rdmsr_safe(msr, &v)) {
+		pr_warn("xen: rdmsr %#x faulted; reading 0\n", msr);
+		return 0;
+	}
+	return v;
+}
+
+/* The segment bases are not MSRs to a PV guest but a hypercall. */
+static void xen_write_msr(u32 msr, u64 val)
+{
+	unsigned int cpu = smp_processor_id();
+	long rc = 0;
+
+	switch (msr) {
+	case MSR_FS_BASE:
+		rc = HYPERVISOR_set_segment_base(SEGBASE_FS, val);
+		xen_fs_base[cpu] = val;
+		break;
+	case MSR_GS_BASE:
+		rc = HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, val);
+		xen_gs_base[cpu] = val;
+		break;
+	case MSR_KERNEL_GS_BASE:
+		rc = HYPERVISOR_set_segment_base(SEGBASE_GS_USER, val);
+		xen_gs_user[cpu] = val;
+		break;
+	default:
+		if (native_wrmsr_safe(msr, val))
+			pr_warn("xen: wrmsr %#x faulted; ignored\n", msr);
+		return;
+	}
+	if (rc)
+		pr_err("xen: set_segment_base(%#x) failed: %ld\n", msr, rc);
+}
+
+/* The kernel stack Xen switches to when user mode traps. */
+static void xen_load_sp0(unsigned long sp0)
+{
+	long rc = HYPERVISOR_stack_switch(FLAT_KERNEL_SS, sp0);
+
+	if (rc)
+		pr_err("xen: stack_switch failed: %ld\n", rc);
+}
+
+/* Every op is a direct call under Xen: no native bytes are inlined. */
+static const u8 *xen_patch_bytes(unsigned int op, unsigned int *len)
+{
+	return NULL;
+}
+
+/**
+ * xen_init_pv_ops - install the Xen PV backend in pv_ops
+ *
+ * Idempotent: the PV entry calls it before anything else, and the
+ * platform's init_pv_ops calls it again before apply_paravirt().
+ */
+void xen_init_pv_ops(void)
+{
+	xen_install_irq_ops();
+	pv_ops.cpu.load_idt = xen_load_idt;
+	pv_ops.cpu.load_gdt = xen_load_gdt;
+	pv_ops.cpu.load_tr = xen_load_tr;
+	pv_ops.cpu.read_cr0 = xen_read_cr0;
+	pv_ops.cpu.write_cr0 = xen_write_cr0;
+	pv_ops.cpu.read_cr4 = xen_read_cr4;
+	pv_ops.cpu.write_cr4 = xen_write_cr4;
+	pv_ops.cpu.read_cr2 = xen_read_cr2;
+	pv_ops.cpu.wbinvd = xen_wbinvd;
+	pv_ops.cpu.cpuid = native_cpuid_op;
+	pv_ops.cpu.read_msr = xen_read_msr;
+	pv_ops.cpu.write_msr = xen_write_msr;
+	pv_ops.cpu.io_delay = xen_io_delay;
+	pv_ops.cpu.load_sp0 = xen_load_sp0;
+	xen_init_mmu_ops();
+	pv_ops.time.sched_clock = xen_sched_clock;
+	pv_ops.time.steal_clock = xen_steal_clock;
+	pv_ops.smp.send_ipi = xen_send_ipi;
+	pv_ops.smp.start_cpu = xen_start_cpu;
+	pv_ops.info.name = "xen-pv";
+	pv_ops.info.patch_bytes = xen_patch_bytes;
+}
+
+/* ---- per-vCPU set-up ---------------------------------------------------- */
+
+static void xen_register_callbacks(void)
+{
+	struct callback_register event = {
+		.type = CALLBACKTYPE_event,
+		.address = (unsigned long)xen_hypervisor_callback,
+	};
+	struct callback_register failsafe = {
+		.type = CALLBACKTYPE_failsafe,
+		.flags = CALLBACKF_mask_events,
+		.address = (unsigned long)xen_failsafe_callback,
+	};
+	long rc;
+
+	rc = HYPERVISOR_callback_op(CALLBACKOP_register, &event);
+	if (rc)
+		pr_err("xen: registering the event callback failed: %ld\n", rc);
+	rc = HYPERVISOR_callback_op(CALLBACKOP_register, &failsafe);
+	if (rc)
+		pr_err("xen: registering the failsafe callback failed: %ld\n", rc);
+}
+
+/**
+ * xen_setup_vcpu_info - move a vCPU's vcpu_info into its per-CPU data
+ * @cpu: the calling CPU
+ *
+ * shared_info only has room for the first 32 vCPUs' vcpu_info; after
+ * VCPUOP_register_vcpu_info Xen uses (and has copied the state into) the
+ * per-CPU copy.  Done once per vCPU: Xen refuses a second registration.
+ * On failure the vCPU keeps its shared_info slot if it has one.
+ */
+void xen_setup_vcpu_info(unsigned int cpu)
+{
+	struct xen_percpu *p = &xen_percpu[cpu];
+	struct vcpu_register_vcpu_info info;
+	u64 ma = virt_to_machine(&p->own_vcpu_info);
+	long rc;
+
+	if (p->vcpu_info_registered)
+		return;
+	info.mfn = ma >> PAGE_SHIFT;
+	info.offset = ma & ~PAGE_MASK;
+	info.rsvd = 0;
+	rc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, cpu, &info);
+	if (rc) {
+		if (cpu >= XEN_LEGACY_MAX_VCPUS)
+			panic("xen: vCPU %u has no vcpu_info: %ld", cpu, rc);
+		pr_warn("xen: VCPUOP_register_vcpu_info for vCPU %u failed: %ld; "
+			"using shared_info\n", cpu, rc);
+		return;
+	}
+	p->vcpu_info_registered = true;
+	WRITE_ONCE(p->vcpu_info, &p->own_vcpu_info);
+}
+
+/* Xen's PV guests see its flat selectors and no TSS. */
+static void xen_load_segments(unsigned int cpu)
+{
+}
+
+/* ---- boot --------------------------------------------------------------- */
+
+static void xen_map_shared_info(struct start_info *si)
+{
+	unsigned long va = (unsigned long)xen_shared_info_page;
+	unsigned long pfn = PFN_DOWN(__pa(xen_shared_info_page));
+	u64 pte = (si->shared_info & PAGE_MASK) | 0x63;	/* P RW A D */
+	long rc;
+
+	rc = HYPERVISOR_update_va_mapping(va, pte, UVMF_INVLPG);
+	if (rc)
+		panic("xen: cannot map shared_info: %ld", rc);
+	((unsigned long *)si->mfn_list)[pfn] = si->shared_info >> PAGE_SHIFT;
+	HYPERVISOR_shared_info = (struct shared_info *)va;
+}
+
+static void xen_parse_start_info(struct boot_record *br, struct start_info *si)
+{
+	size_t i;
+
+	br->entry = "xen-pv";
+	br->platform_info = si;
+	for (i = 0; i + 1 < sizeof(br->cmdline) && i < MAX_GUEST_CMDLINE &&
+		    si->cmd_line[i]; i++)
+		br->cmdline[i] = si->cmd_line[i];
+	br->cmdline[i] = '\0';
+	if (si->mod_start && si->mod_len) {
+		struct boot_module *m = &br->modules[br->nr_modules++];
+
+		m->start = si->flags & SIF_MOD_START_PFN ?
+			   PFN_PHYS(si->mod_start) : __pa((void *)si->mod_start);
+		m->len = si->mod_len;
+	}
+	if (si->flags & SIF_INITDOMAIN)
+		snprintf(xen_boot_extra, sizeof(xen_boot_extra), " dom0");
+}
+
+static void xen_check_version(void)
+{
+	long v = HYPERVISOR_xen_version(XENVER_version, NULL);
+	unsigned int major = (unsigned long)v >> 16, minor = v & 0xffff;
+
+	if (v < 0) {
+		pr_warn("xen: XENVER_version failed: %ld; carrying on\n", v);
+		return;
+	}
+	pr_info("xen: Xen %u.%u, %s\n", major, minor,
+		xen_is_dom0() ? "dom0" : "domU");
+	if (major != 4 || minor < 6)
+		pr_warn("xen: Xen %u.%u is untested with pvk; carrying on\n",
+			major, minor);
+}
+
+/**
+ * xen_start_kernel - C entry of a Xen PV boot (from startup_xen)
+ * @si: start_info, as mapped by Xen
+ *
+ * Order matters: %gs first (the hypercall counter and this_cpu() use
+ * it), then shared_info (the irq ops use vcpu_info), then the backend,
+ * the console and the boot record.  Never returns.
+ */
+__noreturn void xen_start_kernel(struct start_info *si)
+{
+	struct boot_record *br = &xen_boot_record;
+	struct cpu_data *c = &cpu_data[0];
+
+	c->self = c;
+	c->cpu = 0;
+	c->platform = &xen_percpu[0];
+	HYPERVISOR_set_segment_base_early(SEGBASE_GS_KERNEL, (unsigned long)c);
+	xen_gs_base[0] = (unsigned long)c;
+	xen_start_info = si;
+	xen_map_shared_info(si);
+	xen_percpu[0].vcpu_info = &HYPERVISOR_shared_info->vcpu_info[0];
+	xen_clock_set_base();
+	xen_init_pv_ops();
+	xen_console_init();
+	xen_register_callbacks();
+	xen_parse_start_info(br, si);
+	xen_mmu_early_init(br);
+	start_kernel(br);
+}
+
+/* ---- the platform ------------------------------------------------------- */
+
+static bool xen_pv_detect(const struct boot_record *br)
+{
+	return br->entry && !strcmp(br->entry, "xen-pv");
+}
+
+static void xen_pv_init_pv_ops(struct boot_record *br)
+{
+	xen_init_pv_ops();
+}
+
+static void xen_pv_init_late(struct boot_record *br)
+{
+	xen_mmu_late_init();
+	xen_check_version();
+	xen_setup_vcpu_info(0);
+	xen_evtchn_init();
+	xen_time_init();
+	xen_smp_init();
+}
+
+/**
+ * xen_shutdown - end the domain with SCHEDOP_shutdown
+ * @reason: SHUTDOWN_poweroff, SHUTDOWN_crash, ...
+ *
+ * For dom0 Xen then halts or reboots the machine.  Should the hypercall
+ * fail, the vCPU parks itself.
+ */
+__noreturn void xen_shutdown(unsigned int reason)
+{
+	struct sched_shutdown s = { .reason = reason };
+	long rc;
+
+	arch_local_irq_disable();
+	rc = HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
+	pr_raw("pvk: SCHEDOP_shutdown(%u) failed: %ld; halting\n", reason, rc);
+	for (;;)
+		HYPERVISOR_vcpu_op(VCPUOP_down, smp_processor_id(), NULL);
+}
+
+static __noreturn void xen_pv_power_off(bool success)
+{
+	xen_shutdown(SHUTDOWN_poweroff);
+}
+
+static __noreturn void xen_pv_crash(void)
+{
+	xen_shutdown(SHUTDOWN_crash);
+}
+
+/* Take this vCPU offline for good (stop IPI, nested panic). */
+static __noreturn void xen_pv_halt(void)
+{
+	arch_local_irq_disable();
+	for (;;) {
+		HYPERVISOR_vcpu_op(VCPUOP_down, smp_processor_id(), NULL);
+		HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+	}
+}
+
+static const char *xen_pv_boot_line_extra(void)
+{
+	return xen_boot_extra;
+}
+
+static u64 xen_pv_hypercall_count(void)
+{
+	return READ_ONCE(xen_this_cpu()->hypercalls);
+}
+
+const struct x86_platform xen_pv_platform = {
+	.name = "xen-pv",
+	.detect = xen_pv_detect,
+	.init_pv_ops = xen_pv_init_pv_ops,
+	.init_late = xen_pv_init_late,
+	.timer_start = xen_timer_start,
+	.power_off = xen_pv_power_off,
+	.crash = xen_pv_crash,
+	.halt = xen_pv_halt,
+	.boot_line_extra = xen_pv_boot_line_extra,
+	.load_segments = xen_load_segments,
+	.hypercall_count = xen_pv_hypercall_count,
+	.early_map_limit = xen_mmu_early_map_limit,
+	.pv_mmu = true,
+};

@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The MMU of a Xen PV guest.
+ *
+ * Page tables hold machine frame numbers and are read-only to the guest:
+ * every entry is written with mmu_update (batched, see multicalls.c) and
+ * Xen validates it.  The kernel keeps thinking in pseudo-physical frames;
+ * make_pte/pte_val translate through the P2M list Xen hands over
+ * (start_info->mfn_list) and the read-only M2P table Xen maps at
+ * MACH2PHYS_VIRT_START.
+ *
+ * A page becomes a page table (alloc_pt) by being made read-only in
+ * every mapping the kernel has of it and pinned at its level; a leaf
+ * entry that would map a page table writable is written read-only.
+ */
+#include <pvk/kernel.h>
+#include <pvk/memmap.h>
+#include <pvk/mm.h>
+#include <pvk/smp.h>
+#include <asm/page.h>
+#include <asm/paravirt.h>
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+#include <asm/platform.h>
+#include <asm/xen/hypercall.h>
+
+#define INVALID_MFN	(~0UL)
+#define M2P		((const unsigned long *)MACH2PHYS_VIRT_START)
+#define PTE_FLAGS_KERNEL (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define PTE_FLAGS_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED)
+#define EARLY_L1_MAX	64		/* early map: up to 128 MiB past v_end */
+#define KERNEL_L4_SLOT	511
+#define KERNEL_L3_SLOT	510
+#define EARLY_MAP_MAX	(1UL << 30)	/* one L2 of the initial tables */
+
+unsigned long xen_max_pfn;
+static unsigned long *xen_p2m;
+static unsigned long xen_m2p_max = MACH2PHYS_NR_ENTRIES;
+static phys_addr_t xen_cr3[NR_CPUS];
+static phys_addr_t xen_boot_pgd;		/* Xen's tables, until left */
+static u64 xen_early_limit;
+static bool xen_direct_map_ready;
+static unsigned int xen_pt_pinned;
+
+/* The direct map's L3 while Xen's boot page tables are in use. */
+static pteval_t xen_early_l3[PTRS_PER_TABLE] __aligned(PAGE_SIZE);
+
+/* Page-table pages: boot ranges until the bitmap exists, then the bitmap. */
+struct pfn_range {
+	unsigned long start, end;
+};
+static struct pfn_range boot_pts[4];
+static unsigned int nr_boot_pts;
+static unsigned long *pt_bitmap;
+
+unsigned long pfn_to_mfn(unsigned long pfn)
+{
+	return pfn < xen_max_pfn ? xen_p2m[pfn] : INVALID_MFN;
+}
+
+unsigned long mfn_to_pfn(unsigned long mfn)
+{
+	return mfn < xen_m2p_max ? M2P[mfn] : ~0UL;
+}
+
+/**
+ * virt_to_machine - machine address behind a kernel address
+ * @va: an address in the direct map or the kernel image
+ */
+u64 virt_to_machine(const void *va)
+{
+	phys_addr_t pa = __pa(va);
+
+	return ((u64)pfn_to_mfn(PFN_DOWN(pa)) << PAGE_SHIFT) | (pa & ~PAGE_MASK);
+}
+
+/* Where the kernel can read a page table: the direct map once it exists. */
+static void *pt_va(phys_addr_t pa)
+{
+	return xen_direct_map_ready ? __va(pa) : (void *)(KERNEL_MAP + pa);
+}
+
+static bool is_pt_pfn(unsigned long pfn)
+{
+	if (pt_bitmap)
+		return pfn < xen_max_pfn && (pt_bitmap[pfn / 64] >> (pfn % 64)) & 1;
+	for (unsigned int i = 0; i < nr_boot_pts; i++)
+		if (pfn >= boot_pts[i].start && pfn < boot_pts[i].end)
+			return true;
+	return false;
+}
+
+static void mark_pt(unsigned long pfn, bool on)
+{
+	if (!pt_bitmap) {
+		size_t bytes = ALIGN_UP(((xen_max_pfn + 63) / 64) * 8, PAGE_SIZE);
+		unsigned int order = 0;
+
+		while ((PAGE_SIZE << order) < bytes)
+			order++;
+		pt_bitmap = alloc_pages(order);
+		if (!pt_bitmap)
+			panic("xen: no memory for the page-table bitmap");
+		memset(pt_bitmap, 0, PAGE_SIZE << order);
+		for (unsigned int i = 0; i < nr_boot_pts; i++)
+			for (unsigned long p = boot_pts[i].start; p < boot_pts[i].end; p++)
+				pt_bitmap[p / 64] |= 1UL << (p % 64);
+	}
+	if (pfn >= xen_max_pfn)
+		return;
+	if (on)
+		pt_bitmap[pfn / 64] |= 1UL << (pfn % 64);
+	else
+		pt_bitmap[pfn / 64] &= ~(1UL << (pfn % 64));
+}
+
+/* The level-1 entry mapping @va in the tree rooted at @pgd, or NULL. */
+static pteval_t *xen_walk(phys_addr_t pgd, unsigned long va)
+{
+	pteval_t *t = pt_va(pgd);
+
+	for (int l = PT_LEVEL_P4D; l > PT_LEVEL_PTE; l--) {
+		pteval_t e = t[pt_index(va, l)];
+		unsigned long pfn;
+
+		if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
+			return NULL;
+		pfn = mfn_to_pfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
+		if (pfn >= xen_max_pfn)
+			return NULL;
+		t = pt_va(PFN_PHYS(pfn));
+	}
+	return &t[pt_index(va, PT_LEVEL_PTE)];
+}
+
+/* Queue making @va read-only (or writable again) in one tree. */
+static void queue_protect(phys_addr_t pgd, unsigned long va, bool ro)
+{
+	pteval_t *p = xen_walk(pgd, va);
+	pteval_t v, nv;
+
+	if (!p)
+		return;
+	v = READ_ONCE(*p);
+	if (!(v & _PAGE_PRESENT))
+		return;
+	nv = ro ? v & ~_PAGE_RW : v | _PAGE_RW;
+	if (nv != v)
+		xen_mc_queue_mmu_update(virt_to_machine(p) | MMU_NORMAL_PT_UPDATE, nv);
+}
+
+/* Every mapping the kernel may have of @pfn: direct map and image. */
+static void queue_protect_all(unsigned long pfn, bool ro)
+{
+	phys_addr_t pa = PFN_PHYS(pfn);
+	phys_addr_t trees[2] = { xen_cr3[smp_processor_id()], 0 };
+
+	if (kernel_pgd && __pa(kernel_pgd) != trees[0])
+		trees[1] = __pa(kernel_pgd);
+	for (unsigned int i = 0; i < 2 && trees[i]; i++) {
+		queue_protect(trees[i], (unsigned long)__va(pa), ro);
+		if (pa < EARLY_MAP_MAX)
+			queue_protect(trees[i], KERNEL_MAP + pa, ro);
+	}
+}
+
+static unsigned int pin_cmd(int level)
+{
+	switch (level) {
+	case PT_LEVEL_PTE:
+		return MMUEXT_PIN_L1_TABLE;
+	case PT_LEVEL_PMD:
+		return MMUEXT_PIN_L2_TABLE;
+	case PT_LEVEL_PUD:
+		return MMUEXT_PIN_L3_TABLE;
+	default:
+		return MMUEXT_PIN_L4_TABLE;	/* the PML4 (4, or 5 from paging_init) */
+	}
+}
+
+/* pv_ops.mmu.alloc_pt: read-only everywhere, then pinned. */
+static void xen_alloc_pt(unsigned long pfn, int level)
+{
+	struct mmuext_op op = { .cmd = pin_cmd(level) };
+	unsigned long flags = arch_local_irq_save();
+
+	mark_pt(pfn, true);
+	queue_protect_all(pfn, true);
+	op.arg1.mfn = pfn_to_mfn(pfn);
+	xen_mc_queue_mmuext(&op);
+	xen_mc_flush();
+	xen_pt_pinned++;
+	arch_local_irq_restore(flags);
+}
+
+/* pv_ops.mmu.release_pt: unpinned, then writable again. */
+static void xen_release_pt(unsigned long pfn, int level)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_UNPIN_TABLE };
+	unsigned long flags = arch_local_irq_save();
+
+	op.arg1.mfn = pfn_to_mfn(pfn);
+	xen_mc_queue_mmuext(&op);
+	xen_mc_flush();
+	mark_pt(pfn, false);
+	queue_protect_all(pfn, false);
+	xen_mc_flush();
+	xen_pt_pinned--;
+	arch_local_irq_restore(flags);
+}
+
+static pteval_t xen_make_pte(pteval_t val)
+{
+	unsigned long pfn, mfn;
+
+	if (!(val & _PAGE_PRESENT))
+		return val;
+	pfn = (val & PTE_ADDR_MASK) >> PAGE_SHIFT;
+	mfn = pfn_to_mfn(pfn);
+	if (mfn == INVALID_MFN) {
+		pr_err("xen: pfn %#lx has no machine frame; mapping dropped\n", pfn);
+		return 0;
+	}
+	return (val & ~PTE_ADDR_MASK) | ((pteval_t)mfn << PAGE_SHIFT);
+}
+
+static pteval_t xen_pte_val(pteval_t raw)
+{
+	unsigned long pfn;
+
+	if (!(raw & _PAGE_PRESENT))
+		return raw;
+	pfn = mfn_to_pfn((raw & PTE_ADDR_MASK) >> PAGE_SHIFT);
+	return (raw & ~PTE_ADDR_MASK) | ((pteval_t)pfn << PAGE_SHIFT & PTE_ADDR_MASK);
+}
+
+static void xen_update_entry(pteval_t *ptep, pteval_t val)
+{
+	unsigned long flags = arch_local_irq_save();
+
+	xen_mc_queue_mmu_update(virt_to_machine(ptep) | MMU_NORMAL_PT_UPDATE, val);
+	if (!xen_mc_lazy())
+		xen_mc_flush();
+	arch_local_irq_restore(flags);
+}
+
+/* A leaf must not map a page table writable: Xen would refuse it. */
+static void xen_set_pte(pteval_t *ptep, pteval_t val)
+{
+	if ((val & (_PAGE_PRESENT | _PAGE_RW)) == (_PAGE_PRESENT | _PAGE_RW) &&
+	    is_pt_pfn(mfn_to_pfn((val & PTE_ADDR_MASK) >> PAGE_SHIFT)))
+		val &= ~_PAGE_RW;
+	xen_update_entry(ptep, val);
+}
+
+static void xen_set_upper(pteval_t *ptep, pteval_t val)
+{
+	xen_update_entry(ptep, val);
+}
+
+static void xen_mmuext(unsigned int cmd, unsigned long linear)
+{
+	struct mmuext_op op = { .cmd = cmd };
+	unsigned long flags = arch_local_irq_save();
+
+	op.arg1.linear_addr = linear;
+	xen_mc_queue_mmuext(&op);
+	if (!xen_mc_lazy())
+		xen_mc_flush();
+	arch_local_irq_restore(flags);
+}
+
+static void xen_flush_tlb_local(void)
+{
+	xen_mmuext(MMUEXT_TLB_FLUSH_LOCAL, 0);
+}
+
+static void xen_flush_tlb_one(unsigned long va)
+{
+	xen_mmuext(MMUEXT_INVLPG_LOCAL, va);
+}
+
+/*
+ * pv_ops.mmu.flush_tlb_multi: one hypercall flushes every vCPU in the
+ * mask (pvk's CPU numbers are the vCPU ids), instead of an IPI per CPU.
+ */
+static void xen_flush_tlb_multi(const struct cpumask *cpus, unsigned long va)
+{
+	struct mmuext_op op;
+	unsigned long mask = cpus->bits;
+	unsigned long flags;
+	long rc;
+
+	if (!mask)
+		return;
+	flags = arch_local_irq_save();
+	xen_mc_flush();
+	memset(&op, 0, sizeof(op));
+	if (va == TLB_FLUSH_ALL) {
+		op.cmd = MMUEXT_TLB_FLUSH_MULTI;
+	} else {
+		op.cmd = MMUEXT_INVLPG_MULTI;
+		op.arg1.linear_addr = va;
+	}
+	set_xen_guest_handle(op.arg2.vcpumask, &mask);
+	rc = HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+	arch_local_irq_restore(flags);
+	if (rc)
+		pr_err("xen: remote TLB flush failed: %ld\n", rc);
+}
+
+static unsigned long xen_read_cr3(void)
+{
+	return xen_cr3[smp_processor_id()];
+}
+
+/*
+ * MMUEXT_NEW_BASEPTR switches tables and flushes the (non-global) TLB.
+ * Leaving Xen's boot tables for good also unpins them: while pinned,
+ * their writable mappings of the early map would keep those frames
+ * from ever becoming page tables.
+ */
+static void xen_write_cr3(unsigned long pa)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_NEW_BASEPTR };
+	unsigned int cpu = smp_processor_id();
+	unsigned long flags = arch_local_irq_save();
+
+	op.arg1.mfn = pfn_to_mfn(PFN_DOWN(pa));
+	xen_mc_queue_mmuext(&op);
+	if (xen_boot_pgd && xen_cr3[cpu] == xen_boot_pgd && pa != xen_boot_pgd) {
+		struct mmuext_op unpin = { .cmd = MMUEXT_UNPIN_TABLE };
+
+		unpin.arg1.mfn = pfn_to_mfn(PFN_DOWN(xen_boot_pgd));
+		xen_mc_queue_mmuext(&unpin);
+		xen_boot_pgd = 0;
+	}
+	xen_mc_flush();
+	xen_cr3[cpu] = pa;
+	arch_local_irq_restore(flags);
+}
+
+static void xen_lazy_enter(void)
+{
+	xen_mc_enter_lazy();
+}
+
+static void xen_lazy_leave(void)
+{
+	xen_mc_leave_lazy();
+}
+
+static void xen_lazy_flush(void)
+{
+	unsigned long flags = arch_local_irq_save();
+
+	xen_mc_flush();
+	arch_local_irq_restore(flags);
+}
+
+/**
+ * xen_init_mmu_ops - the Xen versions of pv_ops.mmu and the CR3 ops
+ */
+void xen_init_mmu_ops(void)
+{
+	pv_ops.mmu.make_pte = xen_make_pte;
+	pv_ops.mmu.pte_val = xen_pte_val;
+	pv_ops.mmu.set_pte = xen_set_pte;
+	pv_ops.mmu.set_pmd = xen_set_upper;
+	pv_ops.mmu.set_pud = xen_set_upper;
+	pv_ops.mmu.set_p4d = xen_set_upper;
+	pv_ops.mmu.alloc_pt = xen_alloc_pt;
+	pv_ops.mmu.release_pt = xen_release_pt;
+	pv_ops.mmu.flush_tlb_local = xen_flush_tlb_local;
+	pv_ops.mmu.flush_tlb_one = xen_flush_tlb_one;
+	pv_ops.mmu.flush_tlb_kernel = xen_flush_tlb_local;
+	pv_ops.mmu.flush_tlb_multi = xen_flush_tlb_multi;
+	pv_ops.mmu.lazy_mode_enter = xen_lazy_enter;
+	pv_ops.mmu.lazy_mode_leave = xen_lazy_leave;
+	pv_ops.mmu.lazy_mode_flush = xen_lazy_flush;
+	pv_ops.cpu.read_cr3 = xen_read_cr3;
+	pv_ops.cpu.write_cr3 = xen_write_cr3;
+}
+
+static void early_hypercall_ok(long rc, const char *what)
+{
+	if (rc)
+		panic("xen: %s failed: %ld", what, rc);
+}
+
+/* End of Xen's initial mapping (kernel, start_info, P2M, tables, padding). */
+static phys_addr_t initial_map_end(const pteval_t *l2)
+{
+	for (int i = PTRS_PER_TABLE - 1; i >= 0; i--) {
+		const pteval_t *l1;
+
+		if (!(l2[i] & _PAGE_PRESENT))
+			continue;
+		l1 = pt_va(PFN_PHYS(mfn_to_pfn(l2[i] >> PAGE_SHIFT & 0xffffffffffUL)));
+		for (int j = PTRS_PER_TABLE - 1; j >= 0; j--)
+			if (l1[j] & _PAGE_PRESENT)
+				return ((phys_addr_t)i << PMD_SHIFT) + ((phys_addr_t)(j + 1) << PAGE_SHIFT);
+	}
+	return 0;
+}
+
+static pteval_t *table_of(pteval_t e)
+{
+	return pt_va(PFN_PHYS(mfn_to_pfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT)));
+}
+
+static void add_boot_pts(unsigned long start, unsigned long n)
+{
+	if (nr_boot_pts < ARRAY_SIZE(boot_pts))
+		boot_pts[nr_boot_pts++] = (struct pfn_range){ start, start + n };
+}
+
+static u64 xen_early_map_limit(void)
+{
+	return xen_early_limit;
+}
+
+/*
+ * Give the kernel the direct map it expects for its first frames while
+ * Xen's boot page tables are live: the direct map's first GiB shares the
+ * L2 of the kernel mapping, which is extended past the end of Xen's
+ * initial mapping with L1 tables taken from the top of the padding Xen
+ * leaves (at least 512 KiB).
+ */
+static void build_early_direct_map(struct start_info *si, phys_addr_t v_end,
+				   pteval_t *l4, pteval_t *l2)
+{
+	phys_addr_t ram = PFN_PHYS(xen_max_pfn);
+	phys_addr_t pt_end = __pa((void *)si->pt_base) + PFN_PHYS(si->nr_pt_frames);
+	unsigned long spare = v_end > pt_end + PAGE_SIZE ?
+			      PFN_DOWN(v_end - pt_end - PAGE_SIZE) : 0;
+	unsigned long want = 0, nl1;
+	phys_addr_t l1_base;
+
+	if (ram > v_end)
+		want = (MIN(ram, EARLY_MAP_MAX) - v_end + PMD_SIZE - 1) >> PMD_SHIFT;
+	nl1 = MIN(MIN(want, spare / 2), (unsigned long)EARLY_L1_MAX);
+	l1_base = v_end - PFN_PHYS(nl1);
+	for (unsigned long k = 0; k < nl1; k++) {
+		pteval_t *l1 = (pteval_t *)(KERNEL_MAP + l1_base + PFN_PHYS(k));
+		unsigned long first = PFN_DOWN(v_end) + k * PTRS_PER_TABLE;
+		unsigned long l1_pfn = PFN_DOWN(l1_base) + k;
+		unsigned int slot = (v_end >> PMD_SHIFT) + k;
+		struct mmu_update u;
+
+		for (unsigned int e = 0; e < PTRS_PER_TABLE; e++) {
+			unsigned long pfn = first + e;
+
+			l1[e] = pfn < xen_max_pfn ?
+				((pteval_t)pfn_to_mfn(pfn) << PAGE_SHIFT) | PTE_FLAGS_KERNEL : 0;
+		}
+		early_hypercall_ok(HYPERVISOR_update_va_mapping((unsigned long)l1,
+			((pteval_t)pfn_to_mfn(l1_pfn) << PAGE_SHIFT) | _PAGE_PRESENT |
+			_PAGE_ACCESSED, UVMF_INVLPG), "making an early L1 read-only");
+		u.ptr = virt_to_machine(&l2[slot]) | MMU_NORMAL_PT_UPDATE;
+		u.val = ((pteval_t)pfn_to_mfn(l1_pfn) << PAGE_SHIFT) | PTE_FLAGS_TABLE;
+		early_hypercall_ok(HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF),
+				   "extending the early map");
+	}
+	add_boot_pts(PFN_DOWN(l1_base), nl1);
+	xen_early_limit = MIN(ram, v_end + ((phys_addr_t)nl1 << PMD_SHIFT));
+
+	/* Direct map L4 slot -> our L3 -> the kernel mapping's L2. */
+	{
+		unsigned long l3_pfn = PFN_DOWN(__pa(xen_early_l3));
+		struct mmu_update u;
+
+		xen_early_l3[0] = virt_to_machine(l2) | PTE_FLAGS_TABLE;
+		early_hypercall_ok(HYPERVISOR_update_va_mapping((unsigned long)xen_early_l3,
+			((pteval_t)pfn_to_mfn(l3_pfn) << PAGE_SHIFT) | _PAGE_PRESENT |
+			_PAGE_ACCESSED, UVMF_INVLPG), "making the early L3 read-only");
+		u.ptr = virt_to_machine(&l4[pt_index(PAGE_OFFSET, PT_LEVEL_P4D)]) |
+			MMU_NORMAL_PT_UPDATE;
+		u.val = ((pteval_t)pfn_to_mfn(l3_pfn) << PAGE_SHIFT) | PTE_FLAGS_TABLE;
+		early_hypercall_ok(HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF),
+				   "installing the early direct map");
+		add_boot_pts(l3_pfn, 1);
+	}
+}
+
+/* RAM is every pfn below nr_pages that has a machine frame. */
+static void xen_memmap(struct boot_record *br, phys_addr_t v_end)
+{
+	unsigned long start = 0, pfn;
+
+	for (pfn = 0; pfn <= xen_max_pfn; pfn++) {
+		bool ram = pfn < xen_max_pfn && xen_p2m[pfn] != INVALID_MFN;
+
+		if (ram)
+			continue;
+		if (pfn > start &&
+		    memmap_add(&br->memmap, PFN_PHYS(start), PFN_PHYS(pfn - start),
+			       MEMMAP_USABLE) < 0)
+			pr_warn("xen: memory map full, RAM above %#lx dropped\n", start);
+		start = pfn + 1;
+	}
+	/*
+	 * Xen's boot data (start_info, P2M, page tables) and the early map's
+	 * L1s follow the image: in use, but reached through the direct map.
+	 */
+	memmap_add(&br->memmap, __pa_symbol(_end), v_end - __pa_symbol(_end),
+		   MEMMAP_KERNEL);
+}
+
+/**
+ * xen_mmu_early_init - P2M, M2P and an early direct map on a PV boot
+ * @br: boot record; its memory map is filled from the P2M
+ *
+ * Runs on Xen's boot page tables before start_kernel().  A start_info
+ * whose nr_pages cannot even hold what Xen loaded is reported, and pvk
+ * carries on with what there is.
+ */
+void xen_mmu_early_init(struct boot_record *br)
+{
+	struct start_info *si = xen_start_info;
+	struct xen_machphys_mapping mapping;
+	pteval_t *l4, *l3, *l2;
+	phys_addr_t v_end;
+
+	xen_p2m = (unsigned long *)si->mfn_list;
+	xen_max_pfn = si->nr_pages;
+	xen_cr3[0] = __pa((void *)si->pt_base);
+	xen_boot_pgd = xen_cr3[0];
+	if (HYPERVISOR_memory_op(XENMEM_machphys_mapping, &mapping) == 0)
+		xen_m2p_max = mapping.max_mfn + 1;
+	add_boot_pts(PFN_DOWN(xen_cr3[0]), si->nr_pt_frames);
+
+	l4 = (pteval_t *)si->pt_base;
+	l3 = table_of(l4[KERNEL_L4_SLOT]);
+	l2 = table_of(l3[KERNEL_L3_SLOT]);
+	v_end = initial_map_end(l2);
+	pr_info("xen: %lu pages, boot tables at %#llx (%lu frames), initial map ends at %#llx\n",
+		si->nr_pages, (unsigned long long)xen_cr3[0], si->nr_pt_frames,
+		(unsigned long long)v_end);
+	if (PFN_DOWN(v_end) > si->nr_pages) {
+		pr_err("xen: start_info nr_pages %lu is smaller than the %llu pages "
+		       "the boot image occupies; carrying on\n", si->nr_pages,
+		       (unsigned long long)PFN_DOWN(v_end));
+		xen_max_pfn = MAX(xen_max_pfn, PFN_DOWN(v_end));
+	}
+	build_early_direct_map(si, v_end, l4, l2);
+	xen_direct_map_ready = true;
+	xen_start_info = __va(__pa(si));
+	br->platform_info = xen_start_info;
+	xen_p2m = __va(__pa(xen_p2m));
+	xen_memmap(br, v_end);
+}
+
+/**
+ * xen_mmu_late_init - report the page tables once mm_init() switched
+ */
+void xen_mmu_late_init(void)
+{
+	pr_info("xen: kernel page tables at %#llx, %u tables pinned, early map %llu MiB\n",
+		(unsigned long long)xen_cr3[0], xen_pt_pinned,
+		(unsigned long long)(xen_early_limit >> 20));
+}
+
+/* For platform.early_map_limit (enlighten_pv.c sets the hook). */
+u64 xen_mmu_early_map_limit(void)
+{
+	return xen_early_map_limit();
+}
+
+/**
+ * xen_cr3_set_secondary - the CR3 shadow of a vCPU about to start
+ * @cpu: the vCPU
+ * @pa: pseudo-physical address of its top-level table
+ */
+void xen_cr3_set_secondary(unsigned int cpu, phys_addr_t pa)
+{
+	xen_cr3[cpu] = pa;
+}

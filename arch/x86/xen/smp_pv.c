@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SMP under Xen PV: vCPUs are counted with VCPUOP_is_up, started with a
+ * full register context (VCPUOP_initialise, VCPUOP_up), and interrupted
+ * through event channels bound per vCPU (one per IPI vector).
+ */
+#include <pvk/kernel.h>
+#include <pvk/arch.h>
+#include <pvk/mm.h>
+#include <pvk/params.h>
+#include <pvk/sched.h>
+#include <pvk/smp.h>
+#include <pvk/time.h>
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/paravirt.h>
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+#include <asm/xen/hypercall.h>
+
+#define AP_STACK_ORDER	2		/* 16 KiB, as on bare metal */
+#define AP_WAIT_MS	5000		/* emulated vCPUs start slowly */
+#define MAX_VCPU_PROBE	4096
+
+/* The IPI vectors of asm/traps.h, each its own port per vCPU. */
+static const unsigned int ipi_vectors[] = {
+	RESCHEDULE_VECTOR, CALL_FUNCTION_VECTOR, STOP_VECTOR,
+};
+static int ipi_ports[NR_CPUS][ARRAY_SIZE(ipi_vectors)];
+static bool ipis_bound[NR_CPUS];
+static struct vcpu_guest_context ap_context;
+
+/* Run the handler smp.c registered for the vector behind this port. */
+static void xen_ipi_interrupt(unsigned int port, void *data, struct pt_regs *regs)
+{
+	regs->vector = (unsigned long)data;
+	do_interrupt(regs);
+}
+
+/**
+ * xen_smp_bind_ipis - bind the IPI ports of a vCPU
+ * @cpu: the receiving vCPU (may be another one than the caller)
+ */
+void xen_smp_bind_ipis(unsigned int cpu)
+{
+	if (ipis_bound[cpu])
+		return;
+	for (unsigned int i = 0; i < ARRAY_SIZE(ipi_vectors); i++)
+		ipi_ports[cpu][i] = xen_bind_ipi(cpu, xen_ipi_interrupt,
+						 (void *)(unsigned long)ipi_vectors[i]);
+	ipis_bound[cpu] = true;
+}
+
+/* pv_ops.smp.send_ipi: notify the vCPU's port for that vector. */
+void xen_send_ipi(unsigned int cpu, unsigned int vector)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(ipi_vectors); i++) {
+		if (ipi_vectors[i] != vector)
+			continue;
+		if (cpu < NR_CPUS && ipi_ports[cpu][i] > 0)
+			xen_evtchn_notify(ipi_ports[cpu][i]);
+		else
+			pr_err("xen: no IPI port for vector %#x on CPU %u\n", vector, cpu);
+		return;
+	}
+	pr_err("xen: IPI vector %#x has no event channel\n", vector);
+}
+
+static unsigned int cpu_limit(void)
+{
+	unsigned int limit = NR_CPUS;
+
+	if (!IS_ENABLED(CONFIG_SMP) || kopts.nosmp)
+		return 1;
+	if (kopts.maxcpus > 0 && (unsigned int)kopts.maxcpus < limit)
+		limit = kopts.maxcpus;
+	return limit;
+}
+
+/**
+ * xen_smp_init - count the domain's vCPUs and set nr_cpu_ids
+ *
+ * VCPUOP_is_up answers 0 or 1 for a vCPU that exists and -ENOENT past
+ * the last one.  nosmp, maxcpus= and NR_CPUS limit how many are used.
+ */
+void xen_smp_init(void)
+{
+	unsigned int found = 1, limit = cpu_limit();
+
+	while (found < MAX_VCPU_PROBE &&
+	       HYPERVISOR_vcpu_op(VCPUOP_is_up, found, NULL) >= 0)
+		found++;
+	nr_cpu_ids = MIN(found, limit);
+	pr_info("xen: %u vCPU%s, using %u\n", found, found > 1 ? "s" : "", nr_cpu_ids);
+	if (kopts.maxcpus > 0 && (unsigned int)kopts.maxcpus > found)
+		pr_warn("smp: maxcpus=%d but only %u vCPUs exist\n", kopts.maxcpus, found);
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		struct cpu_data *c = per_cpu(cpu);
+
+		c->cpu = cpu;
+		c->apic_id = cpu;
+		c->platform = &xen_percpu[cpu];
+		if (cpu < XEN_LEGACY_MAX_VCPUS && !xen_percpu[cpu].vcpu_info)
+			xen_percpu[cpu].vcpu_info = &HYPERVISOR_shared_info->vcpu_info[cpu];
+	}
+	xen_smp_bind_ipis(0);
+}
+
+/* C entry of a secondary vCPU (xen_secondary_startup). */
+__noreturn void xen_start_secondary(unsigned int cpu)
+{
+	cpu_init(cpu);
+	xen_setup_vcpu_info(cpu);
+	sched_init_cpu();
+	smp_cpu_online(cpu);
+	arch_timer_start();
+	arch_local_irq_enable();
+	cpu_idle();
+	for (;;)
+		;
+}
+
+/**
+ * xen_start_cpu - pv_ops.smp.start_cpu: start one vCPU
+ * @cpu: the vCPU to start
+ *
+ * Returns 0 once it is online, or the error of the step that failed
+ * (smp_init() logs it and carries on without that vCPU).
+ */
+int xen_start_cpu(unsigned int cpu)
+{
+	struct vcpu_guest_context *ctxt = &ap_context;
+	void *stack;
+	unsigned long top;
+	u64 deadline;
+	long rc;
+
+	if (!xen_percpu[cpu].vcpu_info)
+		return -ENODEV;	/* no vcpu_info until it registers its own */
+	stack = alloc_pages(AP_STACK_ORDER);
+	if (!stack)
+		return -ENOMEM;
+	top = (unsigned long)stack + (PAGE_SIZE << AP_STACK_ORDER);
+	xen_evtchn_cpu_init(cpu);
+	xen_smp_bind_ipis(cpu);
+
+	memset(ctxt, 0, sizeof(*ctxt));
+	/* Not VGCF_online: VCPUOP_up only wakes a vCPU that is still down. */
+	ctxt->flags = VGCF_in_kernel;
+	ctxt->user_regs.rip = (unsigned long)xen_secondary_startup;
+	ctxt->user_regs.rsp = top;
+	ctxt->user_regs.rdi = cpu;
+	ctxt->user_regs.cs = FLAT_KERNEL_CS;
+	ctxt->user_regs.ss = FLAT_KERNEL_SS;
+	ctxt->user_regs.ds = FLAT_KERNEL_DS;
+	ctxt->user_regs.es = FLAT_KERNEL_DS;
+	ctxt->user_regs.rflags = 0x1000;	/* IOPL 1: Xen's PV kernel default */
+	ctxt->kernel_ss = FLAT_KERNEL_SS;
+	ctxt->kernel_sp = top;
+	ctxt->event_callback_eip = (unsigned long)xen_hypervisor_callback;
+	ctxt->failsafe_callback_eip = (unsigned long)xen_failsafe_callback;
+	ctxt->ctrlreg[3] = xen_pfn_to_cr3(pfn_to_mfn(PFN_DOWN(__pa(kernel_pgd))));
+	ctxt->gs_base_kernel = (unsigned long)per_cpu(cpu);
+	xen_cr3_set_secondary(cpu, __pa(kernel_pgd));
+
+	rc = HYPERVISOR_vcpu_op(VCPUOP_initialise, cpu, ctxt);
+	if (rc) {
+		free_pages(stack, AP_STACK_ORDER);
+		return (int)rc;
+	}
+	rc = HYPERVISOR_vcpu_op(VCPUOP_up, cpu, NULL);
+	if (rc) {
+		free_pages(stack, AP_STACK_ORDER);
+		return (int)rc;
+	}
+	deadline = ktime_get_ns() + AP_WAIT_MS * NSEC_PER_MSEC;
+	while (!cpumask_test_cpu(cpu, &cpu_online_mask) && ktime_get_ns() < deadline)
+		cpu_relax();
+	if (!cpumask_test_cpu(cpu, &cpu_online_mask)) {
+		HYPERVISOR_vcpu_op(VCPUOP_down, cpu, NULL);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}

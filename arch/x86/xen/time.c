@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Time under Xen PV: the pvclock in each vCPU's vcpu_info is the clock
+ * (Xen system time, extrapolated from the TSC), and a per-vCPU one-shot
+ * timer delivered as VIRQ_TIMER drives the tick.
+ */
+#include <pvk/kernel.h>
+#include <pvk/smp.h>
+#include <pvk/time.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+#include <asm/paravirt.h>
+#include <asm/xen/hypercall.h>
+
+#define TICK_NS		(NSEC_PER_SEC / HZ)
+#define MAX_CATCH_UP	10	/* ticks accounted at most per timer event */
+
+static u64 xen_clock_base;	/* Xen system time at pvk's boot */
+
+/*
+ * ((delta << shift) * mul) >> 32 without overflowing: shift may be
+ * negative, and the product needs 96 bits.
+ */
+static u64 scale_delta(u64 delta, u32 mul, s8 shift)
+{
+	if (shift < 0)
+		delta >>= -shift;
+	else
+		delta <<= shift;
+	return (u64)(((unsigned __int128)delta * mul) >> 32);
+}
+
+/**
+ * xen_clocksource_read - Xen system time in ns, as seen by this vCPU
+ *
+ * Reads the vcpu_time_info fields between two reads of the version and
+ * retries while Xen is updating them (odd version) or did meanwhile.
+ */
+u64 xen_clocksource_read(void)
+{
+	const struct vcpu_time_info *t = &xen_vcpu_info()->time;
+	u32 version;
+	u64 ns;
+
+	do {
+		version = READ_ONCE(t->version);
+		barrier();
+		asm volatile("lfence" ::: "memory");
+		ns = READ_ONCE(t->system_time) +
+		     scale_delta(rdtsc() - READ_ONCE(t->tsc_timestamp),
+				 READ_ONCE(t->tsc_to_system_mul),
+				 READ_ONCE(t->tsc_shift));
+		barrier();
+	} while ((version & 1) || version != READ_ONCE(t->version));
+	return ns;
+}
+
+/* pv_ops.time.sched_clock: nanoseconds since pvk started. */
+u64 xen_sched_clock(void)
+{
+	u64 now = xen_clocksource_read();
+
+	return now > xen_clock_base ? now - xen_clock_base : 0;
+}
+
+u64 xen_steal_clock(unsigned int cpu)
+{
+	return 0;
+}
+
+static void program_timer(unsigned int cpu, u64 deadline)
+{
+	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = deadline };
+	long rc = HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, cpu, &t);
+
+	if (rc)
+		pr_err("xen: arming the timer of vCPU %u failed: %ld\n", cpu, rc);
+}
+
+/*
+ * One tick per period that has passed, a few at most: under emulation a
+ * vCPU can be descheduled for long, and replaying every missed tick
+ * would only stall it further.
+ */
+static void xen_timer_interrupt(unsigned int port, void *data,
+				struct pt_regs *regs)
+{
+	struct xen_percpu *p = xen_this_cpu();
+	u64 now = xen_clocksource_read();
+	unsigned int n = 0;
+
+	while (p->next_tick_ns <= now && n < MAX_CATCH_UP) {
+		timer_tick();
+		p->next_tick_ns += TICK_NS;
+		n++;
+	}
+	if (p->next_tick_ns <= now)
+		p->next_tick_ns = now + TICK_NS;
+	program_timer(smp_processor_id(), p->next_tick_ns);
+}
+
+/**
+ * xen_timer_start - platform.timer_start: start this vCPU's tick
+ *
+ * Xen's default periodic timer is stopped (it would also raise
+ * VIRQ_TIMER) and the one-shot timer is armed for the next tick.
+ */
+void xen_timer_start(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct xen_percpu *p = xen_this_cpu();
+	long rc;
+
+	rc = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, cpu, NULL);
+	if (rc)
+		pr_warn("xen: stopping the periodic timer of vCPU %u: %ld\n", cpu, rc);
+	p->timer_port = xen_bind_virq(VIRQ_TIMER, cpu, xen_timer_interrupt, NULL);
+	if (p->timer_port < 0) {
+		pr_err("xen: vCPU %u has no timer; no tick there\n", cpu);
+		return;
+	}
+	p->next_tick_ns = xen_clocksource_read() + TICK_NS;
+	program_timer(cpu, p->next_tick_ns);
+}
+
+/**
+ * xen_time_init - start pvk's clock at zero and report the pvclock
+ */
+void xen_time_init(void)
+{
+	const struct vcpu_time_info *t = &xen_vcpu_info()->time;
+
+	pr_info("xen: pvclock mul %u shift %d%s\n", t->tsc_to_system_mul,
+		t->tsc_shift, t->flags & XEN_PVCLOCK_TSC_STABLE_BIT ? ", stable TSC" : "");
+}
+
+/**
+ * xen_clock_set_base - make sched_clock count from now
+ */
+void xen_clock_set_base(void)
+{
+	xen_clock_base = xen_clocksource_read();
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exception and event entry of a Xen PV guest.
+ *
+ * Xen bounces an exception or an event upcall to the guest with %rcx and
+ * %r11 pushed on top of the usual frame (its own SYSRET path clobbers
+ * them), so every stub pops those two first and then builds the same
+ * struct pt_regs as the native stubs in entry_64.S.  The return is the
+ * iret hypercall: the kernel runs in ring 3 and cannot iretq into the
+ * previous context itself; the hypercall also restores the event mask
+ * from the saved RFLAGS.IF.
+ */
+#include <xen/xen.h>
+
+#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || \
+			   (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+#define XEN_TRAP_STUB_SIZE	16
+/* pt_regs.vector of an event upcall; never a real vector. */
+#define XEN_UPCALL_VECTOR	0x100
+
+.macro SAVE_REGS
+	cld
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+.endm
+
+/* Restore everything, drop vector and error code, iret through Xen. */
+.macro RESTORE_REGS_AND_IRET
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+	addq	$16, %rsp
+	pushq	$0			/* iret flags: not in a syscall */
+	jmp	hypercall_page + __HYPERVISOR_iret * 32
+.endm
+
+	.text
+	.balign 16
+	.globl xen_trap_stubs
+xen_trap_stubs:
+	.set	vec, 0
+	.rept	32
+	.balign	XEN_TRAP_STUB_SIZE
+	popq	%rcx
+	popq	%r11
+	.if	HAS_ERROR_CODE(vec) == 0
+	pushq	$0
+	.endif
+	pushq	$vec
+	jmp	xen_trap_common
+	.set	vec, vec + 1
+	.endr
+	.balign	XEN_TRAP_STUB_SIZE
+	.globl xen_trap_stubs_end
+xen_trap_stubs_end:
+
+xen_trap_common:
+	SAVE_REGS
+	movq	%rsp, %rdi
+	call	do_interrupt
+	RESTORE_REGS_AND_IRET
+
+/* Event upcall: Xen has masked events; the iret restores the mask. */
+	.globl xen_hypervisor_callback
+	.type xen_hypervisor_callback, @function
+xen_hypervisor_callback:
+	popq	%rcx
+	popq	%r11
+	pushq	$0
+	pushq	$XEN_UPCALL_VECTOR
+	SAVE_REGS
+	movq	%rsp, %rdi
+	call	xen_evtchn_do_upcall
+	RESTORE_REGS_AND_IRET
+	.size xen_hypervisor_callback, . - xen_hypervisor_callback
+
+/*
+ * Xen could not load the segment registers or return to the frame we
+ * gave it.  pvk never changes the data segments, so this is a bug:
+ * drop the saved selectors and report it as a general protection fault.
+ */
+	.globl xen_failsafe_callback
+	.type xen_failsafe_callback, @function
+xen_failsafe_callback:
+	popq	%rcx
+	popq	%r11
+	addq	$32, %rsp		/* %ds, %es, %fs, %gs */
+	pushq	$0
+	pushq	$13
+	jmp	xen_trap_common
+	.size xen_failsafe_callback, . - xen_failsafe_callback

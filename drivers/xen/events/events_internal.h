@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The two event-channel ABIs behind one ops table: FIFO (tried first)
+ * and the 2-level bitmap in shared_info (the fallback, or evtchn=2l).
+ */
+#ifndef _DRIVERS_XEN_EVENTS_INTERNAL_H
+#define _DRIVERS_XEN_EVENTS_INTERNAL_H
+
+#include <pvk/types.h>
+#include <asm/ptrace.h>
+#include <xen/event_channel.h>
+
+/* Ports pvk tracks; it binds a handful per vCPU. */
+#define XEN_NR_PORTS 1024
+
+struct evtchn_ops {
+	const char *name;
+	/* Per-vCPU set-up, run on the boot CPU before the vCPU starts. */
+	int (*cpu_init)(unsigned int cpu);
+	/* Make sure @port can be used (FIFO: its event word exists). */
+	int (*setup_port)(evtchn_port_t port);
+	void (*mask)(evtchn_port_t port);
+	void (*clear_pending)(evtchn_port_t port);
+	/* Deliver every pending event of the calling vCPU. */
+	void (*handle_events)(unsigned int cpu, struct pt_regs *regs);
+};
+
+extern const struct evtchn_ops evtchn_ops_2l;
+extern const struct evtchn_ops evtchn_ops_fifo;
+
+/* events_base.c: run the handler of @port, if it is bound here. */
+void xen_evtchn_handle(evtchn_port_t port, unsigned int cpu,
+		       struct pt_regs *regs);
+/* The vCPU a port is bound to, or -1. */
+int xen_evtchn_port_cpu(evtchn_port_t port);
+
+/* events_fifo.c: 0, or why the FIFO ABI cannot be used. */
+int xen_evtchn_fifo_init(void);
+
+#endif
