@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the settings are used by the sourcing scripts
+#
+# Shared settings and helpers of the Linux PV dom0 test stack; sourced by
+# fetch.sh, build.sh and run.sh (never run on its own).
+#
+# Everything lives under one cache directory that the stack owns:
+#
+#   $CACHE/debs/               the .deb files apt-get downloaded
+#   $CACHE/pkgs/NAME_VERSION/  one `dpkg -x` tree per package
+#   $CACHE/root/               all of pkgs/ merged (hard links)
+#   $CACHE/manifest            NAME=VERSION of every package in root/
+#   $CACHE/kernel-release      the Linux version (lib/modules/<this>)
+#   $CACHE/xen-4.17            the hypervisor, gunzipped for QEMU -kernel
+#   $CACHE/vmlinuz             the Linux kernel (dom0 and Linux domU)
+#   $CACHE/domU.cpio.gz        the Linux domU initramfs
+#   $CACHE/dom0.cpio.gz        the dom0 initramfs
+#   $CACHE/*.stamp             hashes of the inputs of each step
+
+DOM0_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRCTREE=$(cd "$DOM0_DIR/../../../../.." && pwd)
+CACHE=${DOM0_CACHE:-$SRCTREE/build/cache/dom0}
+
+# The Xen toolstack, straight from the notes: hypervisor, tools, libraries.
+XEN_PACKAGES="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common
+xenstore-utils libxencall1 libxenevtchn1 libxenforeignmemory1
+libxengnttab1 libxenhypfs1 libxendevicemodel1 libxentoolcore1
+libxentoollog1 libxenstore4 libxenmisc4.17 libyajl2"
+# Userland: busybox for both initramfs images, kmod for depmod, fio for
+# benchmarks in the Linux domU.  The Linux image is resolved at run time.
+USER_PACKAGES="busybox-static kmod fio"
+
+# Programs (paths inside root/) whose shared libraries must all resolve:
+# fetch.sh fetches the packages that provide missing ones, build.sh copies
+# them.  bin/kmod runs on the host (depmod), the rest inside the guests.
+XEN_BIN=usr/lib/xen-4.17/bin
+DOM0_PROGRAMS="$XEN_BIN/xl $XEN_BIN/xenstored $XEN_BIN/xenconsoled
+$XEN_BIN/xenconsole $XEN_BIN/xen-init-dom0 $XEN_BIN/libxl-save-helper
+$XEN_BIN/xenstore-control usr/bin/xenstore"
+DOMU_PROGRAMS="usr/bin/fio"
+HOST_PROGRAMS="bin/kmod"
+
+log() { echo "${0##*/}: $*" >&2; }
+die() {
+	log "error: $*"
+	exit 1
+}
+
+# sha256 of everything on standard input, hex only.
+hash_stdin() { sha256sum | cut -d' ' -f1; }
+
+# True when stamp file $1 exists and holds exactly hash $2.
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+# Serialise fetch.sh and build.sh runs sharing one cache: several
+# sessions may run the stack at the same time.
+lock_cache() {
+	mkdir -p "$CACHE"
+	exec 9>"$CACHE/.lock"
+	flock 9
+}
+
+# Every directory under the arguments holding shared libraries, ':'-joined, for
+# LD_LIBRARY_PATH (RUNPATHs in Debian's libraries name absolute paths
+# that do not exist on the host, so list the subdirectories too).
+lib_path_of() {
+	find "$@" \( -name '*.so' -o -name '*.so.*' \) \( -type f -o -type l \) \
+		-printf '%h\n' | sort -u | paste -sd: -
+}
+
+# Print the libraries program $1 needs, as "SONAME PATH" (PATH is
+# "not found" when nothing provides it), using LD_LIBRARY_PATH $2.
+# The dynamic loader is printed with its own path as SONAME.
+needed_libs() {
+	LD_LIBRARY_PATH=$2 ldd "$1" 2>/dev/null | awk '
+		$2 == "=>" && $3 == "not" { print $1, "not found"; next }
+		$2 == "=>" && $3 != "not" { print $1, $3; next }
+		$1 ~ /^\// { print $1, $1 }'
+}
