@@ -20,6 +20,7 @@ static const struct kernel_param kernel_params[] = {
 	{ "selftest", KPARAM_STRING, kopts.selftest, sizeof(kopts.selftest), 0, 0 },
 	{ "bench", KPARAM_BOOL, &kopts.bench, 0, 0, 0 },
 	{ "evtchn", KPARAM_STRING, kopts.evtchn, sizeof(kopts.evtchn), 0, 0 },
+	{ "ip", KPARAM_STRING, kopts.ip, sizeof(kopts.ip), 0, 0 },
 };
 
 static void param_warn(void *ctx, const char *fmt, ...)

@@ -12,6 +12,7 @@ struct kernel_options {
 	char selftest[128];	/* "all", "none", or a comma list of suites */
 	bool bench;
 	char evtchn[8];		/* Xen event channel ABI: "" (best) or "2l" */
+	char ip[32];		/* network address, "10.0.0.2/24"; "" for none */
 };
 
 extern struct kernel_options kopts;
