@@ -29,6 +29,7 @@ static int kernel_init(void *unused)
 	bool ok = true;
 
 	print_boot_line();
+	arch_init_devices();
 	if (IS_ENABLED(CONFIG_BENCH) && kopts.bench)
 		bench_run();
 	if (IS_ENABLED(CONFIG_SELFTEST) && strcmp(kopts.selftest, "none") != 0)

@@ -11,6 +11,7 @@ struct kernel_options kopts = {
 	.loglevel = CONFIG_LOGLEVEL,
 	.maxcpus = -1,
 	.selftest = "all",
+	.xen_blkfront_persistent = true,
 };
 
 static const struct kernel_param kernel_params[] = {
@@ -20,7 +21,10 @@ static const struct kernel_param kernel_params[] = {
 	{ "selftest", KPARAM_STRING, kopts.selftest, sizeof(kopts.selftest), 0, 0 },
 	{ "bench", KPARAM_BOOL, &kopts.bench, 0, 0, 0 },
 	{ "evtchn", KPARAM_STRING, kopts.evtchn, sizeof(kopts.evtchn), 0, 0 },
+	{ "xen_nopvspin", KPARAM_BOOL, &kopts.xen_nopvspin, 0, 0, 0 },
 	{ "ip", KPARAM_STRING, kopts.ip, sizeof(kopts.ip), 0, 0 },
+	{ "xen_blkfront.persistent", KPARAM_BOOL, &kopts.xen_blkfront_persistent, 0, 0, 0 },
+	{ "netfront", KPARAM_STRING, kopts.netfront, sizeof(kopts.netfront), 0, 0 },
 };
 
 static void param_warn(void *ctx, const char *fmt, ...)

@@ -26,6 +26,8 @@ struct thread {
 	int result;
 	int state;
 	bool off_cpu;			/* dead and its stack no longer used */
+	bool wake_pending;		/* kthread_wake() before it waited */
+	bool wakeable;			/* in kthread_wait_ns() */
 	u64 wake_ns;
 	unsigned int cpu;
 	struct thread *next;
@@ -156,34 +158,106 @@ void kthread_yield(void)
 	arch_local_irq_restore(flags);
 }
 
-/**
- * kthread_sleep_ns - sleep for at least @ns nanoseconds
- * @ns: duration; woken by the tick, so rounded up to a tick
- */
-void kthread_sleep_ns(u64 ns)
+static void sleep_common(u64 ns, bool wakeable)
 {
 	struct thread *self = current();
 	struct runqueue *rq = &runqueues[self->cpu];
 	unsigned long flags;
 
 	if (self == this_cpu()->idle) {
-		ndelay(ns);
+		ndelay(wakeable ? MIN(ns, NSEC_PER_MSEC) : ns);
 		return;
 	}
 	flags = arch_local_irq_save();
 	spin_lock(&rq->lock);
+	if (wakeable && self->wake_pending) {
+		self->wake_pending = false;
+		spin_unlock(&rq->lock);
+		arch_local_irq_restore(flags);
+		return;
+	}
+	self->wakeable = wakeable;
 	self->state = T_SLEEPING;
 	self->wake_ns = ktime_get_ns() + ns;
 	self->next = rq->sleepers;
 	rq->sleepers = self;
 	spin_unlock(&rq->lock);
 	schedule_locked_out(rq);
+	self->wakeable = false;
 	arch_local_irq_restore(flags);
+}
+
+/**
+ * kthread_sleep_ns - sleep for at least @ns nanoseconds
+ * @ns: duration; woken by the tick, so rounded up to a tick
+ *
+ * kthread_wake() does not cut this sleep short.
+ */
+void kthread_sleep_ns(u64 ns)
+{
+	sleep_common(ns, false);
+}
+
+/**
+ * kthread_wait_ns - sleep until kthread_wake() or for at most @ns
+ * @ns: the longest wait (ends at a tick)
+ *
+ * Returns at once if a kthread_wake() came since the last wait, so a
+ * wake-up that races with the decision to wait is not lost.  A wake-up
+ * may also be stale: callers re-check what they wait for.  On an idle
+ * thread this only spins for up to a millisecond.
+ */
+void kthread_wait_ns(u64 ns)
+{
+	sleep_common(ns, true);
 }
 
 void msleep(unsigned int ms)
 {
 	kthread_sleep_ns((u64)ms * NSEC_PER_MSEC);
+}
+
+/**
+ * kthread_self - the calling thread (the idle thread outside any kthread)
+ */
+struct thread *kthread_self(void)
+{
+	return current();
+}
+
+/**
+ * kthread_wake - end a thread's kthread_wait_ns() early
+ * @t: a live thread
+ *
+ * If @t waits in kthread_wait_ns() it becomes runnable now; otherwise
+ * its next kthread_wait_ns() returns at once, so a wake-up that races
+ * with the decision to wait is never lost.  Callable from any CPU and
+ * from event/interrupt handlers.
+ */
+void kthread_wake(struct thread *t)
+{
+	struct runqueue *rq;
+	unsigned long flags;
+
+	if (!t || t == idle_threads + t->cpu)
+		return;
+	rq = &runqueues[t->cpu];
+	spin_lock_irqsave(&rq->lock, flags);
+	if (t->state == T_SLEEPING && t->wakeable) {
+		struct thread **pp = &rq->sleepers;
+
+		while (*pp && *pp != t)
+			pp = &(*pp)->next;
+		if (*pp) {
+			*pp = t->next;
+			enqueue(rq, t);
+		}
+	} else if (t->state != T_DEAD) {
+		t->wake_pending = true;
+	}
+	spin_unlock_irqrestore(&rq->lock, flags);
+	if (t->cpu != smp_processor_id())
+		smp_send_reschedule(t->cpu);
 }
 
 /**

@@ -17,7 +17,8 @@ than once is reported as the median.  Writes, under --out-dir:
 
     bench.txt   per mode, a table: ops x patched/indirect/raw cycles and
                 hypercalls, and the patched/raw cycle ratio (also printed)
-    bench.dat   the cycles, one gnuplot data block per mode
+    bench.dat   the cycles, one gnuplot data block per mode (ops that made
+                hypercalls are labelled "op [N hc]")
     bench.gp    the gnuplot script
     bench.png   clustered histogram of cycles per op and variant, one
                 panel per mode, log scale (needs gnuplot; skip: --no-png)
@@ -176,6 +177,18 @@ def format_mode(mode: Mode) -> str:
     return '\n'.join(out) + '\n'
 
 
+def op_label(mode: Mode, op: str) -> str:
+    """The op's x-axis label: under a hypervisor (any op made hypercalls)
+    it carries the hypercalls per op of its first measured variant."""
+    if not any(mode.hypercalls.values()):
+        return op
+    for v in VARIANTS:
+        hc = mode.hypercalls.get((op, v))
+        if hc is not None:
+            return f'{op} [{_fmt(hc)} hc]'
+    return op
+
+
 def write_data(modes: List[Mode], path: str) -> None:
     with open(path, 'w') as f:
         f.write('# pvk bench cycles; one block per mode (gnuplot index)\n')
@@ -189,7 +202,7 @@ def write_data(modes: List[Mode], path: str) -> None:
                 for v in VARIANTS:
                     c = mode.cycles.get((op, v))
                     values.append('-' if c is None or c <= 0 else str(c))
-                f.write(f'"{op}" ' + ' '.join(values) + '\n')
+                f.write(f'"{op_label(mode, op)}" ' + ' '.join(values) + '\n')
 
 
 def png_terminal(gnuplot: str) -> str:

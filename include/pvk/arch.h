@@ -16,5 +16,7 @@ const char *arch_platform_name(void);
 const char *arch_boot_line_extra(void);
 /* Start the periodic tick on this CPU. */
 void arch_timer_start(void);
+/* Bring up buses and devices; from the first thread (may sleep). */
+void arch_init_devices(void);
 
 #endif

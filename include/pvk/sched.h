@@ -22,6 +22,18 @@ void kthread_yield(void);
 /* Sleep at least @ns nanoseconds (tick granularity). */
 void kthread_sleep_ns(u64 ns);
 void msleep(unsigned int ms);
+/* The calling thread. */
+struct thread *kthread_self(void);
+/*
+ * Wait for kthread_wake() for at most @ns; may return early or for a
+ * stale wake-up, so callers re-check what they wait for.
+ */
+void kthread_wait_ns(u64 ns);
+/*
+ * End @t's kthread_wait_ns() now, or its next one if it is not waiting
+ * (any CPU, also from interrupt/event handlers).
+ */
+void kthread_wake(struct thread *t);
 const char *current_thread_name(void);
 
 void sched_init(void);

@@ -144,6 +144,16 @@ u64 native_steal_clock(unsigned int cpu)
 	return 0;
 }
 
+/* Bare metal never blocks a spinlock waiter (pv_spin_slowpath is off). */
+void native_lock_wait(u16 *ptr, u16 val)
+{
+	cpu_relax();
+}
+
+void native_lock_kick(unsigned int cpu)
+{
+}
+
 /*
  * Inline replacements.  Each matches the hook's convention exactly:
  * arguments in %rdi/%rsi, result in %rax, and no other register touched.

@@ -66,6 +66,10 @@ struct paravirt_ops pv_ops = {
 		.send_ipi = native_send_ipi,
 		.start_cpu = native_start_cpu,
 	},
+	.lock = {
+		.wait = native_lock_wait,
+		.kick = native_lock_kick,
+	},
 	.info = {
 		.name = "bare-metal",
 		.patch_bytes = native_patch_bytes,
@@ -74,6 +78,12 @@ struct paravirt_ops pv_ops = {
 
 extern const struct paravirt_patch_site __parainstructions[];
 extern const struct paravirt_patch_site __parainstructions_end[];
+
+/*
+ * Set by a backend whose pv_ops.lock blocks and kicks for real, before
+ * any other CPU runs; read by every spin_unlock().
+ */
+bool pv_spin_slowpath;
 
 static unsigned int patched_sites;
 static bool patching_done;
@@ -99,6 +109,7 @@ static const char *const op_names[NR_PV_OPS] = {
 	OPNAME(mmu.lazy_mode_flush),
 	OPNAME(time.sched_clock), OPNAME(time.steal_clock),
 	OPNAME(smp.send_ipi), OPNAME(smp.start_cpu),
+	OPNAME(lock.wait), OPNAME(lock.kick),
 #undef OPNAME
 };
 

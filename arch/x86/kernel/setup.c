@@ -90,6 +90,12 @@ void arch_timer_start(void)
 	x86_platform->timer_start();
 }
 
+void arch_init_devices(void)
+{
+	if (x86_platform->init_devices)
+		x86_platform->init_devices();
+}
+
 __noreturn void machine_power_off(bool success)
 {
 	x86_platform->power_off(success);

@@ -24,6 +24,8 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 #include <asm/xen/hypercall.h>
+#include <xen/grant_table.h>
+#include <xen/xenbus.h>
 
 #define IDT_STUB_SIZE		16	/* entry_64.S */
 #define XEN_TRAP_STUB_SIZE	16	/* xen-asm.S */
@@ -252,6 +254,7 @@ void xen_init_pv_ops(void)
 	pv_ops.time.steal_clock = xen_steal_clock;
 	pv_ops.smp.send_ipi = xen_send_ipi;
 	pv_ops.smp.start_cpu = xen_start_cpu;
+	xen_init_lock_ops();
 	pv_ops.info.name = "xen-pv";
 	pv_ops.info.patch_bytes = xen_patch_bytes;
 }
@@ -350,8 +353,8 @@ static void xen_parse_start_info(struct boot_record *br, struct start_info *si)
 			   PFN_PHYS(si->mod_start) : __pa((void *)si->mod_start);
 		m->len = si->mod_len;
 	}
-	if (si->flags & SIF_INITDOMAIN)
-		snprintf(xen_boot_extra, sizeof(xen_boot_extra), " dom0");
+	snprintf(xen_boot_extra, sizeof(xen_boot_extra),
+		 si->flags & SIF_INITDOMAIN ? " dom0" : " domU");
 }
 
 static void xen_check_version(void)
@@ -397,6 +400,7 @@ __noreturn void xen_start_kernel(struct start_info *si)
 	xen_register_callbacks();
 	xen_parse_start_info(br, si);
 	xen_mmu_early_init(br);
+	xen_console_remap();
 	start_kernel(br);
 }
 
@@ -412,6 +416,15 @@ static void xen_pv_init_pv_ops(struct boot_record *br)
 	xen_init_pv_ops();
 }
 
+/* From the first thread: xenstore and the frontends (domU only). */
+static void xen_pv_init_devices(void)
+{
+	int err = xenbus_init();
+
+	if (err && err != -ENODEV)
+		pr_err("xen: no xenbus (%d); no PV devices\n", err);
+}
+
 static void xen_pv_init_late(struct boot_record *br)
 {
 	xen_mmu_late_init();
@@ -420,14 +433,17 @@ static void xen_pv_init_late(struct boot_record *br)
 	xen_evtchn_init();
 	xen_time_init();
 	xen_smp_init();
+	gnttab_init();
 }
 
 /**
  * xen_shutdown - end the domain with SCHEDOP_shutdown
  * @reason: SHUTDOWN_poweroff, SHUTDOWN_crash, ...
  *
- * For dom0 Xen then halts or reboots the machine.  Should the hypercall
- * fail, the vCPU parks itself.
+ * For dom0 Xen then halts or reboots the machine.  A domU first waits
+ * (bounded) for xenconsoled to read its console ring, so the last lines
+ * are not lost with the domain.  Should the hypercall fail, the vCPU
+ * parks itself.
  */
 __noreturn void xen_shutdown(unsigned int reason)
 {
@@ -435,6 +451,7 @@ __noreturn void xen_shutdown(unsigned int reason)
 	long rc;
 
 	arch_local_irq_disable();
+	xen_console_flush();
 	rc = HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 	pr_raw("pvk: SCHEDOP_shutdown(%u) failed: %ld; halting\n", reason, rc);
 	for (;;)
@@ -466,9 +483,22 @@ static const char *xen_pv_boot_line_extra(void)
 	return xen_boot_extra;
 }
 
+/*
+ * Hypercalls the running code made itself.  Those made to deliver and
+ * serve events (the forced upcall, a handler re-arming the timer) belong
+ * to whatever raised the event, so they are left out: a bench op that
+ * takes one hypercall then counts exactly one, however many ticks fell
+ * into its measurement.  Events are masked so no upcall comes between
+ * the two reads.
+ */
 static u64 xen_pv_hypercall_count(void)
 {
-	return READ_ONCE(xen_this_cpu()->hypercalls);
+	unsigned long flags = arch_local_irq_save();
+	const struct xen_percpu *p = xen_this_cpu();
+	u64 n = READ_ONCE(p->hypercalls) - READ_ONCE(p->event_hypercalls);
+
+	arch_local_irq_restore(flags);
+	return n;
 }
 
 const struct x86_platform xen_pv_platform = {
@@ -477,6 +507,7 @@ const struct x86_platform xen_pv_platform = {
 	.init_pv_ops = xen_pv_init_pv_ops,
 	.init_late = xen_pv_init_late,
 	.timer_start = xen_timer_start,
+	.init_devices = xen_pv_init_devices,
 	.power_off = xen_pv_power_off,
 	.crash = xen_pv_crash,
 	.halt = xen_pv_halt,

@@ -104,6 +104,8 @@ void xen_irq_enable_direct(void);
  */
 void xen_force_evtchn_callback(void)
 {
+	/* One instruction: an upcall may come in between otherwise. */
+	__atomic_fetch_add(&xen_this_cpu()->event_hypercalls, 1, __ATOMIC_RELAXED);
 	HYPERVISOR_xen_version(0, NULL);
 }
 
@@ -114,6 +116,7 @@ void xen_force_evtchn_callback(void)
  */
 static __used void xen_safe_halt(void)
 {
+	xen_this_cpu()->blocks++;
 	HYPERVISOR_sched_op(SCHEDOP_block, NULL);
 }
 PV_CALLEE_SAVE_THUNK(xen_safe_halt);

@@ -483,6 +483,20 @@ static void build_early_direct_map(struct start_info *si, phys_addr_t v_end,
 	}
 }
 
+static void reserve_special_page(struct boot_record *br, unsigned long mfn,
+				 const char *what)
+{
+	unsigned long pfn = mfn_to_pfn(mfn);
+
+	if (!mfn)
+		return;
+	if (pfn >= xen_max_pfn || pfn_to_mfn(pfn) != mfn) {
+		pr_warn("xen: %s ring mfn %#lx is not in our P2M\n", what, mfn);
+		return;
+	}
+	memmap_add(&br->memmap, PFN_PHYS(pfn), PAGE_SIZE, MEMMAP_KERNEL);
+}
+
 /* RAM is every pfn below nr_pages that has a machine frame. */
 static void xen_memmap(struct boot_record *br, phys_addr_t v_end)
 {
@@ -505,6 +519,14 @@ static void xen_memmap(struct boot_record *br, phys_addr_t v_end)
 	 */
 	memmap_add(&br->memmap, __pa_symbol(_end), v_end - __pa_symbol(_end),
 		   MEMMAP_KERNEL);
+	/*
+	 * A domU's console and xenstore rings are pages of its own memory
+	 * (normally inside the boot data above); never hand them out.
+	 */
+	if (!(xen_start_info->flags & SIF_INITDOMAIN)) {
+		reserve_special_page(br, xen_start_info->store_mfn, "xenstore");
+		reserve_special_page(br, xen_start_info->console.domU.mfn, "console");
+	}
 }
 
 /**
@@ -565,6 +587,50 @@ void xen_mmu_late_init(void)
 u64 xen_mmu_early_map_limit(void)
 {
 	return xen_early_map_limit();
+}
+
+/**
+ * xen_remap_mfns - map machine frames that are not in the P2M
+ * @mfns: machine frame numbers (e.g. Xen's grant-table frames)
+ * @n: how many
+ * @writable: map them read-write
+ *
+ * Reserves kernel virtual space and points it at the frames directly:
+ * the page tables are first built by mapping a placeholder (pfn 0,
+ * read-only), then each entry is replaced with one holding the machine
+ * frame.  Such pages have no pseudo-physical address, so they must
+ * never be handed to __pa() or the frame allocator.  Returns the
+ * address, or NULL (logged) if any frame cannot be mapped; frames
+ * mapped before a failure stay mapped but unused.
+ */
+void *xen_remap_mfns(const unsigned long *mfns, unsigned int n, bool writable)
+{
+	unsigned long va = vmap_reserve((size_t)n * PAGE_SIZE);
+	pteval_t prot = _PAGE_PRESENT | _PAGE_ACCESSED |
+			(writable ? _PAGE_RW | _PAGE_DIRTY : 0);
+
+	if (!va) {
+		pr_err("xen: no virtual space for %u machine frames\n", n);
+		return NULL;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned long a = va + (unsigned long)i * PAGE_SIZE;
+		long rc;
+
+		if (map_page(a, 0, 0)) {
+			pr_err("xen: no page table for %#lx\n", a);
+			return NULL;
+		}
+		rc = HYPERVISOR_update_va_mapping(a, ((pteval_t)mfns[i] << PAGE_SHIFT) | prot,
+						  UVMF_INVLPG);
+		if (rc) {
+			pr_err("xen: mapping mfn %#lx at %#lx failed: %ld\n",
+			       mfns[i], a, rc);
+			unmap_page(a);
+			return NULL;
+		}
+	}
+	return (void *)va;
 }
 
 /**

@@ -49,6 +49,7 @@ void xen_smp_bind_ipis(unsigned int cpu)
 	for (unsigned int i = 0; i < ARRAY_SIZE(ipi_vectors); i++)
 		ipi_ports[cpu][i] = xen_bind_ipi(cpu, xen_ipi_interrupt,
 						 (void *)(unsigned long)ipi_vectors[i]);
+	xen_spinlock_init_cpu(cpu);
 	ipis_bound[cpu] = true;
 }
 
@@ -58,9 +59,12 @@ void xen_send_ipi(unsigned int cpu, unsigned int vector)
 	for (unsigned int i = 0; i < ARRAY_SIZE(ipi_vectors); i++) {
 		if (ipi_vectors[i] != vector)
 			continue;
-		if (cpu < NR_CPUS && ipi_ports[cpu][i] > 0)
-			xen_evtchn_notify(ipi_ports[cpu][i]);
-		else
+		if (cpu < NR_CPUS && ipi_ports[cpu][i] > 0) {
+			int err = xen_evtchn_notify(ipi_ports[cpu][i]);
+
+			if (err)
+				pr_err("xen: IPI %#x to CPU %u: %d\n", vector, cpu, err);
+		} else
 			pr_err("xen: no IPI port for vector %#x on CPU %u\n", vector, cpu);
 		return;
 	}
@@ -105,6 +109,7 @@ void xen_smp_init(void)
 			xen_percpu[cpu].vcpu_info = &HYPERVISOR_shared_info->vcpu_info[cpu];
 	}
 	xen_smp_bind_ipis(0);
+	xen_spinlock_enable();
 }
 
 /* C entry of a secondary vCPU (xen_secondary_startup). */

@@ -13,6 +13,7 @@
 #include <asm/processor.h>
 #include <asm/paravirt.h>
 #include <asm/xen/hypercall.h>
+#include <xen/events.h>
 #include "events_internal.h"
 
 #define WORDS_PER_PAGE	(PAGE_SIZE / sizeof(event_word_t))
@@ -21,6 +22,7 @@
 #define FIFO_PENDING	(1U << EVTCHN_FIFO_PENDING)
 #define FIFO_MASKED	(1U << EVTCHN_FIFO_MASKED)
 #define FIFO_LINKED	(1U << EVTCHN_FIFO_LINKED)
+#define FIFO_BUSY	(1U << EVTCHN_FIFO_BUSY)
 
 struct fifo_cpu {
 	struct evtchn_fifo_control_block *cb;
@@ -39,11 +41,14 @@ static event_word_t *event_word(evtchn_port_t port)
 	       &event_array[page][port % WORDS_PER_PAGE] : NULL;
 }
 
-/* Hand Xen one more page of event words. */
+/*
+ * Hand Xen one more page of event words, every one masked: the ports
+ * they name have no handler yet.
+ */
 static int expand_array(void)
 {
 	struct evtchn_expand_array e;
-	void *page;
+	event_word_t *page;
 	long rc;
 
 	if (event_array_pages == MAX_ARRAY_PAGES)
@@ -51,6 +56,8 @@ static int expand_array(void)
 	page = alloc_page_zeroed();
 	if (!page)
 		return -ENOMEM;
+	for (unsigned int i = 0; i < WORDS_PER_PAGE; i++)
+		page[i] = FIFO_MASKED;
 	e.array_gfn = virt_to_machine(page) >> PAGE_SHIFT;
 	rc = HYPERVISOR_event_channel_op(EVTCHNOP_expand_array, &e);
 	if (rc) {
@@ -106,6 +113,53 @@ static void fifo_mask(evtchn_port_t port)
 		__atomic_fetch_or(w, FIFO_MASKED, __ATOMIC_SEQ_CST);
 }
 
+static bool fifo_is_pending(evtchn_port_t port)
+{
+	event_word_t *w = event_word(port);
+
+	return w && (READ_ONCE(*w) & FIFO_PENDING);
+}
+
+static bool fifo_is_masked(evtchn_port_t port)
+{
+	event_word_t *w = event_word(port);
+
+	return !w || (READ_ONCE(*w) & FIFO_MASKED);
+}
+
+/*
+ * Clearing MASKED ourselves is enough while nothing is pending: an event
+ * raised afterwards sees the port unmasked and Xen links it.  A pending
+ * event was not linked (it arrived masked), so only Xen can queue it:
+ * EVTCHNOP_unmask.  The compare-and-swap never succeeds while Xen has
+ * the word BUSY, and fails if PENDING appears meanwhile, so one of the
+ * two always happens.
+ */
+static void fifo_unmask(evtchn_port_t port)
+{
+	event_word_t *w = event_word(port);
+	event_word_t old;
+
+	if (!w)
+		return;
+	old = READ_ONCE(*w);
+	for (;;) {
+		if (!(old & FIFO_MASKED))
+			return;
+		if (old & FIFO_PENDING) {
+			struct evtchn_unmask u = { .port = port };
+
+			HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &u);
+			return;
+		}
+		old &= ~FIFO_BUSY;
+		if (__atomic_compare_exchange_n(w, &old, old & ~FIFO_MASKED, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return;
+		cpu_relax();
+	}
+}
+
 static void fifo_clear_pending(evtchn_port_t port)
 {
 	event_word_t *w = event_word(port);
@@ -126,9 +180,14 @@ static u32 clear_linked(event_word_t *w)
 	return old & EVTCHN_FIFO_LINK_MASK;
 }
 
-/* Take the head of queue @q; clears @q from *ready when it ran dry. */
+/*
+ * Take the head of queue @q; clears @q from *ready when it ran dry.
+ * Whatever is in this vCPU's queue is handled here, even if the port
+ * was just moved to another vCPU: it was raised before the move, and
+ * skipping it would lose it (it is no longer linked anywhere).
+ */
 static void consume_one(struct fifo_cpu *f, unsigned int q, u32 *ready,
-			unsigned int cpu, struct pt_regs *regs)
+			struct pt_regs *regs)
 {
 	u32 port = f->head[q];
 	event_word_t *w;
@@ -148,7 +207,7 @@ static void consume_one(struct fifo_cpu *f, unsigned int q, u32 *ready,
 	f->head[q] = next;
 	if ((READ_ONCE(*w) & (FIFO_PENDING | FIFO_MASKED)) == FIFO_PENDING) {
 		fifo_clear_pending(port);
-		xen_evtchn_handle(port, cpu, regs);
+		xen_evtchn_handle(port, regs);
 	}
 }
 
@@ -163,9 +222,14 @@ static void fifo_handle_events(unsigned int cpu, struct pt_regs *regs)
 	while (ready) {
 		unsigned int q = __builtin_ctz(ready);	/* 0 is the highest priority */
 
-		consume_one(f, q, &ready, cpu, regs);
+		consume_one(f, q, &ready, regs);
 		ready |= __atomic_exchange_n(&f->cb->ready, 0, __ATOMIC_SEQ_CST);
 	}
+}
+
+/* The event words are masked as expand_array() hands them over. */
+static void fifo_init_nop(void)
+{
 }
 
 /**
@@ -189,9 +253,13 @@ int xen_evtchn_fifo_init(void)
 
 const struct evtchn_ops evtchn_ops_fifo = {
 	.name = "FIFO",
+	.init = fifo_init_nop,
 	.cpu_init = fifo_cpu_init,
 	.setup_port = fifo_setup_port,
 	.mask = fifo_mask,
+	.unmask = fifo_unmask,
 	.clear_pending = fifo_clear_pending,
+	.is_pending = fifo_is_pending,
+	.is_masked = fifo_is_masked,
 	.handle_events = fifo_handle_events,
 };

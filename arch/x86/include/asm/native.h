@@ -47,6 +47,8 @@ void paravirt_nop(void);
 
 u64 native_sched_clock(void);
 u64 native_steal_clock(unsigned int cpu);
+void native_lock_wait(u16 *ptr, u16 val);
+void native_lock_kick(unsigned int cpu);
 
 void native_send_ipi(unsigned int cpu, unsigned int vector);
 int native_start_cpu(unsigned int cpu);

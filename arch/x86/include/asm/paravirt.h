@@ -339,6 +339,25 @@ static inline int paravirt_start_cpu(unsigned int cpu)
 	return (int)PVOP_CALL(smp.start_cpu, cpu, 0, 0);
 }
 
+/* lock */
+extern bool pv_spin_slowpath;
+
+/* May spinlock waiters block in the hypervisor (pv_ops.lock)? */
+static inline bool paravirt_spin_slowpath(void)
+{
+	return __atomic_load_n(&pv_spin_slowpath, __ATOMIC_RELAXED);
+}
+
+static inline void paravirt_lock_wait(u16 *ptr, u16 val)
+{
+	PVOP_CALL(lock.wait, ptr, val, 0);
+}
+
+static inline void paravirt_lock_kick(unsigned int cpu)
+{
+	PVOP_CALL(lock.kick, cpu, 0, 0);
+}
+
 /* Patcher (arch/x86/kernel/paravirt.c). */
 unsigned int apply_paravirt(void);
 unsigned int paravirt_patched_sites(void);

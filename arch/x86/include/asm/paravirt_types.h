@@ -84,6 +84,20 @@ struct pv_smp_ops {
 	int (*start_cpu)(unsigned int cpu);
 };
 
+/*
+ * The blocking half of paravirt spinlocks (kernel/spinlock.c), used only
+ * once the backend sets pv_spin_slowpath.
+ */
+struct pv_lock_ops {
+	/*
+	 * Block this CPU while *ptr == val, until kicked; may return early
+	 * (any event, or *ptr changed): callers look again.
+	 */
+	void (*wait)(u16 *ptr, u16 val);
+	/* End @cpu's wait, or make its next wait return at once. */
+	void (*kick)(unsigned int cpu);
+};
+
 struct pv_info {
 	const char *name;
 	/*
@@ -99,6 +113,7 @@ struct paravirt_ops {
 	struct pv_mmu_ops mmu;
 	struct pv_time_ops time;
 	struct pv_smp_ops smp;
+	struct pv_lock_ops lock;
 	struct pv_info info;
 };
 

@@ -19,6 +19,11 @@ struct x86_platform {
 	void (*init_late)(struct boot_record *br);
 	/* Start the tick on the calling CPU. */
 	void (*timer_start)(void);
+	/*
+	 * From the first thread, once the scheduler runs: buses and devices
+	 * that need threads or may sleep (xenbus); NULL means none.
+	 */
+	void (*init_devices)(void);
 	__noreturn void (*power_off)(bool success);
 	/* After a panic; NULL means power_off(false). */
 	__noreturn void (*crash)(void);

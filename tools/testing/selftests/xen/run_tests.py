@@ -77,8 +77,10 @@ BAD = (CRASH, HANG, PANIC, MISMATCH, ERROR)
 class Row:
     """One QEMU boot.
 
-    boot      key into BOOT_METHODS: how pvk gets loaded ('pvh', 'iso'; later
-              'xen' for pvk as a Xen PV dom0).
+    boot      key into BOOT_METHODS: how pvk gets loaded ('pvh', 'iso',
+              'xen' for pvk as a Xen PV dom0), or into GROUP_METHODS
+              ('dom0stack': pvk as a domU of the Linux dom0 test stack;
+              all such rows share one dom0 boot, one job each).
     accel     'tcg' or 'kvm' (kvm rows need the 'kvm' requirement).
     append    row-specific command line words (before --extra-append).
     platform  what the boot line's platform= must say.
@@ -98,6 +100,7 @@ class Row:
     requires: Tuple[str, ...] = ()
     qemu_args: Tuple[str, ...] = ()
     cpu_model: str = ''         # -cpu for TCG rows; '' means 'max'
+    boot_words: Tuple[str, ...] = ()    # bare words the boot line must end with
 
 
 def _pvh(cpus, accel='tcg', **kw):
@@ -124,6 +127,14 @@ def _xen(cpus, evtchn='', **kw):
                **kw)
 
 
+def _domu(cpus):
+    """pvk as a PV domU of Debian's Linux dom0 and xl (dom0/README.md);
+    memory is the domU's, the dom0 stack's QEMU size is run.sh's."""
+    return Row(f'xen-pv-domU-smp{cpus}', 'dom0stack', cpus, 'tcg', memory=128,
+               append='selftest=all', platform='xen-pv',
+               requires=('dom0stack',), boot_words=('domU',))
+
+
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
     _pvh(1), _pvh(2), _pvh(3), _pvh(4),
@@ -141,6 +152,9 @@ TEST_ROWS: List[Row] = [
     # pvk as a Xen PV dom0 under Xen 4.17 (xen-fetch.sh), FIFO events
     # by default and the 2-level ABI forced.
     *[_xen(cpus, evtchn) for cpus in (1, 2, 4) for evtchn in ('', '2l')],
+    # pvk as a PV domU under a Linux dom0 with the real toolstack: console
+    # ring, xenstore, grant tables, xenbus.  One dom0 boot runs them all.
+    _domu(1), _domu(2),
 ]
 
 BENCH_ROWS: List[Row] = [
@@ -323,23 +337,40 @@ class _Tail:
 
 
 def _stop_process(proc: subprocess.Popen) -> None:
+    """Stop proc; one started in its own session (run_qemu(group=True))
+    is stopped with its whole process group, so a script's QEMU child
+    cannot outlive it."""
+    group = getattr(proc, 'pvk_group', False)
+
+    def signal_it(sig: int) -> None:
+        try:
+            if group:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+        except ProcessLookupError:
+            pass
     if proc.poll() is not None:
+        if group:
+            signal_it(signal.SIGTERM)   # leftovers of the group, if any
         return
-    proc.terminate()
+    signal_it(signal.SIGTERM)
     try:
         proc.wait(5)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        signal_it(signal.SIGKILL)
         proc.wait()
 
 
 def run_qemu(argv: List[str], watch: List[str], qemu_out: str,
              stop: Callable[[str], Optional[float]], timeout: float,
-             echo: Optional[Callable[[str], None]] = None) -> Outcome:
+             echo: Optional[Callable[[str], None]] = None,
+             group: bool = False) -> Outcome:
     """Run QEMU until it exits, until stop(line) returns a grace period
     (seconds) for a line of a watched file and that grace has passed, or
     until timeout.  echo, if given, gets each line of the first watched
-    file as it arrives."""
+    file as it arrives.  With group, argv (a script that starts QEMU) runs
+    in its own session and is stopped together with its children."""
     for path in watch:
         if os.path.exists(path):
             os.unlink(path)
@@ -349,7 +380,9 @@ def run_qemu(argv: List[str], watch: List[str], qemu_out: str,
         out.flush()
         try:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                    stdout=out, stderr=subprocess.STDOUT)
+                                    stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=group)
+            proc.pvk_group = group
         except OSError as e:
             return Outcome('error', error=f'cannot run {argv[0]}: {e.strerror}')
         with _procs_lock:
@@ -490,9 +523,30 @@ def probe_xen(ctx: Context) -> Tuple[bool, str]:
     return True, lines[-1]
 
 
+DOM0_DIR = os.path.join(HERE, 'dom0')
+DOM0_FETCH_TIMEOUT = 1800       # the first fetch downloads ~150 MB
+
+
+def probe_dom0stack(ctx: Context) -> Tuple[bool, str]:
+    """(True, '') once dom0/fetch.sh has the Linux dom0 stack's packages
+    (a no-op in ~1 s when they are cached), else (False, reason)."""
+    fetch = os.path.join(DOM0_DIR, 'fetch.sh')
+    try:
+        p = subprocess.run([fetch], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True,
+                           timeout=DOM0_FETCH_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return False, f'dom0/fetch.sh: {e}'
+    if p.returncode != 0:
+        last = (p.stdout.strip().splitlines() or ['no output'])[-1]
+        return False, f'no Linux dom0 stack: fetch.sh: {last}'
+    return True, ''
+
+
 REQUIREMENTS: Dict[str, Callable[[Context], Tuple[bool, str]]] = {
     'kvm': probe_kvm,
     'xen': probe_xen,
+    'dom0stack': probe_dom0stack,
 }
 
 
@@ -547,6 +601,9 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
         if row.platform and log.boot['platform'] != row.platform:
             problems.append(f'boot line says platform='
                             f'{log.boot["platform"]}, expected {row.platform}')
+        for word in row.boot_words:
+            if log.boot.get(word) != '':
+                problems.append(f'boot line lacks "{word}": {log.boot_line}')
     elif os.path.exists(debugcon) and os.path.getsize(debugcon) > 0 \
             and ktap.parse_file(debugcon).boot is not None:
         res.notes.append(f'debugcon has kernel output ({rel(debugcon)}) '
@@ -576,11 +633,15 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
     elif (log.verdict is None and not ctx.bench) or \
             (ctx.bench and outcome.trigger is None):
         res.status = CRASH
-        last = qemu_last_words(qemu_out)
         what = f'"{BENCH_DONE}"' if ctx.bench else 'the verdict'
-        problems.insert(0, f'QEMU exited (status {outcome.exit_code}) '
-                        f'before {what}' + (f': {last}' if last else '')
-                        + _last_line_hint(text))
+        if outcome.how == 'domain-gone':
+            problems.insert(0, f'the domain went away before {what}'
+                            + _last_line_hint(text))
+        else:
+            last = qemu_last_words(qemu_out)
+            problems.insert(0, f'QEMU exited (status {outcome.exit_code}) '
+                            f'before {what}' + (f': {last}' if last else '')
+                            + _last_line_hint(text))
     elif problems:
         res.status = MISMATCH
     elif log.verdict == FAIL and not ctx.bench:
@@ -620,6 +681,254 @@ def run_row(row: Row, ctx: Context, probes: Dict[str, Tuple[bool, str]]
     except Exception as e:      # a runner bug must not hide the other rows
         return RowResult(row, ERROR, log=serial,
                          problems=[f'runner error: {e!r}'])
+
+
+# ---------------------------------------------------------------------------
+# Rows run as domUs of the Linux dom0 test stack (dom0/README.md): one
+# dom0 boot for all of them, one xl job per row.  Each row's log is its
+# guest's console block, cut out of the dom0 serial log, and goes through
+# the same checks as a row of its own QEMU.
+
+DOM0_BOOT_TIMEOUT = 300     # Xen + Linux dom0 + toolstack, under load
+DOM0_JOB_SLACK = 60         # per job: xl create, teardown, diagnostics
+DOM0_GUEST_GRACE = 10       # for the power-off after the verdict
+DOM0_CONSOLE_RE = re.compile(r'^===== guest (?P<guest>\S+) console '
+                             r'(?P<what>begin|end) =====$')
+DOM0_JOB_END_RE = re.compile(r'^===== job (?P<job>\S+) end: guest=(?P<guest>\S+)'
+                             r' result=(?P<result>\S+) post=(?P<post>\S+) =====$')
+DOM0_JOB_TIME_RE = re.compile(r'^dom0: \[[\d.]+\] job (?P<job>\S+): '
+                              r'(?P<result>[a-z-]+) after (?P<secs>\d+)s$')
+DOM0_DESTROY_RE = re.compile(r'^dom0: \[[\d.]+\] job (?P<job>\S+): destroying ')
+DOM0_DONE = '===== dom0 jobs done ====='
+DOM0_FAILED_RE = re.compile(r'^===== dom0 init failed .*=====$')
+
+
+@dataclass
+class GuestRun:
+    """What dom0 reported about one guest job."""
+    console: List[str] = field(default_factory=list)
+    after: List[str] = field(default_factory=list)  # xl log, dmesg tails
+    result: str = ''            # verdict, exited, timeout, create-failed...
+    seconds: float = 0.0
+    destroyed: bool = False
+
+
+def dom0stack_paths(ctx: Context) -> Tuple[str, str, str, str]:
+    """(job directory, dom0 image, serial log, run.sh output)."""
+    base = os.path.join(ctx.logs, 'dom0stack')
+    return base, os.path.join(base, 'dom0.cpio.gz'), base + '.log', \
+        base + '.run.txt'
+
+
+def dom0stack_job(row: Row, ctx: Context, index: int) -> Tuple[str, str]:
+    """(path, text) of the xl config of a row's job; the guest is named
+    after the row."""
+    cmdline = row_cmdline(row, ctx.extra_append)
+    if '"' in cmdline and "'" in cmdline:
+        raise SetupError('command line has both quote kinds: cannot put it '
+                         'in an xl config')
+    q = "'" if '"' in cmdline else '"'
+    text = (f'# Written by run_tests.py for row {row.name}.\n'
+            f'# dom0-timeout: {int(ctx.timeout)}\n'
+            f'# dom0-grace: {DOM0_GUEST_GRACE}\n'
+            f'name = "{row.name}"\n'
+            'type = "pv"\n'
+            'kernel = "/guests/pvk"\n'
+            f'extra = {q}{cmdline}{q}\n'
+            f'memory = {row.memory}\n'
+            f'vcpus = {row.cpus}\n'
+            'on_poweroff = "destroy"\n'
+            'on_reboot = "destroy"\n'
+            'on_crash = "destroy"\n')
+    jobs_dir = dom0stack_paths(ctx)[0]
+    return os.path.join(jobs_dir, f'{index:02d}-{row.name}.cfg'), text
+
+
+# JOB.pre of every pvk domU job.  xl makes a guest's device/ directory
+# read-only to it; the xenbus self-test plays a frontend against a fake
+# backend and needs to create device/pvktest/0 itself.  So, in the
+# background, as soon as the domain exists, dom0 hands the guest its own
+# device/ directory (owner: the guest; dom0 may read).
+DOM0STACK_PRE = """\
+# Written by run_tests.py: make device/ of guest $GUEST writable for it.
+(
+	i=0
+	while [ "$i" -lt 600 ]; do
+		for d in $(xenstore-list /local/domain 2>/dev/null); do
+			[ "$(xenstore-read "/local/domain/$d/name" 2>/dev/null)" = "$GUEST" ] || continue
+			xenstore-chmod "/local/domain/$d/device" "n$d" r0 &&
+				echo "pre: device/ of domain $d ($GUEST) writable for it"
+			exit 0
+		done
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "pre: domain $GUEST never appeared"
+) &
+"""
+
+
+def dom0stack_commands(rows: List[Row], ctx: Context
+                       ) -> Tuple[List[str], List[str], float]:
+    """build.sh and run.sh command lines for one dom0 boot running every
+    row's job, and run.sh's timeout."""
+    _, image, serial, _ = dom0stack_paths(ctx)
+    build = [os.path.join(DOM0_DIR, 'build.sh'),
+             '--guest', f'pvk={ctx.need(ctx.image, "build pvk first")}',
+             '--output', image]
+    for i, row in enumerate(rows):
+        build += ['--job', dom0stack_job(row, ctx, i)[0]]
+    timeout = DOM0_BOOT_TIMEOUT + len(rows) * (ctx.timeout + DOM0_JOB_SLACK)
+    run = [os.path.join(DOM0_DIR, 'run.sh'), '--initrd', image,
+           '--log', serial, '--timeout', str(int(timeout))]
+    return build, run, timeout
+
+
+def split_dom0_log(text: str) -> Tuple[Dict[str, GuestRun], List[str]]:
+    """Per-guest console blocks and job results of a dom0 serial log, and
+    the dom0 init failure lines (if any).  Xen's own lines that land
+    inside a console block are left out of it."""
+    guests: Dict[str, GuestRun] = {}
+    failed: List[str] = []
+    current: Optional[GuestRun] = None
+    after: Optional[GuestRun] = None
+    job_guest: Dict[str, str] = {}
+    times: Dict[str, float] = {}
+    destroyed = set()
+    for raw in text.split('\n'):
+        line = ktap.clean_line(raw)
+        m = DOM0_CONSOLE_RE.match(line)
+        if m:
+            if m.group('what') == 'begin':
+                current = guests.setdefault(m.group('guest'), GuestRun())
+                current.console = []
+                after = None
+            else:
+                after, current = current, None
+            continue
+        if current is not None:
+            if not line.startswith('(XEN)'):
+                current.console.append(line)
+            continue
+        m = DOM0_JOB_END_RE.match(line)
+        if m:
+            run = guests.setdefault(m.group('guest'), GuestRun())
+            run.result = m.group('result')
+            job_guest[m.group('job')] = m.group('guest')
+            after = None
+            continue
+        m = DOM0_JOB_TIME_RE.match(line)
+        if m:
+            times[m.group('job')] = float(m.group('secs'))
+        m = DOM0_DESTROY_RE.match(line)
+        if m:
+            destroyed.add(m.group('job'))
+        if DOM0_FAILED_RE.match(line):
+            failed.append(line)
+        if after is not None and line:
+            after.after.append(line)
+    for job, guest in job_guest.items():
+        guests[guest].seconds = times.get(job, 0.0)
+        guests[guest].destroyed = job in destroyed
+    return guests, failed
+
+
+def _dom0stack_outcome(run: Optional[GuestRun], dom0: Outcome,
+                       failed: List[str], run_out: str) -> Outcome:
+    if run is None or not run.result:
+        if failed:
+            return Outcome('error', error=f'dom0 stack: {failed[0]}')
+        if dom0.how == 'timeout':
+            return Outcome('timeout', seconds=dom0.seconds)
+        return Outcome('error', error='dom0 never finished this job ('
+                       + (qemu_last_words(run_out) or 'no output') + ')')
+    secs = run.seconds
+    if run.result == 'verdict':
+        return Outcome('domain', trigger='verdict', seconds=secs)
+    if run.result == 'exited':
+        return Outcome('domain-gone', seconds=secs)
+    if run.result == 'timeout':
+        return Outcome('timeout', seconds=secs)
+    why = next((ln for ln in run.after if re.search(r'error|fail', ln, re.I)),
+               '')
+    return Outcome('error', seconds=secs,
+                   error=f'dom0 job result {run.result}'
+                   + (f': {why}' if why else ''))
+
+
+def run_dom0stack(rows: List[Row], ctx: Context,
+                  probes: Dict[str, Tuple[bool, str]]) -> List[RowResult]:
+    """Run rows as domU jobs of one Linux dom0 boot."""
+    results: Dict[str, RowResult] = {}
+    todo = []
+    for row in rows:
+        bad = [probes[q][1] for q in row.requires if not probes[q][0]]
+        if bad:
+            results[row.name] = RowResult(row, SKIP, problems=[bad[0]])
+        elif _stopping.is_set():
+            results[row.name] = RowResult(row, SKIP, problems=['interrupted'])
+        else:
+            todo.append(row)
+    if not todo:
+        return [results[r.name] for r in rows]
+    jobs_dir, _, serial, run_out = dom0stack_paths(ctx)
+    try:
+        build, run, timeout = dom0stack_commands(todo, ctx)
+        if os.path.isdir(jobs_dir):
+            for name in os.listdir(jobs_dir):
+                if name.endswith(('.cfg', '.pre', '.post')):
+                    os.unlink(os.path.join(jobs_dir, name))
+        os.makedirs(jobs_dir, exist_ok=True)
+        for i, row in enumerate(todo):
+            path, text = dom0stack_job(row, ctx, i)
+            with open(path, 'w') as f:
+                f.write(text)
+            with open(path[:-len('.cfg')] + '.pre', 'w') as f:
+                f.write(DOM0STACK_PRE)
+        p = subprocess.run(build, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        if p.returncode != 0:
+            raise SetupError('dom0/build.sh failed: '
+                             + (p.stdout.strip().splitlines() or ['?'])[-1])
+    except SetupError as e:
+        for row in todo:
+            results[row.name] = RowResult(row, ERROR, problems=[str(e)])
+        return [results[r.name] for r in rows]
+    echo = (lambda line: ctx.echo('dom0stack', line)) if ctx.echo else None
+    dom0 = run_qemu(run, [serial], run_out, lambda line: None, timeout + 30,
+                    echo, group=True)
+    text = ktap.read_log(serial) if os.path.exists(serial) else ''
+    guests, failed = split_dom0_log(text)
+    for row in todo:
+        log, debugcon, _ = log_paths(row.name, ctx)
+        run_ = guests.get(row.name)
+        with open(log, 'w') as f:
+            f.write('\n'.join(run_.console if run_ else []) + '\n')
+        if os.path.exists(debugcon):
+            os.unlink(debugcon)
+        extra = os.path.join(ctx.logs, row.name + '.dom0.txt')
+        if run_ and run_.after:
+            with open(extra, 'w') as f:
+                f.write('\n'.join(run_.after) + '\n')
+        elif os.path.exists(extra):
+            os.unlink(extra)
+        outcome = _dom0stack_outcome(run_, dom0, failed, run_out)
+        res = evaluate(row, ctx, row_cmdline(row, ctx.extra_append), outcome,
+                       log, debugcon, run_out)
+        if run_ and run_.destroyed and res.status == PASS:
+            res.notes.append(f'no power-off within {DOM0_GUEST_GRACE} s of '
+                             'the verdict; destroyed by dom0')
+        if run_ and run_.after and res.status != PASS:
+            res.problems.append(f'dom0 diagnostics: {rel(extra)}')
+        results[row.name] = res
+    return [results[r.name] for r in rows]
+
+
+GROUP_METHODS: Dict[str, Callable[[List[Row], Context,
+                                   Dict[str, Tuple[bool, str]]],
+                                  List[RowResult]]] = {
+    'dom0stack': run_dom0stack,
+}
 
 
 # ---------------------------------------------------------------------------
@@ -777,10 +1086,19 @@ def main(argv: List[str]) -> int:
     if args.list:
         ctx.dry_run = True
         for row in rows:
+            req = f' (needs {", ".join(row.requires)})' if row.requires else ''
+            if row.boot in GROUP_METHODS:
+                group = [r for r in rows if r.boot == row.boot]
+                build, run, _ = dom0stack_commands(group, ctx)
+                path, text = dom0stack_job(row, ctx, group.index(row))
+                print(f'{row.name}{req}: job {rel(path)} in one dom0 boot:\n'
+                      f'  {shlex.join(build)}\n  {shlex.join(run)}\n'
+                      + ''.join(f'    {ln}\n' for ln in text.splitlines()),
+                      end='')
+                continue
             cmdline = row_cmdline(row, ctx.extra_append)
             serial, debugcon, _ = log_paths(row.name, ctx)
             argv_ = qemu_command(row, ctx, cmdline, serial, debugcon)
-            req = f' (needs {", ".join(row.requires)})' if row.requires else ''
             print(f'{row.name}{req}:\n  {shlex.join(argv_)}')
         return 0
 
@@ -827,16 +1145,33 @@ def main(argv: List[str]) -> int:
             if ok and req == 'kvm':
                 ctx.kvm_cpu = info
 
-        def work(i: int) -> None:
-            res = run_row(rows[i], ctx, probes)
-            results[i] = res
-            with print_lock:
-                done[0] += 1
-                took = f' ({res.seconds:.1f} s)' if res.seconds else ''
-                print(f'[{done[0]}/{len(rows)}] {res.row.name}: '
-                      f'{res.status}{took}', flush=True)
+        def work(idxs: List[int]) -> None:
+            boot = rows[idxs[0]].boot
+            if boot in GROUP_METHODS:
+                res_list = GROUP_METHODS[boot]([rows[i] for i in idxs], ctx,
+                                               probes)
+            else:
+                res_list = [run_row(rows[idxs[0]], ctx, probes)]
+            for i, res in zip(idxs, res_list):
+                results[i] = res
+                with print_lock:
+                    done[0] += 1
+                    took = f' ({res.seconds:.1f} s)' if res.seconds else ''
+                    print(f'[{done[0]}/{len(rows)}] {res.row.name}: '
+                          f'{res.status}{took}', flush=True)
 
-        futures = [pool.submit(work, i) for i in range(len(rows))]
+        # Rows of a group method share one boot: one work unit each group.
+        units: List[List[int]] = []
+        groups: Dict[str, List[int]] = {}
+        for i, row in enumerate(rows):
+            if row.boot in GROUP_METHODS:
+                if row.boot not in groups:
+                    groups[row.boot] = []
+                    units.append(groups[row.boot])
+                groups[row.boot].append(i)
+            else:
+                units.append([i])
+        futures = [pool.submit(work, u) for u in units]
         for f in futures:
             while not f.done():
                 time.sleep(0.2)

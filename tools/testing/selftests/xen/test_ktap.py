@@ -520,6 +520,31 @@ class BenchReport(unittest.TestCase):
         finally:
             os.unlink(f.name)
 
+    def test_hypercall_labels(self):
+        lines = ['pvk-bench: platform=xen-pv op=set_pte variant=patched '
+                 'cycles=2500 hypercalls=1.00',
+                 'pvk-bench: platform=xen-pv op=set_pte variant=indirect '
+                 'cycles=2600 hypercalls=1.00',
+                 'pvk-bench: platform=xen-pv op=cli_sti variant=patched '
+                 'cycles=50 hypercalls=0.00',
+                 'pvk-bench: done']
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, 'xen.log')
+            with open(log, 'w') as f:
+                f.write('\n'.join(lines) + '\n')
+            xen = self.br.Mode('xen', log, self.br.parse_bench_log(log))
+            bare = self.br.Mode('bare', os.path.join(TESTDATA, 'bench-bare-metal-tcg.log'),
+                                self.br.parse_bench_log(
+                                    os.path.join(TESTDATA, 'bench-bare-metal-tcg.log')))
+            self.assertEqual(self.br.op_label(xen, 'set_pte'), 'set_pte [1 hc]')
+            self.assertEqual(self.br.op_label(xen, 'cli_sti'), 'cli_sti [0 hc]')
+            self.assertEqual(self.br.op_label(bare, 'irq_disable'), 'irq_disable')
+            dat = os.path.join(d, 'bench.dat')
+            self.br.write_data([bare, xen], dat)
+            with open(dat) as f:
+                text = f.read()
+            self.assertIn('"set_pte [1 hc]" 2500 2600 -', text)
+
 
 if __name__ == '__main__':
     unittest.main()

@@ -145,4 +145,10 @@ static inline long HYPERVISOR_vm_assist(unsigned int cmd, unsigned int type)
 	return _hypercall(__HYPERVISOR_vm_assist, cmd, type, 0, 0, 0);
 }
 
+static inline long HYPERVISOR_grant_table_op(unsigned int cmd, void *uop,
+					     unsigned int count)
+{
+	return _hypercall(__HYPERVISOR_grant_table_op, cmd, uop, count, 0, 0);
+}
+
 #endif /* _ASM_X86_XEN_HYPERCALL_H */

@@ -10,6 +10,7 @@
 #include <pvk/bootinfo.h>
 #include <asm/smp.h>
 #include <xen/xen.h>
+#include <xen/events.h>
 
 struct desc_ptr;
 
@@ -19,7 +20,13 @@ struct desc_ptr;
  */
 struct xen_percpu {
 	struct vcpu_info *vcpu_info;	/* must stay first: xen-asm */
-	u64 hypercalls;
+	u64 hypercalls;			/* all of them, this vCPU */
+	u64 event_hypercalls;		/* of those: in upcalls, forced upcalls */
+	u64 upcalls;			/* xen_evtchn_do_upcall entries */
+	u64 events;			/* handlers run */
+	u64 blocks;			/* SCHEDOP_block from idle */
+	u64 lock_waits;			/* spinlock waits (SCHEDOP_poll) */
+	u64 lock_kicks;			/* spinlock waiters kicked */
 	bool vcpu_info_registered;
 	int timer_port;
 	u64 next_tick_ns;		/* Xen system time of the next tick */
@@ -66,6 +73,7 @@ void xen_init_mmu_ops(void);
 void xen_mmu_late_init(void);
 u64 xen_mmu_early_map_limit(void);
 void xen_cr3_set_secondary(unsigned int cpu, phys_addr_t pa);
+void *xen_remap_mfns(const unsigned long *mfns, unsigned int n, bool writable);
 
 /* multicalls.c */
 void xen_mc_queue_mmu_update(u64 ptr, u64 val);
@@ -83,6 +91,11 @@ u64 xen_steal_clock(unsigned int cpu);
 u64 xen_clocksource_read(void);
 void xen_clock_set_base(void);
 
+/* spinlock.c */
+void xen_init_lock_ops(void);
+void xen_spinlock_init_cpu(unsigned int cpu);
+void xen_spinlock_enable(void);
+
 /* smp_pv.c */
 __noreturn void xen_start_secondary(unsigned int cpu);
 void xen_smp_init(void);
@@ -90,20 +103,26 @@ int xen_start_cpu(unsigned int cpu);
 void xen_send_ipi(unsigned int cpu, unsigned int vector);
 void xen_smp_bind_ipis(unsigned int cpu);
 
-/* drivers/xen/events */
+/*
+ * drivers/xen/events: the driver API is include/xen/events.h (included
+ * here for the arch code); these are the arch-internal entry points.
+ */
 struct pt_regs;
-typedef void (*xen_evtchn_handler_t)(unsigned int port, void *data,
-				     struct pt_regs *regs);
 void xen_evtchn_init(void);
-int xen_bind_virq(unsigned int virq, unsigned int cpu,
-		  xen_evtchn_handler_t handler, void *data);
-int xen_bind_ipi(unsigned int cpu, xen_evtchn_handler_t handler, void *data);
-void xen_evtchn_notify(unsigned int port);
 void xen_evtchn_do_upcall(struct pt_regs *regs);
 void xen_evtchn_cpu_init(unsigned int cpu);
 const char *xen_evtchn_abi_name(void);
+int xen_bind_ipi_poll(unsigned int cpu);
+void xen_evtchn_clear_pending(unsigned int port);
+void xen_evtchn_poll(unsigned int port);
+
+/* drivers/xen/grant-table.c (the API is include/xen/grant_table.h) */
+void gnttab_tick(u64 ticks);
 
 /* drivers/xen/console.c */
 void xen_console_init(void);
+void xen_console_remap(void);
+void xen_console_flush(void);
+unsigned long xen_console_ring_pfn(void);
 
 #endif /* _ASM_X86_XEN_HYPERVISOR_H */

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Self-tests of the PV MMU's hypercall batching (multicalls.c): page-
+ * table writes in lazy MMU mode are queued and issued a batch at a time,
+ * outside it each write is its own hypercall, and either way the
+ * mappings end up right.
+ *
+ * Hypercalls are counted on this vCPU with events masked, so a timer
+ * upcall (which re-arms the timer with a hypercall) cannot add to the
+ * count.
+ */
+#include <pvk/kernel.h>
+#include <pvk/arch.h>
+#include <pvk/mm.h>
+#include <pvk/selftest.h>
+#include <asm/page.h>
+#include <asm/paravirt.h>
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+#include <asm/xen/hypercall.h>
+
+#define NR_UPDATES	1000
+#define NR_FRAMES	4		/* page i maps frame i % NR_FRAMES */
+#define MC_BATCH	32		/* entries per multicall (multicalls.c) */
+#define EAGER_UPDATES	100
+#define PROT		(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+
+struct test_map {
+	unsigned long va;
+	u64 *frames[NR_FRAMES];
+	pteval_t *ptes[NR_UPDATES];
+};
+
+static bool need_xen(struct kunit *test)
+{
+	if (strcmp(arch_platform_name(), "xen-pv")) {
+		kunit_skip(test, "not a Xen PV guest (%s)", arch_platform_name());
+		return false;
+	}
+	return true;
+}
+
+static u64 pattern(unsigned int frame)
+{
+	return 0x5a5a000000000000ULL | frame;
+}
+
+static u64 hypercalls(void)
+{
+	return READ_ONCE(xen_this_cpu()->hypercalls);
+}
+
+static unsigned long page_va(const struct test_map *m, unsigned int i)
+{
+	return m->va + (unsigned long)i * PAGE_SIZE;
+}
+
+/*
+ * NR_UPDATES pages of kernel address space all mapping frame 0, with
+ * their page tables in place, so later updates are plain PTE writes.
+ */
+static bool setup_map(struct kunit *test, struct test_map *m)
+{
+	memset(m, 0, sizeof(*m));
+	for (unsigned int f = 0; f < NR_FRAMES; f++) {
+		m->frames[f] = alloc_page_zeroed();
+		if (!m->frames[f]) {
+			kunit_fail(test, __FILE__, __LINE__, "out of pages");
+			return false;
+		}
+		for (unsigned int w = 0; w < PAGE_SIZE / 8; w++)
+			m->frames[f][w] = pattern(f);
+	}
+	m->va = vmap_reserve((size_t)NR_UPDATES * PAGE_SIZE);
+	if (!m->va) {
+		kunit_fail(test, __FILE__, __LINE__, "no virtual space");
+		return false;
+	}
+	for (unsigned int i = 0; i < NR_UPDATES; i++) {
+		if (map_page(page_va(m, i), __pa(m->frames[0]), MAP_WRITE) ||
+		    !(m->ptes[i] = lookup_pte(page_va(m, i)))) {
+			kunit_fail(test, __FILE__, __LINE__, "mapping page %u failed", i);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Every page maps the frame it should and reads its pattern. */
+static unsigned int check_map(const struct test_map *m, bool spread)
+{
+	unsigned int bad = 0;
+
+	for (unsigned int i = 0; i < NR_UPDATES; i++) {
+		unsigned int f = spread ? i % NR_FRAMES : 0;
+
+		if (virt_to_phys_walk(page_va(m, i)) != __pa(m->frames[f]) ||
+		    *(volatile u64 *)page_va(m, i) != pattern(f))
+			bad++;
+	}
+	return bad;
+}
+
+static void teardown_map(struct test_map *m)
+{
+	if (m->va) {
+		unsigned long flags = arch_local_irq_save();
+
+		arch_enter_lazy_mmu_mode();
+		for (unsigned int i = 0; i < NR_UPDATES; i++)
+			if (m->ptes[i])
+				set_pte(m->ptes[i], 0);
+		arch_leave_lazy_mmu_mode();
+		flush_tlb_local();
+		arch_local_irq_restore(flags);
+	}
+	for (unsigned int f = 0; f < NR_FRAMES; f++)
+		if (m->frames[f])
+			free_pages(m->frames[f], 0);
+}
+
+static void xen_mmu_lazy_mode_batches_updates(struct kunit *test)
+{
+	static struct test_map m;
+	unsigned long flags;
+	u64 h0, used;
+
+	if (!need_xen(test) || !setup_map(test, &m))
+		goto out;
+	flags = arch_local_irq_save();
+	h0 = hypercalls();
+	arch_enter_lazy_mmu_mode();
+	for (unsigned int i = 0; i < NR_UPDATES; i++)
+		set_pte(m.ptes[i], make_pte(__pa(m.frames[i % NR_FRAMES]) | PROT));
+	arch_leave_lazy_mmu_mode();
+	used = hypercalls() - h0;
+	flush_tlb_local();
+	arch_local_irq_restore(flags);
+	kunit_info(test, "%u PTE updates in lazy mode: %llu hypercalls",
+		   NR_UPDATES, (unsigned long long)used);
+	KUNIT_EXPECT_LE(test, used, (NR_UPDATES + MC_BATCH - 1) / MC_BATCH + 2);
+	KUNIT_EXPECT_TRUE(test, used >= 1);
+	KUNIT_EXPECT_EQ(test, check_map(&m, true), 0);
+out:
+	teardown_map(&m);
+}
+
+static void xen_mmu_eager_update_is_one_hypercall(struct kunit *test)
+{
+	static struct test_map m;
+	unsigned long flags;
+	u64 h0, used;
+
+	if (!need_xen(test) || !setup_map(test, &m))
+		goto out;
+	flags = arch_local_irq_save();
+	h0 = hypercalls();
+	for (unsigned int i = 0; i < EAGER_UPDATES; i++)
+		set_pte(m.ptes[i], make_pte(__pa(m.frames[i % NR_FRAMES]) | PROT));
+	used = hypercalls() - h0;
+	flush_tlb_local();
+	arch_local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, used, EAGER_UPDATES);
+	/* The rest still map frame 0; the first ones moved. */
+	for (unsigned int i = 0; i < EAGER_UPDATES; i++)
+		KUNIT_EXPECT_EQ(test, virt_to_phys_walk(page_va(&m, i)),
+				__pa(m.frames[i % NR_FRAMES]));
+	KUNIT_EXPECT_EQ(test, *(volatile u64 *)page_va(&m, 1), pattern(1));
+	KUNIT_EXPECT_EQ(test, *(volatile u64 *)page_va(&m, EAGER_UPDATES), pattern(0));
+out:
+	teardown_map(&m);
+}
+
+/* Nested lazy sections flush only when the outermost one ends. */
+static void xen_mmu_lazy_mode_nests(struct kunit *test)
+{
+	static struct test_map m;
+	unsigned long flags;
+	u64 h0, inner, outer;
+
+	if (!need_xen(test) || !setup_map(test, &m))
+		goto out;
+	flags = arch_local_irq_save();
+	h0 = hypercalls();
+	arch_enter_lazy_mmu_mode();
+	arch_enter_lazy_mmu_mode();
+	for (unsigned int i = 0; i < 8; i++)
+		set_pte(m.ptes[i], make_pte(__pa(m.frames[i % NR_FRAMES]) | PROT));
+	arch_leave_lazy_mmu_mode();
+	inner = hypercalls() - h0;
+	arch_leave_lazy_mmu_mode();
+	outer = hypercalls() - h0;
+	flush_tlb_local();
+	arch_local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, inner, 0);
+	KUNIT_EXPECT_EQ(test, outer, 1);
+	KUNIT_EXPECT_EQ(test, *(volatile u64 *)page_va(&m, 3), pattern(3));
+out:
+	teardown_map(&m);
+}
+
+SELFTEST_SUITE(xen_mmu,
+	KUNIT_CASE(xen_mmu_lazy_mode_batches_updates),
+	KUNIT_CASE(xen_mmu_eager_update_is_one_hypercall),
+	KUNIT_CASE(xen_mmu_lazy_mode_nests));

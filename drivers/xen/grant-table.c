@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Grant tables, version 1 (API: include/xen/grant_table.h).
+ *
+ * The table is an array of struct grant_entry_v1 in frames Xen owns and
+ * shares with us: GNTTABOP_setup_table hands out their machine frames
+ * (a PV guest), which are mapped into kernel space with
+ * xen_remap_mfns().  The first GNTTAB_NR_RESERVED_ENTRIES refs belong to
+ * the toolstack (console and xenstore rings) and are never handed out.
+ *
+ * Each ref has a state kept here, not in the shared entry (which the
+ * backend may scribble on):
+ *   FREE     on the free stack
+ *   OWNED    allocated (gnttab_alloc_refs), not granted
+ *   GRANTED  entry valid (GTF_permit_access)
+ *   DEFERRED revoke pending: the backend still maps it
+ *
+ * Revoking follows the protocol in Xen's grant_table.h: compare-and-swap
+ * the flags word to 0 only if neither GTF_reading nor GTF_writing is
+ * set, so a mapping the backend makes concurrently is never missed.  A
+ * grant the backend still maps goes on the deferred list with the page
+ * to free; the list is retried from the timer tick (about once a
+ * second) and from later grant/alloc calls.
+ *
+ * One spinlock (irqsave) protects the states, the free stack and the
+ * deferred list; everything here may run with interrupts disabled.
+ */
+#include <pvk/kernel.h>
+#include <pvk/mm.h>
+#include <pvk/spinlock.h>
+#include <asm/page.h>
+#include <asm/xen/hypercall.h>
+#include <xen/grant_table.h>
+#include "grant-table-internal.h"
+
+#define GNTTAB_MAX_FRAMES	16	/* 8192 refs */
+#define ENTRIES_PER_FRAME	(PAGE_SIZE / sizeof(struct grant_entry_v1))
+#define DEFER_WARN_RETRIES	60	/* ~ a minute of retries */
+
+enum ref_state { REF_FREE, REF_OWNED, REF_GRANTED, REF_DEFERRED };
+
+struct deferred {
+	struct deferred *next;
+	grant_ref_t ref;
+	void *page;
+	unsigned int retries;
+};
+
+static struct grant_entry_v1 *gnttab_shared;
+static unsigned int nr_refs;			/* 0: not initialised */
+static u8 *ref_state;
+static grant_ref_t *free_stack;
+static unsigned int nr_free;
+static struct deferred *deferred_list;
+static unsigned int nr_deferred;
+static DEFINE_SPINLOCK(gnttab_lock);
+
+static bool ref_ok(grant_ref_t ref)
+{
+	return nr_refs && ref >= GNTTAB_NR_RESERVED_ENTRIES && ref < nr_refs;
+}
+
+/*
+ * Revoke @ref's entry unless the backend maps it.  Returns true when the
+ * entry is now invalid.  The flags are re-read by each compare-and-swap,
+ * so a backend that sets GTF_reading meanwhile makes the swap fail.
+ */
+static bool end_access(grant_ref_t ref)
+{
+	u16 *pflags = &gnttab_shared[ref].flags;
+	u16 flags = __atomic_load_n(pflags, __ATOMIC_RELAXED);
+
+	do {
+		if (flags & (GTF_reading | GTF_writing))
+			return false;
+	} while (!__atomic_compare_exchange_n(pflags, &flags, 0, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	return true;
+}
+
+static void put_free(grant_ref_t ref)
+{
+	ref_state[ref] = REF_FREE;
+	free_stack[nr_free++] = ref;
+}
+
+static int get_free(void)
+{
+	grant_ref_t ref;
+
+	if (!nr_free)
+		return -ENOSPC;
+	ref = free_stack[--nr_free];
+	ref_state[ref] = REF_OWNED;
+	return (int)ref;
+}
+
+/*
+ * Try every deferred grant once; lock held.  Pages are collected on
+ * @to_free (linked through their first word) and freed by the caller
+ * after the lock is dropped.
+ */
+static void retry_deferred_locked(void **to_free)
+{
+	struct deferred **pp = &deferred_list;
+
+	while (*pp) {
+		struct deferred *d = *pp;
+
+		if (!end_access(d->ref)) {
+			if (++d->retries == DEFER_WARN_RETRIES)
+				pr_warn("gnttab: grant %u still mapped by domain %u "
+					"after %u retries; still waiting\n", d->ref,
+					gnttab_shared[d->ref].domid, d->retries);
+			pp = &d->next;
+			continue;
+		}
+		*pp = d->next;
+		nr_deferred--;
+		put_free(d->ref);
+		if (d->page) {
+			*(void **)d->page = *to_free;
+			*to_free = d->page;
+		}
+		kfree(d);
+	}
+}
+
+static void free_collected(void *list)
+{
+	while (list) {
+		void *next = *(void **)list;
+
+		free_pages(list, 0);
+		list = next;
+	}
+}
+
+/**
+ * gnttab_retry_deferred - try to release every deferred grant now
+ *
+ * Returns how many are still deferred.
+ */
+unsigned int gnttab_retry_deferred(void)
+{
+	void *to_free = NULL;
+	unsigned long flags;
+	unsigned int left;
+
+	if (!READ_ONCE(nr_deferred))
+		return 0;
+	spin_lock_irqsave(&gnttab_lock, flags);
+	retry_deferred_locked(&to_free);
+	left = nr_deferred;
+	spin_unlock_irqrestore(&gnttab_lock, flags);
+	free_collected(to_free);
+	return left;
+}
+
+/**
+ * gnttab_tick - retry deferred grants now and then
+ * @ticks: CPU 0's tick count (only CPU 0's timer calls this)
+ *
+ * Cheap when nothing is deferred.
+ */
+void gnttab_tick(u64 ticks)
+{
+	static u64 last;
+
+	if (!READ_ONCE(nr_deferred) || ticks - last < GNTTAB_RETRY_TICKS)
+		return;
+	last = ticks;
+	gnttab_retry_deferred();
+}
+
+unsigned int gnttab_deferred_count(void)
+{
+	return READ_ONCE(nr_deferred);
+}
+
+unsigned int gnttab_free_refs(void)
+{
+	return READ_ONCE(nr_free);
+}
+
+/* Fill an entry; the flags go last so the backend never sees half of it. */
+static void write_entry(grant_ref_t ref, domid_t domid, unsigned long pfn,
+			bool readonly)
+{
+	struct grant_entry_v1 *e = &gnttab_shared[ref];
+	unsigned long mfn = pfn_to_mfn(pfn);
+
+	WRITE_ONCE(e->frame, (u32)mfn);
+	WRITE_ONCE(e->domid, domid);
+	smp_wmb();
+	__atomic_store_n(&e->flags, GTF_permit_access | (readonly ? GTF_readonly : 0),
+			 __ATOMIC_RELEASE);
+}
+
+static bool frame_ok(unsigned long pfn)
+{
+	unsigned long mfn = pfn_to_mfn(pfn);
+
+	/* grant_entry_v1.frame is 32 bits wide. */
+	if (mfn == ~0UL || mfn > 0xffffffffUL) {
+		pr_err("gnttab: pfn %#lx has no grantable frame (mfn %#lx)\n",
+		       pfn, mfn);
+		return false;
+	}
+	return true;
+}
+
+int gnttab_grant_foreign_access(domid_t domid, unsigned long pfn, bool readonly)
+{
+	void *to_free = NULL;
+	unsigned long flags;
+	int ref;
+
+	if (!nr_refs)
+		return -ENODEV;
+	if (!frame_ok(pfn))
+		return -EINVAL;
+	spin_lock_irqsave(&gnttab_lock, flags);
+	if (!nr_free && nr_deferred)
+		retry_deferred_locked(&to_free);
+	ref = get_free();
+	if (ref >= 0) {
+		write_entry(ref, domid, pfn, readonly);
+		ref_state[ref] = REF_GRANTED;
+	}
+	spin_unlock_irqrestore(&gnttab_lock, flags);
+	free_collected(to_free);
+	return ref;
+}
+
+void gnttab_grant_foreign_access_ref(grant_ref_t ref, domid_t domid,
+				     unsigned long pfn, bool readonly)
+{
+	unsigned long flags;
+
+	if (!ref_ok(ref) || !frame_ok(pfn)) {
+		pr_err("gnttab: grant through bad ref %u ignored\n", ref);
+		return;
+	}
+	spin_lock_irqsave(&gnttab_lock, flags);
+	if (ref_state[ref] != REF_OWNED) {
+		spin_unlock_irqrestore(&gnttab_lock, flags);
+		pr_err("gnttab: grant through ref %u in state %u ignored\n",
+		       ref, ref_state[ref]);
+		return;
+	}
+	write_entry(ref, domid, pfn, readonly);
+	ref_state[ref] = REF_GRANTED;
+	spin_unlock_irqrestore(&gnttab_lock, flags);
+}
+
+int gnttab_end_foreign_access_ref(grant_ref_t ref)
+{
+	unsigned long flags;
+	int ret;
+
+	if (!ref_ok(ref))
+		return -EINVAL;
+	spin_lock_irqsave(&gnttab_lock, flags);
+	if (ref_state[ref] != REF_GRANTED) {
+		ret = -EINVAL;
+	} else if (end_access(ref)) {
+		ref_state[ref] = REF_OWNED;
+		ret = 0;
+	} else {
+		ret = -EBUSY;
+	}
+	spin_unlock_irqrestore(&gnttab_lock, flags);
+	return ret;
+}
+
+/* Queue @ref for a later release; lock held.  Returns 1, or -ENOMEM. */
+static int defer_locked(grant_ref_t ref, void *page, struct deferred *d)
+{
+	if (!d)
+		return -ENOMEM;
+	d->ref = ref;
+	d->page = page;
+	d->retries = 0;
+	d->next = deferred_list;
+	deferred_list = d;
+	nr_deferred++;
+	ref_state[ref] = REF_DEFERRED;
+	return 1;
+}
+
+int gnttab_end_foreign_access(grant_ref_t ref, void *page)
+{
+	struct deferred *d;
+	unsigned long flags;
+	int ret;
+
+	if (!ref_ok(ref)) {
+		pr_err("gnttab: ending bad ref %u\n", ref);
+		return -EINVAL;
+	}
+	/* Allocated up front: kmalloc is not called under our lock. */
+	d = kmalloc(sizeof(*d));
+	spin_lock_irqsave(&gnttab_lock, flags);
+	if (ref_state[ref] != REF_GRANTED && ref_state[ref] != REF_OWNED) {
+		ret = -EINVAL;
+	} else if (ref_state[ref] == REF_OWNED || end_access(ref)) {
+		put_free(ref);
+		ret = 0;
+	} else {
+		ret = defer_locked(ref, page, d);
+		if (ret > 0)
+			d = NULL;
+	}
+	spin_unlock_irqrestore(&gnttab_lock, flags);
+	kfree(d);
+	if (ret == 0 && page)
+		free_pages(page, 0);
+	else if (ret == -EINVAL)
+		pr_err("gnttab: ending ref %u that is not granted\n", ref);
+	else if (ret == -ENOMEM)
+		/* Never reuse it: leak the ref and the page instead. */
+		pr_err("gnttab: ref %u still mapped and no memory to defer it; "
+		       "leaking it\n", ref);
+	else if (ret > 0 && !page)
+		pr_warn("gnttab: ref %u still mapped; its page must not be reused\n",
+			ref);
+	return ret == -ENOMEM ? 1 : ret;
+}
+
+bool gnttab_still_mapped(grant_ref_t ref)
+{
+	if (!ref_ok(ref))
+		return false;
+	return READ_ONCE(gnttab_shared[ref].flags) & (GTF_reading | GTF_writing);
+}
+
+int gnttab_alloc_refs(unsigned int count, grant_ref_t *refs)
+{
+	void *to_free = NULL;
+	unsigned long flags;
+	int ret = 0;
+
+	if (!nr_refs)
+		return -ENODEV;
+	spin_lock_irqsave(&gnttab_lock, flags);
+	if (nr_free < count && nr_deferred)
+		retry_deferred_locked(&to_free);
+	if (nr_free < count)
+		ret = -ENOSPC;
+	else
+		for (unsigned int i = 0; i < count; i++)
+			refs[i] = (grant_ref_t)get_free();
+	spin_unlock_irqrestore(&gnttab_lock, flags);
+	free_collected(to_free);
+	return ret;
+}
+
+void gnttab_free_refs_array(const grant_ref_t *refs, unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		grant_ref_t ref = refs[i];
+		int ret;
+
+		if (!ref_ok(ref)) {
+			pr_err("gnttab: freeing bad ref %u\n", ref);
+			continue;
+		}
+		ret = gnttab_end_foreign_access(ref, NULL);
+		if (ret > 0)
+			pr_warn("gnttab: ref %u freed while still mapped; deferred\n",
+				ref);
+	}
+}
+
+/* ---- for the self-tests (grant-table-internal.h) ------------------------ */
+
+struct grant_entry_v1 *gnttab_entry(grant_ref_t ref)
+{
+	return ref_ok(ref) ? &gnttab_shared[ref] : NULL;
+}
+
+/* ---- set-up -------------------------------------------------------------- */
+
+int gnttab_init(void)
+{
+	struct gnttab_query_size q = { .dom = DOMID_SELF };
+	struct gnttab_setup_table st = { .dom = DOMID_SELF };
+	unsigned long frames[GNTTAB_MAX_FRAMES];
+	xen_pfn_t xframes[GNTTAB_MAX_FRAMES];
+	unsigned int nr_frames, n;
+	long rc;
+
+	if (nr_refs)
+		return 0;
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1);
+	if (rc || q.status != GNTST_okay) {
+		pr_err("gnttab: query_size failed: %ld/%d\n", rc, q.status);
+		return -ENODEV;
+	}
+	nr_frames = MIN(q.max_nr_frames, (u32)GNTTAB_MAX_FRAMES);
+	if (!nr_frames) {
+		pr_err("gnttab: Xen allows no grant frames\n");
+		return -ENODEV;
+	}
+	st.nr_frames = nr_frames;
+	set_xen_guest_handle(st.frame_list, xframes);
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1);
+	if (rc || st.status != GNTST_okay) {
+		pr_err("gnttab: setup_table(%u) failed: %ld/%d\n", nr_frames, rc,
+		       st.status);
+		return -ENODEV;
+	}
+	for (unsigned int i = 0; i < nr_frames; i++)
+		frames[i] = xframes[i];
+	gnttab_shared = xen_remap_mfns(frames, nr_frames, true);
+	if (!gnttab_shared)
+		return -ENOMEM;
+
+	n = nr_frames * ENTRIES_PER_FRAME;
+	ref_state = kzalloc(n);
+	free_stack = kmalloc(n * sizeof(*free_stack));
+	if (!ref_state || !free_stack) {
+		kfree(ref_state);
+		kfree(free_stack);
+		pr_err("gnttab: no memory for %u refs\n", n);
+		return -ENOMEM;
+	}
+	/* Pushed high to low: refs are handed out from the lowest. */
+	for (grant_ref_t ref = n - 1; ref >= GNTTAB_NR_RESERVED_ENTRIES; ref--)
+		put_free(ref);
+	for (grant_ref_t ref = 0; ref < GNTTAB_NR_RESERVED_ENTRIES; ref++)
+		ref_state[ref] = REF_OWNED;	/* the toolstack's */
+	smp_wmb();
+	WRITE_ONCE(nr_refs, n);
+	pr_info("gnttab: v1, %u frames (%u of at most %u), %u refs\n", nr_frames,
+		q.nr_frames, q.max_nr_frames, n);
+	return 0;
+}

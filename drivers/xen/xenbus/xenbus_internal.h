@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Between the parts of the xenbus core (xenbus_xs.c: the xenstore
+ * connection, xenbus_probe.c: devices and drivers, xenbus_client.c:
+ * frontend helpers) and their self-tests.
+ */
+#ifndef _DRIVERS_XEN_XENBUS_INTERNAL_H
+#define _DRIVERS_XEN_XENBUS_INTERNAL_H
+
+#include <pvk/types.h>
+#include <xen/xenbus.h>
+
+/* xenbus_xs.c */
+int xs_init(void);
+/* Whether the calling thread is the one running watch callbacks. */
+bool xs_in_watch_thread(void);
+/* Join @dir and @node ("" or NULL: @dir) into @buf; 0 or -E2BIG. */
+int xs_join(char *buf, size_t len, const char *dir, const char *node);
+/*
+ * The errno for an XS_ERROR string, -EIO (logged) for one pvk does not
+ * know; exposed for the self-tests.
+ */
+int xs_error_to_errno(const char *s, size_t len);
+
+/* xenbus_probe.c */
+int xenbus_probe_init(void);
+
+#endif

@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Host tests of run_tests.py's dom0stack rows: cutting guest console
+blocks out of a dom0 serial log and turning them into row results."""
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import run_tests  # noqa: E402
+
+LOG = """\
+(XEN) Xen version 4.17
+dom0: [17.32] job 00-xen-pv-domU-smp1: guest xen-pv-domU-smp1, timeout 120s
+pre: device/ of domain 1 (xen-pv-domU-smp1) writable for it
+dom0: [23.40] job 00-xen-pv-domU-smp1: verdict after 6s
+dom0: [23.48] job 00-xen-pv-domU-smp1: xen-pv-domU-smp1 is gone
+===== guest xen-pv-domU-smp1 console begin =====
+[    0.073545] pvk: entry=xen-pv cmdline='selftest=all'
+pvk: platform=xen-pv cpus=1 mem=123MiB patched=216 sites domU
+KTAP version 1
+1..1
+(XEN) a hypervisor line in the middle
+ok 1 suite.case
+pvk: selftest result: PASS (1 passed, 0 failed, 0 skipped)
+===== guest xen-pv-domU-smp1 console end =====
+===== job 00-xen-pv-domU-smp1 end: guest=xen-pv-domU-smp1 result=verdict post=none =====
+dom0: [25.00] job 01-xen-pv-domU-smp2: guest xen-pv-domU-smp2, timeout 120s
+dom0: [45.00] job 01-xen-pv-domU-smp2: exited after 20s
+===== guest xen-pv-domU-smp2 console begin =====
+pvk: platform=xen-pv cpus=2 mem=123MiB patched=216 sites dom0
+===== guest xen-pv-domU-smp2 console end =====
+----- xl log of xen-pv-domU-smp2
+libxl: error: something failed
+===== job 01-xen-pv-domU-smp2 end: guest=xen-pv-domU-smp2 result=exited post=none =====
+dom0: [46.00] jobs: 2 run, 1 ok
+===== dom0 jobs done =====
+"""
+
+
+class Split(unittest.TestCase):
+    def test_blocks(self):
+        guests, failed = run_tests.split_dom0_log(LOG)
+        self.assertEqual(failed, [])
+        one = guests['xen-pv-domU-smp1']
+        self.assertEqual(one.result, 'verdict')
+        self.assertEqual(one.seconds, 6.0)
+        self.assertFalse(one.destroyed)
+        self.assertNotIn('(XEN) a hypervisor line in the middle', one.console)
+        self.assertIn('ok 1 suite.case', one.console)
+        two = guests['xen-pv-domU-smp2']
+        self.assertEqual(two.result, 'exited')
+        self.assertEqual(two.after, ['----- xl log of xen-pv-domU-smp2',
+                                     'libxl: error: something failed'])
+
+    def test_init_failed(self):
+        _, failed = run_tests.split_dom0_log(
+            'dom0: starting\n===== dom0 init failed (exit status 1) =====\n')
+        self.assertEqual(len(failed), 1)
+
+
+class Evaluate(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.ctx = run_tests.Context('qemu', '/nonexistent', None,
+                                     self.tmp.name, '', 120, False)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def result(self, row, run):
+        log, debugcon, _ = run_tests.log_paths(row.name, self.ctx)
+        with open(log, 'w') as f:
+            f.write('\n'.join(run.console) + '\n')
+        dom0 = run_tests.Outcome('exited', 0)
+        outcome = run_tests._dom0stack_outcome(run, dom0, [], '/nonexistent')
+        return run_tests.evaluate(row, self.ctx, row.append, outcome, log,
+                                  debugcon, '/nonexistent')
+
+    def test_pass_and_crash(self):
+        guests, _ = run_tests.split_dom0_log(LOG)
+        res = self.result(run_tests._domu(1), guests['xen-pv-domU-smp1'])
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        self.assertEqual(res.passed, 1)
+        res = self.result(run_tests._domu(2), guests['xen-pv-domU-smp2'])
+        self.assertEqual(res.status, run_tests.CRASH)
+        self.assertTrue(any('domain went away' in p for p in res.problems))
+        self.assertTrue(any('lacks "domU"' in p for p in res.problems))
+
+    def test_missing_job(self):
+        out = run_tests._dom0stack_outcome(
+            None, run_tests.Outcome('timeout'), [], '/nonexistent')
+        self.assertEqual(out.how, 'timeout')
+
+
+class Jobs(unittest.TestCase):
+    def test_job_config(self):
+        ctx = run_tests.Context('qemu', '/img', None, '/logs',
+                                'loglevel=7', 90, False)
+        path, text = run_tests.dom0stack_job(run_tests._domu(2), ctx, 1)
+        self.assertEqual(path, '/logs/dom0stack/01-xen-pv-domU-smp2.cfg')
+        self.assertIn('name = "xen-pv-domU-smp2"', text)
+        self.assertIn('vcpus = 2', text)
+        self.assertIn('memory = 128', text)
+        self.assertIn('extra = "selftest=all loglevel=7"', text)
+        self.assertIn('# dom0-timeout: 90', text)
+
+
+if __name__ == '__main__':
+    unittest.main()
