@@ -1,0 +1,1584 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Xen network frontend: pvk's side of the netif split driver (a "vif"),
+ * attached to pvk's own stack as a struct net_device.
+ *
+ * Protocol (Xen's io/netif.h), as pvk speaks it:
+ *  - receive is copy only (request-rx-copy=1): pvk posts its own pages,
+ *    granted writable, and the backend grant-copies frames into them;
+ *    pvk never flips pages;
+ *  - one to XENNET_MAX_QUEUES queue pairs (multi-queue-num-queues,
+ *    queue-N/ subtrees), each with its tx and rx ring page and one event
+ *    channel, or one per direction (feature-split-event-channels);
+ *  - scatter-gather (feature-sg): a frame may span several tx slots
+ *    (NETTXF_more_data; netfront=tx-slot=N sets the bytes per slot) and
+ *    the backend may spread a received one over several rx slots;
+ *  - checksum offload: unless either side opts out
+ *    (feature-no-csum-offload), UDP goes out with only the pseudo-header
+ *    sum (NETTXF_csum_blank) and received frames the backend vouches for
+ *    (NETRXF_data_validated / NETRXF_csum_blank) skip the software check;
+ *  - feature-gso-tcpv4 is only logged: pvk has no TCP, sends no GSO and
+ *    does not ask for it, yet skips NETRXF_extra_info slots safely.
+ *
+ * The backend is untrusted.  Every response is copied out of the shared
+ * ring once and only the copy is looked at; ids, statuses and
+ * offset+size are checked against pvk's own bookkeeping before anything
+ * is touched; the response producer may never run ahead of the requests
+ * pvk made (else the device is disabled with one clear log line); and
+ * the grant of a page is revoked before pvk reads it, so the backend
+ * cannot change a frame under the stack.  A grant the backend still maps
+ * is not reused: the page and the ref go to the grant code's deferred
+ * list and the slot gets fresh ones.  In bounce mode (netfront=bounce,
+ * or a "trusted" node of 0) every packet uses a fresh zeroed page and a
+ * fresh grant, both released after it, so nothing is ever reused.
+ *
+ * Locking: per queue, rx_lock guards the rx ring and slots, tx_lock the
+ * tx ring, slots and free ids; both are taken with interrupts (events)
+ * off.  The receive path calls into the stack with rx_lock held, and the
+ * stack may transmit, so the order is rx_lock -> tx_lock, never the
+ * other way.
+ */
+#define pr_fmt(fmt) "netfront: " fmt
+
+#include <pvk/kernel.h>
+#include <pvk/kstrtox.h>
+#include <pvk/mm.h>
+#include <pvk/net.h>
+#include <pvk/params.h>
+#include <pvk/sched.h>
+#include <pvk/smp.h>
+#include <pvk/time.h>
+#include <xen/events.h>
+#include "xen-netfront.h"
+
+#define RX_MASK		(XENNET_RX_RING_SIZE - 1)
+#define LOG_FIRST_N	5	/* malformed responses logged per queue */
+
+_Static_assert(sizeof(struct netif_extra_info) == sizeof(struct netif_rx_response),
+	       "an extra-info slot takes exactly one rx response");
+_Static_assert(XENNET_TX_RING_SIZE <= 0x10000, "tx ids are 16 bits");
+_Static_assert(XENNET_TX_RING_SIZE == XENNET_RX_RING_SIZE, "one ring size in logs");
+
+static struct xennet_options xennet_opts;
+static bool xennet_opts_parsed;
+static struct xennet_info *xennet_devices;
+static DEFINE_SPINLOCK(xennet_list_lock);
+static bool xennet_ip_applied;
+
+#define q_stat_add(q, field, n) \
+	__atomic_fetch_add(&(q)->stats.field, (n), __ATOMIC_RELAXED)
+
+/* ---- parsing ---------------------------------------------------------- */
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/**
+ * xennet_parse_mac - parse a vif's "mac" node
+ * @s: "xx:xx:xx:xx:xx:xx", hex digits in either case
+ * @mac: receives the address on success
+ *
+ * Strict: exactly six pairs separated by colons, nothing else.  The
+ * address must be unicast and not all zeroes, since pvk answers to it.
+ * Returns 0 or -EINVAL.
+ */
+int xennet_parse_mac(const char *s, u8 mac[ETH_ALEN])
+{
+	u8 m[ETH_ALEN];
+	bool zero = true;
+	unsigned int i;
+
+	if (!s || strlen(s) != 3 * ETH_ALEN - 1)
+		return -EINVAL;
+	for (i = 0; i < ETH_ALEN; i++) {
+		const char *p = s + 3 * i;
+		int hi = hex_digit(p[0]), lo = hex_digit(p[1]);
+
+		if (hi < 0 || lo < 0 || (i < ETH_ALEN - 1 && p[2] != ':'))
+			return -EINVAL;
+		m[i] = (u8)(hi << 4 | lo);
+		zero &= !m[i];
+	}
+	if (zero || (m[0] & 1))
+		return -EINVAL;
+	memcpy(mac, m, ETH_ALEN);
+	return 0;
+}
+
+/* "key=N" with N in min..max: 1 and *@val set, -1 if bad (logged), 0 if no match. */
+static int option_uint(const char *tok, const char *key, unsigned int min,
+		       unsigned int max, unsigned int *val)
+{
+	size_t n = strlen(key);
+	unsigned int v;
+
+	if (strncmp(tok, key, n) || tok[n] != '=')
+		return 0;
+	if (kstrtouint(tok + n + 1, 10, &v) || v < min || v > max) {
+		pr_warn("netfront=: %s wants a number in %u..%u; ignored\n",
+			tok, min, max);
+		return -1;
+	}
+	*val = v;
+	return 1;
+}
+
+/**
+ * xennet_parse_options - parse netfront= from the command line
+ * @s: comma-separated words, "" for the defaults
+ * @opt: filled with the defaults, then with what @s asks for
+ *
+ * Words: "bounce" (bounce buffers, no page or grant reuse), "no-csum"
+ * (no checksum offload either way), "no-sg" (single-slot packets only),
+ * "no-split" (one event channel per queue), "queues=N" (at most N
+ * queues, 1..XENNET_MAX_QUEUES), "tx-slot=N" (at most N bytes per
+ * transmit slot, XENNET_TX_SLOT_MIN..PAGE_SIZE).  An unknown word or a
+ * bad number is logged and ignored.  Returns 0, or -EINVAL if anything
+ * was ignored.
+ */
+int xennet_parse_options(const char *s, struct xennet_options *opt)
+{
+	char buf[64], *tok, *end;
+	int ret = 0;
+
+	memset(opt, 0, sizeof(*opt));
+	opt->tx_slot = XENNET_TX_SLOT_MAX;
+	if (!s || !*s)
+		return 0;
+	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf)) {
+		pr_warn("netfront=%s is too long; ignored\n", s);
+		return -EINVAL;
+	}
+	for (tok = buf; tok; tok = end) {
+		int num;
+
+		end = strchr(tok, ',');
+		if (end)
+			*end++ = '\0';
+		if (!*tok)
+			continue;
+		if (!strcmp(tok, "bounce")) {
+			opt->bounce = true;
+		} else if (!strcmp(tok, "no-csum")) {
+			opt->no_csum = true;
+		} else if (!strcmp(tok, "no-sg")) {
+			opt->no_sg = true;
+		} else if (!strcmp(tok, "no-split")) {
+			opt->no_split = true;
+		} else if ((num = option_uint(tok, "queues", 1, XENNET_MAX_QUEUES,
+					      &opt->max_queues)) ||
+			   (num = option_uint(tok, "tx-slot", XENNET_TX_SLOT_MIN,
+					      XENNET_TX_SLOT_MAX, &opt->tx_slot))) {
+			if (num < 0)
+				ret = -EINVAL;
+		} else {
+			pr_warn("netfront=: unknown word '%s' ignored\n", tok);
+			ret = -EINVAL;
+		}
+	}
+	return ret;
+}
+
+/*
+ * Read an optional unsigned node.  Missing: *@present = false and 0.
+ * Anything but decimal digits fitting 32 bits is refused with a log line
+ * naming the device and the node.
+ */
+static int read_uint(xennet_read_fn read, void *ctx, const char *name,
+		     const char *dir, const char *node, unsigned int *val,
+		     bool *present)
+{
+	char buf[24];
+	int n;
+
+	*present = false;
+	n = read(ctx, dir, node, buf, sizeof(buf));
+	if (n == -ENOENT)
+		return 0;
+	if (n == -E2BIG) {
+		pr_err("%s: refusing the device: %s/%s is too long for a number\n",
+		       name, dir, node);
+		return -EINVAL;
+	}
+	if (n < 0) {
+		pr_err("%s: refusing the device: cannot read %s/%s (%d)\n",
+		       name, dir, node, n);
+		return n;
+	}
+	if (kstrtouint(buf, 10, val)) {
+		pr_err("%s: refusing the device: %s/%s is '%s', not a number\n",
+		       name, dir, node, buf);
+		return -EINVAL;
+	}
+	*present = true;
+	return 0;
+}
+
+static int read_flag(xennet_read_fn read, void *ctx, const char *name,
+		     const char *dir, const char *node, bool *flag)
+{
+	unsigned int v = 0;
+	bool present;
+	int err = read_uint(read, ctx, name, dir, node, &v, &present);
+
+	*flag = present && v;
+	return err;
+}
+
+/**
+ * xennet_read_config - read and validate a vif's xenstore configuration
+ * @read: reads one node (xenbus_read() in real use)
+ * @ctx: passed to @read
+ * @name: the device's name, for the log
+ * @nodename: our directory (device/vif/N): "mac", "trusted"
+ * @otherend: the backend's directory (its feature-* nodes), or NULL to
+ *	read only ours
+ * @cfg: filled on success
+ *
+ * A device is refused (-EINVAL, with one log line saying why) when the
+ * mac is missing or malformed, when a number is not a number, when the
+ * backend offers no rx-copy (pvk never flips pages) or offers zero
+ * queues.  Missing optional nodes take Xen's defaults: one queue, no
+ * sg, no split event channels, checksum offload on, trusted.
+ */
+int xennet_read_config(xennet_read_fn read, void *ctx, const char *name,
+		       const char *nodename, const char *otherend,
+		       struct xennet_config *cfg)
+{
+	struct xennet_backend_features *be = &cfg->be;
+	unsigned int v;
+	bool present;
+	char buf[32];
+	int n, err;
+
+	memset(cfg, 0, sizeof(*cfg));
+	n = read(ctx, nodename, "mac", buf, sizeof(buf));
+	if (n == -ENOENT) {
+		pr_err("%s: refusing the device: no %s/mac\n", name, nodename);
+		return -EINVAL;
+	}
+	if (n < 0 && n != -E2BIG) {
+		pr_err("%s: refusing the device: cannot read %s/mac (%d)\n",
+		       name, nodename, n);
+		return n;
+	}
+	if (n < 0 || xennet_parse_mac(buf, cfg->mac)) {
+		pr_err("%s: refusing the device: %s/mac is '%s', not a unicast MAC address\n",
+		       name, nodename, n < 0 ? "(too long)" : buf);
+		return -EINVAL;
+	}
+	err = read_uint(read, ctx, name, nodename, "trusted", &v, &present);
+	if (err)
+		return err;
+	cfg->trusted = !present || v;
+	if (!otherend)
+		return 0;
+
+	err = read_flag(read, ctx, name, otherend, "feature-rx-copy", &be->rx_copy);
+	if (err)
+		return err;
+	if (!be->rx_copy) {
+		pr_err("%s: refusing the device: backend %s offers no feature-rx-copy (pvk never flips pages)\n",
+		       name, otherend);
+		return -EINVAL;
+	}
+	err = read_flag(read, ctx, name, otherend, "feature-sg", &be->sg) ?:
+	      read_flag(read, ctx, name, otherend, "feature-gso-tcpv4", &be->gso_tcpv4) ?:
+	      read_flag(read, ctx, name, otherend, "feature-no-csum-offload",
+			&be->no_csum_offload) ?:
+	      read_flag(read, ctx, name, otherend, "feature-split-event-channels",
+			&be->split_evtchn) ?:
+	      read_uint(read, ctx, name, otherend, "multi-queue-max-queues", &v,
+			&present);
+	if (err)
+		return err;
+	if (present && !v) {
+		pr_err("%s: refusing the device: backend %s/multi-queue-max-queues is 0\n",
+		       name, otherend);
+		return -EINVAL;
+	}
+	be->max_queues = present ? v : 1;
+	be->mq_node = present;
+	return 0;
+}
+
+/* ---- buffers: a page, its grant, and how they are reused -------------- */
+
+static void buf_init(struct xennet_buf *b)
+{
+	b->page = NULL;
+	b->ref = INVALID_GRANT_REF;
+	b->bounce = false;
+}
+
+/* Give everything back; a grant still mapped is deferred with its page. */
+static void buf_free(struct xennet_buf *b)
+{
+	if (b->ref != INVALID_GRANT_REF)
+		gnttab_end_foreign_access(b->ref, b->page);
+	else if (b->page)
+		free_pages(b->page, 0);
+	buf_init(b);
+}
+
+/*
+ * Make @b hold a page pvk may write: in normal mode the slot keeps its
+ * page (and ref) from one packet to the next, in bounce mode it gets a
+ * fresh zeroed page every time, so nothing the backend saw is reused.
+ */
+static int buf_get_page(struct xennet_info *info, struct xennet_buf *b)
+{
+	bool bounce = READ_ONCE(info->bounce);	/* may change at run time */
+
+	if (bounce || b->bounce) {
+		/* Switching modes: drop what the slot kept in normal mode. */
+		if (!b->bounce && (b->page || b->ref != INVALID_GRANT_REF))
+			buf_free(b);
+		b->bounce = bounce;
+	}
+	if (!b->page)
+		b->page = alloc_page_zeroed();
+	return b->page ? 0 : -ENOMEM;
+}
+
+/* Grant @b's page to the backend (a fresh ref in bounce mode). */
+static int buf_grant(struct xennet_info *info, struct xennet_buf *b,
+		     bool readonly)
+{
+	unsigned long pfn = xen_virt_to_pfn(b->page);
+	int ref;
+
+	if (b->bounce) {
+		ref = gnttab_grant_foreign_access(info->backend_id, pfn, readonly);
+		if (ref < 0)
+			return ref;
+		b->ref = (grant_ref_t)ref;
+		return 0;
+	}
+	if (b->ref == INVALID_GRANT_REF && gnttab_alloc_refs(1, &b->ref)) {
+		b->ref = INVALID_GRANT_REF;
+		return -ENOSPC;
+	}
+	gnttab_grant_foreign_access_ref(b->ref, info->backend_id, pfn, readonly);
+	return 0;
+}
+
+/*
+ * Take the backend's access away before pvk looks at or reuses the page.
+ * True: the page is pvk's alone again (the ref stays allocated).  False:
+ * the backend still maps it; page and ref go to the grant code's deferred
+ * list (freed once it lets go) and @b is left empty for a fresh pair.
+ */
+static bool buf_revoke(struct xennet_queue *q, struct xennet_buf *b)
+{
+	int err;
+
+	if (b->ref == INVALID_GRANT_REF)
+		return false;
+	err = gnttab_end_foreign_access_ref(b->ref);
+	if (!err)
+		return true;
+	if (err == -EBUSY) {
+		gnttab_end_foreign_access(b->ref, b->page);
+		q_stat_add(q, grants_deferred, 1);
+	} else {
+		/* Our own bookkeeping is off: never touch this pair again. */
+		pr_err("%s: queue %u: revoking grant %u failed (%d); page dropped\n",
+		       q->info->name, q->id, b->ref, err);
+	}
+	buf_init(b);
+	return false;
+}
+
+/* After a packet: bounce buffers return page and ref now. */
+static void buf_release(struct xennet_buf *b)
+{
+	if (b->bounce)
+		buf_free(b);
+}
+
+/* ---- event channels ----------------------------------------------------- */
+
+static void xennet_notify(struct xennet_queue *q, evtchn_port_t port,
+			  bool rx)
+{
+	if (!port)
+		return;		/* self-test device: nobody to kick */
+	xen_evtchn_notify(port);
+	if (rx)
+		q_stat_add(q, notify_rx, 1);
+	else
+		q_stat_add(q, notify_tx, 1);
+}
+
+/* ---- error handling ----------------------------------------------------- */
+
+/*
+ * The backend broke the protocol in a way that leaves the rings in an
+ * unknown state: stop using the device for good (until it reconnects).
+ */
+__attribute__((format(printf, 2, 3)))
+static void xennet_disable(struct xennet_info *info, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (__atomic_exchange_n(&info->broken, true, __ATOMIC_SEQ_CST))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(info->broken_why, sizeof(info->broken_why), fmt, ap);
+	va_end(ap);
+	pr_err("%s: %s; device disabled\n", info->name, info->broken_why);
+}
+
+/* A malformed response: counted, and the first few logged. */
+__attribute__((format(printf, 2, 3)))
+static void bad_response(struct xennet_queue *q, const char *fmt, ...)
+{
+	u64 n = __atomic_add_fetch(&q->stats.bad_responses, 1, __ATOMIC_RELAXED);
+	char buf[120];
+	va_list ap;
+
+	if (n > LOG_FIRST_N)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pr_warn("%s: queue %u: %s%s\n", q->info->name, q->id, buf,
+		n == LOG_FIRST_N ? " (further ones only counted)" : "");
+}
+
+/*
+ * Responses the backend claims to have produced, checked against the
+ * requests pvk has outstanding (which is never more than the ring holds).
+ */
+static bool responses_sane(struct xennet_queue *q, const char *ring,
+			   RING_IDX prod, RING_IDX cons, RING_IDX req_prod)
+{
+	if (prod - cons <= req_prod - cons)
+		return true;
+	xennet_disable(q->info,
+		       "queue %u: %s rsp_prod %u is %u past rsp_cons, but only %u requests are outstanding (ring size %u)",
+		       q->id, ring, prod, prod - cons, req_prod - cons,
+		       XENNET_RX_RING_SIZE);
+	return false;
+}
+
+/* ---- transmit ---------------------------------------------------------- */
+
+static void tx_complete(struct xennet_queue *q, const struct netif_tx_response *rsp)
+{
+	struct xennet_tx_slot *s;
+
+	if (rsp->status == NETIF_RSP_NULL) {
+		/* Only answers extra-info requests, and pvk sends none. */
+		bad_response(q, "tx NULL response (id %u) to no extra-info request",
+			     rsp->id);
+		return;
+	}
+	if (rsp->id >= XENNET_TX_RING_SIZE || !q->tx_slots[rsp->id].inflight) {
+		bad_response(q, "tx response for id %u, which is not in flight",
+			     rsp->id);
+		return;
+	}
+	s = &q->tx_slots[rsp->id];
+	if (rsp->status != NETIF_RSP_OKAY)
+		q_stat_add(q, tx_errors, 1);
+	if (buf_revoke(q, &s->buf))
+		buf_release(&s->buf);
+	s->inflight = false;
+	q->tx_free[q->nr_tx_free++] = rsp->id;
+}
+
+/* Collect the backend's transmit responses; tx_lock held. */
+static void tx_reclaim_locked(struct xennet_queue *q)
+{
+	struct netif_tx_response rsp;
+	RING_IDX cons, prod;
+	int more;
+
+	do {
+		prod = READ_ONCE(q->tx.sring->rsp_prod);
+		xen_rmb();	/* the responses, after the index that covers them */
+		cons = q->tx.rsp_cons;
+		if (!responses_sane(q, "tx", prod, cons, q->tx.req_prod_pvt))
+			return;
+		for (; cons != prod; cons++) {
+			RING_COPY_RESPONSE(&q->tx, cons, &rsp);
+			tx_complete(q, &rsp);
+		}
+		q->tx.rsp_cons = cons;
+		RING_FINAL_CHECK_FOR_RESPONSES(&q->tx, more);
+	} while (more);
+}
+
+/**
+ * xennet_tx_poll - collect finished transmissions of a queue
+ * @q: the queue
+ *
+ * Run from the queue's (tx) event handler; the self-tests call it too.
+ */
+void xennet_tx_poll(struct xennet_queue *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->tx_lock, flags);
+	if (READ_ONCE(q->info->connected) && !READ_ONCE(q->info->broken))
+		tx_reclaim_locked(q);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
+}
+
+/* Undo the first @n slots of a packet that never reached the ring. */
+static void tx_unwind(struct xennet_queue *q, const u16 *ids, unsigned int n)
+{
+	while (n--) {
+		struct xennet_tx_slot *s = &q->tx_slots[ids[n]];
+
+		if (buf_revoke(q, &s->buf))
+			buf_release(&s->buf);
+		s->inflight = false;
+		q->tx_free[q->nr_tx_free++] = ids[n];
+	}
+}
+
+/**
+ * xennet_xmit_queue - send one frame on a given queue
+ * @q: the queue
+ * @frame: a complete Ethernet frame; copied before this returns
+ * @len: its length (ETH_HLEN..XENNET_MAX_FRAME)
+ *
+ * The frame is copied into pages granted read-only to the backend, split
+ * into slots of info->tx_slot_max bytes when scatter-gather is on.  UDP
+ * whose checksum the stack left to the backend (net_tx_csum_partial())
+ * is marked NETTXF_csum_blank | NETTXF_data_validated.  Returns 0;
+ * -EAGAIN when the ring or the free ids are used up (nothing is queued:
+ * pvk's stack retries or drops); -ENOMEM; -EIO on a stopped device;
+ * -EINVAL for a bad length.
+ */
+int xennet_xmit_queue(struct xennet_queue *q, const void *frame, size_t len)
+{
+	struct xennet_info *info = q->info;
+	size_t chunk = info->sg ? info->tx_slot_max : PAGE_SIZE;
+	unsigned int nslots = (unsigned int)((len + chunk - 1) / chunk);
+	u16 ids[XENNET_MAX_SLOTS];
+	unsigned long flags;
+	u16 flags0 = 0;
+	unsigned int i;
+	RING_IDX prod;
+	size_t off;
+	int notify, ret = 0;
+
+	if (len < ETH_HLEN || len > XENNET_MAX_FRAME || nslots > XENNET_MAX_SLOTS)
+		return -EINVAL;
+	if (net_tx_csum_partial(&info->netdev, frame, len))
+		flags0 = NETTXF_csum_blank | NETTXF_data_validated;
+
+	spin_lock_irqsave(&q->tx_lock, flags);
+	if (!READ_ONCE(info->connected) || READ_ONCE(info->broken)) {
+		ret = -EIO;
+		goto out;
+	}
+	tx_reclaim_locked(q);
+	if (RING_FREE_REQUESTS(&q->tx) < nslots || q->nr_tx_free < nslots) {
+		q_stat_add(q, tx_busy, 1);
+		ret = -EAGAIN;
+		goto out;
+	}
+
+	prod = q->tx.req_prod_pvt;
+	for (i = 0, off = 0; i < nslots; i++, off += chunk) {
+		size_t n = MIN(chunk, len - off);
+		u16 id = q->tx_free[--q->nr_tx_free];
+		struct xennet_tx_slot *s = &q->tx_slots[id];
+		struct netif_tx_request req;
+
+		ids[i] = id;
+		s->inflight = true;
+		ret = buf_get_page(info, &s->buf);
+		if (!ret) {
+			memcpy(s->buf.page, (const u8 *)frame + off, n);
+			ret = buf_grant(info, &s->buf, true);
+		}
+		if (ret) {
+			/* This slot was never granted: only its page to drop. */
+			if (s->buf.bounce)
+				buf_free(&s->buf);
+			s->inflight = false;
+			q->tx_free[q->nr_tx_free++] = id;
+			tx_unwind(q, ids, i);
+			q_stat_add(q, alloc_failed, 1);
+			goto out;
+		}
+		req.gref = s->buf.ref;
+		req.offset = 0;
+		req.flags = (i ? 0 : flags0) |
+			    (i + 1 < nslots ? NETTXF_more_data : 0);
+		req.id = id;
+		/* The first slot carries the whole frame's length. */
+		req.size = (u16)(i ? n : len);
+		*RING_GET_REQUEST(&q->tx, prod + i) = req;
+	}
+	q->tx.req_prod_pvt = prod + nslots;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
+	if (notify)
+		xennet_notify(q, q->tx_evtchn, false);
+	q_stat_add(q, tx_packets, 1);
+	q_stat_add(q, tx_slots, nslots);
+	if (flags0)
+		q_stat_add(q, tx_csum_partial, 1);
+out:
+	spin_unlock_irqrestore(&q->tx_lock, flags);
+	return ret;
+}
+
+/* net_device.xmit: the queue of the sending CPU. */
+static int xennet_xmit(struct net_device *dev, const void *frame, size_t len)
+{
+	struct xennet_info *info = dev->priv;
+	unsigned int nq = READ_ONCE(info->num_queues);
+
+	if (!nq)
+		return -EIO;
+	return xennet_xmit_queue(&info->queues[smp_processor_id() % nq], frame,
+				 len);
+}
+
+/* ---- receive ------------------------------------------------------------ */
+
+/* Post a granted page in every free rx slot; rx_lock held. */
+static void rx_refill_locked(struct xennet_queue *q)
+{
+	struct xennet_info *info = q->info;
+	RING_IDX prod = q->rx.req_prod_pvt;
+	unsigned int n = 0;
+	int notify;
+
+	while (prod - q->rx.rsp_cons < XENNET_RX_RING_SIZE) {
+		struct xennet_rx_slot *s = &q->rx_slots[prod & RX_MASK];
+		struct netif_rx_request req;
+
+		if (s->posted)
+			break;	/* cannot happen: indexes are ours */
+		if (buf_get_page(info, &s->buf) ||
+		    buf_grant(info, &s->buf, false)) {
+			q_stat_add(q, alloc_failed, 1);
+			break;
+		}
+		req.id = (u16)(prod & RX_MASK);
+		req.pad = 0;
+		req.gref = s->buf.ref;
+		*RING_GET_REQUEST(&q->rx, prod) = req;
+		s->posted = true;
+		prod++;
+		n++;
+	}
+	if (!n)
+		return;
+	q->rx.req_prod_pvt = prod;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
+	if (notify)
+		xennet_notify(q, q->rx_evtchn, true);
+}
+
+struct rx_packet {
+	const u8 *data;
+	size_t len;
+	unsigned int slots;
+	bool ok;
+};
+
+/*
+ * One data slot of a packet, at ring index @cons: take the page back from
+ * the backend, check the response and append its bytes.  A bad slot
+ * spoils the packet but is consumed all the same.
+ */
+static void rx_data_slot(struct xennet_queue *q, RING_IDX cons,
+			 const struct netif_rx_response *rsp,
+			 struct rx_packet *pkt)
+{
+	struct xennet_rx_slot *s = &q->rx_slots[cons & RX_MASK];
+	bool mine = s->posted && buf_revoke(q, &s->buf);
+	unsigned int off = rsp->offset;
+	int size = rsp->status;
+
+	q_stat_add(q, rx_slots, 1);
+	pkt->slots++;
+	if (!pkt->ok)
+		return;
+	if (rsp->id != (cons & RX_MASK)) {
+		bad_response(q, "rx response at %u has id %u, expected %u",
+			     cons, rsp->id, cons & RX_MASK);
+		pkt->ok = false;
+	} else if (size < 0) {
+		/* NETIF_RSP_ERROR / DROPPED: the backend gave up on it. */
+		pkt->ok = false;
+	} else if (off >= PAGE_SIZE || (unsigned int)size > PAGE_SIZE - off) {
+		bad_response(q, "rx response %u: offset %u + size %d beyond the page",
+			     rsp->id, off, size);
+		pkt->ok = false;
+	} else if (!mine) {
+		pkt->ok = false;	/* still mapped: not safe to read */
+	} else if (pkt->slots == 1 && !(rsp->flags & NETRXF_more_data)) {
+		/* One slot: the stack reads it in place, no copy. */
+		pkt->data = (const u8 *)s->buf.page + off;
+		pkt->len = size;
+	} else if (pkt->len + size > XENNET_MAX_FRAME) {
+		q_stat_add(q, rx_oversize, 1);
+		pkt->ok = false;
+	} else {
+		memcpy(q->rx_frame + pkt->len, (const u8 *)s->buf.page + off, size);
+		pkt->len += size;
+		pkt->data = q->rx_frame;
+	}
+}
+
+/*
+ * The extra-info slots after a first response with NETRXF_extra_info.
+ * Each takes one response slot (whose posted page the backend left
+ * alone).  pvk asks for no GSO and no hashes, so the content is only
+ * checked for sanity.  Returns the index after the last one.
+ */
+static RING_IDX rx_extras(struct xennet_queue *q, RING_IDX cons, RING_IDX prod,
+			  struct rx_packet *pkt)
+{
+	struct netif_rx_response raw;
+	struct netif_extra_info extra;
+	unsigned int n = 0;
+
+	do {
+		struct xennet_rx_slot *s;
+
+		if (cons == prod) {
+			bad_response(q, "rx extra info missing at %u", cons);
+			pkt->ok = false;
+			return cons;
+		}
+		RING_COPY_RESPONSE(&q->rx, cons, &raw);
+		memcpy(&extra, &raw, sizeof(extra));
+		s = &q->rx_slots[cons & RX_MASK];
+		if (s->posted)
+			buf_revoke(q, &s->buf);
+		cons++;
+		q_stat_add(q, rx_extras, 1);
+		if (extra.type == XEN_NETIF_EXTRA_TYPE_NONE ||
+		    extra.type >= XEN_NETIF_EXTRA_TYPE_MAX) {
+			bad_response(q, "rx extra info of unknown type %u", extra.type);
+			pkt->ok = false;
+		}
+		if (++n >= XEN_NETIF_EXTRA_TYPE_MAX &&
+		    (extra.flags & XEN_NETIF_EXTRA_FLAG_MORE)) {
+			bad_response(q, "rx extra info chain longer than %u",
+				     XEN_NETIF_EXTRA_TYPE_MAX);
+			pkt->ok = false;
+			return cons;
+		}
+	} while (extra.flags & XEN_NETIF_EXTRA_FLAG_MORE);
+	return cons;
+}
+
+static unsigned int rx_csum_flags(struct xennet_queue *q, u16 flags)
+{
+	if (flags & NETRXF_csum_blank) {
+		q_stat_add(q, rx_csum_blank, 1);
+		/*
+		 * The sum was never filled in; the backend vouches for the
+		 * data.  If we said we cannot take that, the stack checks
+		 * (and drops) the frame.
+		 */
+		if (!q->info->rx_csum_blank_ok)
+			return 0;
+		q_stat_add(q, rx_csum_ok, 1);
+		return NET_RX_CSUM_OK;
+	}
+	if (flags & NETRXF_data_validated) {
+		q_stat_add(q, rx_csum_ok, 1);
+		return NET_RX_CSUM_OK;
+	}
+	return 0;
+}
+
+/* One packet from rsp_cons on (at least one slot is there); rx_lock held. */
+static void rx_one_packet(struct xennet_queue *q, RING_IDX prod)
+{
+	struct rx_packet pkt = { .ok = true };
+	struct netif_rx_response rsp;
+	RING_IDX start = q->rx.rsp_cons, cons = start, i;
+	u16 flags;
+	bool more;
+
+	RING_COPY_RESPONSE(&q->rx, cons, &rsp);
+	flags = rsp.flags;
+	rx_data_slot(q, cons++, &rsp, &pkt);
+	if (flags & NETRXF_extra_info)
+		cons = rx_extras(q, cons, prod, &pkt);
+	more = flags & NETRXF_more_data;
+	while (more) {
+		if (cons == prod) {
+			bad_response(q, "rx packet goes on past rsp_prod %u", prod);
+			pkt.ok = false;
+			break;
+		}
+		if (pkt.slots == XENNET_MAX_SLOTS) {
+			bad_response(q, "rx packet uses more than %u slots",
+				     XENNET_MAX_SLOTS);
+			pkt.ok = false;	/* the rest of it is still consumed */
+		}
+		RING_COPY_RESPONSE(&q->rx, cons, &rsp);
+		more = rsp.flags & NETRXF_more_data;
+		rx_data_slot(q, cons++, &rsp, &pkt);
+	}
+	q->rx.rsp_cons = cons;
+
+	if (pkt.ok && pkt.len) {
+		q_stat_add(q, rx_packets, 1);
+		net_rx_flags(&q->info->netdev, pkt.data, pkt.len,
+			     rx_csum_flags(q, flags));
+	} else {
+		q_stat_add(q, rx_dropped, 1);
+	}
+	/* Only now: a one-slot frame was read in place. */
+	for (i = start; i != cons; i++) {
+		struct xennet_rx_slot *s = &q->rx_slots[i & RX_MASK];
+
+		if (s->posted) {
+			s->posted = false;
+			buf_release(&s->buf);
+		}
+	}
+}
+
+/**
+ * xennet_rx_poll - receive what the backend delivered and repost buffers
+ * @q: the queue
+ *
+ * Run from the queue's (rx) event handler; the self-tests call it too.
+ * Hands each good frame to the stack with net_rx_flags(), drops bad ones
+ * (counted), and disables the device if the response producer runs ahead
+ * of the requests pvk posted.
+ */
+void xennet_rx_poll(struct xennet_queue *q)
+{
+	struct xennet_info *info = q->info;
+	unsigned long flags;
+	RING_IDX prod;
+	int more;
+
+	spin_lock_irqsave(&q->rx_lock, flags);
+	if (!READ_ONCE(info->connected) || READ_ONCE(info->broken))
+		goto out;
+	do {
+		prod = READ_ONCE(q->rx.sring->rsp_prod);
+		xen_rmb();
+		if (!responses_sane(q, "rx", prod, q->rx.rsp_cons,
+				    q->rx.req_prod_pvt))
+			goto out;
+		while (q->rx.rsp_cons != prod) {
+			rx_one_packet(q, prod);
+			if (READ_ONCE(info->broken))
+				goto out;
+		}
+		rx_refill_locked(q);
+		RING_FINAL_CHECK_FOR_RESPONSES(&q->rx, more);
+	} while (more);
+out:
+	spin_unlock_irqrestore(&q->rx_lock, flags);
+}
+
+/* ---- event handlers ----------------------------------------------------- */
+
+static void xennet_tx_interrupt(unsigned int port, void *data,
+				struct pt_regs *regs)
+{
+	struct xennet_queue *q = data;
+
+	q_stat_add(q, events, 1);
+	xennet_tx_poll(q);
+}
+
+static void xennet_rx_interrupt(unsigned int port, void *data,
+				struct pt_regs *regs)
+{
+	struct xennet_queue *q = data;
+
+	q_stat_add(q, events, 1);
+	xennet_rx_poll(q);
+}
+
+static void xennet_interrupt(unsigned int port, void *data,
+			     struct pt_regs *regs)
+{
+	struct xennet_queue *q = data;
+
+	q_stat_add(q, events, 1);
+	xennet_tx_poll(q);
+	xennet_rx_poll(q);
+}
+
+/* ---- queues -------------------------------------------------------------- */
+
+/* The @n-th online CPU, counting round. */
+static unsigned int queue_cpu(unsigned int n)
+{
+	unsigned int cpu, i = 0, want = n % num_online_cpus();
+
+	for_each_cpu(cpu, &cpu_online_mask)
+		if (i++ == want)
+			return cpu;
+	return 0;
+}
+
+static void queue_init(struct xennet_info *info, struct xennet_queue *q,
+		       unsigned int id)
+{
+	unsigned int i;
+
+	memset(q, 0, sizeof(*q));
+	q->info = info;
+	q->id = id;
+	q->cpu = queue_cpu(id);
+	spin_lock_init(&q->tx_lock);
+	spin_lock_init(&q->rx_lock);
+	q->tx_ring_ref = INVALID_GRANT_REF;
+	q->rx_ring_ref = INVALID_GRANT_REF;
+	for (i = 0; i < XENNET_TX_RING_SIZE; i++) {
+		buf_init(&q->tx_slots[i].buf);
+		q->tx_free[i] = (u16)(XENNET_TX_RING_SIZE - 1 - i);
+	}
+	q->nr_tx_free = XENNET_TX_RING_SIZE;
+	for (i = 0; i < XENNET_RX_RING_SIZE; i++)
+		buf_init(&q->rx_slots[i].buf);
+}
+
+static int queue_setup_rings(struct xennet_info *info, struct xennet_queue *q)
+{
+	void *tx = NULL, *rx = NULL;
+	int err;
+
+	if (info->xbdev) {
+		err = xenbus_setup_ring(info->xbdev, 1, &tx, &q->tx_ring_ref);
+		if (err)
+			return err;
+		err = xenbus_setup_ring(info->xbdev, 1, &rx, &q->rx_ring_ref);
+		if (err) {
+			xenbus_teardown_ring(&tx, 1, &q->tx_ring_ref);
+			return err;
+		}
+	} else {
+		/* A self-test plays the backend: nothing to grant. */
+		tx = alloc_page_zeroed();
+		rx = alloc_page_zeroed();
+		if (!tx || !rx) {
+			if (tx)
+				free_pages(tx, 0);
+			if (rx)
+				free_pages(rx, 0);
+			return -ENOMEM;
+		}
+	}
+	XEN_FRONT_RING_INIT(&q->tx, (struct netif_tx_sring *)tx, PAGE_SIZE);
+	XEN_FRONT_RING_INIT(&q->rx, (struct netif_rx_sring *)rx, PAGE_SIZE);
+	return 0;
+}
+
+static void queue_free_rings(struct xennet_info *info, struct xennet_queue *q)
+{
+	void *tx = q->tx.sring, *rx = q->rx.sring;
+
+	if (info->xbdev) {
+		xenbus_teardown_ring(&tx, 1, &q->tx_ring_ref);
+		xenbus_teardown_ring(&rx, 1, &q->rx_ring_ref);
+	} else {
+		if (tx)
+			free_pages(tx, 0);
+		if (rx)
+			free_pages(rx, 0);
+	}
+	q->tx.sring = NULL;
+	q->rx.sring = NULL;
+}
+
+static int queue_setup_evtchns(struct xennet_info *info, struct xennet_queue *q,
+			       bool split)
+{
+	struct xenbus_device *dev = info->xbdev;
+	int err;
+
+	err = xenbus_alloc_evtchn(dev, &q->tx_evtchn);
+	if (err)
+		return err;
+	if (split) {
+		err = xenbus_alloc_evtchn(dev, &q->rx_evtchn);
+		if (err)
+			return err;
+		err = xen_bind_evtchn(q->tx_evtchn, q->cpu,
+				      xennet_tx_interrupt, q);
+		if (err)
+			goto bind_failed;
+		q->tx_bound = true;
+		err = xen_bind_evtchn(q->rx_evtchn, q->cpu,
+				      xennet_rx_interrupt, q);
+		if (err)
+			goto bind_failed;
+		q->rx_bound = true;
+	} else {
+		q->rx_evtchn = q->tx_evtchn;
+		err = xen_bind_evtchn(q->tx_evtchn, q->cpu, xennet_interrupt,
+				      q);
+		if (err)
+			goto bind_failed;
+		q->tx_bound = true;
+	}
+	return 0;
+
+bind_failed:
+	xenbus_dev_fatal(dev, err, "binding event channels of queue %u", q->id);
+	return err;
+}
+
+/*
+ * xen_unbind() closes a bound port and waits out a handler running on
+ * another vCPU; a port allocated but never bound is only closed.
+ */
+static void queue_free_evtchns(struct xennet_info *info, struct xennet_queue *q)
+{
+	bool shared = q->rx_evtchn == q->tx_evtchn;
+
+	if (q->rx_evtchn && !shared) {
+		if (q->rx_bound)
+			xen_unbind(q->rx_evtchn);
+		else
+			xenbus_free_evtchn(info->xbdev, q->rx_evtchn);
+	}
+	if (q->tx_evtchn) {
+		if (q->tx_bound)
+			xen_unbind(q->tx_evtchn);
+		else
+			xenbus_free_evtchn(info->xbdev, q->tx_evtchn);
+	}
+	q->tx_bound = q->rx_bound = false;
+	q->tx_evtchn = q->rx_evtchn = 0;
+}
+
+/* Give back every buffer; the handlers are unbound and the locks idle. */
+static void queue_free_buffers(struct xennet_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < XENNET_TX_RING_SIZE; i++) {
+		q->tx_slots[i].inflight = false;
+		buf_free(&q->tx_slots[i].buf);
+	}
+	for (i = 0; i < XENNET_RX_RING_SIZE; i++) {
+		q->rx_slots[i].posted = false;
+		buf_free(&q->rx_slots[i].buf);
+	}
+}
+
+/* Wait out any poller that saw the device connected; then it is idle. */
+static void queue_quiesce(struct xennet_queue *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->rx_lock, flags);
+	spin_lock(&q->tx_lock);
+	spin_unlock(&q->tx_lock);
+	spin_unlock_irqrestore(&q->rx_lock, flags);
+}
+
+/* Everything from xennet_connect() undone; safe on a half-made one. */
+static void xennet_disconnect(struct xennet_info *info)
+{
+	unsigned int i, nq = info->num_queues;
+
+	WRITE_ONCE(info->connected, false);
+	for (i = 0; i < nq; i++)
+		queue_quiesce(&info->queues[i]);
+	for (i = 0; i < nq; i++) {
+		struct xennet_queue *q = &info->queues[i];
+
+		if (info->xbdev)
+			queue_free_evtchns(info, q);
+		queue_free_buffers(q);
+		queue_free_rings(info, q);
+	}
+}
+
+/* Common to a real and a self-test device, once the queues are set up. */
+static void xennet_start(struct xennet_info *info)
+{
+	unsigned int i;
+
+	WRITE_ONCE(info->broken, false);
+	info->broken_why[0] = '\0';
+	WRITE_ONCE(info->connected, true);
+	for (i = 0; i < info->num_queues; i++)
+		xennet_rx_poll(&info->queues[i]);	/* posts the buffers */
+}
+
+/* ---- xenstore ------------------------------------------------------------ */
+
+static int xs_read(void *ctx, const char *dir, const char *node, char *buf,
+		   size_t len)
+{
+	return xenbus_read(XBT_NIL, dir, node, buf, len);
+}
+
+static int write_queue_keys(struct xenbus_transaction t, struct xennet_info *info,
+			    struct xennet_queue *q, bool split)
+{
+	const char *dir = info->xbdev->nodename;
+	char prefix[16] = "";
+	char node[48];
+	int err;
+
+	if (info->num_queues > 1)
+		snprintf(prefix, sizeof(prefix), "queue-%u/", q->id);
+	snprintf(node, sizeof(node), "%stx-ring-ref", prefix);
+	err = xenbus_printf(t, dir, node, "%u", q->tx_ring_ref);
+	if (err)
+		return err;
+	snprintf(node, sizeof(node), "%srx-ring-ref", prefix);
+	err = xenbus_printf(t, dir, node, "%u", q->rx_ring_ref);
+	if (err)
+		return err;
+	if (!split) {
+		snprintf(node, sizeof(node), "%sevent-channel", prefix);
+		return xenbus_printf(t, dir, node, "%u", q->tx_evtchn);
+	}
+	snprintf(node, sizeof(node), "%sevent-channel-tx", prefix);
+	err = xenbus_printf(t, dir, node, "%u", q->tx_evtchn);
+	if (err)
+		return err;
+	snprintf(node, sizeof(node), "%sevent-channel-rx", prefix);
+	return xenbus_printf(t, dir, node, "%u", q->rx_evtchn);
+}
+
+static int write_xenstore(struct xennet_info *info, bool split)
+{
+	const char *dir = info->xbdev->nodename;
+	struct xenbus_transaction t;
+	const char *what = "starting a transaction";
+	unsigned int i;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&t);
+	if (err)
+		goto fatal;
+	what = "writing the ring keys";
+	for (i = 0; i < info->num_queues && !err; i++)
+		err = write_queue_keys(t, info, &info->queues[i], split);
+	if (!err && info->cfg.be.mq_node) {
+		what = "writing multi-queue-num-queues";
+		err = xenbus_printf(t, dir, "multi-queue-num-queues", "%u",
+				    info->num_queues);
+	}
+	if (!err) {
+		what = "writing the features";
+		err = xenbus_write(t, dir, "request-rx-copy", "1") ?:
+		      xenbus_write(t, dir, "feature-rx-notify", "1") ?:
+		      xenbus_write(t, dir, "feature-sg", info->sg ? "1" : "0") ?:
+		      xenbus_write(t, dir, "feature-gso-tcpv4", "0") ?:
+		      xenbus_write(t, dir, "feature-no-csum-offload",
+				   info->rx_csum_blank_ok ? "0" : "1");
+	}
+	if (err) {
+		xenbus_transaction_end(t, true);
+		goto fatal;
+	}
+	err = xenbus_transaction_end(t, false);
+	if (err == -EAGAIN)
+		goto again;
+	what = "committing the transaction";
+	if (!err)
+		return 0;
+fatal:
+	xenbus_dev_fatal(info->xbdev, err, "%s", what);
+	return err;
+}
+
+/* ---- set-up and tear-down ---------------------------------------------- */
+
+static void xennet_choose_features(struct xennet_info *info)
+{
+	const struct xennet_backend_features *be = &info->cfg.be;
+	unsigned int nq = MIN(be->max_queues, num_online_cpus());
+
+	nq = MIN(nq, (unsigned int)XENNET_MAX_QUEUES);
+	if (xennet_opts.max_queues)
+		nq = MIN(nq, xennet_opts.max_queues);
+	info->num_queues = nq ? nq : 1;
+	info->sg = be->sg && !xennet_opts.no_sg;
+	info->tx_slot_max = info->sg ? xennet_opts.tx_slot : PAGE_SIZE;
+	info->netdev.tx_csum_offload = !be->no_csum_offload && !xennet_opts.no_csum;
+	info->rx_csum_blank_ok = !xennet_opts.no_csum;
+	info->bounce = xennet_opts.bounce || !info->cfg.trusted;
+}
+
+/* Backend in InitWait: rings, event channels, xenstore keys. */
+static int xennet_connect(struct xennet_info *info)
+{
+	struct xenbus_device *dev = info->xbdev;
+	bool split;
+	unsigned int i;
+	int err;
+
+	err = xennet_read_config(xs_read, NULL, info->name, dev->nodename,
+				 dev->otherend, &info->cfg);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "refusing %s: bad xenstore configuration",
+				 info->name);
+		return err;
+	}
+	info->backend_id = dev->otherend_id;
+	memcpy(info->netdev.mac, info->cfg.mac, ETH_ALEN);
+	xennet_choose_features(info);
+	split = info->cfg.be.split_evtchn && !xennet_opts.no_split;
+
+	for (i = 0; i < info->num_queues; i++)
+		queue_init(info, &info->queues[i], i);
+	for (i = 0; i < info->num_queues; i++) {
+		struct xennet_queue *q = &info->queues[i];
+
+		err = queue_setup_rings(info, q);
+		if (!err)
+			err = queue_setup_evtchns(info, q, split);
+		if (err)
+			goto fail;
+	}
+	err = write_xenstore(info, split);
+	if (err)
+		goto fail;
+	pr_info("%s: backend %s (domain %u): rx-copy sg=%u gso-tcpv4=%u%s csum-offload=%s split-evtchn=%u max-queues=%u\n",
+		info->name, dev->otherend, info->backend_id, info->cfg.be.sg,
+		info->cfg.be.gso_tcpv4,
+		info->cfg.be.gso_tcpv4 ? " (pvk sends no GSO)" : "",
+		info->cfg.be.no_csum_offload ? "no" : "yes",
+		info->cfg.be.split_evtchn, info->cfg.be.max_queues);
+	xennet_start(info);
+	return 0;
+
+fail:
+	xennet_disconnect(info);
+	return err;
+}
+
+/* Backend Connected: hand the device to the stack. */
+static void xennet_bring_up(struct xennet_info *info)
+{
+	int err;
+
+	err = net_register(&info->netdev);
+	if (err) {
+		pr_err("%s: registering with the stack failed (%d)\n", info->name,
+		       err);
+		return;
+	}
+	WRITE_ONCE(info->up, true);
+	xennet_print_info(info);
+	if (kopts.ip[0] && !xennet_ip_applied) {
+		xennet_ip_applied = true;
+		info->owns_ip = true;
+		err = net_configure(&info->netdev, kopts.ip);
+		if (err)
+			pr_err("%s: ip=%s is not a usable address (%d); the device stays unconfigured\n",
+			       info->name, kopts.ip, err);
+		else
+			pr_info("%s: address %s\n", info->name, kopts.ip);
+	}
+}
+
+static void xennet_take_down(struct xennet_info *info)
+{
+	if (info->up) {
+		WRITE_ONCE(info->up, false);
+		net_unregister(&info->netdev);
+		/* ip= goes to whichever vif comes up next. */
+		if (info->owns_ip) {
+			info->owns_ip = false;
+			xennet_ip_applied = false;
+		}
+	}
+	if (info->connected || info->num_queues)
+		xennet_disconnect(info);
+	info->num_queues = 0;
+}
+
+/* ---- xenbus driver ------------------------------------------------------- */
+
+static void xennet_init_netdev(struct xennet_info *info)
+{
+	info->netdev.name = info->name;
+	info->netdev.mtu = ETH_DATA_LEN;
+	info->netdev.xmit = xennet_xmit;
+	info->netdev.priv = info;
+}
+
+static void xennet_link(struct xennet_info *info)
+{
+	unsigned long flags;
+	struct xennet_info **pp;
+
+	spin_lock_irqsave(&xennet_list_lock, flags);
+	for (pp = &xennet_devices; *pp; pp = &(*pp)->next)
+		;
+	*pp = info;
+	spin_unlock_irqrestore(&xennet_list_lock, flags);
+}
+
+static int xennet_probe(struct xenbus_device *dev)
+{
+	struct xennet_config cfg;
+	struct xennet_info *info;
+	const char *id = dev->nodename, *p;
+	int err;
+
+	if (!xennet_opts_parsed) {
+		xennet_opts_parsed = true;
+		xennet_parse_options(kopts.netfront, &xennet_opts);
+	}
+	for (p = dev->nodename; *p; p++)
+		if (*p == '/')
+			id = p + 1;
+	/* The mac is the toolstack's, written before we run: check it now. */
+	err = xennet_read_config(xs_read, NULL, dev->nodename, dev->nodename,
+				 NULL, &cfg);
+	if (err)
+		return err;
+	info = kzalloc(sizeof(*info));
+	if (!info) {
+		pr_err("%s: no memory for the device\n", dev->nodename);
+		return -ENOMEM;
+	}
+	info->xbdev = dev;
+	snprintf(info->name, sizeof(info->name), "vif%s", id);
+	info->cfg = cfg;
+	memcpy(info->netdev.mac, cfg.mac, ETH_ALEN);
+	xennet_init_netdev(info);
+	dev->priv = info;
+	xennet_link(info);
+	return 0;
+}
+
+static void xennet_otherend_changed(struct xenbus_device *dev,
+				    enum xenbus_state state)
+{
+	struct xennet_info *info = dev->priv;
+
+	switch (state) {
+	case XenbusStateInitWait:
+		if (dev->state != XenbusStateInitialising)
+			break;
+		if (!xennet_connect(info))
+			xenbus_switch_state(dev, XenbusStateConnected);
+		break;
+	case XenbusStateConnected:
+		if (info->connected && !info->up)
+			xennet_bring_up(info);
+		break;
+	case XenbusStateClosing:
+	case XenbusStateClosed:
+		if (dev->state == XenbusStateClosed)
+			break;
+		xennet_take_down(info);
+		xenbus_frontend_closed(dev);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The device went away.  Rings, grants and pages are given back; the
+ * info itself stays allocated (off the device list) because pvk's stack
+ * does not wait for an xmit() another CPU may have just started.
+ */
+static void xennet_remove(struct xenbus_device *dev)
+{
+	struct xennet_info *info = dev->priv, **pp;
+	unsigned long flags;
+
+	if (!info)
+		return;
+	xennet_take_down(info);
+	spin_lock_irqsave(&xennet_list_lock, flags);
+	for (pp = &xennet_devices; *pp; pp = &(*pp)->next) {
+		if (*pp == info) {
+			*pp = info->next;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&xennet_list_lock, flags);
+	info->xbdev = NULL;
+	dev->priv = NULL;
+	pr_info("%s: removed\n", info->name);
+}
+
+static struct xenbus_driver xennet_driver = {
+	.type = "vif",
+	.probe = xennet_probe,
+	.otherend_changed = xennet_otherend_changed,
+	.remove = xennet_remove,
+};
+XENBUS_FRONTEND(xennet_driver);
+
+/* ---- for the self-tests and the serve mode ------------------------------ */
+
+/**
+ * xennet_first - the first vif that was probed, or NULL
+ */
+struct xennet_info *xennet_first(void)
+{
+	return READ_ONCE(xennet_devices);
+}
+
+/**
+ * xennet_device_count - how many vifs were probed (connected or not)
+ */
+unsigned int xennet_device_count(void)
+{
+	unsigned long flags;
+	struct xennet_info *info;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&xennet_list_lock, flags);
+	for (info = xennet_devices; info; info = info->next)
+		n++;
+	spin_unlock_irqrestore(&xennet_list_lock, flags);
+	return n;
+}
+
+/**
+ * xennet_wait_up - wait until the first vif is handed to the stack
+ * @timeout_ms: how long to wait
+ *
+ * Must run in a thread that may sleep.  Returns false on timeout or if
+ * no vif was probed at all.
+ */
+bool xennet_wait_up(unsigned int timeout_ms)
+{
+	u64 end = ktime_get_ns() + (u64)timeout_ms * NSEC_PER_MSEC;
+	struct xennet_info *info;
+
+	do {
+		info = xennet_first();
+		if (!info)
+			return false;
+		if (READ_ONCE(info->up))
+			return true;
+		msleep(20);
+	} while (ktime_get_ns() < end);
+	return false;
+}
+
+/**
+ * xennet_stats_sum - the counters of all queues of a device added up
+ * @info: the device
+ * @sum: receives the totals
+ */
+void xennet_stats_sum(struct xennet_info *info, struct xennet_queue_stats *sum)
+{
+	const unsigned int n = sizeof(*sum) / sizeof(u64);
+	unsigned int i, j;
+
+	_Static_assert(sizeof(*sum) % sizeof(u64) == 0, "u64 counters only");
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < info->num_queues; i++) {
+		const u64 *src = (const u64 *)&info->queues[i].stats;
+		u64 *dst = (u64 *)sum;
+
+		for (j = 0; j < n; j++)
+			dst[j] += READ_ONCE(src[j]);
+	}
+}
+
+/**
+ * xennet_print_info - log how a device is connected and its counters
+ * @info: the device
+ */
+void xennet_print_info(struct xennet_info *info)
+{
+	const u8 *m = info->netdev.mac;
+	struct xennet_queue_stats s;
+	unsigned int i;
+
+	pr_info("%s: %s mac %02x:%02x:%02x:%02x:%02x:%02x queues %u event-channels %s sg %s tx-slot %u csum-offload tx=%s rx=%s gso-tcpv4 %s bounce %s\n",
+		info->name, info->broken ? "disabled," : info->up ? "up," : "down,",
+		m[0], m[1], m[2], m[3], m[4], m[5], info->num_queues,
+		info->num_queues && info->queues[0].rx_evtchn != info->queues[0].tx_evtchn ?
+		"split" : "shared", info->sg ? "on" : "off", info->tx_slot_max,
+		info->netdev.tx_csum_offload ? "on" : "off",
+		info->rx_csum_blank_ok ? "on" : "off",
+		info->cfg.be.gso_tcpv4 ? "offered (unused)" : "not offered",
+		info->bounce ? "on" : "off");
+	for (i = 0; i < info->num_queues; i++) {
+		const struct xennet_queue *q = &info->queues[i];
+
+		pr_info("%s: queue %u: cpu %u event-channel tx %u rx %u ring-ref tx %u rx %u\n",
+			info->name, i, q->cpu, q->tx_evtchn, q->rx_evtchn,
+			q->tx_ring_ref, q->rx_ring_ref);
+	}
+	xennet_stats_sum(info, &s);
+	pr_info("%s: tx %llu packets %llu slots (%llu busy, %llu errors) rx %llu packets %llu slots (%llu dropped, %llu extra-info) bad responses %llu deferred grants %llu\n",
+		info->name, (unsigned long long)s.tx_packets,
+		(unsigned long long)s.tx_slots, (unsigned long long)s.tx_busy,
+		(unsigned long long)s.tx_errors, (unsigned long long)s.rx_packets,
+		(unsigned long long)s.rx_slots, (unsigned long long)s.rx_dropped,
+		(unsigned long long)s.rx_extras,
+		(unsigned long long)s.bad_responses,
+		(unsigned long long)s.grants_deferred);
+}
+
+/**
+ * xennet_test_attach - set up a device's queues without Xen's xenbus
+ * @info: a zeroed device with @name, @netdev.mac and the features set
+ * @num_queues: 1..XENNET_MAX_QUEUES
+ *
+ * For self-tests that play the backend on the same rings: the ring pages
+ * are not granted and no event channel is bound (notifications are
+ * skipped); the data pages are granted to @info->backend_id as usual, so
+ * this needs a grant table.  Returns 0 or a negative errno.
+ */
+int xennet_test_attach(struct xennet_info *info, unsigned int num_queues)
+{
+	unsigned int i;
+	int err;
+
+	if (!num_queues || num_queues > XENNET_MAX_QUEUES)
+		return -EINVAL;
+	info->xbdev = NULL;
+	info->num_queues = num_queues;
+	if (!info->tx_slot_max)
+		info->tx_slot_max = PAGE_SIZE;
+	xennet_init_netdev(info);
+	for (i = 0; i < num_queues; i++)
+		queue_init(info, &info->queues[i], i);
+	for (i = 0; i < num_queues; i++) {
+		err = queue_setup_rings(info, &info->queues[i]);
+		if (err) {
+			info->num_queues = i;
+			xennet_disconnect(info);
+			info->num_queues = 0;
+			return err;
+		}
+	}
+	xennet_start(info);
+	return 0;
+}
+
+/**
+ * xennet_test_detach - undo xennet_test_attach()
+ * @info: the device
+ */
+void xennet_test_detach(struct xennet_info *info)
+{
+	xennet_disconnect(info);
+	info->num_queues = 0;
+}
