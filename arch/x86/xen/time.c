@@ -63,9 +63,71 @@ u64 xen_sched_clock(void)
 	return now > xen_clock_base ? now - xen_clock_base : 0;
 }
 
+/* Each vCPU's runstate, kept up to date by Xen (registered per vCPU). */
+static struct vcpu_runstate_info runstate[NR_CPUS];
+static bool runstate_registered[NR_CPUS];
+
+static void register_runstate(unsigned int cpu)
+{
+	struct vcpu_register_runstate_memory_area area = { .addr.v = &runstate[cpu] };
+	long rc = HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area, cpu, &area);
+
+	if (rc)
+		pr_warn("xen: no runstate area for vCPU %u (%ld); steal time reads 0\n",
+			cpu, rc);
+	else
+		runstate_registered[cpu] = true;
+}
+
+/*
+ * Xen may update the area while we copy it; its entry time changes on
+ * every update, so a copy taken between two equal reads is consistent.
+ */
+static void read_runstate(unsigned int cpu, struct vcpu_runstate_info *out)
+{
+	const volatile struct vcpu_runstate_info *rs = &runstate[cpu];
+	u64 entry;
+
+	do {
+		entry = rs->state_entry_time;
+		barrier();
+		for (int i = 0; i < 4; i++)
+			out->time[i] = rs->time[i];
+		barrier();
+	} while (rs->state_entry_time != entry || (entry & XEN_RUNSTATE_UPDATE));
+}
+
+/**
+ * xen_running_ns - time a vCPU has spent running, per its runstate area
+ * @cpu: the vCPU
+ *
+ * 0 when the area is not registered; a running vCPU always has some.
+ */
+u64 xen_running_ns(unsigned int cpu)
+{
+	struct vcpu_runstate_info rs;
+
+	if (cpu >= NR_CPUS || !runstate_registered[cpu])
+		return 0;
+	read_runstate(cpu, &rs);
+	return rs.time[RUNSTATE_running];
+}
+
+/**
+ * xen_steal_clock - pv_ops.time.steal_clock: time a vCPU wanted to run
+ * @cpu: the vCPU
+ *
+ * Nanoseconds the vCPU spent runnable but not running, or offline, as
+ * Xen accounts them in its runstate area; 0 if that area is missing.
+ */
 u64 xen_steal_clock(unsigned int cpu)
 {
-	return 0;
+	struct vcpu_runstate_info rs;
+
+	if (cpu >= NR_CPUS || !runstate_registered[cpu])
+		return 0;
+	read_runstate(cpu, &rs);
+	return rs.time[RUNSTATE_runnable] + rs.time[RUNSTATE_offline];
 }
 
 static void program_timer(unsigned int cpu, u64 deadline)
@@ -113,6 +175,7 @@ void xen_timer_start(void)
 	struct xen_percpu *p = xen_this_cpu();
 	long rc;
 
+	register_runstate(cpu);
 	rc = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, cpu, NULL);
 	if (rc)
 		pr_warn("xen: stopping the periodic timer of vCPU %u: %ld\n", cpu, rc);

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Self-tests of Xen PV time: every vCPU's runstate area is registered and
+ * moving, and the steal clock built on it never goes backwards.
+ */
+#include <pvk/kernel.h>
+#include <pvk/arch.h>
+#include <pvk/sched.h>
+#include <pvk/selftest.h>
+#include <pvk/smp.h>
+#include <pvk/time.h>
+#include <asm/paravirt.h>
+#include <asm/xen/hypervisor.h>
+
+static bool xen_pv_only(struct kunit *test)
+{
+	if (strcmp(arch_platform_name(), "xen-pv")) {
+		kunit_skip(test, "not a Xen PV guest (%s)", arch_platform_name());
+		return false;
+	}
+	return true;
+}
+
+static void xen_time_runstate_registered(struct kunit *test)
+{
+	unsigned int cpu;
+
+	if (!xen_pv_only(test))
+		return;
+	for_each_cpu(cpu, &cpu_online_mask)
+		if (!xen_running_ns(cpu))
+			kunit_fail(test, __FILE__, __LINE__,
+				   "vCPU %u has no running time in its runstate", cpu);
+}
+
+static void xen_time_steal_clock_monotonic(struct kunit *test)
+{
+	unsigned int cpu = smp_processor_id();
+	u64 before, after, run_before;
+
+	if (!xen_pv_only(test))
+		return;
+	before = paravirt_steal_clock(cpu);
+	run_before = xen_running_ns(cpu);
+	mdelay(20);
+	after = paravirt_steal_clock(cpu);
+	KUNIT_EXPECT_TRUE(test, after >= before);
+	/* Xen updates the area when the vCPU is descheduled or blocks. */
+	msleep(20);
+	KUNIT_EXPECT_TRUE(test, xen_running_ns(cpu) >= run_before);
+	kunit_info(test, "steal %llu ns on vCPU %u so far", (unsigned long long)after, cpu);
+}
+
+SELFTEST_SUITE(xen_time,
+	KUNIT_CASE(xen_time_runstate_registered),
+	KUNIT_CASE(xen_time_steal_clock_monotonic));
