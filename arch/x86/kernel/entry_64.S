@@ -4,10 +4,8 @@
  * uniform frame (error code, vector) and joins common code that saves
  * the general registers as struct pt_regs and calls do_interrupt().
  */
+#include <asm/calling.h>
 #include <asm/segment.h>
-
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || \
-			   (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
 	.text
 	.balign 16
@@ -25,38 +23,8 @@ idt_stubs:
 	.endr
 
 interrupt_common:
-	cld
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_PT_REGS
 	movq	%rsp, %rdi
 	call	do_interrupt
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
-	addq	$16, %rsp
+	POP_PT_REGS
 	iretq

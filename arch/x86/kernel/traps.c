@@ -11,18 +11,9 @@
 #include <asm/paravirt.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
+#include <asm/desc.h>
 #include <asm/extable.h>
 #include <asm/traps.h>
-
-struct idt_entry {
-	u16 offset_lo;
-	u16 selector;
-	u8 ist;
-	u8 type_attr;
-	u16 offset_mid;
-	u32 offset_hi;
-	u32 reserved;
-} __packed;
 
 #define IDT_INTERRUPT_GATE 0x8e
 #define IDT_ENTRY_STUB_SIZE 16

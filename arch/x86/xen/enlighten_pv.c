@@ -54,16 +54,6 @@ bool xen_is_dom0(void)
 
 /* ---- cpu ops ---------------------------------------------------------- */
 
-struct idt_gate {
-	u16 offset_lo;
-	u16 selector;
-	u8 ist;
-	u8 type_attr;
-	u16 offset_mid;
-	u32 offset_hi;
-	u32 reserved;
-} __packed;
-
 /**
  * xen_load_idt - pv_ops.cpu.load_idt: give Xen this vCPU's trap table
  * @dtr: the IDT the common code built
@@ -77,14 +67,14 @@ struct idt_gate {
  */
 void xen_load_idt(const struct desc_ptr *dtr)
 {
-	const struct idt_gate *idt = (const struct idt_gate *)dtr->address;
+	const struct idt_entry *idt = (const struct idt_entry *)dtr->address;
 	unsigned int n = (dtr->size + 1) / sizeof(*idt);
 	struct trap_info traps[33];
 	unsigned int nr = 0;
 	long rc;
 
 	for (unsigned int v = 0; v < 32 && v < n; v++) {
-		const struct idt_gate *g = &idt[v];
+		const struct idt_entry *g = &idt[v];
 		unsigned long h = g->offset_lo | ((unsigned long)g->offset_mid << 16) |
 				  ((unsigned long)g->offset_hi << 32);
 		struct trap_info *t = &traps[nr];

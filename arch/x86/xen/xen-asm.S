@@ -10,51 +10,16 @@
  * previous context itself; the hypercall also restores the event mask
  * from the saved RFLAGS.IF.
  */
+#include <asm/calling.h>
 #include <xen/xen.h>
 
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || \
-			   (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 #define XEN_TRAP_STUB_SIZE	16
 /* pt_regs.vector of an event upcall; never a real vector. */
 #define XEN_UPCALL_VECTOR	0x100
 
-.macro SAVE_REGS
-	cld
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-.endm
-
 /* Restore everything, drop vector and error code, iret through Xen. */
 .macro RESTORE_REGS_AND_IRET
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
-	addq	$16, %rsp
+	POP_PT_REGS
 	pushq	$0			/* iret flags: not in a syscall */
 	jmp	hypercall_page + __HYPERVISOR_iret * 32
 .endm
@@ -80,7 +45,7 @@ xen_trap_stubs:
 xen_trap_stubs_end:
 
 xen_trap_common:
-	SAVE_REGS
+	PUSH_PT_REGS
 	movq	%rsp, %rdi
 	call	do_interrupt
 	RESTORE_REGS_AND_IRET
@@ -93,7 +58,7 @@ xen_hypervisor_callback:
 	popq	%r11
 	pushq	$0
 	pushq	$XEN_UPCALL_VECTOR
-	SAVE_REGS
+	PUSH_PT_REGS
 	movq	%rsp, %rdi
 	call	xen_evtchn_do_upcall
 	RESTORE_REGS_AND_IRET

@@ -15,6 +15,17 @@ struct x86_tss {
 	u16 io_bitmap_base;
 } __packed;
 
+/* One 64-bit IDT gate. */
+struct idt_entry {
+	u16 offset_lo;
+	u16 selector;
+	u8 ist;
+	u8 type_attr;
+	u16 offset_mid;
+	u32 offset_hi;
+	u32 reserved;
+} __packed;
+
 /* Load this CPU's GDT, segments, TSS and IDT; set %gs to its cpu_data. */
 void cpu_init(unsigned int cpu);
 
