@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Between the Xen block frontend (xen-blkfront.c) and its self-tests and
+ * benchmark (xen-blkfront_test.c).  Users of the disks go through
+ * include/pvk/blkdev.h instead.
+ */
+#ifndef _DRIVERS_BLOCK_XEN_BLKFRONT_H
+#define _DRIVERS_BLOCK_XEN_BLKFRONT_H
+
+#include <pvk/types.h>
+#include <pvk/blkdev.h>
+#include <asm/processor.h>
+
+/* Xen's ring macros leave the memory barriers to the guest. */
+#ifndef xen_mb
+#define xen_mb()	smp_mb()
+#define xen_rmb()	smp_rmb()
+#define xen_wmb()	smp_wmb()
+#endif
+#include <xen/io/blkif.h>
+
+#define BLKFRONT_MAX_QUEUES	4
+
+/**
+ * struct blkfront_info - what one device negotiated, and its counters
+ * @vdevice: the virtual-device number (51712 for xvda)
+ * @connected: connected now
+ * @refusals: times pvk refused the device (malformed or unsupported values)
+ * @connections: times it connected
+ * @nr_queues: queues in use
+ * @ring_pages: pages per ring
+ * @ring_slots: requests per ring
+ * @max_segs: data pages per ring request (11 without indirect descriptors)
+ * @indirect: indirect descriptors in use
+ * @persistent: persistent grants in use
+ * @requests: ring requests issued, per queue
+ * @notifications: event notifications sent to the backend
+ * @events: events received from the backend
+ * @deferred_grants: grants whose release the backend delayed
+ * @held: requests waiting for the backend to come back
+ */
+struct blkfront_info {
+	unsigned int vdevice;
+	bool connected;
+	unsigned int refusals;
+	unsigned int connections;
+	unsigned int nr_queues;
+	unsigned int ring_pages;
+	unsigned int ring_slots;
+	unsigned int max_segs;
+	bool indirect;
+	bool persistent;
+	u64 requests[BLKFRONT_MAX_QUEUES];
+	u64 notifications;
+	u64 events;
+	u64 deferred_grants;
+	unsigned int held;
+};
+
+/**
+ * blkfront_get_info - snapshot of a Xen block device's state
+ * @bdev: a device
+ * @info: filled in
+ *
+ * Returns 0, or -ENODEV if @bdev is not a Xen block device.
+ */
+int blkfront_get_info(struct blkdev *bdev, struct blkfront_info *info);
+
+/**
+ * blkfront_settle - wait until every probed vbd is connected or refused
+ * @timeout_ms: give up after this long
+ *
+ * Returns the number of probed devices (0 without xenstore or vbds), or
+ * -ETIMEDOUT.  Thread context.
+ */
+int blkfront_settle(unsigned int timeout_ms);
+
+/**
+ * blkfront_nr_refused - devices refused since boot (each counted once)
+ */
+unsigned int blkfront_nr_refused(void);
+
+/**
+ * blkfront_hypercalls - hypercalls issued by all vCPUs so far
+ */
+u64 blkfront_hypercalls(void);
+
+/**
+ * blkfront_bench - 4 KiB random I/O at queue depth 32, 1 MiB reads
+ * @bdev: a connected Xen block device (its contents are overwritten)
+ *
+ * Prints "pvk-blkbench:" lines.  Thread context.  Returns 0 or an errno.
+ */
+int blkfront_bench(struct blkdev *bdev);
+
+/*
+ * Self-test hooks: a device whose only queue has a one-page ring in
+ * local memory and no backend.  The test plays the backend: it reads
+ * requests from *@sring, writes responses, and calls
+ * blkfront_fake_event() as if an event arrived.
+ */
+struct blkdev *blkfront_fake_create(struct blkif_sring **sring);
+void blkfront_fake_event(struct blkdev *bdev);
+/* The pool page granted as @ref, or NULL. */
+void *blkfront_fake_page(struct blkdev *bdev, grant_ref_t ref);
+/* The device was failed and the worker has finished tearing it down. */
+bool blkfront_fake_dead(struct blkdev *bdev);
+/* Tear the device down; its requests fail with -ENODEV. */
+void blkfront_fake_destroy(struct blkdev *bdev);
+
+#endif /* _DRIVERS_BLOCK_XEN_BLKFRONT_H */
