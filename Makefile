@@ -5,6 +5,7 @@
 #   make run        set up, build, boot on QEMU bare metal (PVH -kernel), show results
 #   make check      set up, host unit tests, then the self-test runner matrix
 #   make bench      set up, build, boot with bench=1, write build/bench/{bench.txt,bench.png}
+#                   then pvk vs Linux as Xen PV domUs: build/bench/{domU.txt,domU.png}
 #   make defconfig / menuconfig / olddefconfig / clean
 
 PYTHON  := /usr/bin/python3
