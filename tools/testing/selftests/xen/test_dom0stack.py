@@ -105,8 +105,12 @@ class Jobs(unittest.TestCase):
         self.assertIn('name = "xen-pv-domU-smp2"', text)
         self.assertIn('vcpus = 2', text)
         self.assertIn('memory = 128', text)
-        self.assertIn('extra = "selftest=all loglevel=7"', text)
+        self.assertIn('extra = "selftest=all ip=10.0.0.2/24 loglevel=7"', text)
         self.assertIn('# dom0-timeout: 90', text)
+        # The guest gets a disk and a vif, so blkfront and netfront run.
+        self.assertIn("disk = [ 'format=raw,vdev=xvda,access=rw,"
+                      "target=/disk.img' ]", text)
+        self.assertIn("vif = [ 'bridge=xenbr0,mac=00:16:3e:00:01:02' ]", text)
 
 
 if __name__ == '__main__':
