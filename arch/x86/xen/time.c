@@ -98,19 +98,21 @@ static void read_runstate(unsigned int cpu, struct vcpu_runstate_info *out)
 }
 
 /**
- * xen_running_ns - time a vCPU has spent running, per its runstate area
+ * xen_runstate_total_ns - all time Xen has accounted in a vCPU's area
  * @cpu: the vCPU
  *
- * 0 when the area is not registered; a running vCPU always has some.
+ * 0 when the area is not registered or Xen has not written it yet (it
+ * does so whenever the vCPU changes state, e.g. blocks).
  */
-u64 xen_running_ns(unsigned int cpu)
+u64 xen_runstate_total_ns(unsigned int cpu)
 {
 	struct vcpu_runstate_info rs;
 
 	if (cpu >= NR_CPUS || !runstate_registered[cpu])
 		return 0;
 	read_runstate(cpu, &rs);
-	return rs.time[RUNSTATE_running];
+	return rs.time[RUNSTATE_running] + rs.time[RUNSTATE_runnable] +
+	       rs.time[RUNSTATE_blocked] + rs.time[RUNSTATE_offline];
 }
 
 /**

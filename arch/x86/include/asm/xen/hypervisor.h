@@ -49,7 +49,7 @@ static inline struct vcpu_info *xen_vcpu_info(void)
 
 /* enlighten_pv.c */
 void xen_init_pv_ops(void);
-u64 xen_running_ns(unsigned int cpu);
+u64 xen_runstate_total_ns(unsigned int cpu);
 void xen_setup_vcpu_info(unsigned int cpu);
 void xen_load_idt(const struct desc_ptr *dtr);
 bool xen_is_dom0(void);
