@@ -862,28 +862,36 @@ def _dom0stack_outcome(run: Optional[GuestRun], dom0: Outcome,
 
 
 def _toolstack_failed(res: RowResult) -> bool:
-    """xl could not create the guest: dom0's userland (not pvk) failed,
-    which happens now and then under emulation (a dom0 process crashing)."""
-    return res.status == ERROR and any(
-        'dom0 job result create-failed' in p for p in res.problems)
+    """xl could not create the guest, or dom0 lost sight of it before its
+    verdict (no pvk panic line).  Both were seen when dom0's own programs
+    crashed under emulation; one more dom0 boot tells a flake from a bug,
+    and the row says it was retried."""
+    if res.status == ERROR:
+        return any('dom0 job result create-failed' in p for p in res.problems)
+    return res.status == CRASH and any(
+        p.startswith('the domain went away before') for p in res.problems)
 
 
 def run_dom0stack(rows: List[Row], ctx: Context,
                   probes: Dict[str, Tuple[bool, str]]) -> List[RowResult]:
-    """Run rows as domU jobs of one Linux dom0 boot; rows whose guest the
-    toolstack failed to create get one more dom0 boot."""
+    """Run rows as domU jobs of one Linux dom0 boot; a row hit by a dom0
+    failure (see _toolstack_failed) gets one more dom0 boot, and the first
+    boot's serial log is kept as dom0stack.first.log."""
     results = _run_dom0stack_once(rows, ctx, probes)
     retry = [r.row for r in results if _toolstack_failed(r)]
     if not retry or _stopping.is_set():
         return results
+    serial = dom0stack_paths(ctx)[2]
+    if os.path.exists(serial):
+        shutil.copyfile(serial, serial[:-len('.log')] + '.first.log')
     again = {r.row.name: r for r in _run_dom0stack_once(retry, ctx, probes)}
     out = []
     for r in results:
-        if r.row.name in again:
-            r = again[r.row.name]
-            r.notes.append('retried: the first dom0 boot failed to create '
-                           'the guest (dom0 toolstack error)')
-        out.append(r)
+        redo = again.get(r.row.name)
+        if redo:
+            redo.notes.append('retried: in the first dom0 boot, '
+                              + r.problems[0])
+        out.append(redo or r)
     return out
 
 

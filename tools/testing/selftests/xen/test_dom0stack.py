@@ -96,6 +96,26 @@ class Evaluate(unittest.TestCase):
         self.assertEqual(out.how, 'timeout')
 
 
+class Retry(unittest.TestCase):
+    def test_which_failures_get_a_second_boot(self):
+        row = run_tests._domu(1)
+        rr = run_tests.RowResult
+        self.assertTrue(run_tests._toolstack_failed(rr(
+            row, run_tests.ERROR,
+            problems=['dom0 job result create-failed: xl'])))
+        self.assertTrue(run_tests._toolstack_failed(rr(
+            row, run_tests.CRASH,
+            problems=['the domain went away before the verdict; last line']))
+        )
+        # A panic, a failed test or a hang is pvk's, never retried.
+        self.assertFalse(run_tests._toolstack_failed(rr(
+            row, run_tests.PANIC, problems=['pvk: PANIC on CPU 0'])))
+        self.assertFalse(run_tests._toolstack_failed(rr(
+            row, run_tests.FAIL, problems=['not ok 3 x'])))
+        self.assertFalse(run_tests._toolstack_failed(rr(
+            row, run_tests.HANG, problems=['no verdict within 120 s'])))
+
+
 class Jobs(unittest.TestCase):
     def test_job_config(self):
         ctx = run_tests.Context('qemu', '/img', None, '/logs',
