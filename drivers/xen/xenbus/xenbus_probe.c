@@ -256,6 +256,37 @@ static void remove_device(struct xenbus_device *dev)
 	kfree(dev);
 }
 
+/*
+ * Take @drv's devices (with @only_unseen, those its last scan did not
+ * find) off the list under the lock, then remove them outside it: a
+ * driver's remove() may talk to xenstore.
+ */
+static void remove_driver_devices(struct xenbus_driver *drv, bool only_unseen)
+{
+	struct xenbus_device *gone = NULL, **pp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&bus_lock, flags);
+	for (pp = &devices; *pp;) {
+		struct xenbus_device *d = *pp;
+
+		if (d->driver == drv && !(only_unseen && d->seen)) {
+			*pp = d->next;
+			d->next = gone;
+			gone = d;
+		} else {
+			pp = &d->next;
+		}
+	}
+	spin_unlock_irqrestore(&bus_lock, flags);
+	while (gone) {
+		struct xenbus_device *d = gone;
+
+		gone = d->next;
+		remove_device(d);
+	}
+}
+
 static struct xenbus_device *find_device(const char *nodename)
 {
 	for (struct xenbus_device *d = devices; d; d = d->next)
@@ -279,7 +310,6 @@ static bool id_ok(const char *id)
 /* List device/<type> and bring the device list in line with it. */
 static void scan_driver(struct xenbus_driver *drv)
 {
-	struct xenbus_device *gone = NULL, **pp;
 	char *names = kmalloc(DIR_BUF);
 	unsigned long flags;
 	unsigned int num = 0;
@@ -330,26 +360,7 @@ static void scan_driver(struct xenbus_driver *drv)
 		spin_unlock_irqrestore(&bus_lock, flags);
 	}
 	kfree(names);
-
-	spin_lock_irqsave(&bus_lock, flags);
-	for (pp = &devices; *pp;) {
-		struct xenbus_device *d = *pp;
-
-		if (d->driver == drv && !d->seen) {
-			*pp = d->next;
-			d->next = gone;
-			gone = d;
-		} else {
-			pp = &d->next;
-		}
-	}
-	spin_unlock_irqrestore(&bus_lock, flags);
-	while (gone) {
-		struct xenbus_device *d = gone;
-
-		gone = d->next;
-		remove_device(d);
-	}
+	remove_driver_devices(drv, true);
 }
 
 /* Watch on device/<type>: rescan when a device node comes or goes. */
@@ -408,7 +419,6 @@ int xenbus_register_frontend(struct xenbus_driver *drv)
 
 void xenbus_unregister_driver(struct xenbus_driver *drv)
 {
-	struct xenbus_device *gone = NULL, **pp;
 	struct xenbus_driver **dp;
 	unsigned long flags;
 
@@ -422,24 +432,8 @@ void xenbus_unregister_driver(struct xenbus_driver *drv)
 			break;
 		}
 	}
-	for (pp = &devices; *pp;) {
-		struct xenbus_device *d = *pp;
-
-		if (d->driver == drv) {
-			*pp = d->next;
-			d->next = gone;
-			gone = d;
-		} else {
-			pp = &d->next;
-		}
-	}
 	spin_unlock_irqrestore(&bus_lock, flags);
-	while (gone) {
-		struct xenbus_device *d = gone;
-
-		gone = d->next;
-		remove_device(d);
-	}
+	remove_driver_devices(drv, false);
 }
 
 /**
