@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # Make sure the Debian packages that pvk's build and tests need are there.
+# (libc6-dev: the static libc of the dom0 test tool net-tool.)
 #
 #   scripts/setup.sh
 #
@@ -10,7 +11,7 @@
 # the apt-get command to run and exits 1.
 set -eu
 
-packages=(gcc make binutils python3 python3-kconfiglib qemu-system-x86
+packages=(gcc libc6-dev make binutils python3 python3-kconfiglib qemu-system-x86
 	grub-pc-bin grub-common xorriso mtools gnuplot-nox libxen-dev)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

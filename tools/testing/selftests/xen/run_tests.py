@@ -102,6 +102,8 @@ class Row:
     cpu_model: str = ''         # -cpu for TCG rows; '' means 'max'
     boot_words: Tuple[str, ...] = ()    # bare words the boot line must end with
     xl_lines: Tuple[str, ...] = ()      # dom0stack: extra xl config lines (devices)
+    job: str = ''               # dom0stack: dom0/jobs/JOB.{pre,post} run around it
+    timeout: Optional[float] = None     # seconds to the verdict; None: --timeout
 
 
 def _pvh(cpus, accel='tcg', **kw):
@@ -139,6 +141,48 @@ def _domu(cpus):
                          f"vif = [ 'bridge=xenbr0,mac=00:16:3e:00:01:0{cpus}' ]"))
 
 
+DOM0_DIR = os.path.join(HERE, 'dom0')
+DOM0_JOBS = os.path.join(DOM0_DIR, 'jobs')
+
+
+def _xl_value(cfg: str, key: str) -> Optional[str]:
+    """The value of `key = ...` in xl config text, unquoted, or None."""
+    m = re.search(rf'^\s*{key}\s*=\s*(.*?)\s*$', cfg, re.M)
+    if not m:
+        return None
+    v = m.group(1)
+    return v[1:-1] if len(v) >= 2 and v[0] == v[-1] and v[0] in '"\'' else v
+
+
+def _dom0job(job: str) -> Row:
+    """A domU row run as dom0/jobs/JOB: the guest's command line, memory,
+    vCPUs, devices and timeout come from JOB.cfg, and dom0 runs JOB.pre
+    before `xl create` and JOB.post after the guest is gone (it checks
+    from dom0's side: the disk image, the traffic dom0 drove, the refusal
+    messages).  The row passes only if the verdict passes and JOB.post
+    says ok."""
+    with open(os.path.join(DOM0_JOBS, job + '.cfg')) as f:
+        cfg = f.read()
+    devices = tuple(ln.strip() for ln in cfg.splitlines()
+                    if re.match(r'\s*(disk|vif)\s*=', ln))
+    m = re.search(r'^#\s*dom0-timeout:\s*(\d+)', cfg, re.M)
+    name = 'xen-pv-domU-' + re.sub(r'-\d+-', '-', job)
+    return Row(name, 'dom0stack', int(_xl_value(cfg, 'vcpus') or 1), 'tcg',
+               memory=int(_xl_value(cfg, 'memory') or 128),
+               append=_xl_value(cfg, 'extra') or '', platform='xen-pv',
+               requires=('dom0stack',), boot_words=('domU',),
+               xl_lines=devices, job=job,
+               timeout=float(m.group(1)) if m else None)
+
+
+# The dom0 jobs of make check: blkfront with every feature, in bounce
+# mode, with the backend's features off, next to malformed vbds, across
+# xl block-detach/attach; netfront driven from dom0 (ping, UDP echo and
+# streams, refused malformed vifs), in its default and restricted modes.
+DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
+                   'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
+                   'net-20-modes')
+
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
     _pvh(1), _pvh(2), _pvh(3), _pvh(4),
@@ -159,6 +203,8 @@ TEST_ROWS: List[Row] = [
     # pvk as a PV domU under a Linux dom0 with the real toolstack: console
     # ring, xenstore, grant tables, xenbus.  One dom0 boot runs them all.
     _domu(1), _domu(2),
+    # The same dom0 boot then runs the dom0 jobs, which check from dom0.
+    *[_dom0job(job) for job in DOM0_CHECK_JOBS],
 ]
 
 BENCH_ROWS: List[Row] = [
@@ -527,7 +573,6 @@ def probe_xen(ctx: Context) -> Tuple[bool, str]:
     return True, lines[-1]
 
 
-DOM0_DIR = os.path.join(HERE, 'dom0')
 DOM0_FETCH_TIMEOUT = 1800       # the first fetch downloads ~150 MB
 
 
@@ -632,7 +677,7 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
     elif outcome.how == 'timeout':
         res.status = HANG
         what = f'"{BENCH_DONE}"' if ctx.bench else 'verdict'
-        problems.insert(0, f'no {what} within {ctx.timeout:g} s'
+        problems.insert(0, f'no {what} within {row_timeout(row, ctx):g} s'
                         + _last_line_hint(text))
     elif (log.verdict is None and not ctx.bench) or \
             (ctx.bench and outcome.trigger is None):
@@ -715,6 +760,8 @@ class GuestRun:
     result: str = ''            # verdict, exited, timeout, create-failed...
     seconds: float = 0.0
     destroyed: bool = False
+    post: str = ''              # JOB.post: ok, failed, none
+
 
 
 def dom0stack_paths(ctx: Context) -> Tuple[str, str, str, str]:
@@ -722,6 +769,12 @@ def dom0stack_paths(ctx: Context) -> Tuple[str, str, str, str]:
     base = os.path.join(ctx.logs, 'dom0stack')
     return base, os.path.join(base, 'dom0.cpio.gz'), base + '.log', \
         base + '.run.txt'
+
+
+def row_timeout(row: Row, ctx: Context) -> float:
+    """Seconds a row's guest has for its verdict: its job's own timeout
+    (a dom0 job drives traffic or detaches disks), at least --timeout."""
+    return max(row.timeout or 0.0, ctx.timeout)
 
 
 def dom0stack_job(row: Row, ctx: Context, index: int) -> Tuple[str, str]:
@@ -732,8 +785,9 @@ def dom0stack_job(row: Row, ctx: Context, index: int) -> Tuple[str, str]:
         raise SetupError('command line has both quote kinds: cannot put it '
                          'in an xl config')
     q = "'" if '"' in cmdline else '"'
-    text = (f'# Written by run_tests.py for row {row.name}.\n'
-            f'# dom0-timeout: {int(ctx.timeout)}\n'
+    origin = f' from dom0/jobs/{row.job}.cfg' if row.job else ''
+    text = (f'# Written by run_tests.py for row {row.name}{origin}.\n'
+            f'# dom0-timeout: {int(row_timeout(row, ctx))}\n'
             f'# dom0-grace: {DOM0_GUEST_GRACE}\n'
             f'name = "{row.name}"\n'
             'type = "pv"\n'
@@ -773,6 +827,45 @@ DOM0STACK_PRE = """\
 """
 
 
+NET_TOOL_SRC = os.path.join(DOM0_JOBS, 'net-tool.c')
+
+
+def dom0stack_guests(ctx: Context) -> List[Tuple[str, str]]:
+    """(name, path) of the dom0 programs the net jobs use: net-tool, a
+    static build of jobs/net-tool.c kept next to the logs, and
+    net-drive.sh."""
+    tool = os.path.join(dom0stack_paths(ctx)[0], 'net-tool')
+    return [('net-tool', tool),
+            ('net-drive.sh', os.path.join(DOM0_JOBS, 'net-drive.sh'))]
+
+
+def build_net_tool(ctx: Context) -> None:
+    """Compile net-tool for dom0 (static: dom0's libc is not the host's)."""
+    tool = dom0stack_guests(ctx)[0][1]
+    if os.path.isfile(tool) and \
+            os.path.getmtime(tool) >= os.path.getmtime(NET_TOOL_SRC):
+        return
+    p = subprocess.run(['gcc', '-static', '-O2', '-Wall', '-Wextra', '-o',
+                        tool, NET_TOOL_SRC], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        raise SetupError('building dom0 net-tool failed: '
+                         + (p.stdout.strip().splitlines() or ['?'])[-1])
+
+
+def write_job_scripts(row: Row, base: str) -> None:
+    """BASE.pre and BASE.post of a row's job: a dom0 job's own scripts,
+    or DOM0STACK_PRE for a plain domU row."""
+    if not row.job:
+        with open(base + '.pre', 'w') as f:
+            f.write(DOM0STACK_PRE)
+        return
+    for ext in ('.pre', '.post'):
+        src = os.path.join(DOM0_JOBS, row.job + ext)
+        if os.path.isfile(src):
+            shutil.copyfile(src, base + ext)
+
+
 def dom0stack_commands(rows: List[Row], ctx: Context
                        ) -> Tuple[List[str], List[str], float]:
     """build.sh and run.sh command lines for one dom0 boot running every
@@ -783,7 +876,11 @@ def dom0stack_commands(rows: List[Row], ctx: Context
              '--output', image]
     for i, row in enumerate(rows):
         build += ['--job', dom0stack_job(row, ctx, i)[0]]
-    timeout = DOM0_BOOT_TIMEOUT + len(rows) * (ctx.timeout + DOM0_JOB_SLACK)
+    if any(row.job for row in rows):
+        for name, path in dom0stack_guests(ctx):
+            build += ['--guest', f'{name}={path}']
+    timeout = DOM0_BOOT_TIMEOUT + sum(row_timeout(row, ctx) + DOM0_JOB_SLACK
+                                      for row in rows)
     run = [os.path.join(DOM0_DIR, 'run.sh'), '--initrd', image,
            '--log', serial, '--timeout', str(int(timeout))]
     return build, run, timeout
@@ -819,6 +916,7 @@ def split_dom0_log(text: str) -> Tuple[Dict[str, GuestRun], List[str]]:
         if m:
             run = guests.setdefault(m.group('guest'), GuestRun())
             run.result = m.group('result')
+            run.post = m.group('post')
             job_guest[m.group('job')] = m.group('guest')
             after = None
             continue
@@ -861,13 +959,37 @@ def _dom0stack_outcome(run: Optional[GuestRun], dom0: Outcome,
                    + (f': {why}' if why else ''))
 
 
+# A dom0 program that died under emulation (seen: xl, sleep, grep with
+# SIGSEGV); its job's check could not judge pvk.
+DOM0_CRASH_RE = re.compile(r'Segmentation fault|segfault at|core dumped|'
+                           r'Illegal instruction|general protection fault')
+DOM0_CRASHED = 'a dom0 program crashed: '
+
+
+def judge_post(res: RowResult, row: Row, run: GuestRun) -> None:
+    """A dom0 job whose guest passed but whose JOB.post did not say ok
+    fails, with the check's own FAIL lines (and any dom0 crash) as the
+    problems."""
+    res.status = FAIL
+    res.problems.append(f'dom0 check jobs/{row.job}.post: '
+                        + (run.post or 'no result'))
+    res.problems.extend(ln for ln in run.after if 'FAIL' in ln)
+    crash = next((ln for ln in run.after if DOM0_CRASH_RE.search(ln)), '')
+    if crash:
+        res.problems.append(DOM0_CRASHED + crash)
+
+
 def _toolstack_failed(res: RowResult) -> bool:
-    """xl could not create the guest, or dom0 lost sight of it before its
-    verdict (no pvk panic line).  Both were seen when dom0's own programs
-    crashed under emulation; one more dom0 boot tells a flake from a bug,
-    and the row says it was retried."""
+    """xl could not create the guest, a job's dom0 script failed, dom0
+    lost sight of the guest before its verdict (no pvk panic line), or a
+    dom0 job's check failed while a dom0 program crashed.  All were seen
+    when dom0's own programs crashed under emulation; one more dom0 boot
+    tells a flake from a bug, and the row says it was retried."""
     if res.status == ERROR:
-        return any('dom0 job result create-failed' in p for p in res.problems)
+        return any(re.search(r'dom0 job result (create|pre)-failed', p)
+                   for p in res.problems)
+    if res.status == FAIL:
+        return any(p.startswith(DOM0_CRASHED) for p in res.problems)
     return res.status == CRASH and any(
         p.startswith('the domain went away before') for p in res.problems)
 
@@ -918,12 +1040,13 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
                 if name.endswith(('.cfg', '.pre', '.post')):
                     os.unlink(os.path.join(jobs_dir, name))
         os.makedirs(jobs_dir, exist_ok=True)
+        if any(row.job for row in todo):
+            build_net_tool(ctx)
         for i, row in enumerate(todo):
             path, text = dom0stack_job(row, ctx, i)
             with open(path, 'w') as f:
                 f.write(text)
-            with open(path[:-len('.cfg')] + '.pre', 'w') as f:
-                f.write(DOM0STACK_PRE)
+            write_job_scripts(row, path[:-len('.cfg')])
         p = subprocess.run(build, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
         if p.returncode != 0:
@@ -957,6 +1080,8 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
         if run_ and run_.destroyed and res.status == PASS:
             res.notes.append(f'no power-off within {DOM0_GUEST_GRACE} s of '
                              'the verdict; destroyed by dom0')
+        if row.job and res.status == PASS and run_ and run_.post != 'ok':
+            judge_post(res, row, run_)
         if run_ and run_.after and res.status != PASS:
             res.problems.append(f'dom0 diagnostics: {rel(extra)}')
         results[row.name] = res
@@ -1040,7 +1165,8 @@ def print_details(results: List[RowResult]) -> None:
                 print(f'  {r.row.name}: {n}')
 
 
-def run_bench_report(results: List[RowResult], out_dir: str) -> int:
+def run_bench_report(results: List[RowResult], out_dir: str,
+                     domu: Optional[str]) -> int:
     logs = [f'{r.row.name}={r.log}' for r in results if r.status == PASS]
     if not logs:
         print('\nbench: no successful bench boot, no report', flush=True)
@@ -1049,6 +1175,8 @@ def run_bench_report(results: List[RowResult], out_dir: str) -> int:
             '--out-dir', out_dir]
     for item in logs:
         argv += ['--log', item]
+    if domu:
+        argv += ['--domu', domu]
     print()
     sys.stdout.flush()
     return subprocess.call(argv)
@@ -1092,6 +1220,9 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
                    help='do not probe KVM; skip the KVM rows')
     p.add_argument('--bench', action='store_true',
                    help='run the bench rows and scripts/bench-report.py')
+    p.add_argument('--bench-domu', metavar='DOMU.TXT',
+                   help="with --bench: add scripts/bench-domU.sh's pvk vs "
+                        'Linux table and chart panel to the report')
     p.add_argument('--show-log', action='store_true',
                    help='echo the serial log of each row as it runs')
     p.add_argument('--list', action='store_true',
@@ -1228,7 +1359,7 @@ def main(argv: List[str]) -> int:
     print_details(final)
     status = 0
     if bench:
-        if run_bench_report(final, ctx.logs) != 0:
+        if run_bench_report(final, ctx.logs, args.bench_domu) != 0:
             status = 1
     passed, failed, skipped = closing_counts(final)
     if bench:

@@ -62,7 +62,9 @@ class Split(unittest.TestCase):
         self.assertEqual(len(failed), 1)
 
 
-class Evaluate(unittest.TestCase):
+class RowResults(unittest.TestCase):
+    """Base: a guest's console through the runner's row checks."""
+
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.ctx = run_tests.Context('qemu', '/nonexistent', None,
@@ -80,6 +82,8 @@ class Evaluate(unittest.TestCase):
         return run_tests.evaluate(row, self.ctx, row.append, outcome, log,
                                   debugcon, '/nonexistent')
 
+
+class Evaluate(RowResults):
     def test_pass_and_crash(self):
         guests, _ = run_tests.split_dom0_log(LOG)
         res = self.result(run_tests._domu(1), guests['xen-pv-domU-smp1'])
@@ -131,6 +135,60 @@ class Jobs(unittest.TestCase):
         self.assertIn("disk = [ 'format=raw,vdev=xvda,access=rw,"
                       "target=/disk.img' ]", text)
         self.assertIn("vif = [ 'bridge=xenbr0,mac=00:16:3e:00:01:02' ]", text)
+
+    def test_dom0_job_row(self):
+        row = run_tests._dom0job('blk-50-reconnect')
+        self.assertEqual(row.name, 'xen-pv-domU-blk-reconnect')
+        self.assertEqual(row.append, 'selftest=xen_blkfront_reconnect')
+        self.assertEqual((row.cpus, row.memory, row.timeout), (2, 128, 600))
+        self.assertEqual(len(row.xl_lines), 1)
+        self.assertIn('script=/run/blk-light-hotplug', row.xl_lines[0])
+        ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
+        _, text = run_tests.dom0stack_job(row, ctx, 3)
+        self.assertIn('# dom0-timeout: 600', text)
+        self.assertIn('extra = "selftest=xen_blkfront_reconnect"', text)
+        # Every job of make check exists, with the check dom0 runs after it.
+        for job in run_tests.DOM0_CHECK_JOBS:
+            self.assertTrue(os.path.isfile(os.path.join(
+                run_tests.DOM0_JOBS, job + '.post')), job)
+
+
+POST_LOG = """===== guest xen-pv-domU-blk-full console begin =====
+pvk: platform=xen-pv cpus=2 mem=123MiB patched=216 sites domU
+KTAP version 1
+1..1
+ok 1 suite.case
+pvk: selftest result: PASS (1 passed, 0 failed, 0 skipped)
+===== guest xen-pv-domU-blk-full console end =====
+02-xen-pv-domU-blk-full post: FAIL: image crc32 0, guest wrote 'abc'
+%s
+===== job 02-xen-pv-domU-blk-full end: guest=xen-pv-domU-blk-full result=verdict post=failed =====
+"""
+
+
+class Post(RowResults):
+    def judged(self, extra_line):
+        guests, _ = run_tests.split_dom0_log(POST_LOG % extra_line)
+        run = guests['xen-pv-domU-blk-full']
+        self.assertEqual(run.post, 'failed')
+        row = run_tests._dom0job('blk-10-full')
+        res = self.result(row, run)
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        run_tests.judge_post(res, row, run)
+        return res
+
+    def test_failed_check_fails_the_row(self):
+        res = self.judged('')
+        self.assertEqual(res.status, run_tests.FAIL)
+        self.assertIn('dom0 check jobs/blk-10-full.post: failed', res.problems)
+        self.assertTrue(any('image crc32' in p for p in res.problems))
+        # pvk's data did not reach the disk: never retried.
+        self.assertFalse(run_tests._toolstack_failed(res))
+
+    def test_check_hit_by_a_dom0_crash_is_retried(self):
+        res = self.judged('/jobs/x.post: line 9: 312 Segmentation fault dd')
+        self.assertEqual(res.status, run_tests.FAIL)
+        self.assertTrue(run_tests._toolstack_failed(res))
 
 
 if __name__ == '__main__':
