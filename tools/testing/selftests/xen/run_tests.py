@@ -959,37 +959,47 @@ def _dom0stack_outcome(run: Optional[GuestRun], dom0: Outcome,
                    + (f': {why}' if why else ''))
 
 
-# A dom0 program that died under emulation (seen: xl, sleep, grep with
-# SIGSEGV); its job's check could not judge pvk.
+# A dom0 program that died under emulation (seen: busybox sh, ping, sed,
+# xl with SIGSEGV, their thread pointer apparently wrong); a job's check
+# or pvk's test that talked to it could not judge pvk.  dom0-init prints
+# the kernel's lines for them as "dom0: crashed during job ...".
 DOM0_CRASH_RE = re.compile(r'Segmentation fault|segfault at|core dumped|'
-                           r'Illegal instruction|general protection fault')
+                           r'Illegal instruction|general protection fault|'
+                           r'trap invalid opcode')
 DOM0_CRASHED = 'a dom0 program crashed: '
 
 
 def judge_post(res: RowResult, row: Row, run: GuestRun) -> None:
     """A dom0 job whose guest passed but whose JOB.post did not say ok
-    fails, with the check's own FAIL lines (and any dom0 crash) as the
-    problems."""
+    fails, with the check's own FAIL lines as the problems."""
     res.status = FAIL
     res.problems.append(f'dom0 check jobs/{row.job}.post: '
                         + (run.post or 'no result'))
     res.problems.extend(ln for ln in run.after if 'FAIL' in ln)
+
+
+def note_dom0_crash(res: RowResult, run: GuestRun) -> None:
+    """Name the first dom0 program that crashed during a row's job that
+    went wrong (see _toolstack_failed)."""
     crash = next((ln for ln in run.after if DOM0_CRASH_RE.search(ln)), '')
-    if crash:
+    if crash and res.status not in (PASS, SKIP):
         res.problems.append(DOM0_CRASHED + crash)
 
 
 def _toolstack_failed(res: RowResult) -> bool:
     """xl could not create the guest, a job's dom0 script failed, dom0
-    lost sight of the guest before its verdict (no pvk panic line), or a
-    dom0 job's check failed while a dom0 program crashed.  All were seen
-    when dom0's own programs crashed under emulation; one more dom0 boot
-    tells a flake from a bug, and the row says it was retried."""
+    lost sight of the guest before its verdict (no pvk panic line), or
+    the row failed in a job during which a dom0 program crashed.  All
+    were seen when dom0's own programs crashed under emulation; one more
+    dom0 boot tells a flake from a bug, and the row says it was retried.
+    A pvk panic is never retried."""
+    if res.status == PANIC:
+        return False
+    if any(p.startswith(DOM0_CRASHED) for p in res.problems):
+        return True
     if res.status == ERROR:
         return any(re.search(r'dom0 job result (create|pre)-failed', p)
                    for p in res.problems)
-    if res.status == FAIL:
-        return any(p.startswith(DOM0_CRASHED) for p in res.problems)
     return res.status == CRASH and any(
         p.startswith('the domain went away before') for p in res.problems)
 
@@ -1082,6 +1092,8 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
                              'the verdict; destroyed by dom0')
         if row.job and res.status == PASS and run_ and run_.post != 'ok':
             judge_post(res, row, run_)
+        if run_:
+            note_dom0_crash(res, run_)
         if run_ and run_.after and res.status != PASS:
             res.problems.append(f'dom0 diagnostics: {rel(extra)}')
         results[row.name] = res

@@ -169,7 +169,7 @@ pvk: selftest result: PASS (1 passed, 0 failed, 0 skipped)
 class Post(RowResults):
     def judged(self, extra_line):
         guests, _ = run_tests.split_dom0_log(POST_LOG % extra_line)
-        run = guests['xen-pv-domU-blk-full']
+        run = self.run_ = guests['xen-pv-domU-blk-full']
         self.assertEqual(run.post, 'failed')
         row = run_tests._dom0job('blk-10-full')
         res = self.result(row, run)
@@ -179,6 +179,7 @@ class Post(RowResults):
 
     def test_failed_check_fails_the_row(self):
         res = self.judged('')
+        run_tests.note_dom0_crash(res, self.run_)
         self.assertEqual(res.status, run_tests.FAIL)
         self.assertIn('dom0 check jobs/blk-10-full.post: failed', res.problems)
         self.assertTrue(any('image crc32' in p for p in res.problems))
@@ -186,9 +187,14 @@ class Post(RowResults):
         self.assertFalse(run_tests._toolstack_failed(res))
 
     def test_check_hit_by_a_dom0_crash_is_retried(self):
-        res = self.judged('/jobs/x.post: line 9: 312 Segmentation fault dd')
+        res = self.judged('dom0: crashed during job 02-xen-pv-domU-blk-full:'
+                          ' [ 87.5] exe[1824]: segfault at 0 ip 4a4d02')
+        run_tests.note_dom0_crash(res, self.run_)
         self.assertEqual(res.status, run_tests.FAIL)
         self.assertTrue(run_tests._toolstack_failed(res))
+        # The same crash next to a pvk panic: the panic is pvk's own.
+        res.status = run_tests.PANIC
+        self.assertFalse(run_tests._toolstack_failed(res))
 
 
 if __name__ == '__main__':

@@ -67,7 +67,7 @@ mkdir -p "$(dirname "$LOG")"
 # EPYC has the SVM/NPT that PVH/HVM guests need; -monitor avoids Xen's
 # MWAIT idle #GP under TCG, -smap a PV dom0 crash, -rdtscp a nested-SVM
 # decode failure.
-qemu-system-x86_64 -accel tcg -cpu EPYC,-monitor,-smap,-rdtscp \
+qemu-system-x86_64 -accel tcg -cpu "${DOM0_QEMU_CPU:-EPYC,-monitor,-smap,-rdtscp}" \
 	-m 3072 -smp 2 -display none -monitor none -nic none -no-reboot \
 	-serial "file:$LOG" \
 	-kernel "$XEN" \

@@ -181,22 +181,27 @@ tool() {
 say "hello: $(tool ctl "$IP" $CTL hello)"
 
 # busybox ping, again (twice at most) if it printed no summary because
-# it, or the tail after it, died (as above).
+# it, or the tail after it, died (as above).  Its summary lines go to
+# stdout prefixed with $1.  Called outside any pipeline, so that only
+# the forked commands can die, never the shell running this loop.
 pings() {
+	prefix=$1
+	shift
 	for try in 1 2 3; do
-		out=$(timeout 120 ping -i 0.2 "$@" 2>&1 | tail -n 2)
+		timeout 120 ping -i 0.2 "$@" >/tmp/net-drive.ping 2>&1
+		out=$(tail -n 2 /tmp/net-drive.ping)
 		case "$out" in
 		*"packets received"*) break ;;
 		esac
 		[ "$try" = 3 ] || say "ping gave no summary; running it once more"
 	done
-	echo "$out"
+	echo "$out" | sed "s/^/$prefix/"
 }
 
 say "ping -c 20 $IP"
-pings -c 20 "$IP"
+pings "" -c 20 "$IP"
 say "ping -c 5 -s 1472 $IP (largest frames)"
-pings -c 5 -s 1472 "$IP" | sed 's/^/big-/'
+pings big- -c 5 -s 1472 "$IP"
 
 tool udp-echo "$IP" $ECHO 64
 tool sink "$IP" $CTL $SINK 2000 512 0
