@@ -4,8 +4,8 @@
 #   make            build build/pvk and build/pvk.iso (runs defconfig first if needed)
 #   make run        set up, build, boot on QEMU bare metal (PVH -kernel), show results
 #   make check      set up, host unit tests, then the self-test runner matrix
-#   make bench      set up, build, boot with bench=1, write build/bench/{bench.txt,bench.png}
-#                   then pvk vs Linux as Xen PV domUs: build/bench/{domU.txt,domU.png}
+#   make bench      set up, build, pvk vs Linux as Xen PV domUs, boot with bench=1;
+#                   writes build/bench/{bench.txt,bench.png} (ratios included)
 #   make defconfig / menuconfig / olddefconfig / clean
 
 PYTHON  := /usr/bin/python3

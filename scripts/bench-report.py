@@ -23,6 +23,12 @@ than once is reported as the median.  Writes, under --out-dir:
     bench.png   clustered histogram of cycles per op and variant, one
                 panel per mode, log scale (needs gnuplot; skip: --no-png)
 
+With --domu build/bench/domU.txt (written by scripts/bench-domU.sh: pvk
+against Debian's Linux as Xen PV domUs of one dom0 boot), that table with
+its pvk/Linux ratios is appended to bench.txt, and bench.png gets a last
+panel from domU.dat next to it: pvk's and Linux's bars per op, each pair
+labelled with the ratio.
+
 Exits 1 when a log is missing, has no "pvk-bench: done" line (crash or
 hang), has a malformed pvk-bench line or no measurement at all.
 """
@@ -218,10 +224,29 @@ def _gp_str(text: str) -> str:
     return '"' + text.replace('\\', '\\\\').replace('"', '\\"') + '"'
 
 
+def domu_panel(dat: str) -> List[str]:
+    """gnuplot lines of the pvk vs Linux panel (domU.dat: label, pvk,
+    Linux, pvk/Linux per op)."""
+    title = ('pvk vs Debian Linux as Xen PV domUs, one dom0 boot '
+             '(labels: pvk/Linux; under TCG only the ratios mean anything)')
+    return [
+        f'set title {_gp_str(title)}',
+        'set ylabel "IOPS, MiB/s, round trips/s (log scale)"',
+        'set yrange [0.5:*]',
+        'set xtics norotate',
+        'set bmargin 5',
+        f'plot {_gp_str(dat)} using 2:xtic(1) title "pvk" lc rgb "#1f77b4", \\',
+        '     \'\' using 3 title "Linux" lc rgb "#ff7f0e", \\',
+        '     \'\' using 0:($2 > 0 ? $2 : 1):(sprintf("%.3gx", $4)) '
+        'with labels offset -1.8,0.8 notitle',
+    ]
+
+
 def write_gnuplot(modes: List[Mode], dat: str, png: str, gp: str,
-                  terminal: str) -> None:
+                  terminal: str, domu_dat: str = '') -> None:
     panel_h = 380
-    height = panel_h * len(modes) + 20
+    panels = len(modes) + (1 if domu_dat else 0)
+    height = panel_h * panels + 20
     most_ops = max(len(m.ops) for m in modes)
     width = max(900, 110 * most_ops + 200)
     font = 'font "sans,10"' if terminal == 'pngcairo' else ''
@@ -240,7 +265,7 @@ def write_gnuplot(modes: List[Mode], dat: str, png: str, gp: str,
         'set key outside right top vertical',
         'set xtics nomirror rotate by 30 right',
         'set ytics nomirror',
-        f'set multiplot layout {len(modes)},1',
+        f'set multiplot layout {panels},1',
     ]
     colors = {'patched': '#1b9e77', 'indirect': '#d95f02', 'raw': '#7570b3'}
     for i, mode in enumerate(modes):
@@ -254,6 +279,8 @@ def write_gnuplot(modes: List[Mode], dat: str, png: str, gp: str,
             plots.append(f'{src} index {i} using {j + 2}{xtic} '
                          f'title "{v}" lc rgb "{colors[v]}"')
         lines.append('plot ' + ', \\\n     '.join(plots))
+    if domu_dat:
+        lines.extend(domu_panel(domu_dat))
     lines.append('unset multiplot')
     with open(gp, 'w') as f:
         f.write('\n'.join(lines) + '\n')
@@ -271,6 +298,9 @@ def parse_args(argv):
                         '(default build/bench)')
     p.add_argument('--no-png', action='store_true',
                    help='do not run gnuplot')
+    p.add_argument('--domu', metavar='DOMU.TXT',
+                   help="scripts/bench-domU.sh's pvk vs Linux table: append "
+                        'it to bench.txt, chart DOMU.dat (next to it) too')
     return p.parse_args(argv)
 
 
@@ -307,6 +337,18 @@ def main(argv) -> int:
     gp = os.path.join(args.out_dir, 'bench.gp')
     png = os.path.join(args.out_dir, 'bench.png')
     report = '\n'.join(format_mode(m) for m in modes)
+    domu_dat = ''
+    if args.domu:
+        try:
+            with open(args.domu) as f:
+                report += '\n' + f.read()
+        except OSError as e:
+            print(f'bench-report: --domu: {e}', file=sys.stderr)
+            return 1
+        domu_dat = re.sub(r'\.txt$', '', args.domu) + '.dat'
+        if not os.path.isfile(domu_dat):
+            print(f'bench-report: {domu_dat} missing', file=sys.stderr)
+            return 1
     with open(txt, 'w') as f:
         f.write(report)
     write_data(modes, dat)
@@ -321,7 +363,7 @@ def main(argv) -> int:
               'gnuplot-nox, or scripts/setup.sh; or pass --no-png)',
               file=sys.stderr)
         return 1
-    write_gnuplot(modes, dat, png, gp, png_terminal(gnuplot))
+    write_gnuplot(modes, dat, png, gp, png_terminal(gnuplot), domu_dat)
     if os.path.exists(png):
         os.unlink(png)
     p = subprocess.run([gnuplot, gp], stdout=subprocess.PIPE,

@@ -24,7 +24,8 @@ results.
 
 --bench boots build/pvk with "bench=1 selftest=none" instead (BENCH_ROWS),
 keeps the serial logs in build/bench/MODE.log and runs
-scripts/bench-report.py on them (scripts/bench.sh does exactly this).
+scripts/bench-report.py on them, adding --bench-domu's pvk vs Linux table
+(scripts/bench.sh runs scripts/bench-domU.sh, then this).
 
 Options: see --help.  Examples:
 
