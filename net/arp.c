@@ -172,6 +172,16 @@ enum net_rx_verdict arp_rx(struct net_device *dev, const u8 *arp, size_t len)
 	return NET_RX_OK;
 }
 
+int net_announce(struct net_device *dev)
+{
+	u32 my_ip, mask;
+
+	if (!net_dev_addr(dev, &my_ip, &mask))
+		return -EADDRNOTAVAIL;
+	return arp_send(dev, ARP_OP_REQUEST, eth_broadcast_addr, my_ip,
+			eth_zero, my_ip);
+}
+
 int arp_resolve(struct net_device *dev, u32 my_ip, u32 mask, u32 dst,
 		u8 mac[ETH_ALEN])
 {

@@ -491,6 +491,26 @@ TEST(arp_resolution_and_lru)
 	EXPECT_EQ(net_arp_lookup(&dev, PEER_IP, mac), -ENOENT);
 }
 
+TEST(arp_announcement)
+{
+	static const u8 zero[6];
+	u8 want[60] = { 0 };
+
+	setup();
+	make_arp(want, 1, bcast_mac, our_mac, OUR_IP, zero, OUR_IP);
+	EXPECT_EQ(net_announce(&dev), 0);
+	EXPECT_EQ(nr_sent, 1);
+	EXPECT(memcmp(sent[0], want, 60) == 0);
+	xmit_result = -EAGAIN;
+	EXPECT_EQ(net_announce(&dev), -EAGAIN);
+
+	/* Nothing to announce without an address. */
+	xmit_result = 0;
+	dev.ip_addr = 0;
+	EXPECT_EQ(net_announce(&dev), -EADDRNOTAVAIL);
+	EXPECT_EQ(nr_sent, 1);
+}
+
 /* ---- ICMP ---- */
 
 static void check_echo_reply(size_t payload, unsigned int opt_words)
@@ -931,6 +951,7 @@ int main(void)
 	RUN(arp_request_gets_reply);
 	RUN(arp_not_for_us_and_malformed);
 	RUN(arp_resolution_and_lru);
+	RUN(arp_announcement);
 	RUN(icmp_echo_request_gets_reply);
 	RUN(ping_and_count_replies);
 	RUN(udp_rx_dispatch_and_checksum);

@@ -1293,6 +1293,13 @@ static void xennet_bring_up(struct xennet_info *info)
 		else
 			pr_info("%s: address %s\n", info->name, kopts.ip);
 	}
+	/* dom0 may still map our address to a guest that had it before. */
+	if (info->owns_ip) {
+		err = net_announce(&info->netdev);
+		if (err && err != -EADDRNOTAVAIL)
+			pr_warn("%s: ARP announcement not sent (%d)\n", info->name,
+				err);
+	}
 }
 
 static void xennet_take_down(struct xennet_info *info)

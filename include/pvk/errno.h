@@ -25,6 +25,7 @@
 #define ENOTEMPTY 39
 #define EPROTO 71
 #define EOPNOTSUPP 95
+#define EADDRNOTAVAIL 99
 #define EISCONN 106
 #define ENOTCONN 107
 #define ETIMEDOUT 110

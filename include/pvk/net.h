@@ -150,6 +150,19 @@ void net_print_stats(struct net_device *dev);
 /* Neighbours, net/arp.c. */
 int net_arp_lookup(struct net_device *dev, u32 ip, u8 mac[ETH_ALEN]);
 
+/**
+ * net_announce - tell the link which MAC now owns @dev's address
+ * @dev: a registered device with an address
+ *
+ * Broadcasts an ARP announcement (RFC 5227: a request whose sender and
+ * target address are both ours), as Linux's netfront does on connect, so
+ * that peers whose cache still holds the previous owner's MAC (a guest
+ * that had the address before, a re-attached vif) update it at once
+ * instead of timing out.  Returns 0, -EADDRNOTAVAIL without an address,
+ * or the device's transmit error.
+ */
+int net_announce(struct net_device *dev);
+
 /* ICMP echo, net/icmp.c. */
 int net_ping(struct net_device *dev, u32 dst, u16 id, u16 seq, size_t payload);
 
