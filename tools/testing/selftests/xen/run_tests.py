@@ -355,7 +355,7 @@ _stopping = threading.Event()
 
 @dataclass
 class Outcome:
-    how: str                    # 'exited', 'stopped', 'timeout', 'error'
+    how: str                    # 'exited', 'stopped', 'timeout', 'stalled', 'error'
     exit_code: Optional[int] = None
     trigger: Optional[str] = None   # the line that made us stop
     seconds: float = 0.0
@@ -416,12 +416,14 @@ def _stop_process(proc: subprocess.Popen) -> None:
 def run_qemu(argv: List[str], watch: List[str], qemu_out: str,
              stop: Callable[[str], Optional[float]], timeout: float,
              echo: Optional[Callable[[str], None]] = None,
-             group: bool = False) -> Outcome:
+             group: bool = False, stall: Optional[float] = None) -> Outcome:
     """Run QEMU until it exits, until stop(line) returns a grace period
     (seconds) for a line of a watched file and that grace has passed, or
     until timeout.  echo, if given, gets each line of the first watched
     file as it arrives.  With group, argv (a script that starts QEMU) runs
-    in its own session and is stopped together with its children."""
+    in its own session and is stopped together with its children.  With
+    stall, QEMU is also stopped when no watched file got a line for that
+    many seconds (outcome 'stalled')."""
     for path in watch:
         if os.path.exists(path):
             os.unlink(path)
@@ -441,10 +443,13 @@ def run_qemu(argv: List[str], watch: List[str], qemu_out: str,
         tails = [_Tail(p) for p in watch]
         trigger = None
         deadline = start + timeout
+        last_line = start
+
         def scan(final: bool) -> None:
-            nonlocal trigger, deadline
+            nonlocal trigger, deadline, last_line
             for i, tail in enumerate(tails):
                 for line in tail.lines(final):
+                    last_line = time.monotonic()
                     if echo and i == 0:
                         echo(line)
                     if trigger is None:
@@ -465,6 +470,11 @@ def run_qemu(argv: List[str], watch: List[str], qemu_out: str,
                     scan(final=True)
                     how = 'stopped' if trigger is not None else 'timeout'
                     return Outcome(how, None, trigger, seconds)
+                if stall and time.monotonic() - last_line >= stall:
+                    seconds = time.monotonic() - start
+                    _stop_process(proc)
+                    scan(final=True)
+                    return Outcome('stalled', None, trigger, seconds)
                 time.sleep(0.05)
         finally:
             _stop_process(proc)
@@ -742,6 +752,10 @@ def run_row(row: Row, ctx: Context, probes: Dict[str, Tuple[bool, str]]
 DOM0_BOOT_TIMEOUT = 300     # Xen + Linux dom0 + toolstack, under load
 DOM0_JOB_SLACK = 60         # per job: xl create, teardown, diagnostics
 DOM0_GUEST_GRACE = 10       # for the power-off after the verdict
+# dom0-init prints a line at least every 30 s while it waits for a guest;
+# this long without one, dom0 is stuck (seen once: everything that asked
+# xenstore hung after dom0 programs crashed) and its QEMU is stopped.
+DOM0_STALL = 300
 DOM0_CONSOLE_RE = re.compile(r'^===== guest (?P<guest>\S+) console '
                              r'(?P<what>begin|end) =====$')
 DOM0_JOB_END_RE = re.compile(r'^===== job (?P<job>\S+) end: guest=(?P<guest>\S+)'
@@ -937,11 +951,17 @@ def split_dom0_log(text: str) -> Tuple[Dict[str, GuestRun], List[str]]:
     return guests, failed
 
 
+DOM0_STALLED = (f'dom0 stopped answering (no output for {DOM0_STALL} s) '
+                'before this job ended')
+
+
 def _dom0stack_outcome(run: Optional[GuestRun], dom0: Outcome,
                        failed: List[str], run_out: str) -> Outcome:
     if run is None or not run.result:
         if failed:
             return Outcome('error', error=f'dom0 stack: {failed[0]}')
+        if dom0.how == 'stalled':
+            return Outcome('error', seconds=dom0.seconds, error=DOM0_STALLED)
         if dom0.how == 'timeout':
             return Outcome('timeout', seconds=dom0.seconds)
         return Outcome('error', error='dom0 never finished this job ('
@@ -989,8 +1009,9 @@ def note_dom0_crash(res: RowResult, run: GuestRun) -> None:
 
 def _toolstack_failed(res: RowResult) -> bool:
     """xl could not create the guest, a job's dom0 script failed, dom0
-    lost sight of the guest before its verdict (no pvk panic line), or
-    the row failed in a job during which a dom0 program crashed.  All
+    lost sight of the guest before its verdict (no pvk panic line), dom0
+    stopped answering, or the row failed in a job during which a dom0
+    program crashed.  All
     were seen when dom0's own programs crashed under emulation; one more
     dom0 boot tells a flake from a bug, and the row says it was retried.
     A pvk panic is never retried."""
@@ -1000,7 +1021,7 @@ def _toolstack_failed(res: RowResult) -> bool:
         return True
     if res.status == ERROR:
         return any(re.search(r'dom0 job result (create|pre)-failed', p)
-                   for p in res.problems)
+                   or p.startswith(DOM0_STALLED) for p in res.problems)
     return res.status == CRASH and any(
         p.startswith('the domain went away before') for p in res.problems)
 
@@ -1069,7 +1090,7 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
         return [results[r.name] for r in rows]
     echo = (lambda line: ctx.echo('dom0stack', line)) if ctx.echo else None
     dom0 = run_qemu(run, [serial], run_out, lambda line: None, timeout + 30,
-                    echo, group=True)
+                    echo, group=True, stall=DOM0_STALL)
     text = ktap.read_log(serial) if os.path.exists(serial) else ''
     guests, failed = split_dom0_log(text)
     for row in todo:

@@ -99,6 +99,16 @@ class Evaluate(RowResults):
             None, run_tests.Outcome('timeout'), [], '/nonexistent')
         self.assertEqual(out.how, 'timeout')
 
+    def test_stuck_dom0_gets_another_boot(self):
+        out = run_tests._dom0stack_outcome(
+            None, run_tests.Outcome('stalled'), [], '/nonexistent')
+        self.assertEqual(out.how, 'error')
+        res = self.result(run_tests._domu(1), run_tests.GuestRun())
+        res = run_tests.evaluate(run_tests._domu(1), self.ctx, '', out,
+                                 res.log, '/nonexistent', '/nonexistent')
+        self.assertEqual(res.status, run_tests.ERROR)
+        self.assertTrue(run_tests._toolstack_failed(res))
+
 
 class Retry(unittest.TestCase):
     def test_which_failures_get_a_second_boot(self):
