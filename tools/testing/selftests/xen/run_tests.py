@@ -165,7 +165,7 @@ def _dom0job(job: str) -> Row:
     with open(os.path.join(DOM0_JOBS, job + '.cfg')) as f:
         cfg = f.read()
     devices = tuple(ln.strip() for ln in cfg.splitlines()
-                    if re.match(r'\s*(disk|vif)\s*=', ln))
+                    if re.match(r'\s*(disk|vif|channel)\s*=', ln))
     m = re.search(r'^#\s*dom0-timeout:\s*(\d+)', cfg, re.M)
     name = 'xen-pv-domU-' + re.sub(r'-\d+-', '-', job)
     return Row(name, 'dom0stack', int(_xl_value(cfg, 'vcpus') or 1), 'tcg',
@@ -179,10 +179,11 @@ def _dom0job(job: str) -> Row:
 # The dom0 jobs of make check: blkfront with every feature, in bounce
 # mode, with the backend's features off, next to malformed vbds, across
 # xl block-detach/attach; netfront driven from dom0 (ping, UDP echo and
-# streams, refused malformed vifs), in its default and restricted modes.
+# streams, refused malformed vifs), in its default and restricted modes;
+# the console frontend on an xl channel that dom0 echoes.
 DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
-                   'net-20-modes')
+                   'net-20-modes', 'con-10-channel')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
@@ -846,9 +847,9 @@ NET_TOOL_SRC = os.path.join(DOM0_JOBS, 'net-tool.c')
 
 
 def dom0stack_guests(ctx: Context) -> List[Tuple[str, str]]:
-    """(name, path) of the dom0 programs the net jobs use: net-tool, a
-    static build of jobs/net-tool.c kept next to the logs, and
-    net-drive.sh."""
+    """(name, path) of the dom0 programs the net and console jobs use:
+    net-tool, a static build of jobs/net-tool.c kept next to the logs,
+    and net-drive.sh."""
     tool = os.path.join(dom0stack_paths(ctx)[0], 'net-tool')
     return [('net-tool', tool),
             ('net-drive.sh', os.path.join(DOM0_JOBS, 'net-drive.sh'))]

@@ -22,7 +22,8 @@
 #   domU.cpio.gz  Linux domU initramfs: busybox, xen-blkfront/netfront,
 #                 fio with its libraries, /init = domU-init
 #   dom0.cpio.gz  dom0 initramfs: Xen toolstack, hotplug scripts, modules,
-#                 /init = dom0-init, /guests/*, /jobs/*
+#                 /init = dom0-init, /guests/*, /jobs/*; QEMU (the device
+#                 model) too when a job's config has a channel
 #
 # Each image is described first as a plan (the files it will hold and where
 # they come from); FILE.stamp keeps a hash of the plan and of every source
@@ -271,6 +272,21 @@ for g in ${GUESTS[@]+"${GUESTS[@]}"}; do
 	[ "$name" != "$g" ] || die "--guest wants NAME=PATH, not $g"
 	[ -f "$src" ] || die "guest file $src not found"
 	plan f "$(realpath "$src")" "/guests/$name"
+done
+
+# A guest with a channel needs QEMU: libxl starts it as the device model
+# that serves the channel's console ring (xenconsoled serves only the
+# first console).
+for j in ${JOBS[@]+"${JOBS[@]}"}; do
+	if grep -Eq '^[[:space:]]*channel[[:space:]]*=' "$j" 2>/dev/null; then
+		for p in $QEMU_PROGRAMS; do
+			plan_program "$X/$p" "/$p"
+		done
+		for f in $QEMU_DATA; do
+			plan f "$X/$f" "/$f"
+		done
+		break
+	fi
 done
 
 for j in ${JOBS[@]+"${JOBS[@]}"}; do

@@ -66,7 +66,7 @@ if [ -z "$LINUX" ] && apt_update_once; then
 fi
 [ -n "$LINUX" ] || die "cannot resolve linux-image-amd64 to a versioned image"
 
-TOP=$(echo "$XEN_PACKAGES $USER_PACKAGES $LINUX" | tr -s '[:space:]' '\n')
+TOP=$(echo "$XEN_PACKAGES $QEMU_PACKAGES $USER_PACKAGES $LINUX" | tr -s '[:space:]' '\n')
 # Packages the library closure added last time are inputs too: a new
 # version of one of them must also invalidate the stamp.
 EXTRA=""
@@ -167,7 +167,7 @@ closure_round() {
 	done
 	# shellcheck disable=SC2086
 	path=$(lib_path_of $dirs)
-	for prog in $DOM0_PROGRAMS $DOMU_PROGRAMS $HOST_PROGRAMS; do
+	for prog in $DOM0_PROGRAMS $QEMU_PROGRAMS $DOMU_PROGRAMS $HOST_PROGRAMS; do
 		f=""
 		for p in $dirs; do
 			if [ -e "$p/$prog" ]; then

@@ -27,6 +27,11 @@ XEN_PACKAGES="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common
 xenstore-utils libxencall1 libxenevtchn1 libxenforeignmemory1
 libxengnttab1 libxenhypfs1 libxendevicemodel1 libxentoolcore1
 libxentoollog1 libxenstore4 libxenmisc4.17 libyajl2"
+# QEMU as the device model of PV guests: libxl starts one for a guest
+# with a channel, because xenconsoled serves only the primary console;
+# QEMU's console backend serves device/console/N (N >= 1) and proxies
+# each ring to the channel's socket or pty.
+QEMU_PACKAGES="qemu-system-xen qemu-system-data"
 # Userland: busybox for both initramfs images, kmod for depmod, fio for
 # benchmarks in the Linux domU.  The Linux image is resolved at run time.
 USER_PACKAGES="busybox-static kmod fio"
@@ -38,6 +43,12 @@ XEN_BIN=usr/lib/xen-4.17/bin
 DOM0_PROGRAMS="$XEN_BIN/xl $XEN_BIN/xenstored $XEN_BIN/xenconsoled
 $XEN_BIN/xenconsole $XEN_BIN/xen-init-dom0 $XEN_BIN/libxl-save-helper
 $XEN_BIN/xenstore-control usr/bin/xenstore"
+# The device model; build.sh puts it in the dom0 image only for jobs that
+# give their guest a channel (it and its libraries are ~35 MB), with the
+# one data file it reads: libxl passes -vnc none, and QEMU still loads
+# the keymap for it (qemu-system-data).
+QEMU_PROGRAMS="usr/libexec/xen-qemu-system-i386"
+QEMU_DATA="usr/share/qemu/keymaps/en-us"
 DOMU_PROGRAMS="usr/bin/fio"
 HOST_PROGRAMS="bin/kmod"
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * net-tool: dom0's side of the pvk netfront jobs (jobs/net-*.pre).
- * Built on the host with `gcc -static` and put in the dom0 image with
- * build.sh --guest net-tool=PATH (busybox has no UDP client that checks
- * what comes back, and its ping has no flood mode).
+ * net-tool: dom0's side of the pvk netfront jobs (jobs/net-*.pre) and
+ * of the channel job (jobs/con-10-channel.pre).  Built on the host with
+ * `gcc -static` and put in the dom0 image with build.sh --guest
+ * net-tool=PATH (busybox has no UDP client that checks what comes back,
+ * its ping has no flood mode, and it has no unix socket client).
  *
  *   net-tool echo-server PORT
  *	answer every UDP datagram to PORT with itself (runs until killed)
@@ -20,6 +21,11 @@
  *   net-tool flood IP SECONDS
  *	ICMP echo ping-pong (the next request as soon as the reply is in,
  *	like ping -f with one in flight) for SECONDS; print the rate
+ *   net-tool unix-echo PATH SECONDS RECORD
+ *	connect to the unix stream socket PATH (a guest channel's, which
+ *	the device model listens on; retried until it accepts), send every
+ *	byte that arrives back and append it to file RECORD, until the
+ *	other end closes or SECONDS have passed
  *
  * Every mode prints one summary line "MODE: key=value ..." for the job's
  * .post script to check.
@@ -35,7 +41,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -374,6 +382,80 @@ static int flood(const char *ip, int seconds)
 	return rtts > 0 ? 0 : 1;
 }
 
+/* All of @len bytes to @fd; 0, or -1 on an error. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int unix_echo(const char *path, int seconds, const char *record)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	double t0 = now(), connected;
+	unsigned long bytes = 0;
+	const char *end = "timeout";
+	char buf[4096];
+	int s = -1, rec;
+
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		fprintf(stderr, "socket path too long: %s\n", path);
+		return 2;
+	}
+	strcpy(a.sun_path, path);
+	rec = open(record, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (rec < 0)
+		die(record);
+	/* The device model creates the socket while the guest is built. */
+	while (now() - t0 < seconds) {
+		s = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (s < 0)
+			die("socket");
+		if (!connect(s, (struct sockaddr *)&a, sizeof(a)))
+			break;
+		close(s);
+		s = -1;
+		usleep(100000);
+	}
+	if (s < 0) {
+		printf("unix-echo: path=%s connected=no\n", path);
+		return 1;
+	}
+	connected = now() - t0;
+	while (now() - t0 < seconds) {
+		ssize_t n;
+
+		if (!wait_readable(s, 500))
+			continue;
+		n = read(s, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			end = n ? "error" : "peer";
+			break;
+		}
+		bytes += n;
+		if (write_all(rec, buf, n) || write_all(s, buf, n)) {
+			end = "write-error";
+			break;
+		}
+	}
+	printf("unix-echo: path=%s connected_after=%.1fs bytes=%lu end=%s\n",
+	       path, connected, bytes, end);
+	close(s);
+	close(rec);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -382,7 +464,8 @@ static void usage(void)
 		"       net-tool udp-echo IP PORT COUNT\n"
 		"       net-tool sink IP CTLPORT SINKPORT COUNT SIZE PPS\n"
 		"       net-tool stream IP CTLPORT COUNT SIZE\n"
-		"       net-tool flood IP SECONDS\n");
+		"       net-tool flood IP SECONDS\n"
+		"       net-tool unix-echo PATH SECONDS RECORD\n");
 	exit(2);
 }
 
@@ -415,6 +498,8 @@ int main(int argc, char **argv)
 		return stream(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
 	if (!strcmp(argv[1], "flood") && argc == 4)
 		return flood(argv[2], atoi(argv[3]));
+	if (!strcmp(argv[1], "unix-echo") && argc == 5)
+		return unix_echo(argv[2], atoi(argv[3]), argv[4]);
 	usage();
 	return 2;
 }
