@@ -21,6 +21,7 @@ static const struct kernel_param kernel_params[] = {
 	{ "selftest", KPARAM_STRING, kopts.selftest, sizeof(kopts.selftest), 0, 0 },
 	{ "bench", KPARAM_BOOL, &kopts.bench, 0, 0, 0 },
 	{ "evtchn", KPARAM_STRING, kopts.evtchn, sizeof(kopts.evtchn), 0, 0 },
+	{ "gnttab", KPARAM_STRING, kopts.gnttab, sizeof(kopts.gnttab), 0, 0 },
 	{ "xen_nopvspin", KPARAM_BOOL, &kopts.xen_nopvspin, 0, 0, 0 },
 	{ "ip", KPARAM_STRING, kopts.ip, sizeof(kopts.ip), 0, 0 },
 	{ "xen_blkfront.persistent", KPARAM_BOOL, &kopts.xen_blkfront_persistent, 0, 0, 0 },

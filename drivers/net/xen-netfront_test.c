@@ -403,7 +403,7 @@ static int fake_tx_take(struct kunit *test, u8 *buf, unsigned int *slots,
 	}								\
 } while (0)
 	do {
-		struct grant_entry_v1 *e;
+		struct grant_entry_header *e;
 		struct xennet_tx_slot *s;
 
 		TAKE_CHECK(fake_tx_cons != q->tx.sring->req_prod);
@@ -777,7 +777,7 @@ static void netfront_fake_mapped_grant_deferred(struct kunit *test)
 	ref = s->buf.ref;
 	page = s->buf.page;
 	/* The "backend" still maps the page when it answers. */
-	__atomic_fetch_or(&gnttab_entry(ref)->flags, GTF_reading, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(gnttab_mapping_word(ref), GTF_reading, __ATOMIC_SEQ_CST);
 	KUNIT_EXPECT_EQ(test, fake_tx_take(test, take_buf, &slots, &flags0,
 					   NETIF_RSP_OKAY), 200);
 	/* Neither the page nor the ref is reused: both were handed over. */
@@ -794,7 +794,7 @@ static void netfront_fake_mapped_grant_deferred(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, s->buf.page != NULL && s->buf.page != page);
 	KUNIT_EXPECT_TRUE(test, s->buf.ref != ref);
 	/* The backend lets go: the deferred pair is released. */
-	__atomic_fetch_and(&gnttab_entry(ref)->flags, (u16)~GTF_reading,
+	__atomic_fetch_and(gnttab_mapping_word(ref), (u16)~GTF_reading,
 			   __ATOMIC_SEQ_CST);
 	gnttab_retry_deferred();
 	KUNIT_EXPECT_EQ(test, gnttab_deferred_count(), deferred0);

@@ -11,7 +11,37 @@
 /* Deferred grants are retried every this many ticks of CPU 0. */
 #define GNTTAB_RETRY_TICKS	HZ
 
-/* The shared entry of a ref in range (tests poke its flags), or NULL. */
-struct grant_entry_v1 *gnttab_entry(grant_ref_t ref);
+/*
+ * For the self-tests, which read the shared table and play a backend's
+ * Xen by poking it.  Each takes a ref in range (else NULL, or ~0 for
+ * the frame).
+ */
+
+/* The layout in use: 1 or 2; 0 when there is no grant table. */
+unsigned int gnttab_version(void);
+
+/* The flags and domid of a ref's entry, in either version. */
+struct grant_entry_header *gnttab_entry(grant_ref_t ref);
+
+/* The frame a ref's entry names (32 bits in v1, 64 in v2). */
+u64 gnttab_entry_frame(grant_ref_t ref);
+
+/* A ref's status word; only version 2 has one (NULL in version 1). */
+grant_status_t *gnttab_status(grant_ref_t ref);
+
+/*
+ * The word in which Xen sets GTF_reading/GTF_writing while a backend
+ * maps @ref: the entry's flags in version 1, its status word in
+ * version 2.  Setting a bit there fakes a mapping.
+ */
+static inline u16 *gnttab_mapping_word(grant_ref_t ref)
+{
+	struct grant_entry_header *hdr;
+
+	if (gnttab_version() == 2)
+		return gnttab_status(ref);
+	hdr = gnttab_entry(ref);
+	return hdr ? &hdr->flags : NULL;
+}
 
 #endif

@@ -1,23 +1,38 @@
 // SPDX-License-Identifier: MIT
 /*
- * Grant tables, version 1 (API: include/xen/grant_table.h).
+ * Grant tables, version 1 or 2 (API: include/xen/grant_table.h).
  *
- * The table is an array of struct grant_entry_v1 in frames Xen owns and
- * shares with us: GNTTABOP_setup_table hands out their machine frames
- * (a PV guest), which are mapped into kernel space with
- * xen_remap_mfns().  The first GNTTAB_NR_RESERVED_ENTRIES refs belong to
- * the toolstack (console and xenstore rings) and are never handed out.
+ * The table is an array of entries in frames Xen owns and shares with
+ * us: GNTTABOP_setup_table hands out their machine frames (a PV guest),
+ * which are mapped into kernel space with xen_remap_mfns().  The first
+ * GNTTAB_NR_RESERVED_ENTRIES refs belong to the toolstack (console and
+ * xenstore rings) and are never handed out.
+ *
+ * A version 1 entry (struct grant_entry_v1, 8 bytes) names the page with
+ * a 32-bit machine frame number, and Xen marks a backend's mapping in
+ * the entry's own flags.  A version 2 entry (union grant_entry_v2, 16
+ * bytes, so half as many per frame) has a 64-bit frame number, and Xen
+ * marks mappings in a separate array of status words (grant_status_t)
+ * in frames of their own (GNTTABOP_get_status_frames).  gnttab_init()
+ * picks version 2 only when a machine frame needs it, or when gnttab=
+ * says so (grant-table-version.c); it never changes afterwards.
  *
  * Each ref has a state kept here, not in the shared entry (which the
  * backend may scribble on):
  *   FREE     on the free stack
  *   OWNED    allocated (gnttab_alloc_refs), not granted
- *   GRANTED  entry valid (GTF_permit_access)
+ *   GRANTED  entry valid (GTF_permit_access); in version 2 also after
+ *            gnttab_end_foreign_access_ref() said -EBUSY, which already
+ *            cleared the flags
  *   DEFERRED revoke pending: the backend still maps it
  *
- * Revoking follows the protocol in Xen's grant_table.h: compare-and-swap
- * the flags word to 0 only if neither GTF_reading nor GTF_writing is
- * set, so a mapping the backend makes concurrently is never missed.  A
+ * Revoking follows the protocol in Xen's grant_table.h.  Version 1:
+ * compare-and-swap the flags word to 0 only if neither GTF_reading nor
+ * GTF_writing is set, so a mapping the backend makes concurrently is
+ * never missed.  Version 2: clear the flags, so no new mapping can
+ * start, then (after a full barrier) read the status word once; Xen
+ * sets GTF_reading/GTF_writing there before it checks the flags, so a
+ * concurrent mapping either shows up in that read or is refused.  A
  * grant the backend still maps goes on the deferred list with the page
  * to free; the list is retried from the timer tick (about once a
  * second) and from later grant/alloc calls.
@@ -27,14 +42,21 @@
  */
 #include <pvk/kernel.h>
 #include <pvk/mm.h>
+#include <pvk/params.h>
 #include <pvk/spinlock.h>
 #include <asm/page.h>
 #include <asm/xen/hypercall.h>
 #include <xen/grant_table.h>
 #include "grant-table-internal.h"
+#include "grant-table-version.h"
 
-#define GNTTAB_MAX_FRAMES	16	/* 8192 refs */
-#define ENTRIES_PER_FRAME	(PAGE_SIZE / sizeof(struct grant_entry_v1))
+/* As many refs in either version: frontends see no difference. */
+#define GNTTAB_MAX_REFS		8192
+#define V1_PER_FRAME		(PAGE_SIZE / sizeof(struct grant_entry_v1))
+#define V2_PER_FRAME		(PAGE_SIZE / sizeof(union grant_entry_v2))
+#define STATUS_PER_FRAME	(PAGE_SIZE / sizeof(grant_status_t))
+#define GNTTAB_MAX_FRAMES	(GNTTAB_MAX_REFS / V2_PER_FRAME)
+#define GNTTAB_MAX_STATUS_FRAMES (GNTTAB_MAX_REFS / STATUS_PER_FRAME)
 #define DEFER_WARN_RETRIES	60	/* ~ a minute of retries */
 
 enum ref_state { REF_FREE, REF_OWNED, REF_GRANTED, REF_DEFERRED };
@@ -46,7 +68,13 @@ struct deferred {
 	unsigned int retries;
 };
 
-static struct grant_entry_v1 *gnttab_shared;
+static union {
+	void *addr;
+	struct grant_entry_v1 *v1;
+	union grant_entry_v2 *v2;
+} gnttab_shared;
+static grant_status_t *gnttab_status_words;	/* version 2 only */
+static unsigned int table_version;		/* 1 or 2, set once */
 static unsigned int nr_refs;			/* 0: not initialised */
 static u8 *ref_state;
 static grant_ref_t *free_stack;
@@ -61,13 +89,38 @@ static bool ref_ok(grant_ref_t ref)
 }
 
 /*
- * Revoke @ref's entry unless the backend maps it.  Returns true when the
- * entry is now invalid.  The flags are re-read by each compare-and-swap,
- * so a backend that sets GTF_reading meanwhile makes the swap fail.
+ * The flags and domid every entry starts with: Xen's grant_table.h
+ * defines struct grant_entry_header as the head both versions share.
  */
-static bool end_access(grant_ref_t ref)
+static struct grant_entry_header *entry_header(grant_ref_t ref)
 {
-	u16 *pflags = &gnttab_shared[ref].flags;
+	if (table_version == 2)
+		return &gnttab_shared.v2[ref].hdr;
+	return (struct grant_entry_header *)&gnttab_shared.v1[ref];
+}
+
+/*
+ * Where Xen marks the backend's mappings of @ref (the v1 flags, the v2
+ * status word), read exactly once: the caller decides on this one value
+ * however the word changes meanwhile.  Acquire, so that nothing we do
+ * to the page after seeing it unmapped moves before the read.
+ */
+static u16 mapping_flags(grant_ref_t ref)
+{
+	if (table_version == 2)
+		return __atomic_load_n(&gnttab_status_words[ref], __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&gnttab_shared.v1[ref].flags, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Version 1: revoke @ref's entry unless the backend maps it.  Returns
+ * true when the entry is now invalid.  The flags are re-read by each
+ * compare-and-swap, so a backend that sets GTF_reading meanwhile makes
+ * the swap fail.
+ */
+static bool end_access_v1(grant_ref_t ref)
+{
+	u16 *pflags = &gnttab_shared.v1[ref].flags;
 	u16 flags = __atomic_load_n(pflags, __ATOMIC_RELAXED);
 
 	do {
@@ -76,6 +129,28 @@ static bool end_access(grant_ref_t ref)
 	} while (!__atomic_compare_exchange_n(pflags, &flags, 0, false,
 					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
 	return true;
+}
+
+/*
+ * Version 2: revoke @ref's entry and tell whether the backend still
+ * maps it.  The flags are cleared whatever the answer: Xen records a
+ * new mapping in the status word first and only then re-checks the
+ * flags, so with the barrier between our store and our read, a mapping
+ * racing with us is either seen here or refused by Xen.  A mapping that
+ * remains keeps the page the backend's until the status word is clear,
+ * which later retries find out.
+ */
+static bool end_access_v2(grant_ref_t ref)
+{
+	WRITE_ONCE(gnttab_shared.v2[ref].hdr.flags, 0);
+	smp_mb();
+	return !(mapping_flags(ref) & (GTF_reading | GTF_writing));
+}
+
+/* Returns true when @ref's entry is invalid and no longer mapped. */
+static bool end_access(grant_ref_t ref)
+{
+	return table_version == 2 ? end_access_v2(ref) : end_access_v1(ref);
 }
 
 static void put_free(grant_ref_t ref)
@@ -111,7 +186,7 @@ static void retry_deferred_locked(void **to_free)
 			if (++d->retries == DEFER_WARN_RETRIES)
 				pr_warn("gnttab: grant %u still mapped by domain %u "
 					"after %u retries; still waiting\n", d->ref,
-					gnttab_shared[d->ref].domid, d->retries);
+					entry_header(d->ref)->domid, d->retries);
 			pp = &d->next;
 			continue;
 		}
@@ -187,13 +262,16 @@ unsigned int gnttab_free_refs(void)
 static void write_entry(grant_ref_t ref, domid_t domid, unsigned long pfn,
 			bool readonly)
 {
-	struct grant_entry_v1 *e = &gnttab_shared[ref];
+	struct grant_entry_header *hdr = entry_header(ref);
 	unsigned long mfn = pfn_to_mfn(pfn);
 
-	WRITE_ONCE(e->frame, (u32)mfn);
-	WRITE_ONCE(e->domid, domid);
+	if (table_version == 2)
+		WRITE_ONCE(gnttab_shared.v2[ref].full_page.frame, mfn);
+	else
+		WRITE_ONCE(gnttab_shared.v1[ref].frame, (u32)mfn);
+	WRITE_ONCE(hdr->domid, domid);
 	smp_wmb();
-	__atomic_store_n(&e->flags, GTF_permit_access | (readonly ? GTF_readonly : 0),
+	__atomic_store_n(&hdr->flags, GTF_permit_access | (readonly ? GTF_readonly : 0),
 			 __ATOMIC_RELEASE);
 }
 
@@ -201,8 +279,8 @@ static bool frame_ok(unsigned long pfn)
 {
 	unsigned long mfn = pfn_to_mfn(pfn);
 
-	/* grant_entry_v1.frame is 32 bits wide. */
-	if (mfn == ~0UL || mfn > 0xffffffffUL) {
+	/* grant_entry_v1.frame is 32 bits wide, v2's full_page.frame 64. */
+	if (mfn == ~0UL || (table_version != 2 && mfn > 0xffffffffUL)) {
 		pr_err("gnttab: pfn %#lx has no grantable frame (mfn %#lx)\n",
 		       pfn, mfn);
 		return false;
@@ -332,7 +410,7 @@ bool gnttab_still_mapped(grant_ref_t ref)
 {
 	if (!ref_ok(ref))
 		return false;
-	return READ_ONCE(gnttab_shared[ref].flags) & (GTF_reading | GTF_writing);
+	return mapping_flags(ref) & (GTF_reading | GTF_writing);
 }
 
 int gnttab_alloc_refs(unsigned int count, grant_ref_t *refs)
@@ -375,30 +453,97 @@ void gnttab_free_refs_array(const grant_ref_t *refs, unsigned int count)
 
 /* ---- for the self-tests (grant-table-internal.h) ------------------------ */
 
-struct grant_entry_v1 *gnttab_entry(grant_ref_t ref)
+unsigned int gnttab_version(void)
 {
-	return ref_ok(ref) ? &gnttab_shared[ref] : NULL;
+	return READ_ONCE(nr_refs) ? table_version : 0;
+}
+
+struct grant_entry_header *gnttab_entry(grant_ref_t ref)
+{
+	return ref_ok(ref) ? entry_header(ref) : NULL;
+}
+
+u64 gnttab_entry_frame(grant_ref_t ref)
+{
+	if (!ref_ok(ref))
+		return ~0ULL;
+	if (table_version == 2)
+		return READ_ONCE(gnttab_shared.v2[ref].full_page.frame);
+	return READ_ONCE(gnttab_shared.v1[ref].frame);
+}
+
+grant_status_t *gnttab_status(grant_ref_t ref)
+{
+	return ref_ok(ref) && table_version == 2 ? &gnttab_status_words[ref] : NULL;
 }
 
 /* ---- set-up -------------------------------------------------------------- */
 
-int gnttab_init(void)
+/*
+ * Switch Xen to the version 2 layout.  Allowed only while no grant is
+ * in use, so before the first one; Xen carries the toolstack's reserved
+ * entries over.  Returns 0, or a negative errno (logged).
+ */
+static int set_version_2(void)
+{
+	struct gnttab_set_version sv = { .version = 2 };
+	long rc;
+
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_set_version, &sv, 1);
+	if (!rc && sv.version == 2)
+		return 0;
+	pr_warn("gnttab: Xen refused version 2 (rc %ld, table stays version %u); "
+		"the limit is the toolstack's max_grant_version or Xen's "
+		"gnttab=max-ver:\n", rc, sv.version);
+	return rc ? (int)rc : -EINVAL;
+}
+
+/*
+ * Version 2: map the status words of the @nr_frames frames of entries.
+ * Only Xen writes them; the mapping is writable so that the self-tests
+ * can play a backend's Xen, as they do with the v1 flags.  Returns the
+ * number of status frames, or a negative errno.
+ */
+static int map_status_frames(unsigned int nr_frames)
+{
+	unsigned int n = (nr_frames * V2_PER_FRAME + STATUS_PER_FRAME - 1) /
+			 STATUS_PER_FRAME;
+	struct gnttab_get_status_frames gs = { .nr_frames = n, .dom = DOMID_SELF };
+	unsigned long frames[GNTTAB_MAX_STATUS_FRAMES];
+	uint64_t xframes[GNTTAB_MAX_STATUS_FRAMES];
+	long rc;
+
+	set_xen_guest_handle(gs.frame_list, xframes);
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_get_status_frames, &gs, 1);
+	if (rc || gs.status != GNTST_okay) {
+		pr_err("gnttab: get_status_frames(%u) failed: %ld/%d\n", n, rc,
+		       gs.status);
+		return -ENODEV;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		frames[i] = xframes[i];
+	gnttab_status_words = xen_remap_mfns(frames, n, true);
+	return gnttab_status_words ? (int)n : -ENOMEM;
+}
+
+/* Map the table in the chosen layout and build the free list. */
+static int setup_table(void)
 {
 	struct gnttab_query_size q = { .dom = DOMID_SELF };
 	struct gnttab_setup_table st = { .dom = DOMID_SELF };
+	unsigned int per_frame = table_version == 2 ? V2_PER_FRAME : V1_PER_FRAME;
 	unsigned long frames[GNTTAB_MAX_FRAMES];
 	xen_pfn_t xframes[GNTTAB_MAX_FRAMES];
 	unsigned int nr_frames, n;
+	int nr_status = 0;
 	long rc;
 
-	if (nr_refs)
-		return 0;
 	rc = HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1);
 	if (rc || q.status != GNTST_okay) {
 		pr_err("gnttab: query_size failed: %ld/%d\n", rc, q.status);
 		return -ENODEV;
 	}
-	nr_frames = MIN(q.max_nr_frames, (u32)GNTTAB_MAX_FRAMES);
+	nr_frames = MIN(q.max_nr_frames, (u32)(GNTTAB_MAX_REFS / per_frame));
 	if (!nr_frames) {
 		pr_err("gnttab: Xen allows no grant frames\n");
 		return -ENODEV;
@@ -413,11 +558,16 @@ int gnttab_init(void)
 	}
 	for (unsigned int i = 0; i < nr_frames; i++)
 		frames[i] = xframes[i];
-	gnttab_shared = xen_remap_mfns(frames, nr_frames, true);
-	if (!gnttab_shared)
+	gnttab_shared.addr = xen_remap_mfns(frames, nr_frames, true);
+	if (!gnttab_shared.addr)
 		return -ENOMEM;
+	if (table_version == 2) {
+		nr_status = map_status_frames(nr_frames);
+		if (nr_status < 0)
+			return nr_status;
+	}
 
-	n = nr_frames * ENTRIES_PER_FRAME;
+	n = nr_frames * per_frame;
 	ref_state = kzalloc(n);
 	free_stack = kmalloc(n * sizeof(*free_stack));
 	if (!ref_state || !free_stack) {
@@ -433,7 +583,39 @@ int gnttab_init(void)
 		ref_state[ref] = REF_OWNED;	/* the toolstack's */
 	smp_wmb();
 	WRITE_ONCE(nr_refs, n);
-	pr_info("gnttab: v1, %u frames (%u of at most %u), %u refs\n", nr_frames,
-		q.nr_frames, q.max_nr_frames, n);
+	if (table_version == 2)
+		pr_info("gnttab: v2, %u frames (%u of at most %u) and %d status "
+			"frames, %u refs\n", nr_frames, q.nr_frames,
+			q.max_nr_frames, nr_status, n);
+	else
+		pr_info("gnttab: v1, %u frames (%u of at most %u), %u refs\n",
+			nr_frames, q.nr_frames, q.max_nr_frames, n);
 	return 0;
+}
+
+int gnttab_init(void)
+{
+	enum gnttab_mode mode;
+	unsigned int version;
+	long max_ram_page;
+	char why[128];
+
+	if (nr_refs)
+		return 0;
+	if (gnttab_parse_mode(kopts.gnttab, &mode))
+		pr_warn("gnttab: unknown gnttab=%s (want v1, v2 or auto); using "
+			"auto\n", kopts.gnttab);
+	/* A PV guest's entries name machine frames: the host's highest counts. */
+	max_ram_page = HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
+	version = gnttab_choose_version(mode, max_ram_page, false, why, sizeof(why));
+	if (version == 2 && set_version_2())
+		version = gnttab_choose_version(mode, max_ram_page, true, why,
+						sizeof(why));
+	if (!version) {
+		pr_err("gnttab: no grant table (%s)\n", why);
+		return -ENODEV;
+	}
+	pr_info("gnttab: version %u (%s)\n", version, why);
+	table_version = version;
+	return setup_table();
 }

@@ -12,6 +12,7 @@ struct kernel_options {
 	char selftest[128];	/* "all", "none", or a comma list of suites */
 	bool bench;
 	char evtchn[8];		/* Xen event channel ABI: "" (best) or "2l" */
+	char gnttab[8];		/* Xen grant tables: "" or "auto", "v1", "v2" */
 	bool xen_nopvspin;	/* Xen: spinlock waiters spin, never block */
 	char ip[32];		/* network address, "10.0.0.2/24"; "" for none */
 	bool xen_blkfront_persistent;	/* 0: per-request grants of bounce pages */

@@ -2,9 +2,11 @@
 /*
  * API for frontends; see drivers/xen/grant-table.c.
  *
- * Grant tables (v1): a frontend grants a backend domain access to one of
- * its pages by filling a grant entry and handing the backend the entry's
- * index (the grant reference) through xenstore or a ring.
+ * Grant tables: a frontend grants a backend domain access to one of its
+ * pages by filling a grant entry and handing the backend the entry's
+ * index (the grant reference) through xenstore or a ring.  The table is
+ * version 1, or version 2 when a machine frame needs more than 32 bits
+ * (or gnttab=v2 asks for it); this API is the same for both.
  *
  * Rules every user follows:
  *  - a page stays granted until gnttab_end_foreign_access*() says access
@@ -12,8 +14,10 @@
  *  - a grant the backend still maps is never reused early: ending it is
  *    deferred and retried later (from the tick's worker and from later
  *    grant-table calls), and the page is freed only then;
- *  - the backend is untrusted: the only thing read back from a grant
- *    entry is its flags word, and only through an atomic compare-and-swap.
+ *  - the backend is untrusted: the only thing read back is whether it
+ *    maps the grant: in version 1 the entry's flags word, only through
+ *    an atomic compare-and-swap; in version 2 the ref's status word,
+ *    read once per check.
  *
  * This header also pulls in Xen's grant-table ABI (grant_ref_t, GTF_*).
  * All functions may be called from thread context; gnttab_grant_* and
@@ -44,11 +48,14 @@ static inline unsigned long xen_virt_to_pfn(const void *va)
 }
 
 /**
- * gnttab_init - map the grant table and build the free list of refs
+ * gnttab_init - choose the table's version, map it, build the free list
  *
  * Called once by the Xen platform code at boot, before any frontend
- * probes.  Returns 0, or a negative errno (logged); every other call
- * then fails cleanly (-ENODEV / -ENOSPC).
+ * probes.  Version 2 when the host's highest machine frame does not fit
+ * in 32 bits, else version 1; gnttab=v1 or gnttab=v2 on the command
+ * line forces one, and the choice is logged with its reason.  Returns 0,
+ * or a negative errno (logged); every other call then fails cleanly
+ * (-ENODEV / -ENOSPC).
  */
 int gnttab_init(void);
 
@@ -91,7 +98,8 @@ int gnttab_end_foreign_access(grant_ref_t ref, void *page);
  * gnttab_still_mapped - whether the backend currently maps a grant
  * @ref: a grant reference in use
  *
- * A snapshot of GTF_reading/GTF_writing; false for a bad ref.
+ * A snapshot of GTF_reading/GTF_writing (in the entry's flags in version
+ * 1, in the ref's status word in version 2); false for a bad ref.
  */
 bool gnttab_still_mapped(grant_ref_t ref);
 
@@ -144,9 +152,10 @@ void gnttab_grant_foreign_access_ref(grant_ref_t ref, domid_t domid,
  * @ref: a ref granted with gnttab_grant_foreign_access_ref()
  *
  * Returns 0 when access has ended (the ref may be granted again and the
- * page reused), -EBUSY when the backend still maps it (nothing changed;
- * try again later or hand it to gnttab_end_foreign_access()), -EINVAL
- * for a bad ref.
+ * page reused), -EBUSY when the backend still maps it (the ref stays
+ * granted; in version 2 the entry no longer admits new mappings; try
+ * again later or hand it to gnttab_end_foreign_access()), -EINVAL for a
+ * bad ref.
  */
 int gnttab_end_foreign_access_ref(grant_ref_t ref);
 
