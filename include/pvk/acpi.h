@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ACPI table discovery for bare metal: just enough to start the other
- * CPUs (MADT), find the IOAPIC and HPET, and power the machine off
- * (FADT plus the \_S5 package of the DSDT). There is no AML interpreter;
- * \_S5 is found by a bounded byte scan of the DSDT.
+ * ACPI table discovery: just enough to start the other CPUs (MADT), find
+ * the IOAPIC and HPET on bare metal, and power the machine off (FADT plus
+ * the \_S5 package of the DSDT) on bare metal and as Xen's dom0. There is
+ * no AML interpreter; \_S5 is found by a bounded byte scan of the DSDT.
  *
  * The parser only touches firmware memory through a caller-supplied map
  * function, so it runs unchanged in host unit tests (PVK_HOST_TEST),
@@ -66,8 +66,18 @@ typedef const void *(*acpi_map_fn)(u64 phys, u64 len);
 
 int acpi_parse(u64 rsdp_hint, acpi_map_fn map, struct acpi_info *out);
 
+/*
+ * Enter sleep state @state of the machine @info describes, given the
+ * final PM1a/PM1b control values (SLP_TYP and SLP_EN set; @pm1b is 0
+ * without a PM1b block). Returns only if the machine is still running.
+ * Xen's dom0 cannot do the last write itself: Xen must, so it can bring
+ * its own CPUs and devices down first (Linux: acpi_os_enter_sleep()).
+ */
+typedef void (*acpi_enter_sleep_fn)(const struct acpi_info *info, u8 state,
+				    u16 pm1a, u16 pm1b);
+
 #ifndef PVK_HOST_TEST
-void acpi_poweroff(const struct acpi_info *info);
+void acpi_poweroff(const struct acpi_info *info, acpi_enter_sleep_fn enter);
 #endif
 
 #endif /* PVK_ACPI_H */

@@ -701,6 +701,7 @@ int acpi_parse(u64 rsdp_hint, acpi_map_fn map, struct acpi_info *out)
 #define PM1_SLP_TYP_SHIFT	10
 #define PM1_SLP_TYP_MASK	(7U << PM1_SLP_TYP_SHIFT)
 #define PM1_SLP_EN		(1U << 13)
+#define ACPI_STATE_S5		5
 /* Chipset port reads take about a microsecond: roughly one second. */
 #define SCI_EN_POLLS		1000000
 /* Time for the chipset to cut power before we report failure. */
@@ -735,21 +736,34 @@ static u16 pm1_with_typ(u16 port, u8 typ)
 	return val | (u16)(typ << PM1_SLP_TYP_SHIFT);
 }
 
+/* Write SLP_TYP and SLP_EN straight to the PM1 control ports. */
+static void acpi_write_pm1_sleep(const struct acpi_info *info, u8 state,
+				 u16 pm1a, u16 pm1b)
+{
+	unsigned long i;
+
+	outw(pm1a, info->pm1a_cnt_port);
+	if (info->pm1b_cnt_port)
+		outw(pm1b, info->pm1b_cnt_port);
+	for (i = 0; i < SLEEP_SETTLE_POLLS; i++)
+		inw(info->pm1a_cnt_port);
+}
+
 /**
  * acpi_poweroff() - enter ACPI S5 (soft off)
  * @info: the result of a successful acpi_parse()
+ * @enter: does the final SLP_EN write, or NULL to write the ports here
  *
  * Does nothing unless @info->can_poweroff. Switches the firmware into
  * ACPI mode first if SCI_EN is clear and the FADT names an SMI command
  * port, then, as ACPICA does, writes SLP_TYP to PM1a (and PM1b) and only
- * afterwards sets SLP_EN, since some chipsets latch the type on the
- * enable write. Call with interrupts disabled. Returns only if the
- * machine is still running shortly afterwards.
+ * afterwards has @enter set SLP_EN, since some chipsets latch the type
+ * on the enable write. Call with interrupts disabled. Returns only if
+ * the machine is still running shortly afterwards.
  */
-void acpi_poweroff(const struct acpi_info *info)
+void acpi_poweroff(const struct acpi_info *info, acpi_enter_sleep_fn enter)
 {
 	u16 a, b = 0;
-	unsigned long i;
 
 	if (!info || !info->can_poweroff)
 		return;
@@ -759,12 +773,10 @@ void acpi_poweroff(const struct acpi_info *info)
 	if (info->pm1b_cnt_port) {
 		b = pm1_with_typ(info->pm1b_cnt_port, info->slp_typb);
 		outw(b, info->pm1b_cnt_port);
+		b |= PM1_SLP_EN;
 	}
-	outw(a | PM1_SLP_EN, info->pm1a_cnt_port);
-	if (info->pm1b_cnt_port)
-		outw(b | PM1_SLP_EN, info->pm1b_cnt_port);
-	for (i = 0; i < SLEEP_SETTLE_POLLS; i++)
-		inw(info->pm1a_cnt_port);
+	(enter ? enter : acpi_write_pm1_sleep)(info, ACPI_STATE_S5,
+					       a | PM1_SLP_EN, b);
 	pr_err("ACPI power-off failed\n");
 }
 

@@ -86,7 +86,7 @@ static __noreturn void native_power_off(bool success)
 	smp_stop_other_cpus();
 	if (cpu_has_hypervisor())
 		outl(success ? 0 : 1, QEMU_DEBUG_EXIT_PORT);
-	acpi_poweroff(&acpi);
+	acpi_poweroff(&acpi, NULL);
 	pr_raw("pvk: power-off failed; halting\n");
 	native_halt_forever();
 	__builtin_unreachable();

@@ -419,6 +419,8 @@ static void xen_pv_init_late(struct boot_record *br)
 {
 	xen_mmu_late_init();
 	xen_check_version();
+	if (xen_is_dom0())
+		xen_acpi_init();
 	xen_setup_vcpu_info(0);
 	xen_evtchn_init();
 	xen_time_init();
@@ -448,8 +450,17 @@ __noreturn void xen_shutdown(unsigned int reason)
 		HYPERVISOR_vcpu_op(VCPUOP_down, smp_processor_id(), NULL);
 }
 
+/*
+ * Xen halts the machine when its dom0 shuts down; dom0 powers it off
+ * through ACPI S5 instead (falling back to that halt).
+ */
 static __noreturn void xen_pv_power_off(bool success)
 {
+	if (xen_is_dom0()) {
+		arch_local_irq_disable();
+		xen_console_flush();
+		xen_acpi_poweroff();
+	}
 	xen_shutdown(SHUTDOWN_poweroff);
 }
 

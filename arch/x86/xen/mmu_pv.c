@@ -589,48 +589,87 @@ u64 xen_mmu_early_map_limit(void)
 	return xen_early_map_limit();
 }
 
+/*
+ * Point the page at @va straight at machine frame @mfn: the page tables
+ * are first built by mapping a placeholder (pfn 0, read-only), then the
+ * entry is replaced with one holding the machine frame.
+ */
+static int remap_one(unsigned long va, unsigned long mfn, bool writable)
+{
+	pteval_t prot = _PAGE_PRESENT | _PAGE_ACCESSED |
+			(writable ? _PAGE_RW | _PAGE_DIRTY : 0);
+	long rc;
+
+	if (map_page(va, 0, 0)) {
+		pr_err("xen: no page table for %#lx\n", va);
+		return -ENOMEM;
+	}
+	rc = HYPERVISOR_update_va_mapping(va, ((pteval_t)mfn << PAGE_SHIFT) | prot,
+					  UVMF_INVLPG);
+	if (rc) {
+		pr_err("xen: mapping mfn %#lx at %#lx failed: %ld\n", mfn, va, rc);
+		unmap_page(va);
+		return (int)rc;
+	}
+	return 0;
+}
+
+static unsigned long reserve_frames(unsigned long n)
+{
+	unsigned long va = vmap_reserve(n * PAGE_SIZE);
+
+	if (!va)
+		pr_err("xen: no virtual space for %lu machine frames\n", n);
+	return va;
+}
+
 /**
  * xen_remap_mfns - map machine frames that are not in the P2M
  * @mfns: machine frame numbers (e.g. Xen's grant-table frames)
  * @n: how many
  * @writable: map them read-write
  *
- * Reserves kernel virtual space and points it at the frames directly:
- * the page tables are first built by mapping a placeholder (pfn 0,
- * read-only), then each entry is replaced with one holding the machine
- * frame.  Such pages have no pseudo-physical address, so they must
- * never be handed to __pa() or the frame allocator.  Returns the
- * address, or NULL (logged) if any frame cannot be mapped; frames
- * mapped before a failure stay mapped but unused.
+ * Reserves kernel virtual space and points it at the frames directly.
+ * Such pages have no pseudo-physical address, so they must never be
+ * handed to __pa() or the frame allocator.  Returns the address, or
+ * NULL (logged) if any frame cannot be mapped; frames mapped before a
+ * failure stay mapped but unused.
  */
 void *xen_remap_mfns(const unsigned long *mfns, unsigned int n, bool writable)
 {
-	unsigned long va = vmap_reserve((size_t)n * PAGE_SIZE);
-	pteval_t prot = _PAGE_PRESENT | _PAGE_ACCESSED |
-			(writable ? _PAGE_RW | _PAGE_DIRTY : 0);
+	unsigned long va = reserve_frames(n);
 
-	if (!va) {
-		pr_err("xen: no virtual space for %u machine frames\n", n);
+	if (!va)
 		return NULL;
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		unsigned long a = va + (unsigned long)i * PAGE_SIZE;
-		long rc;
-
-		if (map_page(a, 0, 0)) {
-			pr_err("xen: no page table for %#lx\n", a);
+	for (unsigned int i = 0; i < n; i++)
+		if (remap_one(va + (unsigned long)i * PAGE_SIZE, mfns[i], writable))
 			return NULL;
-		}
-		rc = HYPERVISOR_update_va_mapping(a, ((pteval_t)mfns[i] << PAGE_SHIFT) | prot,
-						  UVMF_INVLPG);
-		if (rc) {
-			pr_err("xen: mapping mfn %#lx at %#lx failed: %ld\n",
-			       mfns[i], a, rc);
-			unmap_page(a);
-			return NULL;
-		}
-	}
 	return (void *)va;
+}
+
+/**
+ * xen_ioremap_ro - map a range of machine addresses read-only
+ * @maddr: machine address of the first byte (e.g. a firmware table)
+ * @len: bytes, at least 1
+ *
+ * For dom0, which reads firmware tables and I/O memory that Xen lends it
+ * (it owns none of those frames, so they are not in its P2M).  Returns
+ * a pointer to @maddr, or NULL (logged) when a frame cannot be mapped,
+ * e.g. because Xen keeps it for itself.  Like xen_remap_mfns(), the
+ * mapping stays for good.
+ */
+const void *xen_ioremap_ro(u64 maddr, u64 len)
+{
+	unsigned long first = maddr >> PAGE_SHIFT;
+	unsigned long n = ((maddr + len - 1) >> PAGE_SHIFT) - first + 1;
+	unsigned long va = reserve_frames(n);
+
+	if (!va)
+		return NULL;
+	for (unsigned long i = 0; i < n; i++)
+		if (remap_one(va + i * PAGE_SIZE, first + i, false))
+			return NULL;
+	return (const u8 *)va + (maddr & (PAGE_SIZE - 1));
 }
 
 /**

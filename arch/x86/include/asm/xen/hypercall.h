@@ -20,6 +20,8 @@
 #include <xen/callback.h>
 #include <xen/version.h>
 #include <xen/memory.h>
+#include <xen/physdev.h>
+#include <xen/platform.h>
 
 extern char hypercall_page[];
 
@@ -149,6 +151,16 @@ static inline long HYPERVISOR_grant_table_op(unsigned int cmd, void *uop,
 					     unsigned int count)
 {
 	return _hypercall(__HYPERVISOR_grant_table_op, cmd, uop, count, 0, 0);
+}
+
+static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
+{
+	return _hypercall(__HYPERVISOR_physdev_op, cmd, arg, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_platform_op(struct xen_platform_op *op)
+{
+	return _hypercall(__HYPERVISOR_platform_op, op, 0, 0, 0, 0);
 }
 
 #endif /* _ASM_X86_XEN_HYPERCALL_H */

@@ -47,6 +47,12 @@ static inline struct vcpu_info *xen_vcpu_info(void)
 	return xen_this_cpu()->vcpu_info;
 }
 
+/* acpi.c (dom0) */
+void xen_acpi_init(void);
+void xen_acpi_poweroff(void);
+struct acpi_info;
+const struct acpi_info *xen_acpi_info(void);
+
 /* enlighten_pv.c */
 void xen_init_pv_ops(void);
 u64 xen_runstate_total_ns(unsigned int cpu);
@@ -75,6 +81,7 @@ void xen_mmu_late_init(void);
 u64 xen_mmu_early_map_limit(void);
 void xen_cr3_set_secondary(unsigned int cpu, phys_addr_t pa);
 void *xen_remap_mfns(const unsigned long *mfns, unsigned int n, bool writable);
+const void *xen_ioremap_ro(u64 maddr, u64 len);
 
 /* multicalls.c */
 void xen_mc_queue_mmu_update(u64 ptr, u64 val);
