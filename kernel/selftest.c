@@ -102,7 +102,9 @@ bool selftest_run(const char *filter)
 
 			snprintf(name, sizeof(name), "%s.%s", (*s)->name,
 				 (*s)->cases[i].name);
+			selftest_watch_start(name);
 			(*s)->cases[i].run(&test);
+			selftest_watch_stop();
 			nr++;
 			if (test.status == KUNIT_FAILURE) {
 				failed++;

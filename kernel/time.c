@@ -5,6 +5,7 @@
  */
 #include <pvk/kernel.h>
 #include <pvk/sched.h>
+#include <pvk/selftest.h>
 #include <pvk/smp.h>
 #include <pvk/time.h>
 #include <asm/paravirt.h>
@@ -46,12 +47,15 @@ u64 cpu_ticks(unsigned int cpu)
 
 /**
  * timer_tick - account one tick on this CPU
+ * @ip: the instruction the timer interrupt interrupted
  *
  * Called from the platform's timer interrupt; wakes sleeping threads
- * whose time has come.
+ * whose time has come, and tells the self-test watch where this CPU is.
  */
-void timer_tick(void)
+void timer_tick(unsigned long ip)
 {
 	this_cpu()->ticks++;
+	if (IS_ENABLED(CONFIG_SELFTEST))
+		selftest_watch_tick(ip);
 	sched_tick();
 }

@@ -42,6 +42,14 @@ struct kunit_suite {
 
 #define KUNIT_CASE(fn) { #fn, fn }
 
+/* kernel/selftest_watch.c: reports a case that does not come back. */
+void selftest_watch_start(const char *name);
+void selftest_watch_stop(void);
+void selftest_watch_tick(unsigned long ip);
+void selftest_watch_report_now(void);
+unsigned long selftest_watch_reports(void);
+unsigned long selftest_watch_ip(unsigned int cpu);
+
 void kunit_fail(struct kunit *test, const char *file, int line,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void kunit_skip(struct kunit *test, const char *fmt, ...)

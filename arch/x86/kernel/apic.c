@@ -161,7 +161,7 @@ void apic_send_startup(u32 apic_id, u8 page)
 
 static void apic_timer_interrupt(struct pt_regs *regs)
 {
-	timer_tick();
+	timer_tick(regs->rip);
 }
 
 /* Count APIC timer decrements over a known time (the TSC clock). */

@@ -154,7 +154,7 @@ static void xen_timer_interrupt(unsigned int port, void *data,
 	unsigned int n = 0;
 
 	while (p->next_tick_ns <= now && n < MAX_CATCH_UP) {
-		timer_tick();
+		timer_tick(regs ? regs->rip : 0);
 		p->next_tick_ns += TICK_NS;
 		n++;
 	}
