@@ -756,10 +756,22 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
     return res
 
 
+# kernel/selftest_watch.c's report of a case that has not come back.
+STUCK_RE = re.compile(r'^# selftest: (?P<case>\S+) still running after '
+                      r'(?P<secs>\d+) s$')
+
+
 def _last_line_hint(text: str) -> str:
     lines = [ktap.clean_line(ln) for ln in text.split('\n')]
     lines = [ln for ln in lines if ln]
-    return f'; last line: {lines[-1]!r}' if lines else '; serial log empty'
+    if not lines:
+        return '; serial log empty'
+    hint = f'; last line: {lines[-1]!r}'
+    stuck = [m for m in map(STUCK_RE.match, lines) if m]
+    if stuck:
+        hint += (f'; stuck in {stuck[-1]["case"]} for {stuck[-1]["secs"]}+ s '
+                 "(each CPU's last tick is in the log)")
+    return hint
 
 
 def run_row(row: Row, ctx: Context, probes: Dict[str, Tuple[bool, str]]

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Host tests of how run_tests.py judges the end of a boot: isa-debug-exit
-status on bare metal, ACPI S5 through Xen for pvk as dom0."""
+status on bare metal, ACPI S5 through Xen for pvk as dom0, and a hang."""
 
 import os
 import sys
@@ -21,7 +21,9 @@ pvk: selftest result: PASS (1 passed, 0 failed, 0 skipped)
 """
 
 
-class PowerOff(unittest.TestCase):
+class Judge(unittest.TestCase):
+    """Base: a serial log and an outcome through evaluate()."""
+
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.ctx = run_tests.Context('qemu', '/nonexistent', None,
@@ -38,6 +40,8 @@ class PowerOff(unittest.TestCase):
         return run_tests.evaluate(row, self.ctx, '', outcome, serial,
                                   debugcon, '/nonexistent')
 
+
+class PowerOff(Judge):
     def dom0_row(self):
         return run_tests.Row('xen-pv-dom0-smp1', 'xen', 1, platform='xen-pv')
 
@@ -71,6 +75,23 @@ class PowerOff(unittest.TestCase):
         res = self.judge(row, run_tests.Outcome('exited', 1))
         self.assertEqual(res.status, run_tests.PASS, res.problems)
         self.assertEqual(res.notes, [])
+
+
+class Hang(Judge):
+    def test_stuck_case_is_named(self):
+        row = run_tests.Row('pvh-tcg-smp1', 'pvh', 1)
+        serial, debugcon, _ = run_tests.log_paths(row.name, self.ctx)
+        with open(serial, 'w') as f:
+            f.write('pvk: platform=bare-metal cpus=1 mem=251MiB patched=216 '
+                    'sites\nKTAP version 1\n1..2\nok 1 a.b\n'
+                    '# selftest: a.c still running after 30 s\n'
+                    '#   CPU0: last tick 0 ms ago at spin+0x4 (0x1)\n'
+                    '# selftest: a.c still running after 60 s\n'
+                    '#   CPU0: last tick 1 ms ago at spin+0x4 (0x1)\n')
+        res = run_tests.evaluate(row, self.ctx, '', run_tests.Outcome(
+            'timeout'), serial, debugcon, '/nonexistent')
+        self.assertEqual(res.status, run_tests.HANG)
+        self.assertIn('stuck in a.c for 60+ s', res.problems[0])
 
 
 if __name__ == '__main__':
