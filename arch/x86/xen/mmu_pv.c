@@ -650,7 +650,7 @@ void *xen_remap_mfns(const unsigned long *mfns, unsigned int n, bool writable)
 /**
  * xen_ioremap_ro - map a range of machine addresses read-only
  * @maddr: machine address of the first byte (e.g. a firmware table)
- * @len: bytes, at least 1
+ * @len: bytes; 0 or a range that wraps gets NULL
  *
  * For dom0, which reads firmware tables and I/O memory that Xen lends it
  * (it owns none of those frames, so they are not in its P2M).  Returns
@@ -660,10 +660,12 @@ void *xen_remap_mfns(const unsigned long *mfns, unsigned int n, bool writable)
  */
 const void *xen_ioremap_ro(u64 maddr, u64 len)
 {
-	unsigned long first = maddr >> PAGE_SHIFT;
-	unsigned long n = ((maddr + len - 1) >> PAGE_SHIFT) - first + 1;
-	unsigned long va = reserve_frames(n);
+	unsigned long first = maddr >> PAGE_SHIFT, n, va;
 
+	if (!len || maddr + len < maddr)
+		return NULL;
+	n = ((maddr + len - 1) >> PAGE_SHIFT) - first + 1;
+	va = reserve_frames(n);
 	if (!va)
 		return NULL;
 	for (unsigned long i = 0; i < n; i++)

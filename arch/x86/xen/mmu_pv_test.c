@@ -199,7 +199,17 @@ out:
 	teardown_map(&m);
 }
 
+/* An empty range and one that wraps are refused, not half mapped. */
+static void xen_mmu_ioremap_refuses_bad_ranges(struct kunit *test)
+{
+	if (!need_xen(test))
+		return;
+	KUNIT_EXPECT_TRUE(test, xen_ioremap_ro(0xf0000, 0) == NULL);
+	KUNIT_EXPECT_TRUE(test, xen_ioremap_ro(~0ULL - 8, 64) == NULL);
+}
+
 SELFTEST_SUITE(xen_mmu,
 	KUNIT_CASE(xen_mmu_lazy_mode_batches_updates),
 	KUNIT_CASE(xen_mmu_eager_update_is_one_hypercall),
-	KUNIT_CASE(xen_mmu_lazy_mode_nests));
+	KUNIT_CASE(xen_mmu_lazy_mode_nests),
+	KUNIT_CASE(xen_mmu_ioremap_refuses_bad_ranges));
