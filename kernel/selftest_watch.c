@@ -81,6 +81,8 @@ static void report_cpu(unsigned int cpu, u64 now)
 {
 	unsigned long ip = READ_ONCE(tick_ip[cpu]), off = 0;
 	u64 at = READ_ONCE(tick_ns[cpu]);
+	/* It may have ticked since @now was read, or its clock run ahead. */
+	u64 ago = now > at ? now - at : 0;
 	const char *sym = ip ? ksym_lookup(ip, &off) : NULL;
 
 	if (!ip) {
@@ -88,7 +90,7 @@ static void report_cpu(unsigned int cpu, u64 now)
 		return;
 	}
 	pr_raw("#   CPU%u: last tick %llu ms ago at %s+%#lx (%#lx)\n", cpu,
-	       (unsigned long long)((now - at) / NSEC_PER_MSEC),
+	       (unsigned long long)(ago / NSEC_PER_MSEC),
 	       sym ? sym : "?", off, ip);
 }
 
