@@ -77,12 +77,18 @@ unsigned long selftest_watch_ip(unsigned int cpu)
 	return READ_ONCE(tick_ip[cpu]);
 }
 
+/* Clocks of different vCPUs may disagree a little: never go negative. */
+static u64 ns_since(u64 then, u64 now)
+{
+	return now > then ? now - then : 0;
+}
+
 static void report_cpu(unsigned int cpu, u64 now)
 {
 	unsigned long ip = READ_ONCE(tick_ip[cpu]), off = 0;
 	u64 at = READ_ONCE(tick_ns[cpu]);
 	/* It may have ticked since @now was read, or its clock run ahead. */
-	u64 ago = now > at ? now - at : 0;
+	u64 ago = ns_since(at, now);
 	const char *sym = ip ? ksym_lookup(ip, &off) : NULL;
 
 	if (!ip) {
@@ -99,7 +105,7 @@ static void report(const char *name, u64 now)
 	unsigned int cpu;
 
 	pr_raw("# selftest: %s still running after %llu s\n", name,
-	       (unsigned long long)((now - READ_ONCE(watched_since_ns)) /
+	       (unsigned long long)(ns_since(READ_ONCE(watched_since_ns), now) /
 				    NSEC_PER_SEC));
 	for_each_cpu(cpu, &cpu_online_mask)
 		report_cpu(cpu, now);
