@@ -5,12 +5,12 @@ status on bare metal, ACPI S5 through Xen for pvk as dom0, and a hang."""
 
 import os
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import run_tests  # noqa: E402
+from test_dom0stack import RowResults  # noqa: E402
 
 SERIAL = """\
 pvk: platform=%s cpus=1 mem=251MiB patched=216 sites%s
@@ -21,16 +21,8 @@ pvk: selftest result: PASS (1 passed, 0 failed, 0 skipped)
 """
 
 
-class Judge(unittest.TestCase):
+class Judge(RowResults):
     """Base: a serial log and an outcome through evaluate()."""
-
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.ctx = run_tests.Context('qemu', '/nonexistent', None,
-                                     self.tmp.name, '', 120, False)
-
-    def tearDown(self):
-        self.tmp.cleanup()
 
     def judge(self, row, outcome):
         serial, debugcon, _ = run_tests.log_paths(row.name, self.ctx)
