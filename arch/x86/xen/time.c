@@ -142,11 +142,6 @@ static void program_timer(unsigned int cpu, u64 deadline)
 		pr_err("xen: arming the timer of vCPU %u failed: %ld\n", cpu, rc);
 }
 
-/*
- * One tick per period that has passed, a few at most: under emulation a
- * vCPU can be descheduled for long, and replaying every missed tick
- * would only stall it further.
- */
 /* The tail of every stub Xen writes into a 64-bit PV hypercall page. */
 static const u8 hypercall_stub_tail[] = {
 	0x41, 0x5b,	/* pop %r11 */
@@ -173,6 +168,11 @@ static unsigned long tick_ip(const struct pt_regs *regs)
 	return ((const unsigned long *)regs->rsp)[2];
 }
 
+/*
+ * One tick per period that has passed, a few at most: under emulation a
+ * vCPU can be descheduled for long, and replaying every missed tick
+ * would only stall it further.
+ */
 static void xen_timer_interrupt(unsigned int port, void *data,
 				struct pt_regs *regs)
 {
