@@ -821,6 +821,9 @@ DOM0_JOB_END_RE = re.compile(r'^===== job (?P<job>\S+) end: guest=(?P<guest>\S+)
 DOM0_JOB_TIME_RE = re.compile(r'^dom0: \[[\d.]+\] job (?P<job>\S+): '
                               r'(?P<result>[a-z-]+) after (?P<secs>\d+)s$')
 DOM0_DESTROY_RE = re.compile(r'^dom0: \[[\d.]+\] job (?P<job>\S+): destroying ')
+# A guest's line of the `xl list` dom0-init prints before it destroys one.
+XL_LIST_RE = re.compile(r'^(?P<guest>\S+)\s+\d+\s+\d+\s+\d+\s+'
+                        r'(?P<state>[-rbpscd]{6})\s')
 DOM0_DONE = '===== dom0 jobs done ====='
 DOM0_FAILED_RE = re.compile(r'^===== dom0 init failed .*=====$')
 
@@ -833,6 +836,7 @@ class GuestRun:
     result: str = ''            # verdict, exited, timeout, create-failed...
     seconds: float = 0.0
     destroyed: bool = False
+    shut_down: bool = False     # xl list said so (state s) before the destroy
     post: str = ''              # JOB.post: ok, failed, none
 
 
@@ -959,6 +963,14 @@ def dom0stack_commands(rows: List[Row], ctx: Context
     return build, run, timeout
 
 
+def _destroyed_note(run: GuestRun) -> str:
+    if run.shut_down:
+        return ('shut down after the verdict, but xl had not reaped it '
+                f'within {DOM0_GUEST_GRACE} s; destroyed by dom0')
+    return (f'no power-off within {DOM0_GUEST_GRACE} s of the verdict; '
+            'destroyed by dom0')
+
+
 def split_dom0_log(text: str) -> Tuple[Dict[str, GuestRun], List[str]]:
     """Per-guest console blocks and job results of a dom0 serial log, and
     the dom0 init failure lines (if any).  Xen's own lines that land
@@ -970,6 +982,7 @@ def split_dom0_log(text: str) -> Tuple[Dict[str, GuestRun], List[str]]:
     job_guest: Dict[str, str] = {}
     times: Dict[str, float] = {}
     destroyed = set()
+    xl_state: Dict[str, str] = {}
     for raw in text.split('\n'):
         line = ktap.clean_line(raw)
         m = DOM0_CONSOLE_RE.match(line)
@@ -999,6 +1012,9 @@ def split_dom0_log(text: str) -> Tuple[Dict[str, GuestRun], List[str]]:
         m = DOM0_DESTROY_RE.match(line)
         if m:
             destroyed.add(m.group('job'))
+        m = XL_LIST_RE.match(line)
+        if m:
+            xl_state[m.group('guest')] = m.group('state')
         if DOM0_FAILED_RE.match(line):
             failed.append(line)
         if after is not None and line:
@@ -1006,6 +1022,7 @@ def split_dom0_log(text: str) -> Tuple[Dict[str, GuestRun], List[str]]:
     for job, guest in job_guest.items():
         guests[guest].seconds = times.get(job, 0.0)
         guests[guest].destroyed = job in destroyed
+        guests[guest].shut_down = 's' in xl_state.get(guest, '')
     return guests, failed
 
 
@@ -1168,8 +1185,7 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
         res = evaluate(row, ctx, row_cmdline(row, ctx.extra_append), outcome,
                        log, debugcon, run_out)
         if run_ and run_.destroyed and res.status == PASS:
-            res.notes.append(f'no power-off within {DOM0_GUEST_GRACE} s of '
-                             'the verdict; destroyed by dom0')
+            res.notes.append(_destroyed_note(run_))
         if row.job and res.status == PASS and run_ and run_.post != 'ok':
             judge_post(res, row, run_)
         if run_:

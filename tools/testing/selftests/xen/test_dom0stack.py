@@ -42,6 +42,23 @@ dom0: [46.00] jobs: 2 run, 1 ok
 
 
 class Split(unittest.TestCase):
+    def test_destroyed_guest_that_had_shut_down(self):
+        log = ('dom0: [1.00] job 00-g: destroying g\n'
+               'Name    ID   Mem VCPUs\tState\tTime(s)\n'
+               'Domain-0  0  1024  2  r-----  132.7\n'
+               'g        10   256  2  ---s--  2.7\n'
+               '===== job 00-g end: guest=g result=verdict post=ok =====\n'
+               'dom0: [2.00] job 01-h: destroying h\n'
+               'h        11   256  2  -b----  2.7\n'
+               '===== job 01-h end: guest=h result=verdict post=ok =====\n')
+        guests, _ = run_tests.split_dom0_log(log)
+        self.assertTrue(guests['g'].destroyed and guests['g'].shut_down)
+        self.assertIn('xl had not reaped it',
+                      run_tests._destroyed_note(guests['g']))
+        self.assertTrue(guests['h'].destroyed)
+        self.assertFalse(guests['h'].shut_down)
+        self.assertIn('no power-off', run_tests._destroyed_note(guests['h']))
+
     def test_blocks(self):
         guests, failed = run_tests.split_dom0_log(LOG)
         self.assertEqual(failed, [])
