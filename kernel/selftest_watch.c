@@ -77,7 +77,11 @@ unsigned long selftest_watch_ip(unsigned int cpu)
 	return READ_ONCE(tick_ip[cpu]);
 }
 
-/* Clocks of different vCPUs may disagree a little: never go negative. */
+/*
+ * @then may be later than @now: another CPU stored it after this tick
+ * read @now (a vCPU can stall anywhere under emulation), or its clock
+ * runs a little ahead. Never go negative.
+ */
 static u64 ns_since(u64 then, u64 now)
 {
 	return now > then ? now - then : 0;
@@ -87,7 +91,6 @@ static void report_cpu(unsigned int cpu, u64 now)
 {
 	unsigned long ip = READ_ONCE(tick_ip[cpu]), off = 0;
 	u64 at = READ_ONCE(tick_ns[cpu]);
-	/* It may have ticked since @now was read, or its clock run ahead. */
 	u64 ago = ns_since(at, now);
 	const char *sym = ip ? ksym_lookup(ip, &off) : NULL;
 
