@@ -119,20 +119,23 @@ static void report(const char *name, u64 now)
  * selftest_watch_tick - a timer tick on this CPU, from interrupt context
  * @ip: the instruction the tick interrupted
  *
- * Records @ip, and prints a report when the running case is overdue.
+ * While a case runs, records @ip, and prints a report when the case is
+ * overdue; otherwise (between cases, or selftest=none) costs one load.
  * Only one CPU wins each report: the others see next_report_ns moved on.
  */
 void selftest_watch_tick(unsigned long ip)
 {
+	const char *name = __atomic_load_n(&watched_case, __ATOMIC_ACQUIRE);
 	unsigned int cpu = smp_processor_id();
-	u64 now = ktime_get_ns(), due;
-	const char *name;
+	u64 now, due;
 
+	if (!name)
+		return;
+	now = ktime_get_ns();
 	WRITE_ONCE(tick_ip[cpu], ip);
 	WRITE_ONCE(tick_ns[cpu], now);
-	name = __atomic_load_n(&watched_case, __ATOMIC_ACQUIRE);
 	due = READ_ONCE(next_report_ns);
-	if (!name || now < due)
+	if (now < due)
 		return;
 	if (__atomic_compare_exchange_n(&next_report_ns, &due,
 					now + STUCK_REPORT_NS, false,

@@ -21,8 +21,10 @@ u64 get_cycles(void);
 
 /* Per-CPU tick count, incremented by the tick on each CPU. */
 u64 cpu_ticks(unsigned int cpu);
-/* Called by the architecture's timer interrupt on each CPU, with the
- * address it interrupted. */
+/*
+ * Called by the architecture's timer interrupt on each CPU, with the
+ * address it interrupted.
+ */
 void timer_tick(unsigned long ip);
 
 #endif

@@ -24,11 +24,6 @@
 
 static struct acpi_info xen_acpi;
 
-static const void *xen_acpi_map(u64 maddr, u64 len)
-{
-	return xen_ioremap_ro(maddr, len);
-}
-
 /* The last write of acpi_poweroff(): Xen's to make, on its CPU 0. */
 static void xen_acpi_enter_sleep(const struct acpi_info *info, u8 state,
 				 u16 pm1a, u16 pm1b)
@@ -66,7 +61,7 @@ void xen_acpi_init(void)
 			rc);
 		return;
 	}
-	if (acpi_parse(0, xen_acpi_map, &xen_acpi))
+	if (acpi_parse(0, xen_ioremap_ro, &xen_acpi))
 		pr_warn("xen: no usable ACPI tables; shutdown will halt\n");
 	else if (!xen_acpi.can_poweroff)
 		pr_warn("xen: no ACPI S5; shutdown will halt\n");

@@ -178,10 +178,11 @@ static void xen_timer_interrupt(unsigned int port, void *data,
 {
 	struct xen_percpu *p = xen_this_cpu();
 	u64 now = xen_clocksource_read();
+	unsigned long ip = regs ? tick_ip(regs) : 0;
 	unsigned int n = 0;
 
 	while (p->next_tick_ns <= now && n < MAX_CATCH_UP) {
-		timer_tick(regs ? tick_ip(regs) : 0);
+		timer_tick(ip);
 		p->next_tick_ns += TICK_NS;
 		n++;
 	}
