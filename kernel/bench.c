@@ -8,12 +8,16 @@
 #include <pvk/kernel.h>
 #include <pvk/arch.h>
 #include <pvk/bench.h>
+#include <pvk/params.h>
 #include <pvk/time.h>
 
 #define BENCH_ROUNDS 31
 
 extern const struct bench_case *const __bench_cases_start[];
 extern const struct bench_case *const __bench_cases_end[];
+
+bool bench_requested;
+param_bool("bench", bench_requested);
 
 static const char *const variant_names[BENCH_NR_VARIANTS] = {
 	"patched", "indirect", "raw",

@@ -30,10 +30,10 @@ static int kernel_init(void *unused)
 
 	print_boot_line();
 	arch_init_devices();
-	if (IS_ENABLED(CONFIG_BENCH) && kopts.bench)
+	if (IS_ENABLED(CONFIG_BENCH) && bench_requested)
 		bench_run();
-	if (IS_ENABLED(CONFIG_SELFTEST) && strcmp(kopts.selftest, "none") != 0)
-		ok = selftest_run(kopts.selftest);
+	if (IS_ENABLED(CONFIG_SELFTEST))
+		ok = selftest_run();
 	machine_power_off(ok);
 }
 
@@ -44,7 +44,6 @@ static int kernel_init(void *unused)
 void start_kernel(struct boot_record *br)
 {
 	parse_kernel_options(br->cmdline);
-	printk_set_loglevel(kopts.loglevel);
 	pr_info("pvk: entry=%s cmdline='%s'\n", br->entry, br->cmdline);
 
 	setup_arch(br);

@@ -1,32 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * The kernel's own command-line options.  Parsing is table driven
- * (lib/cmdline.c); a bad value is logged and the default kept.
+ * The command line against every option the image declares (the __param
+ * section, see include/pvk/params.h).  Parsing is table driven
+ * (lib/cmdline.c): an unknown option or a bad value is logged and the
+ * option keeps its default.
  */
 #include <pvk/kernel.h>
-#include <pvk/cmdline.h>
 #include <pvk/params.h>
-
-struct kernel_options kopts = {
-	.loglevel = CONFIG_LOGLEVEL,
-	.maxcpus = -1,
-	.selftest = "all",
-	.xen_blkfront_persistent = true,
-};
-
-static const struct kernel_param kernel_params[] = {
-	{ "loglevel", KPARAM_INT, &kopts.loglevel, 0, 0, 7 },
-	{ "nosmp", KPARAM_BOOL, &kopts.nosmp, 0, 0, 0 },
-	{ "maxcpus", KPARAM_INT, &kopts.maxcpus, 0, 1, 4096 },
-	{ "selftest", KPARAM_STRING, kopts.selftest, sizeof(kopts.selftest), 0, 0 },
-	{ "bench", KPARAM_BOOL, &kopts.bench, 0, 0, 0 },
-	{ "evtchn", KPARAM_STRING, kopts.evtchn, sizeof(kopts.evtchn), 0, 0 },
-	{ "gnttab", KPARAM_STRING, kopts.gnttab, sizeof(kopts.gnttab), 0, 0 },
-	{ "xen_nopvspin", KPARAM_BOOL, &kopts.xen_nopvspin, 0, 0, 0 },
-	{ "ip", KPARAM_STRING, kopts.ip, sizeof(kopts.ip), 0, 0 },
-	{ "xen_blkfront.persistent", KPARAM_BOOL, &kopts.xen_blkfront_persistent, 0, 0, 0 },
-	{ "netfront", KPARAM_STRING, kopts.netfront, sizeof(kopts.netfront), 0, 0 },
-};
 
 static void param_warn(void *ctx, const char *fmt, ...)
 {
@@ -40,11 +20,11 @@ static void param_warn(void *ctx, const char *fmt, ...)
 }
 
 /**
- * parse_kernel_options - fill kopts from the boot command line
+ * parse_kernel_options - apply the boot command line to the options
  * @cmdline: NUL-terminated command line (may be empty)
  */
 void parse_kernel_options(const char *cmdline)
 {
-	cmdline_parse(cmdline, kernel_params, ARRAY_SIZE(kernel_params),
-		      param_warn, NULL);
+	cmdline_parse(cmdline, __start___param,
+		      (size_t)(__stop___param - __start___param), param_warn, NULL);
 }

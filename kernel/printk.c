@@ -5,12 +5,14 @@
  * CPUs never interleave.
  */
 #include <pvk/kernel.h>
+#include <pvk/params.h>
 #include <pvk/spinlock.h>
 #include <pvk/time.h>
 
 static struct console *consoles;
 static DEFINE_SPINLOCK(console_lock);
 static int console_loglevel = CONFIG_LOGLEVEL;
+param_int("loglevel", console_loglevel, 0, 7);
 
 /**
  * register_console - add a console that receives every printed line
@@ -63,11 +65,6 @@ void console_write(const char *s, size_t len)
 	spin_lock_irqsave(&console_lock, flags);
 	__console_write(s, len);
 	spin_unlock_irqrestore(&console_lock, flags);
-}
-
-void printk_set_loglevel(int level)
-{
-	console_loglevel = level;
 }
 
 int printk_get_loglevel(void)

@@ -4,6 +4,7 @@
  * "suite.case" results, then exactly one verdict line for the host.
  */
 #include <pvk/kernel.h>
+#include <pvk/params.h>
 #include <pvk/selftest.h>
 
 extern const struct kunit_suite *const __selftest_suites_start[];
@@ -11,14 +12,16 @@ extern const struct kunit_suite *const __selftest_suites_end[];
 
 #define FILTER_SEP ','
 
-/* Is @name one of the comma-separated entries of @filter (or "all")? */
-static bool suite_selected(const char *filter, const char *name)
+/* "all", "none", or a comma-separated list of suite names. */
+static char selftest_filter[128] = "all";
+param_string("selftest", selftest_filter);
+
+/* Is @name one of the comma-separated entries of @filter? */
+static bool suite_listed(const char *filter, const char *name)
 {
 	size_t n = strlen(name);
 	const char *p = filter;
 
-	if (!strcmp(filter, "all"))
-		return true;
 	while (*p) {
 		const char *end = strchr(p, FILTER_SEP);
 		size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -30,6 +33,22 @@ static bool suite_selected(const char *filter, const char *name)
 		p = end + 1;
 	}
 	return false;
+}
+
+static bool suite_selected(const char *filter, const char *name)
+{
+	return !strcmp(filter, "all") || suite_listed(filter, name);
+}
+
+/**
+ * selftest_named - did selftest= name @suite itself (not just "all")?
+ * @suite: a suite name
+ *
+ * For suites that only run when asked for by name.
+ */
+bool selftest_named(const char *suite)
+{
+	return suite_listed(selftest_filter, suite);
 }
 
 void kunit_fail(struct kunit *test, const char *file, int line,
@@ -80,17 +99,20 @@ static unsigned int count_cases(const char *filter)
 }
 
 /**
- * selftest_run - run the selected suites and report in KTAP
- * @filter: "all" or a comma-separated list of suite names
+ * selftest_run - run the suites selftest= names and report in KTAP
  *
- * Returns true when no case failed.  An unknown suite name is reported
- * and counts as a failure, so a typo cannot turn a run green.
+ * Returns true when no case failed (and for selftest=none, which runs
+ * and prints nothing).
  */
-bool selftest_run(const char *filter)
+bool selftest_run(void)
 {
-	unsigned int total = count_cases(filter), nr = 0;
+	const char *filter = selftest_filter;
+	unsigned int total, nr = 0;
 	unsigned int passed = 0, failed = 0, skipped = 0;
 
+	if (!strcmp(filter, "none"))
+		return true;
+	total = count_cases(filter);
 	pr_raw("KTAP version 1\n1..%u\n", total);
 	for (const struct kunit_suite *const *s = __selftest_suites_start;
 	     s < __selftest_suites_end; s++) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pvk/cmdline.h>
+#include <pvk/params.h>
 #include "harness.h"
 
 struct warn_log {
@@ -270,6 +271,40 @@ TEST(huge_quoted_line)
 	free(s);
 }
 
+/*
+ * Options declared where they are owned, as in the kernel: each macro
+ * adds one entry to the __param section, whose bounds ld provides.
+ */
+static bool sec_flag;
+param_bool("sec_flag", sec_flag);
+static int sec_level = 3;
+param_int("sec.level", sec_level, 0, 7);
+static char sec_mode[4] = "on";
+param_string("sec_mode", sec_mode);
+
+static int parse_section(const char *s)
+{
+	memset(&wlog, 0, sizeof(wlog));
+	return cmdline_parse(s, __start___param,
+			     (size_t)(__stop___param - __start___param),
+			     record_warn, &wlog);
+}
+
+TEST(declared_options)
+{
+	/* Packed back to back: no padding between the entries. */
+	EXPECT_EQ(__stop___param - __start___param, 3);
+	EXPECT_EQ(parse_section("sec_flag sec.level=5 sec_mode=v2"), 0);
+	EXPECT(sec_flag);
+	EXPECT_EQ(sec_level, 5);
+	EXPECT_STR(sec_mode, "v2");
+	/* Bad values and unknown names: logged, defaults kept. */
+	EXPECT_EQ(parse_section("sec.level=8 sec_mode=long netfront=x"), 3);
+	EXPECT_EQ(sec_level, 5);
+	EXPECT_STR(sec_mode, "v2");
+	EXPECT_STR(wlog.last, "unknown option 'netfront' ignored");
+}
+
 int main(void)
 {
 	RUN(empty);
@@ -281,5 +316,6 @@ int main(void)
 	RUN(unterminated_quote);
 	RUN(huge_tokens);
 	RUN(huge_quoted_line);
+	RUN(declared_options);
 	return TEST_DONE();
 }

@@ -73,6 +73,10 @@
 #define SEGS_PER_INDIRECT_PAGE	(PAGE_SIZE / sizeof(struct blkif_request_segment))
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
 #define MAX_RING_PAGES		(1U << BLKFRONT_MAX_RING_ORDER)
+
+/* xen_blkfront.persistent=0: per-request grants of bounce pages. */
+static bool use_persistent = true;
+param_bool("xen_blkfront.persistent", use_persistent);
 #define MAX_RING_SLOTS		__CONST_RING_SIZE(blkif, PAGE_SIZE * MAX_RING_PAGES)
 #define NO_SLOT			0xffffffffU
 
@@ -1098,7 +1102,7 @@ static int write_rings(struct blkfront *bf, struct xenbus_transaction t)
 		err = xenbus_write(t, dir, "protocol", XEN_IO_PROTO_ABI_NATIVE);
 	if (!err)
 		err = xenbus_printf(t, dir, "feature-persistent", "%u",
-				    kopts.xen_blkfront_persistent ? 1 : 0);
+				    use_persistent ? 1 : 0);
 	return err;
 }
 
@@ -1250,7 +1254,7 @@ static void apply_props(struct blkfront *bf, const struct disk_props *p)
 	struct blkdev *b = &bf->bdev;
 	u32 f = 0;
 
-	bf->persistent = p->persistent && kopts.xen_blkfront_persistent;
+	bf->persistent = p->persistent && use_persistent;
 	bf->max_segs = p->indirect > BLKIF_MAX_SEGMENTS_PER_REQUEST ?
 		       MIN(p->indirect, (unsigned int)BLKFRONT_MAX_INDIRECT_SEGS) :
 		       BLKIF_MAX_SEGMENTS_PER_REQUEST;

@@ -19,9 +19,9 @@
  * keeps its memory (leaked), because the driver may still write to it.
  */
 #include <pvk/kernel.h>
+#include <pvk/bench.h>
 #include <pvk/blkdev.h>
 #include <pvk/mm.h>
-#include <pvk/params.h>
 #include <pvk/sched.h>
 #include <pvk/selftest.h>
 #include <pvk/smp.h>
@@ -603,24 +603,6 @@ SELFTEST_SUITE(xen_blkfront,
 
 /* ---- reconnection: dom0 detaches and re-attaches the disk -------------- */
 
-/* Is @name one of the comma-separated entries of @list? */
-static bool listed(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = list; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && !strncmp(p, name, n))
-			return true;
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	return false;
-}
-
 
 #define RECONNECT_SECTOR	(MISC_SECTOR + 16384)
 #define RECONNECT_BLOCKS	16
@@ -671,7 +653,7 @@ static void blkfront_survives_detach(struct kunit *test)
 	u64 seed = 0;
 
 	/* It waits for dom0 to detach the disk: only when asked by name. */
-	if (!listed(kopts.selftest, "xen_blkfront_reconnect")) {
+	if (!selftest_named("xen_blkfront_reconnect")) {
 		kunit_skip(test, "only with selftest=xen_blkfront_reconnect");
 		return;
 	}
@@ -853,7 +835,8 @@ static void blkfront_bench_case(struct kunit *test)
 	struct blkfront_info info;
 	struct blkdev *bdev;
 
-	if (!kopts.bench && !listed(kopts.selftest, "xen_blkfront_bench")) {
+	if (!(IS_ENABLED(CONFIG_BENCH) && bench_requested) &&
+	    !selftest_named("xen_blkfront_bench")) {
 		kunit_skip(test, "selftest=xen_blkfront_bench or bench=1");
 		return;
 	}

@@ -65,6 +65,13 @@ static struct xennet_info *xennet_devices;
 static DEFINE_SPINLOCK(xennet_list_lock);
 static bool xennet_ip_applied;
 
+/* netfront=LIST, parsed by xennet_parse_options() at the first probe. */
+static char netfront_options[64];
+param_string("netfront", netfront_options);
+/* ip=A.B.C.D/N: the address of the first vif. */
+char xennet_ip[32];
+param_string("ip", xennet_ip);
+
 #define q_stat_add(q, field, n) \
 	__atomic_fetch_add(&(q)->stats.field, (n), __ATOMIC_RELAXED)
 
@@ -1283,15 +1290,15 @@ static void xennet_bring_up(struct xennet_info *info)
 	}
 	WRITE_ONCE(info->up, true);
 	xennet_print_info(info);
-	if (kopts.ip[0] && !xennet_ip_applied) {
+	if (xennet_ip[0] && !xennet_ip_applied) {
 		xennet_ip_applied = true;
 		info->owns_ip = true;
-		err = net_configure(&info->netdev, kopts.ip);
+		err = net_configure(&info->netdev, xennet_ip);
 		if (err)
 			pr_err("%s: ip=%s is not a usable address (%d); the device stays unconfigured\n",
-			       info->name, kopts.ip, err);
+			       info->name, xennet_ip, err);
 		else
-			pr_info("%s: address %s\n", info->name, kopts.ip);
+			pr_info("%s: address %s\n", info->name, xennet_ip);
 	}
 	/* dom0 may still map our address to a guest that had it before. */
 	if (info->owns_ip) {
@@ -1349,7 +1356,7 @@ static int xennet_probe(struct xenbus_device *dev)
 
 	if (!xennet_opts_parsed) {
 		xennet_opts_parsed = true;
-		xennet_parse_options(kopts.netfront, &xennet_opts);
+		xennet_parse_options(netfront_options, &xennet_opts);
 	}
 	for (p = dev->nodename; *p; p++)
 		if (*p == '/')

@@ -173,6 +173,9 @@ void xennet_rx_poll(struct xennet_queue *q);
 void xennet_tx_poll(struct xennet_queue *q);
 int xennet_xmit_queue(struct xennet_queue *q, const void *frame, size_t len);
 
+/* ip= on the command line ("" when absent). */
+extern char xennet_ip[32];
+
 /* The devices, for the self-tests and the serve mode. */
 struct xennet_info *xennet_first(void);
 bool xennet_wait_up(unsigned int timeout_ms);

@@ -27,7 +27,6 @@
 #include <pvk/kstrtox.h>
 #include <pvk/net.h>
 #include <pvk/net/proto.h>
-#include <pvk/params.h>
 #include <pvk/sched.h>
 #include <pvk/selftest.h>
 #include <pvk/smp.h>
@@ -290,7 +289,7 @@ static void netfront_serve(struct kunit *test)
 	u16 port = 0;
 	int err;
 
-	if (!strcmp(kopts.selftest, "all")) {
+	if (!selftest_named("netfront_serve")) {
 		kunit_skip(test, "runs only when named: selftest=netfront_serve");
 		return;
 	}

@@ -23,7 +23,6 @@
 #include <pvk/mm.h>
 #include <pvk/net.h>
 #include <pvk/net/proto.h>
-#include <pvk/params.h>
 #include <pvk/sched.h>
 #include <pvk/selftest.h>
 #include <pvk/smp.h>
@@ -853,7 +852,7 @@ static void netfront_connected(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, q->rx.req_prod_pvt - q->rx.rsp_cons,
 				XENNET_RX_RING_SIZE);
 	}
-	if (kopts.ip[0])
+	if (xennet_ip[0])
 		KUNIT_EXPECT_TRUE(test, info->netdev.ip_addr != 0);
 }
 

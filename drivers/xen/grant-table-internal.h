@@ -17,6 +17,9 @@
  * the frame).
  */
 
+/* gnttab= as given on the command line ("" when absent). */
+extern char gnttab_option[8];
+
 /* The layout in use: 1 or 2; 0 when there is no grant table. */
 unsigned int gnttab_version(void);
 

@@ -83,6 +83,9 @@ static struct deferred *deferred_list;
 static unsigned int nr_deferred;
 static DEFINE_SPINLOCK(gnttab_lock);
 
+char gnttab_option[8];		/* gnttab=auto|v1|v2; "" is auto */
+param_string("gnttab", gnttab_option);
+
 static bool ref_ok(grant_ref_t ref)
 {
 	return nr_refs && ref >= GNTTAB_NR_RESERVED_ENTRIES && ref < nr_refs;
@@ -602,9 +605,9 @@ int gnttab_init(void)
 
 	if (nr_refs)
 		return 0;
-	if (gnttab_parse_mode(kopts.gnttab, &mode))
+	if (gnttab_parse_mode(gnttab_option, &mode))
 		pr_warn("gnttab: unknown gnttab=%s (want v1, v2 or auto); using "
-			"auto\n", kopts.gnttab);
+			"auto\n", gnttab_option);
 	/* A PV guest's entries name machine frames: the host's highest counts. */
 	max_ram_page = HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
 	version = gnttab_choose_version(mode, max_ram_page, false, why, sizeof(why));

@@ -12,7 +12,6 @@
  */
 #include <pvk/kernel.h>
 #include <pvk/mm.h>
-#include <pvk/params.h>
 #include <pvk/sched.h>
 #include <pvk/selftest.h>
 #include <asm/page.h>
@@ -105,7 +104,7 @@ static void gnttab_version_agreed(struct kunit *test)
 	 * gets what the frames ask for (had they needed a refused version
 	 * 2, there would be no table to test).
 	 */
-	gnttab_parse_mode(kopts.gnttab, &mode);
+	gnttab_parse_mode(gnttab_option, &mode);
 	max_ram_page = HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
 	if (mode == GNTTAB_MODE_V1)
 		KUNIT_EXPECT_EQ(test, gnttab_version(), 1);

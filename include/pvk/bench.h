@@ -27,6 +27,8 @@ struct bench_case {
 	static const struct bench_case *name##_bench_ptr		\
 	__attribute__((used, section(".bench_cases"))) = &name##_bench
 
+/* bench=1 (kernel/bench.c): run the benchmarks before the self-tests. */
+extern bool bench_requested;
 void bench_run(void);
 
 bool bench_raw_allowed(void);

@@ -1,27 +1,51 @@
 /* SPDX-License-Identifier: MIT */
-/* Options from the kernel command line, after validation. */
+/*
+ * Command-line options, declared by the code that owns them.
+ *
+ * Like Linux's core_param()/module_param(), each declaration puts one
+ * struct kernel_param (include/pvk/cmdline.h) into the __param section;
+ * parse_kernel_options() hands that section to the table-driven parser
+ * in lib/cmdline.c.  So the core knows no driver's options, and a driver
+ * that is not built leaves no option behind (naming it is then logged as
+ * unknown, like any other typo).
+ *
+ *   static bool nopvspin;
+ *   param_bool("xen_nopvspin", nopvspin);
+ *
+ * The variable holds the default until the command line is parsed, at
+ * the top of start_kernel(); a malformed value leaves it untouched.
+ */
 #ifndef PVK_PARAMS_H
 #define PVK_PARAMS_H
 
 #include <pvk/types.h>
+#include <pvk/cmdline.h>
 
-struct kernel_options {
-	int loglevel;
-	bool nosmp;
-	int maxcpus;		/* -1: every CPU found */
-	char selftest[128];	/* "all", "none", or a comma list of suites */
-	bool bench;
-	char evtchn[8];		/* Xen event channel ABI: "" (best) or "2l" */
-	char gnttab[8];		/* Xen grant tables: "" or "auto", "v1", "v2" */
-	bool xen_nopvspin;	/* Xen: spinlock waiters spin, never block */
-	char ip[32];		/* network address, "10.0.0.2/24"; "" for none */
-	bool xen_blkfront_persistent;	/* 0: per-request grants of bounce pages */
-	char netfront[64];	/* Xen netfront options, drivers/net/xen-netfront.c */
-};
+/*
+ * Entries are packed back to back as an array: the explicit alignment
+ * keeps the compiler from padding each one to a larger boundary.
+ */
+#define __define_param(var, ...)					\
+	static const struct kernel_param __param_##var			\
+	__used __section("__param") __aligned(sizeof(void *)) =	\
+		{ __VA_ARGS__ }
 
-extern struct kernel_options kopts;
+/* "name" or "name=1/y/on" sets @var, "name=0/n/off" clears it. */
+#define param_bool(name, var)						\
+	__define_param(var, name, KPARAM_BOOL, &(var), 0, 0, 0)
 
-/* Parse @cmdline into kopts; unknown or malformed options are logged. */
+/* An int in [min, max]; anything else is logged and ignored. */
+#define param_int(name, var, lo, hi)					\
+	__define_param(var, name, KPARAM_INT, &(var), 0, lo, hi)
+
+/* A string that fits the char array @var (with its NUL). */
+#define param_string(name, var)						\
+	__define_param(var, name, KPARAM_STRING, (var), sizeof(var), 0, 0)
+
+/* Bounds of the __param section (the linker script, or ld on the host). */
+extern const struct kernel_param __start___param[], __stop___param[];
+
+/* Apply @cmdline to every declared option; problems are logged. */
 void parse_kernel_options(const char *cmdline);
 
 #endif

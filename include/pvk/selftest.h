@@ -93,7 +93,9 @@ void kunit_info(struct kunit *test, const char *fmt, ...)
 	}								\
 } while (0)
 
-/* Run the suites named in @filter; print KTAP and the verdict line. */
-bool selftest_run(const char *filter);
+/* Run the suites selftest= names; print KTAP and the verdict line. */
+bool selftest_run(void);
+/* Did selftest= name @suite explicitly (for suites run only on demand)? */
+bool selftest_named(const char *suite);
 
 #endif

@@ -25,6 +25,10 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func,
 /* Run on every online CPU in @mask except this one. */
 void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
 			    void *info, bool wait);
+/* The most CPUs to use: nosmp, maxcpus= and NR_CPUS (smpboot.c). */
+unsigned int smp_cpu_limit(void);
+/* Log a maxcpus= above the @found CPUs (@what: "CPUs", "vCPUs"). */
+void smp_check_maxcpus(unsigned int found, const char *what);
 /* Bring up the other CPUs (honours nosmp/maxcpus). */
 void smp_init(void);
 /* Mark the calling CPU online (arch start-up code). */

@@ -42,15 +42,35 @@ unsigned int smpboot_cpus_found(void)
 	return cpus_found;
 }
 
-static unsigned int cpu_limit(void)
+static bool nosmp;
+param_bool("nosmp", nosmp);
+static int maxcpus = -1;	/* -1: every CPU found */
+param_int("maxcpus", maxcpus, 1, 4096);
+
+/**
+ * smp_cpu_limit - the most CPUs to use: nosmp, maxcpus= and NR_CPUS
+ */
+unsigned int smp_cpu_limit(void)
 {
 	unsigned int limit = NR_CPUS;
 
-	if (!IS_ENABLED(CONFIG_SMP) || kopts.nosmp)
+	if (!IS_ENABLED(CONFIG_SMP) || nosmp)
 		return 1;
-	if (kopts.maxcpus > 0 && (unsigned int)kopts.maxcpus < limit)
-		limit = kopts.maxcpus;
+	if (maxcpus > 0 && (unsigned int)maxcpus < limit)
+		limit = maxcpus;
 	return limit;
+}
+
+/**
+ * smp_check_maxcpus - log a maxcpus= above what exists
+ * @found: how many CPUs the platform has
+ * @what: what they are called there ("CPUs", "vCPUs")
+ */
+void smp_check_maxcpus(unsigned int found, const char *what)
+{
+	if (maxcpus > 0 && (unsigned int)maxcpus > found)
+		pr_warn("smp: maxcpus=%d but only %u %s exist\n", maxcpus, found,
+			what);
 }
 
 /**
@@ -63,7 +83,7 @@ static unsigned int cpu_limit(void)
 void smpboot_register_cpus(const struct acpi_info *acpi)
 {
 	u32 boot_id = apic_read_id();
-	unsigned int limit = cpu_limit();
+	unsigned int limit = smp_cpu_limit();
 
 	per_cpu(0)->apic_id = boot_id;
 	nr_cpu_ids = 1;
@@ -80,9 +100,7 @@ void smpboot_register_cpus(const struct acpi_info *acpi)
 	if (cpus_found > nr_cpu_ids)
 		pr_info("smp: %u CPUs found, using %u (limit %u)\n", cpus_found,
 			nr_cpu_ids, limit);
-	if (kopts.maxcpus > 0 && (unsigned int)kopts.maxcpus > cpus_found)
-		pr_warn("smp: maxcpus=%d but only %u CPUs exist\n", kopts.maxcpus,
-			cpus_found);
+	smp_check_maxcpus(cpus_found, "CPUs");
 }
 
 static void trampoline_install(void)

@@ -13,7 +13,6 @@
 #include <pvk/kernel.h>
 #include <pvk/bootinfo.h>
 #include <pvk/mm.h>
-#include <pvk/params.h>
 #include <pvk/smp.h>
 #include <asm/desc.h>
 #include <asm/extable.h>

@@ -7,7 +7,6 @@
 #include <pvk/kernel.h>
 #include <pvk/arch.h>
 #include <pvk/mm.h>
-#include <pvk/params.h>
 #include <pvk/sched.h>
 #include <pvk/smp.h>
 #include <pvk/time.h>
@@ -71,17 +70,6 @@ void xen_send_ipi(unsigned int cpu, unsigned int vector)
 	pr_err("xen: IPI vector %#x has no event channel\n", vector);
 }
 
-static unsigned int cpu_limit(void)
-{
-	unsigned int limit = NR_CPUS;
-
-	if (!IS_ENABLED(CONFIG_SMP) || kopts.nosmp)
-		return 1;
-	if (kopts.maxcpus > 0 && (unsigned int)kopts.maxcpus < limit)
-		limit = kopts.maxcpus;
-	return limit;
-}
-
 /**
  * xen_smp_init - count the domain's vCPUs and set nr_cpu_ids
  *
@@ -90,15 +78,14 @@ static unsigned int cpu_limit(void)
  */
 void xen_smp_init(void)
 {
-	unsigned int found = 1, limit = cpu_limit();
+	unsigned int found = 1, limit = smp_cpu_limit();
 
 	while (found < MAX_VCPU_PROBE &&
 	       HYPERVISOR_vcpu_op(VCPUOP_is_up, found, NULL) >= 0)
 		found++;
 	nr_cpu_ids = MIN(found, limit);
 	pr_info("xen: %u vCPU%s, using %u\n", found, found > 1 ? "s" : "", nr_cpu_ids);
-	if (kopts.maxcpus > 0 && (unsigned int)kopts.maxcpus > found)
-		pr_warn("smp: maxcpus=%d but only %u vCPUs exist\n", kopts.maxcpus, found);
+	smp_check_maxcpus(found, "vCPUs");
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		struct cpu_data *c = per_cpu(cpu);
 

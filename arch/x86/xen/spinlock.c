@@ -77,6 +77,10 @@ void xen_spinlock_init_cpu(unsigned int cpu)
 		kick_port[cpu] = port;
 }
 
+/* xen_nopvspin: waiters keep spinning instead of blocking in Xen. */
+static bool xen_nopvspin;
+param_bool("xen_nopvspin", xen_nopvspin);
+
 /**
  * xen_spinlock_enable - let spinlock waiters block from now on
  *
@@ -85,7 +89,7 @@ void xen_spinlock_init_cpu(unsigned int cpu)
  */
 void xen_spinlock_enable(void)
 {
-	if (kopts.xen_nopvspin) {
+	if (xen_nopvspin) {
 		pr_info("xen: paravirt spinlocks off (xen_nopvspin)\n");
 		return;
 	}

@@ -11,7 +11,6 @@
  */
 #include <pvk/kernel.h>
 #include <pvk/arch.h>
-#include <pvk/params.h>
 #include <pvk/sched.h>
 #include <pvk/selftest.h>
 #include <pvk/smp.h>

@@ -540,6 +540,10 @@ void xen_evtchn_cpu_init(unsigned int cpu)
 		pr_err("xen: %s events on vCPU %u: %d\n", evtchn_ops->name, cpu, err);
 }
 
+/* evtchn=2l: 2-level even when FIFO is offered. */
+static char evtchn_abi[8];
+param_string("evtchn", evtchn_abi);
+
 /**
  * xen_evtchn_init - choose the event-channel ABI and bind VIRQ_DEBUG
  *
@@ -551,7 +555,7 @@ void xen_evtchn_init(void)
 {
 	int err;
 
-	if (!strcmp(kopts.evtchn, "2l")) {
+	if (!strcmp(evtchn_abi, "2l")) {
 		pr_info("xen: 2-level event channels (evtchn=2l)\n");
 	} else if ((err = xen_evtchn_fifo_init()) == 0) {
 		evtchn_ops = &evtchn_ops_fifo;
