@@ -4,40 +4,23 @@
  * "suite.case" results, then exactly one verdict line for the host.
  */
 #include <pvk/kernel.h>
+#include <pvk/cmdline.h>
 #include <pvk/params.h>
 #include <pvk/selftest.h>
 
 extern const struct kunit_suite *const __selftest_suites_start[];
 extern const struct kunit_suite *const __selftest_suites_end[];
 
-#define FILTER_SEP ','
+/* The failed case that stands for a selftest= naming no real suite. */
+#define SELECTION_CASE	"selftest.selection"
 
 /* "all", "none", or a comma-separated list of suite names. */
 static char selftest_filter[128] = "all";
 param_string("selftest", selftest_filter);
 
-/* Is @name one of the comma-separated entries of @filter? */
-static bool suite_listed(const char *filter, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = filter;
-
-	while (*p) {
-		const char *end = strchr(p, FILTER_SEP);
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && !strncmp(p, name, n))
-			return true;
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	return false;
-}
-
 static bool suite_selected(const char *filter, const char *name)
 {
-	return !strcmp(filter, "all") || suite_listed(filter, name);
+	return !strcmp(filter, "all") || cmdline_list_has(filter, name);
 }
 
 /**
@@ -48,7 +31,43 @@ static bool suite_selected(const char *filter, const char *name)
  */
 bool selftest_named(const char *suite)
 {
-	return suite_listed(selftest_filter, suite);
+	return cmdline_list_has(selftest_filter, suite);
+}
+
+static bool suite_exists(const char *name, size_t len)
+{
+	for (const struct kunit_suite *const *s = __selftest_suites_start;
+	     s < __selftest_suites_end; s++)
+		if (strlen((*s)->name) == len && !strncmp((*s)->name, name, len))
+			return true;
+	return false;
+}
+
+/**
+ * selftest_unknown_suites - count the names in a filter no suite has
+ * @filter: "all" or a comma-separated list of suite names
+ * @report: print "# selftest: unknown suite 'NAME'" for each
+ *
+ * Every suite is built into the image whatever the platform (one that
+ * does not apply there skips its cases and says why), so a name that
+ * is not here is a typo or a suite of a configuration not built.
+ */
+unsigned int selftest_unknown_suites(const char *filter, bool report)
+{
+	const char *pos = filter, *name;
+	unsigned int unknown = 0;
+	size_t len;
+
+	if (!strcmp(filter, "all"))
+		return 0;
+	while ((name = cmdline_list_next(&pos, &len))) {
+		if (suite_exists(name, len))
+			continue;
+		unknown++;
+		if (report)
+			pr_raw("# selftest: unknown suite '%.*s'\n", (int)len, name);
+	}
+	return unknown;
 }
 
 void kunit_fail(struct kunit *test, const char *file, int line,
@@ -101,19 +120,24 @@ static unsigned int count_cases(const char *filter)
 /**
  * selftest_run - run the suites selftest= names and report in KTAP
  *
- * Returns true when no case failed (and for selftest=none, which runs
- * and prints nothing).
+ * The known suites of the list run; a name no suite has is reported
+ * and adds the failed case "selftest.selection", so a typo cannot turn
+ * a run green.  Returns true when no case failed (and for
+ * selftest=none, which runs and prints nothing).
  */
 bool selftest_run(void)
 {
 	const char *filter = selftest_filter;
 	unsigned int total, nr = 0;
+	bool bad_selection;
 	unsigned int passed = 0, failed = 0, skipped = 0;
 
 	if (!strcmp(filter, "none"))
 		return true;
 	total = count_cases(filter);
-	pr_raw("KTAP version 1\n1..%u\n", total);
+	/* A selection with a name no suite has fails as a case of its own. */
+	bad_selection = selftest_unknown_suites(filter, false) || !total;
+	pr_raw("KTAP version 1\n1..%u\n", total + bad_selection);
 	for (const struct kunit_suite *const *s = __selftest_suites_start;
 	     s < __selftest_suites_end; s++) {
 		if (!suite_selected(filter, (*s)->name))
@@ -140,9 +164,11 @@ bool selftest_run(void)
 			}
 		}
 	}
-	if (!total) {
-		pr_raw("# no suite matches selftest=%s\n", filter);
+	if (bad_selection) {
+		if (!selftest_unknown_suites(filter, true))
+			pr_raw("# selftest: no suite matches selftest=%s\n", filter);
 		failed++;
+		pr_raw("not ok %u %s\n", nr + 1, SELECTION_CASE);
 	}
 	pr_raw("pvk: selftest result: %s (%u passed, %u failed, %u skipped)\n",
 	       failed ? "FAIL" : "PASS", passed, failed, skipped);

@@ -268,3 +268,45 @@ int cmdline_parse(const char *cmdline, const struct kernel_param *params,
 	}
 	return ps.warnings;
 }
+
+/**
+ * cmdline_list_next() - the next entry of a comma-separated list
+ * @pos: cursor into the list; advanced past the entry and its comma
+ * @len: set to the entry's length
+ *
+ * Empty entries ("a,,b", a trailing comma) are skipped.  Returns the
+ * start of the entry (not NUL-terminated: use @len), or NULL at the end.
+ */
+const char *cmdline_list_next(const char **pos, size_t *len)
+{
+	const char *p = *pos, *end;
+
+	while (*p == ',')
+		p++;
+	if (!*p) {
+		*pos = p;
+		return NULL;
+	}
+	end = strchr(p, ',');
+	if (!end)
+		end = p + strlen(p);
+	*len = (size_t)(end - p);
+	*pos = end;
+	return p;
+}
+
+/**
+ * cmdline_list_has() - is @name one of the entries of a list?
+ * @list: comma-separated list
+ * @name: the entry to look for (whole entries only, case sensitive)
+ */
+bool cmdline_list_has(const char *list, const char *name)
+{
+	const char *pos = list, *entry;
+	size_t len;
+
+	while ((entry = cmdline_list_next(&pos, &len)))
+		if (slice_eq((struct slice){ entry, len }, name))
+			return true;
+	return false;
+}

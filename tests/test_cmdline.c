@@ -271,6 +271,39 @@ TEST(huge_quoted_line)
 	free(s);
 }
 
+/* Join the entries of @list with '|' into @out, as the walk sees them. */
+static const char *walk(const char *list, char *out, size_t size)
+{
+	const char *pos = list, *e;
+	size_t len, n = 0;
+
+	out[0] = '\0';
+	while ((e = cmdline_list_next(&pos, &len)))
+		n += snprintf(out + n, size - n, "%s%.*s", n ? "|" : "",
+			      (int)len, e);
+	return out;
+}
+
+TEST(lists)
+{
+	char buf[128];
+
+	EXPECT_STR(walk("", buf, sizeof(buf)), "");
+	EXPECT_STR(walk(",,", buf, sizeof(buf)), "");
+	EXPECT_STR(walk("paravirt", buf, sizeof(buf)), "paravirt");
+	EXPECT_STR(walk("a,b,,c,", buf, sizeof(buf)), "a|b|c");
+	EXPECT_STR(walk(",xen_blkfront,typo", buf, sizeof(buf)),
+		   "xen_blkfront|typo");
+	EXPECT(cmdline_list_has("xen_blkfront,typo", "typo"));
+	EXPECT(cmdline_list_has("xen_blkfront,typo", "xen_blkfront"));
+	/* Whole entries only. */
+	EXPECT(!cmdline_list_has("xen_blkfront,typo", "xen"));
+	EXPECT(!cmdline_list_has("xen_blkfront_bench", "xen_blkfront"));
+	EXPECT(!cmdline_list_has("xen_blkfront", "xen_blkfront_bench"));
+	EXPECT(!cmdline_list_has("", ""));
+	EXPECT(!cmdline_list_has("a,,b", ""));
+}
+
 /*
  * Options declared where they are owned, as in the kernel: each macro
  * adds one entry to the __param section, whose bounds ld provides.
@@ -317,5 +350,6 @@ int main(void)
 	RUN(huge_tokens);
 	RUN(huge_quoted_line);
 	RUN(declared_options);
+	RUN(lists);
 	return TEST_DONE();
 }

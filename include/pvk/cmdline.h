@@ -32,4 +32,11 @@ typedef void (*cmdline_warn_fn)(void *ctx, const char *fmt, ...)
 int cmdline_parse(const char *cmdline, const struct kernel_param *params,
 		  size_t nparams, cmdline_warn_fn warn, void *ctx);
 
+/*
+ * Comma-separated option values (selftest=a,b): walk the entries with
+ * cmdline_list_next(), or ask for one with cmdline_list_has().
+ */
+const char *cmdline_list_next(const char **pos, size_t *len);
+bool cmdline_list_has(const char *list, const char *name);
+
 #endif /* PVK_CMDLINE_H */

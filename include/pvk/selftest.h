@@ -97,5 +97,7 @@ void kunit_info(struct kunit *test, const char *fmt, ...)
 bool selftest_run(void);
 /* Did selftest= name @suite explicitly (for suites run only on demand)? */
 bool selftest_named(const char *suite);
+/* How many names of @filter no built-in suite has (@report: log each). */
+unsigned int selftest_unknown_suites(const char *filter, bool report);
 
 #endif
