@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Between the grant-table code, the Xen timer tick and the self-tests.
+ * Between the grant-table code and its self-tests.
  */
 #ifndef _DRIVERS_XEN_GRANT_TABLE_INTERNAL_H
 #define _DRIVERS_XEN_GRANT_TABLE_INTERNAL_H
@@ -8,8 +8,12 @@
 #include <pvk/time.h>
 #include <xen/grant_table.h>
 
-/* Deferred grants are retried every this many ticks of CPU 0. */
-#define GNTTAB_RETRY_TICKS	HZ
+/* The "gnttab" thread retries deferred grants this often. */
+#define GNTTAB_RETRY_NS		NSEC_PER_SEC
+
+/* Grants the "gnttab" thread has released since boot; is it running? */
+unsigned long gnttab_worker_releases(void);
+bool gnttab_worker_running(void);
 
 /*
  * For the self-tests, which read the shared table and play a backend's

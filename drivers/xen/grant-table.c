@@ -34,8 +34,10 @@
  * sets GTF_reading/GTF_writing there before it checks the flags, so a
  * concurrent mapping either shows up in that read or is refused.  A
  * grant the backend still maps goes on the deferred list with the page
- * to free; the list is retried from the timer tick (about once a
- * second) and from later grant/alloc calls.
+ * to free; the list is retried by a kernel thread of its own, "gnttab"
+ * (about once a second while it is not empty; woken when a grant is
+ * deferred), and by grant/alloc calls that run short of refs.  Nothing
+ * of this runs in interrupt context.
  *
  * One spinlock (irqsave) protects the states, the free stack and the
  * deferred list; everything here may run with interrupts disabled.
@@ -43,6 +45,7 @@
 #include <pvk/kernel.h>
 #include <pvk/mm.h>
 #include <pvk/params.h>
+#include <pvk/sched.h>
 #include <pvk/spinlock.h>
 #include <asm/page.h>
 #include <asm/xen/hypercall.h>
@@ -58,6 +61,8 @@
 #define GNTTAB_MAX_FRAMES	(GNTTAB_MAX_REFS / V2_PER_FRAME)
 #define GNTTAB_MAX_STATUS_FRAMES (GNTTAB_MAX_REFS / STATUS_PER_FRAME)
 #define DEFER_WARN_RETRIES	60	/* ~ a minute of retries */
+/* The worker's wait with nothing deferred; a deferral wakes it early. */
+#define GNTTAB_IDLE_WAIT_NS	(10 * NSEC_PER_SEC)
 
 enum ref_state { REF_FREE, REF_OWNED, REF_GRANTED, REF_DEFERRED };
 
@@ -82,6 +87,8 @@ static unsigned int nr_free;
 static struct deferred *deferred_list;
 static unsigned int nr_deferred;
 static DEFINE_SPINLOCK(gnttab_lock);
+static struct thread *gnttab_worker;
+static unsigned long gnttab_worker_released;	/* grants the worker freed */
 
 char gnttab_option[8];		/* gnttab=auto|v1|v2; "" is auto */
 param_string("gnttab", gnttab_option);
@@ -176,11 +183,12 @@ static int get_free(void)
 /*
  * Try every deferred grant once; lock held.  Pages are collected on
  * @to_free (linked through their first word) and freed by the caller
- * after the lock is dropped.
+ * after the lock is dropped.  Returns how many grants were released.
  */
-static void retry_deferred_locked(void **to_free)
+static unsigned int retry_deferred_locked(void **to_free)
 {
 	struct deferred **pp = &deferred_list;
+	unsigned int released = 0;
 
 	while (*pp) {
 		struct deferred *d = *pp;
@@ -195,6 +203,7 @@ static void retry_deferred_locked(void **to_free)
 		}
 		*pp = d->next;
 		nr_deferred--;
+		released++;
 		put_free(d->ref);
 		if (d->page) {
 			*(void **)d->page = *to_free;
@@ -202,6 +211,7 @@ static void retry_deferred_locked(void **to_free)
 		}
 		kfree(d);
 	}
+	return released;
 }
 
 static void free_collected(void *list)
@@ -214,21 +224,18 @@ static void free_collected(void *list)
 	}
 }
 
-/**
- * gnttab_retry_deferred - try to release every deferred grant now
- *
- * Returns how many are still deferred.
- */
-unsigned int gnttab_retry_deferred(void)
+/* Retry every deferred grant; @released counts those freed.  */
+static unsigned int retry_deferred(unsigned int *released)
 {
 	void *to_free = NULL;
 	unsigned long flags;
 	unsigned int left;
 
+	*released = 0;
 	if (!READ_ONCE(nr_deferred))
 		return 0;
 	spin_lock_irqsave(&gnttab_lock, flags);
-	retry_deferred_locked(&to_free);
+	*released = retry_deferred_locked(&to_free);
 	left = nr_deferred;
 	spin_unlock_irqrestore(&gnttab_lock, flags);
 	free_collected(to_free);
@@ -236,19 +243,69 @@ unsigned int gnttab_retry_deferred(void)
 }
 
 /**
- * gnttab_tick - retry deferred grants now and then
- * @ticks: CPU 0's tick count (only CPU 0's timer calls this)
+ * gnttab_retry_deferred - try to release every deferred grant now
  *
- * Cheap when nothing is deferred.
+ * Returns how many are still deferred.
  */
-void gnttab_tick(u64 ticks)
+unsigned int gnttab_retry_deferred(void)
 {
-	static u64 last;
+	unsigned int released;
 
-	if (!READ_ONCE(nr_deferred) || ticks - last < GNTTAB_RETRY_TICKS)
-		return;
-	last = ticks;
-	gnttab_retry_deferred();
+	return retry_deferred(&released);
+}
+
+/*
+ * The "gnttab" thread: retries the deferred list every
+ * GNTTAB_RETRY_NS while it is not empty.  A deferral wakes it, so the
+ * first retry does not wait for the idle period to end.
+ */
+static int gnttab_deferred_worker(void *unused)
+{
+	for (;;) {
+		unsigned int released;
+
+		kthread_wait_ns(READ_ONCE(nr_deferred) ? GNTTAB_RETRY_NS :
+			       GNTTAB_IDLE_WAIT_NS);
+		retry_deferred(&released);
+		if (released)
+			__atomic_fetch_add(&gnttab_worker_released, released,
+					   __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+/**
+ * gnttab_start_worker - start the thread that releases deferred grants
+ *
+ * Needs the scheduler, so it runs from the first thread (the platform's
+ * device set-up), after gnttab_init().  Without a grant table there is
+ * nothing to defer and no thread.  Returns 0 or a negative errno.
+ */
+int gnttab_start_worker(void)
+{
+	struct thread *t;
+
+	if (!READ_ONCE(nr_refs) || gnttab_worker)
+		return 0;
+	t = kthread_run(gnttab_deferred_worker, NULL, "gnttab",
+			smp_processor_id());
+	if (!t) {
+		pr_err("gnttab: no worker thread; deferred grants are only "
+		       "retried when refs run short\n");
+		return -ENOMEM;
+	}
+	WRITE_ONCE(gnttab_worker, t);
+	return 0;
+}
+
+unsigned long gnttab_worker_releases(void)
+{
+	return __atomic_load_n(&gnttab_worker_released, __ATOMIC_RELAXED);
+}
+
+bool gnttab_worker_running(void)
+{
+	return READ_ONCE(gnttab_worker) != NULL;
 }
 
 unsigned int gnttab_deferred_count(void)
@@ -395,6 +452,8 @@ int gnttab_end_foreign_access(grant_ref_t ref, void *page)
 	}
 	spin_unlock_irqrestore(&gnttab_lock, flags);
 	kfree(d);
+	if (ret > 0)
+		kthread_wake(READ_ONCE(gnttab_worker));
 	if (ret == 0 && page)
 		free_pages(page, 0);
 	else if (ret == -EINVAL)

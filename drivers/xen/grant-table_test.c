@@ -171,7 +171,7 @@ static void gnttab_grant_and_end_now(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gnttab_end_foreign_access(ref, NULL), -EINVAL);
 }
 
-/* Wait for the tick's retry (about once a second) to release everything. */
+/* Wait for the "gnttab" thread (about once a second) to release everything. */
 static bool wait_deferred_released(unsigned int ms)
 {
 	for (unsigned int t = 0; t < ms; t += 50) {
@@ -213,7 +213,7 @@ static void gnttab_deferred_release(struct kunit *test)
 	/* A deferred ref is not ours to end again. */
 	KUNIT_EXPECT_EQ(test, gnttab_end_foreign_access(ref, NULL), -EINVAL);
 
-	/* The "backend" unmaps; the tick releases ref and page. */
+	/* The "backend" unmaps; the "gnttab" thread releases ref and page. */
 	backend_unmap(ref, GTF_reading);
 	KUNIT_EXPECT_TRUE(test, wait_deferred_released(5000));
 	KUNIT_EXPECT_EQ(test, entry_flags(ref), 0);
@@ -223,6 +223,36 @@ static void gnttab_deferred_release(struct kunit *test)
 		/* Do not leave a fake mapping behind for later tests. */
 		gnttab_retry_deferred();
 	}
+}
+
+/*
+ * The release of a deferred grant is the "gnttab" thread's work, not
+ * the timer interrupt's: nothing here retries, and the thread's own
+ * count of released grants goes up by exactly this one.
+ */
+static void gnttab_deferred_released_by_worker(struct kunit *test)
+{
+	unsigned long released;
+	void *page;
+	int ref;
+
+	if (!need_gnttab(test))
+		return;
+	KUNIT_ASSERT_TRUE(test, gnttab_worker_running());
+	KUNIT_ASSERT_TRUE(test, gnttab_deferred_count() == 0);
+	warm_up();
+	page = alloc_page_zeroed();
+	KUNIT_ASSERT_TRUE(test, page != NULL);
+	ref = gnttab_grant_foreign_access(TEST_DOMID, xen_virt_to_pfn(page), false);
+	KUNIT_ASSERT_TRUE(test, ref >= 0);
+	backend_map(ref, GTF_writing);
+	released = gnttab_worker_releases();
+	KUNIT_EXPECT_EQ(test, gnttab_end_foreign_access(ref, page), 1);
+	backend_unmap(ref, GTF_writing);
+	KUNIT_EXPECT_TRUE(test, wait_deferred_released(5000));
+	KUNIT_EXPECT_EQ(test, gnttab_worker_releases(), released + 1);
+	if (gnttab_deferred_count())
+		gnttab_retry_deferred();
 }
 
 static void gnttab_persistent_ref_busy(struct kunit *test)
@@ -426,6 +456,7 @@ SELFTEST_SUITE(xen_gnttab,
 	KUNIT_CASE(gnttab_alloc_and_free_refs),
 	KUNIT_CASE(gnttab_grant_and_end_now),
 	KUNIT_CASE(gnttab_deferred_release),
+	KUNIT_CASE(gnttab_deferred_released_by_worker),
 	KUNIT_CASE(gnttab_persistent_ref_busy),
 	KUNIT_CASE(gnttab_mapping_word_decides),
 	KUNIT_CASE(gnttab_mapped_ref_not_reused),

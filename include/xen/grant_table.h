@@ -12,7 +12,7 @@
  *  - a page stays granted until gnttab_end_foreign_access*() says access
  *    has ended; only then may the page be reused or freed;
  *  - a grant the backend still maps is never reused early: ending it is
- *    deferred and retried later (from the tick's worker and from later
+ *    deferred and retried later (by the "gnttab" thread and by later
  *    grant-table calls), and the page is freed only then;
  *  - the backend is untrusted: the only thing read back is whether it
  *    maps the grant: in version 1 the entry's flags word, only through
@@ -58,6 +58,12 @@ static inline unsigned long xen_virt_to_pfn(const void *va)
  * (-ENODEV / -ENOSPC).
  */
 int gnttab_init(void);
+
+/*
+ * Start the "gnttab" thread that retries deferred releases (from the
+ * first thread, once the scheduler runs).  0, or -ENOMEM (logged).
+ */
+int gnttab_start_worker(void);
 
 /**
  * gnttab_grant_foreign_access - grant @domid access to one page

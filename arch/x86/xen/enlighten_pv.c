@@ -405,10 +405,16 @@ static void xen_pv_init_pv_ops(struct boot_record *br)
 	xen_init_pv_ops();
 }
 
-/* From the first thread: xenstore and the frontends (domU only). */
+/*
+ * From the first thread: the grant table's worker, xenstore and the
+ * frontends (domU only).
+ */
 static void xen_pv_init_devices(void)
 {
-	int err = xenbus_init();
+	int err;
+
+	gnttab_start_worker();
+	err = xenbus_init();
 
 	if (err && err != -ENODEV)
 		pr_err("xen: no xenbus (%d); no PV devices\n", err);

@@ -189,8 +189,6 @@ static void xen_timer_interrupt(unsigned int port, void *data,
 	if (p->next_tick_ns <= now)
 		p->next_tick_ns = now + TICK_NS;
 	program_timer(smp_processor_id(), p->next_tick_ns);
-	if (n && smp_processor_id() == 0)
-		gnttab_tick(cpu_ticks(0));
 }
 
 /**

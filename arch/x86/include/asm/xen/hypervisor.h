@@ -124,9 +124,6 @@ int xen_bind_ipi_poll(unsigned int cpu);
 void xen_evtchn_clear_pending(unsigned int port);
 void xen_evtchn_poll(unsigned int port);
 
-/* drivers/xen/grant-table.c (the API is include/xen/grant_table.h) */
-void gnttab_tick(u64 ticks);
-
 /* drivers/xen/console.c */
 void xen_console_init(void);
 void xen_console_remap(void);
