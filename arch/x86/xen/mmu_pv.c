@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * The MMU of a Xen PV guest.
+ * The MMU of a Xen PV guest: page-table ops, pinning, CR3, the early
+ * direct map, and mappings of machine frames.
  *
  * Page tables hold machine frame numbers and are read-only to the guest:
  * every entry is written with mmu_update (batched, see multicalls.c) and
  * Xen validates it.  The kernel keeps thinking in pseudo-physical frames;
- * make_pte/pte_val translate through the P2M list Xen hands over
- * (start_info->mfn_list) and the read-only M2P table Xen maps at
- * MACH2PHYS_VIRT_START.
+ * make_pte/pte_val translate through the P2M and M2P (p2m.c).
  *
  * A page becomes a page table (alloc_pt) by being made read-only in
  * every mapping the kernel has of it and pinned at its level; a leaf
  * entry that would map a page table writable is written read-only.
  */
 #include <pvk/kernel.h>
-#include <pvk/memmap.h>
 #include <pvk/mm.h>
 #include <pvk/smp.h>
 #include <asm/page.h>
@@ -24,18 +22,28 @@
 #include <asm/platform.h>
 #include <asm/xen/hypercall.h>
 
-#define INVALID_MFN	(~0UL)
-#define M2P		((const unsigned long *)MACH2PHYS_VIRT_START)
+/* A writable kernel page, and an entry pointing at a page table. */
 #define PTE_FLAGS_KERNEL (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 #define PTE_FLAGS_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED)
+/* A page table's own mapping: read-only, or Xen refuses to pin it. */
+#define PTE_FLAGS_PT_RO	(_PAGE_PRESENT | _PAGE_ACCESSED)
 #define EARLY_L1_MAX	64		/* early map: up to 128 MiB past v_end */
-#define KERNEL_L4_SLOT	511
-#define KERNEL_L3_SLOT	510
+/*
+ * Where Xen's boot tables map the kernel image (KERNEL_MAP): its L4 and
+ * L3 slots (511 and 510), above the L2 the early map extends.
+ */
+#define KERNEL_L4_SLOT	pt_index(KERNEL_MAP, PT_LEVEL_P4D)
+#define KERNEL_L3_SLOT	pt_index(KERNEL_MAP, PT_LEVEL_PUD)
 #define EARLY_MAP_MAX	(1UL << 30)	/* one L2 of the initial tables */
+/*
+ * Page-table frames known before the bitmap exists: Xen's boot tables,
+ * the early map's L1s and its L3.
+ */
+#define MAX_BOOT_PT_RANGES 4
+/* The early map takes at most 1/EARLY_L1_PADDING_SHARE of Xen's padding. */
+#define EARLY_L1_PADDING_SHARE 2
+#define PT_BITS_PER_WORD (8 * sizeof(unsigned long))	/* pt_bitmap */
 
-unsigned long xen_max_pfn;
-static unsigned long *xen_p2m;
-static unsigned long xen_m2p_max = MACH2PHYS_NR_ENTRIES;
 static phys_addr_t xen_cr3[NR_CPUS];
 static phys_addr_t xen_boot_pgd;		/* Xen's tables, until left */
 static u64 xen_early_limit;
@@ -49,30 +57,9 @@ static pteval_t xen_early_l3[PTRS_PER_TABLE] __aligned(PAGE_SIZE);
 struct pfn_range {
 	unsigned long start, end;
 };
-static struct pfn_range boot_pts[4];
+static struct pfn_range boot_pts[MAX_BOOT_PT_RANGES];
 static unsigned int nr_boot_pts;
 static unsigned long *pt_bitmap;
-
-unsigned long pfn_to_mfn(unsigned long pfn)
-{
-	return pfn < xen_max_pfn ? xen_p2m[pfn] : INVALID_MFN;
-}
-
-unsigned long mfn_to_pfn(unsigned long mfn)
-{
-	return mfn < xen_m2p_max ? M2P[mfn] : ~0UL;
-}
-
-/**
- * virt_to_machine - machine address behind a kernel address
- * @va: an address in the direct map or the kernel image
- */
-u64 virt_to_machine(const void *va)
-{
-	phys_addr_t pa = __pa(va);
-
-	return ((u64)pfn_to_mfn(PFN_DOWN(pa)) << PAGE_SHIFT) | (pa & ~PAGE_MASK);
-}
 
 /* Where the kernel can read a page table: the direct map once it exists. */
 static void *pt_va(phys_addr_t pa)
@@ -83,7 +70,8 @@ static void *pt_va(phys_addr_t pa)
 static bool is_pt_pfn(unsigned long pfn)
 {
 	if (pt_bitmap)
-		return pfn < xen_max_pfn && (pt_bitmap[pfn / 64] >> (pfn % 64)) & 1;
+		return pfn < xen_max_pfn &&
+		       (pt_bitmap[pfn / PT_BITS_PER_WORD] >> (pfn % PT_BITS_PER_WORD)) & 1;
 	for (unsigned int i = 0; i < nr_boot_pts; i++)
 		if (pfn >= boot_pts[i].start && pfn < boot_pts[i].end)
 			return true;
@@ -93,7 +81,9 @@ static bool is_pt_pfn(unsigned long pfn)
 static void mark_pt(unsigned long pfn, bool on)
 {
 	if (!pt_bitmap) {
-		size_t bytes = ALIGN_UP(((xen_max_pfn + 63) / 64) * 8, PAGE_SIZE);
+		size_t bytes = ALIGN_UP((xen_max_pfn + PT_BITS_PER_WORD - 1) /
+					PT_BITS_PER_WORD * sizeof(unsigned long),
+					PAGE_SIZE);
 		unsigned int order = 0;
 
 		while ((PAGE_SIZE << order) < bytes)
@@ -104,14 +94,15 @@ static void mark_pt(unsigned long pfn, bool on)
 		memset(pt_bitmap, 0, PAGE_SIZE << order);
 		for (unsigned int i = 0; i < nr_boot_pts; i++)
 			for (unsigned long p = boot_pts[i].start; p < boot_pts[i].end; p++)
-				pt_bitmap[p / 64] |= 1UL << (p % 64);
+				pt_bitmap[p / PT_BITS_PER_WORD] |=
+					1UL << (p % PT_BITS_PER_WORD);
 	}
 	if (pfn >= xen_max_pfn)
 		return;
 	if (on)
-		pt_bitmap[pfn / 64] |= 1UL << (pfn % 64);
+		pt_bitmap[pfn / PT_BITS_PER_WORD] |= 1UL << (pfn % PT_BITS_PER_WORD);
 	else
-		pt_bitmap[pfn / 64] &= ~(1UL << (pfn % 64));
+		pt_bitmap[pfn / PT_BITS_PER_WORD] &= ~(1UL << (pfn % PT_BITS_PER_WORD));
 }
 
 /* The level-1 entry mapping @va in the tree rooted at @pgd, or NULL. */
@@ -388,6 +379,12 @@ static void early_hypercall_ok(long rc, const char *what)
 		panic("xen: %s failed: %ld", what, rc);
 }
 
+/* The table a (machine) entry of Xen's boot tables points at. */
+static pteval_t *table_of(pteval_t e)
+{
+	return pt_va(PFN_PHYS(mfn_to_pfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT)));
+}
+
 /* End of Xen's initial mapping (kernel, start_info, P2M, tables, padding). */
 static phys_addr_t initial_map_end(const pteval_t *l2)
 {
@@ -396,17 +393,12 @@ static phys_addr_t initial_map_end(const pteval_t *l2)
 
 		if (!(l2[i] & _PAGE_PRESENT))
 			continue;
-		l1 = pt_va(PFN_PHYS(mfn_to_pfn(l2[i] >> PAGE_SHIFT & 0xffffffffffUL)));
+		l1 = table_of(l2[i]);
 		for (int j = PTRS_PER_TABLE - 1; j >= 0; j--)
 			if (l1[j] & _PAGE_PRESENT)
 				return ((phys_addr_t)i << PMD_SHIFT) + ((phys_addr_t)(j + 1) << PAGE_SHIFT);
 	}
 	return 0;
-}
-
-static pteval_t *table_of(pteval_t e)
-{
-	return pt_va(PFN_PHYS(mfn_to_pfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT)));
 }
 
 static void add_boot_pts(unsigned long start, unsigned long n)
@@ -439,7 +431,8 @@ static void build_early_direct_map(struct start_info *si, phys_addr_t v_end,
 
 	if (ram > v_end)
 		want = (MIN(ram, EARLY_MAP_MAX) - v_end + PMD_SIZE - 1) >> PMD_SHIFT;
-	nl1 = MIN(MIN(want, spare / 2), (unsigned long)EARLY_L1_MAX);
+	nl1 = MIN(MIN(want, spare / EARLY_L1_PADDING_SHARE),
+		  (unsigned long)EARLY_L1_MAX);
 	l1_base = v_end - PFN_PHYS(nl1);
 	for (unsigned long k = 0; k < nl1; k++) {
 		pteval_t *l1 = (pteval_t *)(KERNEL_MAP + l1_base + PFN_PHYS(k));
@@ -455,8 +448,8 @@ static void build_early_direct_map(struct start_info *si, phys_addr_t v_end,
 				((pteval_t)pfn_to_mfn(pfn) << PAGE_SHIFT) | PTE_FLAGS_KERNEL : 0;
 		}
 		early_hypercall_ok(HYPERVISOR_update_va_mapping((unsigned long)l1,
-			((pteval_t)pfn_to_mfn(l1_pfn) << PAGE_SHIFT) | _PAGE_PRESENT |
-			_PAGE_ACCESSED, UVMF_INVLPG), "making an early L1 read-only");
+			((pteval_t)pfn_to_mfn(l1_pfn) << PAGE_SHIFT) | PTE_FLAGS_PT_RO,
+			UVMF_INVLPG), "making an early L1 read-only");
 		u.ptr = virt_to_machine(&l2[slot]) | MMU_NORMAL_PT_UPDATE;
 		u.val = ((pteval_t)pfn_to_mfn(l1_pfn) << PAGE_SHIFT) | PTE_FLAGS_TABLE;
 		early_hypercall_ok(HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF),
@@ -472,8 +465,8 @@ static void build_early_direct_map(struct start_info *si, phys_addr_t v_end,
 
 		xen_early_l3[0] = virt_to_machine(l2) | PTE_FLAGS_TABLE;
 		early_hypercall_ok(HYPERVISOR_update_va_mapping((unsigned long)xen_early_l3,
-			((pteval_t)pfn_to_mfn(l3_pfn) << PAGE_SHIFT) | _PAGE_PRESENT |
-			_PAGE_ACCESSED, UVMF_INVLPG), "making the early L3 read-only");
+			((pteval_t)pfn_to_mfn(l3_pfn) << PAGE_SHIFT) | PTE_FLAGS_PT_RO,
+			UVMF_INVLPG), "making the early L3 read-only");
 		u.ptr = virt_to_machine(&l4[pt_index(PAGE_OFFSET, PT_LEVEL_P4D)]) |
 			MMU_NORMAL_PT_UPDATE;
 		u.val = ((pteval_t)pfn_to_mfn(l3_pfn) << PAGE_SHIFT) | PTE_FLAGS_TABLE;
@@ -483,55 +476,9 @@ static void build_early_direct_map(struct start_info *si, phys_addr_t v_end,
 	}
 }
 
-static void reserve_special_page(struct boot_record *br, unsigned long mfn,
-				 const char *what)
-{
-	unsigned long pfn = mfn_to_pfn(mfn);
-
-	if (!mfn)
-		return;
-	if (pfn >= xen_max_pfn || pfn_to_mfn(pfn) != mfn) {
-		pr_warn("xen: %s ring mfn %#lx is not in our P2M\n", what, mfn);
-		return;
-	}
-	memmap_add(&br->memmap, PFN_PHYS(pfn), PAGE_SIZE, MEMMAP_KERNEL);
-}
-
-/* RAM is every pfn below nr_pages that has a machine frame. */
-static void xen_memmap(struct boot_record *br, phys_addr_t v_end)
-{
-	unsigned long start = 0, pfn;
-
-	for (pfn = 0; pfn <= xen_max_pfn; pfn++) {
-		bool ram = pfn < xen_max_pfn && xen_p2m[pfn] != INVALID_MFN;
-
-		if (ram)
-			continue;
-		if (pfn > start &&
-		    memmap_add(&br->memmap, PFN_PHYS(start), PFN_PHYS(pfn - start),
-			       MEMMAP_USABLE) < 0)
-			pr_warn("xen: memory map full, RAM above %#lx dropped\n", start);
-		start = pfn + 1;
-	}
-	/*
-	 * Xen's boot data (start_info, P2M, page tables) and the early map's
-	 * L1s follow the image: in use, but reached through the direct map.
-	 */
-	memmap_add(&br->memmap, __pa_symbol(_end), v_end - __pa_symbol(_end),
-		   MEMMAP_KERNEL);
-	/*
-	 * A domU's console and xenstore rings are pages of its own memory
-	 * (normally inside the boot data above); never hand them out.
-	 */
-	if (!(xen_start_info->flags & SIF_INITDOMAIN)) {
-		reserve_special_page(br, xen_start_info->store_mfn, "xenstore");
-		reserve_special_page(br, xen_start_info->console.domU.mfn, "console");
-	}
-}
-
 /**
  * xen_mmu_early_init - P2M, M2P and an early direct map on a PV boot
- * @br: boot record; its memory map is filled from the P2M
+ * @br: boot record; its memory map is filled from the P2M (setup.c)
  *
  * Runs on Xen's boot page tables before start_kernel().  A start_info
  * whose nr_pages cannot even hold what Xen loaded is reported, and pvk
@@ -540,16 +487,12 @@ static void xen_memmap(struct boot_record *br, phys_addr_t v_end)
 void xen_mmu_early_init(struct boot_record *br)
 {
 	struct start_info *si = xen_start_info;
-	struct xen_machphys_mapping mapping;
 	pteval_t *l4, *l3, *l2;
 	phys_addr_t v_end;
 
-	xen_p2m = (unsigned long *)si->mfn_list;
-	xen_max_pfn = si->nr_pages;
+	xen_p2m_init(si);
 	xen_cr3[0] = __pa((void *)si->pt_base);
 	xen_boot_pgd = xen_cr3[0];
-	if (HYPERVISOR_memory_op(XENMEM_machphys_mapping, &mapping) == 0)
-		xen_m2p_max = mapping.max_mfn + 1;
 	add_boot_pts(PFN_DOWN(xen_cr3[0]), si->nr_pt_frames);
 
 	l4 = (pteval_t *)si->pt_base;
@@ -569,8 +512,8 @@ void xen_mmu_early_init(struct boot_record *br)
 	xen_direct_map_ready = true;
 	xen_start_info = __va(__pa(si));
 	br->platform_info = xen_start_info;
-	xen_p2m = __va(__pa(xen_p2m));
-	xen_memmap(br, v_end);
+	xen_p2m_use_direct_map();
+	xen_memory_setup(br, v_end);
 }
 
 /**

@@ -70,11 +70,19 @@ void xen_failsafe_callback(void);
 void xen_install_irq_ops(void);
 void xen_secondary_startup(void);
 
-/* mmu_pv.c */
+/* p2m.c */
+#define INVALID_MFN	(~0UL)	/* a P2M hole */
 extern unsigned long xen_max_pfn;
 unsigned long pfn_to_mfn(unsigned long pfn);
 unsigned long mfn_to_pfn(unsigned long mfn);
 u64 virt_to_machine(const void *va);
+void xen_p2m_init(const struct start_info *si);
+void xen_p2m_use_direct_map(void);
+
+/* setup.c */
+void xen_memory_setup(struct boot_record *br, phys_addr_t v_end);
+
+/* mmu_pv.c */
 void xen_mmu_early_init(struct boot_record *br);
 void xen_init_mmu_ops(void);
 void xen_mmu_late_init(void);

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The P2M and M2P of a Xen PV guest.
+ *
+ * A PV guest thinks in pseudo-physical frames (pfns) but its page
+ * tables, grants and rings name machine frames (mfns).  The P2M is the
+ * array Xen hands over in start_info->mfn_list: entry pfn holds the
+ * machine frame behind it, INVALID_MFN for a hole.  The M2P is the
+ * read-only table, covering every machine frame of the host, that Xen
+ * maps into every PV guest at MACH2PHYS_VIRT_START.
+ */
+#include <pvk/kernel.h>
+#include <asm/page.h>
+#include <asm/xen/hypercall.h>
+
+/* Xen's read-only machine-to-phys table, one unsigned long per mfn. */
+#define M2P		((const unsigned long *)MACH2PHYS_VIRT_START)
+
+unsigned long xen_max_pfn;
+static unsigned long *xen_p2m;
+static unsigned long xen_m2p_max = MACH2PHYS_NR_ENTRIES;
+
+unsigned long pfn_to_mfn(unsigned long pfn)
+{
+	return pfn < xen_max_pfn ? xen_p2m[pfn] : INVALID_MFN;
+}
+
+unsigned long mfn_to_pfn(unsigned long mfn)
+{
+	return mfn < xen_m2p_max ? M2P[mfn] : ~0UL;
+}
+
+/**
+ * virt_to_machine - machine address behind a kernel address
+ * @va: an address in the direct map or the kernel image
+ */
+u64 virt_to_machine(const void *va)
+{
+	phys_addr_t pa = __pa(va);
+
+	return ((u64)pfn_to_mfn(PFN_DOWN(pa)) << PAGE_SHIFT) | (pa & ~PAGE_MASK);
+}
+
+/**
+ * xen_p2m_init - take over start_info's P2M; size the M2P
+ * @si: start_info, as Xen mapped it
+ *
+ * Xen says how far its M2P reaches (XENMEM_machphys_mapping); if it
+ * does not, the compile-time size of the M2P area is assumed.
+ */
+void xen_p2m_init(const struct start_info *si)
+{
+	struct xen_machphys_mapping mapping;
+
+	xen_p2m = (unsigned long *)si->mfn_list;
+	xen_max_pfn = si->nr_pages;
+	if (HYPERVISOR_memory_op(XENMEM_machphys_mapping, &mapping) == 0)
+		xen_m2p_max = mapping.max_mfn + 1;
+}
+
+/**
+ * xen_p2m_use_direct_map - reach the P2M through the direct map
+ *
+ * Xen's initial mapping, through which the P2M was reached so far, does
+ * not survive the switch to the kernel's own page tables.
+ */
+void xen_p2m_use_direct_map(void)
+{
+	xen_p2m = __va(__pa(xen_p2m));
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The memory map of a Xen PV guest, from start_info and the P2M (like
+ * Linux's arch/x86/xen/setup.c): a PV guest has no firmware map, its RAM
+ * is every pseudo-physical frame below nr_pages that has a machine frame.
+ */
+#include <pvk/kernel.h>
+#include <pvk/memmap.h>
+#include <asm/page.h>
+#include <asm/xen/hypercall.h>
+
+static void reserve_special_page(struct boot_record *br, unsigned long mfn,
+				 const char *what)
+{
+	unsigned long pfn = mfn_to_pfn(mfn);
+
+	if (!mfn)
+		return;
+	if (pfn >= xen_max_pfn || pfn_to_mfn(pfn) != mfn) {
+		pr_warn("xen: %s ring mfn %#lx is not in our P2M\n", what, mfn);
+		return;
+	}
+	memmap_add(&br->memmap, PFN_PHYS(pfn), PAGE_SIZE, MEMMAP_KERNEL);
+}
+
+/**
+ * xen_memory_setup - fill the boot record's memory map
+ * @br: boot record
+ * @v_end: end of Xen's boot data (start_info, P2M, page tables, padding)
+ *
+ * RAM is every pfn below xen_max_pfn with a machine frame.  The boot
+ * data after the image, and a domU's console and xenstore rings, are
+ * marked as the kernel's so they are never handed out.
+ */
+void xen_memory_setup(struct boot_record *br, phys_addr_t v_end)
+{
+	unsigned long start = 0, pfn;
+
+	for (pfn = 0; pfn <= xen_max_pfn; pfn++) {
+		bool ram = pfn < xen_max_pfn && pfn_to_mfn(pfn) != INVALID_MFN;
+
+		if (ram)
+			continue;
+		if (pfn > start &&
+		    memmap_add(&br->memmap, PFN_PHYS(start), PFN_PHYS(pfn - start),
+			       MEMMAP_USABLE) < 0)
+			pr_warn("xen: memory map full, RAM above %#lx dropped\n", start);
+		start = pfn + 1;
+	}
+	/*
+	 * Xen's boot data (start_info, P2M, page tables) and the early map's
+	 * L1s follow the image: in use, but reached through the direct map.
+	 */
+	memmap_add(&br->memmap, __pa_symbol(_end), v_end - __pa_symbol(_end),
+		   MEMMAP_KERNEL);
+	/*
+	 * A domU's console and xenstore rings are pages of its own memory
+	 * (normally inside the boot data above); never hand them out.
+	 */
+	if (!(xen_start_info->flags & SIF_INITDOMAIN)) {
+		reserve_special_page(br, xen_start_info->store_mfn, "xenstore");
+		reserve_special_page(br, xen_start_info->console.domU.mfn, "console");
+	}
+}
