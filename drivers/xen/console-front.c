@@ -3,8 +3,9 @@
  * Xen console frontend for the secondary PV consoles, device/console/N
  * (API: include/xen/console-front.h).
  *
- * The primary console of a PV domain is the ring start_info names
- * (console.c); every further one is a xenbus device.  libxl makes one
+ * The primary console of a domain is the ring the platform names
+ * (console.c, include/xen/platform_info.h); every further one is a
+ * xenbus device.  libxl makes one
  * for each xl `channel`, numbered from 1 in config order, and writes in
  * its frontend directory what the backend needs besides the ring:
  * "name" (the channel's name=), "type" ("ioemu"), "output" ("pty", or

@@ -8,7 +8,8 @@
  *
  * domU: Xen's release builds drop console_io writes from unprivileged
  * guests, so the output goes to the console ring the domain builder set
- * up (start_info->console.domU): pvk produces into intf->out, and
+ * up (the platform says where: include/xen/platform_info.h): pvk
+ * produces into intf->out, and
  * xenconsoled in dom0 consumes it and logs it.  The ring page is the
  * other end's to write too, so out_cons is read once per round and a
  * producer/consumer distance larger than the ring marks the ring broken
@@ -23,6 +24,7 @@
 #include <asm/processor.h>
 #include <asm/xen/hypercall.h>
 #include <xen/io/console.h>
+#include <xen/platform_info.h>
 
 #define XEN_CONSOLE_CHUNK 256		/* Xen copies at most a page per call */
 #define RING_STALL_NS	(3 * 1000000000ULL)	/* give up on a full ring */
@@ -166,28 +168,20 @@ unsigned long xen_console_ring_pfn(void)
 /**
  * xen_console_init - register the console of this kind of domain
  *
- * dom0: console_io.  domU: the console ring of start_info, if the
+ * dom0: console_io.  domU: the console ring the platform found, if the
  * builder gave one (else console_io, which a debug Xen prints).
  * Runs first thing in the PV entry, on Xen's initial page tables.
  */
 void xen_console_init(void)
 {
-	struct start_info *si = xen_start_info;
-	unsigned long pfn;
+	const struct xen_platform_info *info = xen_platform_info();
 
-	if (xen_is_dom0() || !si->console.domU.mfn) {
+	if (info->is_initdomain || info->console_pfn == XEN_NO_PFN) {
 		register_console(&xen_console);
 		return;
 	}
-	pfn = mfn_to_pfn(si->console.domU.mfn);
-	if (pfn >= si->nr_pages) {
-		register_console(&xen_console);
-		pr_err("xen: console ring mfn %#lx is not ours (pfn %#lx)\n",
-		       (unsigned long)si->console.domU.mfn, pfn);
-		return;
-	}
-	cons_pa = PFN_PHYS(pfn);
-	cons_port = si->console.domU.evtchn;
+	cons_pa = PFN_PHYS(info->console_pfn);
+	cons_port = info->console_evtchn;
 	cons_intf = (struct xencons_interface *)(KERNEL_MAP + cons_pa);
 	register_console(&xen_ring_console);
 }

@@ -24,6 +24,7 @@
 #include <asm/traps.h>
 #include <asm/xen/hypercall.h>
 #include <xen/grant_table.h>
+#include <xen/platform_info.h>
 #include <xen/xenbus.h>
 
 #define IDT_STUB_SIZE		16	/* entry_64.S */
@@ -346,6 +347,63 @@ static void xen_parse_start_info(struct boot_record *br, struct start_info *si)
 		 si->flags & SIF_INITDOMAIN ? " dom0" : " domU");
 }
 
+/* Ring frames start_info named that are not ours: logged once a console is up. */
+static struct {
+	const char *what;
+	unsigned long mfn, pfn;
+} xen_bad_rings[2];
+static unsigned int xen_nr_bad_rings;
+
+/*
+ * The pfn behind a ring's machine frame: XEN_NO_PFN when start_info
+ * names none, or names a frame the P2M does not give us.
+ */
+static unsigned long own_ring_pfn(unsigned long mfn, const char *what)
+{
+	unsigned long pfn;
+
+	if (!mfn)
+		return XEN_NO_PFN;
+	pfn = mfn_to_pfn(mfn);
+	if (pfn < xen_max_pfn && pfn_to_mfn(pfn) == mfn)
+		return pfn;
+	if (xen_nr_bad_rings < ARRAY_SIZE(xen_bad_rings)) {
+		xen_bad_rings[xen_nr_bad_rings].what = what;
+		xen_bad_rings[xen_nr_bad_rings].mfn = mfn;
+		xen_bad_rings[xen_nr_bad_rings++].pfn = pfn;
+	}
+	return XEN_NO_PFN;
+}
+
+/*
+ * Tell drivers/xen where xenstore and the console are (a domU's rings;
+ * dom0 has neither).  Needs the P2M; runs before the console exists.
+ */
+static void xen_publish_platform_info(const struct start_info *si)
+{
+	struct xen_platform_info info = {
+		.store_pfn = XEN_NO_PFN,
+		.console_pfn = XEN_NO_PFN,
+		.is_initdomain = si->flags & SIF_INITDOMAIN,
+	};
+
+	if (!info.is_initdomain) {
+		info.store_pfn = own_ring_pfn(si->store_mfn, "xenstore");
+		info.store_evtchn = si->store_evtchn;
+		info.console_pfn = own_ring_pfn(si->console.domU.mfn, "console");
+		info.console_evtchn = si->console.domU.evtchn;
+	}
+	xen_platform_info_set(&info);
+}
+
+static void xen_report_bad_rings(void)
+{
+	for (unsigned int i = 0; i < xen_nr_bad_rings; i++)
+		pr_err("xen: %s ring mfn %#lx is not ours (pfn %#lx); not used\n",
+		       xen_bad_rings[i].what, xen_bad_rings[i].mfn,
+		       xen_bad_rings[i].pfn);
+}
+
 static void xen_check_version(void)
 {
 	long v = HYPERVISOR_xen_version(XENVER_version, NULL);
@@ -368,7 +426,8 @@ static void xen_check_version(void)
  *
  * Order matters: %gs first (the hypercall counter and this_cpu() use
  * it), then shared_info (the irq ops use vcpu_info), then the backend,
- * the console and the boot record.  Never returns.
+ * the P2M and the platform info (where the console ring is), the
+ * console and the boot record.  Never returns.
  */
 __noreturn void xen_start_kernel(struct start_info *si)
 {
@@ -385,7 +444,10 @@ __noreturn void xen_start_kernel(struct start_info *si)
 	xen_percpu[0].vcpu_info = &HYPERVISOR_shared_info->vcpu_info[0];
 	xen_clock_set_base();
 	xen_init_pv_ops();
+	xen_p2m_init(si);
+	xen_publish_platform_info(si);
 	xen_console_init();
+	xen_report_bad_rings();
 	xen_register_callbacks();
 	xen_parse_start_info(br, si);
 	xen_mmu_early_init(br);

@@ -477,7 +477,7 @@ static void build_early_direct_map(struct start_info *si, phys_addr_t v_end,
 }
 
 /**
- * xen_mmu_early_init - P2M, M2P and an early direct map on a PV boot
+ * xen_mmu_early_init - an early direct map on a PV boot
  * @br: boot record; its memory map is filled from the P2M (setup.c)
  *
  * Runs on Xen's boot page tables before start_kernel().  A start_info
@@ -490,7 +490,6 @@ void xen_mmu_early_init(struct boot_record *br)
 	pteval_t *l4, *l3, *l2;
 	phys_addr_t v_end;
 
-	xen_p2m_init(si);
 	xen_cr3[0] = __pa((void *)si->pt_base);
 	xen_boot_pgd = xen_cr3[0];
 	add_boot_pts(PFN_DOWN(xen_cr3[0]), si->nr_pt_frames);

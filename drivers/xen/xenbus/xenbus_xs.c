@@ -2,9 +2,10 @@
 /*
  * The xenstore client (API: include/xen/xenbus.h).
  *
- * A PV domU talks to xenstored through one shared page (start_info
- * store_mfn) holding two byte rings, requests and responses, and an
- * event channel (store_evtchn) kicked after every change of an index.
+ * A domU talks to xenstored through one shared page holding two byte
+ * rings, requests and responses, and an event channel kicked after
+ * every change of an index; the platform says where both are
+ * (include/xen/platform_info.h).
  * Each message is a struct xsd_sockmsg header followed by up to
  * XENSTORE_PAYLOAD_MAX bytes, so a message can be larger than a ring
  * and is written and read in pieces.
@@ -36,6 +37,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/xen/hypercall.h>
+#include <xen/platform_info.h>
 #include <xen/xenbus.h>
 #include <xen/io/xs_wire.h>
 #include "xenbus_internal.h"
@@ -836,26 +838,21 @@ static int xs_watcher(void *unused)
 /* ---- set-up -------------------------------------------------------------- */
 
 /**
- * xs_init - connect to xenstore through start_info's ring
+ * xs_init - connect to xenstore through the ring the platform found
  *
  * Returns 0, -ENODEV when there is no store ring (dom0, where pvk has
- * no xenstored), or another errno (logged).
+ * no xenstored, or a ring the platform refused), or another errno
+ * (logged).
  */
 int xs_init(void)
 {
-	struct start_info *si = xen_start_info;
-	unsigned long mfn, pfn;
+	const struct xen_platform_info *info = xen_platform_info();
+	unsigned long pfn = info->store_pfn;
 
-	if (!si || xen_is_dom0() || !si->store_mfn)
+	if (info->is_initdomain || pfn == XEN_NO_PFN)
 		return -ENODEV;
-	mfn = si->store_mfn;
-	pfn = mfn_to_pfn(mfn);
-	if (pfn >= xen_max_pfn || pfn_to_mfn(pfn) != mfn) {
-		pr_err("xenbus: store ring mfn %#lx is not ours\n", mfn);
-		return -EINVAL;
-	}
 	xs_intf = __va(PFN_PHYS(pfn));
-	xs_port = si->store_evtchn;
+	xs_port = info->store_evtchn;
 	if ((XENSTORE_RING_IDX)(xs_intf->req_prod - xs_intf->req_cons) > XENSTORE_RING_SIZE ||
 	    (XENSTORE_RING_IDX)(xs_intf->rsp_prod - xs_intf->rsp_cons) > XENSTORE_RING_SIZE) {
 		pr_err("xenbus: store ring indexes corrupt at start\n");

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where this domain's xenstore and console rings are, for drivers/xen.
+ *
+ * Each kind of Xen guest learns them its own way: a PV guest from
+ * start_info (arch/x86/xen/enlighten_pv.c), a PVH or HVM guest from HVM
+ * params.  The platform code fills this record once, first thing at
+ * boot (before the console is set up); drivers only read it, and never
+ * look at start_info.
+ *
+ * The rings are given as pseudo-physical frames of our own memory,
+ * which every kind of guest reaches through the direct map: the platform
+ * has already translated (a PV guest's machine frame through the M2P)
+ * and checked that the frame is really ours.
+ */
+#ifndef _XEN_PLATFORM_INFO_H
+#define _XEN_PLATFORM_INFO_H
+
+#include <pvk/types.h>
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+
+#define XEN_NO_PFN	(~0UL)	/* no such ring */
+
+struct xen_platform_info {
+	unsigned long store_pfn;	/* xenstore ring, or XEN_NO_PFN */
+	evtchn_port_t store_evtchn;
+	unsigned long console_pfn;	/* console ring, or XEN_NO_PFN */
+	evtchn_port_t console_evtchn;
+	bool is_initdomain;		/* dom0: no rings, console_io instead */
+};
+
+/* The platform's record; until it is set, no rings and not dom0. */
+const struct xen_platform_info *xen_platform_info(void);
+
+/* Platform code only: publish @info (copied), once at boot. */
+void xen_platform_info_set(const struct xen_platform_info *info);
+
+#endif /* _XEN_PLATFORM_INFO_H */
