@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 #
 # pvk top-level Makefile.  Targets:
-#   make            build build/pvk and build/pvk.iso (runs defconfig first if needed)
+#   make            build build/pvk and build/pvk.iso (first setup.sh and defconfig
+#                   when .config is missing; a refresh when the defconfig is newer)
 #   make run        set up, build, boot on QEMU bare metal (PVH -kernel), show results
 #   make check      set up, host unit tests, then the self-test runner matrix
 #   make bench      set up, build, pvk vs Linux as Xen PV domUs, boot with bench=1;
@@ -41,7 +42,11 @@ ASFLAGS := -D__ASSEMBLY__ -Iinclude -Iarch/x86/include -I$(BUILD)/include \
 	-include include/pvk/kconfig.h
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 
+# Goals that need no configuration (defconfig writes a fresh one).
+NO_CONFIG_GOALS := setup clean distclean defconfig
+ifneq ($(filter-out $(NO_CONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(KCONFIG_CONFIG)
+endif
 
 obj-y :=
 include arch/x86/Makefile
@@ -62,16 +67,26 @@ all: $(BUILD)/pvk $(BUILD)/pvk.iso
 setup:
 	@scripts/setup.sh
 
-$(KCONFIG_CONFIG):
+# Every rule here needs python3-kconfiglib, so setup.sh runs first.  A
+# missing .config comes from the defconfig; one older than the defconfig
+# is refreshed from it, keeping the values it sets (olddefconfig-style).
+$(KCONFIG_CONFIG): configs/pvk_defconfig Kconfig
+	@scripts/setup.sh
+	@if [ -f $@ ]; then \
+		echo "  CONFIG  $@: refreshed (configs/pvk_defconfig or Kconfig changed)"; \
+		$(PYTHON) scripts/kconfig-refresh.py Kconfig configs/pvk_defconfig $@; \
+	else \
+		$(PYTHON) $(KCONFIG_DIR)/defconfig.py --kconfig Kconfig configs/pvk_defconfig; \
+	fi
+	@touch $@
+
+defconfig: setup
 	$(PYTHON) $(KCONFIG_DIR)/defconfig.py --kconfig Kconfig configs/pvk_defconfig
 
-defconfig:
-	$(PYTHON) $(KCONFIG_DIR)/defconfig.py --kconfig Kconfig configs/pvk_defconfig
-
-olddefconfig:
+olddefconfig: setup
 	$(PYTHON) $(KCONFIG_DIR)/olddefconfig.py Kconfig
 
-menuconfig:
+menuconfig: setup
 	$(PYTHON) $(KCONFIG_DIR)/menuconfig.py Kconfig
 
 $(GEN)/autoconf.h: $(KCONFIG_CONFIG) Kconfig
