@@ -89,9 +89,12 @@ olddefconfig: setup
 menuconfig: setup
 	$(PYTHON) $(KCONFIG_DIR)/menuconfig.py Kconfig
 
+# genconfig leaves an unchanged header as it is: touched, so that a
+# refreshed .config does not run it again on every make.
 $(GEN)/autoconf.h: $(KCONFIG_CONFIG) Kconfig
 	@mkdir -p $(GEN)
 	$(PYTHON) $(KCONFIG_DIR)/genconfig.py --header-path $@ Kconfig
+	@touch $@
 
 # The Xen headers are reached through a directory holding one link, so
 # "#include <xen/xen.h>" works without putting /usr/include on the path.
