@@ -9,11 +9,11 @@
  * domU: Xen's release builds drop console_io writes from unprivileged
  * guests, so the output goes to the console ring the domain builder set
  * up (the platform says where: include/xen/platform_info.h): pvk
- * produces into intf->out, and
- * xenconsoled in dom0 consumes it and logs it.  The ring page is the
- * other end's to write too, so out_cons is read once per round and a
- * producer/consumer distance larger than the ring marks the ring broken
- * (output is dropped from then on; nothing outside the ring is touched).
+ * produces into intf->out, and xenconsoled in dom0 consumes it and logs
+ * it.  The ring page is the other end's to write too, so out_cons is
+ * read once per round and a producer/consumer distance larger than the
+ * ring marks the ring broken (output is dropped from then on; nothing
+ * outside the ring is touched).
  * When the ring is full pvk kicks the event channel and yields to Xen;
  * if xenconsoled makes no progress for a while, output is dropped until
  * it does, so a dead console daemon never hangs the kernel.
