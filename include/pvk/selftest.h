@@ -54,6 +54,7 @@ void kunit_fail(struct kunit *test, const char *file, int line,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void kunit_skip(struct kunit *test, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+bool kunit_need_cpus(struct kunit *test, unsigned int n);
 /* Diagnostic line ("# ...") attached to the current case. */
 void kunit_info(struct kunit *test, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -102,14 +102,15 @@ static void shootdown_counted(struct kunit *test, unsigned long va)
 
 static void pgtable_tlb_shootdown_cross_cpu(struct kunit *test)
 {
-	u64 *a = new_page(PATTERN_A), *b = new_page(PATTERN_B);
-	struct tlb_probe probe = { .va = vmap_reserve(PAGE_SIZE) };
+	struct tlb_probe probe = { 0 };
 	unsigned int cpu, self = smp_processor_id(), checked = 0;
+	u64 *a, *b;
 
-	if (num_online_cpus() < 2) {
-		kunit_skip(test, "needs 2 CPUs, %u online", num_online_cpus());
+	if (!kunit_need_cpus(test, 2))
 		return;
-	}
+	a = new_page(PATTERN_A);
+	b = new_page(PATTERN_B);
+	probe.va = vmap_reserve(PAGE_SIZE);
 	KUNIT_ASSERT_TRUE(test, a && b && probe.va);
 	for_each_cpu(cpu, &cpu_online_mask) {
 		if (cpu == self)
@@ -161,6 +162,9 @@ static void pgtable_concurrent_mapping(struct kunit *test)
 {
 	static struct remap_race r;
 
+	/* Alone, this CPU maps its pages with nobody to race against. */
+	if (!kunit_need_cpus(test, 2))
+		return;
 	r.errors = 0;
 	r.va = vmap_reserve(NR_CPUS * 8 * PAGE_SIZE);
 	KUNIT_ASSERT_TRUE(test, r.va != 0);

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Self-tests of the KTAP runner's helpers (selftest.c): a case that needs
+ * more CPUs than are online is skipped with the reason the runner greps
+ * for, and a case that already failed stays failed.
+ */
+#include <pvk/kernel.h>
+#include <pvk/selftest.h>
+#include <pvk/smp.h>
+
+static void selftest_need_cpus_skips(struct kunit *test)
+{
+	unsigned int online = num_online_cpus();
+	struct kunit probe = { .name = "probe" };
+	char want[32];
+
+	KUNIT_EXPECT_TRUE(test, kunit_need_cpus(&probe, online));
+	KUNIT_EXPECT_EQ(test, probe.status, KUNIT_SUCCESS);
+	KUNIT_EXPECT_FALSE(test, kunit_need_cpus(&probe, online + 1));
+	KUNIT_EXPECT_EQ(test, probe.status, KUNIT_SKIPPED);
+	snprintf(want, sizeof(want), "needs %u CPUs", online + 1);
+	if (strcmp(probe.skip_reason, want))
+		kunit_fail(test, __FILE__, __LINE__, "skip reason \"%s\", want \"%s\"",
+			   probe.skip_reason, want);
+}
+
+static void selftest_skip_keeps_failure(struct kunit *test)
+{
+	struct kunit probe = { .name = "probe", .status = KUNIT_FAILURE };
+
+	KUNIT_EXPECT_FALSE(test, kunit_need_cpus(&probe, num_online_cpus() + 1));
+	KUNIT_EXPECT_EQ(test, probe.status, KUNIT_FAILURE);
+}
+
+SELFTEST_SUITE(selftest,
+	KUNIT_CASE(selftest_need_cpus_skips),
+	KUNIT_CASE(selftest_skip_keeps_failure));
