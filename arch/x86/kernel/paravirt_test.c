@@ -111,6 +111,69 @@ static void paravirt_patched_irq_ops_work(struct kunit *test)
 	arch_local_irq_restore(flags);
 }
 
+/* ---- the per-site clobber class ----------------------------------------- */
+
+/* A plain C function: it may clobber every caller-saved register. */
+static __used unsigned long clobber_probe(unsigned long x)
+{
+	return x + 1;
+}
+PV_CALLEE_SAVE_THUNK(clobber_probe);
+
+/*
+ * Call @fn as a callee-saved site does (%rdi in, %rax out) with known
+ * values in every other caller-saved register; false if any changed.
+ */
+static bool callee_save_call(void *fn, unsigned long arg, unsigned long *ret)
+{
+	register unsigned long r8 asm("r8") = 8, r9 asm("r9") = 9;
+	register unsigned long r10 asm("r10") = 10, r11 asm("r11") = 11;
+	unsigned long rcx = 1, rdx = 2, rsi = 6;
+
+	asm volatile("call *%[fn]"
+		     : "=a"(*ret), "+D"(arg), "+c"(rcx), "+d"(rdx), "+S"(rsi),
+		       "+r"(r8), "+r"(r9), "+r"(r10), "+r"(r11)
+		     : [fn] "m"(fn)
+		     : "memory", "cc");
+	return rcx == 1 && rdx == 2 && rsi == 6 && r8 == 8 && r9 == 9 &&
+	       r10 == 10 && r11 == 11;
+}
+
+/*
+ * The patcher's check, fed wrong targets on purpose: a plain C function
+ * (or a C-ABI hook) at a callee-saved site is refused, its thunk is
+ * taken; a C-ABI site takes either; an unknown class takes nothing.
+ * Then every recorded site's installed hook must fit its site.
+ */
+static void paravirt_clobber_class_checked(struct kunit *test)
+{
+	void *plain = (void *)clobber_probe, *thunk = PV_CALLEE_SAVE(clobber_probe);
+	void *c_abi_hook = paravirt_op_target(PV_OP_INDEX(cpu.read_cr2));
+	unsigned long ret;
+	unsigned int bad = 0;
+
+	KUNIT_EXPECT_FALSE(test, paravirt_target_fits_site(PV_CLOBBERS_NONE, plain));
+	KUNIT_EXPECT_FALSE(test, paravirt_target_fits_site(PV_CLOBBERS_NONE, c_abi_hook));
+	KUNIT_EXPECT_TRUE(test, paravirt_target_fits_site(PV_CLOBBERS_NONE, thunk));
+	KUNIT_EXPECT_TRUE(test, paravirt_target_fits_site(PV_CLOBBERS_NORMAL, plain));
+	KUNIT_EXPECT_TRUE(test, paravirt_target_fits_site(PV_CLOBBERS_NORMAL, thunk));
+	KUNIT_EXPECT_FALSE(test, paravirt_target_fits_site(7, thunk));
+	/* The thunk computes what the function does and keeps the rest. */
+	KUNIT_EXPECT_TRUE(test, callee_save_call(thunk, 41, &ret));
+	KUNIT_EXPECT_EQ(test, ret, 42);
+	for (unsigned int i = 0; i < paravirt_nr_sites(); i++) {
+		const struct paravirt_patch_site *s = paravirt_site(i);
+
+		if (paravirt_target_fits_site(s->clobbers, paravirt_op_target(s->op)))
+			continue;
+		if (bad++ < 8)
+			kunit_info(test, "site %#llx (%s, class %u): hook %p does not fit",
+				   (unsigned long long)s->addr, paravirt_op_name(s->op),
+				   s->clobbers, paravirt_op_target(s->op));
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+}
+
 /* ---- an independent look at every site -------------------------------- */
 
 #define NATIVE_MAX	2	/* instructions of the longest native form */
@@ -267,4 +330,5 @@ SELFTEST_SUITE(paravirt,
 	KUNIT_CASE(paravirt_sites_match_backend),
 	KUNIT_CASE(paravirt_irq_ops_have_sites),
 	KUNIT_CASE(paravirt_patched_irq_ops_work),
+	KUNIT_CASE(paravirt_clobber_class_checked),
 	KUNIT_CASE(paravirt_sites_decode_as_expected));
