@@ -45,7 +45,6 @@ struct kunit_suite {
 /* kernel/selftest_watch.c: reports a case that does not come back. */
 void selftest_watch_start(const char *name);
 void selftest_watch_stop(void);
-void selftest_watch_tick(unsigned long ip);
 void selftest_watch_report_now(void);
 unsigned long selftest_watch_reports(void);
 unsigned long selftest_watch_ip(unsigned int cpu);
