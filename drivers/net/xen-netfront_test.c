@@ -239,6 +239,60 @@ static bool need_gnttab(struct kunit *test)
 	return true;
 }
 
+/* The fake vif's rings: local pages the test reads and writes. */
+static int local_rings_alloc(struct xennet_queue *q, void **tx, void **rx)
+{
+	*tx = alloc_page_zeroed();
+	*rx = alloc_page_zeroed();
+	if (*tx && *rx)
+		return 0;
+	if (*tx)
+		free_pages(*tx, 0);
+	if (*rx)
+		free_pages(*rx, 0);
+	*tx = *rx = NULL;
+	return -ENOMEM;
+}
+
+static void local_rings_free(struct xennet_queue *q, void *tx, void *rx)
+{
+	if (tx)
+		free_pages(tx, 0);
+	if (rx)
+		free_pages(rx, 0);
+}
+
+static const struct xennet_ring_ops local_rings = {
+	.alloc = local_rings_alloc,
+	.free = local_rings_free,
+};
+
+/*
+ * One queue on local rings, no xenbus and no event channel: the test
+ * is the backend.  The data pages are granted to backend_id as usual.
+ */
+static int fake_attach(struct xennet_info *info)
+{
+	int err;
+
+	info->rings = &local_rings;
+	info->num_queues = 1;
+	xennet_init_netdev(info);
+	err = xennet_setup_queues(info);
+	if (err) {
+		info->num_queues = 0;
+		return err;
+	}
+	xennet_start(info);
+	return 0;
+}
+
+static void fake_detach(struct xennet_info *info)
+{
+	xennet_disconnect(info);
+	info->num_queues = 0;
+}
+
 static bool fake_up(struct kunit *test, bool sg, unsigned int tx_slot,
 		    bool bounce, bool csum)
 {
@@ -262,7 +316,7 @@ static bool fake_up(struct kunit *test, bool sg, unsigned int tx_slot,
 	fake->bounce = bounce;
 	fake->rx_csum_blank_ok = csum;
 	fake->netdev.tx_csum_offload = csum;
-	err = xennet_test_attach(fake, 1);
+	err = fake_attach(fake);
 	KUNIT_EXPECT_EQ(test, err, 0);
 	if (err)
 		return false;
@@ -278,7 +332,7 @@ static void fake_down(void)
 {
 	udp_unbind(FAKE_PORT);
 	net_unregister(&fake->netdev);
-	xennet_test_detach(fake);
+	fake_detach(fake);
 }
 
 static struct xennet_queue *fq(void)
