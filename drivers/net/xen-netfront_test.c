@@ -16,7 +16,7 @@
  *    queue carrying traffic, and UDP to an echo server in dom0 with and
  *    without checksum offload (skipped if dom0 runs none).
  *
- * The suite "netfront_serve" (xen-netfront_serve.c) keeps the vif
+ * The suite "netfront_serve" (xen-netfront_serve_test.c) keeps the vif
  * serving while dom0 drives traffic at it.
  */
 #include <pvk/kernel.h>
