@@ -29,7 +29,6 @@ static unsigned long reports;
 static unsigned long tick_ip[NR_CPUS];
 static u64 tick_ns[NR_CPUS];
 
-
 /**
  * selftest_watch_reports - how many stuck-case reports were printed
  */
