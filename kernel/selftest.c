@@ -7,6 +7,7 @@
 #include <pvk/cmdline.h>
 #include <pvk/params.h>
 #include <pvk/selftest.h>
+#include <pvk/smp.h>
 
 extern const struct kunit_suite *const __selftest_suites_start[];
 extern const struct kunit_suite *const __selftest_suites_end[];
@@ -93,6 +94,23 @@ void kunit_skip(struct kunit *test, const char *fmt, ...)
 	vsnprintf(test->skip_reason, sizeof(test->skip_reason), fmt, ap);
 	va_end(ap);
 	test->status = KUNIT_SKIPPED;
+}
+
+/**
+ * kunit_need_cpus - skip the case unless at least @n CPUs are online
+ * @test: the running case
+ * @n: CPUs the case needs to test anything at all
+ *
+ * A case about several CPUs that ran on one would pass having checked
+ * nothing; it reports "# SKIP needs N CPUs" instead.  Returns true when
+ * the case may go on.
+ */
+bool kunit_need_cpus(struct kunit *test, unsigned int n)
+{
+	if (num_online_cpus() >= n)
+		return true;
+	kunit_skip(test, "needs %u CPUs", n);
+	return false;
 }
 
 void kunit_info(struct kunit *test, const char *fmt, ...)

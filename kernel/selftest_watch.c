@@ -3,7 +3,8 @@
  * Where is every CPU while a self-test case does not come back?
  *
  * A case that hangs leaves the host runner with nothing but a timeout
- * and the last "ok" line. So each CPU's timer tick notes where it
+ * and the last "ok" line. So, while a case runs, this file observes the
+ * timer tick (timer_tick_observe()): each CPU's tick notes where it
  * interrupted that CPU, and the first tick after a case has run for
  * STUCK_REPORT_NS (and each STUCK_REPORT_NS after that) prints, as KTAP
  * diagnostics, the case and where each CPU was at its last tick: a CPU
@@ -27,27 +28,6 @@ static unsigned long reports;
 
 static unsigned long tick_ip[NR_CPUS];
 static u64 tick_ns[NR_CPUS];
-
-/**
- * selftest_watch_start - a case named @name starts now
- * @name: "suite.case"; must stay valid until selftest_watch_stop()
- */
-void selftest_watch_start(const char *name)
-{
-	u64 now = ktime_get_ns();
-
-	WRITE_ONCE(watched_since_ns, now);
-	WRITE_ONCE(next_report_ns, now + STUCK_REPORT_NS);
-	__atomic_store_n(&watched_case, name, __ATOMIC_RELEASE);
-}
-
-/**
- * selftest_watch_stop - the running case returned
- */
-void selftest_watch_stop(void)
-{
-	__atomic_store_n(&watched_case, NULL, __ATOMIC_RELEASE);
-}
 
 /**
  * selftest_watch_reports - how many stuck-case reports were printed
@@ -115,15 +95,14 @@ static void report(const char *name, u64 now)
 	__atomic_fetch_add(&reports, 1, __ATOMIC_RELAXED);
 }
 
-/**
- * selftest_watch_tick - a timer tick on this CPU, from interrupt context
- * @ip: the instruction the tick interrupted
- *
- * While a case runs, records @ip, and prints a report when the case is
- * overdue; otherwise (between cases, or selftest=none) costs one load.
- * Only one CPU wins each report: the others see next_report_ns moved on.
+/*
+ * A timer tick on this CPU, from interrupt context (the tick observer
+ * while a case runs): records @ip, and prints a report when the case is
+ * overdue.  Only one CPU wins each report: the others see next_report_ns
+ * moved on.  A tick that comes in just after the case returned finds no
+ * name and does nothing.
  */
-void selftest_watch_tick(unsigned long ip)
+static void watch_tick(unsigned long ip)
 {
 	const char *name = __atomic_load_n(&watched_case, __ATOMIC_ACQUIRE);
 	unsigned int cpu = smp_processor_id();
@@ -141,4 +120,29 @@ void selftest_watch_tick(unsigned long ip)
 					now + STUCK_REPORT_NS, false,
 					__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		report(name, now);
+}
+
+/**
+ * selftest_watch_start - a case named @name starts now
+ * @name: "suite.case"; must stay valid until selftest_watch_stop()
+ */
+void selftest_watch_start(const char *name)
+{
+	u64 now = ktime_get_ns();
+
+	WRITE_ONCE(watched_since_ns, now);
+	WRITE_ONCE(next_report_ns, now + STUCK_REPORT_NS);
+	__atomic_store_n(&watched_case, name, __ATOMIC_RELEASE);
+	timer_tick_observe(watch_tick);
+}
+
+/**
+ * selftest_watch_stop - the running case returned
+ *
+ * Between cases, and with selftest=none, the tick costs one load.
+ */
+void selftest_watch_stop(void)
+{
+	timer_tick_observe(NULL);
+	__atomic_store_n(&watched_case, NULL, __ATOMIC_RELEASE);
 }

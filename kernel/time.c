@@ -5,7 +5,6 @@
  */
 #include <pvk/kernel.h>
 #include <pvk/sched.h>
-#include <pvk/selftest.h>
 #include <pvk/smp.h>
 #include <pvk/time.h>
 #include <asm/paravirt.h>
@@ -45,17 +44,35 @@ u64 cpu_ticks(unsigned int cpu)
 	return READ_ONCE(per_cpu(cpu)->ticks);
 }
 
+static tick_observer_t tick_observer;
+
+/**
+ * timer_tick_observe - have every CPU's tick report where it landed
+ * @fn: called from the timer interrupt with the interrupted instruction,
+ *	or NULL to stop
+ *
+ * One observer at a time (the self-test watch, kernel/selftest_watch.c,
+ * while a case runs).  @fn must stay callable after it is replaced: a
+ * tick on another CPU may still be inside it.
+ */
+void timer_tick_observe(tick_observer_t fn)
+{
+	__atomic_store_n(&tick_observer, fn, __ATOMIC_RELEASE);
+}
+
 /**
  * timer_tick - account one tick on this CPU
  * @ip: the instruction the timer interrupt interrupted
  *
- * Called from the platform's timer interrupt; wakes sleeping threads
- * whose time has come, and tells the self-test watch where this CPU is.
+ * Called from the platform's timer interrupt; tells the observer, if
+ * any, where this CPU is, and wakes sleeping threads whose time has come.
  */
 void timer_tick(unsigned long ip)
 {
+	tick_observer_t observe = __atomic_load_n(&tick_observer, __ATOMIC_ACQUIRE);
+
 	this_cpu()->ticks++;
-	if (IS_ENABLED(CONFIG_SELFTEST))
-		selftest_watch_tick(ip);
+	if (observe)
+		observe(ip);
 	sched_tick();
 }

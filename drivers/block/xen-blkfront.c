@@ -61,101 +61,20 @@
 
 #include <xen/io/protocols.h>
 
-#include "xen-blkfront.h"
+#include "xen-blkfront-internal.h"
 
-/* pvk's limits; the backend may offer more. */
-#define BLKFRONT_MAX_RING_ORDER	2	/* 4 pages: 128 requests per ring */
-#define BLKFRONT_MAX_INDIRECT_SEGS 256	/* 1 MiB per ring request */
-#define BLKFRONT_POOL_PAGES	512	/* grantable pages per queue */
 /* A larger order is no ring any backend could map: malformed. */
 #define BLKIF_SANE_RING_ORDER	15
 
 #define SEGS_PER_INDIRECT_PAGE	(PAGE_SIZE / sizeof(struct blkif_request_segment))
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
-#define MAX_RING_PAGES		(1U << BLKFRONT_MAX_RING_ORDER)
 
 /* xen_blkfront.persistent=0: per-request grants of bounce pages. */
 static bool use_persistent = true;
 param_bool("xen_blkfront.persistent", use_persistent);
-#define MAX_RING_SLOTS		__CONST_RING_SIZE(blkif, PAGE_SIZE * MAX_RING_PAGES)
-#define NO_SLOT			0xffffffffU
 
 #define BLKFRONT_HOLD_TIMEOUT	(180 * NSEC_PER_SEC)
 #define WORKER_PERIOD		(200 * NSEC_PER_MSEC)
-
-/* A page the backend may be granted. */
-struct gpage {
-	void *va;		/* NULL: lost to a deferred release, refill */
-	grant_ref_t ref;	/* allocated ref, INVALID_GRANT_REF if none */
-	bool granted;		/* grant entry live */
-	struct gpage *next;	/* free list, or a ring request's chain */
-};
-
-/* What pvk knows about one ring request; the ring copy is the backend's. */
-struct shadow {
-	struct blk_request *req;	/* NULL: slot free */
-	u32 offset, len;		/* the bytes of @req it carries */
-	u8 op, alt_op;			/* operations a response may carry */
-	struct gpage *data;		/* data pages, in order */
-	struct gpage *ind;		/* indirect segment pages */
-	u32 next_free;
-};
-
-struct req_list {
-	struct blk_request *head, *tail;
-};
-
-struct blkfront;
-
-struct blkfront_queue {
-	spinlock_t lock;
-	struct blkfront *bf;
-	unsigned int index;
-	unsigned int cpu;
-	bool setup;			/* ring and channel exist */
-	bool live;			/* requests may go on the ring */
-	struct blkif_front_ring ring;
-	void *sring;
-	grant_ref_t ring_refs[MAX_RING_PAGES];
-	RING_IDX pushed;		/* req_prod as last published */
-	evtchn_port_t port;
-	bool bound;			/* @port open, with our handler */
-	struct shadow shadow[MAX_RING_SLOTS];
-	u32 free_slot;
-	struct req_list wait;		/* accepted, not completely on the ring */
-	struct gpage *pool;		/* BLKFRONT_POOL_PAGES entries */
-	struct gpage *pool_free;
-	unsigned int pool_used;		/* entries of @pool ever handed out */
-	unsigned int pool_nr_free;
-	u64 requests, notifications, events, deferred;
-};
-
-enum bf_state { BF_DISCONNECTED, BF_CONNECTED, BF_DEAD };
-
-struct blkfront {
-	struct blkdev bdev;
-	unsigned int vdevice;
-	u16 handle;
-	struct xenbus_device *xdev;	/* NULL while the device is away */
-	domid_t backend_id;
-	bool busy;			/* the sleeping lock */
-	bool talked;			/* rings published for this connection */
-	bool registered;
-	bool ever_refused;
-	unsigned int refusals, connections;
-	/* negotiated */
-	unsigned int nr_queues, ring_order, max_segs;
-	bool persistent;
-	u8 flush_op;
-	/* under @lock */
-	spinlock_t lock;
-	enum bf_state state;
-	struct req_list held;
-	bool fatal_pending;
-	char fatal_msg[112];
-	struct blkfront_queue queues[BLKFRONT_MAX_QUEUES];
-	struct blkfront *next;
-};
 
 static struct blkfront *blkfronts;
 static DEFINE_SPINLOCK(blkfronts_lock);
@@ -222,17 +141,20 @@ static void fail_all(struct req_list *l, int status)
 	complete_all(l);
 }
 
-/*
+/**
+ * blkfront_mutex_lock - serialise connection changes of @bf
+ * @bf: the device
+ *
  * Connection changes sleep (xenstore), so they are serialised by a
  * flag rather than a spinlock.
  */
-static void bf_mutex_lock(struct blkfront *bf)
+void blkfront_mutex_lock(struct blkfront *bf)
 {
 	while (__atomic_exchange_n(&bf->busy, true, __ATOMIC_ACQUIRE))
 		msleep(1);
 }
 
-static void bf_mutex_unlock(struct blkfront *bf)
+void blkfront_mutex_unlock(struct blkfront *bf)
 {
 	__atomic_store_n(&bf->busy, false, __ATOMIC_RELEASE);
 }
@@ -432,7 +354,11 @@ union ring_req {
 	struct blkif_request_discard discard;
 };
 
-static void slot_reset(struct blkfront_queue *q)
+/**
+ * blkfront_slot_reset - every ring slot of @q free (none if not set up)
+ * @q: a queue whose ring is idle
+ */
+void blkfront_slot_reset(struct blkfront_queue *q)
 {
 	unsigned int n = q->setup ? RING_SIZE(&q->ring) : 0;
 
@@ -788,8 +714,15 @@ static void poll_responses(struct blkfront_queue *q, struct req_list *done)
 	} while (more && q->live);
 }
 
-static void blkfront_interrupt(unsigned int port, void *data,
-			       struct pt_regs *regs)
+/**
+ * blkfront_interrupt - event handler of a queue
+ * @port: the event channel
+ * @data: the queue
+ * @regs: unused
+ *
+ * Completes what the backend answered and issues what waits.
+ */
+void blkfront_interrupt(unsigned int port, void *data, struct pt_regs *regs)
 {
 	struct blkfront_queue *q = data;
 	struct req_list done = { NULL, NULL };
@@ -886,7 +819,7 @@ static int queue_setup(struct blkfront *bf, struct blkfront_queue *q)
 	}
 	q->bound = true;
 	q->setup = true;
-	slot_reset(q);
+	blkfront_slot_reset(q);
 	return 0;
 }
 
@@ -934,14 +867,18 @@ static void queue_free(struct blkfront *bf, struct blkfront_queue *q)
 	xenbus_teardown_ring(&q->sring, 1U << bf->ring_order, q->ring_refs);
 	pool_release(q);
 	q->setup = false;
-	slot_reset(q);
+	blkfront_slot_reset(q);
 }
 
-/*
- * End the connection.  Unfinished requests are kept for the next one, or
- * failed with @fail (non-zero) together with everything held.
+/**
+ * blkfront_teardown - end the connection of @bf
+ * @bf: the device, its mutex held
+ * @fail: 0, or the status for every unfinished and held request
+ *
+ * Unfinished requests are kept for the next connection, or failed with
+ * @fail together with everything held.
  */
-static void blkfront_teardown(struct blkfront *bf, int fail)
+void blkfront_teardown(struct blkfront *bf, int fail)
 {
 	struct req_list done = { NULL, NULL }, back = { NULL, NULL };
 	unsigned long flags;
@@ -1364,7 +1301,7 @@ static void blkfront_backend_changed(struct xenbus_device *dev,
 {
 	struct blkfront *bf = dev->priv;
 
-	bf_mutex_lock(bf);
+	blkfront_mutex_lock(bf);
 	switch (state) {
 	case XenbusStateInitWait:
 	case XenbusStateInitialised:
@@ -1387,7 +1324,7 @@ static void blkfront_backend_changed(struct xenbus_device *dev,
 	default:
 		break;
 	}
-	bf_mutex_unlock(bf);
+	blkfront_mutex_unlock(bf);
 }
 
 /* ---- devices ------------------------------------------------------------ */
@@ -1405,7 +1342,14 @@ static struct blkfront *find_blkfront(unsigned int vdevice)
 	return found;
 }
 
-static struct blkfront *new_blkfront(unsigned int vdevice)
+/**
+ * blkfront_alloc - a new device for virtual-device @vdevice
+ * @vdevice: its number
+ *
+ * The device is never freed (one that goes away may come back).
+ * Returns NULL without memory.
+ */
+struct blkfront *blkfront_alloc(unsigned int vdevice)
 {
 	struct blkfront *bf = kzalloc(sizeof(*bf));
 	unsigned long flags;
@@ -1433,6 +1377,15 @@ static struct blkfront *new_blkfront(unsigned int vdevice)
 }
 
 static int blkfront_worker(void *unused);
+
+/**
+ * blkfront_start_worker - start the driver's worker thread, once
+ */
+void blkfront_start_worker(void)
+{
+	if (!READ_ONCE(worker))
+		worker = kthread_run(blkfront_worker, NULL, "blkfront", 0);
+}
 
 /* The last component of a xenstore path. */
 static const char *path_leaf(const char *path)
@@ -1464,24 +1417,23 @@ static int blkfront_probe(struct xenbus_device *dev)
 		return probe_refused(dev, "virtual-device missing or malformed", err);
 	if (kstrtouint(path_leaf(dev->nodename), 10, &handle))
 		return probe_refused(dev, "device id is not a number", -EINVAL);
-	bf = find_blkfront(vdevice) ?: new_blkfront(vdevice);
+	bf = find_blkfront(vdevice) ?: blkfront_alloc(vdevice);
 	if (!bf)
 		return -ENOMEM;
-	bf_mutex_lock(bf);
+	blkfront_mutex_lock(bf);
 	err = bf->xdev ? -EEXIST : 0;
 	if (!err) {
 		bf->xdev = dev;
 		bf->handle = (u16)handle;
 		dev->priv = bf;
 	}
-	bf_mutex_unlock(bf);
+	blkfront_mutex_unlock(bf);
 	if (err) {
 		pr_err("%s refused: vbd %u is already %s\n", dev->nodename, vdevice,
 		       bf->bdev.name);
 		return err;
 	}
-	if (!READ_ONCE(worker))
-		worker = kthread_run(blkfront_worker, NULL, "blkfront", 0);
+	blkfront_start_worker();
 	return 0;
 }
 
@@ -1490,14 +1442,14 @@ static void blkfront_remove(struct xenbus_device *dev)
 {
 	struct blkfront *bf = dev->priv;
 
-	bf_mutex_lock(bf);
+	blkfront_mutex_lock(bf);
 	if (bf->talked)
 		blkfront_teardown(bf, 0);
 	bf->xdev = NULL;
 	dev->priv = NULL;
 	pr_info("%s: device removed%s\n", bf->bdev.name,
 		bf->held.head ? "; holding unfinished requests" : "");
-	bf_mutex_unlock(bf);
+	blkfront_mutex_unlock(bf);
 }
 
 static struct xenbus_driver blkfront_driver = {
@@ -1516,7 +1468,7 @@ static void handle_fatal(struct blkfront *bf)
 	char msg[sizeof(bf->fatal_msg)];
 	unsigned long flags;
 
-	bf_mutex_lock(bf);
+	blkfront_mutex_lock(bf);
 	spin_lock_irqsave(&bf->lock, flags);
 	memcpy(msg, bf->fatal_msg, sizeof(msg));
 	spin_unlock_irqrestore(&bf->lock, flags);
@@ -1525,7 +1477,7 @@ static void handle_fatal(struct blkfront *bf)
 		xenbus_dev_fatal(bf->xdev, -EPROTO, "%s", msg);
 	/* Dead already, so no second protocol error can set it again. */
 	WRITE_ONCE(bf->fatal_pending, false);
-	bf_mutex_unlock(bf);
+	blkfront_mutex_unlock(bf);
 }
 
 /* Fail held requests that waited too long, or all of them once dead. */
@@ -1679,84 +1631,4 @@ u64 blkfront_hypercalls(void)
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
 		sum += READ_ONCE(xen_percpu[cpu].hypercalls);
 	return sum;
-}
-
-/* ---- a device on a ring the self-tests play backend on ------------------ */
-
-/*
- * No xenstore, no event channel: the test reads requests from the ring,
- * writes responses into it and calls blkfront_fake_event().  Grants go
- * to dom0, which never maps them.
- */
-struct blkdev *blkfront_fake_create(struct blkif_sring **sring)
-{
-	static unsigned int fake_nr;
-	struct blkfront *bf = new_blkfront(0xfff00000U + fake_nr++);
-	struct blkfront_queue *q;
-
-	if (!bf)
-		return NULL;
-	snprintf(bf->bdev.name, sizeof(bf->bdev.name), "fakevbd%u", fake_nr - 1);
-	q = &bf->queues[0];
-	q->pool = kzalloc(BLKFRONT_POOL_PAGES * sizeof(*q->pool));
-	q->sring = alloc_page_zeroed();
-	if (!q->pool || !q->sring)
-		return NULL;
-	q->ring_refs[0] = INVALID_GRANT_REF;
-	SHARED_RING_INIT((struct blkif_sring *)q->sring);
-	FRONT_RING_INIT(&q->ring, (struct blkif_sring *)q->sring, PAGE_SIZE);
-	q->setup = true;
-	slot_reset(q);
-	bf->nr_queues = 1;
-	bf->max_segs = BLKFRONT_MAX_INDIRECT_SEGS;
-	bf->persistent = true;
-	bf->talked = true;
-	bf->flush_op = BLKIF_OP_FLUSH_DISKCACHE;
-	bf->bdev.capacity = 2048;
-	bf->bdev.physical_sector_size = BLK_SECTOR_SIZE;
-	bf->bdev.features = BLKDEV_F_FLUSH | BLKDEV_F_DISCARD;
-	bf->bdev.nr_queues = 1;
-	q->live = true;
-	bf->state = BF_CONNECTED;
-	if (!READ_ONCE(worker))
-		worker = kthread_run(blkfront_worker, NULL, "blkfront", 0);
-	*sring = q->sring;
-	return &bf->bdev;
-}
-
-void blkfront_fake_event(struct blkdev *bdev)
-{
-	struct blkfront *bf = bdev->priv;
-
-	blkfront_interrupt(bf->queues[0].port, &bf->queues[0], NULL);
-}
-
-void *blkfront_fake_page(struct blkdev *bdev, grant_ref_t ref)
-{
-	struct blkfront_queue *q = &((struct blkfront *)bdev->priv)->queues[0];
-
-	for (unsigned int i = 0; i < q->pool_used; i++)
-		if (q->pool[i].ref == ref && q->pool[i].granted)
-			return q->pool[i].va;
-	return NULL;
-}
-
-bool blkfront_fake_dead(struct blkdev *bdev)
-{
-	struct blkfront *bf = bdev->priv;
-
-	return READ_ONCE(bf->state) == BF_DEAD && !READ_ONCE(bf->fatal_pending);
-}
-
-void blkfront_fake_destroy(struct blkdev *bdev)
-{
-	struct blkfront *bf = bdev->priv;
-	unsigned long flags;
-
-	bf_mutex_lock(bf);
-	spin_lock_irqsave(&bf->lock, flags);
-	bf->state = BF_DEAD;
-	spin_unlock_irqrestore(&bf->lock, flags);
-	blkfront_teardown(bf, -ENODEV);
-	bf_mutex_unlock(bf);
 }

@@ -93,19 +93,4 @@ u64 blkfront_hypercalls(void);
  */
 int blkfront_bench(struct blkdev *bdev);
 
-/*
- * Self-test hooks: a device whose only queue has a one-page ring in
- * local memory and no backend.  The test plays the backend: it reads
- * requests from *@sring, writes responses, and calls
- * blkfront_fake_event() as if an event arrived.
- */
-struct blkdev *blkfront_fake_create(struct blkif_sring **sring);
-void blkfront_fake_event(struct blkdev *bdev);
-/* The pool page granted as @ref, or NULL. */
-void *blkfront_fake_page(struct blkdev *bdev, grant_ref_t ref);
-/* The device was failed and the worker has finished tearing it down. */
-bool blkfront_fake_dead(struct blkdev *bdev);
-/* Tear the device down; its requests fail with -ENODEV. */
-void blkfront_fake_destroy(struct blkdev *bdev);
-
 #endif /* _DRIVERS_BLOCK_XEN_BLKFRONT_H */

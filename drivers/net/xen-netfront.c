@@ -418,7 +418,7 @@ static void xennet_notify(struct xennet_queue *q, evtchn_port_t port,
 			  bool rx)
 {
 	if (!port)
-		return;		/* self-test device: nobody to kick */
+		return;		/* no channel bound: nobody to kick */
 	xen_evtchn_notify(port);
 	if (rx)
 		q_stat_add(q, notify_rx, 1);
@@ -963,32 +963,40 @@ static void queue_init(struct xennet_info *info, struct xennet_queue *q,
 		buf_init(&q->rx_slots[i].buf);
 }
 
+/* The rings of a vif on xenbus: one granted page each. */
+static int xenbus_rings_alloc(struct xennet_queue *q, void **tx, void **rx)
+{
+	struct xenbus_device *dev = q->info->xbdev;
+	int err;
+
+	err = xenbus_setup_ring(dev, 1, tx, &q->tx_ring_ref);
+	if (err)
+		return err;
+	err = xenbus_setup_ring(dev, 1, rx, &q->rx_ring_ref);
+	if (err)
+		xenbus_teardown_ring(tx, 1, &q->tx_ring_ref);
+	return err;
+}
+
+static void xenbus_rings_free(struct xennet_queue *q, void *tx, void *rx)
+{
+	xenbus_teardown_ring(&tx, 1, &q->tx_ring_ref);
+	xenbus_teardown_ring(&rx, 1, &q->rx_ring_ref);
+}
+
+static const struct xennet_ring_ops xenbus_rings = {
+	.alloc = xenbus_rings_alloc,
+	.free = xenbus_rings_free,
+};
+
 static int queue_setup_rings(struct xennet_info *info, struct xennet_queue *q)
 {
 	void *tx = NULL, *rx = NULL;
 	int err;
 
-	if (info->xbdev) {
-		err = xenbus_setup_ring(info->xbdev, 1, &tx, &q->tx_ring_ref);
-		if (err)
-			return err;
-		err = xenbus_setup_ring(info->xbdev, 1, &rx, &q->rx_ring_ref);
-		if (err) {
-			xenbus_teardown_ring(&tx, 1, &q->tx_ring_ref);
-			return err;
-		}
-	} else {
-		/* A self-test plays the backend: nothing to grant. */
-		tx = alloc_page_zeroed();
-		rx = alloc_page_zeroed();
-		if (!tx || !rx) {
-			if (tx)
-				free_pages(tx, 0);
-			if (rx)
-				free_pages(rx, 0);
-			return -ENOMEM;
-		}
-	}
+	err = info->rings->alloc(q, &tx, &rx);
+	if (err)
+		return err;
 	XEN_FRONT_RING_INIT(&q->tx, (struct netif_tx_sring *)tx, PAGE_SIZE);
 	XEN_FRONT_RING_INIT(&q->rx, (struct netif_rx_sring *)rx, PAGE_SIZE);
 	return 0;
@@ -996,17 +1004,7 @@ static int queue_setup_rings(struct xennet_info *info, struct xennet_queue *q)
 
 static void queue_free_rings(struct xennet_info *info, struct xennet_queue *q)
 {
-	void *tx = q->tx.sring, *rx = q->rx.sring;
-
-	if (info->xbdev) {
-		xenbus_teardown_ring(&tx, 1, &q->tx_ring_ref);
-		xenbus_teardown_ring(&rx, 1, &q->rx_ring_ref);
-	} else {
-		if (tx)
-			free_pages(tx, 0);
-		if (rx)
-			free_pages(rx, 0);
-	}
+	info->rings->free(q, q->tx.sring, q->rx.sring);
 	q->tx.sring = NULL;
 	q->rx.sring = NULL;
 }
@@ -1099,8 +1097,11 @@ static void queue_quiesce(struct xennet_queue *q)
 	spin_unlock_irqrestore(&q->rx_lock, flags);
 }
 
-/* Everything from xennet_connect() undone; safe on a half-made one. */
-static void xennet_disconnect(struct xennet_info *info)
+/**
+ * xennet_disconnect - undo xennet_connect() or xennet_setup_queues()
+ * @info: the device; safe on a half-made one
+ */
+void xennet_disconnect(struct xennet_info *info)
 {
 	unsigned int i, nq = info->num_queues;
 
@@ -1110,15 +1111,42 @@ static void xennet_disconnect(struct xennet_info *info)
 	for (i = 0; i < nq; i++) {
 		struct xennet_queue *q = &info->queues[i];
 
-		if (info->xbdev)
-			queue_free_evtchns(info, q);
+		queue_free_evtchns(info, q);
 		queue_free_buffers(q);
 		queue_free_rings(info, q);
 	}
 }
 
-/* Common to a real and a self-test device, once the queues are set up. */
-static void xennet_start(struct xennet_info *info)
+/**
+ * xennet_setup_queues - @info's queues, on rings from @info->rings
+ * @info: a device with @num_queues (1..XENNET_MAX_QUEUES) and @rings set
+ *
+ * Returns 0, or a negative errno with everything undone.
+ */
+int xennet_setup_queues(struct xennet_info *info)
+{
+	unsigned int i;
+	int err;
+
+	if (!info->num_queues || info->num_queues > XENNET_MAX_QUEUES)
+		return -EINVAL;
+	for (i = 0; i < info->num_queues; i++)
+		queue_init(info, &info->queues[i], i);
+	for (i = 0; i < info->num_queues; i++) {
+		err = queue_setup_rings(info, &info->queues[i]);
+		if (err) {
+			xennet_disconnect(info);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/**
+ * xennet_start - the queues are set up: post the receive buffers
+ * @info: the device
+ */
+void xennet_start(struct xennet_info *info)
 {
 	unsigned int i;
 
@@ -1249,14 +1277,11 @@ static int xennet_connect(struct xennet_info *info)
 	xennet_choose_features(info);
 	split = info->cfg.be.split_evtchn && !xennet_opts.no_split;
 
-	for (i = 0; i < info->num_queues; i++)
-		queue_init(info, &info->queues[i], i);
+	err = xennet_setup_queues(info);
+	if (err)
+		return err;
 	for (i = 0; i < info->num_queues; i++) {
-		struct xennet_queue *q = &info->queues[i];
-
-		err = queue_setup_rings(info, q);
-		if (!err)
-			err = queue_setup_evtchns(info, q, split);
+		err = queue_setup_evtchns(info, &info->queues[i], split);
 		if (err)
 			goto fail;
 	}
@@ -1327,7 +1352,11 @@ static void xennet_take_down(struct xennet_info *info)
 
 /* ---- xenbus driver ------------------------------------------------------- */
 
-static void xennet_init_netdev(struct xennet_info *info)
+/**
+ * xennet_init_netdev - what the stack sees of @info
+ * @info: the device, with its name
+ */
+void xennet_init_netdev(struct xennet_info *info)
 {
 	info->netdev.name = info->name;
 	info->netdev.mtu = ETH_DATA_LEN;
@@ -1372,6 +1401,7 @@ static int xennet_probe(struct xenbus_device *dev)
 		return -ENOMEM;
 	}
 	info->xbdev = dev;
+	info->rings = &xenbus_rings;
 	snprintf(info->name, sizeof(info->name), "vif%s", id);
 	info->cfg = cfg;
 	memcpy(info->netdev.mac, cfg.mac, ETH_ALEN);
@@ -1443,7 +1473,7 @@ static struct xenbus_driver xennet_driver = {
 };
 XENBUS_FRONTEND(xennet_driver);
 
-/* ---- for the self-tests and the serve mode ------------------------------ */
+/* ---- the devices, for users other than the stack ------------------------ */
 
 /**
  * xennet_first - the first vif that was probed, or NULL
@@ -1451,22 +1481,6 @@ XENBUS_FRONTEND(xennet_driver);
 struct xennet_info *xennet_first(void)
 {
 	return READ_ONCE(xennet_devices);
-}
-
-/**
- * xennet_device_count - how many vifs were probed (connected or not)
- */
-unsigned int xennet_device_count(void)
-{
-	unsigned long flags;
-	struct xennet_info *info;
-	unsigned int n = 0;
-
-	spin_lock_irqsave(&xennet_list_lock, flags);
-	for (info = xennet_devices; info; info = info->next)
-		n++;
-	spin_unlock_irqrestore(&xennet_list_lock, flags);
-	return n;
 }
 
 /**
@@ -1548,51 +1562,4 @@ void xennet_print_info(struct xennet_info *info)
 		(unsigned long long)s.rx_extras,
 		(unsigned long long)s.bad_responses,
 		(unsigned long long)s.grants_deferred);
-}
-
-/**
- * xennet_test_attach - set up a device's queues without Xen's xenbus
- * @info: a zeroed device with @name, @netdev.mac and the features set
- * @num_queues: 1..XENNET_MAX_QUEUES
- *
- * For self-tests that play the backend on the same rings: the ring pages
- * are not granted and no event channel is bound (notifications are
- * skipped); the data pages are granted to @info->backend_id as usual, so
- * this needs a grant table.  Returns 0 or a negative errno.
- */
-int xennet_test_attach(struct xennet_info *info, unsigned int num_queues)
-{
-	unsigned int i;
-	int err;
-
-	if (!num_queues || num_queues > XENNET_MAX_QUEUES)
-		return -EINVAL;
-	info->xbdev = NULL;
-	info->num_queues = num_queues;
-	if (!info->tx_slot_max)
-		info->tx_slot_max = PAGE_SIZE;
-	xennet_init_netdev(info);
-	for (i = 0; i < num_queues; i++)
-		queue_init(info, &info->queues[i], i);
-	for (i = 0; i < num_queues; i++) {
-		err = queue_setup_rings(info, &info->queues[i]);
-		if (err) {
-			info->num_queues = i;
-			xennet_disconnect(info);
-			info->num_queues = 0;
-			return err;
-		}
-	}
-	xennet_start(info);
-	return 0;
-}
-
-/**
- * xennet_test_detach - undo xennet_test_attach()
- * @info: the device
- */
-void xennet_test_detach(struct xennet_info *info)
-{
-	xennet_disconnect(info);
-	info->num_queues = 0;
 }

@@ -97,6 +97,19 @@ struct xennet_queue_stats {
 };
 
 struct xennet_info;
+struct xennet_queue;
+
+/*
+ * Where a device's shared rings come from.  A vif found on xenbus gets
+ * the driver's own: a page each, granted to the backend.  Whoever plays
+ * the backend on local pages itself (the self-tests) brings its own.
+ */
+struct xennet_ring_ops {
+	/* Give @q a tx and an rx ring page: 0 or a negative errno. */
+	int (*alloc)(struct xennet_queue *q, void **tx, void **rx);
+	/* Take back what alloc() gave (either may be NULL). */
+	void (*free)(struct xennet_queue *q, void *tx, void *rx);
+};
 
 struct xennet_queue {
 	struct xennet_info *info;
@@ -121,7 +134,8 @@ struct xennet_queue {
 
 /**
  * struct xennet_info - one vif
- * @xbdev: its xenbus device; NULL for a self-test device without Xen
+ * @xbdev: its xenbus device; NULL when not on xenbus
+ * @rings: where its rings come from
  * @backend_id: domain that runs the backend (grants go there)
  * @netdev: what the stack sees
  * @name: "vif0", ...
@@ -141,6 +155,7 @@ struct xennet_queue {
  */
 struct xennet_info {
 	struct xenbus_device *xbdev;
+	const struct xennet_ring_ops *rings;
 	domid_t backend_id;
 	struct net_device netdev;
 	char name[16];
@@ -166,9 +181,16 @@ int xennet_read_config(xennet_read_fn read, void *ctx, const char *name,
 		       const char *nodename, const char *otherend,
 		       struct xennet_config *cfg);
 
-/* Rings without xenbus, for self-tests that play the backend. */
-int xennet_test_attach(struct xennet_info *info, unsigned int num_queues);
-void xennet_test_detach(struct xennet_info *info);
+/*
+ * The steps of a connection that do not involve xenbus, which the
+ * self-tests use to attach a device of their own: the stack's view, the
+ * queues on @info->rings (no event channel bound: notifications are
+ * skipped), buffers posted; and all of it undone.
+ */
+void xennet_init_netdev(struct xennet_info *info);
+int xennet_setup_queues(struct xennet_info *info);
+void xennet_start(struct xennet_info *info);
+void xennet_disconnect(struct xennet_info *info);
 void xennet_rx_poll(struct xennet_queue *q);
 void xennet_tx_poll(struct xennet_queue *q);
 int xennet_xmit_queue(struct xennet_queue *q, const void *frame, size_t len);
@@ -176,10 +198,9 @@ int xennet_xmit_queue(struct xennet_queue *q, const void *frame, size_t len);
 /* ip= on the command line ("" when absent). */
 extern char xennet_ip[32];
 
-/* The devices, for the self-tests and the serve mode. */
+/* The devices, for users other than the stack (serve mode, self-tests). */
 struct xennet_info *xennet_first(void);
 bool xennet_wait_up(unsigned int timeout_ms);
-unsigned int xennet_device_count(void);
 void xennet_stats_sum(struct xennet_info *info, struct xennet_queue_stats *sum);
 void xennet_print_info(struct xennet_info *info);
 

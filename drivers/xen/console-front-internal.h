@@ -11,16 +11,16 @@
 #include <xen/io/console.h>
 
 /*
- * A connected channel without xenbus: a zeroed ring page that is not
- * granted and no event channel (notifications are skipped), not on the
- * list xencons_get() searches.  The test writes the backend's side of
- * *@intf.  Returns the channel with one reference, or NULL (no memory).
+ * The steps of a channel's life that do not involve xenbus; the driver
+ * goes through them for every device, and the self-tests use them to
+ * make a channel of their own on a ring they serve themselves (not
+ * granted, no event channel), on no list xencons_get() searches.
  */
-struct xencons_channel *xencons_test_attach(const char *name,
-					    struct xencons_interface **intf);
-
-/* Free the ring of a channel from xencons_test_attach() and drop it. */
-void xencons_test_detach(struct xencons_channel *ch);
+struct xencons_channel *xencons_chan_alloc(const char *name, const char *nodename);
+void xencons_chan_set_ring(struct xencons_channel *ch, void *ring,
+			   grant_ref_t ref, evtchn_port_t port);
+void xencons_chan_backend_up(struct xencons_channel *ch);
+void xencons_chan_disconnect(struct xencons_channel *ch);
 
 /* Whether the channel stopped on a corrupt ring (until it reconnects). */
 bool xencons_broken(const struct xencons_channel *ch);

@@ -62,12 +62,12 @@
 
 struct xencons_channel {
 	char name[XENCONS_NAME_MAX];
-	char nodename[XENBUS_PATH_MAX];	/* for logs; "self-test" for fakes */
-	struct xenbus_device *xbdev;	/* NULL: a self-test channel, or removed */
+	char nodename[XENBUS_PATH_MAX];	/* for logs */
+	struct xenbus_device *xbdev;	/* NULL: not on xenbus, or removed */
 	spinlock_t lock;
 	struct xencons_interface *intf;	/* NULL: not set up */
-	grant_ref_t ring_ref;		/* INVALID_GRANT_REF for a fake */
-	evtchn_port_t evtchn;		/* 0: none (a fake) */
+	grant_ref_t ring_ref;		/* INVALID_GRANT_REF: not granted */
+	evtchn_port_t evtchn;		/* 0: none */
 	XENCONS_RING_IDX out_prod;	/* ours: never read back from the page */
 	XENCONS_RING_IDX in_cons;	/* ours: never read back from the page */
 	bool backend_connected;		/* both ends Connected */
@@ -84,7 +84,12 @@ static unsigned int nr_refused;
 
 /* ---- channels and references ------------------------------------------- */
 
-static struct xencons_channel *chan_alloc(const char *name, const char *nodename)
+/**
+ * xencons_chan_alloc - a channel with one reference, on no list yet
+ * @name: its name
+ * @nodename: where it comes from, for the log
+ */
+struct xencons_channel *xencons_chan_alloc(const char *name, const char *nodename)
 {
 	struct xencons_channel *ch = kzalloc(sizeof(*ch));
 
@@ -355,7 +360,11 @@ static int write_ring_nodes(struct xenbus_device *dev, grant_ref_t ref,
  * channel.  The nodes go before the grant, so no backend finds a
  * ring-ref that is no longer ours.
  */
-static void chan_disconnect(struct xencons_channel *ch)
+/**
+ * xencons_chan_disconnect - take the ring back and unbind the port
+ * @ch: the channel; nothing happens if it has no ring
+ */
+void xencons_chan_disconnect(struct xencons_channel *ch)
 {
 	grant_ref_t ref;
 	evtchn_port_t port;
@@ -383,13 +392,51 @@ static void chan_disconnect(struct xencons_channel *ch)
 	xenbus_teardown_ring(&ring, 1, &ref);
 }
 
+/**
+ * xencons_chan_set_ring - give @ch its ring page
+ * @ch: a channel without one
+ * @ring: the page, zeroed
+ * @ref: its grant to the backend (INVALID_GRANT_REF: not granted)
+ * @port: the bound event channel (0: none, nobody is notified)
+ *
+ * Bytes written from now on wait in the ring for the backend.
+ */
+void xencons_chan_set_ring(struct xencons_channel *ch, void *ring,
+			   grant_ref_t ref, evtchn_port_t port)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	ch->intf = ring;
+	ch->ring_ref = ref;
+	ch->evtchn = port;
+	ch->out_prod = 0;
+	ch->in_cons = 0;
+	ch->broken = false;
+	wake_all(ch);
+	spin_unlock_irqrestore(&ch->lock, flags);
+}
+
+/**
+ * xencons_chan_backend_up - the backend is Connected: data may flow
+ * @ch: a channel with a ring
+ */
+void xencons_chan_backend_up(struct xencons_channel *ch)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	ch->backend_connected = true;
+	wake_all(ch);
+	spin_unlock_irqrestore(&ch->lock, flags);
+}
+
 /* Backend in InitWait: a ring page, its grant and a port, published. */
 static int chan_connect(struct xencons_channel *ch)
 {
 	struct xenbus_device *dev = ch->xbdev;
 	grant_ref_t ref;
 	evtchn_port_t port;
-	unsigned long flags;
 	void *ring;
 	int err;
 
@@ -408,19 +455,10 @@ static int chan_connect(struct xencons_channel *ch)
 		xenbus_teardown_ring(&ring, 1, &ref);
 		return err;
 	}
-	/* Bytes written from now on wait in the ring for the backend. */
-	spin_lock_irqsave(&ch->lock, flags);
-	ch->intf = ring;
-	ch->ring_ref = ref;
-	ch->evtchn = port;
-	ch->out_prod = 0;
-	ch->in_cons = 0;
-	ch->broken = false;
-	wake_all(ch);
-	spin_unlock_irqrestore(&ch->lock, flags);
+	xencons_chan_set_ring(ch, ring, ref, port);
 	err = write_ring_nodes(dev, ref, port);
 	if (err) {
-		chan_disconnect(ch);
+		xencons_chan_disconnect(ch);
 		return err;
 	}
 	pr_info("%s (%s): ring-ref %u port %u for backend %s (domain %u)\n",
@@ -492,7 +530,7 @@ static int xencons_probe(struct xenbus_device *dev)
 	if (!name_ok(name))
 		return refuse(dev, -EINVAL,
 			      "name is empty or not printable ASCII without spaces");
-	ch = chan_alloc(name, dev->nodename);
+	ch = xencons_chan_alloc(name, dev->nodename);
 	if (!ch) {
 		pr_err("%s: no memory for the channel\n", dev->nodename);
 		return -ENOMEM;
@@ -521,7 +559,6 @@ static void xencons_otherend_changed(struct xenbus_device *dev,
 				     enum xenbus_state state)
 {
 	struct xencons_channel *ch = dev->priv;
-	unsigned long flags;
 
 	switch (state) {
 	case XenbusStateInitWait:
@@ -534,17 +571,14 @@ static void xencons_otherend_changed(struct xenbus_device *dev,
 		/* A backend that claims a ring pvk never gave it is ignored. */
 		if (!READ_ONCE(ch->intf) || xenbus_switch_state(dev, XenbusStateConnected))
 			break;
-		spin_lock_irqsave(&ch->lock, flags);
-		ch->backend_connected = true;
-		wake_all(ch);
-		spin_unlock_irqrestore(&ch->lock, flags);
+		xencons_chan_backend_up(ch);
 		pr_info("%s (%s): connected\n", ch->name, ch->nodename);
 		break;
 	case XenbusStateClosing:
 	case XenbusStateClosed:
 		if (dev->state == XenbusStateClosed)
 			break;
-		chan_disconnect(ch);
+		xencons_chan_disconnect(ch);
 		xenbus_frontend_closed(dev);
 		pr_info("%s (%s): backend %s; closed\n", ch->name, ch->nodename,
 			xenbus_strstate(state));
@@ -561,7 +595,7 @@ static void xencons_remove(struct xenbus_device *dev)
 
 	if (!ch)
 		return;
-	chan_disconnect(ch);
+	xencons_chan_disconnect(ch);
 	spin_lock_irqsave(&channels_lock, flags);
 	for (pp = &channels; *pp; pp = &(*pp)->next) {
 		if (*pp == ch) {
@@ -587,29 +621,3 @@ static struct xenbus_driver xencons_driver = {
 	.remove = xencons_remove,
 };
 XENBUS_FRONTEND(xencons_driver);
-
-/* ---- for the self-tests ---------------------------------------------------- */
-
-struct xencons_channel *xencons_test_attach(const char *name,
-					    struct xencons_interface **intf)
-{
-	struct xencons_channel *ch = chan_alloc(name, "self-test");
-
-	if (!ch)
-		return NULL;
-	ch->intf = alloc_page_zeroed();
-	if (!ch->intf) {
-		xencons_put(ch);
-		return NULL;
-	}
-	ch->backend_connected = true;
-	*intf = ch->intf;
-	return ch;
-}
-
-void xencons_test_detach(struct xencons_channel *ch)
-{
-	chan_disconnect(ch);
-	ch->gone = true;
-	xencons_put(ch);
-}

@@ -42,6 +42,35 @@
 
 /* ---- a fake backend on a local ring ---------------------------------------- */
 
+/*
+ * A connected channel without xenbus: a zeroed ring page, not granted,
+ * and no event channel.  The test writes the backend's side of *@intf.
+ * Returns the channel with one reference, or NULL (no memory).
+ */
+static struct xencons_channel *fake_attach(const char *name,
+					   struct xencons_interface **intf)
+{
+	struct xencons_channel *ch = xencons_chan_alloc(name, "self-test");
+
+	if (!ch)
+		return NULL;
+	*intf = alloc_page_zeroed();
+	if (!*intf) {
+		xencons_put(ch);
+		return NULL;
+	}
+	xencons_chan_set_ring(ch, *intf, INVALID_GRANT_REF, 0);
+	xencons_chan_backend_up(ch);
+	return ch;
+}
+
+/* Free the ring (not granted: xenbus_teardown_ring() frees the page). */
+static void fake_detach(struct xencons_channel *ch)
+{
+	xencons_chan_disconnect(ch);
+	xencons_put(ch);
+}
+
 static u8 pattern(unsigned int i, unsigned int seed)
 {
 	return (u8)(i * 131 + seed * 7 + (i >> 8));
@@ -77,7 +106,7 @@ static void fake_put_in(struct xencons_interface *intf, unsigned int n,
 static void xencons_fake_round_trip(struct kunit *test)
 {
 	struct xencons_interface *intf;
-	struct xencons_channel *ch = xencons_test_attach("fake", &intf);
+	struct xencons_channel *ch = fake_attach("fake", &intf);
 	u8 *buf = kmalloc(2 * PAGE_SIZE);
 	unsigned int round, bad = 0;
 
@@ -117,14 +146,14 @@ static void xencons_fake_round_trip(struct kunit *test)
 		}
 	KUNIT_EXPECT_FALSE(test, xencons_broken(ch));
 	kfree(buf);
-	xencons_test_detach(ch);
+	fake_detach(ch);
 }
 
 /* Nobody consumes: a writer gets what fit once its time is over. */
 static void xencons_fake_full_ring_times_out(struct kunit *test)
 {
 	struct xencons_interface *intf;
-	struct xencons_channel *ch = xencons_test_attach("fake", &intf);
+	struct xencons_channel *ch = fake_attach("fake", &intf);
 	u8 *buf = kzalloc(3000);
 	u64 t0, ms;
 
@@ -141,7 +170,7 @@ static void xencons_fake_full_ring_times_out(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, intf->out_prod - intf->out_cons, sizeof(intf->out));
 	KUNIT_EXPECT_FALSE(test, xencons_broken(ch));
 	kfree(buf);
-	xencons_test_detach(ch);
+	fake_detach(ch);
 }
 
 /* Fill the page past the ring with a pattern the tests check later. */
@@ -168,7 +197,7 @@ static void xencons_fake_bad_in_prod(struct kunit *test)
 
 	for (unsigned int k = 0; k < ARRAY_SIZE(bad); k++) {
 		struct xencons_interface *intf;
-		struct xencons_channel *ch = xencons_test_attach("fake", &intf);
+		struct xencons_channel *ch = fake_attach("fake", &intf);
 
 		KUNIT_ASSERT_TRUE(test, ch != NULL);
 		mark_tail(intf);
@@ -190,7 +219,7 @@ static void xencons_fake_bad_in_prod(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, intf->out_prod, 0);
 		KUNIT_EXPECT_EQ(test, xencons_wait_connected(ch, 100), -EIO);
 		KUNIT_EXPECT_TRUE(test, tail_intact(intf));
-		xencons_test_detach(ch);
+		fake_detach(ch);
 	}
 }
 
@@ -198,7 +227,7 @@ static void xencons_fake_bad_in_prod(struct kunit *test)
 static void xencons_fake_bad_out_cons(struct kunit *test)
 {
 	struct xencons_interface *intf;
-	struct xencons_channel *ch = xencons_test_attach("fake", &intf);
+	struct xencons_channel *ch = fake_attach("fake", &intf);
 	u8 buf[16] = { 0 };
 
 	KUNIT_ASSERT_TRUE(test, ch != NULL);
@@ -210,15 +239,15 @@ static void xencons_fake_bad_out_cons(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, intf->out_prod, 10);
 	KUNIT_EXPECT_EQ(test, xencons_read(ch, buf, 1, 100), -EIO);
 	KUNIT_EXPECT_TRUE(test, tail_intact(intf));
-	xencons_test_detach(ch);
+	fake_detach(ch);
 
-	ch = xencons_test_attach("fake", &intf);
+	ch = fake_attach("fake", &intf);
 	KUNIT_ASSERT_TRUE(test, ch != NULL);
 	/* A consumer 2049 bytes behind a producer of 0: more than the ring. */
 	intf->out_cons = (XENCONS_RING_IDX)-2049;
 	KUNIT_EXPECT_EQ(test, xencons_write(ch, buf, 1, 100), -EIO);
 	KUNIT_EXPECT_EQ(test, intf->out_prod, 0);
-	xencons_test_detach(ch);
+	fake_detach(ch);
 }
 
 /* ---- fake devices in xenstore ----------------------------------------------- */

@@ -45,7 +45,6 @@ struct kunit_suite {
 /* kernel/selftest_watch.c: reports a case that does not come back. */
 void selftest_watch_start(const char *name);
 void selftest_watch_stop(void);
-void selftest_watch_tick(unsigned long ip);
 void selftest_watch_report_now(void);
 unsigned long selftest_watch_reports(void);
 unsigned long selftest_watch_ip(unsigned int cpu);
@@ -54,6 +53,7 @@ void kunit_fail(struct kunit *test, const char *file, int line,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void kunit_skip(struct kunit *test, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+bool kunit_need_cpus(struct kunit *test, unsigned int n);
 /* Diagnostic line ("# ...") attached to the current case. */
 void kunit_info(struct kunit *test, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

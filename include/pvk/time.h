@@ -27,4 +27,7 @@ u64 cpu_ticks(unsigned int cpu);
  */
 void timer_tick(unsigned long ip);
 
+typedef void (*tick_observer_t)(unsigned long ip);
+void timer_tick_observe(tick_observer_t fn);
+
 #endif

@@ -4,6 +4,13 @@
  * satisfy the callee-saved convention of pv_ops.irq as they are.  Once
  * patched, call sites hold these instructions inline instead.
  */
+	/* For the patcher: these may be called directly from irq sites. */
+	.pushsection .pv_callee_save, "a"
+	.balign 8
+	.quad native_save_fl, native_restore_fl, native_irq_disable
+	.quad native_irq_enable, native_safe_halt, native_halt
+	.popsection
+
 	.text
 	.globl native_save_fl, native_restore_fl, native_irq_disable
 	.globl native_irq_enable, native_safe_halt, native_halt

@@ -78,6 +78,8 @@ struct paravirt_ops pv_ops = {
 
 extern const struct paravirt_patch_site __parainstructions[];
 extern const struct paravirt_patch_site __parainstructions_end[];
+extern void *const __pv_callee_save_start[];
+extern void *const __pv_callee_save_end[];
 
 /*
  * Set by a backend whose pv_ops.lock blocks and kicks for real, before
@@ -161,6 +163,37 @@ const u8 *paravirt_inline_bytes(unsigned int op, unsigned int *len)
 	return pv_ops.info.patch_bytes(op, len);
 }
 
+static bool is_callee_save(const void *fn)
+{
+	for (void *const *p = __pv_callee_save_start; p < __pv_callee_save_end; p++)
+		if (*p == fn)
+			return true;
+	return false;
+}
+
+/**
+ * paravirt_target_fits_site - may a site of class @clobbers call @target?
+ * @clobbers: the site's PV_CLOBBERS_* class
+ * @target: the function a direct call would reach
+ *
+ * A C-ABI site takes any function.  A callee-saved site has told the
+ * compiler that only %rax changes, so its target must be registered as
+ * keeping that convention (a PV_CALLEE_SAVE_THUNK() or marked assembly);
+ * a plain C function there would clobber live registers of the caller.
+ * An unknown class fits nothing.
+ */
+bool paravirt_target_fits_site(unsigned int clobbers, const void *target)
+{
+	switch (clobbers) {
+	case PV_CLOBBERS_NORMAL:
+		return true;
+	case PV_CLOBBERS_NONE:
+		return is_callee_save(target);
+	default:
+		return false;
+	}
+}
+
 static int patch_site(const struct paravirt_patch_site *s)
 {
 	u8 *insn = (u8 *)(unsigned long)s->addr;
@@ -176,6 +209,15 @@ static int patch_site(const struct paravirt_patch_site *s)
 	code = paravirt_inline_bytes(s->op, &len);
 	if (code)
 		return paravirt_encode_inline(insn, s->len, code, len);
+	/*
+	 * Refused, the site keeps its indirect call: no worse than before
+	 * patching, and the boot line and the paravirt self-test show it.
+	 */
+	if (!paravirt_target_fits_site(s->clobbers, target)) {
+		pr_err("paravirt: %s (class %u) may not call %#lx: not registered as callee-saved\n",
+		       paravirt_op_name(s->op), s->clobbers, (unsigned long)target);
+		return -EPERM;
+	}
 	return paravirt_encode_call(insn, s->len, s->addr, (u64)(unsigned long)target);
 }
 

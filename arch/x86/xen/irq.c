@@ -26,6 +26,10 @@ _Static_assert(__builtin_offsetof(struct xen_percpu, vcpu_info) == 0,
 static void __used xen_irq_ops_asm(void)
 {
 	asm volatile(
+	PV_CALLEE_SAVE_MARK(xen_irq_disable_direct)
+	PV_CALLEE_SAVE_MARK(xen_irq_enable_direct)
+	PV_CALLEE_SAVE_MARK(xen_save_fl_direct)
+	PV_CALLEE_SAVE_MARK(xen_restore_fl_direct)
 	".pushsection .text, \"ax\"\n"
 	/* %rax = this vCPU's vcpu_info */
 	".macro XEN_GET_VCPU_INFO\n\t"

@@ -3,7 +3,8 @@
  * Self-tests of the PV MMU's hypercall batching (multicalls.c): page-
  * table writes in lazy MMU mode are queued and issued a batch at a time,
  * outside it each write is its own hypercall, and either way the
- * mappings end up right.
+ * mappings end up right; a TLB shootdown of every other vCPU is one
+ * hypercall, however many there are.
  *
  * Hypercalls are counted on this vCPU with events masked, so a timer
  * upcall (which re-arms the timer with a hypercall) cannot add to the
@@ -13,6 +14,7 @@
 #include <pvk/arch.h>
 #include <pvk/mm.h>
 #include <pvk/selftest.h>
+#include <pvk/smp.h>
 #include <asm/page.h>
 #include <asm/paravirt.h>
 #include <asm/pgtable.h>
@@ -199,6 +201,53 @@ out:
 	teardown_map(&m);
 }
 
+static void read_word(void *info)
+{
+	unsigned long *va_val = info;
+
+	va_val[1] = *(volatile u64 *)va_val[0];
+}
+
+/*
+ * flush_tlb_all_cpus(): the local MMUEXT_INVLPG_LOCAL plus one
+ * MMUEXT_INVLPG_MULTI for all other vCPUs, not one per vCPU (and not an
+ * IPI each).  Every other vCPU cached the old translation first and must
+ * see the new frame after.
+ */
+static void xen_mmu_tlb_shootdown_is_two_hypercalls(struct kunit *test)
+{
+	static struct test_map m;
+	unsigned long probe[2], flags;
+	unsigned int cpu, self = smp_processor_id();
+	u64 h0, used;
+
+	if (!need_xen(test) || !kunit_need_cpus(test, 2) || !setup_map(test, &m))
+		goto out;
+	probe[0] = page_va(&m, 0);
+	for_each_cpu(cpu, &cpu_online_mask)
+		if (cpu != self)
+			smp_call_function_single(cpu, read_word, probe, true);
+	KUNIT_EXPECT_EQ(test, probe[1], pattern(0));
+	flags = arch_local_irq_save();
+	set_pte(m.ptes[0], make_pte(__pa(m.frames[1]) | PROT));
+	h0 = hypercalls();
+	flush_tlb_all_cpus(page_va(&m, 0));
+	used = hypercalls() - h0;
+	arch_local_irq_restore(flags);
+	kunit_info(test, "shootdown of %u other vCPUs: %llu hypercalls",
+		   num_online_cpus() - 1, (unsigned long long)used);
+	KUNIT_EXPECT_EQ(test, used, 2);
+	for_each_cpu(cpu, &cpu_online_mask) {
+		if (cpu == self)
+			continue;
+		probe[1] = 0;
+		smp_call_function_single(cpu, read_word, probe, true);
+		KUNIT_EXPECT_EQ(test, probe[1], pattern(1));
+	}
+out:
+	teardown_map(&m);
+}
+
 /* An empty range and one that wraps are refused, not half mapped. */
 static void xen_mmu_ioremap_refuses_bad_ranges(struct kunit *test)
 {
@@ -212,4 +261,5 @@ SELFTEST_SUITE(xen_mmu,
 	KUNIT_CASE(xen_mmu_lazy_mode_batches_updates),
 	KUNIT_CASE(xen_mmu_eager_update_is_one_hypercall),
 	KUNIT_CASE(xen_mmu_lazy_mode_nests),
+	KUNIT_CASE(xen_mmu_tlb_shootdown_is_two_hypercalls),
 	KUNIT_CASE(xen_mmu_ioremap_refuses_bad_ranges));

@@ -67,10 +67,8 @@ static void xen_spinlock_waiter_blocks_and_is_kicked(struct kunit *test)
 		kunit_skip(test, "paravirt spinlocks off (xen_nopvspin)");
 		return;
 	}
-	if (other == self) {
-		kunit_skip(test, "needs 2 vCPUs, %u online", num_online_cpus());
+	if (!kunit_need_cpus(test, 2))
 		return;
-	}
 	memset(&c, 0, sizeof(c));
 	c.lock = &lock;
 	waits0 = READ_ONCE(xen_percpu[other].lock_waits);

@@ -81,12 +81,26 @@
 #define PVOP_CALLEE_UNPATCHED(field, a1) __PVOP_CALLEE("", field, a1)
 
 /*
+ * Inline-asm text that registers @sym as following the callee-saved
+ * convention (only %rax written), for functions written in assembly
+ * that keep it by themselves.  Only registered functions become direct
+ * calls at PV_CLOBBERS_NONE sites.
+ */
+#define PV_CALLEE_SAVE_MARK(sym)					\
+	".pushsection .pv_callee_save, \"a\"\n\t"			\
+	".balign 8\n\t"							\
+	".quad " #sym "\n\t"						\
+	".popsection\n"
+
+/*
  * Wrap a C function so it follows the callee-saved convention; the
- * wrapper is called NAME_thunk and is what goes into pv_ops.irq.
+ * wrapper is called NAME_thunk, is registered as callee-saved, and is
+ * what goes into pv_ops.irq.
  */
 #define PV_CALLEE_SAVE_THUNK(func)					\
 	extern char func##_thunk[];					\
-	asm(".pushsection .text, \"ax\"\n"				\
+	asm(PV_CALLEE_SAVE_MARK(func##_thunk)				\
+	    ".pushsection .text, \"ax\"\n"				\
 	    ".globl " #func "_thunk\n"					\
 	    ".type " #func "_thunk, @function\n"			\
 	    #func "_thunk:\n\t"						\
@@ -366,5 +380,6 @@ const u8 *paravirt_inline_bytes(unsigned int op, unsigned int *len);
 const struct paravirt_patch_site *paravirt_site(unsigned int i);
 const char *paravirt_op_name(unsigned int op);
 void *paravirt_op_target(unsigned int op);
+bool paravirt_target_fits_site(unsigned int clobbers, const void *target);
 
 #endif /* _ASM_X86_PARAVIRT_H */

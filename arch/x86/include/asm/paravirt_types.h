@@ -128,6 +128,12 @@ struct paravirt_patch_site {
 	u32 reserved;
 };
 
+/*
+ * What a site lets its callee clobber.  apply_paravirt() makes a
+ * PV_CLOBBERS_NONE site a direct call only to a function registered in
+ * .pv_callee_save (PV_CALLEE_SAVE_THUNK(), or PV_CALLEE_SAVE_MARK() on
+ * assembly that keeps the convention by itself).
+ */
 #define PV_CLOBBERS_NONE	0	/* callee-saved: only %rax is written */
 #define PV_CLOBBERS_NORMAL	1	/* C ABI: caller-saved registers */
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Serve mode of the Xen network frontend: the KTAP suite
- * "netfront_serve", which runs only when named in selftest= (never as
- * part of "all") and keeps the vif serving until dom0 is done with it.
+ * Serve mode of the Xen network frontend for the dom0 net jobs: the KTAP
+ * suite "netfront_serve", which runs only when named in selftest= (never
+ * as part of "all") and keeps the vif serving until dom0 is done with it.
+ * It is test scaffolding, built only with CONFIG_SELFTEST, and drives the
+ * driver only through what xen-netfront.h offers any user of a vif.
  *
  * dom0's side is tools/testing/selftests/xen/dom0/jobs/net-drive.sh and
  * net-tool.c.  pvk answers ICMP echo (the stack does), echoes UDP on
