@@ -412,7 +412,11 @@ def boot_iso(row: Row, ctx: Context, cmdline: str) -> List[str]:
 
 
 XEN_FETCH = os.path.join(HERE, 'xen-fetch.sh')
-XEN_DEFAULT = os.path.join(ROOT, 'build', 'cache', 'xen', 'xen-4.17')
+
+
+def xen_path(ctx: Context) -> str:
+    """Where xen-fetch.sh leaves the hypervisor in the cache."""
+    return os.path.join(ctx.cache, 'xen', 'xen-4.17')
 
 
 def xen_cmdline(row: Row) -> str:
@@ -425,7 +429,7 @@ def xen_cmdline(row: Row) -> str:
 
 
 def boot_xen(row: Row, ctx: Context, cmdline: str) -> List[str]:
-    xen = ctx.need(ctx.xen or XEN_DEFAULT, f'run {rel(XEN_FETCH)}')
+    xen = ctx.need(ctx.xen or xen_path(ctx), f'run {rel(XEN_FETCH)}')
     image = ctx.need(ctx.image, 'build pvk first')
     # QEMU splits -initrd at commas (one multiboot module each); ",,"
     # is a literal comma.  The first module is dom0's kernel, its
@@ -698,8 +702,8 @@ def probe_xen(ctx: Context) -> Tuple[bool, str]:
     """(True, path) once xen-fetch.sh has the hypervisor (it downloads
     Debian's package into CACHE/xen the first time), else (False,
     reason)."""
-    cache = os.path.join(ctx.cache, 'xen')
-    xen = os.path.join(cache, 'xen-4.17')
+    xen = xen_path(ctx)
+    cache = os.path.dirname(xen)
     if os.path.isfile(xen) and os.path.getsize(xen) > 0:
         ctx.xen = xen
         return True, xen
