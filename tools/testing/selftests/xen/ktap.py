@@ -22,6 +22,8 @@ Usage as a module:
     log = ktap.parse(text)          # or ktap.parse_file(path)
     log.boot      -> dict or None   (platform, cpus, mem, patched, extras...)
     log.results   -> [TestResult(number, name, status, reason, lineno)]
+    log.cases     -> {name: TestResult}, first result of each case name
+    log.suite('mm') -> the results of suite mm (names "mm.CASE")
     log.plan      -> int or None
     log.verdict   -> 'PASS' / 'FAIL' / None, log.verdict_counts -> dict
     log.panic     -> first panic line or None
@@ -131,6 +133,19 @@ class KtapLog:
     @property
     def failed_tests(self) -> List[TestResult]:
         return [r for r in self.results if r.status == NOT_OK]
+
+    @property
+    def cases(self) -> Dict[str, TestResult]:
+        """Each case's result by name ("suite.case"), with its status and
+        skip reason; a duplicated name (already an error) keeps its first."""
+        out: Dict[str, TestResult] = {}
+        for r in self.results:
+            out.setdefault(r.name, r)
+        return out
+
+    def suite(self, name: str) -> List[TestResult]:
+        """The results of suite name: the cases named "name.CASE"."""
+        return [r for r in self.results if r.name.startswith(name + '.')]
 
     @property
     def complete(self) -> bool:

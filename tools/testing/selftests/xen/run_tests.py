@@ -13,14 +13,17 @@ prints a table, the failed tests, and a closing line
     N passed, N failed, N skipped
 
 where N counts KTAP test cases over all rows, plus 1 failed for each row
-that crashed, hung, panicked or did not match expectations, plus 1 skipped
-for each row that could not run here (e.g. KVM unusable).  The exit status
-is 0 only when nothing failed.
+that crashed, hung, panicked, did not match expectations or could not be
+started (Xen or the dom0 stack could not be fetched: HOST_REQUIREMENTS),
+plus 1 skipped for each row that cannot run on this host (KVM unusable),
+or Xen row skipped by request (PVK_SKIP_XEN=1).  Above it come
+"retries: N (ROW: reason; ...)" and, after such a request, "(Xen rows
+skipped by request)".  The exit status is 0 only when nothing failed.
 
 A row passes when the boot line is there (with cpus= the row's -smp unless
 the command line has maxcpus=), its platform is the expected one, the KTAP
-stream is consistent and the verdict is PASS with counts that match the
-results.
+stream is consistent, every case its MANIFEST entries require passed, and
+the verdict is PASS with counts that match the results.
 
 --bench boots build/pvk with "bench=1 selftest=none" instead (BENCH_ROWS),
 keeps the serial logs in build/bench/MODE.log and runs
@@ -90,7 +93,8 @@ class Row:
     platform  what the boot line's platform= must say.
     expect_cpus  cpus= the boot line must say; None means the row's -smp,
               unless the command line has maxcpus= (then not checked).
-    requires  names in REQUIREMENTS that must be usable, else the row SKIPs.
+    requires  names in REQUIREMENTS that must be usable, else the row
+              SKIPs (a host property) or FAILs (see HOST_REQUIREMENTS).
     qemu_args extra QEMU arguments for this row.
     """
     name: str
@@ -225,6 +229,103 @@ TEST_ROWS: List[Row] = [
     *[_dom0job(job) for job in DOM0_CHECK_JOBS],
 ]
 
+# ---------------------------------------------------------------------------
+# What each row must run.  A row passes only if every case named here for
+# it PASSED: one that skipped or is missing fails the row, with its name,
+# so a row cannot go green while what it exists to test quietly did not
+# run.  A name is a whole suite ("mm": each of its cases, and at least one
+# must be there) or one case ("suite.case").  Names are those of the
+# SELFTEST_SUITE() tables in the *_test.c files.
+
+@dataclass(frozen=True)
+class Need:
+    rows: str                   # re.search on the row name
+    names: Tuple[str, ...]      # suites or suite.case
+    min_cpus: int = 1           # only when the boot line says this many
+
+
+BARE_METAL_SUITES = ('paravirt', 'traps', 'pgtable', 'irq', 'sched', 'mm')
+# xen_mmu is the multicall batching of mmu_update (multicalls.c).
+XEN_PV_SUITES = ('xen_mmu', 'xen_time', 'xen_spinlock', 'xen_gnttab')
+XEN_DOM0_SUITES = XEN_PV_SUITES + ('xen_events', 'xen_acpi')
+# A domU has no firmware tables (xen_acpi) and no debug keys
+# (xen_events_virq_debug_dumps).
+XEN_DOMU_EVENTS = tuple('xen_events.xen_events_' + c for c in (
+    'notify_runs_handler_once', 'mask_defers_unmask_delivers',
+    'unbind_stops_delivery', 'ipi_to_self', 'bind_vcpu_moves_delivery',
+    'unbind_waits_for_handler', 'any_cpu_spreads'))
+# The plain domU rows' disk has no marker from dom0 and their dom0 no UDP
+# echo server: the dom0 jobs drive those.
+BLKFRONT_IO = tuple('xen_blkfront.blkfront_' + c for c in (
+    'devices_settle', 'write_read_back', 'vectored_request',
+    'concurrent_queues', 'flush_and_discard', 'rejects_bad_requests'))
+NETFRONT_DOM0 = tuple('netfront.netfront_' + c for c in (
+    'connected', 'ping_dom0', 'sg_and_bounce'))
+
+MANIFEST: Tuple[Need, ...] = (
+    Need(r'^(pvh|iso)-', BARE_METAL_SUITES),
+    Need(r'^(pvh|iso)-', ('smp',), min_cpus=2),
+    Need(r'^xen-pv-dom0-', BARE_METAL_SUITES + XEN_DOM0_SUITES),
+    Need(r'^xen-pv-dom0-', ('smp',), min_cpus=2),
+    # The plain domU rows: xenstore and xenbus, grants, events, and
+    # blkfront and netfront against dom0's real back ends.
+    Need(r'^xen-pv-domU-smp', BARE_METAL_SUITES + XEN_PV_SUITES
+         + ('xenbus', 'net') + XEN_DOMU_EVENTS + BLKFRONT_IO
+         + NETFRONT_DOM0),
+    Need(r'^xen-pv-domU-smp', ('smp',), min_cpus=2),
+    # The dom0 jobs: the cases their dom0 side drives and checks.
+    Need(r'^xen-pv-domU-blk-(full|bounce|nofeat|malformed)$',
+         ('xen_blkfront',)),
+    Need(r'^xen-pv-domU-blk-full$', ('xen_blkfront_untrusted',)),
+    Need(r'^xen-pv-domU-blk-reconnect$', ('xen_blkfront_reconnect',)),
+    Need(r'^xen-pv-domU-net-basic$', ('netfront', 'netfront_serve')),
+    # One queue (queues=1): netfront_every_queue_used has nothing to do.
+    Need(r'^xen-pv-domU-net-modes$', NETFRONT_DOM0 + (
+        'netfront.netfront_udp_dom0_csum_modes', 'netfront_serve')),
+    Need(r'^xen-pv-domU-con-channel$', ('xen_console_front',)),
+)
+
+# Cases of required suites that need a second CPU: on a 1-CPU boot their
+# skip is expected (they must still be there).
+NEEDS_TWO_CPUS = frozenset((
+    'pgtable.pgtable_tlb_shootdown_cross_cpu',
+    'xen_spinlock.xen_spinlock_waiter_blocks_and_is_kicked',
+    'xen_events.xen_events_bind_vcpu_moves_delivery',
+    'xen_events.xen_events_unbind_waits_for_handler',
+))
+
+
+def required_names(row: Row, cpus: int) -> List[str]:
+    """The suites and cases row must pass when it booted cpus CPUs."""
+    out: List[str] = []
+    for need in MANIFEST:
+        if re.search(need.rows, row.name) and cpus >= need.min_cpus:
+            out.extend(n for n in need.names if n not in out)
+    return out
+
+
+def check_required(row: Row, log: 'ktap.KtapLog', cpus: int) -> List[str]:
+    """A problem for each required case (MANIFEST) that did not pass:
+    skipped (with its reason) or missing.  A failed one is already
+    counted and listed as a failed test."""
+    cases = log.cases
+    problems = []
+    for name in required_names(row, cpus):
+        if '.' in name:
+            results = [cases[name]] if name in cases else []
+            if not results:
+                problems.append(f'required case {name} missing')
+        else:
+            results = log.suite(name)
+            if not results:
+                problems.append(f'required suite {name} missing')
+        for r in results:
+            if r.skipped and not (cpus < 2 and r.name in NEEDS_TWO_CPUS):
+                problems.append(f'required case {r.name} skipped: '
+                                f'{r.reason or "no reason given"}')
+    return problems
+
+
 BENCH_ROWS: List[Row] = [
     Row('bare-metal-tcg', 'pvh', 2, 'tcg', append=BENCH_CMDLINE),
     Row('bare-metal-kvm', 'pvh', 2, 'kvm', append=BENCH_CMDLINE,
@@ -264,6 +365,7 @@ class Context:
     bench: bool
     kvm_cpu: str = 'max'
     xen: Optional[str] = None   # the hypervisor binary (the 'xen' probe)
+    cache: str = os.path.join(ROOT, 'build', 'cache')  # --cache
     echo: Optional[Callable[[str, str], None]] = None  # --show-log
     dry_run: bool = False       # --list: build nothing, check nothing
     iso_cache: Dict[str, str] = field(default_factory=dict)
@@ -310,7 +412,11 @@ def boot_iso(row: Row, ctx: Context, cmdline: str) -> List[str]:
 
 
 XEN_FETCH = os.path.join(HERE, 'xen-fetch.sh')
-XEN_DEFAULT = os.path.join(ROOT, 'build', 'cache', 'xen', 'xen-4.17')
+
+
+def xen_path(ctx: Context) -> str:
+    """Where xen-fetch.sh leaves the hypervisor in the cache."""
+    return os.path.join(ctx.cache, 'xen', 'xen-4.17')
 
 
 def xen_cmdline(row: Row) -> str:
@@ -323,7 +429,7 @@ def xen_cmdline(row: Row) -> str:
 
 
 def boot_xen(row: Row, ctx: Context, cmdline: str) -> List[str]:
-    xen = ctx.need(ctx.xen or XEN_DEFAULT, f'run {rel(XEN_FETCH)}')
+    xen = ctx.need(ctx.xen or xen_path(ctx), f'run {rel(XEN_FETCH)}')
     image = ctx.need(ctx.image, 'build pvk first')
     # QEMU splits -initrd at commas (one multiboot module each); ",,"
     # is a literal comma.  The first module is dom0's kernel, its
@@ -554,7 +660,8 @@ def qemu_last_words(path: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Requirements (probed once; rows that need an unusable one are SKIPped).
+# Requirements (probed once; see HOST_REQUIREMENTS for what a row that
+# needs an unusable one becomes).
 
 def probe_kvm(ctx: Context) -> Tuple[bool, str]:
     """(True, cpu model) when KVM works for pvk, else (False, reason).
@@ -593,13 +700,15 @@ def probe_kvm(ctx: Context) -> Tuple[bool, str]:
 
 def probe_xen(ctx: Context) -> Tuple[bool, str]:
     """(True, path) once xen-fetch.sh has the hypervisor (it downloads
-    Debian's package into build/cache/xen the first time), else (False,
+    Debian's package into CACHE/xen the first time), else (False,
     reason)."""
-    if os.path.isfile(XEN_DEFAULT) and os.path.getsize(XEN_DEFAULT) > 0:
-        ctx.xen = XEN_DEFAULT
-        return True, XEN_DEFAULT
+    xen = xen_path(ctx)
+    cache = os.path.dirname(xen)
+    if os.path.isfile(xen) and os.path.getsize(xen) > 0:
+        ctx.xen = xen
+        return True, xen
     try:
-        p = subprocess.run([XEN_FETCH], stdout=subprocess.PIPE,
+        p = subprocess.run([XEN_FETCH, cache], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as e:
         return False, f'xen-fetch.sh: {e}'
@@ -635,6 +744,41 @@ REQUIREMENTS: Dict[str, Callable[[Context], Tuple[bool, str]]] = {
     'dom0stack': probe_dom0stack,
 }
 
+# Two kinds of requirement, on purpose treated differently:
+# - a property of the host: KVM.  On the machines this is built on,
+#   /dev/kvm exists but QEMU cannot use it; nothing the runner could
+#   fetch or start changes that, so its rows SKIP, with the reason.
+# - something the runner fetches and starts itself: the Xen hypervisor
+#   and the Linux dom0 stack.  If that fails, the rows that need it
+#   did not test anything, and a run that tested nothing is not green:
+#   they FAIL, with the reason.  Only PVK_SKIP_XEN=1 in the environment
+#   (never set by .ci/run) makes them skips, and the closing summary
+#   says so.
+HOST_REQUIREMENTS = ('kvm',)
+FETCHED_REQUIREMENTS = ('xen', 'dom0stack')
+SKIP_XEN_ENV = 'PVK_SKIP_XEN'
+SKIPPED_BY_REQUEST = f'skipped by request ({SKIP_XEN_ENV}=1)'
+SKIP_XEN_NOTE = '(Xen rows skipped by request)'
+
+
+def skip_xen_requested() -> bool:
+    return os.environ.get(SKIP_XEN_ENV) == '1'
+
+
+def unmet_requirement(row: Row, probes: Dict[str, Tuple[bool, str]]
+                      ) -> Optional['RowResult']:
+    """The result of a row whose requirement is not usable (see
+    HOST_REQUIREMENTS), or None when the row can run."""
+    for req in row.requires:
+        ok, info = probes[req]
+        if ok:
+            continue
+        if req in HOST_REQUIREMENTS or info == SKIPPED_BY_REQUEST:
+            return RowResult(row, SKIP, problems=[info])
+        return RowResult(row, ERROR, problems=[
+            f'requirement {req} could not be fetched or started: {info}'])
+    return None
+
 
 # ---------------------------------------------------------------------------
 # Evaluating one row.
@@ -652,6 +796,7 @@ class RowResult:
     failed_tests: List[str] = field(default_factory=list)
     problems: List[str] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
+    retried: str = ''           # why the row got a second dom0 boot
 
 
 def judge_xen_power_off(res: RowResult, outcome: Outcome,
@@ -695,6 +840,9 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
             problems.append(f'no "{BENCH_DONE}" line')
     else:
         problems.extend(log.errors)
+        if log.verdict is not None:
+            cpus = log.boot['cpus'] if log.boot else row.cpus
+            problems.extend(check_required(row, log, cpus))
     if log.boot is not None:
         want = expected_cpus(row, cmdline)
         if want is not None and log.boot['cpus'] != want:
@@ -776,10 +924,9 @@ def _last_line_hint(text: str) -> str:
 
 def run_row(row: Row, ctx: Context, probes: Dict[str, Tuple[bool, str]]
             ) -> RowResult:
-    for req in row.requires:
-        ok, info = probes[req]
-        if not ok:
-            return RowResult(row, SKIP, problems=[info])
+    unmet = unmet_requirement(row, probes)
+    if unmet:
+        return unmet
     if _stopping.is_set():
         return RowResult(row, SKIP, problems=['interrupted'])
     cmdline = row_cmdline(row, ctx.extra_append)
@@ -1048,21 +1195,26 @@ def _dom0stack_outcome(run: Optional[GuestRun], dom0: Outcome,
         return Outcome('domain-gone', seconds=secs)
     if run.result == 'timeout':
         return Outcome('timeout', seconds=secs)
-    why = next((ln for ln in run.after if re.search(r'error|fail', ln, re.I)),
-               '')
+    # Xen's own boot messages ("(XEN) xenoprof: Initialization failed")
+    # land in dom0's dmesg tail too: they do not say why a job failed.
+    why = next((ln for ln in run.after if re.search(r'error|fail', ln, re.I)
+                and not ln.startswith('(XEN)')), '')
     return Outcome('error', seconds=secs,
                    error=f'dom0 job result {run.result}'
                    + (f': {why}' if why else ''))
 
 
 # A dom0 program that died under emulation (seen: busybox sh, ping, sed,
-# xl with SIGSEGV, their thread pointer apparently wrong); a job's check
-# or pvk's test that talked to it could not judge pvk.  dom0-init prints
-# the kernel's lines for them as "dom0: crashed during job ...".
-DOM0_CRASH_RE = re.compile(r'Segmentation fault|segfault at|core dumped|'
-                           r'Illegal instruction|general protection fault|'
-                           r'trap invalid opcode')
+# xl with SIGSEGV, their thread pointer apparently wrong; dom0/README.md);
+# a job's check or pvk's test that talked to it could not judge pvk.
+# dom0-init prints the kernel's lines for them, prefixed with the job, as
+# "dom0: crashed during job JOB: ...".  Only the kernel's report of a
+# userspace process counts ("prog[pid]: segfault at ..." or "traps:
+# prog[pid] ..."): a bare "general protection fault" may be anything.
+DOM0_CRASH_RE = re.compile(r'^dom0: crashed during job \S+: .*'
+                           r'(?:\S\[\d+\]: segfault at |traps: \S+\[\d+\] )')
 DOM0_CRASHED = 'a dom0 program crashed: '
+DOM0_CREATE_FAILED = 'dom0 job result create-failed'
 
 
 def judge_post(res: RowResult, row: Row, run: GuestRun) -> None:
@@ -1076,38 +1228,36 @@ def judge_post(res: RowResult, row: Row, run: GuestRun) -> None:
 
 def note_dom0_crash(res: RowResult, run: GuestRun) -> None:
     """Name the first dom0 program that crashed during a row's job that
-    went wrong (see _toolstack_failed)."""
-    crash = next((ln for ln in run.after if DOM0_CRASH_RE.search(ln)), '')
+    went wrong (see retry_reason)."""
+    crash = next((ln for ln in run.after if DOM0_CRASH_RE.match(ln)), '')
     if crash and res.status not in (PASS, SKIP):
         res.problems.append(DOM0_CRASHED + crash)
 
 
-def _toolstack_failed(res: RowResult) -> bool:
-    """xl could not create the guest, a job's dom0 script failed, dom0
-    lost sight of the guest before its verdict (no pvk panic line), dom0
-    stopped answering, or the row failed in a job during which a dom0
-    program crashed.  All
-    were seen when dom0's own programs crashed under emulation; one more
-    dom0 boot tells a flake from a bug, and the row says it was retried.
-    A pvk panic is never retried."""
-    if res.status == PANIC:
-        return False
-    if any(p.startswith(DOM0_CRASHED) for p in res.problems):
-        return True
-    if res.status == ERROR:
-        return any(re.search(r'dom0 job result (create|pre)-failed', p)
-                   or p.startswith(DOM0_STALLED) for p in res.problems)
-    return res.status == CRASH and any(
-        p.startswith('the domain went away before') for p in res.problems)
+def retry_reason(res: RowResult) -> str:
+    """Why a row gets one more dom0 boot, or '' when it does not.  Only
+    dom0's own evidence for the row's job counts: a dom0 program crashed
+    during it (note_dom0_crash), `xl create` failed, or dom0 stopped
+    answering.  A guest that went away before its verdict without any of
+    that is exactly what a pvk triple fault looks like, so it is pvk's
+    failure and never retried; nor is a pvk panic."""
+    if res.status in (PASS, SKIP, PANIC):
+        return ''
+    for p in res.problems:
+        if p.startswith((DOM0_CRASHED, DOM0_CREATE_FAILED, DOM0_STALLED)):
+            return p
+    return ''
 
 
 def run_dom0stack(rows: List[Row], ctx: Context,
                   probes: Dict[str, Tuple[bool, str]]) -> List[RowResult]:
-    """Run rows as domU jobs of one Linux dom0 boot; a row hit by a dom0
-    failure (see _toolstack_failed) gets one more dom0 boot, and the first
-    boot's serial log is kept as dom0stack.first.log."""
+    """Run rows as domU jobs of one Linux dom0 boot; a row with dom0's
+    evidence of a dom0 failure (see retry_reason) gets one more dom0 boot,
+    and the first boot's serial log is kept as dom0stack.first.log.  The
+    retried rows say why in RowResult.retried."""
     results = _run_dom0stack_once(rows, ctx, probes)
-    retry = [r.row for r in results if _toolstack_failed(r)]
+    reasons = {r.row.name: retry_reason(r) for r in results}
+    retry = [r.row for r in results if reasons[r.row.name]]
     if not retry or _stopping.is_set():
         return results
     serial = dom0stack_paths(ctx)[2]
@@ -1118,8 +1268,9 @@ def run_dom0stack(rows: List[Row], ctx: Context,
     for r in results:
         redo = again.get(r.row.name)
         if redo:
+            redo.retried = reasons[r.row.name]
             redo.notes.append('retried: in the first dom0 boot, '
-                              + r.problems[0])
+                              + redo.retried)
         out.append(redo or r)
     return out
 
@@ -1130,9 +1281,9 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
     results: Dict[str, RowResult] = {}
     todo = []
     for row in rows:
-        bad = [probes[q][1] for q in row.requires if not probes[q][0]]
-        if bad:
-            results[row.name] = RowResult(row, SKIP, problems=[bad[0]])
+        unmet = unmet_requirement(row, probes)
+        if unmet:
+            results[row.name] = unmet
         elif _stopping.is_set():
             results[row.name] = RowResult(row, SKIP, problems=['interrupted'])
         else:
@@ -1213,6 +1364,21 @@ def closing_counts(results: List[RowResult]) -> Tuple[int, int, int]:
     skipped = sum(r.skipped for r in results) + \
         sum(1 for r in results if r.status == SKIP)
     return passed, failed, skipped
+
+
+def closing_notes(results: List[RowResult]) -> List[str]:
+    """The lines above the closing count line: every retry with its
+    reason, and whether Xen rows were skipped by request."""
+    retried = [r for r in results if r.retried]
+    line = f'retries: {len(retried)}'
+    if retried:
+        line += ' (' + '; '.join(f'{r.row.name}: {r.retried}'
+                                 for r in retried) + ')'
+    lines = [line]
+    if any(r.status == SKIP and r.problems == [SKIPPED_BY_REQUEST]
+           for r in results):
+        lines.append(SKIP_XEN_NOTE)
+    return lines
 
 
 def rel(path: str) -> str:
@@ -1322,6 +1488,9 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
                         'build/bench with --bench)')
     p.add_argument('-j', '--jobs', type=int, default=1, choices=(1, 2),
                    help='boots at once (default 1)')
+    p.add_argument('--cache', metavar='DIR',
+                   help='download cache: Xen in DIR/xen, the dom0 stack in '
+                        'DIR/dom0 (default build/cache)')
     p.add_argument('--qemu', default='qemu-system-x86_64',
                    help='QEMU binary (default qemu-system-x86_64)')
     p.add_argument('--no-kvm', action='store_true',
@@ -1360,6 +1529,10 @@ def main(argv: List[str]) -> int:
     ctx = Context(qemu, os.path.abspath(args.image),
                   os.path.abspath(iso) if iso else None,
                   os.path.abspath(logs), args.extra_append, timeout, bench)
+    if args.cache:
+        ctx.cache = os.path.abspath(args.cache)
+        # dom0/fetch.sh, build.sh and run.sh all take it from there.
+        os.environ['DOM0_CACHE'] = os.path.join(ctx.cache, 'dom0')
 
     if args.list:
         ctx.dry_run = True
@@ -1407,6 +1580,9 @@ def main(argv: List[str]) -> int:
         for req in sorted({q for r in rows for q in r.requires}):
             if req == 'kvm' and args.no_kvm:
                 probes[req] = (False, 'KVM disabled by --no-kvm')
+                continue
+            if req in FETCHED_REQUIREMENTS and skip_xen_requested():
+                probes[req] = (False, SKIPPED_BY_REQUEST)
                 continue
             print(f'run_tests: probing {req}...', flush=True)
             try:
@@ -1473,6 +1649,9 @@ def main(argv: List[str]) -> int:
     if bench:
         passed = sum(1 for r in final if r.status == PASS)
     print()
+    for line in closing_notes(final):
+        print(line)
+    # CI parses this last line: keep it exactly this plain form.
     print(f'{passed} passed, {failed} failed, {skipped} skipped')
     return 1 if failed or status else 0
 

@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -80,12 +81,17 @@ class Split(unittest.TestCase):
 
 
 class RowResults(unittest.TestCase):
-    """Base: a guest's console through the runner's row checks."""
+    """Base: a guest's console through the runner's row checks.  The
+    canned logs have one made-up case, so the rows' MANIFEST is off here
+    (test_manifest.py tests it)."""
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.ctx = run_tests.Context('qemu', '/nonexistent', None,
                                      self.tmp.name, '', 120, False)
+        patch = mock.patch.object(run_tests, 'MANIFEST', ())
+        patch.start()
+        self.addCleanup(patch.stop)
 
     def tearDown(self):
         self.tmp.cleanup()
@@ -124,27 +130,96 @@ class Evaluate(RowResults):
         res = run_tests.evaluate(run_tests._domu(1), self.ctx, '', out,
                                  res.log, '/nonexistent', '/nonexistent')
         self.assertEqual(res.status, run_tests.ERROR)
-        self.assertTrue(run_tests._toolstack_failed(res))
+        self.assertTrue(run_tests.retry_reason(res).startswith(
+            'dom0 stopped answering'))
+
+
+CRASH_LINE = ('dom0: crashed during job 00-xen-pv-domU-smp1: '
+              '[   87.512] sed[1824]: segfault at 0 ip 4a4d02 sp 7ffc error 4')
+TRAPS_LINE = ('dom0: crashed during job 00-xen-pv-domU-smp1: '
+              '[   90.001] traps: xl[311] general protection fault ip:4a4d02')
 
 
 class Retry(unittest.TestCase):
-    def test_which_failures_get_a_second_boot(self):
-        row = run_tests._domu(1)
+    """Only dom0's own evidence for the job earns a second dom0 boot."""
+
+    def reason(self, status, *problems, after=()):
+        res = run_tests.RowResult(run_tests._domu(1), status,
+                                  problems=list(problems))
+        run = run_tests.GuestRun(after=list(after))
+        run_tests.note_dom0_crash(res, run)
+        return run_tests.retry_reason(res)
+
+    def test_xl_create_failure_is_retried(self):
+        self.assertIn('create-failed', self.reason(
+            run_tests.ERROR, 'dom0 job result create-failed: xl'))
+
+    def test_vanished_guest_without_evidence_is_not_retried(self):
+        # What a pvk triple fault looks like from dom0: pvk's failure.
+        self.assertEqual(self.reason(
+            run_tests.CRASH,
+            'the domain went away before the verdict; last line'), '')
+
+    def test_vanished_guest_with_a_dom0_crash_is_retried(self):
+        for line in (CRASH_LINE, TRAPS_LINE):
+            why = self.reason(run_tests.CRASH,
+                              'the domain went away before the verdict',
+                              after=['----- dom0 dmesg (last 40 lines)', line])
+            self.assertEqual(why, run_tests.DOM0_CRASHED + line)
+
+    def test_generic_fault_text_is_no_evidence(self):
+        # A kernel oops, or a crash line in the dmesg tail that dom0-init
+        # did not attribute to the job, is not a dom0 program crash.
+        for line in ('dom0: crashed during job 00-x: general protection '
+                     'fault: 0000 [#1] SMP NOPTI',
+                     '[   87.5] sed[1824]: segfault at 0 ip 4a4d02',
+                     'Segmentation fault (core dumped)'):
+            self.assertEqual(self.reason(
+                run_tests.CRASH, 'the domain went away before the verdict',
+                after=[line]), '', line)
+
+    def test_pvk_own_failures_are_never_retried(self):
+        self.assertEqual(self.reason(run_tests.PANIC, 'pvk: PANIC on CPU 0',
+                                     after=[CRASH_LINE]), '')
+        self.assertEqual(self.reason(run_tests.FAIL, 'not ok 3 x'), '')
+        self.assertEqual(self.reason(run_tests.HANG,
+                                     'no verdict within 120 s'), '')
+        self.assertEqual(self.reason(
+            run_tests.ERROR, 'dom0 job result pre-failed'), '')
+
+
+class RetryCount(unittest.TestCase):
+    """run_dom0stack: a second dom0 boot for the rows with evidence, each
+    counted with its reason above the closing line."""
+
+    def test_retried_rows_are_counted(self):
         rr = run_tests.RowResult
-        self.assertTrue(run_tests._toolstack_failed(rr(
-            row, run_tests.ERROR,
-            problems=['dom0 job result create-failed: xl'])))
-        self.assertTrue(run_tests._toolstack_failed(rr(
-            row, run_tests.CRASH,
-            problems=['the domain went away before the verdict; last line']))
-        )
-        # A panic, a failed test or a hang is pvk's, never retried.
-        self.assertFalse(run_tests._toolstack_failed(rr(
-            row, run_tests.PANIC, problems=['pvk: PANIC on CPU 0'])))
-        self.assertFalse(run_tests._toolstack_failed(rr(
-            row, run_tests.FAIL, problems=['not ok 3 x'])))
-        self.assertFalse(run_tests._toolstack_failed(rr(
-            row, run_tests.HANG, problems=['no verdict within 120 s'])))
+        one, two, three = (run_tests._domu(1), run_tests._domu(2),
+                           run_tests._dom0job('net-10-basic'))
+        first = [rr(one, run_tests.ERROR,
+                    problems=['dom0 job result create-failed: xl']),
+                 rr(two, run_tests.CRASH,
+                    problems=['the domain went away before the verdict']),
+                 rr(three, run_tests.PASS)]
+        calls = []
+
+        def once(rows, ctx, probes):
+            calls.append([r.name for r in rows])
+            return first if len(calls) == 1 else [rr(one, run_tests.PASS)]
+        with tempfile.TemporaryDirectory() as tmp, \
+                mock.patch.object(run_tests, '_run_dom0stack_once', once):
+            ctx = run_tests.Context('qemu', '/img', None, tmp, '', 90, False)
+            out = run_tests.run_dom0stack([one, two, three], ctx, {})
+        # Only the xl create failure got a second boot.
+        self.assertEqual(calls, [[one.name, two.name, three.name],
+                                 [one.name]])
+        self.assertEqual([r.status for r in out],
+                         [run_tests.PASS, run_tests.CRASH, run_tests.PASS])
+        self.assertEqual(out[0].retried, 'dom0 job result create-failed: xl')
+        self.assertEqual(run_tests.closing_notes(out), [
+            'retries: 1 (xen-pv-domU-smp1: dom0 job result create-failed: '
+            'xl)'])
+        self.assertEqual(run_tests.closing_notes(out[1:]), ['retries: 0'])
 
 
 class Jobs(unittest.TestCase):
@@ -211,17 +286,17 @@ class Post(RowResults):
         self.assertIn('dom0 check jobs/blk-10-full.post: failed', res.problems)
         self.assertTrue(any('image crc32' in p for p in res.problems))
         # pvk's data did not reach the disk: never retried.
-        self.assertFalse(run_tests._toolstack_failed(res))
+        self.assertEqual(run_tests.retry_reason(res), '')
 
     def test_check_hit_by_a_dom0_crash_is_retried(self):
         res = self.judged('dom0: crashed during job 02-xen-pv-domU-blk-full:'
                           ' [ 87.5] exe[1824]: segfault at 0 ip 4a4d02')
         run_tests.note_dom0_crash(res, self.run_)
         self.assertEqual(res.status, run_tests.FAIL)
-        self.assertTrue(run_tests._toolstack_failed(res))
+        self.assertIn('segfault at 0', run_tests.retry_reason(res))
         # The same crash next to a pvk panic: the panic is pvk's own.
         res.status = run_tests.PANIC
-        self.assertFalse(run_tests._toolstack_failed(res))
+        self.assertEqual(run_tests.retry_reason(res), '')
 
 
 if __name__ == '__main__':

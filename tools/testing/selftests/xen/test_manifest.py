@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Host tests of run_tests.py's per-row MANIFEST: a row passes only if
+the cases it must run passed; a required case that skipped or is missing
+fails the row, by name."""
+
+import os
+import re
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import ktap  # noqa: E402
+import run_tests  # noqa: E402
+
+SUITE_RE = re.compile(r'^SELFTEST_SUITE\((\w+),(.*?)\);', re.M | re.S)
+CASE_RE = re.compile(r'KUNIT_CASE\((\w+)\)')
+
+
+def selftest_names():
+    """Every suite and "suite.case" of the SELFTEST_SUITE() tables."""
+    names = set()
+    for top in ('arch', 'drivers', 'kernel', 'mm', 'net', 'lib'):
+        for d, _, files in os.walk(os.path.join(run_tests.ROOT, top)):
+            for f in files:
+                if not f.endswith('.c'):
+                    continue
+                with open(os.path.join(d, f)) as src:
+                    for m in SUITE_RE.finditer(src.read()):
+                        names.add(m.group(1))
+                        names.update(f'{m.group(1)}.{c}'
+                                     for c in CASE_RE.findall(m.group(2)))
+    return names
+
+BOOT = 'pvk: platform=%s cpus=%d mem=251MiB patched=216 sites%s'
+
+
+def serial(platform, cpus, results, words=''):
+    """A consistent serial log with results [(name, status, reason)]."""
+    lines = [BOOT % (platform, cpus, words), 'KTAP version 1',
+             f'1..{len(results)}']
+    counts = {'ok': 0, 'not ok': 0, 'skip': 0}
+    for i, (name, status, reason) in enumerate(results, 1):
+        if status == 'skip':
+            lines.append(f'ok {i} {name} # SKIP {reason}')
+        else:
+            lines.append(f'{status} {i} {name}')
+        counts[status] += 1
+    verdict = 'FAIL' if counts['not ok'] else 'PASS'
+    lines.append(f'pvk: selftest result: {verdict} ({counts["ok"]} passed, '
+                 f'{counts["not ok"]} failed, {counts["skip"]} skipped)')
+    return '\n'.join(lines) + '\n'
+
+
+def passing(row, cpus):
+    """One passing case for every name the row requires."""
+    out = []
+    for name in run_tests.required_names(row, cpus):
+        out.append((name if '.' in name else name + '.case', 'ok', ''))
+    return out
+
+
+class Ktap(unittest.TestCase):
+    def test_per_case_results_with_skip_reasons(self):
+        log = ktap.parse(serial('bare-metal', 1, [
+            ('mm.a', 'ok', ''), ('mm.b', 'skip', 'needs 2 CPUs, 1 online'),
+            ('smp.c', 'not ok', '')]))
+        self.assertEqual(set(log.cases), {'mm.a', 'mm.b', 'smp.c'})
+        self.assertTrue(log.cases['mm.a'].passed)
+        self.assertTrue(log.cases['mm.b'].skipped)
+        self.assertEqual(log.cases['mm.b'].reason, 'needs 2 CPUs, 1 online')
+        self.assertTrue(log.cases['smp.c'].failed)
+        self.assertEqual([r.name for r in log.suite('mm')], ['mm.a', 'mm.b'])
+        self.assertEqual(log.suite('m'), [])
+
+
+class Manifest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.ctx = run_tests.Context('qemu', '/nonexistent', None,
+                                     self.tmp.name, '', 120, False)
+
+    def evaluate(self, row, text):
+        path, debugcon, _ = run_tests.log_paths(row.name, self.ctx)
+        with open(path, 'w') as f:
+            f.write(text)
+        outcome = run_tests.Outcome('domain', trigger='verdict') \
+            if row.boot == 'dom0stack' else run_tests.Outcome('exited', 1)
+        return run_tests.evaluate(row, self.ctx, row.append, outcome, path,
+                                  debugcon, '/nonexistent')
+
+    def domu(self):
+        row = run_tests._domu(1)
+        return row, passing(row, 1)
+
+    def domu_text(self, results):
+        return serial('xen-pv', 1, results, ' domU')
+
+    def test_all_present(self):
+        row, results = self.domu()
+        res = self.evaluate(row, self.domu_text(results))
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+
+    def test_required_case_skipped(self):
+        row, results = self.domu()
+        name = 'xen_blkfront.blkfront_write_read_back'
+        results = [(n, 'skip', 'no writable Xen disk of 64 MiB (0 vbds)')
+                   if n == name else (n, s, r) for n, s, r in results]
+        res = self.evaluate(row, self.domu_text(results))
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertEqual(res.problems, [
+            f'required case {name} skipped: no writable Xen disk of 64 MiB '
+            '(0 vbds)'])
+        self.assertEqual(run_tests.closing_counts([res]),
+                         (len(results) - 1, 1, 1))
+
+    def test_required_case_missing(self):
+        row, results = self.domu()
+        name = 'netfront.netfront_ping_dom0'
+        results = [x for x in results if x[0] != name]
+        res = self.evaluate(row, self.domu_text(results))
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertEqual(res.problems, [f'required case {name} missing'])
+
+    def test_required_suite_missing_or_partly_skipped(self):
+        row = run_tests.Row('pvh-tcg-smp2', 'pvh', 2)
+        results = [x for x in passing(row, 2) if x[0] != 'sched.case']
+        results.append(('mm.second', 'skip', 'not today'))
+        res = self.evaluate(row, serial('bare-metal', 2, results))
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertEqual(res.problems, [
+            'required suite sched missing',
+            'required case mm.second skipped: not today'])
+
+    def test_smp_only_with_two_cpus(self):
+        row = run_tests.Row('pvh-tcg-smp1', 'pvh', 1)
+        self.assertNotIn('smp', run_tests.required_names(row, 1))
+        self.assertIn('smp', run_tests.required_names(row, 2))
+        # On one CPU a case that needs a second one may skip ...
+        results = passing(row, 1) + [
+            ('pgtable.pgtable_tlb_shootdown_cross_cpu', 'skip',
+             'needs 2 CPUs, 1 online')]
+        res = self.evaluate(row, serial('bare-metal', 1, results))
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        # ... but not on two.
+        row2 = run_tests.Row('pvh-tcg-smp2', 'pvh', 2)
+        results = passing(row2, 2) + results[-1:]
+        res = self.evaluate(row2, serial('bare-metal', 2, results))
+        self.assertEqual(res.problems, [
+            'required case pgtable.pgtable_tlb_shootdown_cross_cpu '
+            'skipped: needs 2 CPUs, 1 online'])
+
+    def test_failed_required_case_is_a_failed_test(self):
+        row, results = self.domu()
+        name = 'xenbus.case'
+        results = [(n, 'not ok', '') if n == name else (n, s, r)
+                   for n, s, r in results]
+        res = self.evaluate(row, self.domu_text(results))
+        self.assertEqual(res.status, run_tests.FAIL, res.problems)
+        self.assertEqual([t.split()[1] for t in res.failed_tests], [name])
+
+    def test_every_row_has_a_manifest(self):
+        for row in run_tests.TEST_ROWS:
+            self.assertTrue(run_tests.required_names(row, row.cpus),
+                            row.name)
+
+    def test_names_are_real_cases(self):
+        """Every required suite and case exists in a *_test.c table."""
+        known = selftest_names()
+        self.assertIn('mm', known)
+        for need in run_tests.MANIFEST:
+            for name in need.names:
+                self.assertIn(name, known)
+        for name in run_tests.NEEDS_TWO_CPUS:
+            self.assertIn(name, known)
+
+
+if __name__ == '__main__':
+    unittest.main()
