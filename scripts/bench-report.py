@@ -230,9 +230,8 @@ def domu_panel(dat: str) -> List[str]:
     """gnuplot lines of the pvk vs Linux panel (domU.dat: label, pvk,
     Linux libaio, Linux io_uring, ratio labels, label height per op).  A
     missing figure has no bar and its label says "missing"."""
-    title = ('pvk vs Debian Linux as Xen PV domUs, one dom0 boot, medians '
-             '(labels: pvk/libaio | pvk/io_uring; under TCG only the ratios '
-             'mean anything)')
+    title = ('pvk vs Linux as Xen PV domUs, medians (labels: pvk/libaio | '
+             'pvk/io_uring; TCG: only ratios count)')
     return [
         f'set title {_gp_str(title)}',
         'set ylabel "IOPS, MiB/s, round trips/s (log scale)"',
