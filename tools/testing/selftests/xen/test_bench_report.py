@@ -4,7 +4,9 @@
 median and spread, missing figures, the xenalyze and serial-log parsers
 and the bench.json shape."""
 
+import contextlib
 import importlib.util
+import io
 import json
 import os
 import tempfile
@@ -220,6 +222,36 @@ class DomuLog(unittest.TestCase):
             self.assertEqual(list(row), JSON_KEYS)
             if row['linux'] is None:
                 self.assertIsNone(row['ratio'])
+
+
+class BenchJson(unittest.TestCase):
+    def test_modes_and_domu_in_one_file(self):
+        bare = os.path.join(HERE, 'testdata', 'bench-bare-metal-tcg.log')
+        with tempfile.TemporaryDirectory() as d:
+            serial = os.path.join(d, 'serial.log')
+            with open(serial, 'w') as f:
+                f.write('\n'.join(_log_lines()) + '\n')
+            with contextlib.redirect_stdout(io.StringIO()):
+                rc = br.main(['--domu-log', serial, '--out-dir', d,
+                              '--no-png'])
+                rc2 = br.main(['--log', f'bare={bare}', '--out-dir', d,
+                               '--no-png', '--domu',
+                               os.path.join(d, 'domU.txt')])
+            self.assertEqual((rc, rc2), (0, 0))
+            with open(os.path.join(d, 'bench.json')) as f:
+                data = json.load(f)
+            with open(os.path.join(d, 'bench.txt')) as f:
+                text = f.read()
+        modes = {r['mode'] for r in data}
+        self.assertIn('bare', modes)
+        self.assertIn('domU-libaio', modes)
+        for r in data:
+            self.assertEqual(list(r), JSON_KEYS)
+            if r['mode'] == 'bare':
+                self.assertIsNone(r['linux'])
+                self.assertIsNone(r['ratio'])
+                self.assertIsNotNone(r['pvk'])
+        self.assertIn('pvk vs Debian Linux as Xen PV domUs', text)
 
 
 if __name__ == '__main__':
