@@ -472,7 +472,7 @@ def parse_domu_log(path: str) -> DomuLog:
 
 
 def make_row(mode, metric, unit, pvk_values, linux_values,
-             linux_expected=True):
+             pvk_expected=True, linux_expected=True):
     """One bench.json row from the per-run values of each side; a side
     without values is None (never 0), and so is the ratio then."""
     p, p_spread, p_runs = summarize(pvk_values)
@@ -487,7 +487,7 @@ def make_row(mode, metric, unit, pvk_values, linux_values,
         'spread_pct': max(spreads) if spreads else None,
         'pvk_runs': p_runs, 'linux_runs': l_runs,
         'pvk_spread_pct': p_spread, 'linux_spread_pct': l_spread,
-        'linux_expected': linux_expected,
+        'pvk_expected': pvk_expected, 'linux_expected': linux_expected,
     }
 
 
@@ -523,7 +523,7 @@ def domu_rows(log: DomuLog) -> List[Dict[str, object]]:
         for op, unit, key in BLOCK_OPS:
             rows.append(make_row(mode, op, unit, [],
                                  log.values('linux', f'nullblk-{engine}', op,
-                                            key)))
+                                            key), pvk_expected=False))
         for op, _, _ in BLOCK_OPS:
             # Per run: 1/IOPS on xvda minus 1/IOPS on null_blk, the time
             # per request that blkfront, blkback and the disk add.
@@ -533,7 +533,7 @@ def domu_rows(log: DomuLog) -> List[Dict[str, object]]:
             diff = [a - b for a, b in zip(xvda, null)
                     if a is not None and b is not None]
             rows.append(make_row(mode, f'{op} time/request beyond null_blk',
-                                 'us', [], diff))
+                                 'us', [], diff, pvk_expected=False))
     for key in FEATURE_KEYS:
         p, _ = log.feature('pvk', key)
         l, _ = log.feature('linux', key)
@@ -558,43 +558,51 @@ def missing_figures(rows, runs: int) -> List[str]:
     """Rows that lack a side, or have fewer runs than asked for."""
     out = []
     for r in rows:
-        if r['mode'] == 'domU-features' or r['mode'].startswith('linux-'):
-            sides = ('linux',)
-        else:
-            sides = ('pvk', 'linux')
-        for side in sides:
+        # Features are read once per run, hypercalls in one traced pass.
+        per_run = ('hypercalls' not in r['metric']
+                   and r['mode'] != 'domU-features')
+        for side in ('pvk', 'linux'):
             n = r[f'{side}_runs']
+            if not r[f'{side}_expected']:
+                continue
             if not n:
                 out.append(f'{side} {r["mode"]} {r["metric"]}')
-            elif ('hypercalls' not in r['metric'] and r['mode'] != 'domU-features'
-                  and n < runs):
+            elif per_run and n < runs:
                 out.append(f'{side} {r["mode"]} {r["metric"]} ({n} of {runs} runs)')
     return out
 
 
-def format_domu(log: DomuLog, rows, runs: int) -> str:
+def _domu_header(runs: int) -> List[str]:
     out = ['pvk vs Debian Linux as Xen PV domUs of one Linux dom0 boot',
-           'Same shape: 512 MiB, 2 vCPUs, the same 64 MiB disk, Linux blkfront '
-           'with pvk\'s ring order and',
-           'indirect segments, mitigations=off.  Each block op: 1 s warm-up, '
-           '5 s measured, offsets 1M..49M.',
-           f'Runs interleaved Linux, pvk, ... ({runs} each, one dom0 boot); '
-           'figures are medians, spread =',
-           '(max - min) / median.  Under QEMU/TCG only ratios and per-request '
-           'counts mean anything.',
-           'Counts: blkback sysfs statistics (requests, sectors) and dom0\'s '
-           'blkif-backend interrupts',
-           '(the guest\'s notifications) per op window; hypercalls: xentrace '
-           '+ xenalyze in an untimed pass.',
-           'pvk: in-kernel closed loop (xen_blkfront_bench).  Linux compared '
+           'Same shape (jobs/bench-*.cfg): 512 MiB, 2 vCPUs, the same 64 MiB '
+           'disk; Linux blkfront given',
+           "pvk's ring order and indirect segments, mitigations=off.  Each "
+           'block op: 1 s warm-up, 5 s',
+           f'measured, offsets 1M..49M.  Runs interleaved Linux, pvk, ... '
+           f'({runs} each, one dom0 boot);',
+           'figures are medians, spread = (max - min) / median.  Under '
+           'QEMU/TCG only ratios and',
+           'per-request counts mean anything.  Counts: blkback sysfs '
+           'statistics (requests, sectors) and',
+           "dom0's blkif-backend interrupts (the guest's notifications) per "
+           'op window; hypercalls:',
+           'xentrace + xenalyze over each window of an untimed pass (includes '
+           'up to ~1 s idle each).',
+           'pvk: in-kernel closed loop (xen_blkfront_bench).  Linux measured '
            'two ways:']
     for engine, label in LINUX_ENGINES:
         out.append(f'  domU-{engine}: {label}')
     out += ['linux-nullblk-*: the same fio jobs on null_blk (no blkfront); '
-            '"beyond null_blk" = 1/IOPS(xvda) - 1/IOPS(null_blk).', '']
+            '"beyond null_blk" =',
+            '  1/IOPS(xvda) - 1/IOPS(null_blk) per run.', '']
+    return out
 
-    out.append('Negotiated (xenstore, read by dom0; max_segments: the guest\'s own view)')
-    out.append(f'{"key":<34} {"pvk":>8} {"Linux":>8}')
+
+def _features_table(log: DomuLog) -> List[str]:
+    """What each side negotiated, and whether what must match does."""
+    out = ["Negotiated (xenstore, read by dom0; max_segments: the guest's "
+           'own view)',
+           f'{"key":<34} {"pvk":>8} {"Linux":>8}']
     differ = []
     for key in FEATURE_KEYS:
         p, p_mixed = log.feature('pvk', key)
@@ -605,7 +613,10 @@ def format_domu(log: DomuLog, rows, runs: int) -> str:
             differ.append(key)
     out.append('same ring, queues, persistent grants and segments: '
                + ('yes' if not differ else 'NO (' + ', '.join(differ) + ')'))
-    out.append('')
+    return out + ['']
+
+
+def _figures_table(rows) -> List[str]:
     head = ['mode', 'metric', 'unit', 'pvk', 'spread', 'Linux', 'spread',
             'pvk/Linux', 'runs']
     table = [head]
@@ -613,18 +624,25 @@ def format_domu(log: DomuLog, rows, runs: int) -> str:
         if r['mode'] == 'domU-features':
             continue
         table.append([r['mode'], r['metric'], r['unit'],
-                      '-' if r['pvk'] is None and not r['pvk_runs']
-                      and r['mode'].startswith('linux-') else _fmt_num(r['pvk']),
+                      _fmt_num(r['pvk']) if r['pvk_expected'] else '-',
                       _fmt_pct(r['pvk_spread_pct']), _fmt_num(r['linux']),
                       _fmt_pct(r['linux_spread_pct']),
                       '-' if r['ratio'] is None else f'{r["ratio"]:.3g}',
                       f'{r["pvk_runs"]}/{r["linux_runs"]}'])
     widths = [max(len(t[i]) for t in table) for i in range(len(head))]
+    out = []
     for i, t in enumerate(table):
         out.append('  '.join(c.ljust(w) if j < 3 else c.rjust(w)
                              for j, (c, w) in enumerate(zip(t, widths))).rstrip())
         if i == 0:
             out.append('  '.join('-' * w for w in widths))
+    return out
+
+
+def format_domu(log: DomuLog, rows, runs: int) -> str:
+    """domU.txt: how it was measured, what was negotiated, every figure
+    (a missing one says "missing") and the list of missing figures."""
+    out = _domu_header(runs) + _features_table(log) + _figures_table(rows)
     missing = missing_figures(rows, runs)
     if missing:
         out += ['', 'missing: ' + ', '.join(missing)]
