@@ -6,7 +6,7 @@
 #   make run        set up, build, boot on QEMU bare metal (PVH -kernel), show results
 #   make check      set up, host unit tests, then the self-test runner matrix
 #   make bench      set up, build, pvk vs Linux as Xen PV domUs, boot with bench=1;
-#                   writes build/bench/{bench.txt,bench.png} (ratios included)
+#                   writes build/bench/{bench.txt,bench.json,bench.png} (ratios included)
 #   make defconfig / menuconfig / olddefconfig / clean
 
 PYTHON  := /usr/bin/python3

@@ -34,6 +34,7 @@ hang), has a malformed pvk-bench line or no measurement at all.
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -133,10 +134,11 @@ class Mode:
                 self.ops.append(s['op'])
             raw.setdefault((s['op'], s['variant']), []).append(s)
         self.repeats = max(len(v) for v in raw.values())
-        self.cycles = {k: _median([s['cycles'] for s in v])
-                       for k, v in raw.items()}
-        self.hypercalls = {k: _median([s['hypercalls'] for s in v])
+        self.samples = {k: [s['cycles'] for s in v] for k, v in raw.items()}
+        self.hc_samples = {k: [s['hypercalls'] for s in v]
                            for k, v in raw.items()}
+        self.cycles = {k: _median(v) for k, v in self.samples.items()}
+        self.hypercalls = {k: _median(v) for k, v in self.hc_samples.items()}
 
     def ratio(self, op: str):
         p = self.cycles.get((op, 'patched'))
@@ -226,20 +228,51 @@ def _gp_str(text: str) -> str:
 
 def domu_panel(dat: str) -> List[str]:
     """gnuplot lines of the pvk vs Linux panel (domU.dat: label, pvk,
-    Linux, pvk/Linux per op)."""
-    title = ('pvk vs Debian Linux as Xen PV domUs, one dom0 boot '
-             '(labels: pvk/Linux; under TCG only the ratios mean anything)')
+    Linux libaio, Linux io_uring, ratio labels, label height per op).  A
+    missing figure has no bar and its label says "missing"."""
+    title = ('pvk vs Linux as Xen PV domUs, medians (labels: pvk/libaio | '
+             'pvk/io_uring; TCG: only ratios count)')
     return [
         f'set title {_gp_str(title)}',
         'set ylabel "IOPS, MiB/s, round trips/s (log scale)"',
         'set yrange [0.5:*]',
         'set xtics norotate',
         'set bmargin 5',
-        f'plot {_gp_str(dat)} using 2:xtic(1) title "pvk" lc rgb "#1f77b4", \\',
-        '     \'\' using 3 title "Linux" lc rgb "#ff7f0e", \\',
-        '     \'\' using 0:($2 > 0 ? $2 : 1):(sprintf("%.3gx", $4)) '
-        'with labels offset -1.8,0.8 notitle',
+        f'plot {_gp_str(dat)} using 2:xtic(1) title "pvk (in-kernel)" '
+        'lc rgb "#1f77b4", \\',
+        '     \'\' using 3 title "Linux fio libaio" lc rgb "#ff7f0e", \\',
+        '     \'\' using 4 title "Linux fio io_uring sqpoll" lc rgb "#2ca02c", \\',
+        '     \'\' using 0:6:5 with labels offset 0,1 notitle',
     ]
+
+
+def _histogram_setup() -> List[str]:
+    return [
+        'set datafile missing "-"',
+        'set style data histograms',
+        'set style histogram clustered gap 1',
+        'set style fill solid 0.85 border -1',
+        'set boxwidth 0.9',
+        'set logscale y',
+        'set grid ytics',
+        'set key outside right top vertical',
+        'set ytics nomirror',
+    ]
+
+
+def _run_gnuplot(gnuplot: str, gp: str, png: str, lines: List[str]) -> int:
+    with open(gp, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    if os.path.exists(png):
+        os.unlink(png)
+    p = subprocess.run([gnuplot, gp], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0 or not os.path.exists(png):
+        sys.stderr.write(p.stdout)
+        print(f'bench-report: gnuplot failed on {gp}', file=sys.stderr)
+        return 1
+    print(f'bench-report: wrote {png} ({gp})')
+    return 0
 
 
 def write_gnuplot(modes: List[Mode], dat: str, png: str, gp: str,
@@ -253,18 +286,10 @@ def write_gnuplot(modes: List[Mode], dat: str, png: str, gp: str,
     lines = [
         f'set terminal {terminal} size {width},{height} noenhanced {font}',
         f'set output {_gp_str(png)}',
-        'set datafile missing "-"',
-        'set style data histograms',
-        'set style histogram clustered gap 1',
-        'set style fill solid 0.85 border -1',
-        'set boxwidth 0.9',
-        'set logscale y',
+    ] + _histogram_setup() + [
         'set yrange [1:*]',
         'set ylabel "cycles per op (log scale)"',
-        'set grid ytics',
-        'set key outside right top vertical',
         'set xtics nomirror rotate by 30 right',
-        'set ytics nomirror',
         f'set multiplot layout {panels},1',
     ]
     colors = {'patched': '#1b9e77', 'indirect': '#d95f02', 'raw': '#7570b3'}
@@ -286,6 +311,441 @@ def write_gnuplot(modes: List[Mode], dat: str, png: str, gp: str,
         f.write('\n'.join(lines) + '\n')
 
 
+# ---------------------------------------------------------------------------
+# pvk vs Linux as Xen PV domUs (scripts/bench-domU.sh's serial log)
+
+BLOCK_OPS = (('randread4k', 'IOPS', 'iops'), ('randwrite4k', 'IOPS', 'iops'),
+             ('seqread1m', 'MiB/s', 'mibps'))
+# Linux's two ways of driving the same disk, each compared with pvk's
+# in-kernel issuer, and the null_blk calibration of each.
+LINUX_ENGINES = (
+    ('libaio', 'Linux, fio libaio, system-level'),
+    ('io_uring', 'Linux, fio io_uring with SQ polling and registered '
+                 'buffers, closest to an in-kernel issuer'),
+)
+PVK_ENGINE = 'inkernel'
+# xenstore keys dom0 reads (bench-count.sh), then each guest's own view.
+FEATURE_KEYS = ('fe-ring-page-order', 'fe-multi-queue-num-queues',
+                'fe-feature-persistent', 'be-max-ring-page-order',
+                'be-multi-queue-max-queues', 'be-feature-max-indirect-segments',
+                'be-feature-persistent', 'max_segments')
+# Must be equal on both sides for the comparison to be fair.
+SAME_KEYS = ('fe-ring-page-order', 'fe-multi-queue-num-queues',
+             'fe-feature-persistent', 'max_segments')
+_TAGGED_RE = re.compile(r'\b(bench-(?:result|count|features|guest)): (.*)$')
+_XENALYZE_RE = re.compile(r'\bbench-xenalyze: (.*?) \| ?(.*)$')
+_DOMAIN_RE = re.compile(r'\|-- Domain (\d+) --\|')
+_HYPERCALL_RE = re.compile(r'^\s*hypercall\s+(\d+)\b')
+
+
+def summarize(values):
+    """(median, spread_pct, runs) of a list of numbers: spread_pct is
+    (max - min) / median * 100, None for an empty list or a 0 median."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return None, None, 0
+    m = statistics.median(values)
+    spread = (max(values) - min(values)) / m * 100 if m else None
+    return m, spread, len(values)
+
+
+def _fields(text: str) -> Dict[str, str]:
+    out = {}
+    for token in text.split():
+        key, sep, value = token.partition('=')
+        if sep:
+            out[key] = value
+    return out
+
+
+def _float(value):
+    if value is None or not _NUM_RE.match(value):
+        return None
+    return float(value)
+
+
+def xenalyze_hypercalls(lines: List[str]) -> Dict[int, int]:
+    """Hypercalls per domain id from `xenalyze --summary` lines: the
+    "hypercall N" totals of each "|-- Domain D --|" section (one per
+    vCPU), summed."""
+    out: Dict[int, int] = {}
+    dom = None
+    for line in lines:
+        m = _DOMAIN_RE.search(line)
+        if m:
+            dom = int(m.group(1))
+            continue
+        m = _HYPERCALL_RE.match(line)
+        if m and dom is not None:
+            out[dom] = out.get(dom, 0) + int(m.group(1))
+    return out
+
+
+class DomuLog:
+    """What scripts/bench-domU.sh's serial log says, by guest (linux,
+    pvk), pass (timed, trace), run, engine and op."""
+
+    def __init__(self):
+        self.results: List[Dict[str, str]] = []
+        self.counts: List[Dict[str, str]] = []
+        self.features: Dict[Tuple[str, str], Dict[str, str]] = {}
+        self.xenalyze: Dict[Tuple[str, str, str, str], List[str]] = {}
+
+    def values(self, guest, engine, op, key, pass_='timed'):
+        """One number per run (in run order) of a bench-result field."""
+        return [_float(r.get(key)) for r in self.results
+                if (r.get('guest'), r.get('engine'), r.get('op'),
+                    r.get('pass')) == (guest, engine, op, pass_)]
+
+    def count_ratios(self, guest, engine, op, key, pass_='timed'):
+        """KEY per request of each window (bench-count lines)."""
+        out = []
+        for c in self.counts:
+            if (c.get('guest'), c.get('engine'), c.get('op'),
+                    c.get('pass')) != (guest, engine, op, pass_):
+                continue
+            req, val = _float(c.get('requests')), _float(c.get(key))
+            out.append(val / req if req and val is not None else None)
+        return out
+
+    def hypercall_ratios(self, guest, engine, op, dom0: bool):
+        """Hypercalls per request of the guest's domain (or dom0's) in
+        the traced windows of the trace pass."""
+        out = []
+        for c in self.counts:
+            if (c.get('guest'), c.get('engine'), c.get('op'),
+                    c.get('pass')) != (guest, engine, op, 'trace'):
+                continue
+            lines = self.xenalyze.get((guest, c.get('run'), engine, op))
+            domid = self.features.get((guest, c.get('run')), {}).get('domid')
+            req = _float(c.get('requests'))
+            if not lines or not req or domid is None or not domid.isdigit():
+                continue
+            hc = xenalyze_hypercalls(lines).get(0 if dom0 else int(domid))
+            if hc is not None:
+                out.append(hc / req)
+        return out
+
+    def feature(self, guest, key):
+        """The value of KEY in the guest's runs, '-' when absent, and
+        whether the runs disagreed."""
+        seen = []
+        for (g, _), f in sorted(self.features.items()):
+            if g == guest and key in f:
+                seen.append(f[key])
+        if not seen:
+            return '-', False
+        return seen[0], len(set(seen)) > 1
+
+
+def parse_domu_log(path: str) -> DomuLog:
+    try:
+        with open(path, 'rb') as f:
+            text = f.read().decode('utf-8', 'replace')
+    except OSError as e:
+        raise BenchError(f'{path}: {e.strerror}')
+    log = DomuLog()
+    for raw in text.split('\n'):
+        line = _clean(raw)
+        m = _XENALYZE_RE.search(line)
+        if m:
+            f = _fields(m.group(1))
+            key = (f.get('guest'), f.get('run'), f.get('engine'), f.get('op'))
+            log.xenalyze.setdefault(key, []).append(m.group(2))
+            continue
+        m = _TAGGED_RE.search(line)
+        if not m:
+            continue
+        kind, f = m.group(1), _fields(m.group(2))
+        if 'guest' not in f or 'run' not in f:
+            continue
+        if kind == 'bench-result':
+            log.results.append(f)
+        elif kind == 'bench-count':
+            if 'requests' in f:
+                log.counts.append(f)
+        else:
+            log.features.setdefault((f['guest'], f['run']), {}).update(
+                {k: v for k, v in f.items()
+                 if k not in ('guest', 'run', 'pass')})
+    return log
+
+
+def make_row(mode, metric, unit, pvk_values, linux_values,
+             pvk_expected=True, linux_expected=True):
+    """One bench.json row from the per-run values of each side; a side
+    without values is None (never 0), and so is the ratio then."""
+    p, p_spread, p_runs = summarize(pvk_values)
+    l, l_spread, l_runs = summarize(linux_values)
+    spreads = [s for s in (p_spread, l_spread) if s is not None]
+    runs = [n for n in (p_runs, l_runs) if n]
+    return {
+        'mode': mode, 'metric': metric, 'unit': unit,
+        'pvk': p, 'linux': l,
+        'ratio': p / l if p is not None and l else None,
+        'runs': min(runs) if runs else 0,
+        'spread_pct': max(spreads) if spreads else None,
+        'pvk_runs': p_runs, 'linux_runs': l_runs,
+        'pvk_spread_pct': p_spread, 'linux_spread_pct': l_spread,
+        'pvk_expected': pvk_expected, 'linux_expected': linux_expected,
+    }
+
+
+def _per_request_us(iops_values):
+    return [1e6 / v if v else None for v in iops_values]
+
+
+def domu_rows(log: DomuLog) -> List[Dict[str, object]]:
+    rows = []
+    for engine, _ in LINUX_ENGINES:
+        mode = f'domU-{engine}'
+        for op, unit, key in BLOCK_OPS:
+            rows.append(make_row(mode, op, unit,
+                                 log.values('pvk', PVK_ENGINE, op, key),
+                                 log.values('linux', engine, op, key)))
+        for op, _, _ in BLOCK_OPS:
+            for key, what in (('sectors', 'sectors/request'),
+                              ('notifications', 'notifications/request')):
+                rows.append(make_row(
+                    mode, f'{op} {what}', 'per request',
+                    log.count_ratios('pvk', PVK_ENGINE, op, key),
+                    log.count_ratios('linux', engine, op, key)))
+            for dom0, what in ((False, 'guest'), (True, 'dom0')):
+                rows.append(make_row(
+                    mode, f'{op} hypercalls/request ({what})', 'per request',
+                    log.hypercall_ratios('pvk', PVK_ENGINE, op, dom0),
+                    log.hypercall_ratios('linux', engine, op, dom0)))
+    rows.append(make_row('domU-ping', 'pingflood', 'round trips/s',
+                         log.values('pvk', 'ping', 'pingflood', 'rtps'),
+                         log.values('linux', 'ping', 'pingflood', 'rtps')))
+    for engine, _ in LINUX_ENGINES:
+        mode = f'linux-nullblk-{engine}'
+        for op, unit, key in BLOCK_OPS:
+            rows.append(make_row(mode, op, unit, [],
+                                 log.values('linux', f'nullblk-{engine}', op,
+                                            key), pvk_expected=False))
+        for op, _, _ in BLOCK_OPS:
+            # Per run: 1/IOPS on xvda minus 1/IOPS on null_blk, the time
+            # per request that blkfront, blkback and the disk add.
+            xvda = _per_request_us(log.values('linux', engine, op, 'iops'))
+            null = _per_request_us(log.values('linux', f'nullblk-{engine}',
+                                              op, 'iops'))
+            diff = [a - b for a, b in zip(xvda, null)
+                    if a is not None and b is not None]
+            rows.append(make_row(mode, f'{op} time/request beyond null_blk',
+                                 'us', [], diff, pvk_expected=False))
+    for key in FEATURE_KEYS:
+        p, _ = log.feature('pvk', key)
+        l, _ = log.feature('linux', key)
+        rows.append(make_row('domU-features', key, 'value',
+                             [_float(p)], [_float(l)]))
+    return rows
+
+
+def _fmt_num(value) -> str:
+    if value is None:
+        return 'missing'
+    if abs(value) >= 100:
+        return f'{value:.1f}'
+    return f'{value:.3g}' if abs(value) < 1 else f'{value:.2f}'
+
+
+def _fmt_pct(value) -> str:
+    return '-' if value is None else f'{value:.1f}%'
+
+
+def missing_figures(rows, runs: int) -> List[str]:
+    """Rows that lack a side, or have fewer runs than asked for."""
+    out = []
+    for r in rows:
+        # Features are read once per run, hypercalls in one traced pass.
+        per_run = ('hypercalls' not in r['metric']
+                   and r['mode'] != 'domU-features')
+        for side in ('pvk', 'linux'):
+            n = r[f'{side}_runs']
+            if not r[f'{side}_expected']:
+                continue
+            if not n:
+                out.append(f'{side} {r["mode"]} {r["metric"]}')
+            elif per_run and n < runs:
+                out.append(f'{side} {r["mode"]} {r["metric"]} ({n} of {runs} runs)')
+    return out
+
+
+def _domu_header(runs: int) -> List[str]:
+    out = ['pvk vs Debian Linux as Xen PV domUs of one Linux dom0 boot',
+           'Same shape (jobs/bench-*.cfg): 512 MiB, 2 vCPUs, the same 64 MiB '
+           'disk; Linux blkfront given',
+           "pvk's ring order and indirect segments, mitigations=off.  Each "
+           'block op: 1 s warm-up, 5 s',
+           f'measured, offsets 1M..49M.  Runs interleaved Linux, pvk, ... '
+           f'({runs} each, one dom0 boot);',
+           'figures are medians, spread = (max - min) / median.  Under '
+           'QEMU/TCG only ratios and',
+           'per-request counts mean anything.  Counts: blkback sysfs '
+           'statistics (requests, sectors) and',
+           "dom0's blkif-backend interrupts (the guest's notifications) per "
+           'op window; hypercalls:',
+           'xentrace + xenalyze over each window of an untimed pass (includes '
+           'up to ~1 s idle each).',
+           'pvk: in-kernel closed loop (xen_blkfront_bench).  Linux measured '
+           'two ways:']
+    for engine, label in LINUX_ENGINES:
+        out.append(f'  domU-{engine}: {label}')
+    out += ['linux-nullblk-*: the same fio jobs on null_blk (no blkfront); '
+            '"beyond null_blk" =',
+            '  1/IOPS(xvda) - 1/IOPS(null_blk) per run.', '']
+    return out
+
+
+def _features_table(log: DomuLog) -> List[str]:
+    """What each side negotiated, and whether what must match does."""
+    out = ["Negotiated (xenstore, read by dom0; max_segments: the guest's "
+           'own view)',
+           f'{"key":<34} {"pvk":>8} {"Linux":>8}']
+    differ = []
+    for key in FEATURE_KEYS:
+        p, p_mixed = log.feature('pvk', key)
+        l, l_mixed = log.feature('linux', key)
+        note = ' (runs disagree)' if p_mixed or l_mixed else ''
+        out.append(f'{key:<34} {p:>8} {l:>8}{note}')
+        if key in SAME_KEYS and (p != l or p == '-' or p_mixed or l_mixed):
+            differ.append(key)
+    out.append('same ring, queues, persistent grants and segments: '
+               + ('yes' if not differ else 'NO (' + ', '.join(differ) + ')'))
+    return out + ['']
+
+
+def _figures_table(rows) -> List[str]:
+    head = ['mode', 'metric', 'unit', 'pvk', 'spread', 'Linux', 'spread',
+            'pvk/Linux', 'runs']
+    table = [head]
+    for r in rows:
+        if r['mode'] == 'domU-features':
+            continue
+        table.append([r['mode'], r['metric'], r['unit'],
+                      _fmt_num(r['pvk']) if r['pvk_expected'] else '-',
+                      _fmt_pct(r['pvk_spread_pct']), _fmt_num(r['linux']),
+                      _fmt_pct(r['linux_spread_pct']),
+                      '-' if r['ratio'] is None else f'{r["ratio"]:.3g}',
+                      f'{r["pvk_runs"]}/{r["linux_runs"]}'])
+    widths = [max(len(t[i]) for t in table) for i in range(len(head))]
+    out = []
+    for i, t in enumerate(table):
+        out.append('  '.join(c.ljust(w) if j < 3 else c.rjust(w)
+                             for j, (c, w) in enumerate(zip(t, widths))).rstrip())
+        if i == 0:
+            out.append('  '.join('-' * w for w in widths))
+    return out
+
+
+def format_domu(log: DomuLog, rows, runs: int) -> str:
+    """domU.txt: how it was measured, what was negotiated, every figure
+    (a missing one says "missing") and the list of missing figures."""
+    out = _domu_header(runs) + _features_table(log) + _figures_table(rows)
+    missing = missing_figures(rows, runs)
+    if missing:
+        out += ['', 'missing: ' + ', '.join(missing)]
+    return '\n'.join(out) + '\n'
+
+
+def _ratio_label(row) -> str:
+    if row is None or row['pvk'] is None:
+        return 'pvk missing'
+    if row['linux'] is None:
+        return 'missing'
+    return f'{row["ratio"]:.3g}x'
+
+
+def write_domu_data(rows, path: str) -> None:
+    """domU.dat for the chart: per op, pvk, Linux libaio and Linux
+    io_uring ("-" when missing), the label ("pvk/libaio | pvk/io_uring")
+    and the label's height."""
+    by = {(r['mode'], r['metric']): r for r in rows}
+    ops = [(op, unit) for op, unit, _ in BLOCK_OPS] + [('pingflood', 'round trips/s')]
+    with open(path, 'w') as f:
+        f.write('# op pvk linux-libaio linux-io_uring label label_y\n')
+        for op, unit in ops:
+            if op == 'pingflood':
+                a = b = by.get(('domU-ping', op))
+                b = None
+            else:
+                a = by.get(('domU-libaio', op))
+                b = by.get(('domU-io_uring', op))
+            vals = [a and a['pvk'], a and a['linux'], b and b['linux']]
+            label = _ratio_label(a) + (' | ' + _ratio_label(b) if b else '')
+            top = max([v for v in vals if v] or [1])
+            cells = ' '.join('-' if v is None else f'{v:.6g}' for v in vals)
+            f.write(f'"{op}\\n({unit})" {cells} {_gp_str(label)} {top:.6g}\n')
+
+
+def domu_main(args) -> int:
+    try:
+        log = parse_domu_log(args.domu_log)
+    except BenchError as e:
+        print(f'bench-report: {e}', file=sys.stderr)
+        return 1
+    rows = domu_rows(log)
+    os.makedirs(args.out_dir, exist_ok=True)
+    txt = os.path.join(args.out_dir, 'domU.txt')
+    dat = os.path.join(args.out_dir, 'domU.dat')
+    js = os.path.join(args.out_dir, 'domU.json')
+    report = format_domu(log, rows, args.runs)
+    with open(txt, 'w') as f:
+        f.write(report)
+    write_domu_data(rows, dat)
+    write_json(rows, js)
+    sys.stdout.write(report)
+    rc = 1 if missing_figures(rows, args.runs) else 0
+    if args.no_png:
+        return rc
+    gnuplot = shutil.which('gnuplot')
+    if not gnuplot:
+        print('bench-report: gnuplot not found, no domU.png', file=sys.stderr)
+        return 1
+    png = os.path.join(args.out_dir, 'domU.png')
+    gp = os.path.join(args.out_dir, 'domU.gp')
+    term = png_terminal(gnuplot)
+    font = 'font "sans,10"' if term == 'pngcairo' else ''
+    lines = [f'set terminal {term} size 1000,560 noenhanced {font}',
+             f'set output {_gp_str(png)}'] + _histogram_setup() + domu_panel(dat)
+    return _run_gnuplot(gnuplot, gp, png, lines) or rc
+
+
+def json_rows(rows) -> List[Dict[str, object]]:
+    """bench.json's shape: mode, metric, unit, pvk, linux, ratio, runs,
+    spread_pct (linux and ratio null when there is no Linux figure)."""
+    keys = ('mode', 'metric', 'unit', 'pvk', 'linux', 'ratio', 'runs',
+            'spread_pct')
+    return [{k: r.get(k) for k in keys} for r in rows]
+
+
+def write_json(rows, path: str) -> None:
+    with open(path, 'w') as f:
+        json.dump(json_rows(rows), f, indent=1)
+        f.write('\n')
+
+
+def mode_rows(mode: 'Mode') -> List[Dict[str, object]]:
+    """bench.json rows of one pvk bench boot: cycles per op and variant
+    (and hypercalls when any op made some); no Linux figure."""
+    rows = []
+    any_hc = any(mode.hypercalls.values())
+    for op in mode.ops:
+        for v in VARIANTS:
+            cycles = mode.samples.get((op, v))
+            if not cycles:
+                continue
+            rows.append(make_row(mode.name, f'{op} {v}', 'cycles', cycles,
+                                 [], linux_expected=False))
+            if any_hc:
+                rows.append(make_row(mode.name, f'{op} {v} hypercalls',
+                                     'hypercalls',
+                                     mode.hc_samples[(op, v)], [],
+                                     linux_expected=False))
+    return rows
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(
         description='Tables and a chart from pvk bench serial logs.')
@@ -300,12 +760,21 @@ def parse_args(argv):
                    help='do not run gnuplot')
     p.add_argument('--domu', metavar='DOMU.TXT',
                    help="scripts/bench-domU.sh's pvk vs Linux table: append "
-                        'it to bench.txt, chart DOMU.dat (next to it) too')
+                        'it to bench.txt, chart DOMU.dat and add DOMU.json '
+                        '(next to it) to bench.json too')
+    p.add_argument('--domu-log', metavar='SERIAL.LOG',
+                   help="instead: write domU.txt, .json, .dat and .png from "
+                        "scripts/bench-domU.sh's serial log")
+    p.add_argument('--runs', type=int, default=3,
+                   help='with --domu-log: runs each guest should have '
+                        '(fewer is reported as missing; default 3)')
     return p.parse_args(argv)
 
 
 def main(argv) -> int:
     args = parse_args(argv)
+    if args.domu_log:
+        return domu_main(args)
     named = []
     for item in args.log:
         mode, sep, path = item.partition('=')
@@ -338,6 +807,7 @@ def main(argv) -> int:
     png = os.path.join(args.out_dir, 'bench.png')
     report = '\n'.join(format_mode(m) for m in modes)
     domu_dat = ''
+    rows = [r for m in modes for r in mode_rows(m)]
     if args.domu:
         try:
             with open(args.domu) as f:
@@ -346,14 +816,23 @@ def main(argv) -> int:
             print(f'bench-report: --domu: {e}', file=sys.stderr)
             return 1
         domu_dat = re.sub(r'\.txt$', '', args.domu) + '.dat'
+        domu_json = re.sub(r'\.txt$', '', args.domu) + '.json'
         if not os.path.isfile(domu_dat):
             print(f'bench-report: {domu_dat} missing', file=sys.stderr)
+            return 1
+        try:
+            with open(domu_json) as f:
+                rows += json.load(f)
+        except (OSError, ValueError) as e:
+            print(f'bench-report: {domu_json}: {e}', file=sys.stderr)
             return 1
     with open(txt, 'w') as f:
         f.write(report)
     write_data(modes, dat)
+    js = os.path.join(args.out_dir, 'bench.json')
+    write_json(rows, js)
     sys.stdout.write(report)
-    print(f'\nbench-report: wrote {txt}, {dat}')
+    print(f'\nbench-report: wrote {txt}, {dat}, {js}')
     if args.no_png:
         return 0
 

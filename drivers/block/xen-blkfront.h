@@ -87,9 +87,12 @@ u64 blkfront_hypercalls(void);
 
 /**
  * blkfront_bench - 4 KiB random I/O at queue depth 32, 1 MiB reads
- * @bdev: a connected Xen block device (its contents are overwritten)
+ * @bdev: a connected Xen block device of at least 49 MiB (1 MiB to
+ *        49 MiB is overwritten)
  *
- * Prints "pvk-blkbench:" lines.  Thread context.  Returns 0 or an errno.
+ * Each op: 1 s of warm-up, then 5 s measured, framed by "bench-window:"
+ * lines for dom0.  Prints "pvk-blkbench:" lines.  Thread context.
+ * Returns 0 or an errno.
  */
 int blkfront_bench(struct blkdev *bdev);
 

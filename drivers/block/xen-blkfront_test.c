@@ -733,9 +733,21 @@ SELFTEST_SUITE(xen_blkfront_reconnect,
 
 /* ---- benchmark ---------------------------------------------------------- */
 
+/*
+ * The run shape of the Linux guest's fio jobs (dom0 jobs bench-*): 1 s
+ * of warm-up that is not counted, then 5 s measured, over the same
+ * 48 MiB at 1 MiB into the disk (fio --offset=1M --size=48M).  Around
+ * each op a "bench-window:" line and a pause let dom0 sample blkback's
+ * counters (and trace) while the disk is idle, the same way for both.
+ */
+#define BENCH_WARMUP_NS		(1 * NSEC_PER_SEC)
 #define BENCH_NS		(5 * NSEC_PER_SEC)
-#define BENCH_MAX_4K		20000
-#define BENCH_MAX_1M		256
+/* Issuing goes on a little past the window, so its end is steady state. */
+#define BENCH_TAIL_NS		(100 * NSEC_PER_MSEC)
+#define BENCH_PAD_MS		1000
+#define BENCH_POLL_NS		(10 * NSEC_PER_MSEC)
+#define BENCH_OFFSET		(1ULL << 20)
+#define BENCH_SPAN		(48ULL << 20)
 #define BENCH_DEPTH_4K		32
 #define BENCH_DEPTH_1M		4
 
@@ -746,7 +758,6 @@ struct bench_run {
 	u32 len;
 	bool sequential;
 	u64 deadline;
-	unsigned int limit;
 	unsigned int issued;
 	unsigned int completed;
 	unsigned int inflight;
@@ -759,12 +770,20 @@ struct bench_slot {
 	struct bench_run *run;
 };
 
+/* What the counters said at one end of the measured window. */
+struct bench_mark {
+	u64 ns;
+	u64 hypercalls;
+	unsigned int completed;
+	struct blkfront_info info;
+};
+
 static u64 bench_sector(struct bench_run *r, unsigned int n)
 {
-	u64 blocks = (r->bdev->capacity << BLK_SECTOR_SHIFT) / r->len;
+	u64 blocks = BENCH_SPAN / r->len;
 
-	return (r->sequential ? n % blocks : mix64(n) % blocks) *
-	       (r->len >> BLK_SECTOR_SHIFT);
+	return ((BENCH_OFFSET + (r->sequential ? n % blocks : mix64(n) % blocks) *
+		 r->len) >> BLK_SECTOR_SHIFT);
 }
 
 static void bench_done(struct blk_request *req, int status);
@@ -774,8 +793,7 @@ static bool bench_issue(struct bench_run *r, struct bench_slot *s)
 {
 	unsigned int n = __atomic_fetch_add(&r->issued, 1, __ATOMIC_RELAXED);
 
-	if (n >= r->limit || ktime_get_ns() > r->deadline ||
-	    READ_ONCE(r->error))
+	if (ktime_get_ns() > r->deadline || READ_ONCE(r->error))
 		return false;
 	s->req.op = r->op;
 	s->req.sector = bench_sector(r, n);
@@ -803,18 +821,70 @@ static void bench_done(struct blk_request *req, int status)
 		kthread_wake(t);
 }
 
+/* Wait until @until, or until no request of @r is left in flight. */
+static void bench_wait_until(struct bench_run *r, u64 until)
+{
+	u64 now;
+
+	while (__atomic_load_n(&r->inflight, __ATOMIC_ACQUIRE) &&
+	       (now = ktime_get_ns()) < until)
+		kthread_wait_ns(MIN(until - now, (u64)BENCH_POLL_NS));
+}
+
+static void bench_mark(struct bench_run *r, struct bench_mark *m)
+{
+	m->completed = __atomic_load_n(&r->completed, __ATOMIC_RELAXED);
+	m->hypercalls = blkfront_hypercalls();
+	blkfront_get_info(r->bdev, &m->info);
+	m->ns = ktime_get_ns();
+}
+
+/* "12.34": @num / @den with two decimals. */
+static void bench_x100(char *buf, size_t size, u64 num, u64 den)
+{
+	u64 x100 = num * 100 / (den ?: 1);
+
+	snprintf(buf, size, "%llu.%02llu", (unsigned long long)(x100 / 100),
+		 (unsigned long long)(x100 % 100));
+}
+
+static void bench_report(const char *name, unsigned int depth, u32 len,
+			 const struct bench_mark *a, const struct bench_mark *b,
+			 int error)
+{
+	u64 n = b->completed - a->completed, ns = b->ns - a->ns;
+	u64 per = n ?: 1;
+	char iops[24], mibps[24];
+
+	bench_x100(iops, sizeof(iops), n * NSEC_PER_SEC, ns);
+	/* Bytes per microsecond * 10^6 / 2^20 = MiB/s. */
+	bench_x100(mibps, sizeof(mibps), n * len * 1000000 / (1U << 20),
+		   ns / 1000 ?: 1);
+	pr_raw("pvk-blkbench: op=%s qd=%u iops=%s mibps=%s "
+	       "hypercalls_per_1k=%llu notifications_per_1k=%llu events_per_1k=%llu "
+	       "requests=%llu window_ms=%llu error=%d\n", name, depth, iops, mibps,
+	       (unsigned long long)((b->hypercalls - a->hypercalls) * 1000 / per),
+	       (unsigned long long)((b->info.notifications - a->info.notifications) *
+				    1000 / per),
+	       (unsigned long long)((b->info.events - a->info.events) * 1000 / per),
+	       (unsigned long long)n, (unsigned long long)(ns / NSEC_PER_MSEC),
+	       error);
+}
+
 static int bench_one(struct blkdev *bdev, const char *name, enum blk_op op,
-		     u32 len, unsigned int depth, unsigned int limit, bool seq)
+		     u32 len, unsigned int depth, bool seq)
 {
 	struct bench_run run = {
 		.bdev = bdev, .op = op, .len = len, .sequential = seq,
-		.limit = limit, .waiter = kthread_self(),
+		.waiter = kthread_self(),
 	};
-	struct bench_slot *slots = kzalloc(depth * sizeof(*slots));
-	struct blkfront_info i0, i1;
-	u64 t0, ns, h0, n, mibps_x100;
-	unsigned int started = 0;
+	struct bench_slot *slots;
+	struct bench_mark m0, m1;
+	u64 t0;
 
+	if ((bdev->capacity << BLK_SECTOR_SHIFT) < BENCH_OFFSET + BENCH_SPAN)
+		return -ENOSPC;
+	slots = kzalloc(depth * sizeof(*slots));
 	if (!slots)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < depth; i++) {
@@ -823,36 +893,25 @@ static int bench_one(struct blkdev *bdev, const char *name, enum blk_op op,
 		if (!slots[i].req.buf)
 			return -ENOMEM;
 	}
-	blkfront_get_info(bdev, &i0);
-	h0 = blkfront_hypercalls();
+	pr_raw("bench-window: begin op=%s engine=inkernel\n", name);
+	msleep(BENCH_PAD_MS);
 	t0 = ktime_get_ns();
-	run.deadline = t0 + BENCH_NS;
+	run.deadline = t0 + BENCH_WARMUP_NS + BENCH_NS + BENCH_TAIL_NS;
 	run.inflight = depth;
-	for (unsigned int i = 0; i < depth; i++) {
-		if (bench_issue(&run, &slots[i]))
-			started++;
-		else if (__atomic_sub_fetch(&run.inflight, 1, __ATOMIC_ACQ_REL) == 0)
+	for (unsigned int i = 0; i < depth; i++)
+		if (!bench_issue(&run, &slots[i]) &&
+		    __atomic_sub_fetch(&run.inflight, 1, __ATOMIC_ACQ_REL) == 0)
 			break;
-	}
-	while (__atomic_load_n(&run.inflight, __ATOMIC_ACQUIRE))
-		kthread_wait_ns(10 * NSEC_PER_MSEC);
-	ns = ktime_get_ns() - t0;
-	blkfront_get_info(bdev, &i1);
-	n = run.completed ? run.completed : 1;
-	mibps_x100 = (u64)run.completed * len * 100 * 1000000 / (1U << 20) /
-		     (ns / 1000 ?: 1);
-	pr_raw("pvk-blkbench: op=%s qd=%u iops=%llu mibps=%llu.%02llu "
-	       "hypercalls_per_1k=%llu notifications_per_1k=%llu events_per_1k=%llu "
-	       "requests=%u error=%d\n", name, depth,
-	       (unsigned long long)((u64)run.completed * NSEC_PER_SEC / (ns ?: 1)),
-	       (unsigned long long)(mibps_x100 / 100),
-	       (unsigned long long)(mibps_x100 % 100),
-	       (unsigned long long)((blkfront_hypercalls() - h0) * 1000 / n),
-	       (unsigned long long)((i1.notifications - i0.notifications) * 1000 / n),
-	       (unsigned long long)((i1.events - i0.events) * 1000 / n),
-	       run.completed, run.error);
+	bench_wait_until(&run, t0 + BENCH_WARMUP_NS);
+	bench_mark(&run, &m0);
+	bench_wait_until(&run, m0.ns + BENCH_NS);
+	bench_mark(&run, &m1);
+	bench_wait_until(&run, ~0ULL);
+	bench_report(name, depth, len, &m0, &m1, run.error);
 	/* The last callback may still be inside kthread_wake(). */
 	msleep(10);
+	pr_raw("bench-window: end op=%s engine=inkernel\n", name);
+	msleep(BENCH_PAD_MS);
 	for (unsigned int i = 0; i < depth; i++)
 		free_buf(slots[i].req.buf, len);
 	kfree(slots);
@@ -862,11 +921,11 @@ static int bench_one(struct blkdev *bdev, const char *name, enum blk_op op,
 int blkfront_bench(struct blkdev *bdev)
 {
 	return bench_one(bdev, "randread4k", BLK_OP_READ, 4096, BENCH_DEPTH_4K,
-			 BENCH_MAX_4K, false) ?:
+			 false) ?:
 	       bench_one(bdev, "randwrite4k", BLK_OP_WRITE, 4096, BENCH_DEPTH_4K,
-			 BENCH_MAX_4K, false) ?:
+			 false) ?:
 	       bench_one(bdev, "seqread1m", BLK_OP_READ, 1U << 20, BENCH_DEPTH_1M,
-			 BENCH_MAX_1M, true);
+			 true);
 }
 
 /* Overwrites the disk, so only when asked for by name or with bench=1. */

@@ -13,6 +13,8 @@
 #   --linux-guest      same as --guest linux-vmlinuz=build/cache/dom0/vmlinuz
 #                      --guest linux-domU.cpio.gz=build/cache/dom0/domU.cpio.gz
 #   --smoke            --linux-guest plus --job jobs/linux-smoke.cfg
+#   --xentrace         put xentrace and xenalyze (with their libraries) in
+#                      the dom0 image (boot Xen with tbuf_size= to use them)
 #   --output FILE      dom0 initramfs to write (default
 #                      build/cache/dom0/dom0.cpio.gz)
 #   --force            rebuild even when the stamps match
@@ -20,7 +22,7 @@
 # Outputs, in build/cache/dom0/:
 #   vmlinuz       the Linux kernel, for dom0 and for Linux domUs
 #   domU.cpio.gz  Linux domU initramfs: busybox, xen-blkfront/netfront,
-#                 fio with its libraries, /init = domU-init
+#                 null_blk, fio with its libraries, /init = domU-init
 #   dom0.cpio.gz  dom0 initramfs: Xen toolstack, hotplug scripts, modules,
 #                 /init = dom0-init, /guests/*, /jobs/*; QEMU (the device
 #                 model) too when a job's config has a channel
@@ -45,6 +47,7 @@ GUESTS=()
 JOBS=()
 OUTPUT=$CACHE/dom0.cpio.gz
 FORCE=0
+XENTRACE=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--guest)
@@ -69,6 +72,7 @@ while [ $# -gt 0 ]; do
 		OUTPUT=$2
 		shift
 		;;
+	--xentrace) XENTRACE=1 ;;
 	--force) FORCE=1 ;;
 	-h | --help) usage ;;
 	*)
@@ -221,6 +225,8 @@ plan f "$BUSYBOX" /bin/busybox
 plan f "$DOM0_DIR/domU-init" /init
 plan m xen-blkfront
 plan m xen-netfront
+# The bench's calibration: the same fio jobs on a disk without blkfront.
+plan m null_blk
 for p in $DOMU_PROGRAMS; do
 	plan_program "$X/$p" "/$p"
 done
@@ -243,6 +249,11 @@ done
 for p in $DOM0_PROGRAMS; do
 	plan_program "$X/$p" "/$p"
 done
+if [ "$XENTRACE" = 1 ]; then
+	for p in $TRACE_PROGRAMS; do
+		plan_program "$X/$p" "/$p"
+	done
+fi
 # xenstore is multi-call: the hotplug scripts call it by these names.
 for n in read write ls list rm exists chmod watch; do
 	plan l xenstore "/usr/bin/xenstore-$n"

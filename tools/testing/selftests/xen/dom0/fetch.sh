@@ -11,7 +11,8 @@
 # build/cache/dom0/xen-4.17.  Nothing is installed on the host.
 #
 # The Linux image is the current candidate that linux-image-amd64 depends
-# on.  Shared libraries that fio and the Xen tools need but neither the
+# on.  Shared libraries that fio and the Xen tools (xentrace and xenalyze
+# too) need but neither the
 # fetched packages nor the host provide are fetched too: the Depends of
 # the package holding the program or library that needs them are added
 # until `ldd` finds everything.
@@ -167,7 +168,7 @@ closure_round() {
 	done
 	# shellcheck disable=SC2086
 	path=$(lib_path_of $dirs)
-	for prog in $DOM0_PROGRAMS $QEMU_PROGRAMS $DOMU_PROGRAMS $HOST_PROGRAMS; do
+	for prog in $DOM0_PROGRAMS $QEMU_PROGRAMS $DOMU_PROGRAMS $TRACE_PROGRAMS $HOST_PROGRAMS; do
 		f=""
 		for p in $dirs; do
 			if [ -e "$p/$prog" ]; then

@@ -50,6 +50,9 @@ $XEN_BIN/xenstore-control usr/bin/xenstore"
 QEMU_PROGRAMS="usr/libexec/xen-qemu-system-i386"
 QEMU_DATA="usr/share/qemu/keymaps/en-us"
 DOMU_PROGRAMS="usr/bin/fio"
+# Xen's trace tools (xen-utils-4.17, xen-utils-common): build.sh --xentrace
+# puts them in the dom0 image for the bench's hypercall counts.
+TRACE_PROGRAMS="$XEN_BIN/xentrace usr/bin/xenalyze"
 HOST_PROGRAMS="bin/kmod"
 
 log() { echo "${0##*/}: $*" >&2; }

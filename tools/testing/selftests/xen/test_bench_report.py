@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Host tests of scripts/bench-report.py's pvk vs Linux domU report:
+median and spread, missing figures, the xenalyze and serial-log parsers
+and the bench.json shape."""
+
+import contextlib
+import importlib.util
+import io
+import json
+import os
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, '..', '..', '..', '..'))
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location(
+        'bench_report', os.path.join(ROOT, 'scripts', 'bench-report.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+br = _load()
+
+JSON_KEYS = ['mode', 'metric', 'unit', 'pvk', 'linux', 'ratio', 'runs',
+             'spread_pct']
+
+
+def _tag(guest, run, pass_='timed'):
+    return f'guest={guest} run={run} pass={pass_}'
+
+
+def _log_lines(runs=3):
+    """A serial log as scripts/bench-domU.sh's jobs print it: every
+    figure of every run, Linux's randread4k IOPS 100, 110, 120 and pvk's
+    200, 220, 240 (seqread1m 10x smaller), plus a traced pass."""
+    lines = ['(XEN) noise', 'dom0: [1.0] job bench-01a-linux: guest linux-bench-1']
+    feats = ('fe-ring-page-order=2 fe-multi-queue-num-queues=2 '
+             'fe-feature-persistent=1 be-max-ring-page-order=4 '
+             'be-multi-queue-max-queues=2 '
+             'be-feature-max-indirect-segments=256 be-feature-persistent=1')
+    for run in range(1, runs + 1):
+        k = run - 1
+        lt, pt = _tag('linux', run), _tag('pvk', run)
+        lines.append(f'bench-features: {lt} domid={2 * run - 1} {feats}')
+        lines.append(f'bench-guest: {lt} max_ring_page_order=2 '
+                     'max_indirect_segments=256 max_segments=256')
+        lines.append(f'bench-features: {pt} domid={2 * run} {feats}')
+        lines.append(f'bench-guest: {pt} max_segments=256 ring_pages=4 queues=2')
+        for op in ('randread4k', 'randwrite4k', 'seqread1m'):
+            div = 10 if op == 'seqread1m' else 1
+            for eng, base in (('libaio', 100), ('io_uring', 150),
+                              ('nullblk-libaio', 1000),
+                              ('nullblk-io_uring', 1500)):
+                v = (base + 10 * k) / div
+                lines.append(f'bench-result: {lt} op={op} engine={eng} '
+                             f'iops={v:.2f} mibps={v:.2f} qd=32')
+            v = (200 + 20 * k) / div
+            lines.append(f'bench-result: {pt} op={op} engine=inkernel '
+                         f'iops={v:.2f} mibps={v:.2f} qd=32 '
+                         'hypercalls_per_1k=1500 notifications_per_1k=300')
+            for guest, eng in (('linux', 'libaio'), ('linux', 'io_uring'),
+                               ('pvk', 'inkernel')):
+                ntf = 500 if guest == 'linux' else 250
+                lines.append(f'bench-count: {_tag(guest, run)} engine={eng} '
+                             f'op={op} requests=1000 sectors=8000 '
+                             f'notifications={ntf}')
+        lines.append(f'bench-result: {lt} op=pingflood engine=ping rtps=50')
+        lines.append(f'bench-result: {pt} op=pingflood engine=ping rtps=75 '
+                     'hypercalls_per_1k=3 notifications_per_1k=1')
+    t = runs + 1
+    for guest, eng, domid, hc in (('linux', 'libaio', 7, 4000),
+                                  ('linux', 'io_uring', 7, 3000),
+                                  ('pvk', 'inkernel', 8, 1000)):
+        tag = _tag(guest, t, 'trace')
+        lines.append(f'bench-features: {tag} domid={domid} {feats}')
+        for op in ('randread4k', 'randwrite4k', 'seqread1m'):
+            lines.append(f'bench-count: {tag} engine={eng} op={op} '
+                         'requests=2000 sectors=16000 notifications=900')
+            x = f'bench-xenalyze: {tag} engine={eng} op={op} | '
+            lines += [x + '|-- Domain 0 --|', x + ' hypercall 5000',
+                      x + '  mmu_update [ 1]: 4000',
+                      x + f'|-- Domain {domid} --|',
+                      x + f' hypercall {hc // 2}', x + ' -- v1 --',
+                      x + f' hypercall {hc // 2}']
+    return lines
+
+
+class Summarize(unittest.TestCase):
+    def test_median_and_spread(self):
+        m, spread, n = br.summarize([100.0, 120.0, 110.0])
+        self.assertEqual((m, n), (110.0, 3))
+        self.assertAlmostEqual(spread, 20 / 110 * 100)
+
+    def test_even_count_and_none(self):
+        m, spread, n = br.summarize([1.0, None, 3.0])
+        self.assertEqual((m, n), (2.0, 2))
+        self.assertAlmostEqual(spread, 100.0)
+
+    def test_empty_and_zero_median(self):
+        self.assertEqual(br.summarize([]), (None, None, 0))
+        self.assertEqual(br.summarize([None]), (None, None, 0))
+        self.assertEqual(br.summarize([0.0, 0.0]), (0.0, None, 2))
+
+
+class Rows(unittest.TestCase):
+    def test_missing_linux_is_null_not_zero(self):
+        r = br.make_row('domU-libaio', 'randread4k', 'IOPS', [5.0, 7.0], [])
+        self.assertEqual(r['pvk'], 6.0)
+        self.assertIsNone(r['linux'])
+        self.assertIsNone(r['ratio'])
+        self.assertEqual(r['runs'], 2)
+
+    def test_zero_linux_gives_no_ratio(self):
+        r = br.make_row('m', 'x', 'IOPS', [5.0], [0.0])
+        self.assertEqual(r['linux'], 0.0)
+        self.assertIsNone(r['ratio'])
+
+    def test_ratio_and_worst_spread(self):
+        r = br.make_row('m', 'x', 'IOPS', [200.0, 220.0, 240.0],
+                        [100.0, 100.0, 100.0])
+        self.assertAlmostEqual(r['ratio'], 2.2)
+        self.assertAlmostEqual(r['spread_pct'], 40 / 220 * 100)
+
+    def test_xenalyze_sums_each_domain(self):
+        lines = ['|-- Domain 0 --|', ' hypercall 5', '  grant_table_op [20]: 3',
+                 '|-- Domain 3 --|', '  hypercall 7', ' -- v1 --',
+                 '  hypercall 2', 'hypercall_foo 9']
+        self.assertEqual(br.xenalyze_hypercalls(lines), {0: 5, 3: 9})
+
+
+class DomuLog(unittest.TestCase):
+    def parse(self, lines):
+        with tempfile.NamedTemporaryFile('w', suffix='.log',
+                                         delete=False) as f:
+            f.write('\r\n'.join(lines) + '\r\n')
+        try:
+            return br.parse_domu_log(f.name)
+        finally:
+            os.unlink(f.name)
+
+    def rows(self, lines):
+        return {(r['mode'], r['metric']): r
+                for r in br.domu_rows(self.parse(lines))}
+
+    def test_full_log(self):
+        rows = self.rows(_log_lines())
+        r = rows[('domU-libaio', 'randread4k')]
+        self.assertEqual((r['pvk'], r['linux'], r['runs']), (220.0, 110.0, 3))
+        self.assertAlmostEqual(r['ratio'], 2.0)
+        self.assertAlmostEqual(r['spread_pct'], 40 / 220 * 100)
+        self.assertEqual(rows[('domU-io_uring', 'randread4k')]['linux'], 160.0)
+        r = rows[('domU-libaio', 'seqread1m notifications/request')]
+        self.assertEqual((r['pvk'], r['linux']), (0.25, 0.5))
+        r = rows[('domU-libaio', 'randread4k hypercalls/request (guest)')]
+        self.assertEqual((r['pvk'], r['linux']), (0.5, 2.0))
+        r = rows[('domU-io_uring', 'randread4k hypercalls/request (dom0)')]
+        self.assertEqual((r['pvk'], r['linux']), (2.5, 2.5))
+        r = rows[('linux-nullblk-libaio', 'randread4k')]
+        self.assertIsNone(r['pvk'])
+        self.assertEqual(r['linux'], 1010.0)
+        r = rows[('linux-nullblk-libaio', 'randread4k time/request beyond null_blk')]
+        self.assertAlmostEqual(r['linux'], 1e6 / 110 - 1e6 / 1010)
+        self.assertEqual(rows[('domU-ping', 'pingflood')]['ratio'], 1.5)
+        self.assertEqual(rows[('domU-features', 'fe-ring-page-order')]['linux'], 2)
+        self.assertEqual(br.missing_figures(list(rows.values()), 3), [])
+
+    def test_missing_linux_figure(self):
+        lines = [ln for ln in _log_lines()
+                 if not ('guest=linux' in ln and 'op=seqread1m engine=libaio' in ln
+                         and ln.startswith('bench-result'))]
+        log = self.parse(lines)
+        rows = br.domu_rows(log)
+        r = {(x['mode'], x['metric']): x for x in rows}[('domU-libaio', 'seqread1m')]
+        self.assertIsNotNone(r['pvk'])
+        self.assertIsNone(r['linux'])
+        self.assertIsNone(r['ratio'])
+        self.assertIn('linux domU-libaio seqread1m', br.missing_figures(rows, 3))
+        text = br.format_domu(log, rows, 3)
+        line = [ln for ln in text.splitlines()
+                if ln.startswith('domU-libaio') and ' seqread1m ' in ln
+                and 'MiB/s' in ln][0]
+        self.assertIn('missing', line)
+        self.assertNotIn('0x', text)
+        with tempfile.TemporaryDirectory() as d:
+            dat = os.path.join(d, 'domU.dat')
+            br.write_domu_data(rows, dat)
+            with open(dat) as f:
+                seq = [ln for ln in f if ln.startswith('"seqread1m')][0]
+            self.assertIn('"missing | ', seq)
+            self.assertNotIn(' 0 ', seq)
+
+    def test_fewer_runs_than_asked(self):
+        rows = br.domu_rows(self.parse(_log_lines(runs=2)))
+        missing = br.missing_figures(rows, 3)
+        self.assertIn('pvk domU-libaio randread4k (2 of 3 runs)', missing)
+
+    def test_features_differ(self):
+        lines = [ln.replace('fe-ring-page-order=2', 'fe-ring-page-order=0')
+                 if ln.startswith('bench-features: guest=linux') else ln
+                 for ln in _log_lines()]
+        log = self.parse(lines)
+        text = br.format_domu(log, br.domu_rows(log), 3)
+        self.assertIn('segments: NO (fe-ring-page-order)', text)
+        good = self.parse(_log_lines())
+        self.assertIn('segments: yes', br.format_domu(good, br.domu_rows(good), 3))
+
+    def test_json_shape(self):
+        rows = br.domu_rows(self.parse(_log_lines()))
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'domU.json')
+            br.write_json(rows, path)
+            with open(path) as f:
+                data = json.load(f)
+        self.assertIsInstance(data, list)
+        self.assertEqual(len(data), len(rows))
+        for row in data:
+            self.assertEqual(list(row), JSON_KEYS)
+            if row['linux'] is None:
+                self.assertIsNone(row['ratio'])
+
+
+class BenchJson(unittest.TestCase):
+    def test_modes_and_domu_in_one_file(self):
+        bare = os.path.join(HERE, 'testdata', 'bench-bare-metal-tcg.log')
+        with tempfile.TemporaryDirectory() as d:
+            serial = os.path.join(d, 'serial.log')
+            with open(serial, 'w') as f:
+                f.write('\n'.join(_log_lines()) + '\n')
+            with contextlib.redirect_stdout(io.StringIO()):
+                rc = br.main(['--domu-log', serial, '--out-dir', d,
+                              '--no-png'])
+                rc2 = br.main(['--log', f'bare={bare}', '--out-dir', d,
+                               '--no-png', '--domu',
+                               os.path.join(d, 'domU.txt')])
+            self.assertEqual((rc, rc2), (0, 0))
+            with open(os.path.join(d, 'bench.json')) as f:
+                data = json.load(f)
+            with open(os.path.join(d, 'bench.txt')) as f:
+                text = f.read()
+        modes = {r['mode'] for r in data}
+        self.assertIn('bare', modes)
+        self.assertIn('domU-libaio', modes)
+        for r in data:
+            self.assertEqual(list(r), JSON_KEYS)
+            if r['mode'] == 'bare':
+                self.assertIsNone(r['linux'])
+                self.assertIsNone(r['ratio'])
+                self.assertIsNotNone(r['pvk'])
+        self.assertIn('pvk vs Debian Linux as Xen PV domUs', text)
+
+
+if __name__ == '__main__':
+    unittest.main()
