@@ -66,8 +66,8 @@ static DEFINE_SPINLOCK(xennet_list_lock);
 static bool xennet_ip_applied;
 
 /* netfront=LIST, parsed by xennet_parse_options() at the first probe. */
-static char netfront_options[64];
-param_string("netfront", netfront_options);
+char xennet_options_arg[64];
+param_string("netfront", xennet_options_arg);
 /* ip=A.B.C.D/N: the address of the first vif. */
 char xennet_ip[32];
 param_string("ip", xennet_ip);
@@ -1385,7 +1385,7 @@ static int xennet_probe(struct xenbus_device *dev)
 
 	if (!xennet_opts_parsed) {
 		xennet_opts_parsed = true;
-		xennet_parse_options(netfront_options, &xennet_opts);
+		xennet_parse_options(xennet_options_arg, &xennet_opts);
 	}
 	for (p = dev->nodename; *p; p++)
 		if (*p == '/')

@@ -195,8 +195,9 @@ void xennet_rx_poll(struct xennet_queue *q);
 void xennet_tx_poll(struct xennet_queue *q);
 int xennet_xmit_queue(struct xennet_queue *q, const void *frame, size_t len);
 
-/* ip= on the command line ("" when absent). */
+/* ip= and netfront= on the command line ("" when absent). */
 extern char xennet_ip[32];
+extern char xennet_options_arg[64];
 
 /* The devices, for users other than the stack (serve mode, self-tests). */
 struct xennet_info *xennet_first(void);

@@ -1022,7 +1022,7 @@ static unsigned int queues_allowed(void)
 
 	n = MIN(n, (unsigned int)XENNET_MAX_QUEUES);
 	/* What the driver kept: anything it ignored is ignored here too. */
-	xennet_parse_options(kopts.netfront, &opt);
+	xennet_parse_options(xennet_options_arg, &opt);
 	if (opt.max_queues)
 		n = MIN(n, opt.max_queues);
 	return n;
@@ -1046,7 +1046,7 @@ static void netfront_every_queue_used(struct kunit *test)
 	 */
 	if (queues_allowed() < 2) {
 		kunit_skip(test, "one queue (backend max %u, %u CPUs, netfront=%s)",
-			   info->cfg.be.max_queues, num_online_cpus(), kopts.netfront);
+			   info->cfg.be.max_queues, num_online_cpus(), xennet_options_arg);
 		return;
 	}
 	KUNIT_EXPECT_EQ(test, info->num_queues, queues_allowed());
