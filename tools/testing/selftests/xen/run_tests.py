@@ -112,6 +112,7 @@ class Row:
     xl_lines: Tuple[str, ...] = ()      # dom0stack: extra xl config lines (devices)
     job: str = ''               # dom0stack: dom0/jobs/JOB.{pre,post} run around it
     timeout: Optional[float] = None     # seconds to the verdict; None: --timeout
+    expect_failed: Tuple[str, ...] = ()  # the cases that must fail, and no other
 
 
 def _pvh(cpus, accel='tcg', **kw):
@@ -209,6 +210,10 @@ TEST_ROWS: List[Row] = [
         append='maxcpus=99 loglevel=banana frobnicate bench=maybe "loglevel=6'),
     Row('pvh-tcg-smp2-noacpi', 'pvh', 2, expect_cpus=1,
         qemu_args=('-machine', 'pc', '-no-acpi')),
+    # A suite name no suite has: the named suites still run, and the run
+    # fails with exactly the case that stands for the bad selection.
+    Row('pvh-tcg-smp2-badsuite', 'pvh', 2, append='selftest=paravirt,typo',
+        expect_failed=('selftest.selection',)),
     # Hardware virtualisation, when /dev/kvm works.
     _pvh(1, 'kvm'), _pvh(2, 'kvm'),
     # pvk as a Xen PV dom0 under Xen 4.17 (xen-fetch.sh), FIFO events
@@ -263,8 +268,9 @@ NETFRONT_DOM0 = tuple('netfront.netfront_' + c for c in (
     'connected', 'ping_dom0', 'sg_and_bounce'))
 
 MANIFEST: Tuple[Need, ...] = (
-    Need(r'^(pvh|iso)-', BARE_METAL_SUITES),
-    Need(r'^(pvh|iso)-', ('smp',), min_cpus=2),
+    Need(r'^(pvh|iso)-(?!.*-badsuite$)', BARE_METAL_SUITES),
+    Need(r'^(pvh|iso)-(?!.*-badsuite$)', ('smp',), min_cpus=2),
+    Need(r'-badsuite$', ('paravirt',)),
     Need(r'^xen-pv-dom0-', BARE_METAL_SUITES + XEN_DOM0_SUITES),
     Need(r'^xen-pv-dom0-', ('smp',), min_cpus=2),
     # The plain domU rows: xenstore and xenbus, grants, events, and
@@ -898,12 +904,32 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
                             + _last_line_hint(text))
     elif problems:
         res.status = MISMATCH
+    elif row.expect_failed and not ctx.bench:
+        judge_expected_failure(res, row, log)
     elif log.verdict == FAIL and not ctx.bench:
         res.status = FAIL
     if res.status in (PANIC, HANG, CRASH):
         res.problems = [p for p in problems
                         if not p.startswith('no verdict line')]
     return res
+
+
+def judge_expected_failure(res: RowResult, row: Row, log: 'ktap.KtapLog'
+                           ) -> None:
+    """A row that feeds pvk bad input on purpose passes only when the
+    verdict is FAIL and the failed cases are exactly row.expect_failed;
+    those then count as passed (they did what the row asks of them)."""
+    failed = sorted(r.name for r in log.failed_tests)
+    want = sorted(row.expect_failed)
+    if log.verdict == FAIL and failed == want:
+        res.passed += res.failed
+        res.failed = 0
+        res.failed_tests = []
+        res.notes.append('failed as expected: ' + ', '.join(want))
+        return
+    res.status = MISMATCH
+    res.problems.append(f'expected verdict FAIL with exactly {want} failed; '
+                        f'got {log.verdict} with {failed}')
 
 
 # kernel/selftest_watch.c's report of a case that has not come back.

@@ -190,5 +190,43 @@ class Manifest(unittest.TestCase):
                 self.assertIn(name, known)
 
 
+class ExpectedFailure(unittest.TestCase):
+    """A row that feeds pvk bad input passes only when exactly the cases
+    it names failed, and fails (counted) otherwise."""
+
+    ROW = run_tests.Row('pvh-tcg-smp2-badsuite', 'pvh', 2,
+                        append='selftest=paravirt,typo',
+                        expect_failed=('selftest.selection',))
+    setUp = Manifest.setUp
+
+    def run_row(self, results, code):
+        path, debugcon, _ = run_tests.log_paths(self.ROW.name, self.ctx)
+        with open(path, 'w') as f:
+            f.write(serial('bare-metal', 2, results))
+        return run_tests.evaluate(self.ROW, self.ctx, self.ROW.append,
+                                  run_tests.Outcome('exited', code), path,
+                                  debugcon, '/nonexistent')
+
+    def test_exactly_the_expected_failure_passes(self):
+        results = passing(self.ROW, 2) + [('selftest.selection', 'not ok', '')]
+        res = self.run_row(results, 3)
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        self.assertEqual(res.failed, 0)
+        self.assertEqual(run_tests.closing_counts([res])[1], 0)
+
+    def test_a_pass_verdict_is_a_counted_failure(self):
+        res = self.run_row(passing(self.ROW, 2), 1)
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertEqual(run_tests.closing_counts([res])[1], 1)
+
+    def test_another_failure_too_is_a_failure(self):
+        results = passing(self.ROW, 2) + [
+            ('selftest.selection', 'not ok', ''),
+            ('paravirt.other', 'not ok', '')]
+        res = self.run_row(results, 3)
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertGreaterEqual(run_tests.closing_counts([res])[1], 1)
+
+
 if __name__ == '__main__':
     unittest.main()
