@@ -66,8 +66,9 @@ mkdir -p "$(dirname "$LOG")"
 # -nic none: dom0 needs no NIC (guests talk over xenbr0 inside the VM).
 # An Intel model: with AMD ones (EPYC, max) dom0's programs fault now and
 # then under TCG (README.md, "Traps"); every guest here is PV,
-# so nothing needs AMD's SVM.  -smap avoids a PV dom0 crash; the model
-# has no MONITOR, so Xen's MWAIT idle (a #GP under TCG) is not used.
+# so nothing needs AMD's SVM.  -smap as measured (with AMD models a PV
+# dom0 crashed without it); the model has no MONITOR, so Xen's MWAIT
+# idle (a #GP under TCG) is not used.
 qemu-system-x86_64 -accel tcg -cpu "${DOM0_QEMU_CPU:-Cascadelake-Server-v4,-smap}" \
 	-m 3072 -smp 2 -display none -monitor none -nic none -no-reboot \
 	-serial "file:$LOG" \
