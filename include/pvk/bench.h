@@ -32,7 +32,7 @@ extern bool bench_requested;
 void bench_run(void);
 
 bool bench_raw_allowed(void);
-/* Hypercalls issued by this CPU so far (0 where there are none). */
+/* Hypercalls issued by this CPU so far (0 where there are none); always built. */
 u64 bench_hypercall_count(void);
 
 #endif

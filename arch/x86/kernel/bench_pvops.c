@@ -259,9 +259,3 @@ static void ipi_patched(unsigned long n)
 
 BENCH_CASE(ipi_roundtrip, .op = "ipi_roundtrip", .usable = need_two_cpus,
 	   .run = { ipi_patched, NULL, NULL }, .iters = 20);
-
-/* Hypercalls made so far on this CPU; 0 where there is no hypervisor. */
-u64 bench_hypercall_count(void)
-{
-	return x86_platform->hypercall_count ? x86_platform->hypercall_count() : 0;
-}

@@ -4,6 +4,7 @@
  * call sites once, then set up traps, memory and the platform's devices.
  */
 #include <pvk/kernel.h>
+#include <pvk/bench.h>
 #include <pvk/arch.h>
 #include <pvk/mm.h>
 #include <pvk/power.h>
@@ -16,6 +17,18 @@
 const struct x86_platform *x86_platform = &native_platform;
 
 /* Platforms in order of preference; the native one matches anything. */
+/**
+ * bench_hypercall_count - hypercalls made so far on this CPU
+ *
+ * Built whatever CONFIG_BENCH says: the benchmarks and the network
+ * serve self-test both count hypercalls.  Returns 0 where the platform
+ * has no hypervisor.
+ */
+u64 bench_hypercall_count(void)
+{
+	return x86_platform->hypercall_count ? x86_platform->hypercall_count() : 0;
+}
+
 static const struct x86_platform *const platforms[] = {
 #if IS_ENABLED(CONFIG_XEN)
 	&xen_pv_platform,
