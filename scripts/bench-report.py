@@ -665,8 +665,8 @@ def format_domu(log: DomuLog, rows, runs: int) -> str:
 def _ratio_label(row) -> str:
     if row is None or row['pvk'] is None:
         return 'pvk missing'
-    if row['linux'] is None:
-        return 'missing'
+    if row['ratio'] is None:
+        return 'missing' if row['linux'] is None else 'Linux 0'
     return f'{row["ratio"]:.3g}x'
 
 

@@ -119,6 +119,12 @@ class Rows(unittest.TestCase):
         r = br.make_row('m', 'x', 'IOPS', [5.0], [0.0])
         self.assertEqual(r['linux'], 0.0)
         self.assertIsNone(r['ratio'])
+        self.assertEqual(br._ratio_label(r), 'Linux 0')
+
+    def test_no_rate_is_missing(self):
+        self.assertIsNone(br._float('-'))
+        r = br.make_row('m', 'x', 'IOPS', [5.0], [br._float('-')])
+        self.assertEqual(br._ratio_label(r), 'missing')
 
     def test_ratio_and_worst_spread(self):
         r = br.make_row('m', 'x', 'IOPS', [200.0, 220.0, 240.0],
