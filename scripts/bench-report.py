@@ -335,7 +335,9 @@ SAME_KEYS = ('fe-ring-page-order', 'fe-multi-queue-num-queues',
 _TAGGED_RE = re.compile(r'\b(bench-(?:result|count|features|guest)): (.*)$')
 _XENALYZE_RE = re.compile(r'\bbench-xenalyze: (.*?) \| ?(.*)$')
 _DOMAIN_RE = re.compile(r'\|-- Domain (\d+) --\|')
-_HYPERCALL_RE = re.compile(r'^\s*hypercall\s+(\d+)\b')
+# Per vCPU: "  hypercall  N" (then one line per type) and "  emulate
+# privop  N" (privileged instructions Xen emulated: traps, not calls).
+_XENALYZE_COUNT_RE = re.compile(r'^\s*(hypercall|emulate privop)\s+(\d+)\s*$')
 
 
 def summarize(values):
@@ -364,20 +366,21 @@ def _float(value):
     return float(value)
 
 
-def xenalyze_hypercalls(lines: List[str]) -> Dict[int, int]:
-    """Hypercalls per domain id from `xenalyze --summary` lines: the
-    "hypercall N" totals of each "|-- Domain D --|" section (one per
-    vCPU), summed."""
-    out: Dict[int, int] = {}
+def xenalyze_counts(lines: List[str]) -> Dict[int, Dict[str, int]]:
+    """Per domain id, from `xenalyze --summary` lines: the "hypercall N"
+    and "emulate privop N" totals of each "|-- Domain D --|" section (one
+    line per vCPU), summed."""
+    out: Dict[int, Dict[str, int]] = {}
     dom = None
     for line in lines:
         m = _DOMAIN_RE.search(line)
         if m:
             dom = int(m.group(1))
             continue
-        m = _HYPERCALL_RE.match(line)
+        m = _XENALYZE_COUNT_RE.match(line)
         if m and dom is not None:
-            out[dom] = out.get(dom, 0) + int(m.group(1))
+            counts = out.setdefault(dom, {})
+            counts[m.group(1)] = counts.get(m.group(1), 0) + int(m.group(2))
     return out
 
 
@@ -408,9 +411,11 @@ class DomuLog:
             out.append(val / req if req and val is not None else None)
         return out
 
-    def hypercall_ratios(self, guest, engine, op, dom0: bool):
-        """Hypercalls per request of the guest's domain (or dom0's) in
-        the traced windows of the trace pass."""
+    def trace_ratios(self, guest, engine, op, dom0: bool,
+                     what: str = 'hypercall'):
+        """Hypercalls (or WHAT, a xenalyze_counts key) per request of the
+        guest's domain (or dom0's) in the traced windows of the trace
+        pass."""
         out = []
         for c in self.counts:
             if (c.get('guest'), c.get('engine'), c.get('op'),
@@ -421,9 +426,9 @@ class DomuLog:
             req = _float(c.get('requests'))
             if not lines or not req or domid is None or not domid.isdigit():
                 continue
-            hc = xenalyze_hypercalls(lines).get(0 if dom0 else int(domid))
-            if hc is not None:
-                out.append(hc / req)
+            dom = xenalyze_counts(lines).get(0 if dom0 else int(domid), {})
+            if what in dom:
+                out.append(dom[what] / req)
         return out
 
     def feature(self, guest, key):
@@ -510,11 +515,15 @@ def domu_rows(log: DomuLog) -> List[Dict[str, object]]:
                     mode, f'{op} {what}', 'per request',
                     log.count_ratios('pvk', PVK_ENGINE, op, key),
                     log.count_ratios('linux', engine, op, key)))
-            for dom0, what in ((False, 'guest'), (True, 'dom0')):
+            for dom0, who in ((False, 'guest'), (True, 'dom0')):
                 rows.append(make_row(
-                    mode, f'{op} hypercalls/request ({what})', 'per request',
-                    log.hypercall_ratios('pvk', PVK_ENGINE, op, dom0),
-                    log.hypercall_ratios('linux', engine, op, dom0)))
+                    mode, f'{op} hypercalls/request ({who})', 'per request',
+                    log.trace_ratios('pvk', PVK_ENGINE, op, dom0),
+                    log.trace_ratios('linux', engine, op, dom0)))
+            rows.append(make_row(
+                mode, f'{op} emulated privops/request (guest)', 'per request',
+                log.trace_ratios('pvk', PVK_ENGINE, op, False, 'emulate privop'),
+                log.trace_ratios('linux', engine, op, False, 'emulate privop')))
     rows.append(make_row('domU-ping', 'pingflood', 'round trips/s',
                          log.values('pvk', 'ping', 'pingflood', 'rtps'),
                          log.values('linux', 'ping', 'pingflood', 'rtps')))
@@ -558,8 +567,8 @@ def missing_figures(rows, runs: int) -> List[str]:
     """Rows that lack a side, or have fewer runs than asked for."""
     out = []
     for r in rows:
-        # Features are read once per run, hypercalls in one traced pass.
-        per_run = ('hypercalls' not in r['metric']
+        # Features are read once per run, traces taken in one pass.
+        per_run = ('/request (' not in r['metric']
                    and r['mode'] != 'domU-features')
         for side in ('pvk', 'linux'):
             n = r[f'{side}_runs']
@@ -586,8 +595,12 @@ def _domu_header(runs: int) -> List[str]:
            'statistics (requests, sectors) and',
            "dom0's blkif-backend interrupts (the guest's notifications) per "
            'op window; hypercalls:',
-           'xentrace + xenalyze over each window of an untimed pass (includes '
-           'up to ~1 s idle each).',
+           'xentrace + xenalyze over each window of an untimed pass; each '
+           "window holds up to ~2 s",
+           "of idle time, and dom0's figure all of dom0's activity, so fewer "
+           'requests per second',
+           'mean more per request.  Emulated privops: privileged '
+           'instructions Xen emulated (traps).',
            'pvk: in-kernel closed loop (xen_blkfront_bench).  Linux measured '
            'two ways:']
     for engine, label in LINUX_ENGINES:
@@ -652,8 +665,8 @@ def format_domu(log: DomuLog, rows, runs: int) -> str:
 def _ratio_label(row) -> str:
     if row is None or row['pvk'] is None:
         return 'pvk missing'
-    if row['linux'] is None:
-        return 'missing'
+    if row['ratio'] is None:
+        return 'missing' if row['linux'] is None else 'Linux 0'
     return f'{row["ratio"]:.3g}x'
 
 

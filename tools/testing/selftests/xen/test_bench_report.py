@@ -86,7 +86,7 @@ def _log_lines(runs=3):
                       x + '  mmu_update [ 1]: 4000',
                       x + f'|-- Domain {domid} --|',
                       x + f' hypercall {hc // 2}', x + ' -- v1 --',
-                      x + f' hypercall {hc // 2}']
+                      x + f' hypercall {hc // 2}', x + '  emulate privop  100']
     return lines
 
 
@@ -119,6 +119,12 @@ class Rows(unittest.TestCase):
         r = br.make_row('m', 'x', 'IOPS', [5.0], [0.0])
         self.assertEqual(r['linux'], 0.0)
         self.assertIsNone(r['ratio'])
+        self.assertEqual(br._ratio_label(r), 'Linux 0')
+
+    def test_no_rate_is_missing(self):
+        self.assertIsNone(br._float('-'))
+        r = br.make_row('m', 'x', 'IOPS', [5.0], [br._float('-')])
+        self.assertEqual(br._ratio_label(r), 'missing')
 
     def test_ratio_and_worst_spread(self):
         r = br.make_row('m', 'x', 'IOPS', [200.0, 220.0, 240.0],
@@ -128,9 +134,12 @@ class Rows(unittest.TestCase):
 
     def test_xenalyze_sums_each_domain(self):
         lines = ['|-- Domain 0 --|', ' hypercall 5', '  grant_table_op [20]: 3',
-                 '|-- Domain 3 --|', '  hypercall 7', ' -- v1 --',
-                 '  hypercall 2', 'hypercall_foo 9']
-        self.assertEqual(br.xenalyze_hypercalls(lines), {0: 5, 3: 9})
+                 '|-- Domain 3 --|', '  emulate privop  4', '  hypercall 7',
+                 '  hypercall (subcall)  6', ' -- v1 --', '  hypercall 2',
+                 '  emulate privop  1', 'hypercall_foo 9']
+        self.assertEqual(br.xenalyze_counts(lines),
+                         {0: {'hypercall': 5},
+                          3: {'hypercall': 9, 'emulate privop': 5}})
 
 
 class DomuLog(unittest.TestCase):
@@ -160,6 +169,8 @@ class DomuLog(unittest.TestCase):
         self.assertEqual((r['pvk'], r['linux']), (0.5, 2.0))
         r = rows[('domU-io_uring', 'randread4k hypercalls/request (dom0)')]
         self.assertEqual((r['pvk'], r['linux']), (2.5, 2.5))
+        r = rows[('domU-io_uring', 'seqread1m emulated privops/request (guest)')]
+        self.assertEqual((r['pvk'], r['linux']), (0.05, 0.05))
         r = rows[('linux-nullblk-libaio', 'randread4k')]
         self.assertIsNone(r['pvk'])
         self.assertEqual(r['linux'], 1010.0)

@@ -53,7 +53,8 @@ flood=$(tool flood "$IP" 5)
 echo "$flood"
 [ "$KIND" = pvk ] && tool ctl "$IP" 7001 bench-stop
 rate=$(echo "$flood" | sed -n 's/.*rate=\([0-9.]*\).*/\1/p')
-echo "bench-flood: op=pingflood rtps=${rate:-0}"
+# No rate is no figure ("-"), never a rate of 0.
+echo "bench-flood: op=pingflood rtps=${rate:--}"
 if [ "$KIND" = pvk ]; then
 	echo "bench-flood: done: $(tool ctl "$IP" 7001 "done")"
 else
