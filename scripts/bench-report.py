@@ -260,9 +260,8 @@ def _histogram_setup() -> List[str]:
     ]
 
 
-def _run_gnuplot(gnuplot: str, gp: str, png: str, lines: List[str]) -> int:
-    with open(gp, 'w') as f:
-        f.write('\n'.join(lines) + '\n')
+def _plot(gnuplot: str, gp: str, png: str) -> int:
+    """Run gnuplot on the script gp, which must write png."""
     if os.path.exists(png):
         os.unlink(png)
     p = subprocess.run([gnuplot, gp], stdout=subprocess.PIPE,
@@ -273,6 +272,12 @@ def _run_gnuplot(gnuplot: str, gp: str, png: str, lines: List[str]) -> int:
         return 1
     print(f'bench-report: wrote {png} ({gp})')
     return 0
+
+
+def _run_gnuplot(gnuplot: str, gp: str, png: str, lines: List[str]) -> int:
+    with open(gp, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    return _plot(gnuplot, gp, png)
 
 
 def write_gnuplot(modes: List[Mode], dat: str, png: str, gp: str,
@@ -856,16 +861,7 @@ def main(argv) -> int:
               file=sys.stderr)
         return 1
     write_gnuplot(modes, dat, png, gp, png_terminal(gnuplot), domu_dat)
-    if os.path.exists(png):
-        os.unlink(png)
-    p = subprocess.run([gnuplot, gp], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
-    if p.returncode != 0 or not os.path.exists(png):
-        sys.stderr.write(p.stdout)
-        print(f'bench-report: gnuplot failed on {gp}', file=sys.stderr)
-        return 1
-    print(f'bench-report: wrote {png} ({gp})')
-    return 0
+    return _plot(gnuplot, gp, png)
 
 
 if __name__ == '__main__':
