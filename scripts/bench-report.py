@@ -347,12 +347,13 @@ _XENALYZE_COUNT_RE = re.compile(r'^\s*(hypercall|emulate privop)\s+(\d+)\s*$')
 
 def summarize(values):
     """(median, spread_pct, runs) of a list of numbers: spread_pct is
-    (max - min) / median * 100, None for an empty list or a 0 median."""
+    (max - min) / |median| * 100, None for an empty list or a 0 median
+    (a difference, such as the time beyond null_blk, may be negative)."""
     values = [v for v in values if v is not None]
     if not values:
         return None, None, 0
     m = statistics.median(values)
-    spread = (max(values) - min(values)) / m * 100 if m else None
+    spread = (max(values) - min(values)) / abs(m) * 100 if m else None
     return m, spread, len(values)
 
 
@@ -401,9 +402,14 @@ class DomuLog:
 
     def values(self, guest, engine, op, key, pass_='timed'):
         """One number per run (in run order) of a bench-result field."""
-        return [_float(r.get(key)) for r in self.results
+        return list(self.values_by_run(guest, engine, op, key,
+                                       pass_).values())
+
+    def values_by_run(self, guest, engine, op, key, pass_='timed'):
+        """{run: number} of a bench-result field, in run order."""
+        return {r.get('run'): _float(r.get(key)) for r in self.results
                 if (r.get('guest'), r.get('engine'), r.get('op'),
-                    r.get('pass')) == (guest, engine, op, pass_)]
+                    r.get('pass')) == (guest, engine, op, pass_)}
 
     def count_ratios(self, guest, engine, op, key, pass_='timed'):
         """KEY per request of each window (bench-count lines)."""
@@ -501,10 +507,6 @@ def make_row(mode, metric, unit, pvk_values, linux_values,
     }
 
 
-def _per_request_us(iops_values):
-    return [1e6 / v if v else None for v in iops_values]
-
-
 def domu_rows(log: DomuLog) -> List[Dict[str, object]]:
     rows = []
     for engine, _ in LINUX_ENGINES:
@@ -541,11 +543,12 @@ def domu_rows(log: DomuLog) -> List[Dict[str, object]]:
         for op, _, _ in BLOCK_OPS:
             # Per run: 1/IOPS on xvda minus 1/IOPS on null_blk, the time
             # per request that blkfront, blkback and the disk add.
-            xvda = _per_request_us(log.values('linux', engine, op, 'iops'))
-            null = _per_request_us(log.values('linux', f'nullblk-{engine}',
-                                              op, 'iops'))
-            diff = [a - b for a, b in zip(xvda, null)
-                    if a is not None and b is not None]
+            # Runs are paired by number: a run that lost one of its two
+            # figures drops out, and never shifts the others.
+            xvda = log.values_by_run('linux', engine, op, 'iops')
+            null = log.values_by_run('linux', f'nullblk-{engine}', op, 'iops')
+            diff = [1e6 / xvda[run] - 1e6 / null[run] for run in xvda
+                    if xvda[run] and null.get(run)]
             rows.append(make_row(mode, f'{op} time/request beyond null_blk',
                                  'us', [], diff, pvk_expected=False))
     for key in FEATURE_KEYS:
@@ -616,19 +619,29 @@ def _domu_header(runs: int) -> List[str]:
     return out
 
 
+def features_differ(log: DomuLog) -> List[str]:
+    """The SAME_KEYS the two guests did not negotiate alike (or that
+    are unknown, or changed between runs)."""
+    differ = []
+    for key in SAME_KEYS:
+        p, p_mixed = log.feature('pvk', key)
+        l, l_mixed = log.feature('linux', key)
+        if p != l or p == '-' or p_mixed or l_mixed:
+            differ.append(key)
+    return differ
+
+
 def _features_table(log: DomuLog) -> List[str]:
     """What each side negotiated, and whether what must match does."""
     out = ["Negotiated (xenstore, read by dom0; max_segments: the guest's "
            'own view)',
            f'{"key":<34} {"pvk":>8} {"Linux":>8}']
-    differ = []
     for key in FEATURE_KEYS:
         p, p_mixed = log.feature('pvk', key)
         l, l_mixed = log.feature('linux', key)
         note = ' (runs disagree)' if p_mixed or l_mixed else ''
         out.append(f'{key:<34} {p:>8} {l:>8}{note}')
-        if key in SAME_KEYS and (p != l or p == '-' or p_mixed or l_mixed):
-            differ.append(key)
+    differ = features_differ(log)
     out.append('same ring, queues, persistent grants and segments: '
                + ('yes' if not differ else 'NO (' + ', '.join(differ) + ')'))
     return out + ['']
@@ -714,7 +727,9 @@ def domu_main(args) -> int:
     write_domu_data(rows, dat)
     write_json(rows, js)
     sys.stdout.write(report)
-    rc = 1 if missing_figures(rows, args.runs) else 0
+    # Ratios of guests that did not negotiate the same ring are no
+    # comparison: the table says which keys differ, the run fails.
+    rc = 1 if missing_figures(rows, args.runs) or features_differ(log) else 0
     if args.no_png:
         return rc
     gnuplot = shutil.which('gnuplot')

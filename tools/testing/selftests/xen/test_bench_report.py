@@ -101,6 +101,11 @@ class Summarize(unittest.TestCase):
         self.assertEqual((m, n), (2.0, 2))
         self.assertAlmostEqual(spread, 100.0)
 
+    def test_negative_median_gives_positive_spread(self):
+        m, spread, runs = br.summarize([-10.0, -20.0, -30.0])
+        self.assertEqual((m, runs), (-20.0, 3))
+        self.assertAlmostEqual(spread, 100.0)
+
     def test_empty_and_zero_median(self):
         self.assertEqual(br.summarize([]), (None, None, 0))
         self.assertEqual(br.summarize([None]), (None, None, 0))
@@ -217,8 +222,41 @@ class DomuLog(unittest.TestCase):
         log = self.parse(lines)
         text = br.format_domu(log, br.domu_rows(log), 3)
         self.assertIn('segments: NO (fe-ring-page-order)', text)
+        self.assertEqual(br.features_differ(log), ['fe-ring-page-order'])
         good = self.parse(_log_lines())
         self.assertIn('segments: yes', br.format_domu(good, br.domu_rows(good), 3))
+        self.assertEqual(br.features_differ(good), [])
+
+    def test_unlike_guests_fail_the_report(self):
+        """Ratios of guests with different rings are no comparison: the
+        report still writes its files but exits 1."""
+        lines = [ln.replace('fe-ring-page-order=2', 'fe-ring-page-order=0')
+                 if ln.startswith('bench-features: guest=linux') else ln
+                 for ln in _log_lines()]
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, 'serial.log')
+            with open(log, 'w') as f:
+                f.write('\n'.join(lines) + '\n')
+            with contextlib.redirect_stdout(io.StringIO()):
+                rc = br.main(['--domu-log', log, '--out-dir', d, '--runs',
+                              '3', '--no-png'])
+            self.assertEqual(rc, 1)
+            self.assertTrue(os.path.exists(os.path.join(d, 'domU.json')))
+
+    def test_null_blk_pairs_runs_by_number(self):
+        """A run whose null_blk figure is missing drops out; the others
+        keep their own calibration (no shift by position)."""
+        lines = [ln for ln in _log_lines()
+                 if not (ln.startswith('bench-result: guest=linux run=1 ')
+                         and 'engine=nullblk-libaio' in ln
+                         and 'op=randread4k' in ln)]
+        rows = self.rows(lines)
+        r = rows[('linux-nullblk-libaio',
+                  'randread4k time/request beyond null_blk')]
+        want = sorted(1e6 / (100 + 10 * k) - 1e6 / (1000 + 10 * k)
+                      for k in (1, 2))
+        self.assertEqual(r['linux_runs'], 2)
+        self.assertAlmostEqual(r['linux'], sum(want) / 2)
 
     def test_json_shape(self):
         rows = br.domu_rows(self.parse(_log_lines()))
