@@ -250,7 +250,8 @@ static void gnttab_deferred_released_by_worker(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gnttab_end_foreign_access(ref, page), 1);
 	backend_unmap(ref, GTF_writing);
 	KUNIT_EXPECT_TRUE(test, wait_deferred_released(5000));
-	KUNIT_EXPECT_EQ(test, gnttab_worker_releases(), released + 1);
+	/* Other devices' deferred grants may go in the same pass: at least ours. */
+	KUNIT_EXPECT_TRUE(test, gnttab_worker_releases() >= released + 1);
 	if (gnttab_deferred_count())
 		gnttab_retry_deferred();
 }

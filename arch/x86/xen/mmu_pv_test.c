@@ -209,6 +209,26 @@ static void read_word(void *info)
 }
 
 /*
+ * Every other vCPU reads the word at probe[0] through its own TLB and
+ * must find @want; each read starts from 0, so a vCPU that did not run
+ * read_word cannot pass on another one's answer.
+ */
+static void expect_others_read(struct kunit *test, unsigned long probe[2],
+			       unsigned long want)
+{
+	unsigned int cpu, self = smp_processor_id();
+
+	for_each_cpu(cpu, &cpu_online_mask) {
+		if (cpu == self)
+			continue;
+		probe[1] = 0;
+		KUNIT_EXPECT_EQ(test, smp_call_function_single(cpu, read_word,
+							       probe, true), 0);
+		KUNIT_EXPECT_EQ(test, probe[1], want);
+	}
+}
+
+/*
  * flush_tlb_all_cpus(): the local MMUEXT_INVLPG_LOCAL plus one
  * MMUEXT_INVLPG_MULTI for all other vCPUs, not one per vCPU (and not an
  * IPI each).  Every other vCPU cached the old translation first and must
@@ -218,16 +238,12 @@ static void xen_mmu_tlb_shootdown_is_two_hypercalls(struct kunit *test)
 {
 	static struct test_map m;
 	unsigned long probe[2], flags;
-	unsigned int cpu, self = smp_processor_id();
 	u64 h0, used;
 
 	if (!need_xen(test) || !kunit_need_cpus(test, 2) || !setup_map(test, &m))
 		goto out;
 	probe[0] = page_va(&m, 0);
-	for_each_cpu(cpu, &cpu_online_mask)
-		if (cpu != self)
-			smp_call_function_single(cpu, read_word, probe, true);
-	KUNIT_EXPECT_EQ(test, probe[1], pattern(0));
+	expect_others_read(test, probe, pattern(0));
 	flags = arch_local_irq_save();
 	set_pte(m.ptes[0], make_pte(__pa(m.frames[1]) | PROT));
 	h0 = hypercalls();
@@ -237,13 +253,7 @@ static void xen_mmu_tlb_shootdown_is_two_hypercalls(struct kunit *test)
 	kunit_info(test, "shootdown of %u other vCPUs: %llu hypercalls",
 		   num_online_cpus() - 1, (unsigned long long)used);
 	KUNIT_EXPECT_EQ(test, used, 2);
-	for_each_cpu(cpu, &cpu_online_mask) {
-		if (cpu == self)
-			continue;
-		probe[1] = 0;
-		smp_call_function_single(cpu, read_word, probe, true);
-		KUNIT_EXPECT_EQ(test, probe[1], pattern(1));
-	}
+	expect_others_read(test, probe, pattern(1));
 out:
 	teardown_map(&m);
 }
