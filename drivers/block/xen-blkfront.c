@@ -1383,7 +1383,12 @@ static int blkfront_worker(void *unused);
  */
 void blkfront_start_worker(void)
 {
-	if (!READ_ONCE(worker))
+	static bool started;
+	bool no = false;
+
+	/* Probe and the self-tests may both get here at once: one wins. */
+	if (__atomic_compare_exchange_n(&started, &no, true, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		worker = kthread_run(blkfront_worker, NULL, "blkfront", 0);
 }
 
