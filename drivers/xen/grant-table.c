@@ -298,11 +298,24 @@ int gnttab_start_worker(void)
 	return 0;
 }
 
+/**
+ * gnttab_worker_releases - deferred grants the release thread has ended
+ *
+ * A running count since boot, for the self-tests: it tells a grant the
+ * thread released from one a driver's own retry released.
+ */
 unsigned long gnttab_worker_releases(void)
 {
 	return __atomic_load_n(&gnttab_worker_released, __ATOMIC_RELAXED);
 }
 
+/**
+ * gnttab_worker_running - whether the deferred-release thread exists
+ *
+ * False before the Xen platform has set up its devices, and when the
+ * thread could not be started (deferred grants then wait for a driver's
+ * gnttab_retry_deferred()).
+ */
 bool gnttab_worker_running(void)
 {
 	return READ_ONCE(gnttab_worker) != NULL;

@@ -12,11 +12,24 @@ static struct xen_platform_info xen_info = {
 	.console_pfn = XEN_NO_PFN,
 };
 
+/**
+ * xen_platform_info - where this domain's xenstore and console rings are
+ *
+ * Returns the record the platform code published; before that (and on
+ * bare metal) it says there are no rings and this is not dom0.
+ */
 const struct xen_platform_info *xen_platform_info(void)
 {
 	return &xen_info;
 }
 
+/**
+ * xen_platform_info_set - publish where the rings are
+ * @info: the record, copied
+ *
+ * Platform code only, once on the boot CPU before any driver reads it,
+ * so readers need no lock.
+ */
 void xen_platform_info_set(const struct xen_platform_info *info)
 {
 	xen_info = *info;

@@ -173,8 +173,8 @@ unsigned int gnttab_deferred_count(void);
 /**
  * gnttab_retry_deferred - try to release every deferred grant now
  *
- * Runs on its own from a timer; exposed for tests and for drivers that
- * are about to wait for refs.  Returns how many are still deferred.
+ * The release thread runs it on its own while grants are deferred;
+ * exposed for tests and for drivers that are about to wait for refs.  Returns how many are still deferred.
  */
 unsigned int gnttab_retry_deferred(void);
 

@@ -16,7 +16,6 @@
 
 const struct x86_platform *x86_platform = &native_platform;
 
-/* Platforms in order of preference; the native one matches anything. */
 /**
  * bench_hypercall_count - hypercalls made so far on this CPU
  *
@@ -29,33 +28,13 @@ u64 bench_hypercall_count(void)
 	return x86_platform->hypercall_count ? x86_platform->hypercall_count() : 0;
 }
 
+/* Platforms in order of preference; the native one matches anything. */
 static const struct x86_platform *const platforms[] = {
 #if IS_ENABLED(CONFIG_XEN)
 	&xen_pv_platform,
 #endif
 	&native_platform,
 };
-
-/**
- * hypervisor_cpuid_base - find a hypervisor's CPUID leaves
- * @sig: 12-byte vendor signature, e.g. "XenVMMXenVMM"
- *
- * Hypervisors may expose several interfaces at 0x40000000 + n*0x100
- * (Xen behind Viridian, for instance), so every base is tried.
- */
-u32 hypervisor_cpuid_base(const char *sig)
-{
-	if (!cpu_has_hypervisor())
-		return 0;
-	for (u32 base = 0x40000000; base < 0x40010000; base += 0x100) {
-		u32 eax, regs[3];
-
-		cpuid(base, &eax, &regs[0], &regs[1], &regs[2]);
-		if (!memcmp(regs, sig, 12) && eax >= base + 2)
-			return base;
-	}
-	return 0;
-}
 
 bool cpu_has_hypervisor(void)
 {

@@ -51,8 +51,6 @@ extern const struct x86_platform *x86_platform;
 extern const struct x86_platform native_platform;
 extern const struct x86_platform xen_pv_platform;
 
-/* Base leaf of a hypervisor's CPUID range whose signature is @sig, or 0. */
-u32 hypervisor_cpuid_base(const char *sig);
 bool cpu_has_hypervisor(void);
 
 #endif
