@@ -16,6 +16,14 @@ unsigned long gnttab_worker_releases(void);
 bool gnttab_worker_running(void);
 
 /*
+ * What one case's own ref and page did, which the global counts
+ * (gnttab_free_refs(), free_frames()) cannot tell while other drivers
+ * grant and allocate at the same time.
+ */
+bool gnttab_ref_is_free(grant_ref_t ref);
+unsigned long gnttab_deferred_pages_freed(void);
+
+/*
  * For the self-tests, which read the shared table and play a backend's
  * Xen by poking it.  Each takes a ref in range (else NULL, or ~0 for
  * the frame).

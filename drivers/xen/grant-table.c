@@ -89,6 +89,7 @@ static unsigned int nr_deferred;
 static DEFINE_SPINLOCK(gnttab_lock);
 static struct thread *gnttab_worker;
 static unsigned long gnttab_worker_released;	/* grants the worker freed */
+static unsigned long deferred_pages_freed;	/* pages of released deferrals */
 
 char gnttab_option[8];		/* gnttab=auto|v1|v2; "" is auto */
 param_string("gnttab", gnttab_option);
@@ -220,6 +221,7 @@ static void free_collected(void *list)
 		void *next = *(void **)list;
 
 		free_pages(list, 0);
+		__atomic_fetch_add(&deferred_pages_freed, 1, __ATOMIC_RELAXED);
 		list = next;
 	}
 }
@@ -319,6 +321,29 @@ unsigned long gnttab_worker_releases(void)
 bool gnttab_worker_running(void)
 {
 	return READ_ONCE(gnttab_worker) != NULL;
+}
+
+/**
+ * gnttab_deferred_pages_freed - pages of deferred grants freed since boot
+ *
+ * For the self-tests: unlike free_frames(), other drivers' ordinary
+ * allocations do not move it, so a case can see its own page go.
+ */
+unsigned long gnttab_deferred_pages_freed(void)
+{
+	return __atomic_load_n(&deferred_pages_freed, __ATOMIC_RELAXED);
+}
+
+/**
+ * gnttab_ref_is_free - whether @ref is on the free stack
+ * @ref: any ref
+ *
+ * For the self-tests: whether one ref went back, where the count of free
+ * refs would also move with every other driver's grants.
+ */
+bool gnttab_ref_is_free(grant_ref_t ref)
+{
+	return ref_ok(ref) && READ_ONCE(ref_state[ref]) == REF_FREE;
 }
 
 unsigned int gnttab_deferred_count(void)
