@@ -107,5 +107,7 @@ void blkfront_interrupt(unsigned int port, void *data, struct pt_regs *regs);
 void blkfront_mutex_lock(struct blkfront *bf);
 void blkfront_mutex_unlock(struct blkfront *bf);
 void blkfront_teardown(struct blkfront *bf, int fail);
+/* The handshake's first step, which a self-test makes fail. */
+int blkfront_talk(struct blkfront *bf);
 
 #endif /* _DRIVERS_BLOCK_XEN_BLKFRONT_INTERNAL_H */

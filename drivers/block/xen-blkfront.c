@@ -1087,11 +1087,14 @@ static int negotiate_transport(struct blkfront *bf, unsigned int *be_order,
 	return 0;
 }
 
-/*
- * Backend in InitWait: set up the rings and publish them.  Returns 0,
- * or an errno once the device has been refused or failed.
+/**
+ * blkfront_talk - backend in InitWait: set up the rings and publish them
+ * @bf: the device, its mutex held
+ *
+ * Returns 0, or an errno once the device has been refused or failed
+ * (then nothing of the attempt is left: rings, channels, grants).
  */
-static int blkfront_talk(struct blkfront *bf)
+int blkfront_talk(struct blkfront *bf)
 {
 	struct xenbus_device *dev = bf->xdev;
 	unsigned int be_order, be_queues;

@@ -30,6 +30,7 @@
 #include <xen/grant_table.h>
 #include <xen/xenbus.h>
 #include "xen-blkfront-internal.h"
+#include "../xen/grant-table-internal.h"
 
 #define SETTLE_MS		60000
 #define IO_TIMEOUT_NS		(120 * NSEC_PER_SEC)
@@ -1278,6 +1279,89 @@ static void blkfront_fake_indirect_request(struct kunit *test)
 	free_buf(buf, 12 * PAGE_SIZE);
 }
 
+/* ---- a connection that fails half-way ----------------------------------- */
+
+/* Live grant entries naming @domid. */
+static unsigned int grants_to(domid_t domid)
+{
+	struct grant_entry_header *e;
+	unsigned int n = 0;
+
+	for (grant_ref_t ref = GNTTAB_NR_RESERVED_ENTRIES;
+	     (e = gnttab_entry(ref)); ref++)
+		if ((READ_ONCE(e->flags) & GTF_type_mask) == GTF_permit_access &&
+		    READ_ONCE(e->domid) == domid)
+			n++;
+	return n;
+}
+
+/*
+ * The handshake fails after the ring is granted and its channel bound:
+ * the frontend directory is one pvk may not write (dom0's), so
+ * publishing the rings gets -EACCES, as when xenstore fails then.  The
+ * "backend" is pvk's own domain, whose grants no other driver makes, so
+ * a leaked ring grant shows whatever the other drivers do meanwhile.
+ */
+static void blkfront_failed_connect_is_clean(struct kunit *test)
+{
+	unsigned long refused, pages;
+	struct xenbus_device *dev;
+	struct blkfront_queue *q;
+	struct blkfront *bf;
+	unsigned int domid, live;
+	int err;
+
+	if (!xenbus_available() || !gnttab_free_refs()) {
+		kunit_skip(test, "no xenstore or grant table (not a Xen domU)");
+		return;
+	}
+	KUNIT_ASSERT_TRUE(test, !xenbus_read_uint(XBT_NIL, "domid", NULL, &domid));
+	KUNIT_ASSERT_TRUE(test, gnttab_deferred_count() == 0);
+	dev = kzalloc(sizeof(*dev));
+	bf = blkfront_alloc(0xffe00000U);
+	KUNIT_ASSERT_TRUE(test, dev && bf);
+	snprintf(bf->bdev.name, sizeof(bf->bdev.name), "failvbd");
+	dev->devicetype = "vbd";
+	snprintf(dev->nodename, sizeof(dev->nodename),
+		 "/local/domain/0/data/pvk-blkfront-failed");
+	snprintf(dev->otherend, sizeof(dev->otherend),
+		 "/local/domain/%u/data/pvk-blkfront-failed-be", domid);
+	dev->otherend_id = (domid_t)domid;
+	dev->state = XenbusStateInitialising;
+	dev->priv = bf;
+	bf->xdev = dev;
+	q = &bf->queues[0];
+	live = grants_to((domid_t)domid);
+	refused = gnttab_refused_ends();
+	pages = gnttab_deferred_pages_freed();
+
+	blkfront_mutex_lock(bf);
+	err = blkfront_talk(bf);
+	blkfront_mutex_unlock(bf);
+	KUNIT_EXPECT_EQ(test, err, -EACCES);
+
+	/* Nothing of the attempt is left, and nothing was ended twice. */
+	KUNIT_EXPECT_FALSE(test, bf->talked);
+	KUNIT_EXPECT_FALSE(test, q->setup);
+	KUNIT_EXPECT_FALSE(test, q->bound);
+	KUNIT_EXPECT_TRUE(test, q->sring == NULL);
+	KUNIT_EXPECT_EQ(test, q->ring_refs[0], INVALID_GRANT_REF);
+	KUNIT_EXPECT_EQ(test, q->pool_used, 0);
+	KUNIT_EXPECT_EQ(test, grants_to((domid_t)domid), live);
+	KUNIT_EXPECT_EQ(test, gnttab_refused_ends(), refused);
+	KUNIT_EXPECT_EQ(test, gnttab_deferred_count(), 0);
+	KUNIT_EXPECT_EQ(test, gnttab_deferred_pages_freed(), pages);
+	/* A second teardown, as a later Closing would do, has nothing to end. */
+	blkfront_mutex_lock(bf);
+	blkfront_teardown(bf, 0);
+	bf->xdev = NULL;
+	blkfront_mutex_unlock(bf);
+	KUNIT_EXPECT_EQ(test, gnttab_refused_ends(), refused);
+	KUNIT_EXPECT_EQ(test, grants_to((domid_t)domid), live);
+	/* The device stays listed (never freed) but without its xenbus node. */
+	kfree(dev);
+}
+
 SELFTEST_SUITE(xen_blkfront_untrusted,
 	KUNIT_CASE(blkfront_fake_read_stays_in_buffer),
 	KUNIT_CASE(blkfront_fake_bad_id_is_fatal),
@@ -1285,4 +1369,5 @@ SELFTEST_SUITE(xen_blkfront_untrusted,
 	KUNIT_CASE(blkfront_fake_wrong_op_is_fatal),
 	KUNIT_CASE(blkfront_fake_overrun_is_fatal),
 	KUNIT_CASE(blkfront_fake_status_handling),
-	KUNIT_CASE(blkfront_fake_indirect_request));
+	KUNIT_CASE(blkfront_fake_indirect_request),
+	KUNIT_CASE(blkfront_failed_connect_is_clean));

@@ -22,6 +22,7 @@ bool gnttab_worker_running(void);
  */
 bool gnttab_ref_is_free(grant_ref_t ref);
 unsigned long gnttab_deferred_pages_freed(void);
+unsigned long gnttab_refused_ends(void);
 
 /*
  * For the self-tests, which read the shared table and play a backend's

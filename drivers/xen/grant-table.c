@@ -90,6 +90,7 @@ static DEFINE_SPINLOCK(gnttab_lock);
 static struct thread *gnttab_worker;
 static unsigned long gnttab_worker_released;	/* grants the worker freed */
 static unsigned long deferred_pages_freed;	/* pages of released deferrals */
+static unsigned long refused_ends;		/* ends of refs not granted */
 
 char gnttab_option[8];		/* gnttab=auto|v1|v2; "" is auto */
 param_string("gnttab", gnttab_option);
@@ -335,6 +336,17 @@ unsigned long gnttab_deferred_pages_freed(void)
 }
 
 /**
+ * gnttab_refused_ends - ends of an in-range ref not granted, since boot
+ *
+ * For the self-tests: a ref ended twice, or ended without having been
+ * granted, shows here as well as in the log.
+ */
+unsigned long gnttab_refused_ends(void)
+{
+	return __atomic_load_n(&refused_ends, __ATOMIC_RELAXED);
+}
+
+/**
  * gnttab_ref_is_free - whether @ref is on the free stack
  * @ref: any ref
  *
@@ -494,8 +506,10 @@ int gnttab_end_foreign_access(grant_ref_t ref, void *page)
 		kthread_wake(READ_ONCE(gnttab_worker));
 	if (ret == 0 && page)
 		free_pages(page, 0);
-	else if (ret == -EINVAL)
+	else if (ret == -EINVAL) {
+		__atomic_fetch_add(&refused_ends, 1, __ATOMIC_RELAXED);
 		pr_err("gnttab: ending ref %u that is not granted\n", ref);
+	}
 	else if (ret == -ENOMEM)
 		/* Never reuse it: leak the ref and the page instead. */
 		pr_err("gnttab: ref %u still mapped and no memory to defer it; "
