@@ -504,19 +504,19 @@ int gnttab_end_foreign_access(grant_ref_t ref, void *page)
 	kfree(d);
 	if (ret > 0)
 		kthread_wake(READ_ONCE(gnttab_worker));
-	if (ret == 0 && page)
+	if (ret == 0 && page) {
 		free_pages(page, 0);
-	else if (ret == -EINVAL) {
+	} else if (ret == -EINVAL) {
 		__atomic_fetch_add(&refused_ends, 1, __ATOMIC_RELAXED);
 		pr_err("gnttab: ending ref %u that is not granted\n", ref);
-	}
-	else if (ret == -ENOMEM)
+	} else if (ret == -ENOMEM) {
 		/* Never reuse it: leak the ref and the page instead. */
 		pr_err("gnttab: ref %u still mapped and no memory to defer it; "
 		       "leaking it\n", ref);
-	else if (ret > 0 && !page)
+	} else if (ret > 0 && !page) {
 		pr_warn("gnttab: ref %u still mapped; its page must not be reused\n",
 			ref);
+	}
 	return ret == -ENOMEM ? 1 : ret;
 }
 
