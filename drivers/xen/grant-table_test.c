@@ -183,6 +183,28 @@ static bool wait_deferred_released(unsigned int ms)
 }
 
 /*
+ * A fresh zeroed page granted writable to TEST_DOMID, once the allocator
+ * is warm; NULL when either step failed (the case has failed then).
+ */
+static void *grant_test_page(struct kunit *test, int *ref)
+{
+	void *page;
+
+	warm_up();
+	page = alloc_page_zeroed();
+	KUNIT_EXPECT_TRUE(test, page != NULL);
+	if (!page)
+		return NULL;
+	*ref = gnttab_grant_foreign_access(TEST_DOMID, xen_virt_to_pfn(page), false);
+	KUNIT_EXPECT_TRUE(test, *ref >= 0);
+	if (*ref < 0) {
+		free_pages(page, 0);
+		return NULL;
+	}
+	return page;
+}
+
+/*
  * Only this case's own ref and page are looked at: other drivers grant
  * and allocate meanwhile (netfront's first packet after link-up keeps a
  * page and a ref in its tx slot), which moves the global counts.
@@ -196,11 +218,9 @@ static void gnttab_deferred_release(struct kunit *test)
 	if (!need_gnttab(test))
 		return;
 	KUNIT_ASSERT_TRUE(test, gnttab_deferred_count() == 0);
-	warm_up();
-	page = alloc_page_zeroed();
-	KUNIT_ASSERT_TRUE(test, page != NULL);
-	ref = gnttab_grant_foreign_access(TEST_DOMID, xen_virt_to_pfn(page), false);
-	KUNIT_ASSERT_TRUE(test, ref >= 0);
+	page = grant_test_page(test, &ref);
+	if (!page)
+		return;
 	KUNIT_EXPECT_EQ(test, entry_flags(ref), GTF_permit_access);
 
 	/* The "backend" maps it: revoking must wait, the page must live. */
@@ -243,11 +263,9 @@ static void gnttab_deferred_released_by_worker(struct kunit *test)
 		return;
 	KUNIT_ASSERT_TRUE(test, gnttab_worker_running());
 	KUNIT_ASSERT_TRUE(test, gnttab_deferred_count() == 0);
-	warm_up();
-	page = alloc_page_zeroed();
-	KUNIT_ASSERT_TRUE(test, page != NULL);
-	ref = gnttab_grant_foreign_access(TEST_DOMID, xen_virt_to_pfn(page), false);
-	KUNIT_ASSERT_TRUE(test, ref >= 0);
+	page = grant_test_page(test, &ref);
+	if (!page)
+		return;
 	backend_map(ref, GTF_writing);
 	released = gnttab_worker_releases();
 	KUNIT_EXPECT_EQ(test, gnttab_end_foreign_access(ref, page), 1);
@@ -300,11 +318,9 @@ static void gnttab_mapping_word_decides(struct kunit *test)
 
 	if (!need_gnttab(test))
 		return;
-	warm_up();
-	page = alloc_page_zeroed();
-	KUNIT_ASSERT_TRUE(test, page != NULL);
-	ref = gnttab_grant_foreign_access(TEST_DOMID, xen_virt_to_pfn(page), false);
-	KUNIT_ASSERT_TRUE(test, ref >= 0);
+	page = grant_test_page(test, &ref);
+	if (!page)
+		return;
 	if (!is_v2()) {
 		KUNIT_EXPECT_TRUE(test, gnttab_status(ref) == NULL);
 		KUNIT_EXPECT_TRUE(test, gnttab_mapping_word(ref) ==
