@@ -277,8 +277,8 @@ MANIFEST: Tuple[Need, ...] = (
     # The plain domU rows: xenstore and xenbus, grants, events, and
     # blkfront and netfront against dom0's real back ends.
     Need(r'^xen-pv-domU-smp', BARE_METAL_SUITES + XEN_PV_SUITES
-         + ('xenbus', 'net') + XEN_DOMU_EVENTS + BLKFRONT_IO
-         + NETFRONT_DOM0),
+         + ('xenbus', 'net', 'xen_blkfront_untrusted') + XEN_DOMU_EVENTS
+         + BLKFRONT_IO + NETFRONT_DOM0),
     Need(r'^xen-pv-domU-smp', ('smp',), min_cpus=2),
     # The dom0 jobs: the cases their dom0 side drives and checks.
     Need(r'^xen-pv-domU-blk-(full|bounce|nofeat|malformed)$',
