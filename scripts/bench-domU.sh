@@ -88,10 +88,6 @@ make_job pvk "$((runs + 1))" trace b
 	"${job_args[@]}" --output "$out/dom0-domU.cpio.gz"
 log=$out/domU-serial.log
 rc=0
-# The stack is PV only, so it can run on an Intel CPU model, on which
-# dom0's programs do not die now and then under TCG as they do on EPYC
-# (shared/notes/xen-in-qemu.md); dom0 samples counters all along here.
-export DOM0_QEMU_CPU=${DOM0_QEMU_CPU:-Cascadelake-Server-v4,-smap}
 # tbuf_size: 4096 pages of trace buffer per CPU, for xentrace.
 "$dom0/run.sh" --initrd "$out/dom0-domU.cpio.gz" --log "$log" --timeout "$timeout" \
 	--xen-args "tbuf_size=4096" || rc=$?

@@ -67,14 +67,19 @@ def _number(text: str):
     return int(text) if re.match(r'^-?\d+$', text) else float(text)
 
 
+def _read_text(path: str) -> str:
+    """A serial log as text; BenchError when it cannot be read."""
+    try:
+        with open(path, 'rb') as f:
+            return f.read().decode('utf-8', 'replace')
+    except OSError as e:
+        raise BenchError(f'{path}: {e.strerror}')
+
+
 def parse_bench_log(path: str) -> List[Dict[str, object]]:
     """The measurements of one log, as dicts with platform, op, variant,
     cycles and hypercalls (numbers) plus any extra fields (strings)."""
-    try:
-        with open(path, 'rb') as f:
-            text = f.read().decode('utf-8', 'replace')
-    except OSError as e:
-        raise BenchError(f'{path}: {e.strerror}')
+    text = _read_text(path)
     samples = []
     done = False
     for lineno, raw in enumerate(text.split('\n'), 1):
@@ -89,11 +94,7 @@ def parse_bench_log(path: str) -> List[Dict[str, object]]:
             continue
         if '=' not in rest:
             continue                    # informational line
-        fields = {}
-        for token in rest.split():
-            key, sep, value = token.partition('=')
-            if sep:
-                fields[key] = value
+        fields = _fields(rest)
         missing = [k for k in REQUIRED if k not in fields]
         if missing:
             raise BenchError(f'{path}:{lineno}: missing {", ".join(missing)}'
@@ -398,7 +399,9 @@ class DomuLog:
         self.results: List[Dict[str, str]] = []
         self.counts: List[Dict[str, str]] = []
         self.features: Dict[Tuple[str, str], Dict[str, str]] = {}
-        self.xenalyze: Dict[Tuple[str, str, str, str], List[str]] = {}
+        # xenalyze_counts() of each traced window, parsed once.
+        self.xenalyze: Dict[Tuple[str, str, str, str],
+                            Dict[int, Dict[str, float]]] = {}
 
     def values(self, guest, engine, op, key, pass_='timed'):
         """One number per run (in run order) of a bench-result field."""
@@ -432,12 +435,12 @@ class DomuLog:
             if (c.get('guest'), c.get('engine'), c.get('op'),
                     c.get('pass')) != (guest, engine, op, 'trace'):
                 continue
-            lines = self.xenalyze.get((guest, c.get('run'), engine, op))
+            counts = self.xenalyze.get((guest, c.get('run'), engine, op))
             domid = self.features.get((guest, c.get('run')), {}).get('domid')
             req = _float(c.get('requests'))
-            if not lines or not req or domid is None or not domid.isdigit():
+            if not counts or not req or domid is None or not domid.isdigit():
                 continue
-            dom = xenalyze_counts(lines).get(0 if dom0 else int(domid), {})
+            dom = counts.get(0 if dom0 else int(domid), {})
             if what in dom:
                 out.append(dom[what] / req)
         return out
@@ -455,19 +458,16 @@ class DomuLog:
 
 
 def parse_domu_log(path: str) -> DomuLog:
-    try:
-        with open(path, 'rb') as f:
-            text = f.read().decode('utf-8', 'replace')
-    except OSError as e:
-        raise BenchError(f'{path}: {e.strerror}')
+    text = _read_text(path)
     log = DomuLog()
+    xenalyze: Dict[Tuple[str, str, str, str], List[str]] = {}
     for raw in text.split('\n'):
         line = _clean(raw)
         m = _XENALYZE_RE.search(line)
         if m:
             f = _fields(m.group(1))
             key = (f.get('guest'), f.get('run'), f.get('engine'), f.get('op'))
-            log.xenalyze.setdefault(key, []).append(m.group(2))
+            xenalyze.setdefault(key, []).append(m.group(2))
             continue
         m = _TAGGED_RE.search(line)
         if not m:
@@ -484,6 +484,7 @@ def parse_domu_log(path: str) -> DomuLog:
             log.features.setdefault((f['guest'], f['run']), {}).update(
                 {k: v for k, v in f.items()
                  if k not in ('guest', 'run', 'pass')})
+    log.xenalyze = {k: xenalyze_counts(v) for k, v in xenalyze.items()}
     return log
 
 
@@ -698,8 +699,7 @@ def write_domu_data(rows, path: str) -> None:
         f.write('# op pvk linux-libaio linux-io_uring label label_y\n')
         for op, unit in ops:
             if op == 'pingflood':
-                a = b = by.get(('domU-ping', op))
-                b = None
+                a, b = by.get(('domU-ping', op)), None
             else:
                 a = by.get(('domU-libaio', op))
                 b = by.get(('domU-io_uring', op))

@@ -764,7 +764,6 @@ REQUIREMENTS: Dict[str, Callable[[Context], Tuple[bool, str]]] = {
 #   (never set by .ci/run) makes them skips, and the closing summary
 #   says so.
 HOST_REQUIREMENTS = ('kvm',)
-FETCHED_REQUIREMENTS = ('xen', 'dom0stack')
 SKIP_XEN_ENV = 'PVK_SKIP_XEN'
 SKIPPED_BY_REQUEST = f'skipped by request ({SKIP_XEN_ENV}=1)'
 SKIP_XEN_NOTE = '(Xen rows skipped by request)'
@@ -1613,7 +1612,7 @@ def main(argv: List[str]) -> int:
             if req == 'kvm' and args.no_kvm:
                 probes[req] = (False, 'KVM disabled by --no-kvm')
                 continue
-            if req in FETCHED_REQUIREMENTS and skip_xen_requested():
+            if req not in HOST_REQUIREMENTS and skip_xen_requested():
                 probes[req] = (False, SKIPPED_BY_REQUEST)
                 continue
             print(f'run_tests: probing {req}...', flush=True)

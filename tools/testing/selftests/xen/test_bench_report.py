@@ -5,26 +5,19 @@ median and spread, missing figures, the xenalyze and serial-log parsers
 and the bench.json shape."""
 
 import contextlib
-import importlib.util
 import io
 import json
 import os
 import tempfile
 import unittest
 
+from test_ktap import _load
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..', '..', '..'))
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location(
-        'bench_report', os.path.join(ROOT, 'scripts', 'bench-report.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-br = _load()
+br = _load('bench_report', os.path.join(ROOT, 'scripts', 'bench-report.py'))
 
 JSON_KEYS = ['mode', 'metric', 'unit', 'pvk', 'linux', 'ratio', 'runs',
              'spread_pct']
