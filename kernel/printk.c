@@ -67,11 +67,6 @@ void console_write(const char *s, size_t len)
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
-int printk_get_loglevel(void)
-{
-	return console_loglevel;
-}
-
 void printk_bust_lock(void)
 {
 	spin_lock_init(&console_lock);

@@ -1034,7 +1034,7 @@ static void netfront_every_queue_used(struct kunit *test)
 	struct thread *threads[NR_CPUS] = { 0 };
 	u64 before[XENNET_MAX_QUEUES];
 	struct xennet_info *info;
-	unsigned int cpu, i;
+	unsigned int cpu, i, allowed;
 	u32 dom0;
 
 	info = real_vif_with_ip(test, &dom0);
@@ -1044,12 +1044,13 @@ static void netfront_every_queue_used(struct kunit *test)
 	 * One queue is right when the backend, the CPUs or netfront=queues=1
 	 * allow no more; otherwise it is a failure.
 	 */
-	if (queues_allowed() < 2) {
+	allowed = queues_allowed();
+	if (allowed < 2) {
 		kunit_skip(test, "one queue (backend max %u, %u CPUs, netfront=%s)",
 			   info->cfg.be.max_queues, num_online_cpus(), xennet_options_arg);
 		return;
 	}
-	KUNIT_EXPECT_EQ(test, info->num_queues, queues_allowed());
+	KUNIT_EXPECT_EQ(test, info->num_queues, allowed);
 	if (info->num_queues < 2)
 		return;
 	for (i = 0; i < info->num_queues; i++)

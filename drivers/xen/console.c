@@ -176,7 +176,7 @@ void xen_console_init(void)
 {
 	const struct xen_platform_info *info = xen_platform_info();
 
-	if (info->is_initdomain || info->console_pfn == XEN_NO_PFN) {
+	if (info->console_pfn == XEN_NO_PFN) {
 		register_console(&xen_console);
 		return;
 	}

@@ -34,7 +34,6 @@ void printk(int level, const char *fmt, ...);
 void vprintk(int level, const char *fmt, va_list ap);
 __attribute__((format(printf, 1, 2)))
 void pr_raw(const char *fmt, ...);
-int printk_get_loglevel(void);
 /* Take the console lock away from a CPU that died holding it. */
 void printk_bust_lock(void);
 

@@ -22,12 +22,12 @@
 
 #define XEN_NO_PFN	(~0UL)	/* no such ring */
 
+/* dom0 has no rings (XEN_NO_PFN for both): console_io, no xenstore ring. */
 struct xen_platform_info {
 	unsigned long store_pfn;	/* xenstore ring, or XEN_NO_PFN */
 	evtchn_port_t store_evtchn;
 	unsigned long console_pfn;	/* console ring, or XEN_NO_PFN */
 	evtchn_port_t console_evtchn;
-	bool is_initdomain;		/* dom0: no rings, console_io instead */
 };
 
 /* The platform's record; until it is set, no rings and not dom0. */

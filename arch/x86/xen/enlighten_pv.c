@@ -384,10 +384,9 @@ static void xen_publish_platform_info(const struct start_info *si)
 	struct xen_platform_info info = {
 		.store_pfn = XEN_NO_PFN,
 		.console_pfn = XEN_NO_PFN,
-		.is_initdomain = si->flags & SIF_INITDOMAIN,
 	};
 
-	if (!info.is_initdomain) {
+	if (!(si->flags & SIF_INITDOMAIN)) {
 		info.store_pfn = own_ring_pfn(si->store_mfn, "xenstore");
 		info.store_evtchn = si->store_evtchn;
 		info.console_pfn = own_ring_pfn(si->console.domU.mfn, "console");

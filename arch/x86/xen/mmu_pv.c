@@ -13,6 +13,7 @@
  * entry that would map a page table writable is written read-only.
  */
 #include <pvk/kernel.h>
+#include <pvk/bitmap_alloc.h>
 #include <pvk/mm.h>
 #include <pvk/smp.h>
 #include <asm/page.h>
@@ -42,7 +43,6 @@
 #define MAX_BOOT_PT_RANGES 4
 /* The early map takes at most 1/EARLY_L1_PADDING_SHARE of Xen's padding. */
 #define EARLY_L1_PADDING_SHARE 2
-#define PT_BITS_PER_WORD (8 * sizeof(unsigned long))	/* pt_bitmap */
 
 static phys_addr_t xen_cr3[NR_CPUS];
 static phys_addr_t xen_boot_pgd;		/* Xen's tables, until left */
@@ -71,7 +71,8 @@ static bool is_pt_pfn(unsigned long pfn)
 {
 	if (pt_bitmap)
 		return pfn < xen_max_pfn &&
-		       (pt_bitmap[pfn / PT_BITS_PER_WORD] >> (pfn % PT_BITS_PER_WORD)) & 1;
+		       (pt_bitmap[pfn / BITMAP_ALLOC_BITS_PER_LONG] >>
+			(pfn % BITMAP_ALLOC_BITS_PER_LONG)) & 1;
 	for (unsigned int i = 0; i < nr_boot_pts; i++)
 		if (pfn >= boot_pts[i].start && pfn < boot_pts[i].end)
 			return true;
@@ -81,9 +82,8 @@ static bool is_pt_pfn(unsigned long pfn)
 static void mark_pt(unsigned long pfn, bool on)
 {
 	if (!pt_bitmap) {
-		size_t bytes = ALIGN_UP((xen_max_pfn + PT_BITS_PER_WORD - 1) /
-					PT_BITS_PER_WORD * sizeof(unsigned long),
-					PAGE_SIZE);
+		size_t bytes = ALIGN_UP(BITMAP_ALLOC_LONGS(xen_max_pfn) *
+					sizeof(unsigned long), PAGE_SIZE);
 		unsigned int order = 0;
 
 		while ((PAGE_SIZE << order) < bytes)
@@ -94,15 +94,15 @@ static void mark_pt(unsigned long pfn, bool on)
 		memset(pt_bitmap, 0, PAGE_SIZE << order);
 		for (unsigned int i = 0; i < nr_boot_pts; i++)
 			for (unsigned long p = boot_pts[i].start; p < boot_pts[i].end; p++)
-				pt_bitmap[p / PT_BITS_PER_WORD] |=
-					1UL << (p % PT_BITS_PER_WORD);
+				pt_bitmap[p / BITMAP_ALLOC_BITS_PER_LONG] |=
+					1UL << (p % BITMAP_ALLOC_BITS_PER_LONG);
 	}
 	if (pfn >= xen_max_pfn)
 		return;
 	if (on)
-		pt_bitmap[pfn / PT_BITS_PER_WORD] |= 1UL << (pfn % PT_BITS_PER_WORD);
+		pt_bitmap[pfn / BITMAP_ALLOC_BITS_PER_LONG] |= 1UL << (pfn % BITMAP_ALLOC_BITS_PER_LONG);
 	else
-		pt_bitmap[pfn / PT_BITS_PER_WORD] &= ~(1UL << (pfn % PT_BITS_PER_WORD));
+		pt_bitmap[pfn / BITMAP_ALLOC_BITS_PER_LONG] &= ~(1UL << (pfn % BITMAP_ALLOC_BITS_PER_LONG));
 }
 
 /* The level-1 entry mapping @va in the tree rooted at @pgd, or NULL. */

@@ -849,7 +849,7 @@ int xs_init(void)
 	const struct xen_platform_info *info = xen_platform_info();
 	unsigned long pfn = info->store_pfn;
 
-	if (info->is_initdomain || pfn == XEN_NO_PFN)
+	if (pfn == XEN_NO_PFN)
 		return -ENODEV;
 	xs_intf = __va(PFN_PHYS(pfn));
 	xs_port = info->store_evtchn;
