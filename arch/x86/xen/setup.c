@@ -8,19 +8,12 @@
 #include <pvk/memmap.h>
 #include <asm/page.h>
 #include <asm/xen/hypercall.h>
+#include <xen/platform_info.h>
 
-static void reserve_special_page(struct boot_record *br, unsigned long mfn,
-				 const char *what)
+static void reserve_ring(struct boot_record *br, unsigned long pfn)
 {
-	unsigned long pfn = mfn_to_pfn(mfn);
-
-	if (!mfn)
-		return;
-	if (pfn >= xen_max_pfn || pfn_to_mfn(pfn) != mfn) {
-		pr_warn("xen: %s ring mfn %#lx is not in our P2M\n", what, mfn);
-		return;
-	}
-	memmap_add(&br->memmap, PFN_PHYS(pfn), PAGE_SIZE, MEMMAP_KERNEL);
+	if (pfn != XEN_NO_PFN)
+		memmap_add(&br->memmap, PFN_PHYS(pfn), PAGE_SIZE, MEMMAP_KERNEL);
 }
 
 /**
@@ -34,6 +27,7 @@ static void reserve_special_page(struct boot_record *br, unsigned long mfn,
  */
 void xen_memory_setup(struct boot_record *br, phys_addr_t v_end)
 {
+	const struct xen_platform_info *info = xen_platform_info();
 	unsigned long start = 0, pfn;
 
 	for (pfn = 0; pfn <= xen_max_pfn; pfn++) {
@@ -55,10 +49,10 @@ void xen_memory_setup(struct boot_record *br, phys_addr_t v_end)
 		   MEMMAP_KERNEL);
 	/*
 	 * A domU's console and xenstore rings are pages of its own memory
-	 * (normally inside the boot data above); never hand them out.
+	 * (normally inside the boot data above); never hand them out.  The
+	 * platform record holds them already checked against the P2M (dom0
+	 * has none).
 	 */
-	if (!(xen_start_info->flags & SIF_INITDOMAIN)) {
-		reserve_special_page(br, xen_start_info->store_mfn, "xenstore");
-		reserve_special_page(br, xen_start_info->console.domU.mfn, "console");
-	}
+	reserve_ring(br, info->store_pfn);
+	reserve_ring(br, info->console_pfn);
 }
