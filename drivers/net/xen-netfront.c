@@ -978,23 +978,12 @@ static int xenbus_rings_alloc(struct xennet_queue *q, void **tx, void **rx)
 	return err;
 }
 
-static void xenbus_rings_free(struct xennet_queue *q, void *tx, void *rx)
-{
-	xenbus_teardown_ring(&tx, 1, &q->tx_ring_ref);
-	xenbus_teardown_ring(&rx, 1, &q->rx_ring_ref);
-}
-
-static const struct xennet_ring_ops xenbus_rings = {
-	.alloc = xenbus_rings_alloc,
-	.free = xenbus_rings_free,
-};
-
 static int queue_setup_rings(struct xennet_info *info, struct xennet_queue *q)
 {
 	void *tx = NULL, *rx = NULL;
 	int err;
 
-	err = info->rings->alloc(q, &tx, &rx);
+	err = info->alloc_rings(q, &tx, &rx);
 	if (err)
 		return err;
 	XEN_FRONT_RING_INIT(&q->tx, (struct netif_tx_sring *)tx, PAGE_SIZE);
@@ -1002,9 +991,12 @@ static int queue_setup_rings(struct xennet_info *info, struct xennet_queue *q)
 	return 0;
 }
 
-static void queue_free_rings(struct xennet_info *info, struct xennet_queue *q)
+static void queue_free_rings(struct xennet_queue *q)
 {
-	info->rings->free(q, q->tx.sring, q->rx.sring);
+	void *tx = q->tx.sring, *rx = q->rx.sring;
+
+	xenbus_teardown_ring(&tx, 1, &q->tx_ring_ref);
+	xenbus_teardown_ring(&rx, 1, &q->rx_ring_ref);
 	q->tx.sring = NULL;
 	q->rx.sring = NULL;
 }
@@ -1113,12 +1105,12 @@ void xennet_disconnect(struct xennet_info *info)
 
 		queue_free_evtchns(info, q);
 		queue_free_buffers(q);
-		queue_free_rings(info, q);
+		queue_free_rings(q);
 	}
 }
 
 /**
- * xennet_setup_queues - @info's queues, on rings from @info->rings
+ * xennet_setup_queues - @info's queues, on rings from @info->alloc_rings
  * @info: a device with @num_queues (1..XENNET_MAX_QUEUES) and @rings set
  *
  * Returns 0, or a negative errno with everything undone.
@@ -1401,7 +1393,7 @@ static int xennet_probe(struct xenbus_device *dev)
 		return -ENOMEM;
 	}
 	info->xbdev = dev;
-	info->rings = &xenbus_rings;
+	info->alloc_rings = xenbus_rings_alloc;
 	snprintf(info->name, sizeof(info->name), "vif%s", id);
 	info->cfg = cfg;
 	memcpy(info->netdev.mac, cfg.mac, ETH_ALEN);

@@ -100,16 +100,14 @@ struct xennet_info;
 struct xennet_queue;
 
 /*
- * Where a device's shared rings come from.  A vif found on xenbus gets
- * the driver's own: a page each, granted to the backend.  Whoever plays
- * the backend on local pages itself (the self-tests) brings its own.
+ * Where a device's shared rings come from: give @q a tx and an rx ring
+ * page, 0 or a negative errno.  A vif found on xenbus gets the driver's
+ * own, a page each granted to the backend.  Whoever plays the backend on
+ * local pages itself (the self-tests) brings its own, leaving the refs
+ * INVALID_GRANT_REF; xenbus_teardown_ring() then frees them either way.
  */
-struct xennet_ring_ops {
-	/* Give @q a tx and an rx ring page: 0 or a negative errno. */
-	int (*alloc)(struct xennet_queue *q, void **tx, void **rx);
-	/* Take back what alloc() gave (either may be NULL). */
-	void (*free)(struct xennet_queue *q, void *tx, void *rx);
-};
+typedef int (*xennet_alloc_rings_t)(struct xennet_queue *q, void **tx,
+				    void **rx);
 
 struct xennet_queue {
 	struct xennet_info *info;
@@ -155,7 +153,7 @@ struct xennet_queue {
  */
 struct xennet_info {
 	struct xenbus_device *xbdev;
-	const struct xennet_ring_ops *rings;
+	xennet_alloc_rings_t alloc_rings;
 	domid_t backend_id;
 	struct net_device netdev;
 	char name[16];
@@ -184,7 +182,7 @@ int xennet_read_config(xennet_read_fn read, void *ctx, const char *name,
 /*
  * The steps of a connection that do not involve xenbus, which the
  * self-tests use to attach a device of their own: the stack's view, the
- * queues on @info->rings (no event channel bound: notifications are
+ * queues on rings from @info->alloc_rings (no event channel bound: notifications are
  * skipped), buffers posted; and all of it undone.
  */
 void xennet_init_netdev(struct xennet_info *info);

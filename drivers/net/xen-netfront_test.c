@@ -253,19 +253,6 @@ static int local_rings_alloc(struct xennet_queue *q, void **tx, void **rx)
 	return -ENOMEM;
 }
 
-static void local_rings_free(struct xennet_queue *q, void *tx, void *rx)
-{
-	if (tx)
-		free_pages(tx, 0);
-	if (rx)
-		free_pages(rx, 0);
-}
-
-static const struct xennet_ring_ops local_rings = {
-	.alloc = local_rings_alloc,
-	.free = local_rings_free,
-};
-
 /*
  * One queue on local rings, no xenbus and no event channel: the test
  * is the backend.  The data pages are granted to backend_id as usual.
@@ -274,7 +261,7 @@ static int fake_attach(struct xennet_info *info)
 {
 	int err;
 
-	info->rings = &local_rings;
+	info->alloc_rings = local_rings_alloc;
 	info->num_queues = 1;
 	xennet_init_netdev(info);
 	err = xennet_setup_queues(info);
