@@ -1390,9 +1390,12 @@ void blkfront_start_worker(void)
 	bool no = false;
 
 	/* Probe and the self-tests may both get here at once: one wins. */
-	if (__atomic_compare_exchange_n(&started, &no, true, false,
-					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		worker = kthread_run(blkfront_worker, NULL, "blkfront", 0);
+	if (!__atomic_compare_exchange_n(&started, &no, true, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;
+	worker = kthread_run(blkfront_worker, NULL, "blkfront", 0);
+	if (!worker)	/* the next probe tries again */
+		__atomic_store_n(&started, false, __ATOMIC_RELEASE);
 }
 
 /* The last component of a xenstore path. */
