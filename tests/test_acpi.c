@@ -543,6 +543,25 @@ TEST(test_bad_xsdt_falls_back)
 	EXPECT_EQ(nr_warn, 2);
 }
 
+/*
+ * Xen 4.17's PVH dom0 XSDT on an RSDT-only host: the header's signature
+ * is copied from address 0, the checksum is Xen's, and there is no RSDT.
+ */
+TEST(test_xsdt_bad_signature_alone_is_used)
+{
+	build_std();
+	memcpy(mem + XSDT_PHYS, "\x53\xff\x00\xf0", 4);
+	fix_checksum(XSDT_PHYS, 36 + 3 * 8);
+	make_rsdp(RSDP_PHYS, 2, 0, XSDT_PHYS);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(info.nr_cpus, 2);
+	EXPECT(info.can_poweroff);
+	EXPECT(strstr(last_warn, "bad signature but a valid checksum"));
+	/* With a bad checksum as well it stays unusable. */
+	mem[XSDT_PHYS + 40] ^= 1;
+	EXPECT_EQ(parse(RSDP_PHYS), -EINVAL);
+}
+
 TEST(test_root_unusable)
 {
 	build_std();
@@ -787,6 +806,7 @@ int main(void)
 	RUN(test_missing_madt);
 	RUN(test_rsdt_for_acpi1);
 	RUN(test_bad_xsdt_falls_back);
+	RUN(test_xsdt_bad_signature_alone_is_used);
 	RUN(test_root_unusable);
 	RUN(test_no_rsdp);
 	RUN(test_rsdp_extended_checksum);

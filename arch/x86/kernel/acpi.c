@@ -281,7 +281,15 @@ static const u8 *rsdp_find(u64 hint, acpi_map_fn map, u64 *phys)
 	return rsdp_scan(map, phys);
 }
 
-/* Prefer the XSDT, but an RSDT beside a broken XSDT is still usable. */
+/*
+ * Prefer the XSDT, but an RSDT beside a broken XSDT is still usable.
+ * An XSDT whose only fault is its signature, with no RSDT to fall back
+ * on, is used too: Xen 4.17 builds a PVH dom0's XSDT on a host that has
+ * only an RSDT (QEMU with SeaBIOS) by copying the header of the host
+ * XSDT at address 0, so the signature is garbage while the length, the
+ * checksum and the entries are Xen's.  Each entry is still checked as a
+ * table of its own.
+ */
 static bool root_table(acpi_map_fn map, const u8 *rsdp,
 		       struct acpi_table *root, unsigned int *entry_size)
 {
@@ -292,6 +300,12 @@ static bool root_table(acpi_map_fn map, const u8 *rsdp,
 		*entry_size = 8;
 		if (map_table_sig(map, xsdt, "XSDT", root))
 			return true;
+		if (!rsdt && map_table(map, xsdt, root)) {
+			pr_warn("XSDT at %#llx has a bad signature but a valid "
+				"checksum and no RSDT beside it; using its entries\n",
+				ull(xsdt));
+			return true;
+		}
 		pr_warn("XSDT unusable, trying the RSDT\n");
 	}
 	*entry_size = 4;
