@@ -17,10 +17,15 @@
 
 static void print_boot_line(void)
 {
+	const char *report;
+
 	pr_raw("pvk: platform=%s cpus=%u mem=%lluMiB patched=%u sites%s\n",
 	       arch_platform_name(), num_online_cpus(),
 	       (unsigned long long)(totalram_bytes() >> 20),
 	       paravirt_patched_sites(), arch_boot_line_extra());
+	report = arch_boot_report();
+	if (report)
+		pr_raw("%s\n", report);
 }
 
 /* The first thread: runs what the command line asked for, then powers off. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * pvk's console under Xen PV.
+ * pvk's console under Xen (PV, PVH and HVM).
  *
  * dom0: HYPERVISOR_console_io writes straight to Xen's own console (its
  * serial line).  Synchronous and usable from the first instruction of
@@ -151,7 +151,7 @@ void xen_console_flush(void)
  */
 void xen_console_remap(void)
 {
-	if (cons_intf)
+	if (cons_intf && !xen_platform_info()->auto_translated)
 		WRITE_ONCE(cons_intf, __va(cons_pa));
 }
 
@@ -183,5 +183,44 @@ void xen_console_init(void)
 	cons_pa = PFN_PHYS(info->console_pfn);
 	cons_port = info->console_evtchn;
 	cons_intf = (struct xencons_interface *)(KERNEL_MAP + cons_pa);
+	register_console(&xen_ring_console);
+}
+
+/**
+ * xen_console_io_init - write to Xen's console with console_io from now on
+ *
+ * For a PVH dom0, as early as its hypercall page works.
+ */
+void xen_console_io_init(void)
+{
+	register_console(&xen_console);
+}
+
+/**
+ * xen_console_ring_init - use the console ring the platform found
+ *
+ * For HVM and PVH domUs, once the memory manager can map the ring
+ * (it lies outside the RAM map).  An HVM guest keeps its emulated
+ * serial line too; a PVH guest has only this.  Without a ring, or if it
+ * cannot be mapped, says so and changes nothing.
+ */
+void xen_console_ring_init(void)
+{
+	const struct xen_platform_info *info = xen_platform_info();
+	struct xencons_interface *intf;
+
+	if (info->console_pfn == XEN_NO_PFN) {
+		pr_warn("xen: no console ring\n");
+		return;
+	}
+	intf = xen_platform_map_ring(info->console_pfn);
+	if (!intf) {
+		pr_err("xen: cannot map the console ring at pfn %#lx\n",
+		       info->console_pfn);
+		return;
+	}
+	cons_pa = PFN_PHYS(info->console_pfn);
+	cons_port = info->console_evtchn;
+	WRITE_ONCE(cons_intf, intf);
 	register_console(&xen_ring_console);
 }

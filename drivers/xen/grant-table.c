@@ -50,6 +50,7 @@
 #include <asm/page.h>
 #include <asm/xen/hypercall.h>
 #include <xen/grant_table.h>
+#include <xen/platform_info.h>
 #include "grant-table-internal.h"
 #include "grant-table-version.h"
 
@@ -613,6 +614,41 @@ static int set_version_2(void)
 }
 
 /*
+ * An HVM or PVH guest places the table itself: each frame (of entries,
+ * or of status words with XENMAPIDX_grant_table_status) is added at a
+ * guest frame the platform set aside, highest index first so that Xen
+ * grows the table once.  Then the frames are mapped like the rest of
+ * the special pages, cached.  Returns the mapping or NULL (logged).
+ */
+static void *place_frames(unsigned long first_pfn, unsigned int n, u32 idx_flag)
+{
+	const struct xen_platform_info *info = xen_platform_info();
+	unsigned long end = info->gnttab_frames_pfn + info->gnttab_frames_max;
+
+	if (first_pfn < info->gnttab_frames_pfn || first_pfn + n > end) {
+		pr_err("gnttab: %u frames do not fit the %u the platform set aside\n",
+		       n, info->gnttab_frames_max);
+		return NULL;
+	}
+	for (unsigned int i = n; i-- > 0;) {
+		struct xen_add_to_physmap xatp = {
+			.domid = DOMID_SELF,
+			.space = XENMAPSPACE_grant_table,
+			.idx = i | idx_flag,
+			.gpfn = first_pfn + i,
+		};
+		long rc = HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp);
+
+		if (rc) {
+			pr_err("gnttab: add_to_physmap of frame %u at pfn %#lx "
+			       "failed: %ld\n", i, first_pfn + i, rc);
+			return NULL;
+		}
+	}
+	return memremap(PFN_PHYS(first_pfn), (size_t)n * PAGE_SIZE);
+}
+
+/*
  * Version 2: map the status words of the @nr_frames frames of entries.
  * Only Xen writes them; the mapping is writable so that the self-tests
  * can play a backend's Xen, as they do with the v1 flags.  Returns the
@@ -627,6 +663,12 @@ static int map_status_frames(unsigned int nr_frames)
 	uint64_t xframes[GNTTAB_MAX_STATUS_FRAMES];
 	long rc;
 
+	if (xen_platform_info()->auto_translated) {
+		gnttab_status_words = place_frames(xen_platform_info()->gnttab_frames_pfn +
+						   nr_frames, n,
+						   XENMAPIDX_grant_table_status);
+		return gnttab_status_words ? (int)n : -ENOMEM;
+	}
 	set_xen_guest_handle(gs.frame_list, xframes);
 	rc = HYPERVISOR_grant_table_op(GNTTABOP_get_status_frames, &gs, 1);
 	if (rc || gs.status != GNTST_okay) {
@@ -640,14 +682,32 @@ static int map_status_frames(unsigned int nr_frames)
 	return gnttab_status_words ? (int)n : -ENOMEM;
 }
 
+/* PV: Xen places the table and names its machine frames. */
+static void *map_pv_frames(unsigned int nr_frames)
+{
+	struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = nr_frames };
+	unsigned long frames[GNTTAB_MAX_FRAMES];
+	xen_pfn_t xframes[GNTTAB_MAX_FRAMES];
+	long rc;
+
+	set_xen_guest_handle(st.frame_list, xframes);
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1);
+	if (rc || st.status != GNTST_okay) {
+		pr_err("gnttab: setup_table(%u) failed: %ld/%d\n", nr_frames, rc,
+		       st.status);
+		return NULL;
+	}
+	for (unsigned int i = 0; i < nr_frames; i++)
+		frames[i] = xframes[i];
+	return xen_remap_mfns(frames, nr_frames, true);
+}
+
 /* Map the table in the chosen layout and build the free list. */
 static int setup_table(void)
 {
+	const struct xen_platform_info *info = xen_platform_info();
 	struct gnttab_query_size q = { .dom = DOMID_SELF };
-	struct gnttab_setup_table st = { .dom = DOMID_SELF };
 	unsigned int per_frame = table_version == 2 ? V2_PER_FRAME : V1_PER_FRAME;
-	unsigned long frames[GNTTAB_MAX_FRAMES];
-	xen_pfn_t xframes[GNTTAB_MAX_FRAMES];
 	unsigned int nr_frames, n;
 	int nr_status = 0;
 	long rc;
@@ -662,19 +722,13 @@ static int setup_table(void)
 		pr_err("gnttab: Xen allows no grant frames\n");
 		return -ENODEV;
 	}
-	st.nr_frames = nr_frames;
-	set_xen_guest_handle(st.frame_list, xframes);
-	rc = HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1);
-	if (rc || st.status != GNTST_okay) {
-		pr_err("gnttab: setup_table(%u) failed: %ld/%d\n", nr_frames, rc,
-		       st.status);
-		return -ENODEV;
-	}
-	for (unsigned int i = 0; i < nr_frames; i++)
-		frames[i] = xframes[i];
-	gnttab_shared.addr = xen_remap_mfns(frames, nr_frames, true);
+	if (info->auto_translated)
+		gnttab_shared.addr = place_frames(info->gnttab_frames_pfn,
+						  nr_frames, 0);
+	else
+		gnttab_shared.addr = map_pv_frames(nr_frames);
 	if (!gnttab_shared.addr)
-		return -ENOMEM;
+		return -ENODEV;
 	if (table_version == 2) {
 		nr_status = map_status_frames(nr_frames);
 		if (nr_status < 0)

@@ -5,6 +5,8 @@
  * the boot CPU before anything reads it.
  */
 #include <pvk/kernel.h>
+#include <pvk/mm.h>
+#include <asm/page.h>
 #include <xen/platform_info.h>
 
 static struct xen_platform_info xen_info = {
@@ -33,4 +35,21 @@ const struct xen_platform_info *xen_platform_info(void)
 void xen_platform_info_set(const struct xen_platform_info *info)
 {
 	xen_info = *info;
+}
+
+/**
+ * xen_platform_map_ring - reach one of the domain's ring pages
+ * @pfn: the ring's frame, as published in the record
+ *
+ * A frame in the direct map (a PV guest's RAM) is used there; any other
+ * (an HVM or PVH guest's special pages, outside the RAM map) is mapped
+ * cached.  Returns NULL if it cannot be mapped.
+ */
+void *xen_platform_map_ring(unsigned long pfn)
+{
+	phys_addr_t pa = PFN_PHYS(pfn);
+
+	if (virt_to_phys_walk((unsigned long)__va(pa)) == pa)
+		return __va(pa);
+	return memremap(pa, PAGE_SIZE);
 }

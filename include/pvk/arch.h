@@ -14,6 +14,8 @@ void setup_arch(struct boot_record *br);
 const char *arch_platform_name(void);
 /* Extra " key=value" fields for the boot line, or "". */
 const char *arch_boot_line_extra(void);
+/* The platform's line after the boot line, or NULL. */
+const char *arch_boot_report(void);
 /* Start the periodic tick on this CPU. */
 void arch_timer_start(void);
 /* Bring up buses and devices; from the first thread (may sleep). */

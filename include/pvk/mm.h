@@ -31,6 +31,7 @@ phys_addr_t virt_to_phys_walk(unsigned long va);
 unsigned long vmap_reserve(size_t size);
 /* Map device memory uncached. */
 void *ioremap(phys_addr_t pa, size_t size);
+void *memremap(phys_addr_t pa, size_t size);
 /* Flush @va (or everything, TLB_FLUSH_ALL) on every online CPU. */
 void flush_tlb_all_cpus(unsigned long va);
 

@@ -88,6 +88,7 @@ void pvh_parse(struct boot_record *br, u64 info_phys)
 	}
 	if (si->cmdline_paddr)
 		boot_copy_string(br->cmdline, sizeof(br->cmdline), si->cmdline_paddr);
+	br->platform_info = (void *)si;
 	br->rsdp_phys = si->rsdp_paddr;
 	pvh_memmap(br, si);
 	pvh_modules(br, si);

@@ -22,11 +22,13 @@ static unsigned long saved_cr3;
  * bench_raw_allowed - may the raw-instruction variants run here?
  *
  * Raw privileged instructions only make sense where the kernel runs them
- * natively; under a PV hypervisor they would trap.
+ * natively (bare metal, and hardware virtualisation such as Xen HVM and
+ * PVH); in a PV guest, whose page tables the hypervisor validates, they
+ * would trap.
  */
 bool bench_raw_allowed(void)
 {
-	return x86_platform == &native_platform;
+	return !x86_platform->pv_mmu;
 }
 
 static void cli_sti_patched(unsigned long n)

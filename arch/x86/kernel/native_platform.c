@@ -51,14 +51,18 @@ static void native_apic_eoi(void)
 	apic_eoi();
 }
 
-static void native_init_late(struct boot_record *br)
+/**
+ * native_apic_smp_init - ACPI tables, the local APIC and the CPU list
+ * @br: the boot record (its RSDP hint)
+ *
+ * What every platform with a real or emulated local APIC needs once
+ * memory is up: bare metal, and Xen HVM and PVH guests.  Without usable
+ * ACPI tables pvk runs on the boot CPU at the default APIC address.
+ */
+void native_apic_smp_init(struct boot_record *br)
 {
 	u64 lapic = DEFAULT_LAPIC_PHYS;
 
-	/* The legacy PICs stay masked; everything goes through the APIC. */
-	outb(0xff, PIC1_DATA);
-	outb(0xff, PIC2_DATA);
-	tsc_calibrate();
 	if (acpi_parse(br->rsdp_phys, acpi_map, &acpi) == 0)
 		lapic = acpi.lapic_phys;
 	else
@@ -68,6 +72,32 @@ static void native_init_late(struct boot_record *br)
 	apic_setup_this_cpu();
 	arch_irq_eoi = native_apic_eoi;
 	smpboot_register_cpus(&acpi);
+}
+
+/**
+ * native_acpi_info - the ACPI tables native_apic_smp_init() found
+ */
+const struct acpi_info *native_acpi_info(void)
+{
+	return &acpi;
+}
+
+/**
+ * native_pic_mask - keep the legacy PICs quiet for good
+ *
+ * Everything goes through the APIC.
+ */
+void native_pic_mask(void)
+{
+	outb(0xff, PIC1_DATA);
+	outb(0xff, PIC2_DATA);
+}
+
+static void native_init_late(struct boot_record *br)
+{
+	native_pic_mask();
+	tsc_calibrate();
+	native_apic_smp_init(br);
 }
 
 static void native_timer_start(void)

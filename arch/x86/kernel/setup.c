@@ -32,6 +32,8 @@ u64 bench_hypercall_count(void)
 static const struct x86_platform *const platforms[] = {
 #if IS_ENABLED(CONFIG_XEN)
 	&xen_pv_platform,
+	&xen_pvh_platform,
+	&xen_hvm_platform,
 #endif
 	&native_platform,
 };
@@ -75,6 +77,11 @@ const char *arch_platform_name(void)
 const char *arch_boot_line_extra(void)
 {
 	return x86_platform->boot_line_extra ? x86_platform->boot_line_extra() : "";
+}
+
+const char *arch_boot_report(void)
+{
+	return x86_platform->boot_report ? x86_platform->boot_report() : NULL;
 }
 
 void arch_timer_start(void)

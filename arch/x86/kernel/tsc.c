@@ -21,6 +21,8 @@ static u64 tsc_khz_value;
 static u64 tsc_mult;		/* ns = (cycles * mult) >> NS_SHIFT */
 static u64 tsc_at_boot;
 
+static void tsc_start_clock(const char *source);
+
 /* One-shot on PIT channel 2, polled through its output bit in port 0x61. */
 void pit_wait_us(unsigned int us)
 {
@@ -60,10 +62,35 @@ void tsc_calibrate(void)
 		pr_warn("tsc: calibration failed, assuming 1 GHz\n");
 		tsc_khz_value = 1000000;
 	}
+	tsc_start_clock("PIT");
+}
+
+static void tsc_start_clock(const char *source)
+{
 	tsc_mult = (1000000ULL << NS_SHIFT) / tsc_khz_value;
 	tsc_at_boot = rdtsc();
-	pr_info("tsc: %llu.%03llu MHz\n", (unsigned long long)(tsc_khz_value / 1000),
-		(unsigned long long)(tsc_khz_value % 1000));
+	pr_info("tsc: %llu.%03llu MHz (from the %s)\n",
+		(unsigned long long)(tsc_khz_value / 1000),
+		(unsigned long long)(tsc_khz_value % 1000), source);
+}
+
+/**
+ * tsc_set_khz - take the TSC frequency from a hypervisor, uncalibrated
+ * @khz: the frequency; 0 is refused (the PIT is tried instead)
+ * @source: who said so, for the log
+ *
+ * A PVH guest has no PIT to calibrate against, and a hypervisor knows
+ * the frequency exactly anyway.
+ */
+void tsc_set_khz(u64 khz, const char *source)
+{
+	if (!khz) {
+		pr_warn("tsc: %s gave no frequency; calibrating\n", source);
+		tsc_calibrate();
+		return;
+	}
+	tsc_khz_value = khz;
+	tsc_start_clock(source);
 }
 
 u64 tsc_khz(void)

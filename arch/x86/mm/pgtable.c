@@ -197,12 +197,7 @@ unsigned long vmap_reserve(size_t size)
 	return va;
 }
 
-/**
- * ioremap - map device memory uncached into kernel space
- * @pa: physical address (need not be page aligned)
- * @size: bytes
- */
-void *ioremap(phys_addr_t pa, size_t size)
+static void *remap_range(phys_addr_t pa, size_t size, unsigned int flags)
 {
 	phys_addr_t base = pa & PAGE_MASK;
 	size_t len = ALIGN_UP(pa + size - base, PAGE_SIZE);
@@ -211,9 +206,33 @@ void *ioremap(phys_addr_t pa, size_t size)
 	if (!va)
 		return NULL;
 	for (size_t off = 0; off < len; off += PAGE_SIZE)
-		if (map_page(va + off, base + off, MAP_WRITE | MAP_NOCACHE))
+		if (map_page(va + off, base + off, flags))
 			return NULL;
 	return (void *)(va + (pa - base));
+}
+
+/**
+ * ioremap - map device memory uncached into kernel space
+ * @pa: physical address (need not be page aligned)
+ * @size: bytes
+ */
+void *ioremap(phys_addr_t pa, size_t size)
+{
+	return remap_range(pa, size, MAP_WRITE | MAP_NOCACHE);
+}
+
+/**
+ * memremap - map memory outside the direct map, cached, into kernel space
+ * @pa: physical address (need not be page aligned)
+ * @size: bytes
+ *
+ * For memory that is RAM to the CPU but not in the firmware's RAM map,
+ * such as the pages a hypervisor shares with an HVM guest (xenstore and
+ * console rings, grant-table frames): they must be cached like RAM.
+ */
+void *memremap(phys_addr_t pa, size_t size)
+{
+	return remap_range(pa, size, MAP_WRITE);
 }
 
 /**

@@ -68,7 +68,19 @@ void xen_acpi_init(void)
 }
 
 /**
- * xen_acpi_info - what xen_acpi_init() found (for the self-tests)
+ * xen_acpi_use - power off with tables the platform parsed itself
+ * @info: a PVH dom0's ACPI tables (its own, identity-mapped copy of the
+ *        firmware's, read by the native code)
+ */
+void xen_acpi_use(const struct acpi_info *info)
+{
+	xen_acpi = *info;
+	if (!xen_acpi.can_poweroff)
+		pr_warn("xen: no ACPI S5; shutdown will halt\n");
+}
+
+/**
+ * xen_acpi_info - what xen_acpi_init() or xen_acpi_use() found (for the self-tests)
  */
 const struct acpi_info *xen_acpi_info(void)
 {

@@ -47,9 +47,12 @@ static u8 xen_shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 
 extern char idt_stubs[];
 
+/**
+ * xen_is_dom0 - whether pvk runs as Xen's initial domain (PV or PVH)
+ */
 bool xen_is_dom0(void)
 {
-	return xen_start_info && (xen_start_info->flags & SIF_INITDOMAIN);
+	return xen_platform_info()->initial_domain;
 }
 
 /* ---- cpu ops ---------------------------------------------------------- */
@@ -384,6 +387,7 @@ static void xen_publish_platform_info(const struct start_info *si)
 	struct xen_platform_info info = {
 		.store_pfn = XEN_NO_PFN,
 		.console_pfn = XEN_NO_PFN,
+		.initial_domain = si->flags & SIF_INITDOMAIN,
 	};
 
 	if (!(si->flags & SIF_INITDOMAIN)) {
@@ -551,6 +555,7 @@ static const char *xen_pv_boot_line_extra(void)
 }
 
 /*
+ * platform.hypercall_count of every Xen platform (PV, PVH, HVM).
  * Hypercalls the running code made itself.  Those made to deliver and
  * serve events (the forced upcall, a handler re-arming the timer) belong
  * to whatever raised the event, so they are left out: a bench op that
@@ -558,7 +563,7 @@ static const char *xen_pv_boot_line_extra(void)
  * into its measurement.  Events are masked so no upcall comes between
  * the two reads.
  */
-static u64 xen_pv_hypercall_count(void)
+u64 xen_hypercall_count(void)
 {
 	unsigned long flags = arch_local_irq_save();
 	const struct xen_percpu *p = xen_this_cpu();
@@ -580,7 +585,7 @@ const struct x86_platform xen_pv_platform = {
 	.halt = xen_pv_halt,
 	.boot_line_extra = xen_pv_boot_line_extra,
 	.load_segments = xen_load_segments,
-	.hypercall_count = xen_pv_hypercall_count,
+	.hypercall_count = xen_hypercall_count,
 	.early_map_limit = xen_mmu_early_map_limit,
 	.pv_mmu = true,
 };

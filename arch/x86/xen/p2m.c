@@ -8,6 +8,10 @@
  * machine frame behind it, INVALID_MFN for a hole.  The M2P is the
  * read-only table, covering every machine frame of the host, that Xen
  * maps into every PV guest at MACH2PHYS_VIRT_START.
+ *
+ * An HVM or PVH guest has neither: the frames it names to Xen and to
+ * backends are its own (guest) frame numbers, so without a P2M both
+ * translations are the identity.
  */
 #include <pvk/kernel.h>
 #include <asm/page.h>
@@ -22,11 +26,15 @@ static unsigned long xen_m2p_max = MACH2PHYS_NR_ENTRIES;
 
 unsigned long pfn_to_mfn(unsigned long pfn)
 {
+	if (!xen_p2m)
+		return pfn;
 	return pfn < xen_max_pfn ? xen_p2m[pfn] : INVALID_MFN;
 }
 
 unsigned long mfn_to_pfn(unsigned long mfn)
 {
+	if (!xen_p2m)
+		return mfn;
 	return mfn < xen_m2p_max ? M2P[mfn] : ~0UL;
 }
 

@@ -56,3 +56,45 @@ void xen_memory_setup(struct boot_record *br, phys_addr_t v_end)
 	reserve_ring(br, info->store_pfn);
 	reserve_ring(br, info->console_pfn);
 }
+
+/* One entry of XENMEM_memory_map: the BIOS E820 layout, packed. */
+struct e820_entry {
+	u64 addr;
+	u64 size;
+	u32 type;
+} __attribute__((packed));
+
+#define XEN_E820_MAX	128
+
+/**
+ * xen_memory_map_from_xen - the memory map Xen built for this domain
+ * @br: boot record whose (empty) map is filled
+ *
+ * A PVH dom0's start_info may carry no map (Xen 4.17 sets none); Xen
+ * answers XENMEM_memory_map instead, as Linux's PVH dom0 asks.  Returns
+ * 0 or a negative errno (logged); entries beyond the map's room are
+ * dropped with a warning.
+ */
+int xen_memory_map_from_xen(struct boot_record *br)
+{
+	static struct e820_entry map[XEN_E820_MAX];
+	struct xen_memory_map mm = { .nr_entries = XEN_E820_MAX };
+	long rc;
+
+	set_xen_guest_handle(mm.buffer, map);
+	rc = HYPERVISOR_memory_op(XENMEM_memory_map, &mm);
+	if (rc) {
+		pr_err("xen: XENMEM_memory_map failed: %ld\n", rc);
+		return (int)rc;
+	}
+	for (unsigned int i = 0; i < mm.nr_entries && i < XEN_E820_MAX; i++) {
+		if (memmap_add(&br->memmap, map[i].addr, map[i].size,
+			       memmap_type_from_firmware(map[i].type)) < 0) {
+			pr_warn("xen: memory map full at entry %u of %u\n", i,
+				mm.nr_entries);
+			break;
+		}
+	}
+	pr_info("xen: memory map from Xen, %u entries\n", mm.nr_entries);
+	return 0;
+}

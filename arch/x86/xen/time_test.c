@@ -14,8 +14,9 @@
 
 static bool xen_pv_only(struct kunit *test)
 {
-	if (strcmp(arch_platform_name(), "xen-pv")) {
-		kunit_skip(test, "not a Xen PV guest (%s)", arch_platform_name());
+	if (!xen_events_everywhere()) {
+		kunit_skip(test, "not a Xen guest with events on every vCPU (%s)",
+			   arch_platform_name());
 		return false;
 	}
 	return true;

@@ -851,7 +851,11 @@ int xs_init(void)
 
 	if (pfn == XEN_NO_PFN)
 		return -ENODEV;
-	xs_intf = __va(PFN_PHYS(pfn));
+	xs_intf = xen_platform_map_ring(pfn);
+	if (!xs_intf) {
+		pr_err("xenbus: cannot map the store ring at pfn %#lx\n", pfn);
+		return -ENOMEM;
+	}
 	xs_port = info->store_evtchn;
 	if ((XENSTORE_RING_IDX)(xs_intf->req_prod - xs_intf->req_cons) > XENSTORE_RING_SIZE ||
 	    (XENSTORE_RING_IDX)(xs_intf->rsp_prod - xs_intf->rsp_cons) > XENSTORE_RING_SIZE) {

@@ -18,6 +18,7 @@ void apic_timer_start(void);
 
 /* arch/x86/kernel/tsc.c */
 void tsc_calibrate(void);
+void tsc_set_khz(u64 khz, const char *source);
 u64 tsc_khz(void);
 /* Busy-wait on the PIT for about @us microseconds (before the TSC is known). */
 void pit_wait_us(unsigned int us);

@@ -30,6 +30,8 @@ struct x86_platform {
 	/* Stop the calling CPU for good. */
 	__noreturn void (*halt)(void);
 	const char *(*boot_line_extra)(void);
+	/* A line printed right after the boot line; NULL means none. */
+	const char *(*boot_report)(void);
 	/*
 	 * Load this CPU's GDT, segments and TSS; NULL means the native
 	 * per-CPU GDT (a PV guest uses the hypervisor's flat selectors).
@@ -50,7 +52,18 @@ struct x86_platform {
 extern const struct x86_platform *x86_platform;
 extern const struct x86_platform native_platform;
 extern const struct x86_platform xen_pv_platform;
+extern const struct x86_platform xen_pvh_platform;
+extern const struct x86_platform xen_hvm_platform;
 
 bool cpu_has_hypervisor(void);
+
+/*
+ * Pieces of the native platform that hardware-virtualised guests (Xen
+ * HVM and PVH) reuse: they have a local APIC and ACPI tables too.
+ */
+struct acpi_info;
+void native_pic_mask(void);
+void native_apic_smp_init(struct boot_record *br);
+const struct acpi_info *native_acpi_info(void);
 
 #endif

@@ -18,6 +18,8 @@
 #define RESCHEDULE_VECTOR	0xf1
 #define CALL_FUNCTION_VECTOR	0xf2
 #define STOP_VECTOR		0xf3
+/* Xen's event callback in HVM and PVH guests (arch/x86/xen/hvm_callback.c). */
+#define XEN_HVM_UPCALL_VECTOR	0xf4
 #define SPURIOUS_APIC_VECTOR	0xff
 
 typedef void (*irq_handler_t)(struct pt_regs *regs);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hypercalls of a 64-bit Xen PV guest.  Every call goes through the
- * hypercall page Xen filled in at load time (XEN_ELFNOTE_HYPERCALL_PAGE),
- * so the guest never needs to know the transfer instruction.  The page's
+ * Hypercalls of a 64-bit Xen guest.  Every call goes through the
+ * hypercall page: Xen fills it in at load time for a PV guest
+ * (XEN_ELFNOTE_HYPERCALL_PAGE), and when an HVM or PVH guest writes its
+ * address to the MSR CPUID names (arch/x86/xen/enlighten_hvm.c), so the
+ * guest never needs to know the transfer instruction (syscall, vmcall or
+ * vmmcall).  The page's
  * stubs keep %rcx and %r11; Xen may clobber the argument registers.
  *
  * Each hypercall is counted on the calling CPU (bench's hypercall column).
@@ -22,6 +25,8 @@
 #include <xen/memory.h>
 #include <xen/physdev.h>
 #include <xen/platform.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
 
 extern char hypercall_page[];
 
@@ -161,6 +166,11 @@ static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
 static inline long HYPERVISOR_platform_op(struct xen_platform_op *op)
 {
 	return _hypercall(__HYPERVISOR_platform_op, op, 0, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_hvm_op(int op, void *arg)
+{
+	return _hypercall(__HYPERVISOR_hvm_op, op, arg, 0, 0, 0);
 }
 
 #endif /* _ASM_X86_XEN_HYPERCALL_H */

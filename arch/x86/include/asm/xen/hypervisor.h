@@ -11,6 +11,7 @@
 #include <asm/smp.h>
 #include <xen/xen.h>
 #include <xen/events.h>
+#include <asm/xen/callback.h>
 
 struct desc_ptr;
 
@@ -48,10 +49,27 @@ static inline struct vcpu_info *xen_vcpu_info(void)
 }
 
 /* acpi.c (dom0) */
-void xen_acpi_init(void);
-void xen_acpi_poweroff(void);
 struct acpi_info;
+void xen_acpi_init(void);
+void xen_acpi_use(const struct acpi_info *info);
+void xen_acpi_poweroff(void);
 const struct acpi_info *xen_acpi_info(void);
+
+/* enlighten_hvm.c, hvm_callback.c, smp_hvm.c: HVM and PVH guests */
+struct xen_cpuid_info;
+bool xen_feature(unsigned int flag);
+u32 xen_hvm_cpuid_base(void);
+enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid,
+				     unsigned int vcpu0, xen_callback_try_fn intx);
+enum xen_callback xen_callback(void);
+bool xen_callback_everywhere(void);
+bool xen_events_everywhere(void);
+void xen_callback_enable(void);
+void xen_callback_cpu_init(unsigned int cpu, unsigned int vcpu);
+long xen_hvm_set_upcall_vector(unsigned int vcpu);
+void xen_hvm_smp_init(void);
+int xen_hvm_start_cpu(unsigned int cpu);
+void xen_hvm_cpu_online(unsigned int cpu);
 
 /* enlighten_pv.c */
 void xen_init_pv_ops(void);
@@ -59,6 +77,7 @@ u64 xen_runstate_total_ns(unsigned int cpu);
 void xen_setup_vcpu_info(unsigned int cpu);
 void xen_load_idt(const struct desc_ptr *dtr);
 bool xen_is_dom0(void);
+u64 xen_hypercall_count(void);
 __noreturn void xen_shutdown(unsigned int reason);
 void xen_force_evtchn_callback(void);
 void xen_early_console_init(void);
@@ -81,6 +100,7 @@ void xen_p2m_use_direct_map(void);
 
 /* setup.c */
 void xen_memory_setup(struct boot_record *br, phys_addr_t v_end);
+int xen_memory_map_from_xen(struct boot_record *br);
 
 /* mmu_pv.c */
 void xen_mmu_early_init(struct boot_record *br);
@@ -137,5 +157,7 @@ void xen_console_init(void);
 void xen_console_remap(void);
 void xen_console_flush(void);
 unsigned long xen_console_ring_pfn(void);
+void xen_console_io_init(void);
+void xen_console_ring_init(void);
 
 #endif /* _ASM_X86_XEN_HYPERVISOR_H */

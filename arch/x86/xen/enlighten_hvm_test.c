@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Self-tests of pvk as a Xen HVM or PVH guest (enlighten_hvm.c,
+ * hvm_callback.c, smp_hvm.c): CPUID detection, event delivery to every
+ * vCPU through the callback in use, the PV timer on every vCPU, and the
+ * grant table placed in frames pvk chose.
+ */
+#include <pvk/kernel.h>
+#include <pvk/arch.h>
+#include <pvk/mm.h>
+#include <pvk/sched.h>
+#include <pvk/selftest.h>
+#include <pvk/smp.h>
+#include <pvk/time.h>
+#include <asm/page.h>
+#include <asm/paravirt.h>
+#include <asm/platform.h>
+#include <asm/processor.h>
+#include <asm/xen/cpuid.h>
+#include <asm/xen/hypervisor.h>
+#include <xen/arch-x86/cpuid.h>
+#include <xen/grant_table.h>
+#include <xen/platform_info.h>
+
+#define WAIT_MS		2000	/* emulated vCPUs are slow to answer */
+
+static bool hvm_platform(void)
+{
+	return x86_platform == &xen_hvm_platform ||
+	       x86_platform == &xen_pvh_platform;
+}
+
+static bool need_hvm(struct kunit *test)
+{
+	if (!hvm_platform()) {
+		kunit_skip(test, "not a Xen HVM or PVH guest (%s)",
+			   arch_platform_name());
+		return false;
+	}
+	return true;
+}
+
+/* A Xen behind a Hyper-V interface, and a wrongly signed one. */
+static bool fake_wrong_signature;
+
+static void fake_cpuid(u32 leaf, u32 regs[4])
+{
+	memset(regs, 0, 4 * sizeof(u32));
+	if (leaf == 0x40000000) {
+		regs[0] = 0x40000005;
+		regs[1] = 0x7263694d;	/* "Micr" */
+	} else if (leaf == 0x40000100) {
+		regs[0] = 0x40000104;
+		regs[1] = XEN_CPUID_SIGNATURE_EBX;
+		regs[2] = XEN_CPUID_SIGNATURE_ECX;
+		regs[3] = fake_wrong_signature ? 0 : XEN_CPUID_SIGNATURE_EDX;
+	} else if (leaf == 0x40000101) {
+		regs[0] = 4 << 16 | 17;
+	} else if (leaf == 0x40000102) {
+		regs[0] = 1;
+		regs[1] = 0x40000000;
+	}
+}
+
+static void real_cpuid(u32 leaf, u32 regs[4])
+{
+	regs[0] = leaf;
+	regs[2] = 0;
+	native_cpuid(&regs[0], &regs[1], &regs[2], &regs[3]);
+}
+
+/* Runs everywhere: fake leaves, then the real ones against the platform. */
+static void xen_hvm_cpuid_detection(struct kunit *test)
+{
+	struct xen_cpuid_info x;
+	enum xen_cpuid_result r;
+
+	fake_wrong_signature = false;
+	KUNIT_EXPECT_EQ(test, xen_cpuid_probe(fake_cpuid, &x), XEN_CPUID_OK);
+	KUNIT_EXPECT_EQ(test, x.base, 0x40000100);
+	KUNIT_EXPECT_EQ(test, x.major, 4);
+	KUNIT_EXPECT_EQ(test, x.minor, 17);
+	fake_wrong_signature = true;
+	KUNIT_EXPECT_EQ(test, xen_cpuid_probe(fake_cpuid, &x), XEN_CPUID_ABSENT);
+
+	r = xen_cpuid_probe(real_cpuid, &x);
+	kunit_info(test, "real CPUID: %s (base %#x) on %s",
+		   xen_cpuid_result_name(r), x.base, arch_platform_name());
+	if (hvm_platform()) {
+		KUNIT_EXPECT_EQ(test, r, XEN_CPUID_OK);
+		KUNIT_EXPECT_EQ(test, x.base, xen_hvm_cpuid_base());
+	}
+}
+
+struct delivery {
+	int cpu;		/* where the handler ran, -1 before */
+};
+
+static void record_cpu(unsigned int port, void *data, struct pt_regs *regs)
+{
+	struct delivery *d = data;
+
+	__atomic_store_n(&d->cpu, (int)smp_processor_id(), __ATOMIC_RELEASE);
+}
+
+static int deliver_to(unsigned int cpu)
+{
+	struct delivery d = { .cpu = -1 };
+	int port = xen_bind_ipi(cpu, record_cpu, &d);
+	u64 end = ktime_get_ns() + WAIT_MS * NSEC_PER_MSEC;
+	int got;
+
+	if (port < 0)
+		return -2;
+	xen_evtchn_notify(port);
+	while (__atomic_load_n(&d.cpu, __ATOMIC_ACQUIRE) < 0 && ktime_get_ns() < end)
+		msleep(1);
+	got = __atomic_load_n(&d.cpu, __ATOMIC_ACQUIRE);
+	xen_unbind(port);
+	return got;
+}
+
+/* An event bound to each vCPU runs its handler there. */
+static void xen_hvm_callback_every_vcpu(struct kunit *test)
+{
+	if (!need_hvm(test))
+		return;
+	if (!xen_callback_everywhere()) {
+		kunit_skip(test, "callback=%s reaches vCPU 0 only",
+			   xen_callback_name(xen_callback()));
+		return;
+	}
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (!cpumask_test_cpu(cpu, &cpu_online_mask))
+			continue;
+		KUNIT_EXPECT_EQ(test, deliver_to(cpu), (int)cpu);
+	}
+	kunit_info(test, "callback=%s delivered on %u vCPUs",
+		   xen_callback_name(xen_callback()), num_online_cpus());
+}
+
+/* With the PV timer, every vCPU ticks through its VIRQ_TIMER port. */
+static void xen_hvm_pv_timer_every_vcpu(struct kunit *test)
+{
+	u64 before[NR_CPUS], end;
+
+	if (!need_hvm(test))
+		return;
+	if (pv_ops.time.sched_clock != xen_sched_clock) {
+		kunit_skip(test, "LAPIC timer in use (callback=%s)",
+			   xen_callback_name(xen_callback()));
+		return;
+	}
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		before[cpu] = READ_ONCE(per_cpu(cpu)->ticks);
+	end = ktime_get_ns() + WAIT_MS * NSEC_PER_MSEC;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (!cpumask_test_cpu(cpu, &cpu_online_mask))
+			continue;
+		KUNIT_EXPECT_TRUE(test, xen_percpu[cpu].timer_port > 0);
+		while (READ_ONCE(per_cpu(cpu)->ticks) < before[cpu] + 3 &&
+		       ktime_get_ns() < end)
+			msleep(1);
+		KUNIT_EXPECT_TRUE(test, READ_ONCE(per_cpu(cpu)->ticks) >= before[cpu] + 3);
+	}
+}
+
+/* The grant table sits in the frames pvk set aside, and grants work. */
+static void xen_hvm_grant_frames_placed(struct kunit *test)
+{
+	const struct xen_platform_info *info = xen_platform_info();
+	void *page;
+	int ref;
+
+	if (!need_hvm(test))
+		return;
+	if (xen_callback() == XEN_CALLBACK_NONE) {
+		kunit_skip(test, "no event callback, no grant table");
+		return;
+	}
+	KUNIT_EXPECT_TRUE(test, info->auto_translated);
+	KUNIT_EXPECT_TRUE(test, info->gnttab_frames_max >= 36);
+	page = alloc_page_zeroed();
+	KUNIT_ASSERT_TRUE(test, page != NULL);
+	ref = gnttab_grant_foreign_access(0, PFN_DOWN(__pa(page)), true);
+	KUNIT_EXPECT_TRUE(test, ref > 0);
+	if (ref > 0)
+		KUNIT_EXPECT_EQ(test, gnttab_end_foreign_access(ref, page), 0);
+	else
+		free_pages(page, 0);
+	kunit_info(test, "grant frames from pfn %#lx, %u set aside",
+		   info->gnttab_frames_pfn, info->gnttab_frames_max);
+}
+
+SELFTEST_SUITE(xen_hvm,
+	KUNIT_CASE(xen_hvm_cpuid_detection),
+	KUNIT_CASE(xen_hvm_callback_every_vcpu),
+	KUNIT_CASE(xen_hvm_pv_timer_every_vcpu),
+	KUNIT_CASE(xen_hvm_grant_frames_placed));

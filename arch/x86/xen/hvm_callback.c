@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * How events reach an HVM or PVH guest: the event callback.
+ *
+ * A PV guest gets events through a callback address; a guest on hardware
+ * virtualisation gets them as an interrupt, in one of three ways, best
+ * first:
+ *
+ *   percpu  each vCPU names its own LAPIC vector
+ *           (HVMOP_set_evtchn_upcall_vector); delivered through the
+ *           local APIC, so the handler must EOI it.
+ *   vector  one vector for the whole domain (HVM_PARAM_CALLBACK_IRQ,
+ *           vector type), injected straight into whichever vCPU the
+ *           event is bound to.
+ *   intx    the Xen platform PCI device's interrupt line, through the
+ *           IOAPIC: only vCPU 0 ever sees events.
+ *
+ * Each is probed in turn and the first that Xen accepts is used, with a
+ * log line for every refusal; xen_callback= caps the level for testing.
+ * PV timers, PV IPIs, the pvclock and PV spinlocks need events on every
+ * vCPU, so they are only used with percpu or vector.
+ */
+#include <pvk/kernel.h>
+#include <pvk/params.h>
+#include <asm/apic.h>
+#include <asm/platform.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+#include <asm/xen/callback.h>
+#include <asm/xen/cpuid.h>
+#include <asm/xen/hypercall.h>
+#include <xen/arch-x86/cpuid.h>
+#include <xen/features.h>
+
+/* Forced upper bound of the probe: percpu (default), vector, intx, none. */
+static char xen_callback_opt[8] = "percpu";
+param_string("xen_callback", xen_callback_opt);
+
+static enum xen_callback callback_level = XEN_CALLBACK_NONE;
+
+/* What the try functions below need from the probe's caller. */
+static const struct xen_cpuid_info *probe_cpuid;
+static unsigned int probe_vcpu0;
+
+/**
+ * xen_callback - the event delivery in use
+ */
+enum xen_callback xen_callback(void)
+{
+	return callback_level;
+}
+
+static long set_callback_param(u64 value)
+{
+	struct xen_hvm_param p = {
+		.domid = DOMID_SELF,
+		.index = HVM_PARAM_CALLBACK_IRQ,
+		.value = value,
+	};
+
+	return HYPERVISOR_hvm_op(HVMOP_set_param, &p);
+}
+
+/**
+ * xen_hvm_set_upcall_vector - have Xen deliver a vCPU's events to its vector
+ * @vcpu: the vCPU's id
+ *
+ * Returns 0 or Xen's error.
+ */
+long xen_hvm_set_upcall_vector(unsigned int vcpu)
+{
+	struct xen_hvm_evtchn_upcall_vector v = {
+		.vcpu = vcpu,
+		.vector = XEN_HVM_UPCALL_VECTOR,
+	};
+
+	return HYPERVISOR_hvm_op(HVMOP_set_evtchn_upcall_vector, &v);
+}
+
+static int try_percpu(void)
+{
+	long rc;
+
+	if (!(probe_cpuid->hvm_features & XEN_HVM_CPUID_UPCALL_VECTOR)) {
+		pr_info("xen: no per-vCPU upcall vector (CPUID); trying the "
+			"domain-wide vector\n");
+		return -ENODEV;
+	}
+	rc = xen_hvm_set_upcall_vector(probe_vcpu0);
+	if (rc) {
+		pr_warn("xen: HVMOP_set_evtchn_upcall_vector refused: %ld; trying "
+			"the domain-wide vector\n", rc);
+		return (int)rc;
+	}
+	/*
+	 * The toolstack takes a zero CALLBACK_IRQ to mean "no PV drivers"
+	 * (and would suspend the guest behind its back), so name a GSI
+	 * that Xen never raises while per-vCPU vectors are set.
+	 */
+	rc = set_callback_param(1);
+	if (rc)
+		pr_warn("xen: setting CALLBACK_IRQ for the toolstack failed: %ld\n", rc);
+	return 0;
+}
+
+static int try_vector(void)
+{
+	u64 via = (u64)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | XEN_HVM_UPCALL_VECTOR;
+	long rc;
+
+	if (!xen_feature(XENFEAT_hvm_callback_vector)) {
+		pr_info("xen: no domain-wide callback vector (XENFEAT); trying "
+			"INTx\n");
+		return -ENODEV;
+	}
+	rc = set_callback_param(via);
+	if (rc) {
+		pr_warn("xen: CALLBACK_IRQ vector refused: %ld; trying INTx\n", rc);
+		return (int)rc;
+	}
+	return 0;
+}
+
+/**
+ * xen_callback_probe - pick and register the event callback of vCPU 0
+ * @cpuid: what CPUID said about Xen
+ * @vcpu0: the boot vCPU's id
+ * @intx: the platform's INTx set-up (NULL where there is none, as on
+ *        PVH); returns 0 once Xen raises that line for events
+ *
+ * Runs once on the boot CPU, before the call sites are patched: the
+ * result decides which pv_ops the platform installs.  Events only
+ * arrive once xen_callback_enable() installed the handler and
+ * interrupts are on.
+ */
+enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid,
+				     unsigned int vcpu0, xen_callback_try_fn intx)
+{
+	const xen_callback_try_fn try[XEN_CALLBACK_LEVELS] = {
+		[XEN_CALLBACK_INTX] = intx,
+		[XEN_CALLBACK_VECTOR] = try_vector,
+		[XEN_CALLBACK_PERCPU] = try_percpu,
+	};
+	bool known;
+	enum xen_callback limit = xen_callback_parse(xen_callback_opt, &known);
+
+	if (!known)
+		pr_warn("xen: unknown xen_callback=%s (want percpu, vector, intx "
+			"or none); using percpu\n", xen_callback_opt);
+	else if (limit < XEN_CALLBACK_PERCPU)
+		pr_info("xen: xen_callback=%s\n", xen_callback_name(limit));
+	probe_cpuid = cpuid;
+	probe_vcpu0 = vcpu0;
+	callback_level = xen_callback_choose(limit, try);
+	pr_info("xen: event callback: %s\n", xen_callback_name(callback_level));
+	if (callback_level == XEN_CALLBACK_NONE)
+		pr_warn("xen: no event delivery; no PV devices, LAPIC timer and "
+			"APIC IPIs\n");
+	return callback_level;
+}
+
+/* The callback: all events pending for this vCPU. */
+static void xen_hvm_callback_interrupt(struct pt_regs *regs)
+{
+	xen_evtchn_do_upcall(regs);
+}
+
+/**
+ * xen_callback_enable - install the callback's interrupt handler
+ *
+ * The vector's handler is the same for every level (INTx is routed to
+ * it too).  do_interrupt() EOIs the local APIC after every vector: the
+ * per-vCPU and INTx deliveries need it, and for the domain-wide vector,
+ * which bypasses the APIC, an EOI with nothing in service is ignored.
+ */
+void xen_callback_enable(void)
+{
+	if (callback_level == XEN_CALLBACK_NONE)
+		return;
+	if (request_vector(XEN_HVM_UPCALL_VECTOR, xen_hvm_callback_interrupt))
+		panic("xen: vector %#x is taken", XEN_HVM_UPCALL_VECTOR);
+}
+
+/**
+ * xen_callback_cpu_init - the callback of a secondary vCPU
+ * @cpu: the calling CPU
+ * @vcpu: its vCPU id
+ *
+ * Per-vCPU vectors are registered by each vCPU for itself.  An event
+ * that became pending before that would wait for the next one, so a
+ * pending flag is turned into an interrupt right away.
+ */
+void xen_callback_cpu_init(unsigned int cpu, unsigned int vcpu)
+{
+	long rc;
+
+	if (callback_level != XEN_CALLBACK_PERCPU)
+		return;
+	rc = xen_hvm_set_upcall_vector(vcpu);
+	if (rc) {
+		pr_err("xen: CPU %u: HVMOP_set_evtchn_upcall_vector failed: %ld; "
+		       "it gets no events\n", cpu, rc);
+		return;
+	}
+	if (READ_ONCE(xen_vcpu_info()->evtchn_upcall_pending))
+		apic_send_ipi(apic_read_id(), XEN_HVM_UPCALL_VECTOR);
+}
+
+/**
+ * xen_events_everywhere - pvk runs on Xen with events on every vCPU
+ *
+ * Always so for a PV guest; for an HVM or PVH guest with the per-vCPU
+ * or domain-wide vector.  What the event, timer and spinlock
+ * self-tests need.
+ */
+bool xen_events_everywhere(void)
+{
+	if (x86_platform == &xen_pv_platform)
+		return true;
+	return (x86_platform == &xen_pvh_platform ||
+		x86_platform == &xen_hvm_platform) && xen_callback_everywhere();
+}
+
+/**
+ * xen_callback_everywhere - whether every vCPU receives events
+ *
+ * What PV timers, PV IPIs, the pvclock and PV spinlocks need.
+ */
+bool xen_callback_everywhere(void)
+{
+	return callback_level >= XEN_CALLBACK_VECTOR;
+}
