@@ -7,6 +7,7 @@
  */
 #include <pvk/kernel.h>
 #include <pvk/arch.h>
+#include <pvk/bench.h>
 #include <pvk/mm.h>
 #include <pvk/sched.h>
 #include <pvk/selftest.h>
@@ -192,8 +193,25 @@ static void xen_hvm_grant_frames_placed(struct kunit *test)
 		   info->gnttab_frames_pfn, info->gnttab_frames_max);
 }
 
+/*
+ * A remote TLB flush is one HVMOP_flush_tlbs, whatever the vCPU count
+ * (the count leaves out hypercalls made by event handlers meanwhile).
+ */
+static void xen_hvm_tlb_shootdown_is_one_hypercall(struct kunit *test)
+{
+	u64 before, after;
+
+	if (!need_hvm(test) || !kunit_need_cpus(test, 2))
+		return;
+	before = bench_hypercall_count();
+	flush_tlb_all_cpus(TLB_FLUSH_ALL);
+	after = bench_hypercall_count();
+	KUNIT_EXPECT_EQ(test, after - before, 1);
+}
+
 SELFTEST_SUITE(xen_hvm,
 	KUNIT_CASE(xen_hvm_cpuid_detection),
 	KUNIT_CASE(xen_hvm_callback_every_vcpu),
 	KUNIT_CASE(xen_hvm_pv_timer_every_vcpu),
-	KUNIT_CASE(xen_hvm_grant_frames_placed));
+	KUNIT_CASE(xen_hvm_grant_frames_placed),
+	KUNIT_CASE(xen_hvm_tlb_shootdown_is_one_hypercall));
