@@ -24,11 +24,11 @@ pvk: selftest result: PASS (1 passed, 0 failed, 0 skipped)
 class Judge(RowResults):
     """Base: a serial log and an outcome through evaluate()."""
 
-    def judge(self, row, outcome):
+    def judge(self, row, outcome, tail=''):
         serial, debugcon, _ = run_tests.log_paths(row.name, self.ctx)
         words = ' dom0' if row.boot == 'xen' else ''
         with open(serial, 'w') as f:
-            f.write(SERIAL % (row.platform, words))
+            f.write(SERIAL % (row.platform, words) + tail)
         return run_tests.evaluate(row, self.ctx, '', outcome, serial,
                                   debugcon, '/nonexistent')
 
@@ -51,6 +51,28 @@ class PowerOff(Judge):
     def test_dom0_exit_status_must_be_zero(self):
         res = self.judge(self.dom0_row(), run_tests.Outcome('exited', 1))
         self.assertNotEqual(res.status, run_tests.PASS)
+
+    def pvh_row(self):
+        return run_tests.Row('xen-pvh-dom0-smp1', 'xen', 1, platform='xen-pvh')
+
+    def test_pvh_dom0_halt_accepted_only_with_pvk_reason(self):
+        halted = run_tests.XEN_DOM0_HALTED + '\n'
+        reason = '[    0.1] ' + run_tests.PVK_NO_S5 + '\n'
+        res = self.judge(self.pvh_row(), run_tests.Outcome('stopped'),
+                         reason + halted)
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        self.assertTrue(res.notes)
+        for tail in (halted, reason):
+            res = self.judge(self.pvh_row(), run_tests.Outcome('stopped'), tail)
+            self.assertNotEqual(res.status, run_tests.PASS, tail)
+        # A PV dom0 never gets the exception.
+        res = self.judge(self.dom0_row(), run_tests.Outcome('stopped'),
+                         reason + halted)
+        self.assertNotEqual(res.status, run_tests.PASS)
+
+    def test_xen_halt_stops_at_once(self):
+        stop = run_tests.xen_dom0_stop(run_tests.selftest_stop)
+        self.assertEqual(stop(run_tests.XEN_DOM0_HALTED), 0.0)
 
     def test_dom0_gets_the_longer_grace(self):
         stop = run_tests.xen_dom0_stop(run_tests.selftest_stop)
