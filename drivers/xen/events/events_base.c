@@ -201,10 +201,28 @@ static int install_port(evtchn_port_t port, unsigned int cpu, u8 type,
 	return 0;
 }
 
+/* Only vCPU 0 gets events (an HVM guest's INTx callback). */
+static bool cpu0_only;
+
+/**
+ * xen_evtchn_cpu0_only - deliver every event to vCPU 0 from now on
+ *
+ * For a callback that reaches vCPU 0 alone (platform PCI INTx): device
+ * ports stay on vCPU 0 and binding one elsewhere is refused.  Called by
+ * the platform before any port is bound.
+ */
+void xen_evtchn_cpu0_only(void)
+{
+	cpu0_only = true;
+}
+
 /* The online vCPU with the fewest spread ports (lowest number on ties). */
 static unsigned int pick_cpu(void)
 {
 	unsigned int best = 0, cpu;
+
+	if (cpu0_only)
+		return 0;
 
 	for_each_cpu(cpu, &cpu_online_mask)
 		if (READ_ONCE(spread_load[cpu]) < READ_ONCE(spread_load[best]))
@@ -221,7 +239,7 @@ static long bind_vcpu_hypercall(evtchn_port_t port, unsigned int cpu)
 
 static bool cpu_usable(unsigned int cpu)
 {
-	return cpu < NR_CPUS && per_cpu(cpu)->online;
+	return cpu < NR_CPUS && per_cpu(cpu)->online && (!cpu0_only || !cpu);
 }
 
 /*

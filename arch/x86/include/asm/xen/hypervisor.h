@@ -147,6 +147,7 @@ struct pt_regs;
 void xen_evtchn_init(void);
 void xen_evtchn_do_upcall(struct pt_regs *regs);
 void xen_evtchn_cpu_init(unsigned int cpu);
+void xen_evtchn_cpu0_only(void);
 const char *xen_evtchn_abi_name(void);
 int xen_bind_ipi_poll(unsigned int cpu);
 void xen_evtchn_clear_pending(unsigned int port);
