@@ -59,7 +59,8 @@ static void native_init_late(struct boot_record *br)
 	outb(0xff, PIC1_DATA);
 	outb(0xff, PIC2_DATA);
 	tsc_calibrate();
-	if (acpi_parse(br->rsdp_phys, acpi_map, &acpi) == 0)
+	if ((br->efi ? acpi_parse_no_bios_scan : acpi_parse)(br->rsdp_phys,
+							    acpi_map, &acpi) == 0)
 		lapic = acpi.lapic_phys;
 	else
 		pr_warn("acpi: no usable tables; one CPU, no ACPI power-off\n");
