@@ -1058,6 +1058,150 @@ TEST(mb2_second_map_tags_ignored)
 	EXPECT_WARNS(1, "second tag of type 17 ignored");
 }
 
+/* ---- RSDP from the EFI configuration table ---------------------------- */
+
+#define ST_PHYS		0x1a000
+#define CT_PHYS		0x1b000
+
+static const u8 guid_acpi20[16] = {
+	0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
+	0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81,
+};
+static const u8 guid_acpi10[16] = {
+	0x30, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
+	0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d,
+};
+static const u8 guid_smbios3[16] = {
+	0x44, 0x15, 0xfd, 0xf2, 0x94, 0x97, 0x2c, 0x4a,
+	0x99, 0x2e, 0xe5, 0xbb, 0xcf, 0x20, 0xe3, 0x94,
+};
+
+struct cfg_ent {
+	const u8 *guid;
+	u64 table;
+};
+
+/* A 64-bit system table at ST_PHYS whose configuration table is @e. */
+static void efi_systab(u64 sig, u64 n, u64 tables, const struct cfg_ent *e,
+		       unsigned int nr)
+{
+	unsigned int i;
+
+	put_bytes(ST_PHYS, &sig, 8);
+	put_bytes(ST_PHYS + 104, &n, 8);
+	put_bytes(ST_PHYS + 112, &tables, 8);
+	allow(ST_PHYS, 120);
+	for (i = 0; i < nr; i++) {
+		put_bytes(CT_PHYS + i * 24, e[i].guid, 16);
+		put_bytes(CT_PHYS + i * 24 + 16, &e[i].table, 8);
+	}
+	allow(CT_PHYS, nr * 24);
+}
+
+#define ST_SIG	0x5453595320494249ULL
+
+/* GRUB under UEFI, without ACPI tags. */
+static void mb2_efi_no_acpi_tags(u64 systab)
+{
+	mb2_begin(INFO);
+	mb2_efi64(systab);
+	mb2_efi_mmap(48, EFI_DESC_VERSION, efi_map, ARRAY_SIZE(efi_map));
+	mb2_end();
+}
+
+TEST(mb2_efi_rsdp_from_config_table)
+{
+	const struct cfg_ent both[] = {
+		{ guid_smbios3, 0x1234000 },
+		{ guid_acpi10, 0xe0000 },
+		{ guid_acpi20, 0x9a000 },
+	};
+	const struct cfg_ent v1_only[] = {
+		{ guid_acpi20, 0 },			/* no table: not taken */
+		{ guid_acpi10, 0xe0000 },
+	};
+
+	reset();
+	efi_systab(ST_SIG, 3, CT_PHYS, both, 3);
+	mb2_efi_no_acpi_tags(ST_PHYS);
+	run_mb2(INFO);
+	EXPECT_EQ_U(br.efi_systab, ST_PHYS);
+	EXPECT_EQ_U(br.rsdp_phys, 0x9a000);
+	EXPECT_STR(br.rsdp_source, BOOT_SRC_EFI_ACPI_NEW);
+	EXPECT_WARNS(0, "");
+
+	reset();
+	efi_systab(ST_SIG, 2, CT_PHYS, v1_only, 2);
+	mb2_efi_no_acpi_tags(ST_PHYS);
+	run_mb2(INFO);
+	EXPECT_EQ_U(br.rsdp_phys, 0xe0000);
+	EXPECT_STR(br.rsdp_source, BOOT_SRC_EFI_ACPI_OLD);
+	EXPECT_WARNS(0, "");
+}
+
+/* An ACPI tag is enough: the firmware's tables are not even read. */
+TEST(mb2_efi_rsdp_tag_wins)
+{
+	u8 rsdp[20];
+
+	make_rsdp(rsdp, sizeof(rsdp), 0x33);
+	reset();
+	mb2_begin(INFO);
+	mb2_efi64(ST_PHYS);			/* nothing readable there */
+	mb2_add(MB2_ACPI_OLD, rsdp, sizeof(rsdp));
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_STR(br.rsdp_source, BOOT_SRC_ACPI_OLD);
+	EXPECT_WARNS(0, "");
+
+	/* Nor for a 32-bit table, whose layout differs. */
+	reset();
+	mb2_begin(INFO);
+	mb2_add(MB2_EFI32, "\0\xa0\x01\0", 4);
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ_U(br.efi_systab, ST_PHYS);
+	EXPECT_EQ_U(br.rsdp_phys, 0);
+	EXPECT_WARNS(0, "");
+}
+
+TEST(mb2_efi_rsdp_bad_config_table)
+{
+	const struct cfg_ent none[] = { { guid_smbios3, 0x1234000 } };
+	const struct cfg_ent v2[] = { { guid_acpi20, 0x9a000 } };
+	static const struct {
+		u64 sig, n, tables, systab;
+		const char *warn;
+	} bad[] = {
+		{ ST_SIG + 1, 1, CT_PHYS, ST_PHYS, "no EFI system table at 0x1a000" },
+		{ ST_SIG, 1, CT_PHYS, MEM_SIZE - 64, "no EFI system table at" },
+		{ ST_SIG, 1, CT_PHYS, 1ULL << 40, "no EFI system table at" },
+		{ ST_SIG, 1025, CT_PHYS, ST_PHYS, "1025 entries at 0x1b000" },
+		{ ST_SIG, 1ULL << 60, CT_PHYS, ST_PHYS, "unusable" },
+		{ ST_SIG, 1, MEM_SIZE - 8, ST_PHYS, "unusable" },
+		{ ST_SIG, 1, ~0ULL - 7, ST_PHYS, "unusable" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		reset();
+		efi_systab(bad[i].sig, bad[i].n, bad[i].tables, v2, 1);
+		mb2_efi_no_acpi_tags(bad[i].systab);
+		run_mb2(INFO);
+		EXPECT_EQ_U(br.rsdp_phys, 0);
+		EXPECT(br.rsdp_source == NULL);
+		EXPECT_STR(br.memmap_source, BOOT_SRC_EFI_MMAP);
+		EXPECT_WARNS(1, bad[i].warn);
+	}
+
+	reset();
+	efi_systab(ST_SIG, 1, CT_PHYS, none, 1);
+	mb2_efi_no_acpi_tags(ST_PHYS);
+	run_mb2(INFO);
+	EXPECT_EQ_U(br.rsdp_phys, 0);
+	EXPECT_WARNS(1, "has no ACPI entry");
+}
+
 /* ---- PVH start_info builder ------------------------------------------ */
 
 static struct hvm_start_info *pvh_si(u64 phys, u32 version)
@@ -1409,6 +1553,9 @@ int main(void)
 	RUN(mb2_efi_mmap_long);
 	RUN(mb2_efi_systab_tags);
 	RUN(mb2_second_map_tags_ignored);
+	RUN(mb2_efi_rsdp_from_config_table);
+	RUN(mb2_efi_rsdp_tag_wins);
+	RUN(mb2_efi_rsdp_bad_config_table);
 	RUN(pvh_good_start_info);
 	RUN(pvh_bad_magic);
 	RUN(pvh_no_memmap);

@@ -27,6 +27,8 @@ struct boot_module {
 #define BOOT_SRC_MEMINFO	"basic meminfo"
 #define BOOT_SRC_ACPI_NEW	"ACPI 2.0 tag"
 #define BOOT_SRC_ACPI_OLD	"ACPI 1.0 tag"
+#define BOOT_SRC_EFI_ACPI_NEW	"EFI configuration table (ACPI 2.0)"
+#define BOOT_SRC_EFI_ACPI_OLD	"EFI configuration table (ACPI 1.0)"
 
 struct boot_record {
 	const char *entry;		/* "multiboot2", "pvh", "xen-pv" */

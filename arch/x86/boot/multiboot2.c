@@ -9,6 +9,8 @@
  * still uses the 32-bit entry.  The firmware's own memory map (EFI tag)
  * then wins over GRUB's translation of it (mmap tag), which wins over
  * the basic meminfo; a tag that cannot be used gives way to the next.
+ * Without an ACPI tag the RSDP comes from the firmware's configuration
+ * table: UEFI has no BIOS area to search.
  */
 #include <pvk/kernel.h>
 #include <asm/page.h>
@@ -93,6 +95,28 @@ struct efi_memory_desc {
 /* Descriptors may grow, but never to this; 8-byte multiples (UEFI 7.2). */
 #define EFI_DESC_SIZE_MAX		4096
 
+/* UEFI 2.10, 4.3 and 4.6: the system table and its configuration table. */
+#define EFI_SYSTEM_TABLE_SIGNATURE	0x5453595320494249ULL	/* "IBI SYST" */
+#define EFI_SYSTAB_NR_TABLES		104
+#define EFI_SYSTAB_TABLES		112
+#define EFI_SYSTAB_LEN			120
+#define EFI_CONFIG_TABLES_MAX		1024
+
+struct efi_config_table {
+	u8 guid[16];
+	u64 table;
+} __packed;
+
+/* ACPI_20_TABLE_GUID and ACPI_TABLE_GUID, in memory order. */
+static const u8 efi_acpi20_guid[16] = {
+	0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
+	0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81,
+};
+static const u8 efi_acpi10_guid[16] = {
+	0x30, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
+	0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d,
+};
+
 enum efi_memory_type {
 	EFI_RESERVED_MEMORY,
 	EFI_LOADER_CODE,
@@ -112,6 +136,7 @@ struct mb2_found {
 	const struct mb2_tag *mmap;
 	const struct mb2_tag *efi_mmap;
 	const struct mb2_tag *meminfo;
+	u64 efi64_systab;	/* only a 64-bit table has the layout read here */
 };
 
 /* The RSDP is handed over as a copy; keep it where ACPI code can find it. */
@@ -322,6 +347,52 @@ static void mb2_efi_systab(struct boot_record *br, const struct mb2_tag *t)
 	br->efi_systab = ptr;
 }
 
+static u64 get_u64(const u8 *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* The configuration table's ACPI 2.0 RSDP, else its ACPI 1.0 one. */
+static void mb2_efi_rsdp(struct boot_record *br, u64 systab)
+{
+	const u8 *st = boot_phys_ptr(systab, EFI_SYSTAB_LEN);
+	const struct efi_config_table *ct;
+	u64 n, tables, i;
+
+	if (!st || get_u64(st) != EFI_SYSTEM_TABLE_SIGNATURE) {
+		boot_warn(br, "multiboot2: no EFI system table at %#llx, so no RSDP",
+			  (unsigned long long)systab);
+		return;
+	}
+	n = get_u64(st + EFI_SYSTAB_NR_TABLES);
+	tables = get_u64(st + EFI_SYSTAB_TABLES);
+	ct = n <= EFI_CONFIG_TABLES_MAX ? boot_phys_ptr(tables, n * sizeof(*ct)) : NULL;
+	if (!ct) {
+		boot_warn(br, "multiboot2: EFI configuration table (%llu entries at %#llx) unusable, so no RSDP",
+			  (unsigned long long)n, (unsigned long long)tables);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (!ct[i].table)
+			continue;
+		if (!memcmp(ct[i].guid, efi_acpi20_guid, sizeof(efi_acpi20_guid))) {
+			br->rsdp_phys = ct[i].table;
+			br->rsdp_source = BOOT_SRC_EFI_ACPI_NEW;
+			return;
+		}
+		if (!br->rsdp_phys &&
+		    !memcmp(ct[i].guid, efi_acpi10_guid, sizeof(efi_acpi10_guid))) {
+			br->rsdp_phys = ct[i].table;
+			br->rsdp_source = BOOT_SRC_EFI_ACPI_OLD;
+		}
+	}
+	if (!br->rsdp_phys)
+		boot_warn(br, "multiboot2: EFI configuration table has no ACPI entry");
+}
+
 /* A second copy of a tag that must come once is not guessed between. */
 static void mb2_keep(struct boot_record *br, const struct mb2_tag **slot,
 		     const struct mb2_tag *tag)
@@ -368,6 +439,8 @@ static void mb2_tag(struct boot_record *br, struct mb2_found *f,
 	case MB2_TAG_EFI64:
 		br->efi = true;
 		mb2_efi_systab(br, tag);
+		if (tag->type == MB2_TAG_EFI64)
+			f->efi64_systab = br->efi_systab;
 		break;
 	case MB2_TAG_EFI_MMAP:
 		br->efi = true;
@@ -428,4 +501,6 @@ void multiboot2_parse(struct boot_record *br, u64 info_phys)
 	if (p + sizeof(struct mb2_tag) > end)
 		boot_warn(br, "multiboot2: tag list has no end tag");
 	mb2_apply_memmap(br, &found);
+	if (!br->rsdp_phys && found.efi64_systab)
+		mb2_efi_rsdp(br, found.efi64_systab);
 }
