@@ -35,6 +35,7 @@
 #define MB2_ACPI_OLD	14
 #define MB2_ACPI_NEW	15
 #define MB2_EFI_MMAP	17
+#define MB2_EFI_BS	18
 #define MB2_EFI64_IH	20
 
 /* UEFI memory types and the version 1 descriptor (UEFI 2.10, 7.2). */
@@ -1033,6 +1034,15 @@ TEST(mb2_efi_systab_tags)
 	run_mb2(INFO);
 	EXPECT(br.efi);
 	EXPECT_WARNS(1, "type 11, size 8");
+
+	/* pvk's header never asks to keep boot services: said when done. */
+	reset();
+	mb2_begin(INFO);
+	mb2_add(MB2_EFI_BS, NULL, 0);
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT(br.efi);
+	EXPECT_WARNS(1, "left EFI boot services running");
 }
 
 TEST(mb2_second_map_tags_ignored)

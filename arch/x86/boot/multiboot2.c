@@ -5,8 +5,8 @@
  * the loader gives is checked before it is used.
  *
  * Under UEFI, GRUB exits the firmware's boot services before it enters
- * pvk (the header asks for no EFI tags of its own), adds the EFI tags and
- * still uses the 32-bit entry.  The firmware's own memory map (EFI tag)
+ * pvk (header.S asks neither to keep them nor for an EFI entry), adds the
+ * EFI tags and still uses the 32-bit entry.  The firmware's own memory map (EFI tag)
  * then wins over GRUB's translation of it (mmap tag), which wins over
  * the basic meminfo; a tag that cannot be used gives way to the next.
  * Without an ACPI tag the RSDP comes from the firmware's configuration
@@ -393,7 +393,7 @@ static void mb2_efi_rsdp(struct boot_record *br, u64 systab)
 		boot_warn(br, "multiboot2: EFI configuration table has no ACPI entry");
 }
 
-/* A second copy of a tag that must come once is not guessed between. */
+/* Of two tags that should come once, the first is used, the second reported. */
 static void mb2_keep(struct boot_record *br, const struct mb2_tag **slot,
 		     const struct mb2_tag *tag)
 {
@@ -447,6 +447,10 @@ static void mb2_tag(struct boot_record *br, struct mb2_found *f,
 		mb2_keep(br, &f->efi_mmap, tag);
 		break;
 	case MB2_TAG_EFI_BS:
+		/* pvk takes boot-services memory as free, which it then is not. */
+		boot_warn(br, "multiboot2: loader left EFI boot services running, against pvk's header");
+		br->efi = true;
+		break;
 	case MB2_TAG_EFI32_IH:
 	case MB2_TAG_EFI64_IH:
 		br->efi = true;
