@@ -38,7 +38,7 @@ struct boot_record {
 	const char *memmap_source;	/* a BOOT_SRC_*; NULL when not told */
 	struct boot_module modules[BOOT_MODULES_MAX];
 	unsigned int nr_modules;
-	u64 rsdp_phys;			/* 0: not given, scan for it */
+	u64 rsdp_phys;			/* 0: not given (BIOS: scan for it) */
 	const char *rsdp_source;	/* a BOOT_SRC_*; NULL when not told */
 	/*
 	 * The loader started from UEFI (it passed EFI tags).  There are no

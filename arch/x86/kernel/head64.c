@@ -55,7 +55,8 @@ static void multiboot2_report(const struct boot_record *br)
 	const char *loader = br->loader_name[0] ? br->loader_name : "an unnamed loader";
 	const char *map = br->memmap_source ? br->memmap_source : "no memory map";
 	const char *rsdp = br->rsdp_source ? br->rsdp_source :
-			   br->efi ? "nowhere (no tag)" : "a BIOS area search";
+			   br->efi ? "nowhere (no tag, no EFI entry)" :
+			   "a BIOS area search";
 
 	if (br->efi)
 		pr_info("boot: multiboot2 from %s, EFI (system table %#llx), %s, RSDP from %s\n",

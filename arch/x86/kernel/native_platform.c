@@ -59,6 +59,7 @@ static void native_init_late(struct boot_record *br)
 	outb(0xff, PIC1_DATA);
 	outb(0xff, PIC2_DATA);
 	tsc_calibrate();
+	/* UEFI has no BIOS areas for an RSDP search to read. */
 	if ((br->efi ? acpi_parse_no_bios_scan : acpi_parse)(br->rsdp_phys,
 							    acpi_map, &acpi) == 0)
 		lapic = acpi.lapic_phys;

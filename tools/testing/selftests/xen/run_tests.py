@@ -278,7 +278,8 @@ NETFRONT_DOM0 = tuple('netfront.netfront_' + c for c in (
 MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', BARE_METAL_SUITES),
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('smp',), min_cpus=2),
-    # Booted through UEFI: the EFI memory map and the RSDP tag were used.
+    # Booted through UEFI: the firmware's memory map and an RSDP handed
+    # over, not searched for.
     Need(r'^uefi-', ('efi_boot',)),
     Need(r'-badsuite$', ('paravirt',)),
     Need(r'^xen-pv-dom0-', BARE_METAL_SUITES + XEN_DOM0_SUITES),
