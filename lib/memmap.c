@@ -281,6 +281,31 @@ u64 memmap_usable_bytes(const struct memmap *m)
 }
 
 /**
+ * memmap_covers() - whether one entry of @type holds all of a range
+ * @m: map, expected to be normalised (touching ranges of a type merged)
+ * @base: start of the range
+ * @len: its length in bytes, at least 1
+ * @type: the type the whole range must have
+ *
+ * Returns false for an empty range or one that wraps.
+ */
+bool memmap_covers(const struct memmap *m, u64 base, u64 len, u32 type)
+{
+	unsigned int i;
+
+	if (!len || base + len < base)
+		return false;
+	for (i = 0; i < m->nr && i < MEMMAP_MAX; i++) {
+		const struct memmap_entry *e = &m->e[i];
+
+		if (e->type == type && base >= e->base &&
+		    base + len <= entry_end(e->base, e->len))
+			return true;
+	}
+	return false;
+}
+
+/**
  * memmap_type_name() - human-readable name of a memory map type
  * @type: an enum memmap_type value
  *

@@ -1,14 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# Make a BIOS-bootable GRUB ISO that loads pvk through multiboot2.
+# Make a hybrid BIOS+UEFI GRUB ISO that loads pvk through multiboot2.
 #
 #   scripts/mkiso.sh build/pvk build/pvk.iso [CMDLINE]
 #
 # CMDLINE (default empty) is written into grub.cfg after the kernel path;
 # each whitespace-separated word is single-quoted for GRUB's parser.
 # GRUB's console goes to COM1 (115200) and the screen.  Needs grub-mkrescue
-# (grub-common), the i386-pc modules (grub-pc-bin) and xorriso.
+# (grub-common), the i386-pc modules (grub-pc-bin) for the BIOS El Torito
+# image, the x86_64-efi modules (grub-efi-amd64-bin) and mtools for the
+# EFI system partition image, and xorriso.  Under UEFI, GRUB exits boot
+# services before it enters pvk (the multiboot2 header asks for no EFI
+# boot services), so pvk sees the same 32-bit entry either way.
 set -eu
 
 usage() {
@@ -23,7 +27,7 @@ kernel=$1
 iso=$2
 cmdline=${3-}
 
-grub_dir=/usr/lib/grub/i386-pc
+grub_lib=/usr/lib/grub
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 die() {
@@ -36,8 +40,12 @@ command -v grub-mkrescue >/dev/null 2>&1 ||
 	die "grub-mkrescue not found: apt-get install grub-common grub-pc-bin xorriso (or run scripts/setup.sh)"
 command -v xorriso >/dev/null 2>&1 ||
 	die "xorriso not found: apt-get install xorriso (or run scripts/setup.sh)"
-[ -f "$grub_dir/modinfo.sh" ] ||
-	die "$grub_dir missing (BIOS GRUB modules): apt-get install grub-pc-bin"
+[ -f "$grub_lib/i386-pc/modinfo.sh" ] ||
+	die "$grub_lib/i386-pc missing (BIOS GRUB modules): apt-get install grub-pc-bin"
+[ -f "$grub_lib/x86_64-efi/modinfo.sh" ] ||
+	die "$grub_lib/x86_64-efi missing (UEFI GRUB modules): apt-get install grub-efi-amd64-bin"
+command -v mformat >/dev/null 2>&1 ||
+	die "mformat not found (EFI image): apt-get install mtools (or run scripts/setup.sh)"
 
 # Quote each word of the command line for grub.cfg: 'word', with an
 # embedded ' written as '\''.
@@ -64,13 +72,20 @@ multiboot2 /boot/pvk$grub_args
 boot
 EOF
 
-if ! grub-mkrescue -d "$grub_dir" -o "$tmp/out.iso" "$tmp/iso" \
-		>"$tmp/log" 2>&1; then
+# Without -d, grub-mkrescue builds for every platform installed under
+# $grub_lib: i386-pc (BIOS) and x86_64-efi (UEFI), checked above.
+if ! grub-mkrescue -o "$tmp/out.iso" "$tmp/iso" >"$tmp/log" 2>&1; then
 	cat "$tmp/log" >&2
 	die "grub-mkrescue failed"
 fi
 [ -s "$tmp/out.iso" ] || { cat "$tmp/log" >&2; die "grub-mkrescue made no ISO"; }
+# Both firmware kinds must find a boot image, or the ISO is not hybrid.
+catalog=$(xorriso -indev "$tmp/out.iso" -report_el_torito plain 2>/dev/null)
+for pltf in BIOS UEFI; do
+	printf '%s\n' "$catalog" | grep -q "^El Torito boot img : *[0-9]* *$pltf " ||
+		die "grub-mkrescue made no $pltf boot image"
+done
 
 mkdir -p "$(dirname "$iso")"
 mv -f "$tmp/out.iso" "$iso"
-echo "mkiso: $iso (multiboot2 /boot/pvk${grub_args:+ $cmdline})"
+echo "mkiso: $iso (BIOS+UEFI, multiboot2 /boot/pvk${grub_args:+ $cmdline})"

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 #
 # Make sure the Debian packages that pvk's build and tests need are there.
-# (libc6-dev: the static libc of the dom0 test tool net-tool.)
+# (libc6-dev: the static libc of the dom0 test tool net-tool;
+# grub-efi-amd64-bin: the UEFI half of the hybrid ISO; ovmf: the UEFI
+# firmware the runner's uefi-* rows boot it with.)
 #
 #   scripts/setup.sh
 #
@@ -12,7 +14,8 @@
 set -eu
 
 packages=(gcc libc6-dev make binutils python3 python3-kconfiglib qemu-system-x86
-	grub-pc-bin grub-common xorriso mtools gnuplot-nox libxen-dev)
+	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf gnuplot-nox
+	libxen-dev)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "setup: dpkg-query not found; this script expects Debian (bookworm)." >&2

@@ -35,6 +35,7 @@ static void *maps[MAX_MAPS];
 static int nr_maps;
 static struct acpi_info info;
 static int nr_warn;
+static int nr_bios_maps;		/* maps touching the BDA, EBDA or ROM */
 static char last_warn[512];
 
 /* The parser's log: remember warnings and errors so tests can see them. */
@@ -50,10 +51,19 @@ void printk(int level, const char *fmt, ...)
 	nr_warn++;
 }
 
+static bool overlaps(u64 phys, u64 len, u64 base, u64 size)
+{
+	return phys < base + size && base < phys + len;
+}
+
 static const void *test_map(u64 phys, u64 len)
 {
 	void *copy;
 
+	if (overlaps(phys, len, 0x400, 0x100) ||
+	    overlaps(phys, len, EBDA_PHYS, 0x400) ||
+	    overlaps(phys, len, 0xe0000, 0x20000))
+		nr_bios_maps++;
 	if (phys >= MEM_SIZE || len > MEM_SIZE - phys)
 		return NULL;
 	if (nr_maps == MAX_MAPS) {
@@ -68,16 +78,23 @@ static const void *test_map(u64 phys, u64 len)
 	return copy;
 }
 
-static int parse(u64 hint)
+static int parse_with(int (*fn)(u64, acpi_map_fn, struct acpi_info *),
+		      u64 hint)
 {
 	int ret;
 
 	nr_warn = 0;
+	nr_bios_maps = 0;
 	last_warn[0] = '\0';
-	ret = acpi_parse(hint, test_map, &info);
+	ret = fn(hint, test_map, &info);
 	while (nr_maps)
 		free(maps[--nr_maps]);
 	return ret;
+}
+
+static int parse(u64 hint)
+{
+	return parse_with(acpi_parse, hint);
 }
 
 static void put16(u64 phys, u16 v)
@@ -632,6 +649,33 @@ TEST(test_rsdp_scan_ebda)
 	EXPECT_EQ_U(info.rsdp_phys, 0xf0000);
 }
 
+/* UEFI: the given RSDP or none; the BIOS areas are never even read. */
+TEST(test_rsdp_no_bios_scan)
+{
+	build_std();
+	put16(0x40e, EBDA_SEG);
+	make_rsdp(EBDA_PHYS + 0x30, 2, RSDT_PHYS, XSDT_PHYS);
+	make_rsdp(0xf0000, 2, RSDT_PHYS, XSDT_PHYS);
+	EXPECT_EQ(parse_with(acpi_parse_no_bios_scan, RSDP_PHYS), 0);
+	EXPECT_EQ_U(info.rsdp_phys, RSDP_PHYS);
+	EXPECT_EQ(info.nr_cpus, 2);
+	EXPECT_EQ(nr_bios_maps, 0);
+
+	EXPECT_EQ(parse_with(acpi_parse_no_bios_scan, 0), -ENOENT);
+	EXPECT_EQ(nr_bios_maps, 0);
+	EXPECT(strstr(last_warn, "no BIOS areas to search") != NULL);
+
+	memset(mem + RSDP_PHYS, 0, 36);		/* a stale pointer */
+	EXPECT_EQ(parse_with(acpi_parse_no_bios_scan, RSDP_PHYS), -ENOENT);
+	EXPECT_EQ(nr_bios_maps, 0);
+	EXPECT_EQ(nr_warn, 2);
+
+	/* The same memory under BIOS rules: the scan finds the EBDA copy. */
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ_U(info.rsdp_phys, EBDA_PHYS + 0x30);
+	EXPECT(nr_bios_maps > 0);
+}
+
 static void set_dsdt(const u8 *aml, size_t n)
 {
 	build_std();
@@ -812,6 +856,7 @@ int main(void)
 	RUN(test_rsdp_extended_checksum);
 	RUN(test_rsdp_scan_rom);
 	RUN(test_rsdp_scan_ebda);
+	RUN(test_rsdp_no_bios_scan);
 	RUN(test_s5_zero_one_ops);
 	RUN(test_s5_other_encodings);
 	RUN(test_s5_rejected);

@@ -30,8 +30,28 @@
 #define MB2_MODULE	3
 #define MB2_MEMINFO	4
 #define MB2_MMAP	6
+#define MB2_EFI32	11
+#define MB2_EFI64	12
 #define MB2_ACPI_OLD	14
 #define MB2_ACPI_NEW	15
+#define MB2_EFI_MMAP	17
+#define MB2_EFI_BS	18
+#define MB2_EFI64_IH	20
+
+/* UEFI memory types and the version 1 descriptor (UEFI 2.10, 7.2). */
+#define EFI_RESERVED	0
+#define EFI_LOADER_DATA	2
+#define EFI_BS_CODE	3
+#define EFI_BS_DATA	4
+#define EFI_RT_DATA	6
+#define EFI_CONV	7
+#define EFI_UNUSABLE	8
+#define EFI_ACPI_RECL	9
+#define EFI_ACPI_NVS	10
+#define EFI_MMIO	11
+#define EFI_PERSISTENT	14
+#define EFI_OEM		0x70000000
+#define EFI_DESC_VERSION 1
 
 #define INFO		0x10000		/* multiboot2 info / start_info */
 #define MEMMAP_TABLE	0x11000
@@ -44,6 +64,15 @@ struct mb2_ent {
 	u64 len;
 	u32 type;
 	u32 zero;
+} __packed;
+
+struct efi_desc {
+	u32 type;
+	u32 pad;
+	u64 phys;
+	u64 virt;
+	u64 pages;
+	u64 attr;
 } __packed;
 
 static u8 *mem;
@@ -234,6 +263,31 @@ static void mb2_mmap(u32 entry_size, const struct mb2_ent *e, unsigned int n)
 	mb2_add(MB2_MMAP, buf, 8 + n * entry_size);
 }
 
+/* An EFI memory map tag; each descriptor padded to @descr_size with 0xee. */
+static void mb2_efi_mmap(u32 descr_size, u32 version,
+			 const struct efi_desc *d, unsigned int n)
+{
+	static u8 buf[8 + 0x8000];
+	unsigned int i;
+
+	if (8 + (size_t)n * descr_size > sizeof(buf)) {
+		printf("# EFI memory map too big for the test buffer\n");
+		exit(EXIT_FAILURE);
+	}
+	memset(buf, 0xee, sizeof(buf));
+	memcpy(buf, &descr_size, 4);
+	memcpy(buf + 4, &version, 4);
+	for (i = 0; i < n; i++)
+		memcpy(buf + 8 + i * descr_size, &d[i],
+		       MIN(descr_size, sizeof(*d)));
+	mb2_add(MB2_EFI_MMAP, buf, 8 + n * descr_size);
+}
+
+static void mb2_efi64(u64 systab)
+{
+	mb2_add(MB2_EFI64, &systab, sizeof(systab));
+}
+
 static void mb2_meminfo(u32 lower_kb, u32 upper_kb)
 {
 	u32 v[2] = { lower_kb, upper_kb };
@@ -319,6 +373,11 @@ TEST(mb2_good_info)
 	if (br.rsdp_phys)
 		EXPECT(memcmp(rsdp_copy(), rsdp, sizeof(rsdp)) == 0);
 	EXPECT(br.platform_info == NULL);
+	EXPECT_STR(br.loader_name, "GRUB 2.12");
+	EXPECT_STR(br.memmap_source, BOOT_SRC_MB2_MMAP);
+	EXPECT_STR(br.rsdp_source, BOOT_SRC_ACPI_NEW);
+	EXPECT(!br.efi);		/* no EFI tag: a BIOS boot */
+	EXPECT_EQ_U(br.efi_systab, 0);
 	EXPECT_WARNS(0, "");
 }
 
@@ -656,6 +715,7 @@ TEST(mb2_acpi_tags)
 	EXPECT(br.rsdp_phys != 0);
 	if (br.rsdp_phys)
 		EXPECT(memcmp(rsdp_copy(), v1, sizeof(v1)) == 0);
+	EXPECT_STR(br.rsdp_source, BOOT_SRC_ACPI_OLD);
 	EXPECT_WARNS(0, "");
 
 	/* The ACPI 2.0 copy wins whichever comes first. */
@@ -679,6 +739,7 @@ TEST(mb2_acpi_tags)
 	EXPECT(br.rsdp_phys != 0);
 	if (br.rsdp_phys)
 		EXPECT(memcmp(rsdp_copy(), v2, sizeof(v2)) == 0);
+	EXPECT_STR(br.rsdp_source, BOOT_SRC_ACPI_NEW);
 	EXPECT_WARNS(0, "");
 
 	reset();
@@ -687,6 +748,7 @@ TEST(mb2_acpi_tags)
 	mb2_end();
 	run_mb2(INFO);
 	EXPECT_EQ_U(br.rsdp_phys, 0);
+	EXPECT(br.rsdp_source == NULL);
 	EXPECT_WARNS(1, "short RSDP");
 }
 
@@ -715,6 +777,439 @@ TEST(mb2_loader_memory_types)
 	       br.memmap.e[1].type != MEMMAP_MODULE);
 	EXPECT(br.memmap.e[2].type != MEMMAP_KERNEL &&
 	       br.memmap.e[2].type != MEMMAP_MODULE);
+}
+
+/* ---- multiboot2 under UEFI -------------------------------------------- */
+
+#define SYSTAB	0x7e8f018ULL
+
+/*
+ * OVMF-like: many small descriptors, some of them touching and of the
+ * same kind once boot services are gone, 48 bytes each.
+ */
+static const struct efi_desc efi_map[] = {
+	{ EFI_BS_CODE, 0, 0, 0, 8, 0xf },
+	{ EFI_CONV, 0, 0x8000, 0, 0x98, 0xf },
+	{ EFI_RT_DATA, 0, 0x100000, 0, 0x10, 0x800000000000000fULL },
+	{ EFI_LOADER_DATA, 0, 0x110000, 0, 0x10, 0xf },
+	{ EFI_BS_DATA, 0, 0x120000, 0, 0x20, 0xf },
+	{ EFI_ACPI_RECL, 0, 0x140000, 0, 1, 0xf },
+	{ EFI_ACPI_NVS, 0, 0x141000, 0, 1, 0xf },
+	{ EFI_UNUSABLE, 0, 0x142000, 0, 1, 0xf },
+	{ EFI_OEM, 0, 0x143000, 0, 1, 0xf },
+	{ EFI_RESERVED, 0, 0x144000, 0, 1, 0 },
+	{ EFI_MMIO, 0, 0xfec00000, 0, 1, 0x8000000000000001ULL },
+	{ EFI_PERSISTENT, 0, 0x100000000ULL, 0, 0x1000, 0xf },
+};
+
+static void expect_efi_map(void)
+{
+	EXPECT_STR(br.memmap_source, BOOT_SRC_EFI_MMAP);
+	EXPECT_EQ(br.memmap.nr, 9);
+	EXPECT_RANGE(0, 0, 0xa0000, MEMMAP_USABLE);
+	EXPECT_RANGE(1, 0x100000, 0x10000, MEMMAP_RESERVED);
+	EXPECT_RANGE(2, 0x110000, 0x30000, MEMMAP_USABLE);
+	EXPECT_RANGE(3, 0x140000, 0x1000, MEMMAP_ACPI_RECLAIM);
+	EXPECT_RANGE(4, 0x141000, 0x1000, MEMMAP_ACPI_NVS);
+	EXPECT_RANGE(5, 0x142000, 0x1000, MEMMAP_BAD);
+	EXPECT_RANGE(6, 0x143000, 0x2000, MEMMAP_RESERVED);
+	EXPECT_RANGE(7, 0xfec00000, 0x1000, MEMMAP_RESERVED);
+	EXPECT_RANGE(8, 0x100000000ULL, 0x1000000, MEMMAP_RESERVED);
+}
+
+/* What GRUB passes under UEFI after exiting boot services. */
+static void mb2_efi_grub_list(u32 descr_size)
+{
+	u8 rsdp[36];
+	u64 image_handle = 0x7e01000;
+
+	make_rsdp(rsdp, sizeof(rsdp), 0x50);
+	mb2_begin(INFO);
+	mb2_str(MB2_CMDLINE, "selftest=all");
+	mb2_str(MB2_LOADER_NAME, "GRUB 2.06-13+deb12u2");
+	mb2_meminfo(640, 260000);
+	mb2_mmap(24, good_map, 3);	/* GRUB's own translation: not used */
+	mb2_efi64(SYSTAB);
+	mb2_add(MB2_ACPI_OLD, rsdp, 20);
+	mb2_add(MB2_ACPI_NEW, rsdp, sizeof(rsdp));
+	mb2_efi_mmap(descr_size, EFI_DESC_VERSION, efi_map, ARRAY_SIZE(efi_map));
+	mb2_add(MB2_EFI64_IH, &image_handle, sizeof(image_handle));
+	mb2_end();
+}
+
+TEST(mb2_efi_good_info)
+{
+	static const u32 sizes[] = { 40, 48, 56 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		reset();
+		mb2_efi_grub_list(sizes[i]);
+		run_mb2(INFO);
+		EXPECT_STR(br.cmdline, "selftest=all");
+		EXPECT_STR(br.loader_name, "GRUB 2.06-13+deb12u2");
+		EXPECT(br.efi);
+		EXPECT_EQ_U(br.efi_systab, SYSTAB);
+		expect_efi_map();
+		EXPECT_STR(br.rsdp_source, BOOT_SRC_ACPI_NEW);
+		EXPECT_WARNS(0, "");
+	}
+}
+
+/* A map header pvk cannot read gives way to GRUB's mmap, then meminfo. */
+TEST(mb2_efi_mmap_bad_header)
+{
+	static const struct {
+		u32 size, version;
+		const char *warn;
+	} bad[] = {
+		{ 0, 1, "descriptor size 0" },
+		{ 32, 1, "descriptor size 32" },
+		{ 39, 1, "descriptor size 39" },
+		{ 44, 1, "descriptor size 44" },	/* not a multiple of 8 */
+		{ 8192, 1, "descriptor size 8192" },
+		{ 0xfffffff8, 1, "descriptor size 4294967288" },
+		{ 48, 0, "version 0" },
+		{ 48, 2, "version 2" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		reset();
+		mb2_begin(INFO);
+		/* As many descriptors as fit the test's buffer. */
+		mb2_efi_mmap(bad[i].size, bad[i].version, efi_map,
+			     bad[i].size <= 4096 ? 3 : bad[i].size <= 0x8000);
+		mb2_mmap(24, good_map, 3);
+		mb2_end();
+		run_mb2(INFO);
+		EXPECT(br.efi);
+		expect_good_map();
+		EXPECT_STR(br.memmap_source, BOOT_SRC_MB2_MMAP);
+		EXPECT_WARNS(1, bad[i].warn);
+	}
+
+	/* Too short for its own header; only the basic meminfo is left. */
+	reset();
+	mb2_begin(INFO);
+	mb2_raw(MB2_EFI_MMAP, 12, "\x30\0\0\0", 4);
+	mb2_meminfo(639, 130048);
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ(br.memmap.nr, 2);
+	EXPECT_STR(br.memmap_source, BOOT_SRC_MEMINFO);
+	EXPECT_WARNS(1, "descriptor size 0");
+}
+
+TEST(mb2_efi_mmap_bad_descriptors)
+{
+	static const struct efi_desc d[] = {
+		{ EFI_CONV, 0, 0x100000, 0, 0x10, 0 },
+		{ EFI_CONV, 0, 0x200800, 0, 1, 0 },		/* unaligned */
+		{ EFI_CONV, 0, 0x300000, 0, ~0ULL, 0 },		/* wraps */
+		{ EFI_CONV, 0, 0xfffffffffffff000ULL, 0, 2, 0 },	/* wraps */
+		{ EFI_CONV, 0, 0x400000, 0, 0, 0 },		/* empty: no harm */
+		{ EFI_RT_DATA, 0, 0x500000, 0, 4, 0 },
+	};
+
+	reset();
+	mb2_begin(INFO);
+	mb2_efi_mmap(48, EFI_DESC_VERSION, d, ARRAY_SIZE(d));
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_STR(br.memmap_source, BOOT_SRC_EFI_MMAP);
+	EXPECT_EQ(br.memmap.nr, 2);
+	EXPECT_RANGE(0, 0x100000, 0x10000, MEMMAP_USABLE);
+	EXPECT_RANGE(1, 0x500000, 0x4000, MEMMAP_RESERVED);
+	EXPECT_WARNS(1, "3 EFI memory descriptors with impossible ranges");
+
+	/* Nothing usable in the EFI map: GRUB's mmap is next. */
+	reset();
+	mb2_begin(INFO);
+	mb2_efi_mmap(48, EFI_DESC_VERSION, d + 1, 3);
+	mb2_mmap(24, good_map, 3);
+	mb2_end();
+	run_mb2(INFO);
+	expect_good_map();
+	EXPECT_STR(br.memmap_source, BOOT_SRC_MB2_MMAP);
+	EXPECT_WARNS(1, "3 EFI memory descriptors");
+}
+
+/* A descriptor cut by the tag's end is not read (ASan watches). */
+TEST(mb2_efi_mmap_truncated_descriptor)
+{
+	static const u32 cut[] = { 1, 8, 40, 47 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cut); i++) {
+		u64 tag;
+
+		reset();
+		mb2_begin(INFO);
+		tag = mb2_cur;
+		mb2_efi_mmap(48, EFI_DESC_VERSION, efi_map, 2);
+		put32(tag + 4, 16 + 48 + cut[i]);	/* 2nd one partly there */
+		mb2_cur = tag + ALIGN_UP(16 + 48 + cut[i], 8u);
+		mb2_end();
+		run_mb2(INFO);
+		EXPECT_EQ(br.memmap.nr, 1);
+		EXPECT_RANGE(0, 0, 0x8000, MEMMAP_USABLE);
+		EXPECT_WARNS(1, "ends inside a descriptor");
+	}
+}
+
+TEST(mb2_efi_mmap_long)
+{
+	static struct efi_desc d[MEMMAP_MAX * 2 + 1];
+	unsigned int i;
+
+	/* Touching descriptors of one kind become one range. */
+	for (i = 0; i < ARRAY_SIZE(d); i++) {
+		d[i].type = i % 2 ? EFI_CONV : EFI_BS_DATA;
+		d[i].phys = (u64)i << 12;
+		d[i].pages = 1;
+	}
+	reset();
+	mb2_begin(INFO);
+	mb2_efi_mmap(40, EFI_DESC_VERSION, d, ARRAY_SIZE(d));
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ(br.memmap.nr, 1);
+	EXPECT_RANGE(0, 0, (u64)ARRAY_SIZE(d) << 12, MEMMAP_USABLE);
+	EXPECT_WARNS(0, "");
+
+	/* Alternating kinds cannot merge: truncated, and said so once. */
+	for (i = 0; i < ARRAY_SIZE(d); i++)
+		d[i].type = i % 2 ? EFI_CONV : EFI_RT_DATA;
+	reset();
+	mb2_begin(INFO);
+	mb2_efi_mmap(40, EFI_DESC_VERSION, d, ARRAY_SIZE(d));
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ(br.memmap.nr, MEMMAP_MAX);
+	EXPECT_RANGE(MEMMAP_MAX - 1, (u64)(MEMMAP_MAX - 1) << 12, 0x1000,
+		     MEMMAP_USABLE);
+	EXPECT_WARNS(1, "EFI memory map too long");
+}
+
+TEST(mb2_efi_systab_tags)
+{
+	u64 zero = 0;
+	u32 p32 = 0x7f9e018;
+
+	/* 32-bit firmware's table pointer. */
+	reset();
+	mb2_begin(INFO);
+	mb2_add(MB2_EFI32, &p32, sizeof(p32));
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT(br.efi);
+	EXPECT_EQ_U(br.efi_systab, 0x7f9e018);
+	EXPECT(br.memmap_source == NULL);
+	EXPECT_WARNS(0, "");
+
+	/* Too short for the pointer, or a null one: noted, still EFI. */
+	reset();
+	mb2_begin(INFO);
+	mb2_add(MB2_EFI64, &p32, sizeof(p32));
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT(br.efi);
+	EXPECT_EQ_U(br.efi_systab, 0);
+	EXPECT_WARNS(1, "EFI system table tag (type 12, size 12) ignored");
+
+	reset();
+	mb2_begin(INFO);
+	mb2_efi64(zero);
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT(br.efi);
+	EXPECT_EQ_U(br.efi_systab, 0);
+	EXPECT_WARNS(1, "EFI system table tag (type 12, size 16) ignored");
+
+	reset();
+	mb2_begin(INFO);
+	mb2_raw(MB2_EFI32, 8, NULL, 0);
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT(br.efi);
+	EXPECT_WARNS(1, "type 11, size 8");
+
+	/* pvk's header never asks to keep boot services: said when done. */
+	reset();
+	mb2_begin(INFO);
+	mb2_add(MB2_EFI_BS, NULL, 0);
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT(br.efi);
+	EXPECT_WARNS(1, "left EFI boot services running");
+}
+
+TEST(mb2_second_map_tags_ignored)
+{
+	static const struct mb2_ent other[1] = { { 0, 0x1000, 1, 0 } };
+
+	reset();
+	mb2_begin(INFO);
+	mb2_mmap(24, good_map, 3);
+	mb2_mmap(24, other, 1);
+	mb2_end();
+	run_mb2(INFO);
+	expect_good_map();
+	EXPECT_WARNS(1, "second tag of type 6 ignored");
+
+	reset();
+	mb2_begin(INFO);
+	mb2_efi_mmap(48, EFI_DESC_VERSION, efi_map, ARRAY_SIZE(efi_map));
+	mb2_efi_mmap(48, EFI_DESC_VERSION, efi_map, 1);
+	mb2_end();
+	run_mb2(INFO);
+	expect_efi_map();
+	EXPECT_WARNS(1, "second tag of type 17 ignored");
+}
+
+/* ---- RSDP from the EFI configuration table ---------------------------- */
+
+#define ST_PHYS		0x1a000
+#define CT_PHYS		0x1b000
+
+static const u8 guid_acpi20[16] = {
+	0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
+	0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81,
+};
+static const u8 guid_acpi10[16] = {
+	0x30, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
+	0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d,
+};
+static const u8 guid_smbios3[16] = {
+	0x44, 0x15, 0xfd, 0xf2, 0x94, 0x97, 0x2c, 0x4a,
+	0x99, 0x2e, 0xe5, 0xbb, 0xcf, 0x20, 0xe3, 0x94,
+};
+
+struct cfg_ent {
+	const u8 *guid;
+	u64 table;
+};
+
+/* A 64-bit system table at ST_PHYS whose configuration table is @e. */
+static void efi_systab(u64 sig, u64 n, u64 tables, const struct cfg_ent *e,
+		       unsigned int nr)
+{
+	unsigned int i;
+
+	put_bytes(ST_PHYS, &sig, 8);
+	put_bytes(ST_PHYS + 104, &n, 8);
+	put_bytes(ST_PHYS + 112, &tables, 8);
+	allow(ST_PHYS, 120);
+	for (i = 0; i < nr; i++) {
+		put_bytes(CT_PHYS + i * 24, e[i].guid, 16);
+		put_bytes(CT_PHYS + i * 24 + 16, &e[i].table, 8);
+	}
+	allow(CT_PHYS, nr * 24);
+}
+
+#define ST_SIG	0x5453595320494249ULL
+
+/* GRUB under UEFI, without ACPI tags. */
+static void mb2_efi_no_acpi_tags(u64 systab)
+{
+	mb2_begin(INFO);
+	mb2_efi64(systab);
+	mb2_efi_mmap(48, EFI_DESC_VERSION, efi_map, ARRAY_SIZE(efi_map));
+	mb2_end();
+}
+
+TEST(mb2_efi_rsdp_from_config_table)
+{
+	const struct cfg_ent both[] = {
+		{ guid_smbios3, 0x1234000 },
+		{ guid_acpi10, 0xe0000 },
+		{ guid_acpi20, 0x9a000 },
+	};
+	const struct cfg_ent v1_only[] = {
+		{ guid_acpi20, 0 },			/* no table: not taken */
+		{ guid_acpi10, 0xe0000 },
+	};
+
+	reset();
+	efi_systab(ST_SIG, 3, CT_PHYS, both, 3);
+	mb2_efi_no_acpi_tags(ST_PHYS);
+	run_mb2(INFO);
+	EXPECT_EQ_U(br.efi_systab, ST_PHYS);
+	EXPECT_EQ_U(br.rsdp_phys, 0x9a000);
+	EXPECT_STR(br.rsdp_source, BOOT_SRC_EFI_ACPI_NEW);
+	EXPECT_WARNS(0, "");
+
+	reset();
+	efi_systab(ST_SIG, 2, CT_PHYS, v1_only, 2);
+	mb2_efi_no_acpi_tags(ST_PHYS);
+	run_mb2(INFO);
+	EXPECT_EQ_U(br.rsdp_phys, 0xe0000);
+	EXPECT_STR(br.rsdp_source, BOOT_SRC_EFI_ACPI_OLD);
+	EXPECT_WARNS(0, "");
+}
+
+/* An ACPI tag is enough: the firmware's tables are not even read. */
+TEST(mb2_efi_rsdp_tag_wins)
+{
+	u8 rsdp[20];
+
+	make_rsdp(rsdp, sizeof(rsdp), 0x33);
+	reset();
+	mb2_begin(INFO);
+	mb2_efi64(ST_PHYS);			/* nothing readable there */
+	mb2_add(MB2_ACPI_OLD, rsdp, sizeof(rsdp));
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_STR(br.rsdp_source, BOOT_SRC_ACPI_OLD);
+	EXPECT_WARNS(0, "");
+
+	/* Nor for a 32-bit table, whose layout differs. */
+	reset();
+	mb2_begin(INFO);
+	mb2_add(MB2_EFI32, "\0\xa0\x01\0", 4);
+	mb2_end();
+	run_mb2(INFO);
+	EXPECT_EQ_U(br.efi_systab, ST_PHYS);
+	EXPECT_EQ_U(br.rsdp_phys, 0);
+	EXPECT_WARNS(0, "");
+}
+
+TEST(mb2_efi_rsdp_bad_config_table)
+{
+	const struct cfg_ent none[] = { { guid_smbios3, 0x1234000 } };
+	const struct cfg_ent v2[] = { { guid_acpi20, 0x9a000 } };
+	static const struct {
+		u64 sig, n, tables, systab;
+		const char *warn;
+	} bad[] = {
+		{ ST_SIG + 1, 1, CT_PHYS, ST_PHYS, "no EFI system table at 0x1a000" },
+		{ ST_SIG, 1, CT_PHYS, MEM_SIZE - 64, "no EFI system table at" },
+		{ ST_SIG, 1, CT_PHYS, 1ULL << 40, "no EFI system table at" },
+		{ ST_SIG, 1025, CT_PHYS, ST_PHYS, "1025 entries at 0x1b000" },
+		{ ST_SIG, 1ULL << 60, CT_PHYS, ST_PHYS, "unusable" },
+		{ ST_SIG, 1, MEM_SIZE - 8, ST_PHYS, "unusable" },
+		{ ST_SIG, 1, ~0ULL - 7, ST_PHYS, "unusable" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		reset();
+		efi_systab(bad[i].sig, bad[i].n, bad[i].tables, v2, 1);
+		mb2_efi_no_acpi_tags(bad[i].systab);
+		run_mb2(INFO);
+		EXPECT_EQ_U(br.rsdp_phys, 0);
+		EXPECT(br.rsdp_source == NULL);
+		EXPECT_STR(br.memmap_source, BOOT_SRC_EFI_MMAP);
+		EXPECT_WARNS(1, bad[i].warn);
+	}
+
+	reset();
+	efi_systab(ST_SIG, 1, CT_PHYS, none, 1);
+	mb2_efi_no_acpi_tags(ST_PHYS);
+	run_mb2(INFO);
+	EXPECT_EQ_U(br.rsdp_phys, 0);
+	EXPECT_WARNS(1, "has no ACPI entry");
 }
 
 /* ---- PVH start_info builder ------------------------------------------ */
@@ -1061,6 +1556,16 @@ int main(void)
 	RUN(mb2_meminfo_before_mmap_ignored);
 	RUN(mb2_acpi_tags);
 	RUN(mb2_loader_memory_types);
+	RUN(mb2_efi_good_info);
+	RUN(mb2_efi_mmap_bad_header);
+	RUN(mb2_efi_mmap_bad_descriptors);
+	RUN(mb2_efi_mmap_truncated_descriptor);
+	RUN(mb2_efi_mmap_long);
+	RUN(mb2_efi_systab_tags);
+	RUN(mb2_second_map_tags_ignored);
+	RUN(mb2_efi_rsdp_from_config_table);
+	RUN(mb2_efi_rsdp_tag_wins);
+	RUN(mb2_efi_rsdp_bad_config_table);
 	RUN(pvh_good_start_info);
 	RUN(pvh_bad_magic);
 	RUN(pvh_no_memmap);

@@ -202,6 +202,25 @@ TEST(reserve_in_full_map)
 	EXPECT(entry_is(1, 0x4000, 0x2000, MEMMAP_KERNEL));
 }
 
+TEST(covers)
+{
+	reset();
+	memmap_add(&map, 0, 0x8000, MEMMAP_USABLE);
+	memmap_add(&map, 0x8000, 0x1000, MEMMAP_USABLE);	/* merged */
+	memmap_add(&map, 0x9000, 0x1000, MEMMAP_RESERVED);
+	memmap_add(&map, U64_MAX - 0xfff, 0x1000, MEMMAP_RESERVED);
+	EXPECT_EQ(memmap_normalise(&map), 3);
+	EXPECT(memmap_covers(&map, 0x8000, 0x1000, MEMMAP_USABLE));
+	EXPECT(memmap_covers(&map, 0, 0x9000, MEMMAP_USABLE));
+	EXPECT(!memmap_covers(&map, 0x8000, 0x1001, MEMMAP_USABLE));
+	EXPECT(!memmap_covers(&map, 0x9000, 0x1000, MEMMAP_USABLE));
+	EXPECT(memmap_covers(&map, 0x9000, 0x1000, MEMMAP_RESERVED));
+	EXPECT(!memmap_covers(&map, 0xa000, 0x1000, MEMMAP_USABLE));
+	EXPECT(!memmap_covers(&map, 0x8000, 0, MEMMAP_USABLE));
+	EXPECT(!memmap_covers(&map, U64_MAX - 0xfff, 0x2000, MEMMAP_RESERVED));
+	EXPECT(memmap_covers(&map, U64_MAX - 0xfff, 0xfff, MEMMAP_RESERVED));
+}
+
 TEST(type_names)
 {
 	EXPECT_STR(memmap_type_name(MEMMAP_USABLE), "usable");
@@ -307,6 +326,7 @@ int main(void)
 	RUN(exactly_full_output);
 	RUN(reserve);
 	RUN(reserve_in_full_map);
+	RUN(covers);
 	RUN(type_names);
 	RUN(random_against_model);
 	return TEST_DONE();

@@ -65,6 +65,7 @@ struct acpi_info {
 typedef const void *(*acpi_map_fn)(u64 phys, u64 len);
 
 int acpi_parse(u64 rsdp_hint, acpi_map_fn map, struct acpi_info *out);
+int acpi_parse_no_bios_scan(u64 rsdp, acpi_map_fn map, struct acpi_info *out);
 
 /*
  * Enter sleep state @state of the machine @info describes, given the

@@ -39,6 +39,7 @@ int memmap_add(struct memmap *m, u64 base, u64 len, u32 type);
 int memmap_normalise(struct memmap *m);
 int memmap_reserve(struct memmap *m, u64 base, u64 len, u32 type);
 u64 memmap_usable_bytes(const struct memmap *m);
+bool memmap_covers(const struct memmap *m, u64 base, u64 len, u32 type);
 const char *memmap_type_name(u32 type);
 u32 memmap_type_from_firmware(u32 e820_type);
 

@@ -14,6 +14,11 @@
 #define MB2_TAG_END	0
 #define MB2_TAG_ENTRY	3
 
+/*
+ * No EFI boot-services tag and no EFI entry tag: under UEFI, GRUB exits
+ * boot services and enters at the same 32-bit entry as under BIOS, and
+ * pvk never calls the firmware.
+ */
 	.section .multiboot2, "a"
 	.balign 8
 mb2_header:

@@ -265,8 +265,12 @@ static const u8 *rsdp_scan(acpi_map_fn map, u64 *phys)
 	return rsdp;
 }
 
-/* A bad hint (say, a stale boot-loader field) still allows the scan. */
-static const u8 *rsdp_find(u64 hint, acpi_map_fn map, u64 *phys)
+/*
+ * A bad hint (say, a stale boot-loader field) still allows the scan, where
+ * there are BIOS areas to scan.
+ */
+static const u8 *rsdp_find(u64 hint, bool bios_scan, acpi_map_fn map,
+			   u64 *phys)
 {
 	const u8 *rsdp;
 
@@ -276,9 +280,10 @@ static const u8 *rsdp_find(u64 hint, acpi_map_fn map, u64 *phys)
 			*phys = hint;
 			return rsdp;
 		}
-		pr_warn("no valid RSDP at %#llx, scanning\n", ull(hint));
+		pr_warn("no valid RSDP at %#llx%s\n", ull(hint),
+			bios_scan ? ", scanning" : "");
 	}
-	return rsdp_scan(map, phys);
+	return bios_scan ? rsdp_scan(map, phys) : NULL;
 }
 
 /*
@@ -657,24 +662,8 @@ static void acpi_report(const struct acpi_info *info)
 			info->slp_typa, info->slp_typb);
 }
 
-/**
- * acpi_parse() - find and decode the ACPI tables pvk needs
- * @rsdp_hint: physical address of the RSDP if the boot protocol supplied
- *             one, else 0 to search the EBDA and the BIOS ROM area
- * @map: makes physical ranges readable; every firmware byte is read
- *       through it, including the BIOS Data Area and the ROM scan
- * @out: filled from scratch; unused fields are zero and lapic_phys
- *       defaults to ACPI_DEFAULT_LAPIC
- *
- * Walks the XSDT (revision 2+ with a non-zero address) or else the
- * RSDT, and decodes the first valid MADT, FADT (with its DSDT's \_S5)
- * and HPET table. Tables that cannot be mapped, have an insane length or
- * fail their checksum are skipped with a warning. A missing or useless
- * MADT leaves nr_cpus at 0, which callers treat as "boot CPU only".
- * Returns 0, -ENOENT when no valid RSDP exists, or -EINVAL when neither
- * the XSDT nor the RSDT is usable (or @map is NULL).
- */
-int acpi_parse(u64 rsdp_hint, acpi_map_fn map, struct acpi_info *out)
+static int acpi_parse_tables(u64 rsdp_hint, bool bios_scan, acpi_map_fn map,
+			     struct acpi_info *out)
 {
 	struct acpi_tables tab;
 	struct acpi_table root;
@@ -685,9 +674,12 @@ int acpi_parse(u64 rsdp_hint, acpi_map_fn map, struct acpi_info *out)
 	out->lapic_phys = ACPI_DEFAULT_LAPIC;
 	if (!map)
 		return -EINVAL;
-	rsdp = rsdp_find(rsdp_hint, map, &out->rsdp_phys);
+	rsdp = rsdp_find(rsdp_hint, bios_scan, map, &out->rsdp_phys);
 	if (!rsdp) {
-		pr_warn("no RSDP found\n");
+		if (bios_scan)
+			pr_warn("no RSDP found\n");
+		else
+			pr_warn("no RSDP given, and no BIOS areas to search\n");
 		return -ENOENT;
 	}
 	out->revision = rsdp[RSDP_REVISION];
@@ -707,6 +699,43 @@ int acpi_parse(u64 rsdp_hint, acpi_map_fn map, struct acpi_info *out)
 		hpet_parse(&tab.hpet, out);
 	acpi_report(out);
 	return 0;
+}
+
+/**
+ * acpi_parse() - find and decode the ACPI tables pvk needs
+ * @rsdp_hint: physical address of the RSDP if the boot protocol supplied
+ *             one, else 0 to search the EBDA and the BIOS ROM area
+ * @map: makes physical ranges readable; every firmware byte is read
+ *       through it, including the BIOS Data Area and the ROM scan
+ * @out: filled from scratch; unused fields are zero and lapic_phys
+ *       defaults to ACPI_DEFAULT_LAPIC
+ *
+ * Walks the XSDT (revision 2+ with a non-zero address) or else the
+ * RSDT, and decodes the first valid MADT, FADT (with its DSDT's \_S5)
+ * and HPET table. Tables that cannot be mapped, have an insane length or
+ * fail their checksum are skipped with a warning. A missing or useless
+ * MADT leaves nr_cpus at 0, which callers treat as "boot CPU only".
+ * Returns 0, -ENOENT when no valid RSDP exists, or -EINVAL when neither
+ * the XSDT nor the RSDT is usable (or @map is NULL).
+ */
+int acpi_parse(u64 rsdp_hint, acpi_map_fn map, struct acpi_info *out)
+{
+	return acpi_parse_tables(rsdp_hint, true, map, out);
+}
+
+/**
+ * acpi_parse_no_bios_scan() - acpi_parse() for UEFI firmware
+ * @rsdp: physical address of the RSDP the boot protocol supplied, or 0
+ * @map: as for acpi_parse()
+ * @out: as for acpi_parse()
+ *
+ * UEFI has no BIOS Data Area and no BIOS ROM copy of the RSDP to search:
+ * what sits there is not the firmware's, so only @rsdp is tried.
+ * Returns as acpi_parse() does.
+ */
+int acpi_parse_no_bios_scan(u64 rsdp, acpi_map_fn map, struct acpi_info *out)
+{
+	return acpi_parse_tables(rsdp, false, map, out);
 }
 
 #ifndef PVK_HOST_TEST

@@ -49,6 +49,34 @@ void boot_warn(struct boot_record *br, const char *fmt, ...)
 	pr_warn("boot: %s\n", buf);
 }
 
+/* Where the boot record came from: the firmware, the map, the RSDP. */
+static void multiboot2_report(const struct boot_record *br)
+{
+	const char *loader = br->loader_name[0] ? br->loader_name : "an unnamed loader";
+	const char *map = br->memmap_source ? br->memmap_source : "no memory map";
+	const char *rsdp = br->rsdp_source ? br->rsdp_source :
+			   br->efi ? "nowhere (no tag, no EFI entry)" :
+			   "a BIOS area search";
+
+	if (br->efi)
+		pr_info("boot: multiboot2 from %s, EFI (system table %#llx), %s, RSDP from %s\n",
+			loader, (unsigned long long)br->efi_systab, map, rsdp);
+	else
+		pr_info("boot: multiboot2 from %s, BIOS, %s, RSDP from %s\n",
+			loader, map, rsdp);
+}
+
+/**
+ * native_boot_record - the boot record the multiboot2 or PVH stub filled
+ *
+ * For self-tests of what the loader handed over.  Returns NULL when
+ * neither stub ran (Xen PV keeps a record of its own).
+ */
+const struct boot_record *native_boot_record(void)
+{
+	return boot_record.entry ? &boot_record : NULL;
+}
+
 /**
  * x86_64_start_kernel - C entry of the multiboot2 and PVH stubs
  * @entry: BOOT_ENTRY_* of the stub that ran
@@ -62,9 +90,11 @@ __noreturn void x86_64_start_kernel(u32 entry, u64 info_phys)
 
 	early_percpu_init();
 	serial8250_early_init();
-	if (entry == BOOT_ENTRY_MULTIBOOT2)
+	if (entry == BOOT_ENTRY_MULTIBOOT2) {
 		multiboot2_parse(br, info_phys);
-	else
+		multiboot2_report(br);
+	} else {
 		pvh_parse(br, info_phys);
+	}
 	start_kernel(br);
 }

@@ -63,7 +63,9 @@ void native_apic_smp_init(struct boot_record *br)
 {
 	u64 lapic = DEFAULT_LAPIC_PHYS;
 
-	if (acpi_parse(br->rsdp_phys, acpi_map, &acpi) == 0)
+	/* UEFI has no BIOS areas for an RSDP search to read. */
+	if ((br->efi ? acpi_parse_no_bios_scan : acpi_parse)(br->rsdp_phys,
+							    acpi_map, &acpi) == 0)
 		lapic = acpi.lapic_phys;
 	else
 		pr_warn("acpi: no usable tables; one CPU, no ACPI power-off\n");

@@ -36,6 +36,21 @@ u32 ap_boot_cpu;
 
 static volatile bool ap_alive;
 static unsigned int cpus_found;
+static bool trampoline_in_ram = true;
+
+/**
+ * smpboot_check_trampoline - is the trampoline's page RAM to the firmware?
+ * @m: the loader's memory map, normalised, before low memory is reserved
+ *
+ * The trampoline is copied to a fixed low page at the first CPU start.
+ * UEFI firmware may keep low pages for itself, and writing there would
+ * corrupt them: smpboot_register_cpus() then starts no other CPU.
+ */
+void smpboot_check_trampoline(const struct memmap *m)
+{
+	trampoline_in_ram = memmap_covers(m, TRAMPOLINE_PHYS, PAGE_SIZE,
+					  MEMMAP_USABLE);
+}
 
 unsigned int smpboot_cpus_found(void)
 {
@@ -101,6 +116,11 @@ void smpboot_register_cpus(const struct acpi_info *acpi)
 		pr_info("smp: %u CPUs found, using %u (limit %u)\n", cpus_found,
 			nr_cpu_ids, limit);
 	smp_check_maxcpus(cpus_found, "CPUs");
+	if (nr_cpu_ids > 1 && !trampoline_in_ram) {
+		pr_warn("smp: the memory map has no RAM at %#x for the AP trampoline; only the boot CPU runs\n",
+			TRAMPOLINE_PHYS);
+		nr_cpu_ids = 1;
+	}
 }
 
 static void trampoline_install(void)

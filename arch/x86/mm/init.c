@@ -10,6 +10,7 @@
 #include <asm/paravirt.h>
 #include <asm/pgtable.h>
 #include <asm/platform.h>
+#include <asm/smpboot.h>
 
 #define EARLY_MAP_LIMIT (1ULL << 30)
 #define LOW_MEMORY_END (1ULL << 20)
@@ -107,6 +108,7 @@ void mm_init(struct boot_record *br)
 	}
 	if (memmap_normalise(m) < 0)
 		pr_warn("mem: memory map too fragmented, some ranges dropped\n");
+	smpboot_check_trampoline(m);
 	memmap_reserve(m, 0, LOW_MEMORY_END, MEMMAP_RESERVED);
 	memmap_reserve(m, __pa_symbol(_text), _end - _text, MEMMAP_KERNEL);
 	for (unsigned int i = 0; i < br->nr_modules; i++)

@@ -6,5 +6,6 @@
 #include <pvk/bootinfo.h>
 
 void early_percpu_init(void);
+const struct boot_record *native_boot_record(void);
 
 #endif

@@ -7,6 +7,10 @@
 
 #ifndef __ASSEMBLY__
 #include <pvk/acpi.h>
+#include <pvk/memmap.h>
+
+/* Note whether the loader's map has RAM where the trampoline goes. */
+void smpboot_check_trampoline(const struct memmap *m);
 
 /* Record the CPUs ACPI lists (honouring nosmp, maxcpus=, NR_CPUS). */
 void smpboot_register_cpus(const struct acpi_info *acpi);

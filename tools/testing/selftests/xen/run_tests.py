@@ -86,7 +86,8 @@ class Row:
     """One QEMU boot.
 
     boot      key into BOOT_METHODS: how pvk gets loaded ('pvh', 'iso',
-              'xen' for pvk as a Xen PV dom0), or into GROUP_METHODS
+              'uefi' for the ISO under OVMF, 'xen' for pvk as a Xen PV
+              dom0), or into GROUP_METHODS
               ('dom0stack': pvk as a domU of the Linux dom0 test stack;
               all such rows share one dom0 boot, one job each).
     accel     'tcg' or 'kvm' (kvm rows need the 'kvm' requirement).
@@ -125,6 +126,10 @@ def _pvh(cpus, accel='tcg', **kw):
 def _iso(cpus, accel='tcg', **kw):
     req = ('kvm',) if accel == 'kvm' else ()
     return Row(f'iso-{accel}-smp{cpus}', 'iso', cpus, accel, requires=req, **kw)
+
+
+def _uefi(cpus, **kw):
+    return Row(f'uefi-tcg-smp{cpus}', 'uefi', cpus, **kw)
 
 
 # Xen wants SMAP off (a PV dom0 dies in create_bounce_frame otherwise) and
@@ -219,6 +224,8 @@ TEST_ROWS: List[Row] = [
     _pvh(1), _pvh(2), _pvh(3), _pvh(4),
     # GRUB from an ISO, multiboot2; the command line comes from grub.cfg.
     _iso(1), _iso(2), _iso(4),
+    # The same ISO under UEFI (OVMF): GRUB's EFI image, the EFI tags.
+    _uefi(1), _uefi(2),
     # Bad or limiting input: a clear log line and a sensible fallback.
     Row('pvh-tcg-smp3-maxcpus2', 'pvh', 3, append='maxcpus=2', expect_cpus=2),
     Row('pvh-tcg-smp2-nosmp', 'pvh', 2, append='nosmp', expect_cpus=1),
@@ -294,8 +301,11 @@ NETFRONT_DOM0 = tuple('netfront.netfront_' + c for c in (
     'connected', 'ping_dom0', 'sg_and_bounce'))
 
 MANIFEST: Tuple[Need, ...] = (
-    Need(r'^(pvh|iso)-(?!.*-badsuite$)', BARE_METAL_SUITES),
-    Need(r'^(pvh|iso)-(?!.*-badsuite$)', ('smp',), min_cpus=2),
+    Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', BARE_METAL_SUITES),
+    Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('smp',), min_cpus=2),
+    # Booted through UEFI: the firmware's memory map and an RSDP handed
+    # over, not searched for.
+    Need(r'^uefi-', ('efi_boot',)),
     Need(r'-badsuite$', ('paravirt',)),
     Need(r'^xen-pv-dom0-', BARE_METAL_SUITES + XEN_DOM0_SUITES),
     Need(r'^xen-pv-dom0-', ('smp',), min_cpus=2),
@@ -453,6 +463,17 @@ def boot_iso(row: Row, ctx: Context, cmdline: str) -> List[str]:
     return ['-cdrom', ctx.iso_for(cmdline)]
 
 
+# Debian's ovmf: code and variables in one image, used read-only.
+OVMF = '/usr/share/ovmf/OVMF.fd'
+
+
+def boot_uefi(row: Row, ctx: Context, cmdline: str) -> List[str]:
+    """The iso rows' ISO, started by OVMF instead of SeaBIOS."""
+    return (['-bios', ctx.need(OVMF, 'apt-get install ovmf, or run '
+                               'scripts/setup.sh')]
+            + boot_iso(row, ctx, cmdline))
+
+
 XEN_FETCH = os.path.join(HERE, 'xen-fetch.sh')
 
 
@@ -483,6 +504,7 @@ def boot_xen(row: Row, ctx: Context, cmdline: str) -> List[str]:
 BOOT_METHODS: Dict[str, Callable[[Row, Context, str], List[str]]] = {
     'pvh': boot_pvh,
     'iso': boot_iso,
+    'uefi': boot_uefi,
     'xen': boot_xen,
 }
 
@@ -1637,7 +1659,7 @@ def main(argv: List[str]) -> int:
     if not shutil.which(ctx.qemu):
         print(f'run_tests: {args.qemu} not found (apt-get install '
               'qemu-system-x86, or scripts/setup.sh)', file=sys.stderr)
-    if any(r.boot == 'iso' for r in rows) and ctx.iso and \
+    if any(r.boot in ('iso', 'uefi') for r in rows) and ctx.iso and \
             os.path.isfile(ctx.iso) and \
             os.path.isfile(ctx.image) and \
             os.path.getmtime(ctx.iso) < os.path.getmtime(ctx.image):
