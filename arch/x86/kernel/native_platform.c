@@ -10,6 +10,7 @@
 #include <pvk/smp.h>
 #include <asm/apic.h>
 #include <asm/io.h>
+#include <asm/io_apic.h>
 #include <asm/page.h>
 #include <asm/paravirt.h>
 #include <asm/pgtable.h>
@@ -51,21 +52,41 @@ static void native_apic_eoi(void)
 	apic_eoi();
 }
 
+/* Device interrupts need the IOAPIC; without one none are routed. */
+static void native_io_apic_init(bool have_acpi)
+{
+	int ret;
+
+	if (!have_acpi) {
+		pr_warn("io_apic: no ACPI tables, device interrupts unavailable\n");
+		return;
+	}
+	ret = io_apic_init(&acpi);
+	if (ret == -ENODEV)
+		pr_warn("io_apic: none in the MADT, device interrupts unavailable\n");
+	else if (ret)
+		pr_warn("io_apic: unusable (%d), device interrupts unavailable\n",
+			ret);
+}
+
 static void native_init_late(struct boot_record *br)
 {
 	u64 lapic = DEFAULT_LAPIC_PHYS;
+	bool have_acpi;
 
 	/* The legacy PICs stay masked; everything goes through the APIC. */
 	outb(0xff, PIC1_DATA);
 	outb(0xff, PIC2_DATA);
 	tsc_calibrate();
-	if (acpi_parse(br->rsdp_phys, acpi_map, &acpi) == 0)
+	have_acpi = acpi_parse(br->rsdp_phys, acpi_map, &acpi) == 0;
+	if (have_acpi)
 		lapic = acpi.lapic_phys;
 	else
 		pr_warn("acpi: no usable tables; one CPU, no ACPI power-off\n");
 	if (apic_init(lapic))
 		panic("apic: cannot map the local APIC");
 	apic_setup_this_cpu();
+	native_io_apic_init(have_acpi);
 	arch_irq_eoi = native_apic_eoi;
 	smpboot_register_cpus(&acpi);
 }
