@@ -7,6 +7,7 @@
 #include <pvk/kernel.h>
 #include <pvk/acpi.h>
 #include <pvk/mm.h>
+#include <pvk/pci.h>
 #include <pvk/smp.h>
 #include <asm/apic.h>
 #include <asm/io.h>
@@ -87,6 +88,7 @@ static void native_init_late(struct boot_record *br)
 		panic("apic: cannot map the local APIC");
 	apic_setup_this_cpu();
 	native_io_apic_init(have_acpi);
+	pci_direct_init();
 	arch_irq_eoi = native_apic_eoi;
 	smpboot_register_cpus(&acpi);
 }
