@@ -271,6 +271,11 @@ NETFRONT_DOM0 = tuple('netfront.netfront_' + c for c in (
 MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso)-(?!.*-badsuite$)', BARE_METAL_SUITES),
     Need(r'^(pvh|iso)-(?!.*-badsuite$)', ('smp',), min_cpus=2),
+    # The machine's own hardware: PCI configuration space on every
+    # bare-metal row; the IOAPIC and a real interrupt through it where
+    # the MADT names one (-no-acpi has none: its cases skip, saying so).
+    Need(r'^(pvh|iso)-(?!.*-badsuite$)', ('pci',)),
+    Need(r'^(pvh|iso)-(?!.*-(badsuite|noacpi)$)', ('io_apic',)),
     Need(r'-badsuite$', ('paravirt',)),
     Need(r'^xen-pv-dom0-', BARE_METAL_SUITES + XEN_DOM0_SUITES),
     Need(r'^xen-pv-dom0-', ('smp',), min_cpus=2),
