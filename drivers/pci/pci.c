@@ -327,10 +327,11 @@ static void bar_size_mask(const struct pci_dev *dev, unsigned int reg,
  * switched off meanwhile (the BAR would otherwise claim a bogus range)
  * and the BAR and the command register are restored afterwards. Host
  * bridges keep decoding, as in Linux: on some the command register also
- * gates the path to RAM. Do not call it while the device is in use. Returns 0, -ENOENT for a BAR the
- * function does not implement, -EINVAL for a bad @idx, a 64-bit BAR in
- * the last slot, the reserved memory type or a bridge header, or
- * -ENODEV without configuration access.
+ * gates the path to RAM. Do not call it while the device is in use.
+ *
+ * Returns 0, -ENOENT for a BAR the function does not implement, -EINVAL
+ * for a bad @idx, a 64-bit BAR in the last slot, the reserved memory
+ * type or a bridge header, or -ENODEV without configuration access.
  */
 int pci_read_bar(const struct pci_dev *dev, unsigned int idx,
 		 struct pci_bar *bar)

@@ -44,11 +44,11 @@ static void pci_host_bridge_found(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host.bus, 0);
 	KUNIT_EXPECT_EQ(test, host.devfn, 0);
 	KUNIT_EXPECT_EQ(test, host.vendor, PCI_VENDOR_INTEL);
-	KUNIT_EXPECT_EQ(test, pci_read_config_dword(&host, PCI_VENDOR_ID, &id), 0);
-	KUNIT_EXPECT_EQ(test, pci_read_config_word(&host, PCI_VENDOR_ID, &vendor), 0);
-	KUNIT_EXPECT_EQ(test, pci_read_config_word(&host, PCI_DEVICE_ID, &device), 0);
-	KUNIT_EXPECT_EQ(test, pci_read_config_byte(&host, PCI_DEVICE_ID, &lo), 0);
-	KUNIT_EXPECT_EQ(test, pci_read_config_byte(&host, PCI_DEVICE_ID + 1, &hi), 0);
+	KUNIT_EXPECT_FALSE(test, pci_read_config_dword(&host, 0, &id));
+	KUNIT_EXPECT_FALSE(test, pci_read_config_word(&host, 0, &vendor));
+	KUNIT_EXPECT_FALSE(test, pci_read_config_word(&host, 2, &device));
+	KUNIT_EXPECT_FALSE(test, pci_read_config_byte(&host, 2, &lo));
+	KUNIT_EXPECT_FALSE(test, pci_read_config_byte(&host, 3, &hi));
 	KUNIT_EXPECT_EQ(test, id, (u32)host.device << 16 | host.vendor);
 	KUNIT_EXPECT_EQ(test, vendor, host.vendor);
 	KUNIT_EXPECT_EQ(test, device, host.device);
@@ -116,6 +116,12 @@ static void check_bar(struct bar_census *c, const struct pci_dev *dev,
 		c->mem++;
 }
 
+/* The dwords sizing touches: the command register (0), then the BARs. */
+static unsigned int header_reg(unsigned int i)
+{
+	return i ? PCI_BASE_ADDRESS_0 + 4 * (i - 1) : PCI_COMMAND;
+}
+
 /* Decode every BAR of @dev; sizing must leave its header unchanged. */
 static int census_dev(const struct pci_dev *dev, void *data)
 {
@@ -128,8 +134,7 @@ static int census_dev(const struct pci_dev *dev, void *data)
 	if (dev->hdr_type != PCI_HEADER_TYPE_NORMAL)
 		return 0;
 	for (i = 0; i <= PCI_STD_NUM_BARS; i++)
-		pci_read_config_dword(dev, i ? PCI_BASE_ADDRESS_0 + 4 * (i - 1) :
-				      PCI_COMMAND, &before[i]);
+		pci_read_config_dword(dev, header_reg(i), &before[i]);
 	for (i = 0; i < PCI_STD_NUM_BARS; i++) {
 		ret = pci_read_bar(dev, i, &bar);
 		if (!ret)
@@ -140,8 +145,7 @@ static int census_dev(const struct pci_dev *dev, void *data)
 			i++;
 	}
 	for (i = 0; i <= PCI_STD_NUM_BARS; i++) {
-		pci_read_config_dword(dev, i ? PCI_BASE_ADDRESS_0 + 4 * (i - 1) :
-				      PCI_COMMAND, &after);
+		pci_read_config_dword(dev, header_reg(i), &after);
 		/* The status half of the command dword may change by itself. */
 		if (!i)
 			after = (after & 0xffff) | (before[0] & 0xffff0000U);
@@ -181,7 +185,7 @@ static void pci_rejects_bad_input(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pci_read_bar(&host, PCI_STD_NUM_BARS, &bar),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, pci_enable_decoding(&host, 0x4), -EINVAL);
-	KUNIT_EXPECT_EQ(test, pci_read_config_word(&ghost, PCI_VENDOR_ID, &w), 0);
+	KUNIT_EXPECT_FALSE(test, pci_read_config_word(&ghost, 0, &w));
 	KUNIT_EXPECT_EQ(test, w, 0xffff);
 	KUNIT_EXPECT_EQ(test, pci_get_device(PCI_VENDOR_XEN, 0x1234, &host),
 			-ENODEV);

@@ -104,7 +104,8 @@ int xen_platform_pci_probe(struct xen_platform_pci *out)
 	ret = read_bars(out);
 	if (ret)
 		return ret;
-	ret = pci_enable_decoding(&out->dev, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+	ret = pci_enable_decoding(&out->dev,
+				  PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
 	if (ret) {
 		pr_warn("platform PCI device: cannot enable decoding (%d)\n",
 			ret);

@@ -103,7 +103,7 @@ static void rtc_delivery_to(struct kunit *test, unsigned int cpu)
 {
 	int vector, gsi;
 
-	/* The wait below needs this CPU's interrupts (from the other CPU too). */
+	/* The wait below needs interrupts on (the IPIs of the other CPU). */
 	KUNIT_ASSERT_TRUE(test, !arch_irqs_disabled());
 	vector = request_any_vector(rtc_interrupt);
 	KUNIT_ASSERT_TRUE(test, vector >= FIRST_DEVICE_VECTOR);

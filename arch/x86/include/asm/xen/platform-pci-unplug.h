@@ -12,7 +12,7 @@
 
 enum xen_unplug_result {
 	XEN_UNPLUG_DONE,	/* emulated disks and NICs are gone */
-	XEN_UNPLUG_REFUSED,	/* blacklisted, or a protocol we do not know */
+	XEN_UNPLUG_REFUSED,	/* blacklisted, or an unknown protocol */
 	XEN_UNPLUG_NOT_NEEDED,	/* no unplug protocol: no device model */
 	XEN_UNPLUG_NEVER,	/* xen_emul_unplug=never: emulation kept */
 };
