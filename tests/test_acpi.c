@@ -246,15 +246,20 @@ static void madt_ioapic(struct tb *t, u8 id, u32 addr, u32 gsi)
 	tb_u32(t, gsi);
 }
 
-/* Interrupt Source Override: a type the parser must step over. */
-static void madt_iso(struct tb *t, u8 irq, u32 gsi)
+/* Interrupt Source Override of ISA (bus 0) IRQ @irq. */
+static void madt_iso_bus(struct tb *t, u8 bus, u8 irq, u32 gsi, u16 flags)
 {
 	tb_u8(t, 2);
 	tb_u8(t, 10);
-	tb_u8(t, 0);
+	tb_u8(t, bus);
 	tb_u8(t, irq);
 	tb_u32(t, gsi);
-	tb_u16(t, 0);
+	tb_u16(t, flags);
+}
+
+static void madt_iso(struct tb *t, u8 irq, u32 gsi)
+{
+	madt_iso_bus(t, 0, irq, gsi, 0);
 }
 
 static void madt_lapic_override(struct tb *t, u64 addr)
@@ -836,11 +841,67 @@ TEST(test_garbage_tables)
 	}
 }
 
+/* QEMU's pc machine: IRQ 0 -> GSI 2, and the level-triggered SCI. */
+TEST(test_madt_overrides)
+{
+	struct acpi_irq_route r;
+	struct tb t;
+
+	build_std();
+	madt_begin(&t, MADT_PHYS, 0xfee00000, 1);
+	madt_lapic(&t, 0, 0, 1);
+	madt_ioapic(&t, 0, 0xfec00000, 0);
+	madt_iso(&t, 0, 2);
+	madt_iso_bus(&t, 0, 9, 9, ACPI_TRIGGER_LEVEL | ACPI_POLARITY_HIGH);
+	madt_iso_bus(&t, 0, 10, 20, ACPI_TRIGGER_LEVEL | ACPI_POLARITY_LOW);
+	madt_iso(&t, 0, 5);			/* repeated IRQ: first wins */
+	madt_iso_bus(&t, 1, 3, 3, 0);		/* not ISA: ignored */
+	madt_iso(&t, 16, 16);			/* not an ISA IRQ: ignored */
+	tb_end(&t);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(nr_warn, 2);
+	EXPECT_EQ(info.nr_overrides, 3);
+	EXPECT_EQ(acpi_isa_irq_route(&info, 0, &r), 0);
+	EXPECT(r.gsi == 2 && !r.level && !r.active_low);
+	EXPECT_EQ(acpi_isa_irq_route(&info, 9, &r), 0);
+	EXPECT(r.gsi == 9 && r.level && !r.active_low);
+	EXPECT_EQ(acpi_isa_irq_route(&info, 10, &r), 0);
+	EXPECT(r.gsi == 20 && r.level && r.active_low);
+	EXPECT_EQ(acpi_isa_irq_route(&info, 8, &r), 0);
+	EXPECT(r.gsi == 8 && !r.level && !r.active_low);
+	EXPECT_EQ(acpi_isa_irq_route(&info, 16, &r), -EINVAL);
+}
+
+/* Every ISA IRQ overridden, then one again: the table holds each once. */
+TEST(test_madt_overrides_bounded)
+{
+	struct acpi_irq_route r;
+	struct tb t;
+	u8 i;
+
+	build_std();
+	madt_begin(&t, MADT_PHYS, 0xfee00000, 1);
+	madt_lapic(&t, 0, 0, 1);
+	for (i = 0; i < ACPI_ISA_IRQS; i++)
+		madt_iso(&t, i, 100u + i);
+	madt_iso(&t, 3, 7);
+	tb_end(&t);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(nr_warn, 0);
+	EXPECT_EQ(info.nr_overrides, ACPI_ISA_IRQS);
+	EXPECT_EQ(acpi_isa_irq_route(&info, 15, &r), 0);
+	EXPECT_EQ(r.gsi, 115);
+	EXPECT_EQ(acpi_isa_irq_route(&info, 3, &r), 0);
+	EXPECT_EQ(r.gsi, 103);
+}
+
 int main(void)
 {
 	RUN(test_std_machine);
 	RUN(test_madt_cpus);
 	RUN(test_madt_lapic_default);
+	RUN(test_madt_overrides);
+	RUN(test_madt_overrides_bounded);
 	RUN(test_madt_too_many_cpus);
 	RUN(test_madt_zero_length_entry);
 	RUN(test_madt_overrunning_entry);

@@ -16,6 +16,16 @@
 
 #define ACPI_MAX_CPUS		256
 #define ACPI_DEFAULT_LAPIC	0xfee00000ULL
+/* ISA IRQs 0-15, each with at most one Interrupt Source Override. */
+#define ACPI_ISA_IRQS		16
+
+/* MPS INTI flags of an Interrupt Source Override (ACPI 6.5, 5.2.12.5). */
+#define ACPI_POLARITY_MASK	0x3
+#define ACPI_POLARITY_HIGH	0x1
+#define ACPI_POLARITY_LOW	0x3
+#define ACPI_TRIGGER_MASK	0xc
+#define ACPI_TRIGGER_EDGE	0x4
+#define ACPI_TRIGGER_LEVEL	0xc
 
 struct acpi_cpu {
 	u32 apic_id;
@@ -23,6 +33,20 @@ struct acpi_cpu {
 	bool enabled;		/* usable now */
 	bool online_capable;	/* hot-pluggable: present but not started */
 	bool x2apic;		/* came from a Processor Local x2APIC entry */
+};
+
+/* An ISA IRQ the firmware wired to another GSI or another polarity/trigger. */
+struct acpi_irq_override {
+	u8 isa_irq;
+	u32 gsi;
+	u16 flags;			/* ACPI_POLARITY_* | ACPI_TRIGGER_* */
+};
+
+/* How an interrupt line must be programmed: GSI, trigger and polarity. */
+struct acpi_irq_route {
+	u32 gsi;
+	bool level;
+	bool active_low;
 };
 
 struct acpi_info {
@@ -42,6 +66,10 @@ struct acpi_info {
 	u64 ioapic_phys;		/* first IOAPIC only */
 	u32 ioapic_gsi_base;
 	bool has_ioapic;
+
+	/* Interrupt Source Overrides of ISA IRQs, first one per IRQ kept. */
+	unsigned int nr_overrides;
+	struct acpi_irq_override overrides[ACPI_ISA_IRQS];
 
 	/* Power-off, from the FADT and the DSDT's \_S5 package. */
 	bool can_poweroff;
@@ -66,6 +94,8 @@ typedef const void *(*acpi_map_fn)(u64 phys, u64 len);
 
 int acpi_parse(u64 rsdp_hint, acpi_map_fn map, struct acpi_info *out);
 int acpi_parse_no_bios_scan(u64 rsdp, acpi_map_fn map, struct acpi_info *out);
+int acpi_isa_irq_route(const struct acpi_info *info, unsigned int isa_irq,
+		       struct acpi_irq_route *route);
 
 /*
  * Enter sleep state @state of the machine @info describes, given the

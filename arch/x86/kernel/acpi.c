@@ -47,6 +47,7 @@
 
 #define MADT_TYPE_LAPIC		0
 #define MADT_TYPE_IOAPIC	1
+#define MADT_TYPE_OVERRIDE	2
 #define MADT_TYPE_LAPIC_ADDR	5
 #define MADT_TYPE_X2APIC	9
 
@@ -401,10 +402,43 @@ static void madt_ioapic(struct acpi_info *out, const u8 *e)
 	out->has_ioapic = true;
 }
 
+static const struct acpi_irq_override *
+override_find(const struct acpi_info *info, unsigned int isa_irq)
+{
+	unsigned int i;
+
+	for (i = 0; i < info->nr_overrides; i++)
+		if (info->overrides[i].isa_irq == isa_irq)
+			return &info->overrides[i];
+	return NULL;
+}
+
+/*
+ * An Interrupt Source Override: bus 0 is ISA, the only bus ACPI defines.
+ * Firmware that repeats an IRQ keeps its first entry, as Linux does.
+ */
+static void madt_override(struct acpi_info *out, const u8 *e)
+{
+	struct acpi_irq_override *o;
+
+	if (e[2] != 0 || e[3] >= ACPI_ISA_IRQS) {
+		pr_warn("override of bus %u IRQ %u ignored\n", e[2], e[3]);
+		return;
+	}
+	/* One entry per ISA IRQ at most, so the array cannot overflow. */
+	if (override_find(out, e[3]))
+		return;
+	o = &out->overrides[out->nr_overrides++];
+	o->isa_irq = e[3];
+	o->gsi = get32(e + 4);
+	o->flags = get16(e + 8);
+}
+
 /* Smallest valid length of each entry type we read; 0 = not read. */
 static const u8 madt_min_len[] = {
 	[MADT_TYPE_LAPIC] = 8,
 	[MADT_TYPE_IOAPIC] = 12,
+	[MADT_TYPE_OVERRIDE] = 10,
 	[MADT_TYPE_LAPIC_ADDR] = 12,
 	[MADT_TYPE_X2APIC] = 16,
 };
@@ -429,6 +463,9 @@ static int madt_entry(struct acpi_info *out, const u8 *e, u32 len)
 				    get32(e + 8), true);
 	case MADT_TYPE_IOAPIC:
 		madt_ioapic(out, e);
+		break;
+	case MADT_TYPE_OVERRIDE:
+		madt_override(out, e);
 		break;
 	case MADT_TYPE_LAPIC_ADDR:
 		lapic = get64(e + 4);
@@ -652,8 +689,9 @@ static void acpi_report(const struct acpi_info *info)
 		ull(info->rsdp_phys), info->revision, info->nr_cpus,
 		ull(info->lapic_phys), info->has_8259 ? ", 8259 PICs" : "");
 	if (info->has_ioapic)
-		pr_info("IOAPIC %#llx GSI base %u\n",
-			ull(info->ioapic_phys), info->ioapic_gsi_base);
+		pr_info("IOAPIC %#llx GSI base %u, %u ISA overrides\n",
+			ull(info->ioapic_phys), info->ioapic_gsi_base,
+			info->nr_overrides);
 	if (info->has_hpet)
 		pr_info("HPET %#llx\n", ull(info->hpet_phys));
 	if (info->can_poweroff)
@@ -736,6 +774,38 @@ int acpi_parse(u64 rsdp_hint, acpi_map_fn map, struct acpi_info *out)
 int acpi_parse_no_bios_scan(u64 rsdp, acpi_map_fn map, struct acpi_info *out)
 {
 	return acpi_parse_tables(rsdp, false, map, out);
+}
+
+/**
+ * acpi_isa_irq_route() - how ISA IRQ @isa_irq reaches the IOAPIC
+ * @info: the result of acpi_parse()
+ * @isa_irq: legacy IRQ number, 0-15
+ * @route: filled with the GSI, trigger and polarity to program
+ *
+ * Without an override an ISA IRQ is identity-mapped to the GSI of the
+ * same number, edge-triggered and active high. An override names the
+ * GSI and may change either property; its "conforms to the bus" values
+ * keep the ISA defaults. Returns 0, or -EINVAL for an IRQ that is not
+ * an ISA one.
+ */
+int acpi_isa_irq_route(const struct acpi_info *info, unsigned int isa_irq,
+		       struct acpi_irq_route *route)
+{
+	const struct acpi_irq_override *o;
+
+	if (isa_irq >= ACPI_ISA_IRQS)
+		return -EINVAL;
+	route->gsi = isa_irq;
+	route->level = false;
+	route->active_low = false;
+	o = override_find(info, isa_irq);
+	if (!o)
+		return 0;
+	route->gsi = o->gsi;
+	route->level = (o->flags & ACPI_TRIGGER_MASK) == ACPI_TRIGGER_LEVEL;
+	route->active_low = (o->flags & ACPI_POLARITY_MASK) ==
+			    ACPI_POLARITY_LOW;
+	return 0;
 }
 
 #ifndef PVK_HOST_TEST

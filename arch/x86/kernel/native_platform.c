@@ -7,9 +7,11 @@
 #include <pvk/kernel.h>
 #include <pvk/acpi.h>
 #include <pvk/mm.h>
+#include <pvk/pci.h>
 #include <pvk/smp.h>
 #include <asm/apic.h>
 #include <asm/io.h>
+#include <asm/io_apic.h>
 #include <asm/page.h>
 #include <asm/paravirt.h>
 #include <asm/pgtable.h>
@@ -51,8 +53,25 @@ static void native_apic_eoi(void)
 	apic_eoi();
 }
 
+/* Device interrupts need the IOAPIC; without one none are routed. */
+static void native_io_apic_init(bool have_acpi)
+{
+	int ret;
+
+	if (!have_acpi) {
+		pr_warn("io_apic: no ACPI tables, device interrupts unavailable\n");
+		return;
+	}
+	ret = io_apic_init(&acpi);
+	if (ret == -ENODEV)
+		pr_warn("io_apic: none in the MADT, device interrupts unavailable\n");
+	else if (ret)
+		pr_warn("io_apic: unusable (%d), device interrupts unavailable\n",
+			ret);
+}
+
 /**
- * native_apic_smp_init - ACPI tables, the local APIC and the CPU list
+ * native_apic_smp_init - ACPI tables, the APICs, PCI and the CPU list
  * @br: the boot record (its RSDP hint)
  *
  * What every platform with a real or emulated local APIC needs once
@@ -62,16 +81,20 @@ static void native_apic_eoi(void)
 void native_apic_smp_init(struct boot_record *br)
 {
 	u64 lapic = DEFAULT_LAPIC_PHYS;
+	bool have_acpi;
 
 	/* UEFI has no BIOS areas for an RSDP search to read. */
-	if ((br->efi ? acpi_parse_no_bios_scan : acpi_parse)(br->rsdp_phys,
-							    acpi_map, &acpi) == 0)
+	have_acpi = (br->efi ? acpi_parse_no_bios_scan : acpi_parse)(br->rsdp_phys,
+								     acpi_map, &acpi) == 0;
+	if (have_acpi)
 		lapic = acpi.lapic_phys;
 	else
 		pr_warn("acpi: no usable tables; one CPU, no ACPI power-off\n");
 	if (apic_init(lapic))
 		panic("apic: cannot map the local APIC");
 	apic_setup_this_cpu();
+	native_io_apic_init(have_acpi);
+	pci_direct_init();
 	arch_irq_eoi = native_apic_eoi;
 	smpboot_register_cpus(&acpi);
 }

@@ -7,6 +7,7 @@
 #include <pvk/kernel.h>
 #include <pvk/power.h>
 #include <pvk/smp.h>
+#include <pvk/spinlock.h>
 #include <pvk/ksyms.h>
 #include <asm/paravirt.h>
 #include <asm/processor.h>
@@ -23,6 +24,8 @@ extern char idt_stubs[];
 
 static struct idt_entry idt[256] __aligned(16);
 static irq_handler_t vector_handlers[256];
+/* Serialises changes to vector_handlers; do_interrupt() reads it bare. */
+static DEFINE_SPINLOCK(vector_lock);
 
 static void default_eoi(void)
 {
@@ -77,12 +80,64 @@ void idt_load_this_cpu(void)
  */
 int request_vector(unsigned int vector, irq_handler_t handler)
 {
+	unsigned long flags;
+	int ret = 0;
+
 	if (vector < FIRST_EXTERNAL_VECTOR || vector > 255)
 		return -EINVAL;
+	spin_lock_irqsave(&vector_lock, flags);
 	if (vector_handlers[vector] && vector_handlers[vector] != handler)
-		return -EBUSY;
-	vector_handlers[vector] = handler;
-	return 0;
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(vector_handlers[vector], handler);
+	spin_unlock_irqrestore(&vector_lock, flags);
+	return ret;
+}
+
+/**
+ * request_any_vector - install a handler on a vector nobody uses
+ * @handler: called with interrupts off, before the platform's EOI
+ *
+ * For interrupt sources that can be steered to any vector (IOAPIC pins,
+ * MSIs): the fixed vectors of traps.h lie outside the range searched.
+ * Returns the vector, or -ENOSPC when every device vector is taken.
+ */
+int request_any_vector(irq_handler_t handler)
+{
+	unsigned long flags;
+	int ret = -ENOSPC;
+	unsigned int v;
+
+	spin_lock_irqsave(&vector_lock, flags);
+	for (v = FIRST_DEVICE_VECTOR; v <= LAST_DEVICE_VECTOR; v++) {
+		if (!vector_handlers[v]) {
+			WRITE_ONCE(vector_handlers[v], handler);
+			ret = (int)v;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vector_lock, flags);
+	return ret;
+}
+
+/**
+ * free_vector - remove a handler installed by request_(any_)vector()
+ * @vector: the vector
+ * @handler: the handler that must be installed there; another is left
+ *
+ * The caller must already have stopped the source: an interrupt still
+ * in flight finds no handler and is logged as unexpected.
+ */
+void free_vector(unsigned int vector, irq_handler_t handler)
+{
+	unsigned long flags;
+
+	if (vector < FIRST_EXTERNAL_VECTOR || vector > 255)
+		return;
+	spin_lock_irqsave(&vector_lock, flags);
+	if (vector_handlers[vector] == handler)
+		WRITE_ONCE(vector_handlers[vector], NULL);
+	spin_unlock_irqrestore(&vector_lock, flags);
 }
 
 extern const struct exception_table_entry __start___ex_table[];
@@ -151,13 +206,15 @@ static void do_exception(struct pt_regs *regs)
 void do_interrupt(struct pt_regs *regs)
 {
 	unsigned int v = regs->vector;
+	irq_handler_t handler;
 
 	if (v < FIRST_EXTERNAL_VECTOR) {
 		do_exception(regs);
 		return;
 	}
-	if (vector_handlers[v])
-		vector_handlers[v](regs);
+	handler = READ_ONCE(vector_handlers[v]);
+	if (handler)
+		handler(regs);
 	else if (v != SPURIOUS_APIC_VECTOR)
 		pr_warn("unexpected interrupt vector %u on CPU %u\n", v,
 			smp_processor_id());

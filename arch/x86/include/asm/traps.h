@@ -14,6 +14,9 @@
 #define X86_TRAP_PF	14
 
 #define FIRST_EXTERNAL_VECTOR	0x20
+/* Vectors handed out by request_any_vector(), below the fixed ones. */
+#define FIRST_DEVICE_VECTOR	0x30
+#define LAST_DEVICE_VECTOR	0xdf
 #define LOCAL_TIMER_VECTOR	0xec
 #define RESCHEDULE_VECTOR	0xf1
 #define CALL_FUNCTION_VECTOR	0xf2
@@ -26,6 +29,10 @@ typedef void (*irq_handler_t)(struct pt_regs *regs);
 
 /* Install a handler for an interrupt vector (>= FIRST_EXTERNAL_VECTOR). */
 int request_vector(unsigned int vector, irq_handler_t handler);
+/* Install @handler on a free device vector; returns it or -ENOSPC. */
+int request_any_vector(irq_handler_t handler);
+/* Remove @handler from @vector (only if it is the one installed). */
+void free_vector(unsigned int vector, irq_handler_t handler);
 /* Called by the platform after a vector's handler, e.g. LAPIC EOI. */
 extern void (*arch_irq_eoi)(void);
 

@@ -303,6 +303,11 @@ NETFRONT_DOM0 = tuple('netfront.netfront_' + c for c in (
 MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', BARE_METAL_SUITES),
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('smp',), min_cpus=2),
+    # The machine's own hardware: PCI configuration space on every
+    # bare-metal row; the IOAPIC and a real interrupt through it where
+    # the MADT names one (-no-acpi has none: its cases skip, saying so).
+    Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('pci',)),
+    Need(r'^(pvh|iso|uefi)-(?!.*-(badsuite|noacpi)$)', ('io_apic',)),
     # Booted through UEFI: the firmware's memory map and an RSDP handed
     # over, not searched for.
     Need(r'^uefi-', ('efi_boot',)),

@@ -176,6 +176,21 @@ class Manifest(unittest.TestCase):
         self.assertEqual(res.status, run_tests.FAIL, res.problems)
         self.assertEqual([t.split()[1] for t in res.failed_tests], [name])
 
+    def test_io_apic_where_the_madt_names_one(self):
+        names = {row.name: run_tests.required_names(row, row.cpus)
+                 for row in run_tests.TEST_ROWS}
+        for name in ('pvh-tcg-smp1', 'pvh-tcg-smp4', 'iso-tcg-smp2',
+                     'pvh-tcg-smp2-nosmp'):
+            self.assertIn('io_apic', names[name])
+            self.assertIn('pci', names[name])
+        # -no-acpi: no MADT, so no IOAPIC to drive; PCI is still there.
+        self.assertNotIn('io_apic', names['pvh-tcg-smp2-noacpi'])
+        self.assertIn('pci', names['pvh-tcg-smp2-noacpi'])
+        for name, required in names.items():
+            if name.startswith('xen-'):
+                self.assertNotIn('io_apic', required, name)
+                self.assertNotIn('pci', required, name)
+
     def test_every_row_has_a_manifest(self):
         for row in run_tests.TEST_ROWS:
             self.assertTrue(run_tests.required_names(row, row.cpus),
