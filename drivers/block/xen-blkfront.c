@@ -57,6 +57,7 @@
 #include <asm/xen/hypervisor.h>
 #include <xen/events.h>
 #include <xen/grant_table.h>
+#include <xen/platform_info.h>
 #include <xen/xenbus.h>
 
 #include <xen/io/protocols.h>
@@ -1423,6 +1424,10 @@ static int blkfront_probe(struct xenbus_device *dev)
 	struct blkfront *bf;
 	int err;
 
+	if (xen_platform_info()->no_pv_disks)
+		return probe_refused(dev, "the emulated disks were not unplugged, "
+				     "so a PV disk could be one of them seen twice",
+				     -EBUSY);
 	err = xenbus_read_uint(XBT_NIL, dev->nodename, "virtual-device", &vdevice);
 	if (err)
 		return probe_refused(dev, "virtual-device missing or malformed", err);

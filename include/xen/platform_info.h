@@ -38,6 +38,11 @@ struct xen_platform_info {
 	 */
 	bool auto_translated;
 	bool initial_domain;		/* dom0 (PV or PVH) */
+	/*
+	 * HVM: the emulated disks may still be there (unplug refused or
+	 * impossible), so a PV disk could be the same disk seen twice.
+	 */
+	bool no_pv_disks;
 	unsigned long gnttab_frames_pfn;
 	unsigned int gnttab_frames_max;
 };

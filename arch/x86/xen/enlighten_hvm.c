@@ -28,9 +28,11 @@
 #include <asm/processor.h>
 #include <asm/xen/cpuid.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/platform-pci-unplug.h>
 #include <xen/arch-x86/cpuid.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/grant_table.h>
+#include <xen/platform-pci.h>
 #include <xen/platform_info.h>
 #include <xen/xenbus.h>
 
@@ -44,6 +46,9 @@ param_bool("xen_nopv", xen_nopv);
 static enum { HVM_UNPROBED, HVM_ABSENT, HVM_FOUND } hvm_state;
 static struct xen_cpuid_info hvm_cpuid;
 static char hvm_boot_extra[8];
+static struct xen_platform_pci hvm_platform_dev;
+static bool hvm_have_platform_dev;
+static enum xen_unplug_result hvm_unplug = XEN_UNPLUG_NOT_NEEDED;
 static char hvm_features_line[160];
 
 /*
@@ -159,6 +164,14 @@ static bool xen_hvm_probe(void)
 	return true;
 }
 
+/**
+ * xen_hvm_unplug_result - what became of the emulated disks and NICs
+ */
+enum xen_unplug_result xen_hvm_unplug_result(void)
+{
+	return hvm_unplug;
+}
+
 u32 xen_hvm_cpuid_base(void)
 {
 	return hvm_cpuid.base;
@@ -231,7 +244,7 @@ static void xen_hvm_init_pv_ops(struct boot_record *br)
 	pv_ops.info.name = x86_platform->name;
 	pv_ops.smp.start_cpu = xen_hvm_start_cpu;
 	pv_ops.mmu.flush_tlb_multi = xen_hvm_flush_tlb_multi;
-	if (xen_callback_probe(&hvm_cpuid, boot_vcpu_id(), NULL) < XEN_CALLBACK_VECTOR)
+	if (xen_callback_probe(&hvm_cpuid, boot_vcpu_id()) < XEN_CALLBACK_VECTOR)
 		return;
 	if (!xen_feature(XENFEAT_hvm_safe_pvclock)) {
 		pr_warn("xen: pvclock not safe on this Xen; TSC clock, LAPIC timer\n");
@@ -295,16 +308,35 @@ static void read_ring(const char *what, u32 pfn_param, u32 port_param,
 }
 
 /*
- * The rest of the platform record, once memory is up: the rings (a
- * domU's), and the guest frames that will hold the grant table.  Those
- * are RAM pages given up to it, as Linux's PVH does with ballooned
- * pages: Xen drops the RAM behind them when the table is placed there,
- * and, unlike a hole in the memory map, they cannot overlap a device.
+ * Guest frames for the grant table.  An HVM guest takes them from the
+ * platform PCI device's memory BAR, which the firmware placed in the
+ * PCI hole for exactly this.  A PVH guest has no such device: it gives
+ * up RAM pages, as Linux's PVH does with ballooned pages (Xen drops the
+ * RAM behind them when the table is placed there, and, unlike a hole in
+ * the memory map, they cannot overlap a device).  0 when neither works.
  */
+static unsigned long gnttab_frames(void)
+{
+	size_t len = PAGE_SIZE << GNTTAB_FRAMES_ORDER;
+	void *ram;
+	u64 bar;
+
+	if (hvm_have_platform_dev) {
+		bar = xen_platform_pci_mmio_alloc(len);
+		if (bar)
+			return PFN_DOWN(bar);
+		pr_warn("xen: the platform device's BAR has no room for %zu "
+			"grant frames; using RAM\n", len >> PAGE_SHIFT);
+	}
+	ram = alloc_pages(GNTTAB_FRAMES_ORDER);
+	return ram ? PFN_DOWN(__pa(ram)) : 0;
+}
+
+/* The rest of the platform record, once memory is up. */
 static void publish_platform_info(void)
 {
 	struct xen_platform_info info = *xen_platform_info();
-	void *frames = alloc_pages(GNTTAB_FRAMES_ORDER);
+	unsigned long frames = gnttab_frames();
 
 	if (!info.initial_domain) {
 		read_ring("xenstore", HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN,
@@ -313,9 +345,15 @@ static void publish_platform_info(void)
 			  &info.console_pfn, &info.console_evtchn);
 	}
 	if (frames) {
-		info.gnttab_frames_pfn = PFN_DOWN(__pa(frames));
+		info.gnttab_frames_pfn = frames;
 		info.gnttab_frames_max = 1U << GNTTAB_FRAMES_ORDER;
 	}
+	info.no_pv_disks = x86_platform == &xen_hvm_platform &&
+			   hvm_unplug != XEN_UNPLUG_DONE;
+	if (info.no_pv_disks)
+		pr_warn("xen: emulated disks not unplugged (unplug=%s): no PV "
+			"disks, a disk seen twice corrupts data\n",
+			xen_unplug_result_name(hvm_unplug));
 	xen_platform_info_set(&info);
 }
 
@@ -350,6 +388,17 @@ static void pvh_dom0_acpi(void)
 		pr_warn("xen: no firmware ACPI tables either; shutdown will halt\n");
 }
 
+/*
+ * An HVM guest's Xen platform PCI device: the emulated disks and NICs
+ * are unplugged through it before any PV device connects, its BAR holds
+ * the grant table, and its interrupt is the last-resort callback.
+ */
+static void hvm_platform_device(void)
+{
+	hvm_have_platform_dev = !xen_platform_pci_probe(&hvm_platform_dev);
+	hvm_unplug = xen_unplug_emulated_devices();
+}
+
 static void xen_hvm_report(void)
 {
 	pr_info("xen: Xen %u.%u, %s%s, CPUID base %#x, HVM features %#x\n",
@@ -363,6 +412,9 @@ static void xen_hvm_init_late(struct boot_record *br)
 	tsc_set_khz(pvclock_tsc_khz(), "Xen pvclock");
 	native_apic_smp_init(br);
 	xen_hvm_report();
+	if (x86_platform == &xen_hvm_platform)
+		hvm_platform_device();
+	xen_callback_try_intx(hvm_have_platform_dev ? &hvm_platform_dev : NULL);
 	xen_hvm_smp_init();
 	xen_setup_vcpu_info(0);
 	xen_evtchn_init();
@@ -443,7 +495,7 @@ static const char *xen_hvm_boot_report(void)
 		 xen_callback_name(xen_callback()), pv_time ? "xen" : "lapic",
 		 pv_time ? "evtchn" : "apic", pv_time ? "pvclock" : "tsc",
 		 READ_ONCE(pv_spin_slowpath) ? "pv" : "native",
-		 x86_platform == &xen_pvh_platform ? "not-needed" : "never");
+		 xen_unplug_result_name(hvm_unplug));
 	return hvm_features_line;
 }
 

@@ -19,6 +19,7 @@
 #include <asm/processor.h>
 #include <asm/xen/cpuid.h>
 #include <asm/xen/hypervisor.h>
+#include <asm/xen/platform-pci-unplug.h>
 #include <xen/arch-x86/cpuid.h>
 #include <xen/grant_table.h>
 #include <xen/platform_info.h>
@@ -121,6 +122,43 @@ static int deliver_to(unsigned int cpu)
 	return got;
 }
 
+/* Whatever the callback, an event bound to vCPU 0 arrives there. */
+static void xen_hvm_callback_delivers(struct kunit *test)
+{
+	if (!need_hvm(test))
+		return;
+	if (xen_callback() == XEN_CALLBACK_NONE) {
+		kunit_skip(test, "callback=none (xen_callback=none or all refused)");
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, deliver_to(0), 0);
+	kunit_info(test, "callback=%s", xen_callback_name(xen_callback()));
+}
+
+/*
+ * An HVM guest's emulated disks and NICs are unplugged (the rows give it
+ * both); a PVH guest has none to unplug.
+ */
+static void xen_hvm_unplug_result_as_expected(struct kunit *test)
+{
+	enum xen_unplug_result r = xen_hvm_unplug_result();
+
+	if (!need_hvm(test))
+		return;
+	kunit_info(test, "unplug=%s", xen_unplug_result_name(r));
+	if (x86_platform == &xen_pvh_platform) {
+		KUNIT_EXPECT_EQ(test, r, XEN_UNPLUG_NOT_NEEDED);
+		KUNIT_EXPECT_FALSE(test, xen_platform_info()->no_pv_disks);
+		return;
+	}
+	if (r == XEN_UNPLUG_NEVER) {
+		KUNIT_EXPECT_TRUE(test, xen_platform_info()->no_pv_disks);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, r, XEN_UNPLUG_DONE);
+	KUNIT_EXPECT_FALSE(test, xen_platform_info()->no_pv_disks);
+}
+
 /* An event bound to each vCPU runs its handler there. */
 static void xen_hvm_callback_every_vcpu(struct kunit *test)
 {
@@ -211,6 +249,8 @@ static void xen_hvm_tlb_shootdown_is_one_hypercall(struct kunit *test)
 
 SELFTEST_SUITE(xen_hvm,
 	KUNIT_CASE(xen_hvm_cpuid_detection),
+	KUNIT_CASE(xen_hvm_callback_delivers),
+	KUNIT_CASE(xen_hvm_unplug_result_as_expected),
 	KUNIT_CASE(xen_hvm_callback_every_vcpu),
 	KUNIT_CASE(xen_hvm_pv_timer_every_vcpu),
 	KUNIT_CASE(xen_hvm_grant_frames_placed),

@@ -23,6 +23,7 @@
 #include <pvk/kernel.h>
 #include <pvk/params.h>
 #include <asm/apic.h>
+#include <asm/io_apic.h>
 #include <asm/platform.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
@@ -31,6 +32,7 @@
 #include <asm/xen/hypercall.h>
 #include <xen/arch-x86/cpuid.h>
 #include <xen/features.h>
+#include <xen/platform-pci.h>
 
 /* Forced upper bound of the probe: percpu (default), vector, intx, none. */
 static char xen_callback_opt[8] = "percpu";
@@ -125,19 +127,17 @@ static int try_vector(void)
  * xen_callback_probe - pick and register the event callback of vCPU 0
  * @cpuid: what CPUID said about Xen
  * @vcpu0: the boot vCPU's id
- * @intx: the platform's INTx set-up (NULL where there is none, as on
- *        PVH); returns 0 once Xen raises that line for events
  *
  * Runs once on the boot CPU, before the call sites are patched: the
- * result decides which pv_ops the platform installs.  Events only
- * arrive once xen_callback_enable() installed the handler and
- * interrupts are on.
+ * result decides which pv_ops the platform installs.  INTx needs PCI
+ * and the IOAPIC, so it is tried later (xen_callback_try_intx()).
+ * Events only arrive once xen_callback_enable() installed the handler
+ * and interrupts are on.
  */
 enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid,
-				     unsigned int vcpu0, xen_callback_try_fn intx)
+				     unsigned int vcpu0)
 {
 	const xen_callback_try_fn try[XEN_CALLBACK_LEVELS] = {
-		[XEN_CALLBACK_INTX] = intx,
 		[XEN_CALLBACK_VECTOR] = try_vector,
 		[XEN_CALLBACK_PERCPU] = try_percpu,
 	};
@@ -153,9 +153,86 @@ enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid,
 	probe_vcpu0 = vcpu0;
 	callback_level = xen_callback_choose(limit, try);
 	pr_info("xen: event callback: %s\n", xen_callback_name(callback_level));
-	if (callback_level == XEN_CALLBACK_NONE)
+	return callback_level;
+}
+
+/*
+ * The platform PCI device's interrupt as the callback: through the
+ * IOAPIC to vCPU 0's local APIC, at the callback vector.  A line below
+ * 16 is an ISA IRQ (the firmware routed the PCI link there) and Xen is
+ * told its GSI; else Xen is told the PCI INTx pin itself.
+ */
+static int setup_intx(const struct xen_platform_pci *dev)
+{
+	u32 apic0 = per_cpu(0)->apic_id;
+	u64 via;
+	long rc;
+
+	if (!dev->irq_pin) {
+		pr_warn("xen: the platform PCI device has no interrupt pin; no INTx\n");
+		return -ENODEV;
+	}
+	if (!io_apic_present()) {
+		pr_warn("xen: no IOAPIC to route the platform PCI interrupt; no INTx\n");
+		return -ENODEV;
+	}
+	if (dev->irq_line < 16) {
+		int gsi = io_apic_route_isa_irq(dev->irq_line, XEN_HVM_UPCALL_VECTOR,
+						apic0);
+
+		if (gsi < 0)
+			return gsi;
+		via = (u64)HVM_PARAM_CALLBACK_TYPE_GSI << 56 | (u32)gsi;
+	} else {
+		rc = io_apic_route_gsi(dev->irq_line, XEN_HVM_UPCALL_VECTOR, apic0,
+				       true, true);
+		if (rc)
+			return (int)rc;
+		via = (u64)HVM_PARAM_CALLBACK_TYPE_PCI_INTX << 56 |
+		      (u64)dev->dev.bus << 16 | (u64)dev->dev.devfn << 8 |
+		      (dev->irq_pin - 1);
+	}
+	rc = set_callback_param(via);
+	if (rc) {
+		pr_warn("xen: CALLBACK_IRQ INTx (%#llx) refused: %ld\n",
+			(unsigned long long)via, rc);
+		return (int)rc;
+	}
+	pr_info("xen: events through the platform PCI INTx%c, line %u, vCPU 0 "
+		"only\n", 'A' + dev->irq_pin - 1, dev->irq_line);
+	return 0;
+}
+
+/**
+ * xen_callback_try_intx - fall back to the platform PCI device's INTx
+ * @dev: the device, or NULL where there is none
+ *
+ * For a guest whose vectors were refused (or capped away), once the
+ * IOAPIC and PCI are up; a PVH guest has no such device.  Every event then goes to vCPU 0, so the ports
+ * stay there.  Returns the callback now in use.
+ */
+enum xen_callback xen_callback_try_intx(const struct xen_platform_pci *dev)
+{
+	bool known;
+	enum xen_callback limit = xen_callback_parse(xen_callback_opt, &known);
+
+	if (callback_level != XEN_CALLBACK_NONE)
+		return callback_level;
+	if (limit < XEN_CALLBACK_INTX) {
 		pr_warn("xen: no event delivery; no PV devices, LAPIC timer and "
 			"APIC IPIs\n");
+		return callback_level;
+	}
+	if (!dev)
+		pr_warn("xen: no platform PCI device for an INTx callback\n");
+	if (!dev || setup_intx(dev)) {
+		pr_warn("xen: no event delivery; no PV devices, LAPIC timer and "
+			"APIC IPIs\n");
+		return callback_level;
+	}
+	callback_level = XEN_CALLBACK_INTX;
+	xen_evtchn_cpu0_only();
+	pr_info("xen: event callback: intx\n");
 	return callback_level;
 }
 

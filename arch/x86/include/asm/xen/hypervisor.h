@@ -60,8 +60,10 @@ struct xen_cpuid_info;
 bool xen_feature(unsigned int flag);
 u32 xen_hvm_cpuid_base(void);
 enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid,
-				     unsigned int vcpu0, xen_callback_try_fn intx);
+				     unsigned int vcpu0);
 enum xen_callback xen_callback(void);
+struct xen_platform_pci;
+enum xen_callback xen_callback_try_intx(const struct xen_platform_pci *dev);
 bool xen_callback_everywhere(void);
 bool xen_events_everywhere(void);
 void xen_callback_enable(void);

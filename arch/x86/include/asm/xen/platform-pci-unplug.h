@@ -37,5 +37,7 @@ enum xen_unplug_result xen_unplug_run(const struct xen_unplug_io *io,
 const char *xen_unplug_result_name(enum xen_unplug_result result);
 bool xen_unplug_allows_pv_disks(enum xen_unplug_result result);
 enum xen_unplug_result xen_unplug_emulated_devices(void);
+/* enlighten_hvm.c: the result this boot got (not-needed on PVH). */
+enum xen_unplug_result xen_hvm_unplug_result(void);
 
 #endif /* _ASM_X86_XEN_PLATFORM_PCI_UNPLUG_H */
