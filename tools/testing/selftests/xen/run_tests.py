@@ -87,7 +87,9 @@ class Row:
     boot      key into BOOT_METHODS: how pvk gets loaded ('pvh', 'iso',
               'xen' for pvk as a Xen PV dom0), or into GROUP_METHODS
               ('dom0stack': pvk as a domU of the Linux dom0 test stack;
-              all such rows share one dom0 boot, one job each).
+              all such rows share one dom0 boot, one job each;
+              'dom0stack-hvm': the same for PVH and HVM domUs, in a
+              dom0 boot of their own with an AMD CPU model).
     accel     'tcg' or 'kvm' (kvm rows need the 'kvm' requirement).
     append    row-specific command line words (before --extra-append).
     platform  what the boot line's platform= must say.
@@ -110,6 +112,7 @@ class Row:
     cpu_model: str = ''         # -cpu for TCG rows; '' means 'max'
     boot_words: Tuple[str, ...] = ()    # bare words the boot line must end with
     xl_lines: Tuple[str, ...] = ()      # dom0stack: extra xl config lines (devices)
+    xl_type: str = 'pv'         # dom0stack: the guest's xl type: pv, pvh, hvm
     job: str = ''               # dom0stack: dom0/jobs/JOB.{pre,post} run around it
     timeout: Optional[float] = None     # seconds to the verdict; None: --timeout
     expect_failed: Tuple[str, ...] = ()  # the cases that must fail, and no other
@@ -139,6 +142,10 @@ def _xen(cpus, evtchn='', **kw):
                **kw)
 
 
+DOMU_DISK = "'format=raw,vdev=xvda,access=rw,target=/disk.img'"
+DOMU_APPEND = 'selftest=all ip=10.0.0.2/24'
+
+
 def _domu(cpus, extra='', mac=0):
     """pvk as a PV domU of Debian's Linux dom0 and xl (dom0/README.md);
     memory is the domU's, the dom0 stack's QEMU size is run.sh's.  extra
@@ -146,13 +153,53 @@ def _domu(cpus, extra='', mac=0):
     suffix = '-' + extra.replace('=', '') if extra else ''
     return Row(f'xen-pv-domU-smp{cpus}{suffix}', 'dom0stack', cpus, 'tcg',
                memory=128,
-               append=' '.join(w for w in ('selftest=all ip=10.0.0.2/24',
-                                           extra) if w),
+               append=' '.join(w for w in (DOMU_APPEND, extra) if w),
                platform='xen-pv', requires=('dom0stack',), boot_words=('domU',),
-               xl_lines=("disk = [ 'format=raw,vdev=xvda,access=rw,"
-                         "target=/disk.img' ]",
+               xl_lines=(f"disk = [ {DOMU_DISK} ]",
                          "vif = [ 'bridge=xenbr0,"
                          f"mac=00:16:3e:00:01:{mac or cpus:02x}' ]"))
+
+
+# In an HVM row's xl_lines: the guest path of the row's ISO (hvm_iso()).
+ISO_MARK = '@PVK_ISO@'
+# Seconds to the verdict.  An HVM guest boots firmware and GRUB in a
+# device model, all under TCG: ~15 s to pvk's first line on an idle
+# machine, one once took 470 s under load (shared/notes/xen-in-qemu.md).
+PVH_DOMU_TIMEOUT = 300
+HVM_DOMU_TIMEOUT = 600
+
+
+def _pvh_domu(cpus):
+    """pvk as a PVH domU: the same ELF, disk, vif and command line as
+    _domu's, loaded through its PVH note; its console is the PV console
+    ring, as a PV domU's (PVH has no emulated UART)."""
+    return Row(f'xen-pvh-domU-smp{cpus}', 'dom0stack-hvm', cpus, 'tcg',
+               memory=128, append=DOMU_APPEND, platform='xen-pvh',
+               requires=('dom0stack',), boot_words=('domU',),
+               xl_lines=(f"disk = [ {DOMU_DISK} ]",
+                         "vif = [ 'bridge=xenbr0,"
+                         f"mac=00:16:3e:00:02:{cpus:02x}' ]"),
+               xl_type='pvh', timeout=PVH_DOMU_TIMEOUT)
+
+
+def _hvm_domu(cpus):
+    """pvk as an HVM domU: hvmloader and SeaBIOS boot a copy of its GRUB
+    ISO with the row's command line in grub.cfg (hvm_iso()) from an
+    emulated CD-ROM; the console is the emulated serial port, which the
+    device model writes to a file in dom0.  xvda and the vif are both
+    emulated (IDE disk, e1000) and PV: pvk must unplug the emulated ones
+    before it uses the PV ones."""
+    name = f'xen-hvm-domU-smp{cpus}'
+    return Row(name, 'dom0stack-hvm', cpus, 'tcg', memory=128, append=DOMU_APPEND, platform='xen-hvm',
+               requires=('dom0stack',), boot_words=('domU',),
+               xl_lines=(f"disk = [ {DOMU_DISK}, "
+                         f"'file:{ISO_MARK},hdc:cdrom,r' ]",
+                         "vif = [ 'bridge=xenbr0,model=e1000,"
+                         f"mac=00:16:3e:00:03:{cpus:02x}' ]",
+                         'boot = "d"',
+                         f'serial = "file:/var/log/xen/{name}.serial"',
+                         'vga = "none"', 'vnc = 0', 'nographic = 1'),
+               xl_type='hvm', timeout=HVM_DOMU_TIMEOUT)
 
 
 DOM0_DIR = os.path.join(HERE, 'dom0')
@@ -232,6 +279,9 @@ TEST_ROWS: List[Row] = [
     _domu(2, 'gnttab=v2', mac=0x12),
     # The same dom0 boot then runs the dom0 jobs, which check from dom0.
     *[_dom0job(job) for job in DOM0_CHECK_JOBS],
+    # pvk as a PVH domU and, from its ISO, as an HVM domU, with the PV
+    # domU rows' disk, vif and command line; a second dom0 boot runs them.
+    _pvh_domu(1), _pvh_domu(2), _hvm_domu(1), _hvm_domu(2),
 ]
 
 # ---------------------------------------------------------------------------
@@ -280,6 +330,13 @@ MANIFEST: Tuple[Need, ...] = (
          + ('xenbus', 'net', 'xen_blkfront_untrusted') + XEN_DOMU_EVENTS
          + BLKFRONT_IO + NETFRONT_DOM0),
     Need(r'^xen-pv-domU-smp', ('smp',), min_cpus=2),
+    # The PVH and HVM domU rows: for now what the plain PV domU rows
+    # run, less what exists only for PV (xen_mmu: mmu_update batching).
+    Need(r'^xen-(pvh|hvm)-domU-smp', BARE_METAL_SUITES
+         + tuple(s for s in XEN_PV_SUITES if s != 'xen_mmu')
+         + ('xenbus', 'net', 'xen_blkfront_untrusted') + XEN_DOMU_EVENTS
+         + BLKFRONT_IO + NETFRONT_DOM0),
+    Need(r'^xen-(pvh|hvm)-domU-smp', ('smp',), min_cpus=2),
     # The dom0 jobs: the cases their dom0 side drives and checks.
     Need(r'^xen-pv-domU-blk-(full|bounce|nofeat|malformed)$',
          ('xen_blkfront',)),
@@ -1016,9 +1073,22 @@ class GuestRun:
 
 
 
-def dom0stack_paths(ctx: Context) -> Tuple[str, str, str, str]:
-    """(job directory, dom0 image, serial log, run.sh output)."""
-    base = os.path.join(ctx.logs, 'dom0stack')
+# The dom0 boots: the group (Row.boot) of each and QEMU's -cpu for it
+# ('' is run.sh's default, an Intel model).  PVH and HVM guests need SVM
+# with nested paging, which TCG emulates only for AMD models; with those,
+# dom0's programs crash now and then (dom0/README.md, "Traps"), so the
+# PV rows keep their own boot on the Intel model, which has not shown it.
+DOM0_GROUP_CPU = {
+    'dom0stack': '',
+    'dom0stack-hvm': 'EPYC,-monitor,-smap,-rdtscp',
+}
+
+
+def dom0stack_paths(ctx: Context, group: str = 'dom0stack'
+                    ) -> Tuple[str, str, str, str]:
+    """(job directory, dom0 image, serial log, run.sh output) of the dom0
+    boot of group."""
+    base = os.path.join(ctx.logs, group)
     return base, os.path.join(base, 'dom0.cpio.gz'), base + '.log', \
         base + '.run.txt'
 
@@ -1029,29 +1099,47 @@ def row_timeout(row: Row, ctx: Context) -> float:
     return max(row.timeout or 0.0, ctx.timeout)
 
 
+def hvm_iso(row: Row, ctx: Context) -> Tuple[str, str]:
+    """(name in dom0's /guests, host path) of the GRUB ISO an HVM row
+    boots: build/pvk.iso, or one made by scripts/mkiso.sh with the row's
+    command line in grub.cfg (Context.iso_for), named after a hash of
+    that command line."""
+    cmdline = row_cmdline(row, ctx.extra_append)
+    tag = hashlib.sha1(cmdline.encode()).hexdigest()[:8]
+    return f'pvk-{tag}.iso', ctx.iso_for(cmdline)
+
+
 def dom0stack_job(row: Row, ctx: Context, index: int) -> Tuple[str, str]:
     """(path, text) of the xl config of a row's job; the guest is named
-    after the row."""
+    after the row.  A PV or PVH guest gets the ELF and the command line;
+    an HVM guest boots its ISO (hvm_iso), whose grub.cfg has the command
+    line, from the CD-ROM its xl_lines name by ISO_MARK."""
     cmdline = row_cmdline(row, ctx.extra_append)
     if '"' in cmdline and "'" in cmdline:
         raise SetupError('command line has both quote kinds: cannot put it '
                          'in an xl config')
     q = "'" if '"' in cmdline else '"'
     origin = f' from dom0/jobs/{row.job}.cfg' if row.job else ''
+    if row.xl_type == 'hvm':
+        boot = ''
+        iso = '/guests/' + hvm_iso(row, ctx)[0]
+    else:
+        boot = f'kernel = "/guests/pvk"\nextra = {q}{cmdline}{q}\n'
+        iso = ''
     text = (f'# Written by run_tests.py for row {row.name}{origin}.\n'
             f'# dom0-timeout: {int(row_timeout(row, ctx))}\n'
             f'# dom0-grace: {DOM0_GUEST_GRACE}\n'
             f'name = "{row.name}"\n'
-            'type = "pv"\n'
-            'kernel = "/guests/pvk"\n'
-            f'extra = {q}{cmdline}{q}\n'
+            f'type = "{row.xl_type}"\n'
+            + boot +
             f'memory = {row.memory}\n'
             f'vcpus = {row.cpus}\n'
-            + ''.join(line + '\n' for line in row.xl_lines) +
+            + ''.join(line.replace(ISO_MARK, iso) + '\n'
+                      for line in row.xl_lines) +
             'on_poweroff = "destroy"\n'
             'on_reboot = "destroy"\n'
             'on_crash = "destroy"\n')
-    jobs_dir = dom0stack_paths(ctx)[0]
+    jobs_dir = dom0stack_paths(ctx, row.boot)[0]
     return os.path.join(jobs_dir, f'{index:02d}-{row.name}.cfg'), text
 
 
@@ -1121,8 +1209,9 @@ def write_job_scripts(row: Row, base: str) -> None:
 def dom0stack_commands(rows: List[Row], ctx: Context
                        ) -> Tuple[List[str], List[str], float]:
     """build.sh and run.sh command lines for one dom0 boot running every
-    row's job, and run.sh's timeout."""
-    _, image, serial, _ = dom0stack_paths(ctx)
+    row's job (the rows of one group), and run.sh's timeout."""
+    group = rows[0].boot
+    _, image, serial, _ = dom0stack_paths(ctx, group)
     build = [os.path.join(DOM0_DIR, 'build.sh'),
              '--guest', f'pvk={ctx.need(ctx.image, "build pvk first")}',
              '--output', image]
@@ -1131,10 +1220,15 @@ def dom0stack_commands(rows: List[Row], ctx: Context
     if any(row.job for row in rows):
         for name, path in dom0stack_guests(ctx):
             build += ['--guest', f'{name}={path}']
+    isos = dict(hvm_iso(row, ctx) for row in rows if row.xl_type == 'hvm')
+    for name, path in sorted(isos.items()):
+        build += ['--guest', f'{name}={path}']
     timeout = DOM0_BOOT_TIMEOUT + sum(row_timeout(row, ctx) + DOM0_JOB_SLACK
                                       for row in rows)
     run = [os.path.join(DOM0_DIR, 'run.sh'), '--initrd', image,
            '--log', serial, '--timeout', str(int(timeout))]
+    if DOM0_GROUP_CPU[group]:
+        run += ['--cpu', DOM0_GROUP_CPU[group]]
     return build, run, timeout
 
 
@@ -1282,16 +1376,16 @@ def retry_reason(res: RowResult) -> str:
 
 def run_dom0stack(rows: List[Row], ctx: Context,
                   probes: Dict[str, Tuple[bool, str]]) -> List[RowResult]:
-    """Run rows as domU jobs of one Linux dom0 boot; a row with dom0's
-    evidence of a dom0 failure (see retry_reason) gets one more dom0 boot,
-    and the first boot's serial log is kept as dom0stack.first.log.  The
-    retried rows say why in RowResult.retried."""
+    """Run rows (of one group) as domU jobs of one Linux dom0 boot; a row
+    with dom0's evidence of a dom0 failure (see retry_reason) gets one
+    more dom0 boot, and the first boot's serial log is kept as
+    GROUP.first.log.  The retried rows say why in RowResult.retried."""
     results = _run_dom0stack_once(rows, ctx, probes)
     reasons = {r.row.name: retry_reason(r) for r in results}
     retry = [r.row for r in results if reasons[r.row.name]]
     if not retry or _stopping.is_set():
         return results
-    serial = dom0stack_paths(ctx)[2]
+    serial = dom0stack_paths(ctx, rows[0].boot)[2]
     if os.path.exists(serial):
         shutil.copyfile(serial, serial[:-len('.log')] + '.first.log')
     again = {r.row.name: r for r in _run_dom0stack_once(retry, ctx, probes)}
@@ -1321,7 +1415,8 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
             todo.append(row)
     if not todo:
         return [results[r.name] for r in rows]
-    jobs_dir, _, serial, run_out = dom0stack_paths(ctx)
+    group = todo[0].boot
+    jobs_dir, _, serial, run_out = dom0stack_paths(ctx, group)
     try:
         build, run, timeout = dom0stack_commands(todo, ctx)
         if os.path.isdir(jobs_dir):
@@ -1345,7 +1440,7 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
         for row in todo:
             results[row.name] = RowResult(row, ERROR, problems=[str(e)])
         return [results[r.name] for r in rows]
-    echo = (lambda line: ctx.echo('dom0stack', line)) if ctx.echo else None
+    echo = (lambda line: ctx.echo(group, line)) if ctx.echo else None
     dom0 = run_qemu(run, [serial], run_out, lambda line: None, timeout + 30,
                     echo, group=True, stall=DOM0_STALL)
     text = ktap.read_log(serial) if os.path.exists(serial) else ''
@@ -1382,6 +1477,7 @@ GROUP_METHODS: Dict[str, Callable[[List[Row], Context,
                                    Dict[str, Tuple[bool, str]]],
                                   List[RowResult]]] = {
     'dom0stack': run_dom0stack,
+    'dom0stack-hvm': run_dom0stack,
 }
 
 

@@ -255,6 +255,73 @@ class Jobs(unittest.TestCase):
             self.assertTrue(os.path.isfile(os.path.join(
                 run_tests.DOM0_JOBS, job + '.post')), job)
 
+    def test_pvh_job_config(self):
+        ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
+        row = run_tests._pvh_domu(2)
+        self.assertEqual(row.boot, 'dom0stack-hvm')
+        path, text = run_tests.dom0stack_job(row, ctx, 0)
+        self.assertEqual(path, '/logs/dom0stack-hvm/00-xen-pvh-domU-smp2.cfg')
+        # The ELF, with the PV domU rows' command line, disk and vif.
+        for line in ('type = "pvh"', 'kernel = "/guests/pvk"',
+                     'extra = "selftest=all ip=10.0.0.2/24"', 'vcpus = 2',
+                     "disk = [ 'format=raw,vdev=xvda,access=rw,"
+                     "target=/disk.img' ]",
+                     "vif = [ 'bridge=xenbr0,mac=00:16:3e:00:02:02' ]",
+                     f'# dom0-timeout: {run_tests.PVH_DOMU_TIMEOUT}'):
+            self.assertIn(line + '\n', text)
+        self.assertEqual((row.platform, row.boot_words),
+                         ('xen-pvh', ('domU',)))
+
+    def test_hvm_job_config(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            ctx = run_tests.Context('qemu', '/img', '/pvk.iso', tmp,
+                                    'loglevel=7', 90, False)
+            ctx.dry_run = True
+            row = run_tests._hvm_domu(1)
+            cmdline = 'selftest=all ip=10.0.0.2/24 loglevel=7'
+            name, iso = run_tests.hvm_iso(row, ctx)
+            # A per-command-line ISO from mkiso.sh, named after its hash.
+            self.assertRegex(name, r'^pvk-[0-9a-f]{8}\.iso$')
+            self.assertEqual(iso, os.path.join(tmp, name))
+            self.assertEqual(run_tests.hvm_iso(run_tests._hvm_domu(2), ctx),
+                             (name, iso))
+            self.assertNotEqual(name, run_tests.hvm_iso(
+                run_tests._domu(1, 'gnttab=v2'), ctx)[0])
+            _, text = run_tests.dom0stack_job(row, ctx, 2)
+            build, run, timeout = run_tests.dom0stack_commands(
+                [row, run_tests._hvm_domu(2)], ctx)
+        # GRUB passes the command line: no kernel, no extra.
+        self.assertNotIn('kernel =', text)
+        self.assertNotIn('extra =', text)
+        self.assertNotIn(cmdline, text)
+        for line in ('type = "hvm"', 'boot = "d"', 'vga = "none"',
+                     'nographic = 1',
+                     'serial = "file:/var/log/xen/xen-hvm-domU-smp1.serial"',
+                     "disk = [ 'format=raw,vdev=xvda,access=rw,"
+                     f"target=/disk.img', 'file:/guests/{name},hdc:cdrom,r' ]",
+                     "vif = [ 'bridge=xenbr0,model=e1000,"
+                     "mac=00:16:3e:00:03:01' ]",
+                     f'# dom0-timeout: {run_tests.HVM_DOMU_TIMEOUT}'):
+            self.assertIn(line + '\n', text)
+        # The ISO goes into dom0 once; this dom0 runs on an AMD model.
+        self.assertEqual(build.count(f'{name}={iso}'), 1)
+        self.assertEqual(run[-2:], ['--cpu', 'EPYC,-monitor,-smap,-rdtscp'])
+        self.assertIn(os.path.join(tmp, 'dom0stack-hvm.log'), run)
+        self.assertGreaterEqual(timeout, 2 * run_tests.HVM_DOMU_TIMEOUT)
+
+    def test_pv_rows_keep_their_own_boot(self):
+        ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
+        ctx.dry_run = True
+        build, run, _ = run_tests.dom0stack_commands([run_tests._domu(1)],
+                                                     ctx)
+        self.assertNotIn('--cpu', run)
+        self.assertIn('/logs/dom0stack.log', run)
+        self.assertFalse(any('.iso' in a for a in build))
+        groups = {r.boot for r in run_tests.TEST_ROWS
+                  if r.name.startswith(('xen-pvh-', 'xen-hvm-'))}
+        self.assertEqual(groups, {'dom0stack-hvm'})
+        self.assertIn('dom0stack-hvm', run_tests.GROUP_METHODS)
+
 
 POST_LOG = """===== guest xen-pv-domU-blk-full console begin =====
 pvk: platform=xen-pv cpus=2 mem=123MiB patched=216 sites domU
