@@ -190,7 +190,8 @@ def _hvm_domu(cpus):
     emulated (IDE disk, e1000) and PV: pvk must unplug the emulated ones
     before it uses the PV ones."""
     name = f'xen-hvm-domU-smp{cpus}'
-    return Row(name, 'dom0stack-hvm', cpus, 'tcg', memory=128, append=DOMU_APPEND, platform='xen-hvm',
+    return Row(name, 'dom0stack-hvm', cpus, 'tcg', memory=128,
+               append=DOMU_APPEND, platform='xen-hvm',
                requires=('dom0stack',), boot_words=('domU',),
                xl_lines=(f"disk = [ {DOMU_DISK}, "
                          f"'file:{ISO_MARK},hdc:cdrom,r' ]",

@@ -286,11 +286,12 @@ for g in ${GUESTS[@]+"${GUESTS[@]}"}; do
 	plan f "$(realpath "$src")" "/guests/$name"
 done
 
-# Does a job's config have a line `KEY = ...` matching ERE $2?
+# Does a job's config have a line `KEY = ...`, its value matching ERE
+# $2 if given?
 any_job_has() {
 	local j
 	for j in ${JOBS[@]+"${JOBS[@]}"}; do
-		grep -Eq "^[[:space:]]*$1[[:space:]]*=[[:space:]]*$2" "$j" 2>/dev/null &&
+		grep -Eq "^[[:space:]]*$1[[:space:]]*=[[:space:]]*${2-}" "$j" 2>/dev/null &&
 			return 0
 	done
 	return 1
