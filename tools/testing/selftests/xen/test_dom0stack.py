@@ -117,6 +117,27 @@ class Evaluate(RowResults):
         self.assertTrue(any('domain went away' in p for p in res.problems))
         self.assertTrue(any('lacks "domU"' in p for p in res.problems))
 
+    def test_hvm_serial_console_after_grub(self):
+        """An HVM guest's console is its serial port, where GRUB's screen
+        codes come first: the boot line still counts, and a pvk that did
+        not find Xen is a platform mismatch."""
+        log = ('===== guest xen-hvm-domU-smp1 console begin =====\n'
+               '\x1b[H\x1b[J\x1b[1;1H[    0.000000] pvk: entry=multiboot2\n'
+               'pvk: platform=%s cpus=1 mem=126MiB patched=471 sites%s\n'
+               'KTAP version 1\n1..1\nok 1 suite.case\n'
+               'pvk: selftest result: PASS (1 passed, 0 failed, 0 skipped)\n'
+               '===== guest xen-hvm-domU-smp1 console end =====\n'
+               '===== job 02-xen-hvm-domU-smp1 end: guest=xen-hvm-domU-smp1'
+               ' result=verdict post=none =====\n')
+        row = run_tests._hvm_domu(1)
+        guests, _ = run_tests.split_dom0_log(log % ('xen-hvm', ' domU'))
+        res = self.result(row, guests[row.name])
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        guests, _ = run_tests.split_dom0_log(log % ('bare-metal', ''))
+        res = self.result(row, guests[row.name])
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertEqual(res.platform, 'bare-metal')
+
     def test_missing_job(self):
         out = run_tests._dom0stack_outcome(
             None, run_tests.Outcome('timeout'), [], '/nonexistent')
