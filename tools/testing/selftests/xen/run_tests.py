@@ -1241,6 +1241,16 @@ def _destroyed_note(run: GuestRun) -> str:
             'destroyed by dom0')
 
 
+def note_shut_down_hang(res: 'RowResult', run: GuestRun) -> None:
+    """A guest that timed out while xl list already said it had shut
+    down (seen: pvk as a PVH guest stopping without a word) did not hang
+    running: say so, since "no verdict" alone reads as a busy guest."""
+    if run.shut_down:
+        res.problems.append('the domain had shut down without a verdict '
+                            '(xl list state s) and xl never reaped it; '
+                            'destroyed by dom0 at the timeout')
+
+
 def split_dom0_log(text: str) -> Tuple[Dict[str, GuestRun], List[str]]:
     """Per-guest console blocks and job results of a dom0 serial log, and
     the dom0 init failure lines (if any).  Xen's own lines that land
@@ -1464,6 +1474,8 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
                        log, debugcon, run_out)
         if run_ and run_.destroyed and res.status == PASS:
             res.notes.append(_destroyed_note(run_))
+        if run_ and run_.destroyed and res.status == HANG:
+            note_shut_down_hang(res, run_)
         if row.job and res.status == PASS and run_ and run_.post != 'ok':
             judge_post(res, row, run_)
         if run_:

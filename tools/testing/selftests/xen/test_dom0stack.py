@@ -138,6 +138,26 @@ class Evaluate(RowResults):
         self.assertEqual(res.status, run_tests.MISMATCH)
         self.assertEqual(res.platform, 'bare-metal')
 
+    def test_hang_of_a_guest_that_had_shut_down(self):
+        log = ('dom0: [319.81] job 01-g: timeout after 300s\n'
+               'dom0: [319.96] job 01-g: destroying g\n'
+               'g        2   128     0     ---s--       1.6\n'
+               '===== guest g console begin =====\n'
+               '===== guest g console end =====\n'
+               '===== job 01-g end: guest=g result=timeout post=none =====\n')
+        guests, _ = run_tests.split_dom0_log(log)
+        row = run_tests._pvh_domu(2)
+        res = self.result(row, guests['g'])
+        self.assertEqual(res.status, run_tests.HANG)
+        run_tests.note_shut_down_hang(res, guests['g'])
+        self.assertIn('xl never reaped it', res.problems[-1])
+        # A guest still running at the timeout is a plain hang.
+        res = self.result(row, guests['g'])
+        guests['g'].shut_down = False
+        run_tests.note_shut_down_hang(res, guests['g'])
+        self.assertFalse(any('reaped' in p for p in res.problems))
+        self.assertEqual(run_tests.retry_reason(res), '')
+
     def test_missing_job(self):
         out = run_tests._dom0stack_outcome(
             None, run_tests.Outcome('timeout'), [], '/nonexistent')
