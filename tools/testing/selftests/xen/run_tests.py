@@ -1168,6 +1168,47 @@ DOM0STACK_PRE = """\
 """
 
 
+# In a plain domU row whose command line gives pvk an address (ip=),
+# dom0 pings pvk while it runs: one echo request a second from before
+# `xl create` until JOB.post, which needs at least one reply.  pvk answers
+# from netfront's event handler, whatever self-test runs (busybox ping
+# may die under TCG: a lost request, and a crash line for the retry).
+DOM0STACK_PING_PRE = """\
+# Written by run_tests.py: dom0 pings {addr} while $GUEST runs.
+rm -f "/tmp/$JOB.stop" "/tmp/$JOB.pings"
+(
+	n=0
+	while [ ! -e "/tmp/$JOB.stop" ]; do
+		if ping -c 1 -W 1 {addr} >/dev/null 2>&1; then
+			n=$((n + 1))
+			echo "$n" >"/tmp/$JOB.pings"
+		fi
+		sleep 1
+	done
+) </dev/null >/dev/null 2>&1 &
+"""
+DOM0STACK_PING_POST = """\
+# Written by run_tests.py: did {addr} answer dom0's pings while $GUEST ran?
+touch "/tmp/$JOB.stop"
+n=$(cat "/tmp/$JOB.pings" 2>/dev/null || echo 0)
+if [ "$n" -ge 1 ]; then
+	echo "$JOB post: ok: {addr} answered $n of dom0's pings while $GUEST ran"
+	exit 0
+fi
+echo "$JOB post: FAIL: {addr} answered none of dom0's pings while $GUEST ran"
+exit 1
+"""
+PING_CHECK = 'ping while running'
+
+
+def ping_address(row: Row) -> str:
+    """The address dom0 pings while a plain domU row runs, or ''."""
+    if row.job:
+        return ''
+    m = re.search(r'(?:^|\s)ip=(\d+\.\d+\.\d+\.\d+)/', row.append)
+    return m.group(1) if m else ''
+
+
 NET_TOOL_SRC = os.path.join(DOM0_JOBS, 'net-tool.c')
 
 
@@ -1196,10 +1237,17 @@ def build_net_tool(ctx: Context) -> None:
 
 def write_job_scripts(row: Row, base: str) -> None:
     """BASE.pre and BASE.post of a row's job: a dom0 job's own scripts,
-    or DOM0STACK_PRE for a plain domU row."""
+    or DOM0STACK_PRE for a plain domU row, with the ping check when pvk
+    gets an address (ping_address)."""
     if not row.job:
+        addr = ping_address(row)
         with open(base + '.pre', 'w') as f:
             f.write(DOM0STACK_PRE)
+            if addr:
+                f.write(DOM0STACK_PING_PRE.format(addr=addr))
+        if addr:
+            with open(base + '.post', 'w') as f:
+                f.write(DOM0STACK_PING_POST.format(addr=addr))
         return
     for ext in ('.pre', '.post'):
         src = os.path.join(DOM0_JOBS, row.job + ext)
@@ -1356,8 +1404,8 @@ def judge_post(res: RowResult, row: Row, run: GuestRun) -> None:
     MISMATCH (counted as one failure of the row): no KTAP case failed,
     so a plain FAIL would add nothing to the closing count."""
     res.status = MISMATCH
-    res.problems.append(f'dom0 check jobs/{row.job}.post: '
-                        + (run.post or 'no result'))
+    what = f'jobs/{row.job}.post' if row.job else PING_CHECK
+    res.problems.append(f'dom0 check {what}: ' + (run.post or 'no result'))
     res.problems.extend(ln for ln in run.after if 'FAIL' in ln)
 
 
@@ -1476,7 +1524,8 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
             res.notes.append(_destroyed_note(run_))
         if run_ and run_.destroyed and res.status == HANG:
             note_shut_down_hang(res, run_)
-        if row.job and res.status == PASS and run_ and run_.post != 'ok':
+        if (row.job or ping_address(row)) and res.status == PASS and \
+                run_ and run_.post != 'ok':
             judge_post(res, row, run_)
         if run_:
             note_dom0_crash(res, run_)

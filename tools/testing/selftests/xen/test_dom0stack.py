@@ -4,6 +4,7 @@
 blocks out of a dom0 serial log and turning them into row results."""
 
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -362,6 +363,70 @@ class Jobs(unittest.TestCase):
                   if r.name.startswith(('xen-pvh-', 'xen-hvm-'))}
         self.assertEqual(groups, {'dom0stack-hvm'})
         self.assertIn('dom0stack-hvm', run_tests.GROUP_METHODS)
+
+
+class PingWhileRunning(RowResults):
+    """dom0 pings pvk while a plain domU row with ip= runs; the row's
+    .post needs a reply."""
+
+    def scripts(self, row):
+        base = os.path.join(self.tmp.name, '00-' + row.name)
+        run_tests.write_job_scripts(row, base)
+        out = {}
+        for ext in ('.pre', '.post'):
+            if os.path.exists(base + ext):
+                with open(base + ext) as f:
+                    out[ext] = f.read()
+        return out
+
+    def test_plain_rows_ping_their_address(self):
+        for row in (run_tests._domu(1), run_tests._pvh_domu(2),
+                    run_tests._hvm_domu(1)):
+            self.assertEqual(run_tests.ping_address(row), '10.0.0.2')
+            out = self.scripts(row)
+            self.assertIn('xenstore-chmod', out['.pre'])
+            self.assertIn('ping -c 1 -W 1 10.0.0.2', out['.pre'])
+            self.assertIn('touch "/tmp/$JOB.stop"', out['.post'])
+        # A dom0 job has its own scripts; a row without ip= no ping.
+        self.assertEqual(run_tests.ping_address(
+            run_tests._dom0job('net-10-basic')), '')
+        row = run_tests.Row('xen-pv-domU-x', 'dom0stack', 1,
+                            append='selftest=all')
+        self.assertEqual(set(self.scripts(row)), {'.pre'})
+
+    def run_post(self, pings):
+        job = f'pvk-test-{os.getpid()}-{pings}'
+        self.addCleanup(lambda: [os.unlink(f'/tmp/{job}.{x}')
+                                 for x in ('stop', 'pings')
+                                 if os.path.exists(f'/tmp/{job}.{x}')])
+        if pings is not None:
+            with open(f'/tmp/{job}.pings', 'w') as f:
+                f.write(f'{pings}\n')
+        post = self.scripts(run_tests._hvm_domu(1))['.post']
+        p = subprocess.run(['sh', '-c', post], text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           env=dict(os.environ, JOB=job, GUEST='g'))
+        self.assertTrue(os.path.exists(f'/tmp/{job}.stop'))
+        return p.returncode, p.stdout
+
+    def test_post_needs_a_reply(self):
+        code, out = self.run_post(3)
+        self.assertEqual(code, 0, out)
+        self.assertIn('10.0.0.2 answered 3 of', out)
+        code, out = self.run_post(None)
+        self.assertEqual(code, 1, out)
+        self.assertIn('FAIL: 10.0.0.2 answered none', out)
+
+    def test_failed_ping_check_fails_the_row(self):
+        row = run_tests._domu(1)
+        guests, _ = run_tests.split_dom0_log(LOG.replace(
+            'result=verdict post=none', 'result=verdict post=failed'))
+        run = guests['xen-pv-domU-smp1']
+        res = self.result(row, run)
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        run_tests.judge_post(res, row, run)
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertIn('dom0 check ping while running: failed', res.problems)
 
 
 POST_LOG = """===== guest xen-pv-domU-blk-full console begin =====
