@@ -89,7 +89,9 @@ class Row:
               'uefi' for the ISO under OVMF, 'xen' for pvk as a Xen PV
               dom0), or into GROUP_METHODS
               ('dom0stack': pvk as a domU of the Linux dom0 test stack;
-              all such rows share one dom0 boot, one job each).
+              all such rows share one dom0 boot, one job each;
+              'dom0stack-hvm': the same for PVH and HVM domUs, in a
+              dom0 boot of their own with an AMD CPU model).
     accel     'tcg' or 'kvm' (kvm rows need the 'kvm' requirement).
     append    row-specific command line words (before --extra-append).
     platform  what the boot line's platform= must say.
@@ -112,6 +114,7 @@ class Row:
     cpu_model: str = ''         # -cpu for TCG rows; '' means 'max'
     boot_words: Tuple[str, ...] = ()    # bare words the boot line must end with
     xl_lines: Tuple[str, ...] = ()      # dom0stack: extra xl config lines (devices)
+    xl_type: str = 'pv'         # dom0stack: the guest's xl type: pv, pvh, hvm
     job: str = ''               # dom0stack: dom0/jobs/JOB.{pre,post} run around it
     timeout: Optional[float] = None     # seconds to the verdict; None: --timeout
     expect_failed: Tuple[str, ...] = ()  # the cases that must fail, and no other
@@ -160,6 +163,10 @@ def _pvh_dom0(cpus, append='', suffix='', **kw):
                **kw)
 
 
+DOMU_DISK = "'format=raw,vdev=xvda,access=rw,target=/disk.img'"
+DOMU_APPEND = 'selftest=all ip=10.0.0.2/24'
+
+
 def _domu(cpus, extra='', mac=0):
     """pvk as a PV domU of Debian's Linux dom0 and xl (dom0/README.md);
     memory is the domU's, the dom0 stack's QEMU size is run.sh's.  extra
@@ -167,13 +174,54 @@ def _domu(cpus, extra='', mac=0):
     suffix = '-' + extra.replace('=', '') if extra else ''
     return Row(f'xen-pv-domU-smp{cpus}{suffix}', 'dom0stack', cpus, 'tcg',
                memory=128,
-               append=' '.join(w for w in ('selftest=all ip=10.0.0.2/24',
-                                           extra) if w),
+               append=' '.join(w for w in (DOMU_APPEND, extra) if w),
                platform='xen-pv', requires=('dom0stack',), boot_words=('domU',),
-               xl_lines=("disk = [ 'format=raw,vdev=xvda,access=rw,"
-                         "target=/disk.img' ]",
+               xl_lines=(f"disk = [ {DOMU_DISK} ]",
                          "vif = [ 'bridge=xenbr0,"
                          f"mac=00:16:3e:00:01:{mac or cpus:02x}' ]"))
+
+
+# In an HVM row's xl_lines: the guest path of the row's ISO (hvm_iso()).
+ISO_MARK = '@PVK_ISO@'
+# Seconds to the verdict.  An HVM guest boots firmware and GRUB in a
+# device model, all under TCG: ~15 s to pvk's first line on an idle
+# machine, one once took 470 s under load (shared/notes/xen-in-qemu.md).
+PVH_DOMU_TIMEOUT = 300
+HVM_DOMU_TIMEOUT = 600
+
+
+def _pvh_domu(cpus):
+    """pvk as a PVH domU: the same ELF, disk, vif and command line as
+    _domu's, loaded through its PVH note; its console is the PV console
+    ring, as a PV domU's (PVH has no emulated UART)."""
+    return Row(f'xen-pvh-domU-smp{cpus}', 'dom0stack-hvm', cpus, 'tcg',
+               memory=128, append=DOMU_APPEND, platform='xen-pvh',
+               requires=('dom0stack',), boot_words=('domU',),
+               xl_lines=(f"disk = [ {DOMU_DISK} ]",
+                         "vif = [ 'bridge=xenbr0,"
+                         f"mac=00:16:3e:00:02:{cpus:02x}' ]"),
+               xl_type='pvh', timeout=PVH_DOMU_TIMEOUT)
+
+
+def _hvm_domu(cpus):
+    """pvk as an HVM domU: hvmloader and SeaBIOS boot a copy of its GRUB
+    ISO with the row's command line in grub.cfg (hvm_iso()) from an
+    emulated CD-ROM; the console is the emulated serial port, which the
+    device model writes to a file in dom0.  xvda and the vif are both
+    emulated (IDE disk, e1000) and PV: pvk must unplug the emulated ones
+    before it uses the PV ones."""
+    name = f'xen-hvm-domU-smp{cpus}'
+    return Row(name, 'dom0stack-hvm', cpus, 'tcg', memory=128,
+               append=DOMU_APPEND, platform='xen-hvm',
+               requires=('dom0stack',), boot_words=('domU',),
+               xl_lines=(f"disk = [ {DOMU_DISK}, "
+                         f"'file:{ISO_MARK},hdc:cdrom,r' ]",
+                         "vif = [ 'bridge=xenbr0,model=e1000,"
+                         f"mac=00:16:3e:00:03:{cpus:02x}' ]",
+                         'boot = "d"',
+                         f'serial = "file:/var/log/xen/{name}.serial"',
+                         'vga = "none"', 'vnc = 0', 'nographic = 1'),
+               xl_type='hvm', timeout=HVM_DOMU_TIMEOUT)
 
 
 DOM0_DIR = os.path.join(HERE, 'dom0')
@@ -262,6 +310,9 @@ TEST_ROWS: List[Row] = [
     _domu(2, 'gnttab=v2', mac=0x12),
     # The same dom0 boot then runs the dom0 jobs, which check from dom0.
     *[_dom0job(job) for job in DOM0_CHECK_JOBS],
+    # pvk as a PVH domU and, from its ISO, as an HVM domU, with the PV
+    # domU rows' disk, vif and command line; a second dom0 boot runs them.
+    _pvh_domu(1), _pvh_domu(2), _hvm_domu(1), _hvm_domu(2),
 ]
 
 # ---------------------------------------------------------------------------
@@ -327,6 +378,13 @@ MANIFEST: Tuple[Need, ...] = (
          + ('xenbus', 'net', 'xen_blkfront_untrusted') + XEN_DOMU_EVENTS
          + BLKFRONT_IO + NETFRONT_DOM0),
     Need(r'^xen-pv-domU-smp', ('smp',), min_cpus=2),
+    # The PVH and HVM domU rows: for now what the plain PV domU rows
+    # run, less what exists only for PV (xen_mmu: mmu_update batching).
+    Need(r'^xen-(pvh|hvm)-domU-smp', BARE_METAL_SUITES
+         + tuple(s for s in XEN_PV_SUITES if s != 'xen_mmu')
+         + ('xenbus', 'net', 'xen_blkfront_untrusted') + XEN_DOMU_EVENTS
+         + BLKFRONT_IO + NETFRONT_DOM0),
+    Need(r'^xen-(pvh|hvm)-domU-smp', ('smp',), min_cpus=2),
     # The dom0 jobs: the cases their dom0 side drives and checks.
     Need(r'^xen-pv-domU-blk-(full|bounce|nofeat|malformed)$',
          ('xen_blkfront',)),
@@ -1092,9 +1150,22 @@ class GuestRun:
 
 
 
-def dom0stack_paths(ctx: Context) -> Tuple[str, str, str, str]:
-    """(job directory, dom0 image, serial log, run.sh output)."""
-    base = os.path.join(ctx.logs, 'dom0stack')
+# The dom0 boots: the group (Row.boot) of each and QEMU's -cpu for it
+# ('' is run.sh's default, an Intel model).  PVH and HVM guests need SVM
+# with nested paging, which TCG emulates only for AMD models; with those,
+# dom0's programs crash now and then (dom0/README.md, "Traps"), so the
+# PV rows keep their own boot on the Intel model, which has not shown it.
+DOM0_GROUP_CPU = {
+    'dom0stack': '',
+    'dom0stack-hvm': 'EPYC,-monitor,-smap,-rdtscp',
+}
+
+
+def dom0stack_paths(ctx: Context, group: str = 'dom0stack'
+                    ) -> Tuple[str, str, str, str]:
+    """(job directory, dom0 image, serial log, run.sh output) of the dom0
+    boot of group."""
+    base = os.path.join(ctx.logs, group)
     return base, os.path.join(base, 'dom0.cpio.gz'), base + '.log', \
         base + '.run.txt'
 
@@ -1105,29 +1176,47 @@ def row_timeout(row: Row, ctx: Context) -> float:
     return max(row.timeout or 0.0, ctx.timeout)
 
 
+def hvm_iso(row: Row, ctx: Context) -> Tuple[str, str]:
+    """(name in dom0's /guests, host path) of the GRUB ISO an HVM row
+    boots: build/pvk.iso, or one made by scripts/mkiso.sh with the row's
+    command line in grub.cfg (Context.iso_for), named after a hash of
+    that command line."""
+    cmdline = row_cmdline(row, ctx.extra_append)
+    tag = hashlib.sha1(cmdline.encode()).hexdigest()[:8]
+    return f'pvk-{tag}.iso', ctx.iso_for(cmdline)
+
+
 def dom0stack_job(row: Row, ctx: Context, index: int) -> Tuple[str, str]:
     """(path, text) of the xl config of a row's job; the guest is named
-    after the row."""
+    after the row.  A PV or PVH guest gets the ELF and the command line;
+    an HVM guest boots its ISO (hvm_iso), whose grub.cfg has the command
+    line, from the CD-ROM its xl_lines name by ISO_MARK."""
     cmdline = row_cmdline(row, ctx.extra_append)
     if '"' in cmdline and "'" in cmdline:
         raise SetupError('command line has both quote kinds: cannot put it '
                          'in an xl config')
     q = "'" if '"' in cmdline else '"'
     origin = f' from dom0/jobs/{row.job}.cfg' if row.job else ''
+    if row.xl_type == 'hvm':
+        boot = ''
+        iso = '/guests/' + hvm_iso(row, ctx)[0]
+    else:
+        boot = f'kernel = "/guests/pvk"\nextra = {q}{cmdline}{q}\n'
+        iso = ''
     text = (f'# Written by run_tests.py for row {row.name}{origin}.\n'
             f'# dom0-timeout: {int(row_timeout(row, ctx))}\n'
             f'# dom0-grace: {DOM0_GUEST_GRACE}\n'
             f'name = "{row.name}"\n'
-            'type = "pv"\n'
-            'kernel = "/guests/pvk"\n'
-            f'extra = {q}{cmdline}{q}\n'
+            f'type = "{row.xl_type}"\n'
+            + boot +
             f'memory = {row.memory}\n'
             f'vcpus = {row.cpus}\n'
-            + ''.join(line + '\n' for line in row.xl_lines) +
+            + ''.join(line.replace(ISO_MARK, iso) + '\n'
+                      for line in row.xl_lines) +
             'on_poweroff = "destroy"\n'
             'on_reboot = "destroy"\n'
             'on_crash = "destroy"\n')
-    jobs_dir = dom0stack_paths(ctx)[0]
+    jobs_dir = dom0stack_paths(ctx, row.boot)[0]
     return os.path.join(jobs_dir, f'{index:02d}-{row.name}.cfg'), text
 
 
@@ -1153,6 +1242,47 @@ DOM0STACK_PRE = """\
 	echo "pre: domain $GUEST never appeared"
 ) &
 """
+
+
+# In a plain domU row whose command line gives pvk an address (ip=),
+# dom0 pings pvk while it runs: one echo request a second from before
+# `xl create` until JOB.post, which needs at least one reply.  pvk answers
+# from netfront's event handler, whatever self-test runs (busybox ping
+# may die under TCG: a lost request, and a crash line for the retry).
+DOM0STACK_PING_PRE = """\
+# Written by run_tests.py: dom0 pings {addr} while $GUEST runs.
+rm -f "/tmp/$JOB.stop" "/tmp/$JOB.pings"
+(
+	n=0
+	while [ ! -e "/tmp/$JOB.stop" ]; do
+		if ping -c 1 -W 1 {addr} >/dev/null 2>&1; then
+			n=$((n + 1))
+			echo "$n" >"/tmp/$JOB.pings"
+		fi
+		sleep 1
+	done
+) </dev/null >/dev/null 2>&1 &
+"""
+DOM0STACK_PING_POST = """\
+# Written by run_tests.py: did {addr} answer dom0's pings while $GUEST ran?
+touch "/tmp/$JOB.stop"
+n=$(cat "/tmp/$JOB.pings" 2>/dev/null || echo 0)
+if [ "$n" -ge 1 ]; then
+	echo "$JOB post: ok: {addr} answered $n of dom0's pings while $GUEST ran"
+	exit 0
+fi
+echo "$JOB post: FAIL: {addr} answered none of dom0's pings while $GUEST ran"
+exit 1
+"""
+PING_CHECK = 'ping while running'
+
+
+def ping_address(row: Row) -> str:
+    """The address dom0 pings while a plain domU row runs, or ''."""
+    if row.job:
+        return ''
+    m = re.search(r'(?:^|\s)ip=(\d+\.\d+\.\d+\.\d+)/', row.append)
+    return m.group(1) if m else ''
 
 
 NET_TOOL_SRC = os.path.join(DOM0_JOBS, 'net-tool.c')
@@ -1183,10 +1313,17 @@ def build_net_tool(ctx: Context) -> None:
 
 def write_job_scripts(row: Row, base: str) -> None:
     """BASE.pre and BASE.post of a row's job: a dom0 job's own scripts,
-    or DOM0STACK_PRE for a plain domU row."""
+    or DOM0STACK_PRE for a plain domU row, with the ping check when pvk
+    gets an address (ping_address)."""
     if not row.job:
+        addr = ping_address(row)
         with open(base + '.pre', 'w') as f:
             f.write(DOM0STACK_PRE)
+            if addr:
+                f.write(DOM0STACK_PING_PRE.format(addr=addr))
+        if addr:
+            with open(base + '.post', 'w') as f:
+                f.write(DOM0STACK_PING_POST.format(addr=addr))
         return
     for ext in ('.pre', '.post'):
         src = os.path.join(DOM0_JOBS, row.job + ext)
@@ -1197,8 +1334,9 @@ def write_job_scripts(row: Row, base: str) -> None:
 def dom0stack_commands(rows: List[Row], ctx: Context
                        ) -> Tuple[List[str], List[str], float]:
     """build.sh and run.sh command lines for one dom0 boot running every
-    row's job, and run.sh's timeout."""
-    _, image, serial, _ = dom0stack_paths(ctx)
+    row's job (the rows of one group), and run.sh's timeout."""
+    group = rows[0].boot
+    _, image, serial, _ = dom0stack_paths(ctx, group)
     build = [os.path.join(DOM0_DIR, 'build.sh'),
              '--guest', f'pvk={ctx.need(ctx.image, "build pvk first")}',
              '--output', image]
@@ -1207,10 +1345,15 @@ def dom0stack_commands(rows: List[Row], ctx: Context
     if any(row.job for row in rows):
         for name, path in dom0stack_guests(ctx):
             build += ['--guest', f'{name}={path}']
+    isos = dict(hvm_iso(row, ctx) for row in rows if row.xl_type == 'hvm')
+    for name, path in sorted(isos.items()):
+        build += ['--guest', f'{name}={path}']
     timeout = DOM0_BOOT_TIMEOUT + sum(row_timeout(row, ctx) + DOM0_JOB_SLACK
                                       for row in rows)
     run = [os.path.join(DOM0_DIR, 'run.sh'), '--initrd', image,
            '--log', serial, '--timeout', str(int(timeout))]
+    if DOM0_GROUP_CPU[group]:
+        run += ['--cpu', DOM0_GROUP_CPU[group]]
     return build, run, timeout
 
 
@@ -1220,6 +1363,16 @@ def _destroyed_note(run: GuestRun) -> str:
                 f'within {DOM0_GUEST_GRACE} s; destroyed by dom0')
     return (f'no power-off within {DOM0_GUEST_GRACE} s of the verdict; '
             'destroyed by dom0')
+
+
+def note_shut_down_hang(res: 'RowResult', run: GuestRun) -> None:
+    """A guest that timed out while xl list already said it had shut
+    down (seen: pvk as a PVH guest stopping without a word) did not hang
+    running: say so, since "no verdict" alone reads as a busy guest."""
+    if run.shut_down:
+        res.problems.append('the domain had shut down without a verdict '
+                            '(xl list state s) and xl never reaped it; '
+                            'destroyed by dom0 at the timeout')
 
 
 def split_dom0_log(text: str) -> Tuple[Dict[str, GuestRun], List[str]]:
@@ -1327,8 +1480,8 @@ def judge_post(res: RowResult, row: Row, run: GuestRun) -> None:
     MISMATCH (counted as one failure of the row): no KTAP case failed,
     so a plain FAIL would add nothing to the closing count."""
     res.status = MISMATCH
-    res.problems.append(f'dom0 check jobs/{row.job}.post: '
-                        + (run.post or 'no result'))
+    what = f'jobs/{row.job}.post' if row.job else PING_CHECK
+    res.problems.append(f'dom0 check {what}: ' + (run.post or 'no result'))
     res.problems.extend(ln for ln in run.after if 'FAIL' in ln)
 
 
@@ -1358,16 +1511,16 @@ def retry_reason(res: RowResult) -> str:
 
 def run_dom0stack(rows: List[Row], ctx: Context,
                   probes: Dict[str, Tuple[bool, str]]) -> List[RowResult]:
-    """Run rows as domU jobs of one Linux dom0 boot; a row with dom0's
-    evidence of a dom0 failure (see retry_reason) gets one more dom0 boot,
-    and the first boot's serial log is kept as dom0stack.first.log.  The
-    retried rows say why in RowResult.retried."""
+    """Run rows (of one group) as domU jobs of one Linux dom0 boot; a row
+    with dom0's evidence of a dom0 failure (see retry_reason) gets one
+    more dom0 boot, and the first boot's serial log is kept as
+    GROUP.first.log.  The retried rows say why in RowResult.retried."""
     results = _run_dom0stack_once(rows, ctx, probes)
     reasons = {r.row.name: retry_reason(r) for r in results}
     retry = [r.row for r in results if reasons[r.row.name]]
     if not retry or _stopping.is_set():
         return results
-    serial = dom0stack_paths(ctx)[2]
+    serial = dom0stack_paths(ctx, rows[0].boot)[2]
     if os.path.exists(serial):
         shutil.copyfile(serial, serial[:-len('.log')] + '.first.log')
     again = {r.row.name: r for r in _run_dom0stack_once(retry, ctx, probes)}
@@ -1397,7 +1550,8 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
             todo.append(row)
     if not todo:
         return [results[r.name] for r in rows]
-    jobs_dir, _, serial, run_out = dom0stack_paths(ctx)
+    group = todo[0].boot
+    jobs_dir, _, serial, run_out = dom0stack_paths(ctx, group)
     try:
         build, run, timeout = dom0stack_commands(todo, ctx)
         if os.path.isdir(jobs_dir):
@@ -1421,7 +1575,7 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
         for row in todo:
             results[row.name] = RowResult(row, ERROR, problems=[str(e)])
         return [results[r.name] for r in rows]
-    echo = (lambda line: ctx.echo('dom0stack', line)) if ctx.echo else None
+    echo = (lambda line: ctx.echo(group, line)) if ctx.echo else None
     dom0 = run_qemu(run, [serial], run_out, lambda line: None, timeout + 30,
                     echo, group=True, stall=DOM0_STALL)
     text = ktap.read_log(serial) if os.path.exists(serial) else ''
@@ -1444,7 +1598,10 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
                        log, debugcon, run_out)
         if run_ and run_.destroyed and res.status == PASS:
             res.notes.append(_destroyed_note(run_))
-        if row.job and res.status == PASS and run_ and run_.post != 'ok':
+        if run_ and run_.destroyed and res.status == HANG:
+            note_shut_down_hang(res, run_)
+        if (row.job or ping_address(row)) and res.status == PASS and \
+                run_ and run_.post != 'ok':
             judge_post(res, row, run_)
         if run_:
             note_dom0_crash(res, run_)
@@ -1458,6 +1615,7 @@ GROUP_METHODS: Dict[str, Callable[[List[Row], Context,
                                    Dict[str, Tuple[bool, str]]],
                                   List[RowResult]]] = {
     'dom0stack': run_dom0stack,
+    'dom0stack-hvm': run_dom0stack,
 }
 
 

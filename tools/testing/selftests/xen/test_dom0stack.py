@@ -4,6 +4,7 @@
 blocks out of a dom0 serial log and turning them into row results."""
 
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -116,6 +117,47 @@ class Evaluate(RowResults):
         self.assertEqual(res.status, run_tests.CRASH)
         self.assertTrue(any('domain went away' in p for p in res.problems))
         self.assertTrue(any('lacks "domU"' in p for p in res.problems))
+
+    def test_hvm_serial_console_after_grub(self):
+        """An HVM guest's console is its serial port, where GRUB's screen
+        codes come first: the boot line still counts, and a pvk that did
+        not find Xen is a platform mismatch."""
+        log = ('===== guest xen-hvm-domU-smp1 console begin =====\n'
+               '\x1b[H\x1b[J\x1b[1;1H[    0.000000] pvk: entry=multiboot2\n'
+               'pvk: platform=%s cpus=1 mem=126MiB patched=471 sites%s\n'
+               'KTAP version 1\n1..1\nok 1 suite.case\n'
+               'pvk: selftest result: PASS (1 passed, 0 failed, 0 skipped)\n'
+               '===== guest xen-hvm-domU-smp1 console end =====\n'
+               '===== job 02-xen-hvm-domU-smp1 end: guest=xen-hvm-domU-smp1'
+               ' result=verdict post=none =====\n')
+        row = run_tests._hvm_domu(1)
+        guests, _ = run_tests.split_dom0_log(log % ('xen-hvm', ' domU'))
+        res = self.result(row, guests[row.name])
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        guests, _ = run_tests.split_dom0_log(log % ('bare-metal', ''))
+        res = self.result(row, guests[row.name])
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertEqual(res.platform, 'bare-metal')
+
+    def test_hang_of_a_guest_that_had_shut_down(self):
+        log = ('dom0: [319.81] job 01-g: timeout after 300s\n'
+               'dom0: [319.96] job 01-g: destroying g\n'
+               'g        2   128     0     ---s--       1.6\n'
+               '===== guest g console begin =====\n'
+               '===== guest g console end =====\n'
+               '===== job 01-g end: guest=g result=timeout post=none =====\n')
+        guests, _ = run_tests.split_dom0_log(log)
+        row = run_tests._pvh_domu(2)
+        res = self.result(row, guests['g'])
+        self.assertEqual(res.status, run_tests.HANG)
+        run_tests.note_shut_down_hang(res, guests['g'])
+        self.assertIn('xl never reaped it', res.problems[-1])
+        # A guest still running at the timeout is a plain hang.
+        res = self.result(row, guests['g'])
+        guests['g'].shut_down = False
+        run_tests.note_shut_down_hang(res, guests['g'])
+        self.assertFalse(any('reaped' in p for p in res.problems))
+        self.assertEqual(run_tests.retry_reason(res), '')
 
     def test_missing_job(self):
         out = run_tests._dom0stack_outcome(
@@ -254,6 +296,137 @@ class Jobs(unittest.TestCase):
         for job in run_tests.DOM0_CHECK_JOBS:
             self.assertTrue(os.path.isfile(os.path.join(
                 run_tests.DOM0_JOBS, job + '.post')), job)
+
+    def test_pvh_job_config(self):
+        ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
+        row = run_tests._pvh_domu(2)
+        self.assertEqual(row.boot, 'dom0stack-hvm')
+        path, text = run_tests.dom0stack_job(row, ctx, 0)
+        self.assertEqual(path, '/logs/dom0stack-hvm/00-xen-pvh-domU-smp2.cfg')
+        # The ELF, with the PV domU rows' command line, disk and vif.
+        for line in ('type = "pvh"', 'kernel = "/guests/pvk"',
+                     'extra = "selftest=all ip=10.0.0.2/24"', 'vcpus = 2',
+                     "disk = [ 'format=raw,vdev=xvda,access=rw,"
+                     "target=/disk.img' ]",
+                     "vif = [ 'bridge=xenbr0,mac=00:16:3e:00:02:02' ]",
+                     f'# dom0-timeout: {run_tests.PVH_DOMU_TIMEOUT}'):
+            self.assertIn(line + '\n', text)
+        self.assertEqual((row.platform, row.boot_words),
+                         ('xen-pvh', ('domU',)))
+
+    def test_hvm_job_config(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            ctx = run_tests.Context('qemu', '/img', '/pvk.iso', tmp,
+                                    'loglevel=7', 90, False)
+            ctx.dry_run = True
+            row = run_tests._hvm_domu(1)
+            cmdline = 'selftest=all ip=10.0.0.2/24 loglevel=7'
+            name, iso = run_tests.hvm_iso(row, ctx)
+            # A per-command-line ISO from mkiso.sh, named after its hash.
+            self.assertRegex(name, r'^pvk-[0-9a-f]{8}\.iso$')
+            self.assertEqual(iso, os.path.join(tmp, name))
+            self.assertEqual(run_tests.hvm_iso(run_tests._hvm_domu(2), ctx),
+                             (name, iso))
+            self.assertNotEqual(name, run_tests.hvm_iso(
+                run_tests._domu(1, 'gnttab=v2'), ctx)[0])
+            _, text = run_tests.dom0stack_job(row, ctx, 2)
+            build, run, timeout = run_tests.dom0stack_commands(
+                [row, run_tests._hvm_domu(2)], ctx)
+        # GRUB passes the command line: no kernel, no extra.
+        self.assertNotIn('kernel =', text)
+        self.assertNotIn('extra =', text)
+        self.assertNotIn(cmdline, text)
+        for line in ('type = "hvm"', 'boot = "d"', 'vga = "none"',
+                     'nographic = 1',
+                     'serial = "file:/var/log/xen/xen-hvm-domU-smp1.serial"',
+                     "disk = [ 'format=raw,vdev=xvda,access=rw,"
+                     f"target=/disk.img', 'file:/guests/{name},hdc:cdrom,r' ]",
+                     "vif = [ 'bridge=xenbr0,model=e1000,"
+                     "mac=00:16:3e:00:03:01' ]",
+                     f'# dom0-timeout: {run_tests.HVM_DOMU_TIMEOUT}'):
+            self.assertIn(line + '\n', text)
+        # The ISO goes into dom0 once; this dom0 runs on an AMD model.
+        self.assertEqual(build.count(f'{name}={iso}'), 1)
+        self.assertEqual(run[-2:], ['--cpu', 'EPYC,-monitor,-smap,-rdtscp'])
+        self.assertIn(os.path.join(tmp, 'dom0stack-hvm.log'), run)
+        self.assertGreaterEqual(timeout, 2 * run_tests.HVM_DOMU_TIMEOUT)
+
+    def test_pv_rows_keep_their_own_boot(self):
+        ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
+        ctx.dry_run = True
+        build, run, _ = run_tests.dom0stack_commands([run_tests._domu(1)],
+                                                     ctx)
+        self.assertNotIn('--cpu', run)
+        self.assertIn('/logs/dom0stack.log', run)
+        self.assertFalse(any('.iso' in a for a in build))
+        groups = {r.boot for r in run_tests.TEST_ROWS
+                  if r.name.startswith(('xen-pvh-', 'xen-hvm-'))}
+        self.assertEqual(groups, {'dom0stack-hvm'})
+        self.assertIn('dom0stack-hvm', run_tests.GROUP_METHODS)
+
+
+class PingWhileRunning(RowResults):
+    """dom0 pings pvk while a plain domU row with ip= runs; the row's
+    .post needs a reply."""
+
+    def scripts(self, row):
+        base = os.path.join(self.tmp.name, '00-' + row.name)
+        run_tests.write_job_scripts(row, base)
+        out = {}
+        for ext in ('.pre', '.post'):
+            if os.path.exists(base + ext):
+                with open(base + ext) as f:
+                    out[ext] = f.read()
+        return out
+
+    def test_plain_rows_ping_their_address(self):
+        for row in (run_tests._domu(1), run_tests._pvh_domu(2),
+                    run_tests._hvm_domu(1)):
+            self.assertEqual(run_tests.ping_address(row), '10.0.0.2')
+            out = self.scripts(row)
+            self.assertIn('xenstore-chmod', out['.pre'])
+            self.assertIn('ping -c 1 -W 1 10.0.0.2', out['.pre'])
+            self.assertIn('touch "/tmp/$JOB.stop"', out['.post'])
+        # A dom0 job has its own scripts; a row without ip= no ping.
+        self.assertEqual(run_tests.ping_address(
+            run_tests._dom0job('net-10-basic')), '')
+        row = run_tests.Row('xen-pv-domU-x', 'dom0stack', 1,
+                            append='selftest=all')
+        self.assertEqual(set(self.scripts(row)), {'.pre'})
+
+    def run_post(self, pings):
+        job = f'pvk-test-{os.getpid()}-{pings}'
+        self.addCleanup(lambda: [os.unlink(f'/tmp/{job}.{x}')
+                                 for x in ('stop', 'pings')
+                                 if os.path.exists(f'/tmp/{job}.{x}')])
+        if pings is not None:
+            with open(f'/tmp/{job}.pings', 'w') as f:
+                f.write(f'{pings}\n')
+        post = self.scripts(run_tests._hvm_domu(1))['.post']
+        p = subprocess.run(['sh', '-c', post], text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           env=dict(os.environ, JOB=job, GUEST='g'))
+        self.assertTrue(os.path.exists(f'/tmp/{job}.stop'))
+        return p.returncode, p.stdout
+
+    def test_post_needs_a_reply(self):
+        code, out = self.run_post(3)
+        self.assertEqual(code, 0, out)
+        self.assertIn('10.0.0.2 answered 3 of', out)
+        code, out = self.run_post(None)
+        self.assertEqual(code, 1, out)
+        self.assertIn('FAIL: 10.0.0.2 answered none', out)
+
+    def test_failed_ping_check_fails_the_row(self):
+        row = run_tests._domu(1)
+        guests, _ = run_tests.split_dom0_log(LOG.replace(
+            'result=verdict post=none', 'result=verdict post=failed'))
+        run = guests['xen-pv-domU-smp1']
+        res = self.result(row, run)
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        run_tests.judge_post(res, row, run)
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertIn('dom0 check ping while running: failed', res.problems)
 
 
 POST_LOG = """===== guest xen-pv-domU-blk-full console begin =====

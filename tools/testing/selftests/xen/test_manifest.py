@@ -88,7 +88,8 @@ class Manifest(unittest.TestCase):
         with open(path, 'w') as f:
             f.write(text)
         outcome = run_tests.Outcome('domain', trigger='verdict') \
-            if row.boot == 'dom0stack' else run_tests.Outcome('exited', 1)
+            if row.boot in run_tests.GROUP_METHODS \
+            else run_tests.Outcome('exited', 1)
         return run_tests.evaluate(row, self.ctx, row.append, outcome, path,
                                   debugcon, '/nonexistent')
 
@@ -195,6 +196,29 @@ class Manifest(unittest.TestCase):
         for row in run_tests.TEST_ROWS:
             self.assertTrue(run_tests.required_names(row, row.cpus),
                             row.name)
+
+    def test_pvh_and_hvm_domu_rows_need_no_pv_mmu(self):
+        for row in (run_tests._pvh_domu(2), run_tests._hvm_domu(2)):
+            names = run_tests.required_names(row, 2)
+            self.assertNotIn('xen_mmu', names)
+            for name in ('xen_gnttab', 'xenbus', 'smp',
+                         'xen_blkfront.blkfront_write_read_back',
+                         'netfront.netfront_ping_dom0'):
+                self.assertIn(name, names)
+            self.assertNotIn('smp', run_tests.required_names(row, 1))
+        self.assertIn('xen_mmu',
+                      run_tests.required_names(run_tests._domu(1), 1))
+
+    def test_hvm_row_passes_with_its_platform(self):
+        row = run_tests._hvm_domu(2)
+        results = passing(row, 2)
+        res = self.evaluate(row, serial('xen-hvm', 2, results, ' domU'))
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        # What pvk says today in an HVM guest: a mismatch, by name.
+        res = self.evaluate(row, serial('bare-metal', 2, results))
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertIn('boot line says platform=bare-metal, expected xen-hvm',
+                      res.problems)
 
     def test_names_are_real_cases(self):
         """Every required suite and case exists in a *_test.c table."""

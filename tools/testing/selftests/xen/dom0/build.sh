@@ -25,7 +25,8 @@
 #                 null_blk, fio with its libraries, /init = domU-init
 #   dom0.cpio.gz  dom0 initramfs: Xen toolstack, hotplug scripts, modules,
 #                 /init = dom0-init, /guests/*, /jobs/*; QEMU (the device
-#                 model) too when a job's config has a channel
+#                 model) too when a job's config has a channel or is of
+#                 type "hvm" (then with hvmloader, SeaBIOS, an iPXE ROM)
 #
 # Each image is described first as a plan (the files it will hold and where
 # they come from); FILE.stamp keeps a hash of the plan and of every source
@@ -285,20 +286,36 @@ for g in ${GUESTS[@]+"${GUESTS[@]}"}; do
 	plan f "$(realpath "$src")" "/guests/$name"
 done
 
+# Does a job's config have a line `KEY = ...`, its value matching ERE
+# $2 if given?
+any_job_has() {
+	local j
+	for j in ${JOBS[@]+"${JOBS[@]}"}; do
+		grep -Eq "^[[:space:]]*$1[[:space:]]*=[[:space:]]*${2-}" "$j" 2>/dev/null &&
+			return 0
+	done
+	return 1
+}
+
 # A guest with a channel needs QEMU: libxl starts it as the device model
 # that serves the channel's console ring (xenconsoled serves only the
-# first console).
-for j in ${JOBS[@]+"${JOBS[@]}"}; do
-	if grep -Eq '^[[:space:]]*channel[[:space:]]*=' "$j" 2>/dev/null; then
-		for p in $QEMU_PROGRAMS; do
-			plan_program "$X/$p" "/$p"
-		done
-		for f in $QEMU_DATA; do
-			plan f "$X/$f" "/$f"
-		done
-		break
-	fi
-done
+# first console).  An HVM guest needs it as its device model, and
+# hvmloader, SeaBIOS and its NIC's option ROM.
+HVM=0
+any_job_has type "[\"']hvm[\"']" && HVM=1
+if [ "$HVM" = 1 ] || any_job_has channel; then
+	for p in $QEMU_PROGRAMS; do
+		plan_program "$X/$p" "/$p"
+	done
+	for f in $QEMU_DATA; do
+		plan f "$X/$f" "/$f"
+	done
+fi
+if [ "$HVM" = 1 ]; then
+	for f in $HVM_DATA; do
+		plan f "$X/$f" "/$f"
+	done
+fi
 
 for j in ${JOBS[@]+"${JOBS[@]}"}; do
 	case "$j" in *.cfg) ;; *) die "job $j is not a .cfg file" ;; esac

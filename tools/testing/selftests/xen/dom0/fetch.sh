@@ -67,7 +67,7 @@ if [ -z "$LINUX" ] && apt_update_once; then
 fi
 [ -n "$LINUX" ] || die "cannot resolve linux-image-amd64 to a versioned image"
 
-TOP=$(echo "$XEN_PACKAGES $QEMU_PACKAGES $USER_PACKAGES $LINUX" | tr -s '[:space:]' '\n')
+TOP=$(echo "$XEN_PACKAGES $QEMU_PACKAGES $HVM_PACKAGES $USER_PACKAGES $LINUX" | tr -s '[:space:]' '\n')
 # Packages the library closure added last time are inputs too: a new
 # version of one of them must also invalidate the stamp.
 EXTRA=""

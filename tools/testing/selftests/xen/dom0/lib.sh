@@ -32,6 +32,10 @@ libxentoollog1 libxenstore4 libxenmisc4.17 libyajl2"
 # QEMU's console backend serves device/console/N (N >= 1) and proxies
 # each ring to the channel's socket or pty.
 QEMU_PACKAGES="qemu-system-xen qemu-system-data"
+# The firmware of HVM guests: libxl loads hvmloader (xen-utils-4.17) and
+# hands it SeaBIOS; the device model loads the iPXE option ROM of the
+# emulated NIC and exits at start without it.
+HVM_PACKAGES="seabios ipxe-qemu"
 # Userland: busybox for both initramfs images, kmod for depmod, fio for
 # benchmarks in the Linux domU.  The Linux image is resolved at run time.
 USER_PACKAGES="busybox-static kmod fio"
@@ -49,6 +53,10 @@ $XEN_BIN/xenstore-control usr/bin/xenstore"
 # the keymap for it (qemu-system-data).
 QEMU_PROGRAMS="usr/libexec/xen-qemu-system-i386"
 QEMU_DATA="usr/share/qemu/keymaps/en-us"
+# For jobs of type = "hvm", next to QEMU: the firmware above and the ROM of
+# the e1000 NIC their vifs ask for (model=e1000), nothing else of iPXE.
+HVM_DATA="usr/lib/xen-4.17/boot/hvmloader usr/share/seabios/bios-256k.bin
+usr/lib/ipxe/qemu/efi-e1000.rom"
 DOMU_PROGRAMS="usr/bin/fio"
 # Xen's trace tools (xen-utils-4.17, xen-utils-common): build.sh --xentrace
 # puts them in the dom0 image for the bench's hypercall counts.
