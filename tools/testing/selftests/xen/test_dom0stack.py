@@ -360,7 +360,7 @@ class Jobs(unittest.TestCase):
         self.assertIn('/logs/dom0stack.log', run)
         self.assertFalse(any('.iso' in a for a in build))
         groups = {r.boot for r in run_tests.TEST_ROWS
-                  if r.name.startswith(('xen-pvh-', 'xen-hvm-'))}
+                  if r.name.startswith(('xen-pvh-domU-', 'xen-hvm-'))}
         self.assertEqual(groups, {'dom0stack-hvm'})
         self.assertIn('dom0stack-hvm', run_tests.GROUP_METHODS)
 
