@@ -16,6 +16,7 @@
 #include <asm/page.h>
 #include <asm/paravirt.h>
 #include <asm/processor.h>
+#include <asm/platform.h>
 #include <asm/smpboot.h>
 
 #define AP_STACK_ORDER	2		/* 16 KiB */
@@ -181,6 +182,8 @@ void start_secondary(unsigned int cpu)
 {
 	cpu_init(cpu);
 	apic_setup_this_cpu();
+	if (x86_platform->cpu_starting && !x86_platform->cpu_starting(cpu))
+		native_halt_forever();
 	sched_init_cpu();
 	ap_alive = true;
 	smp_cpu_online(cpu);

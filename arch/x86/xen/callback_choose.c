@@ -15,6 +15,10 @@ static const char *const level_names[XEN_CALLBACK_LEVELS] = {
 	[XEN_CALLBACK_PERCPU] = "percpu",
 };
 
+/**
+ * xen_callback_name - the name of a callback level, as xen_callback= takes it
+ * @level: the level; out of range gives "?"
+ */
 const char *xen_callback_name(enum xen_callback level)
 {
 	return level < XEN_CALLBACK_LEVELS ? level_names[level] : "?";

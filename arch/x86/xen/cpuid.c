@@ -75,6 +75,10 @@ enum xen_cpuid_result xen_cpuid_probe(xen_cpuid_fn cpuid, struct xen_cpuid_info 
 	return XEN_CPUID_OK;
 }
 
+/**
+ * xen_cpuid_result_name - why xen_cpuid_probe() gave up, for the log
+ * @r: its result
+ */
 const char *xen_cpuid_result_name(enum xen_cpuid_result r)
 {
 	switch (r) {

@@ -153,6 +153,11 @@ static bool xen_hvm_probe(void)
 			hvm_cpuid.major, hvm_cpuid.minor);
 		return false;
 	}
+	if (boot_vcpu_id()) {
+		pr_err("xen: the boot CPU is vCPU %u, not 0; running as bare metal\n",
+		       boot_vcpu_id());
+		return false;
+	}
 	if (!enable_hypercall_page())
 		return false;
 	this_cpu()->platform = &xen_percpu[0];
@@ -172,6 +177,9 @@ enum xen_unplug_result xen_hvm_unplug_result(void)
 	return hvm_unplug;
 }
 
+/**
+ * xen_hvm_cpuid_base - the CPUID leaf where Xen's leaves start (0: none)
+ */
 u32 xen_hvm_cpuid_base(void)
 {
 	return hvm_cpuid.base;
@@ -203,16 +211,29 @@ static bool pvh_initial_domain(const struct boot_record *br)
  * and the IPIs would need events or APIC IPIs to every vCPU anyway.
  * Should Xen refuse it, the IPIs do the work.
  */
+static bool flush_hypercall_refused;
+static void xen_hvm_flush_tlb_multi(const struct cpumask *cpus, unsigned long va);
+
+/**
+ * xen_hvm_tlb_flush_by_hypercall - do remote TLB flushes take HVMOP_flush_tlbs?
+ *
+ * True on an HVM or PVH guest until Xen refuses the hypercall once.
+ */
+bool xen_hvm_tlb_flush_by_hypercall(void)
+{
+	return pv_ops.mmu.flush_tlb_multi == xen_hvm_flush_tlb_multi &&
+	       !READ_ONCE(flush_hypercall_refused);
+}
+
 static void xen_hvm_flush_tlb_multi(const struct cpumask *cpus, unsigned long va)
 {
-	static bool refused;
 	long rc;
 
-	if (!READ_ONCE(refused)) {
+	if (!READ_ONCE(flush_hypercall_refused)) {
 		rc = HYPERVISOR_hvm_op(HVMOP_flush_tlbs, NULL);
 		if (!rc)
 			return;
-		WRITE_ONCE(refused, true);
+		WRITE_ONCE(flush_hypercall_refused, true);
 		pr_warn("xen: HVMOP_flush_tlbs refused: %ld; TLB shootdowns by IPI\n",
 			rc);
 	}
@@ -240,11 +261,11 @@ static void xen_hvm_init_pv_ops(struct boot_record *br)
 	if (!br->memmap.nr)
 		xen_memory_map_from_xen(br);
 	snprintf(hvm_boot_extra, sizeof(hvm_boot_extra), dom0 ? " dom0" : " domU");
-	xen_percpu[0].vcpu_info = &HYPERVISOR_shared_info->vcpu_info[boot_vcpu_id()];
+	xen_percpu[0].vcpu_info = &HYPERVISOR_shared_info->vcpu_info[0];
 	pv_ops.info.name = x86_platform->name;
 	pv_ops.smp.start_cpu = xen_hvm_start_cpu;
 	pv_ops.mmu.flush_tlb_multi = xen_hvm_flush_tlb_multi;
-	if (xen_callback_probe(&hvm_cpuid, boot_vcpu_id()) < XEN_CALLBACK_VECTOR)
+	if (xen_callback_probe(&hvm_cpuid, 0) < XEN_CALLBACK_VECTOR)
 		return;
 	if (!xen_feature(XENFEAT_hvm_safe_pvclock)) {
 		pr_warn("xen: pvclock not safe on this Xen; TSC clock, LAPIC timer\n");
@@ -336,7 +357,9 @@ static unsigned long gnttab_frames(void)
 static void publish_platform_info(void)
 {
 	struct xen_platform_info info = *xen_platform_info();
-	unsigned long frames = gnttab_frames();
+	/* Without events there are no PV devices, so no grant table. */
+	unsigned long frames = xen_callback() != XEN_CALLBACK_NONE ?
+			       gnttab_frames() : 0;
 
 	if (!info.initial_domain) {
 		read_ring("xenstore", HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN,
@@ -433,13 +456,9 @@ static void xen_hvm_init_late(struct boot_record *br)
 		pr_err("xen: no grant table; no PV devices\n");
 }
 
-/* Each vCPU, the boot one included, once it runs: callback, then tick. */
+/* Each vCPU's tick, the boot one's included. */
 static void xen_hvm_timer_start(void)
 {
-	unsigned int cpu = smp_processor_id();
-
-	if (cpu)
-		xen_hvm_cpu_online(cpu);
 	if (hvm_pv_time())
 		xen_timer_start();
 	else
@@ -495,7 +514,7 @@ static const char *xen_hvm_boot_report(void)
 		 xen_callback_name(xen_callback()), pv_time ? "xen" : "lapic",
 		 pv_time ? "evtchn" : "apic", pv_time ? "pvclock" : "tsc",
 		 READ_ONCE(pv_spin_slowpath) ? "pv" : "native",
-		 xen_unplug_result_name(hvm_unplug));
+		 xen_unplug_result_name(xen_hvm_unplug_result()));
 	return hvm_features_line;
 }
 
@@ -506,6 +525,7 @@ static const char *xen_hvm_boot_report(void)
 	.init_pv_ops = xen_hvm_init_pv_ops,				\
 	.init_late = xen_hvm_init_late,					\
 	.timer_start = xen_hvm_timer_start,				\
+	.cpu_starting = xen_hvm_cpu_starting,				\
 	.init_devices = xen_hvm_init_devices,				\
 	.power_off = xen_hvm_power_off,					\
 	.crash = xen_hvm_crash,						\

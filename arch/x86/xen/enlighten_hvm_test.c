@@ -22,6 +22,7 @@
 #include <asm/xen/platform-pci-unplug.h>
 #include <xen/arch-x86/cpuid.h>
 #include <xen/grant_table.h>
+#include <xen/platform-pci.h>
 #include <xen/platform_info.h>
 
 #define WAIT_MS		2000	/* emulated vCPUs are slow to answer */
@@ -219,6 +220,16 @@ static void xen_hvm_grant_frames_placed(struct kunit *test)
 	}
 	KUNIT_EXPECT_TRUE(test, info->auto_translated);
 	KUNIT_EXPECT_TRUE(test, info->gnttab_frames_max >= 36);
+	if (x86_platform == &xen_hvm_platform) {
+		struct xen_platform_pci dev;
+		u64 pa = PFN_PHYS(info->gnttab_frames_pfn);
+
+		/* Probing again finds the same device and BARs. */
+		KUNIT_ASSERT_TRUE(test, xen_platform_pci_probe(&dev) == 0);
+		KUNIT_EXPECT_TRUE(test, pa >= dev.mmio_base &&
+				  pa + ((u64)info->gnttab_frames_max << PAGE_SHIFT) <=
+				  dev.mmio_base + dev.mmio_size);
+	}
 	page = alloc_page_zeroed();
 	KUNIT_ASSERT_TRUE(test, page != NULL);
 	ref = gnttab_grant_foreign_access(0, PFN_DOWN(__pa(page)), true);
@@ -241,6 +252,7 @@ static void xen_hvm_tlb_shootdown_is_one_hypercall(struct kunit *test)
 
 	if (!need_hvm(test) || !kunit_need_cpus(test, 2))
 		return;
+	KUNIT_EXPECT_TRUE(test, xen_hvm_tlb_flush_by_hypercall());
 	before = bench_hypercall_count();
 	flush_tlb_all_cpus(TLB_FLUSH_ALL);
 	after = bench_hypercall_count();

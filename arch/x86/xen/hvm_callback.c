@@ -63,13 +63,8 @@ static long set_callback_param(u64 value)
 	return HYPERVISOR_hvm_op(HVMOP_set_param, &p);
 }
 
-/**
- * xen_hvm_set_upcall_vector - have Xen deliver a vCPU's events to its vector
- * @vcpu: the vCPU's id
- *
- * Returns 0 or Xen's error.
- */
-long xen_hvm_set_upcall_vector(unsigned int vcpu)
+/* Have Xen deliver a vCPU's events to its own vector: 0 or Xen's error. */
+static long set_upcall_vector(unsigned int vcpu)
 {
 	struct xen_hvm_evtchn_upcall_vector v = {
 		.vcpu = vcpu,
@@ -88,7 +83,7 @@ static int try_percpu(void)
 			"domain-wide vector\n");
 		return -ENODEV;
 	}
-	rc = xen_hvm_set_upcall_vector(probe_vcpu0);
+	rc = set_upcall_vector(probe_vcpu0);
 	if (rc) {
 		pr_warn("xen: HVMOP_set_evtchn_upcall_vector refused: %ld; trying "
 			"the domain-wide vector\n", rc);
@@ -158,13 +153,17 @@ enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid,
 
 /*
  * The platform PCI device's interrupt as the callback: through the
- * IOAPIC to vCPU 0's local APIC, at the callback vector.  A line below
- * 16 is an ISA IRQ (the firmware routed the PCI link there) and Xen is
- * told its GSI; else Xen is told the PCI INTx pin itself.
+ * IOAPIC to vCPU 0's local APIC, at the callback vector.  The firmware
+ * (hvmloader) routes the PCI link to an ISA IRQ and writes it to the
+ * interrupt line; Xen is told that IRQ's GSI.  A line of 0 (unrouted,
+ * and GSI 0 would switch the callback off), 16 or more (pvk reads no
+ * _PRT to know which IOAPIC pin Xen would raise) or 0xff (unknown) is
+ * refused.
  */
 static int setup_intx(const struct xen_platform_pci *dev)
 {
 	u32 apic0 = per_cpu(0)->apic_id;
+	int gsi;
 	u64 via;
 	long rc;
 
@@ -176,22 +175,15 @@ static int setup_intx(const struct xen_platform_pci *dev)
 		pr_warn("xen: no IOAPIC to route the platform PCI interrupt; no INTx\n");
 		return -ENODEV;
 	}
-	if (dev->irq_line < 16) {
-		int gsi = io_apic_route_isa_irq(dev->irq_line, XEN_HVM_UPCALL_VECTOR,
-						apic0);
-
-		if (gsi < 0)
-			return gsi;
-		via = (u64)HVM_PARAM_CALLBACK_TYPE_GSI << 56 | (u32)gsi;
-	} else {
-		rc = io_apic_route_gsi(dev->irq_line, XEN_HVM_UPCALL_VECTOR, apic0,
-				       true, true);
-		if (rc)
-			return (int)rc;
-		via = (u64)HVM_PARAM_CALLBACK_TYPE_PCI_INTX << 56 |
-		      (u64)dev->dev.bus << 16 | (u64)dev->dev.devfn << 8 |
-		      (dev->irq_pin - 1);
+	if (!dev->irq_line || dev->irq_line >= 16) {
+		pr_warn("xen: platform PCI interrupt line %u is not a routed ISA "
+			"IRQ; no INTx\n", dev->irq_line);
+		return -EINVAL;
 	}
+	gsi = io_apic_route_isa_irq(dev->irq_line, XEN_HVM_UPCALL_VECTOR, apic0);
+	if (gsi <= 0)
+		return gsi ? gsi : -EINVAL;
+	via = (u64)HVM_PARAM_CALLBACK_TYPE_GSI << 56 | (u32)gsi;
 	rc = set_callback_param(via);
 	if (rc) {
 		pr_warn("xen: CALLBACK_IRQ INTx (%#llx) refused: %ld\n",
@@ -231,7 +223,6 @@ enum xen_callback xen_callback_try_intx(const struct xen_platform_pci *dev)
 		return callback_level;
 	}
 	callback_level = XEN_CALLBACK_INTX;
-	xen_evtchn_cpu0_only();
 	pr_info("xen: event callback: intx\n");
 	return callback_level;
 }
@@ -265,22 +256,24 @@ void xen_callback_enable(void)
  *
  * Per-vCPU vectors are registered by each vCPU for itself.  An event
  * that became pending before that would wait for the next one, so a
- * pending flag is turned into an interrupt right away.
+ * pending flag is turned into an interrupt right away.  Returns 0, or
+ * Xen's error when it refused the vector (the CPU then gets no events).
  */
-void xen_callback_cpu_init(unsigned int cpu, unsigned int vcpu)
+int xen_callback_cpu_init(unsigned int cpu, unsigned int vcpu)
 {
 	long rc;
 
 	if (callback_level != XEN_CALLBACK_PERCPU)
-		return;
-	rc = xen_hvm_set_upcall_vector(vcpu);
+		return 0;
+	rc = set_upcall_vector(vcpu);
 	if (rc) {
 		pr_err("xen: CPU %u: HVMOP_set_evtchn_upcall_vector failed: %ld; "
-		       "it gets no events\n", cpu, rc);
-		return;
+		       "not started\n", cpu, rc);
+		return (int)rc;
 	}
 	if (READ_ONCE(xen_vcpu_info()->evtchn_upcall_pending))
 		apic_send_ipi(apic_read_id(), XEN_HVM_UPCALL_VECTOR);
+	return 0;
 }
 
 /**

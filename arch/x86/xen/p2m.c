@@ -10,12 +10,13 @@
  * maps into every PV guest at MACH2PHYS_VIRT_START.
  *
  * An HVM or PVH guest has neither: the frames it names to Xen and to
- * backends are its own (guest) frame numbers, so without a P2M both
- * translations are the identity.
+ * backends are its own (guest) frame numbers (auto-translated, as the
+ * platform record says), so both translations are the identity.
  */
 #include <pvk/kernel.h>
 #include <asm/page.h>
 #include <asm/xen/hypercall.h>
+#include <xen/platform_info.h>
 
 /* Xen's read-only machine-to-phys table, one unsigned long per mfn. */
 #define M2P		((const unsigned long *)MACH2PHYS_VIRT_START)
@@ -26,14 +27,14 @@ static unsigned long xen_m2p_max = MACH2PHYS_NR_ENTRIES;
 
 unsigned long pfn_to_mfn(unsigned long pfn)
 {
-	if (!xen_p2m)
+	if (xen_platform_info()->auto_translated)
 		return pfn;
 	return pfn < xen_max_pfn ? xen_p2m[pfn] : INVALID_MFN;
 }
 
 unsigned long mfn_to_pfn(unsigned long mfn)
 {
-	if (!xen_p2m)
+	if (xen_platform_info()->auto_translated)
 		return mfn;
 	return mfn < xen_m2p_max ? M2P[mfn] : ~0UL;
 }

@@ -61,21 +61,24 @@ static unsigned int this_vcpu_id(unsigned int fallback)
 }
 
 /**
- * xen_hvm_cpu_online - a secondary vCPU joins, on itself
- * @cpu: the calling CPU
+ * xen_hvm_cpu_starting - platform.cpu_starting of HVM and PVH guests
+ * @cpu: the calling CPU, not yet counted as started
  *
- * Registers its vcpu_info and its event callback.  A CPU whose vCPU id
- * is not its CPU number would get the wrong vCPU's events and timer: it
- * is refused them, with a log line.
+ * Registers its vcpu_info and its event callback.  pvk names a vCPU to
+ * Xen by its CPU number (timers, IPI ports, vcpu_info), so a CPU whose
+ * vCPU id differs (a gap in the vCPUs the firmware lists) would drive
+ * another vCPU's timer and take its events; like one whose callback Xen
+ * refuses, it is left parked, with a log line.
  */
-void xen_hvm_cpu_online(unsigned int cpu)
+bool xen_hvm_cpu_starting(unsigned int cpu)
 {
 	unsigned int vcpu = this_vcpu_id(cpu);
 
 	if (vcpu != cpu) {
-		pr_err("xen: CPU %u is vCPU %u; it gets no Xen events\n", cpu, vcpu);
-		return;
+		pr_err("xen: CPU %u is vCPU %u; not started (pvk numbers CPUs as "
+		       "Xen numbers vCPUs)\n", cpu, vcpu);
+		return false;
 	}
 	xen_setup_vcpu_info(cpu);
-	xen_callback_cpu_init(cpu, vcpu);
+	return xen_callback_cpu_init(cpu, vcpu) == 0;
 }

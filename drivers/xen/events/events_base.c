@@ -201,28 +201,11 @@ static int install_port(evtchn_port_t port, unsigned int cpu, u8 type,
 	return 0;
 }
 
-/* Only vCPU 0 gets events (an HVM guest's INTx callback). */
-static bool cpu0_only;
-
-/**
- * xen_evtchn_cpu0_only - deliver every event to vCPU 0 from now on
- *
- * For a callback that reaches vCPU 0 alone (platform PCI INTx): device
- * ports stay on vCPU 0 and binding one elsewhere is refused.  Called by
- * the platform before any port is bound.
- */
-void xen_evtchn_cpu0_only(void)
-{
-	cpu0_only = true;
-}
-
 /* The online vCPU with the fewest spread ports (lowest number on ties). */
 static unsigned int pick_cpu(void)
 {
 	unsigned int best = 0, cpu;
 
-	if (cpu0_only)
-		return 0;
 
 	for_each_cpu(cpu, &cpu_online_mask)
 		if (READ_ONCE(spread_load[cpu]) < READ_ONCE(spread_load[best]))
@@ -239,13 +222,15 @@ static long bind_vcpu_hypercall(evtchn_port_t port, unsigned int cpu)
 
 static bool cpu_usable(unsigned int cpu)
 {
-	return cpu < NR_CPUS && per_cpu(cpu)->online && (!cpu0_only || !cpu);
+	return cpu < NR_CPUS && per_cpu(cpu)->online;
 }
 
 /*
  * Deliver a port that is not per-vCPU to @cpu (or a spread choice) and
  * install it.  New ports notify vCPU 0, so only other vCPUs need
- * EVTCHNOP_bind_vcpu.
+ * EVTCHNOP_bind_vcpu.  Where only vCPU 0 gets events at all (an HVM
+ * guest's INTx callback), every such port stays there: a frontend's
+ * per-queue choice is a wish, not a requirement.
  */
 static int install_movable(evtchn_port_t port, unsigned int cpu, u8 type,
 			   xen_evtchn_handler_t handler, void *data)
@@ -253,7 +238,9 @@ static int install_movable(evtchn_port_t port, unsigned int cpu, u8 type,
 	bool spread = cpu == XEN_EVTCHN_ANY_CPU;
 	long rc;
 
-	if (spread)
+	if (!xen_events_everywhere() && (spread || cpu_usable(cpu)))
+		cpu = 0;
+	else if (spread)
 		cpu = pick_cpu();
 	else if (!cpu_usable(cpu))
 		return -EINVAL;
@@ -423,7 +410,8 @@ int xen_evtchn_bind_vcpu(unsigned int port, unsigned int cpu)
 	bool was_masked;
 	long rc;
 
-	if (port >= XEN_NR_PORTS || !cpu_usable(cpu))
+	if (port >= XEN_NR_PORTS || !cpu_usable(cpu) ||
+	    (cpu && !xen_events_everywhere()))
 		return -EINVAL;
 	p = &ports[port];
 	switch (READ_ONCE(p->type)) {

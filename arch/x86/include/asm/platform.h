@@ -20,6 +20,12 @@ struct x86_platform {
 	/* Start the tick on the calling CPU. */
 	void (*timer_start)(void);
 	/*
+	 * A secondary CPU, on itself, before it counts as started: false
+	 * parks it for good (smp_init() then reports it as not started).
+	 * NULL means every CPU may come up.
+	 */
+	bool (*cpu_starting)(unsigned int cpu);
+	/*
 	 * From the first thread, once the scheduler runs: buses and devices
 	 * that need threads or may sleep (xenbus); NULL means none.
 	 */

@@ -190,34 +190,39 @@ PVH_DOMU_TIMEOUT = 300
 HVM_DOMU_TIMEOUT = 600
 
 
-def _pvh_domu(cpus):
+def _pvh_domu(cpus, extra='', suffix='', mac=0):
     """pvk as a PVH domU: the same ELF, disk, vif and command line as
     _domu's, loaded through its PVH note; its console is the PV console
-    ring, as a PV domU's (PVH has no emulated UART)."""
-    return Row(f'xen-pvh-domU-smp{cpus}', 'dom0stack-hvm', cpus, 'tcg',
-               memory=128, append=DOMU_APPEND, platform='xen-pvh',
-               requires=('dom0stack',), boot_words=('domU',),
+    ring, as a PV domU's (PVH has no emulated UART).  extra words and a
+    name suffix make a variant row; mac tells its vif apart."""
+    return Row(f'xen-pvh-domU-smp{cpus}{suffix}', 'dom0stack-hvm', cpus,
+               'tcg', memory=128,
+               append=' '.join(w for w in (DOMU_APPEND, extra) if w),
+               platform='xen-pvh', requires=('dom0stack',),
+               boot_words=('domU',),
                xl_lines=(f"disk = [ {DOMU_DISK} ]",
                          "vif = [ 'bridge=xenbr0,"
-                         f"mac=00:16:3e:00:02:{cpus:02x}' ]"),
+                         f"mac=00:16:3e:00:02:{mac or cpus:02x}' ]"),
                xl_type='pvh', timeout=PVH_DOMU_TIMEOUT)
 
 
-def _hvm_domu(cpus):
+def _hvm_domu(cpus, extra='', suffix='', mac=0, append=DOMU_APPEND,
+              platform='xen-hvm', boot_words=('domU',)):
     """pvk as an HVM domU: hvmloader and SeaBIOS boot a copy of its GRUB
     ISO with the row's command line in grub.cfg (hvm_iso()) from an
     emulated CD-ROM; the console is the emulated serial port, which the
     device model writes to a file in dom0.  xvda and the vif are both
     emulated (IDE disk, e1000) and PV: pvk must unplug the emulated ones
     before it uses the PV ones."""
-    name = f'xen-hvm-domU-smp{cpus}'
+    name = f'xen-hvm-domU-smp{cpus}{suffix}'
     return Row(name, 'dom0stack-hvm', cpus, 'tcg', memory=128,
-               append=DOMU_APPEND, platform='xen-hvm',
-               requires=('dom0stack',), boot_words=('domU',),
+               append=' '.join(w for w in (append, extra) if w),
+               platform=platform, requires=('dom0stack',),
+               boot_words=boot_words,
                xl_lines=(f"disk = [ {DOMU_DISK}, "
                          f"'file:{ISO_MARK},hdc:cdrom,r' ]",
                          "vif = [ 'bridge=xenbr0,model=e1000,"
-                         f"mac=00:16:3e:00:03:{cpus:02x}' ]",
+                         f"mac=00:16:3e:00:03:{mac or cpus:02x}' ]",
                          'boot = "d"',
                          f'serial = "file:/var/log/xen/{name}.serial"',
                          'vga = "none"', 'vnc = 0', 'nographic = 1'),
@@ -313,6 +318,14 @@ TEST_ROWS: List[Row] = [
     # pvk as a PVH domU and, from its ISO, as an HVM domU, with the PV
     # domU rows' disk, vif and command line; a second dom0 boot runs them.
     _pvh_domu(1), _pvh_domu(2), _hvm_domu(1), _hvm_domu(2),
+    # The domain-wide callback vector forced on PVH; the platform PCI
+    # device's INTx (events on vCPU 0 only, through the IOAPIC) forced on
+    # HVM, with PV disk and vif still working; and xen_nopv, with which
+    # the same ISO runs as on bare metal inside the HVM guest.
+    _pvh_domu(2, 'xen_callback=vector', '-vector', mac=0x12),
+    _hvm_domu(2, 'xen_callback=intx', '-intx', mac=0x12),
+    _hvm_domu(1, 'xen_nopv', '-nopv', mac=0x11, append='selftest=all',
+              platform='bare-metal', boot_words=()),
 ]
 
 # ---------------------------------------------------------------------------
@@ -378,12 +391,22 @@ MANIFEST: Tuple[Need, ...] = (
          + ('xenbus', 'net', 'xen_blkfront_untrusted') + XEN_DOMU_EVENTS
          + BLKFRONT_IO + NETFRONT_DOM0),
     Need(r'^xen-pv-domU-smp', ('smp',), min_cpus=2),
-    # The PVH and HVM domU rows: for now what the plain PV domU rows
-    # run, less what exists only for PV (xen_mmu: mmu_update batching).
-    Need(r'^xen-(pvh|hvm)-domU-smp', BARE_METAL_SUITES
+    # The PVH and HVM domU rows: what the plain PV domU rows run, less
+    # what exists only for PV (xen_mmu: mmu_update batching), plus the
+    # HVM detection, delivery, timer, grant and unplug checks.
+    Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector)?$', BARE_METAL_SUITES
          + tuple(s for s in XEN_PV_SUITES if s != 'xen_mmu')
-         + ('xenbus', 'net', 'xen_blkfront_untrusted') + XEN_DOMU_EVENTS
-         + BLKFRONT_IO + NETFRONT_DOM0),
+         + ('xenbus', 'net', 'xen_blkfront_untrusted', 'xen_hvm')
+         + XEN_DOMU_EVENTS + BLKFRONT_IO + NETFRONT_DOM0),
+    # INTx reaches vCPU 0 only: no PV timer, IPIs or spinlocks, and no
+    # events elsewhere, but xenstore, grants and both frontends work.
+    Need(r'^xen-hvm-domU-.*-intx$', BARE_METAL_SUITES
+         + ('xenbus', 'net', 'xen_gnttab', 'xen_blkfront_untrusted')
+         + BLKFRONT_IO + NETFRONT_DOM0 + tuple('xen_hvm.xen_hvm_' + c for c in (
+             'cpuid_detection', 'callback_delivers',
+             'unplug_result_as_expected', 'grant_frames_placed'))),
+    # xen_nopv: bare metal inside the HVM guest (its emulated PCI too).
+    Need(r'^xen-hvm-domU-.*-nopv$', BARE_METAL_SUITES + ('pci',)),
     Need(r'^xen-(pvh|hvm)-domU-smp', ('smp',), min_cpus=2),
     # The dom0 jobs: the cases their dom0 side drives and checks.
     Need(r'^xen-pv-domU-blk-(full|bounce|nofeat|malformed)$',

@@ -59,6 +59,7 @@ const struct acpi_info *xen_acpi_info(void);
 struct xen_cpuid_info;
 bool xen_feature(unsigned int flag);
 u32 xen_hvm_cpuid_base(void);
+bool xen_hvm_tlb_flush_by_hypercall(void);
 enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid,
 				     unsigned int vcpu0);
 enum xen_callback xen_callback(void);
@@ -67,11 +68,10 @@ enum xen_callback xen_callback_try_intx(const struct xen_platform_pci *dev);
 bool xen_callback_everywhere(void);
 bool xen_events_everywhere(void);
 void xen_callback_enable(void);
-void xen_callback_cpu_init(unsigned int cpu, unsigned int vcpu);
-long xen_hvm_set_upcall_vector(unsigned int vcpu);
+int xen_callback_cpu_init(unsigned int cpu, unsigned int vcpu);
 void xen_hvm_smp_init(void);
 int xen_hvm_start_cpu(unsigned int cpu);
-void xen_hvm_cpu_online(unsigned int cpu);
+bool xen_hvm_cpu_starting(unsigned int cpu);
 
 /* enlighten_pv.c */
 void xen_init_pv_ops(void);
@@ -149,7 +149,6 @@ struct pt_regs;
 void xen_evtchn_init(void);
 void xen_evtchn_do_upcall(struct pt_regs *regs);
 void xen_evtchn_cpu_init(unsigned int cpu);
-void xen_evtchn_cpu0_only(void);
 const char *xen_evtchn_abi_name(void);
 int xen_bind_ipi_poll(unsigned int cpu);
 void xen_evtchn_clear_pending(unsigned int port);
