@@ -14,18 +14,7 @@
 #include "harness.h"
 #include "fake_pci.h"
 
-static char last_log[256];
-static int last_level;
-
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	last_level = level;
-	va_start(ap, fmt);
-	vsnprintf(last_log, sizeof(last_log), fmt, ap);
-	va_end(ap);
-}
+#include "fake_printk.h"
 
 /* The device as Xen's QEMU shows it: I/O 256 bytes, 16 MiB MMIO. */
 static struct fake_fn *fake_platform(u16 device, u32 mmio)

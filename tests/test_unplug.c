@@ -25,18 +25,7 @@ struct fake_dm {
 };
 
 static struct fake_dm dm;
-static char last_log[256];
-static int last_level;
-
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	last_level = level;
-	va_start(ap, fmt);
-	vsnprintf(last_log, sizeof(last_log), fmt, ap);
-	va_end(ap);
-}
+#include "fake_printk.h"
 
 static void record(unsigned int size, u16 port, u32 val)
 {
