@@ -207,14 +207,14 @@ def _pvh_domu(cpus, extra='', suffix='', mac=0):
 
 
 def _hvm_domu(cpus, extra='', suffix='', mac=0, append=DOMU_APPEND,
-              platform='xen-hvm', boot_words=('domU',)):
+              platform='xen-hvm', boot_words=('domU',), name=''):
     """pvk as an HVM domU: hvmloader and SeaBIOS boot a copy of its GRUB
     ISO with the row's command line in grub.cfg (hvm_iso()) from an
     emulated CD-ROM; the console is the emulated serial port, which the
     device model writes to a file in dom0.  xvda and the vif are both
     emulated (IDE disk, e1000) and PV: pvk must unplug the emulated ones
     before it uses the PV ones."""
-    name = f'xen-hvm-domU-smp{cpus}{suffix}'
+    name = name or f'xen-hvm-domU-smp{cpus}{suffix}'
     return Row(name, 'dom0stack-hvm', cpus, 'tcg', memory=128,
                append=' '.join(w for w in (append, extra) if w),
                platform=platform, requires=('dom0stack',),
@@ -470,6 +470,9 @@ BENCH_ROWS: List[Row] = [
     Row('xen-pv-tcg', 'xen', 2, 'tcg', memory=XEN_MEMORY, append=BENCH_CMDLINE,
         platform='xen-pv', requires=('xen',), cpu_model=XEN_CPU_MODEL),
     dataclasses.replace(_pvh_dom0(2, BENCH_CMDLINE), name='xen-pvh-tcg'),
+    # An HVM domU of the Linux dom0 stack (its serial console), ended by
+    # the bench's last line.
+    _hvm_domu(2, append=BENCH_CMDLINE, name='xen-hvm-tcg'),
 ]
 
 
