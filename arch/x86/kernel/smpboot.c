@@ -171,10 +171,12 @@ int native_start_cpu(unsigned int cpu)
 	deadline = ktime_get_ns() + AP_WAIT_MS * NSEC_PER_MSEC;
 	while (!ap_alive && ktime_get_ns() < deadline)
 		cpu_relax();
-	if (!ap_alive) {
-		free_pages(stack, AP_STACK_ORDER);
+	/*
+	 * A CPU that did not answer may still be running (slow to wake, or
+	 * parked by the platform's cpu_starting): its stack stays its own.
+	 */
+	if (!ap_alive)
 		return -ETIMEDOUT;
-	}
 	return 0;
 }
 
