@@ -239,8 +239,12 @@ static void gnttab_deferred_release(struct kunit *test)
 	/* The "backend" unmaps; the "gnttab" thread releases ref and page. */
 	backend_unmap(ref, GTF_reading);
 	KUNIT_EXPECT_TRUE(test, wait_deferred_released(5000));
-	KUNIT_EXPECT_EQ(test, entry_flags(ref), 0);
-	KUNIT_EXPECT_TRUE(test, gnttab_ref_is_free(ref));
+	/*
+	 * Released: off the deferred list, its page freed.  Whether the ref
+	 * is still free is not asked: a frontend on another CPU may take it
+	 * (the lowest free ref goes first) the moment it is back, before
+	 * granting through it (seen with dom0 pinging the vif meanwhile).
+	 */
 	KUNIT_EXPECT_EQ(test, gnttab_deferred_pages_freed(), pages + 1);
 	if (gnttab_deferred_count()) {
 		/* Do not leave a fake mapping behind for later tests. */
@@ -385,8 +389,9 @@ static void gnttab_mapped_ref_not_reused(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, gnttab_ref_is_free(ref));
 
 	backend_unmap(ref, GTF_writing);
+	/* Released (the ref may be reused at once: see above). */
 	KUNIT_EXPECT_EQ(test, gnttab_retry_deferred(), 0);
-	KUNIT_EXPECT_TRUE(test, gnttab_ref_is_free(ref));
+	KUNIT_EXPECT_EQ(test, gnttab_deferred_count(), 0);
 	free_pages(other, 0);
 }
 
