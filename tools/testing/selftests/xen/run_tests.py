@@ -1519,6 +1519,20 @@ def note_dom0_crash(res: RowResult, run: GuestRun) -> None:
         res.problems.append(DOM0_CRASHED + crash)
 
 
+# Suites whose cases talk to something in dom0 (xenstored, blkback,
+# netback, xenconsoled, dom0's network tools): a dom0 program that
+# crashed meanwhile can fail them.  Every other case runs inside pvk.
+DOM0_FACING_SUITES = ('xenbus', 'xen_blkfront', 'xen_blkfront_reconnect',
+                      'xen_blkfront_bench', 'netfront', 'netfront_serve',
+                      'net', 'xen_console_front')
+
+
+def _failed_inside_pvk(res: RowResult) -> List[str]:
+    """The failed cases of res that no dom0 program takes part in."""
+    names = [t.split(' ', 1)[-1] for t in res.failed_tests]
+    return [n for n in names if n.split('.', 1)[0] not in DOM0_FACING_SUITES]
+
+
 def retry_reason(res: RowResult) -> str:
     """Why a row gets one more dom0 boot, or '' when it does not.  Only
     dom0's own evidence for the row's job counts: a dom0 program crashed
@@ -1526,8 +1540,10 @@ def retry_reason(res: RowResult) -> str:
     away before its verdict without any of that is exactly what a pvk
     triple fault looks like, so it is pvk's failure and never retried;
     nor is a pvk panic, nor a dom0 that stopped answering (the runner saw
-    silence, dom0 reported nothing: a guest can wedge Xen or dom0 too)."""
-    if res.status in (PASS, SKIP, PANIC):
+    silence, dom0 reported nothing: a guest can wedge Xen or dom0 too),
+    nor a row with a failed case that runs inside pvk alone (a dom0 crash
+    beside it is no evidence for that one)."""
+    if res.status in (PASS, SKIP, PANIC) or _failed_inside_pvk(res):
         return ''
     for p in res.problems:
         if p.startswith((DOM0_CRASHED, DOM0_CREATE_FAILED)):

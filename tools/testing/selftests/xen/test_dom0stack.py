@@ -474,6 +474,17 @@ class Post(RowResults):
         res.status = run_tests.PANIC
         self.assertEqual(run_tests.retry_reason(res), '')
 
+    def test_crash_beside_a_case_inside_pvk_is_not_retried(self):
+        res = self.judged('dom0: crashed during job 02-xen-pv-domU-blk-full:'
+                          ' [ 87.5] exe[1824]: segfault at 0 ip 4a4d02')
+        run_tests.note_dom0_crash(res, self.run_)
+        # A case dom0 takes part in may have been hit by the crash ...
+        res.failed_tests = ['121 xen_blkfront.blkfront_devices_settle']
+        self.assertIn('segfault at 0', run_tests.retry_reason(res))
+        # ... one that runs inside pvk alone was not: pvk's own failure.
+        res.failed_tests.append('74 xen_gnttab.gnttab_deferred_release')
+        self.assertEqual(run_tests.retry_reason(res), '')
+
 
 if __name__ == '__main__':
     unittest.main()
