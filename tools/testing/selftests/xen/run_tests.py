@@ -334,6 +334,12 @@ TEST_ROWS: List[Row] = [
     _hvm_domu(2, 'xen_callback=intx', '-intx', mac=0x12),
     _hvm_domu(1, 'xen_nopv', '-nopv', mac=0x11, append='selftest=all',
               platform='bare-metal', boot_words=()),
+    # Emulated devices kept (xen_emul_unplug=never): the PV disk is then
+    # the IDE disk seen twice, so blkfront must refuse it (its I/O suite,
+    # which would fail on a refused disk, is left out); the vif works.
+    _hvm_domu(1, 'xen_emul_unplug=never', '-unplugnever', mac=0x13,
+              append='selftest=paravirt,traps,pgtable,irq,sched,mm,selftest,'
+              'selftest_watch,xenbus,net,netfront,xen_hvm ip=10.0.0.2/24'),
 ]
 
 # ---------------------------------------------------------------------------
@@ -413,6 +419,10 @@ MANIFEST: Tuple[Need, ...] = (
          + BLKFRONT_IO + NETFRONT_DOM0 + tuple('xen_hvm.xen_hvm_' + c for c in (
              'cpuid_detection', 'callback_delivers',
              'unplug_result_as_expected', 'grant_frames_placed'))),
+    # Unplug refused by request: no PV disk attaches, the vif still does.
+    Need(r'^xen-hvm-domU-.*-unplugnever$', BARE_METAL_SUITES
+         + ('xenbus', 'net', 'xen_hvm.xen_hvm_unplug_result_as_expected')
+         + NETFRONT_DOM0),
     # xen_nopv: bare metal inside the HVM guest (its emulated PCI too).
     Need(r'^xen-hvm-domU-.*-nopv$', BARE_METAL_SUITES + ('pci',)),
     Need(r'^xen-(pvh|hvm)-domU-smp', ('smp',), min_cpus=2),
