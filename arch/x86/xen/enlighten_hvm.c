@@ -57,7 +57,12 @@ static char hvm_features_line[160];
  */
 static u8 hvm_shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 
-static void cpuid_insn(u32 leaf, u32 regs[4])
+/**
+ * xen_hvm_cpuid - the CPUID instruction as xen_cpuid_probe() wants it
+ * @leaf: the leaf (subleaf 0)
+ * @regs: EAX, EBX, ECX, EDX out
+ */
+void xen_hvm_cpuid(u32 leaf, u32 regs[4])
 {
 	regs[0] = leaf;
 	regs[2] = 0;
@@ -141,7 +146,7 @@ static bool xen_hvm_probe(void)
 	hvm_state = HVM_ABSENT;
 	if (!cpu_has_hypervisor())
 		return false;
-	r = xen_cpuid_probe(cpuid_insn, &hvm_cpuid);
+	r = xen_cpuid_probe(xen_hvm_cpuid, &hvm_cpuid);
 	if (r == XEN_CPUID_ABSENT)
 		return false;
 	if (r != XEN_CPUID_OK) {
@@ -265,7 +270,7 @@ static void xen_hvm_init_pv_ops(struct boot_record *br)
 	pv_ops.info.name = x86_platform->name;
 	pv_ops.smp.start_cpu = xen_hvm_start_cpu;
 	pv_ops.mmu.flush_tlb_multi = xen_hvm_flush_tlb_multi;
-	if (xen_callback_probe(&hvm_cpuid, 0) < XEN_CALLBACK_VECTOR)
+	if (xen_callback_probe(&hvm_cpuid) < XEN_CALLBACK_VECTOR)
 		return;
 	if (!xen_feature(XENFEAT_hvm_safe_pvclock)) {
 		pr_warn("xen: pvclock not safe on this Xen; TSC clock, LAPIC timer\n");

@@ -42,7 +42,8 @@ static enum xen_callback callback_level = XEN_CALLBACK_NONE;
 
 /* What the try functions below need from the probe's caller. */
 static const struct xen_cpuid_info *probe_cpuid;
-static unsigned int probe_vcpu0;
+/* The xen_callback= cap, read once by xen_callback_probe(). */
+static enum xen_callback callback_limit = XEN_CALLBACK_PERCPU;
 
 /**
  * xen_callback - the event delivery in use
@@ -83,7 +84,7 @@ static int try_percpu(void)
 			"domain-wide vector\n");
 		return -ENODEV;
 	}
-	rc = set_upcall_vector(probe_vcpu0);
+	rc = set_upcall_vector(0);	/* the boot vCPU: always 0 */
 	if (rc) {
 		pr_warn("xen: HVMOP_set_evtchn_upcall_vector refused: %ld; trying "
 			"the domain-wide vector\n", rc);
@@ -120,8 +121,7 @@ static int try_vector(void)
 
 /**
  * xen_callback_probe - pick and register the event callback of vCPU 0
- * @cpuid: what CPUID said about Xen
- * @vcpu0: the boot vCPU's id
+ * @cpuid: what CPUID said about Xen (the boot vCPU is vCPU 0)
  *
  * Runs once on the boot CPU, before the call sites are patched: the
  * result decides which pv_ops the platform installs.  INTx needs PCI
@@ -129,24 +129,22 @@ static int try_vector(void)
  * Events only arrive once xen_callback_enable() installed the handler
  * and interrupts are on.
  */
-enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid,
-				     unsigned int vcpu0)
+enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid)
 {
 	const xen_callback_try_fn try[XEN_CALLBACK_LEVELS] = {
 		[XEN_CALLBACK_VECTOR] = try_vector,
 		[XEN_CALLBACK_PERCPU] = try_percpu,
 	};
 	bool known;
-	enum xen_callback limit = xen_callback_parse(xen_callback_opt, &known);
 
+	callback_limit = xen_callback_parse(xen_callback_opt, &known);
 	if (!known)
 		pr_warn("xen: unknown xen_callback=%s (want percpu, vector, intx "
 			"or none); using percpu\n", xen_callback_opt);
-	else if (limit < XEN_CALLBACK_PERCPU)
-		pr_info("xen: xen_callback=%s\n", xen_callback_name(limit));
+	else if (callback_limit < XEN_CALLBACK_PERCPU)
+		pr_info("xen: xen_callback=%s\n", xen_callback_name(callback_limit));
 	probe_cpuid = cpuid;
-	probe_vcpu0 = vcpu0;
-	callback_level = xen_callback_choose(limit, try);
+	callback_level = xen_callback_choose(callback_limit, try);
 	pr_info("xen: event callback: %s\n", xen_callback_name(callback_level));
 	return callback_level;
 }
@@ -205,19 +203,11 @@ static int setup_intx(const struct xen_platform_pci *dev)
  */
 enum xen_callback xen_callback_try_intx(const struct xen_platform_pci *dev)
 {
-	bool known;
-	enum xen_callback limit = xen_callback_parse(xen_callback_opt, &known);
-
 	if (callback_level != XEN_CALLBACK_NONE)
 		return callback_level;
-	if (limit < XEN_CALLBACK_INTX) {
-		pr_warn("xen: no event delivery; no PV devices, LAPIC timer and "
-			"APIC IPIs\n");
-		return callback_level;
-	}
-	if (!dev)
+	if (callback_limit >= XEN_CALLBACK_INTX && !dev)
 		pr_warn("xen: no platform PCI device for an INTx callback\n");
-	if (!dev || setup_intx(dev)) {
+	if (callback_limit < XEN_CALLBACK_INTX || !dev || setup_intx(dev)) {
 		pr_warn("xen: no event delivery; no PV devices, LAPIC timer and "
 			"APIC IPIs\n");
 		return callback_level;

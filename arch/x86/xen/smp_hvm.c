@@ -9,7 +9,6 @@
 #include <pvk/kernel.h>
 #include <pvk/smp.h>
 #include <asm/native.h>
-#include <asm/processor.h>
 #include <asm/xen/cpuid.h>
 #include <asm/xen/hypercall.h>
 #include <xen/arch-x86/cpuid.h>
@@ -52,11 +51,9 @@ int xen_hvm_start_cpu(unsigned int cpu)
 /* The vCPU id Xen knows the calling CPU by, or @fallback. */
 static unsigned int this_vcpu_id(unsigned int fallback)
 {
-	u32 regs[4] = { 0 };
-	u32 base = xen_hvm_cpuid_base();
+	u32 regs[4];
 
-	regs[0] = base + 4;
-	native_cpuid(&regs[0], &regs[1], &regs[2], &regs[3]);
+	xen_hvm_cpuid(xen_hvm_cpuid_base() + 4, regs);
 	return regs[0] & XEN_HVM_CPUID_VCPU_ID_PRESENT ? regs[1] : fallback;
 }
 

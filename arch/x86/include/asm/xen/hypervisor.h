@@ -60,8 +60,8 @@ struct xen_cpuid_info;
 bool xen_feature(unsigned int flag);
 u32 xen_hvm_cpuid_base(void);
 bool xen_hvm_tlb_flush_by_hypercall(void);
-enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid,
-				     unsigned int vcpu0);
+enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid);
+void xen_hvm_cpuid(u32 leaf, u32 regs[4]);
 enum xen_callback xen_callback(void);
 struct xen_platform_pci;
 enum xen_callback xen_callback_try_intx(const struct xen_platform_pci *dev);
