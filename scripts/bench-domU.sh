@@ -1,29 +1,40 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# pvk against Debian's Linux as PV domUs of the same real Linux dom0, in
+# pvk against Debian's Linux as domUs of the same real Linux dom0, in
 # one dom0 boot, shaped alike (jobs/bench-linux.cfg, jobs/bench-pvk.cfg:
 # 512 MiB, 2 vCPUs, /disk.img as xvda, a vif on xenbr0; Linux's blkfront
 # limited to pvk's ring order and indirect segments):
 #
-#   scripts/bench-domU.sh [--timeout SECONDS] [--runs N]
+#   scripts/bench-domU.sh [--timeout SECONDS] [--runs N] [--virt LIST]
+#
+# --virt names the kinds of guest, comma-separated: pv (the default),
+# pvh, hvm.  PV runs on dom0's usual Intel CPU model; PVH and HVM need
+# SVM with nested paging (an AMD model), so give them together, in a
+# boot of their own (scripts/bench.sh runs "pv" then "pvh,hvm").  As
+# PVH both load their ELF through its PVH note; as HVM both boot
+# through hvmloader and SeaBIOS, pvk from a GRUB ISO on an emulated
+# CD-ROM (its command line in grub.cfg), Linux by the device model's
+# direct kernel boot, both with an emulated e1000 NIC and IDE disk that
+# their PV drivers unplug, and their console on the emulated serial port.
 #
 # Builds a dom0 image with both guests and numbered copies of the jobs
-# bench-linux and bench-pvk, run interleaved: Linux, pvk, Linux, pvk, ...
-# N times each (default 3, or BENCH_RUNS), then one more of each in an
-# untimed pass that dom0 traces with xentrace (Xen booted with
-# tbuf_size=) to count each domain's hypercalls.  Every block op runs
-# 1 s of warm-up then 5 s over the same 48 MiB of the disk on both
+# bench-linux and bench-pvk, per kind, run interleaved: Linux, pvk,
+# Linux, pvk, ... N times each (default 3, or BENCH_RUNS), then one more
+# of each in an untimed pass that dom0 traces with xentrace (Xen booted
+# with tbuf_size=) to count each domain's hypercalls.  Every block op
+# runs 1 s of warm-up then 5 s over the same 48 MiB of the disk on both
 # sides; dom0 counts blkback's requests and sectors and the guest's
 # notifications around it (jobs/bench-count.sh).  Linux runs fio with
 # libaio and with io_uring (SQ polling, registered buffers), and again
 # on null_blk as a calibration without blkfront.
 #
-# scripts/bench-report.py --domu-log then writes from the serial log
-# build/bench/domU.txt (median, spread and runs of each figure, the
-# pvk/Linux ratios, what each side negotiated), domU.json, domU.dat and
-# the chart domU.png.  Needs build/pvk and dom0/fetch.sh run once.
-# Exit status 0 only if every figure of both guests was found.
+# scripts/bench-report.py --domu-log --virt KIND then writes from the
+# serial log build/bench/domU.txt (PV; domU-pvh.txt, domU-hvm.txt) with
+# the median, spread and runs of each figure, the pvk/Linux ratios and
+# what each side negotiated, the .json, .dat and the chart .png.  Needs
+# build/pvk and dom0/fetch.sh run once.  Exit status 0 only if every
+# figure of both guests of every kind was found.
 set -eu
 set -o pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,10 +42,12 @@ dom0=$root/tools/testing/selftests/xen/dom0
 out=$root/build/bench
 timeout=${TIMEOUT:-3600}
 runs=${BENCH_RUNS:-3}
+virts=pv
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
+	--virt) virts=$2; shift 2 ;;
 	*) echo "bench-domU.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -42,23 +55,97 @@ case "$runs" in
 [1-9] | [1-9][0-9]) ;;
 *) echo "bench-domU.sh: --runs wants 1-99, not $runs" >&2; exit 2 ;;
 esac
+IFS=, read -r -a virt_list <<<"$virts"
+for v in "${virt_list[@]}"; do
+	case "$v" in
+	pv | pvh | hvm) ;;
+	*) echo "bench-domU.sh: --virt wants pv, pvh or hvm, not '$v'" >&2; exit 2 ;;
+	esac
+done
+# PV guests on the Intel model, PVH and HVM on the AMD one: one boot
+# cannot mix them (run.sh --cpu).
+case ",$virts," in
+*,pv,*) [ "${#virt_list[@]}" = 1 ] ||
+	{ echo "bench-domU.sh: pv runs in a boot of its own (--virt pv)" >&2; exit 2; } ;;
+esac
+# Output names: the PV boot keeps the names it always had.
+if [ "$virts" = pv ]; then
+	suffix=""
+	cpu_args=()
+else
+	suffix=-${virts//,/-}
+	# As the runner's dom0stack-hvm group (run_tests.py DOM0_CPUS).
+	cpu_args=(--cpu "EPYC,-monitor,-smap,-rdtscp")
+fi
 pvk=${PVK:-$root/build/pvk}
 [ -f "$pvk" ] || { echo "bench-domU.sh: $pvk missing: run make first" >&2; exit 1; }
 mkdir -p "$out"
 gcc -static -O2 -Wall -Wextra -o "$out/net-tool" "$dom0/jobs/net-tool.c"
 
-# Job KIND (linux, pvk) as run $2 of pass $3 (timed, trace), named so
-# that dom0's name order interleaves them: bench-01a-linux, bench-01b-pvk,
-# ..., bench-tra-linux, bench-trb-pvk.
-jobs=$out/jobs
+jobs=$out/jobs$suffix
 rm -rf "$jobs"
 mkdir -p "$jobs"
+guest_args=()
+
+# Rewrite PV config $1 (guest $2: linux or pvk) for kind $3 on stdout.
+# Both kinds keep the memory, vCPUs, disk and vif; TSC reads are native,
+# as on hosts with an invariant TSC (the runner's PVH/HVM rows do so).
+virt_cfg() {
+	local cfg=$1 kind=$2 virt=$3 name
+	case "$virt" in
+	pv) cat "$cfg" ;;
+	pvh)
+		sed 's/^type = "pv"/type = "pvh"/' "$cfg"
+		echo 'tsc_mode = "native"'
+		;;
+	hvm)
+		name=$(sed -n 's/^name = "\([^"]*\)"/\1/p' "$cfg")
+		if [ "$kind" = pvk ]; then
+			# The ISO's grub.cfg holds the command line (hvm_iso below).
+			sed -e '/^kernel = /d' -e '/^extra = /d' \
+				-e "s|^disk = \[ \(.*\) \]|disk = [ \1, 'file:@ISO@,hdc:cdrom,r' ]|" "$cfg"
+			echo 'boot = "d"'
+		else
+			# Direct kernel boot; the console on the serial port.
+			sed -e 's/^extra = /cmdline = /' -e '/^cmdline = /s/console=hvc0/console=ttyS0/' "$cfg"
+		fi | sed -e 's/^type = "pv"/type = "hvm"/' \
+			-e "/^vif = /s/bridge=xenbr0,/bridge=xenbr0,model=e1000,/"
+		echo 'tsc_mode = "native"'
+		echo "serial = \"file:/var/log/xen/$name.serial\""
+		printf '%s\n' 'vga = "none"' 'vnc = 0' 'nographic = 1'
+		;;
+	esac
+}
+
+# An HVM pvk job's config $1 names its ISO by @ISO@: make the ISO with
+# the command line of the job's PV config $2 and put it in /guests.
+hvm_iso() {
+	local cfg=$1 pvcfg=$2 cmdline tag iso
+	cmdline=$(sed -n 's/^extra = "\(.*\)"$/\1/p' "$pvcfg")
+	tag=$(echo "$cmdline" | sha1sum | cut -c1-8)
+	iso=pvk-bench-$tag.iso
+	case " ${guest_args[*]-} " in
+	*" $iso="*) ;;
+	*)
+		"$root/scripts/mkiso.sh" "$pvk" "$out/$iso" "$cmdline" >/dev/null
+		guest_args+=(--guest "$iso=$out/$iso")
+		;;
+	esac
+	sed -i "s|@ISO@|/guests/$iso|" "$cfg"
+}
+
+# Job KIND (linux, pvk) as run $2 of pass $3 (timed, trace) and guest
+# kind $5, named so that dom0's name order interleaves them:
+# bench-01a-linux, bench-01b-pvk, ..., bench-tra-linux, bench-trb-pvk
+# (with PVH and HVM: bench-01a-pvh-linux, bench-01b-pvh-pvk,
+# bench-01c-hvm-linux, ...).
 make_job() {
-	local kind=$1 run=$2 pass=$3 order=$4 base
+	local kind=$1 run=$2 pass=$3 order=$4 virt=$5 base label=""
+	[ "$virt" = pv ] || label=-$virt
 	if [ "$pass" = trace ]; then
-		base=bench-tr$order-$kind
+		base=bench-tr$order$label-$kind
 	else
-		base=$(printf 'bench-%02d%s-%s' "$run" "$order" "$kind")
+		base=$(printf 'bench-%02d%s%s-%s' "$run" "$order" "$label" "$kind")
 	fi
 	# The trace pass: the block jobs only (no ping flood, no null_blk).
 	local extra='/^extra/s/$//'
@@ -67,32 +154,45 @@ make_job() {
 	{
 		echo "# bench-run: $run"
 		echo "# bench-pass: $pass"
-		sed -e "s/^name = \"\([^\"]*\)\"/name = \"\1-$run\"/" -e "$extra" \
+		echo "# bench-virt: $virt"
+		sed -e "s/^name = \"\([^\"]*\)\"/name = \"\1$label-$run\"/" -e "$extra" \
 			"$dom0/jobs/bench-$kind.cfg"
-	} >"$jobs/$base.cfg"
+	} >"$jobs/$base.pv"
+	virt_cfg "$jobs/$base.pv" "$kind" "$virt" >"$jobs/$base.cfg"
+	[ "$virt" = hvm ] && [ "$kind" = pvk ] && hvm_iso "$jobs/$base.cfg" "$jobs/$base.pv"
+	rm "$jobs/$base.pv"
 	cp "$dom0/jobs/bench-$kind.pre" "$jobs/$base.pre"
 	cp "$dom0/jobs/bench-$kind.post" "$jobs/$base.post"
 	job_args+=(--job "$jobs/$base.cfg")
 }
 job_args=()
-for run in $(seq "$runs"); do
-	make_job linux "$run" timed a
-	make_job pvk "$run" timed b
+orders=(a b c d)
+for run in $(seq "$runs") trace; do
+	n=0
+	for virt in "${virt_list[@]}"; do
+		pass=timed r=$run
+		[ "$run" = trace ] && pass=trace r=$((runs + 1))
+		make_job linux "$r" "$pass" "${orders[n]}" "$virt"
+		make_job pvk "$r" "$pass" "${orders[n + 1]}" "$virt"
+		n=$((n + 2))
+	done
 done
-make_job linux "$((runs + 1))" trace a
-make_job pvk "$((runs + 1))" trace b
 
+log=$out/domU$suffix-serial.log
 "$dom0/build.sh" --linux-guest --xentrace --guest "pvk=$pvk" --guest "net-tool=$out/net-tool" \
 	--guest "bench-flood.sh=$dom0/jobs/bench-flood.sh" \
 	--guest "bench-count.sh=$dom0/jobs/bench-count.sh" \
-	"${job_args[@]}" --output "$out/dom0-domU.cpio.gz"
-log=$out/domU-serial.log
+	${guest_args[@]+"${guest_args[@]}"} \
+	"${job_args[@]}" --output "$out/dom0-domU$suffix.cpio.gz"
 rc=0
 # tbuf_size: 4096 pages of trace buffer per CPU, for xentrace.
-"$dom0/run.sh" --initrd "$out/dom0-domU.cpio.gz" --log "$log" --timeout "$timeout" \
-	--xen-args "tbuf_size=4096" || rc=$?
+"$dom0/run.sh" --initrd "$out/dom0-domU$suffix.cpio.gz" --log "$log" --timeout "$timeout" \
+	--xen-args "tbuf_size=4096" ${cpu_args[@]+"${cpu_args[@]}"} || rc=$?
 [ "$rc" = 0 ] || echo "bench-domU.sh: run.sh failed (status $rc); using what the log holds" >&2
 
-python3 "$root/scripts/bench-report.py" --domu-log "$log" --runs "$runs" --out-dir "$out" || rc=1
-[ "$rc" = 0 ] && echo "bench-domU.sh: wrote $out/domU.txt, domU.json and domU.png"
+for virt in "${virt_list[@]}"; do
+	python3 "$root/scripts/bench-report.py" --domu-log "$log" --virt "$virt" \
+		--runs "$runs" --out-dir "$out" || rc=1
+done
+[ "$rc" = 0 ] && echo "bench-domU.sh: wrote the domU tables and charts in $out"
 exit "$rc"

@@ -25,9 +25,16 @@ than once is reported as the median.  Writes, under --out-dir:
 
 With --domu build/bench/domU.txt (written by scripts/bench-domU.sh: pvk
 against Debian's Linux as Xen PV domUs of one dom0 boot), that table with
-its pvk/Linux ratios is appended to bench.txt, and bench.png gets a last
+its pvk/Linux ratios is appended to bench.txt, and bench.png gets a
 panel from domU.dat next to it: pvk's and Linux's bars per op, each pair
-labelled with the ratio.
+labelled with the ratio.  --domu may be given again for domU-pvh.txt and
+domU-hvm.txt (PVH and HVM domUs of another dom0 boot).
+
+    scripts/bench-report.py --domu-log SERIAL.LOG [--virt pv|pvh|hvm]
+
+writes such a table (domU.txt, or domU-pvh.txt, domU-hvm.txt) with its
+.json, .dat and .png from the lines of that kind of guest in
+scripts/bench-domU.sh's serial log.
 
 Exits 1 when a log is missing, has no "pvk-bench: done" line (crash or
 hang), has a malformed pvk-bench line or no measurement at all.
@@ -227,12 +234,13 @@ def _gp_str(text: str) -> str:
     return '"' + text.replace('\\', '\\\\').replace('"', '\\"') + '"'
 
 
-def domu_panel(dat: str) -> List[str]:
-    """gnuplot lines of the pvk vs Linux panel (domU.dat: label, pvk,
-    Linux libaio, Linux io_uring, ratio labels, label height per op).  A
-    missing figure has no bar and its label says "missing"."""
-    title = ('pvk vs Linux as Xen PV domUs, medians (labels: pvk/libaio | '
-             'pvk/io_uring; TCG: only ratios count)')
+def domu_panel(dat: str, virt: str = 'pv') -> List[str]:
+    """gnuplot lines of the pvk vs Linux panel of guests of kind VIRT
+    (domU.dat: label, pvk, Linux libaio, Linux io_uring, ratio labels,
+    label height per op).  A missing figure has no bar and its label
+    says "missing"."""
+    title = (f'pvk vs Linux as Xen {VIRT_LABELS[virt]} domUs, medians '
+             '(labels: pvk/libaio | pvk/io_uring; TCG: only ratios count)')
     return [
         f'set title {_gp_str(title)}',
         'set ylabel "IOPS, MiB/s, round trips/s (log scale)"',
@@ -282,9 +290,11 @@ def _run_gnuplot(gnuplot: str, gp: str, png: str, lines: List[str]) -> int:
 
 
 def write_gnuplot(modes: List[Mode], dat: str, png: str, gp: str,
-                  terminal: str, domu_dat: str = '') -> None:
+                  terminal: str, domu_dats: List[Tuple[str, str]] = ()) -> None:
+    """bench.gp: one panel per mode, then one per (virt, domU.dat) of
+    DOMU_DATS."""
     panel_h = 380
-    panels = len(modes) + (1 if domu_dat else 0)
+    panels = len(modes) + len(domu_dats)
     height = panel_h * panels + 20
     most_ops = max(len(m.ops) for m in modes)
     width = max(900, 110 * most_ops + 200)
@@ -310,15 +320,19 @@ def write_gnuplot(modes: List[Mode], dat: str, png: str, gp: str,
             plots.append(f'{src} index {i} using {j + 2}{xtic} '
                          f'title "{v}" lc rgb "{colors[v]}"')
         lines.append('plot ' + ', \\\n     '.join(plots))
-    if domu_dat:
-        lines.extend(domu_panel(domu_dat))
+    for virt, domu_dat in domu_dats:
+        lines.extend(domu_panel(domu_dat, virt))
     lines.append('unset multiplot')
     with open(gp, 'w') as f:
         f.write('\n'.join(lines) + '\n')
 
 
 # ---------------------------------------------------------------------------
-# pvk vs Linux as Xen PV domUs (scripts/bench-domU.sh's serial log)
+# pvk vs Linux as Xen domUs (scripts/bench-domU.sh's serial log)
+
+# The kinds of guest, as bench-domU.sh --virt and the "virt=" tag name
+# them (a line without the tag is of a PV guest).
+VIRT_LABELS = {'pv': 'PV', 'pvh': 'PVH', 'hvm': 'HVM'}
 
 BLOCK_OPS = (('randread4k', 'IOPS', 'iops'), ('randwrite4k', 'IOPS', 'iops'),
              ('seqread1m', 'MiB/s', 'mibps'))
@@ -457,7 +471,20 @@ class DomuLog:
         return seen[0], len(set(seen)) > 1
 
 
-def parse_domu_log(path: str) -> DomuLog:
+def domu_prefix(virt: str) -> str:
+    """What a kind's mode names start with: nothing for PV (the names
+    it always had), else e.g. "pvh-" (pvh-domU-libaio)."""
+    return '' if virt == 'pv' else f'{virt}-'
+
+
+def domu_name(virt: str) -> str:
+    """The file name stem of a kind's table: domU (PV), domU-pvh, ..."""
+    return 'domU' + ('' if virt == 'pv' else f'-{virt}')
+
+
+def parse_domu_log(path: str, virt: str = 'pv') -> DomuLog:
+    """The lines of guests of kind VIRT in scripts/bench-domU.sh's
+    serial log."""
     text = _read_text(path)
     log = DomuLog()
     xenalyze: Dict[Tuple[str, str, str, str], List[str]] = {}
@@ -466,6 +493,8 @@ def parse_domu_log(path: str) -> DomuLog:
         m = _XENALYZE_RE.search(line)
         if m:
             f = _fields(m.group(1))
+            if f.get('virt', 'pv') != virt:
+                continue
             key = (f.get('guest'), f.get('run'), f.get('engine'), f.get('op'))
             xenalyze.setdefault(key, []).append(m.group(2))
             continue
@@ -473,7 +502,7 @@ def parse_domu_log(path: str) -> DomuLog:
         if not m:
             continue
         kind, f = m.group(1), _fields(m.group(2))
-        if 'guest' not in f or 'run' not in f:
+        if 'guest' not in f or 'run' not in f or f.get('virt', 'pv') != virt:
             continue
         if kind == 'bench-result':
             log.results.append(f)
@@ -483,7 +512,7 @@ def parse_domu_log(path: str) -> DomuLog:
         else:
             log.features.setdefault((f['guest'], f['run']), {}).update(
                 {k: v for k, v in f.items()
-                 if k not in ('guest', 'run', 'pass')})
+                 if k not in ('guest', 'run', 'pass', 'virt')})
     log.xenalyze = {k: xenalyze_counts(v) for k, v in xenalyze.items()}
     return log
 
@@ -508,10 +537,11 @@ def make_row(mode, metric, unit, pvk_values, linux_values,
     }
 
 
-def domu_rows(log: DomuLog) -> List[Dict[str, object]]:
+def domu_rows(log: DomuLog, virt: str = 'pv') -> List[Dict[str, object]]:
     rows = []
+    pre = domu_prefix(virt)
     for engine, _ in LINUX_ENGINES:
-        mode = f'domU-{engine}'
+        mode = f'{pre}domU-{engine}'
         for op, unit, key in BLOCK_OPS:
             rows.append(make_row(mode, op, unit,
                                  log.values('pvk', PVK_ENGINE, op, key),
@@ -532,11 +562,11 @@ def domu_rows(log: DomuLog) -> List[Dict[str, object]]:
                 mode, f'{op} emulated privops/request (guest)', 'per request',
                 log.trace_ratios('pvk', PVK_ENGINE, op, False, 'emulate privop'),
                 log.trace_ratios('linux', engine, op, False, 'emulate privop')))
-    rows.append(make_row('domU-ping', 'pingflood', 'round trips/s',
+    rows.append(make_row(f'{pre}domU-ping', 'pingflood', 'round trips/s',
                          log.values('pvk', 'ping', 'pingflood', 'rtps'),
                          log.values('linux', 'ping', 'pingflood', 'rtps')))
     for engine, _ in LINUX_ENGINES:
-        mode = f'linux-nullblk-{engine}'
+        mode = f'{pre}linux-nullblk-{engine}'
         for op, unit, key in BLOCK_OPS:
             rows.append(make_row(mode, op, unit, [],
                                  log.values('linux', f'nullblk-{engine}', op,
@@ -555,7 +585,7 @@ def domu_rows(log: DomuLog) -> List[Dict[str, object]]:
     for key in FEATURE_KEYS:
         p, _ = log.feature('pvk', key)
         l, _ = log.feature('linux', key)
-        rows.append(make_row('domU-features', key, 'value',
+        rows.append(make_row(f'{pre}domU-features', key, 'value',
                              [_float(p)], [_float(l)]))
     return rows
 
@@ -578,7 +608,7 @@ def missing_figures(rows, runs: int) -> List[str]:
     for r in rows:
         # Features are read once per run, traces taken in one pass.
         per_run = ('/request (' not in r['metric']
-                   and r['mode'] != 'domU-features')
+                   and not r['mode'].endswith('domU-features'))
         for side in ('pvk', 'linux'):
             n = r[f'{side}_runs']
             if not r[f'{side}_expected']:
@@ -590,8 +620,22 @@ def missing_figures(rows, runs: int) -> List[str]:
     return out
 
 
-def _domu_header(runs: int) -> List[str]:
-    out = ['pvk vs Debian Linux as Xen PV domUs of one Linux dom0 boot',
+# How guests of a kind boot, where that is not the same for both.
+VIRT_NOTES = {
+    'pvh': ['Both load their ELF through its PVH note; their console is the '
+            'PV console ring.'],
+    'hvm': ['Both boot through hvmloader and SeaBIOS with an emulated e1000 '
+            'and IDE disk that their',
+            'PV drivers unplug: pvk from its GRUB ISO on an emulated CD-ROM '
+            '(a second, read-only',
+            "vbd), Linux by the device model's direct kernel boot; console "
+            'on the emulated UART.'],
+}
+
+
+def _domu_header(runs: int, virt: str = 'pv') -> List[str]:
+    out = [f'pvk vs Debian Linux as Xen {VIRT_LABELS[virt]} domUs of one '
+           'Linux dom0 boot',
            'Same shape (jobs/bench-*.cfg): 512 MiB, 2 vCPUs, the same 64 MiB '
            'disk; Linux blkfront given',
            "pvk's ring order and indirect segments, mitigations=off.  Each "
@@ -613,11 +657,11 @@ def _domu_header(runs: int) -> List[str]:
            'pvk: in-kernel closed loop (xen_blkfront_bench).  Linux measured '
            'two ways:']
     for engine, label in LINUX_ENGINES:
-        out.append(f'  domU-{engine}: {label}')
+        out.append(f'  {domu_prefix(virt)}domU-{engine}: {label}')
     out += ['linux-nullblk-*: the same fio jobs on null_blk (no blkfront); '
             '"beyond null_blk" =',
-            '  1/IOPS(xvda) - 1/IOPS(null_blk) per run.', '']
-    return out
+            '  1/IOPS(xvda) - 1/IOPS(null_blk) per run.']
+    return out + VIRT_NOTES.get(virt, []) + ['']
 
 
 def features_differ(log: DomuLog) -> List[str]:
@@ -653,7 +697,7 @@ def _figures_table(rows) -> List[str]:
             'pvk/Linux', 'runs']
     table = [head]
     for r in rows:
-        if r['mode'] == 'domU-features':
+        if r['mode'].endswith('domU-features'):
             continue
         table.append([r['mode'], r['metric'], r['unit'],
                       _fmt_num(r['pvk']) if r['pvk_expected'] else '-',
@@ -671,10 +715,11 @@ def _figures_table(rows) -> List[str]:
     return out
 
 
-def format_domu(log: DomuLog, rows, runs: int) -> str:
+def format_domu(log: DomuLog, rows, runs: int, virt: str = 'pv') -> str:
     """domU.txt: how it was measured, what was negotiated, every figure
     (a missing one says "missing") and the list of missing figures."""
-    out = _domu_header(runs) + _features_table(log) + _figures_table(rows)
+    out = (_domu_header(runs, virt) + _features_table(log)
+           + _figures_table(rows))
     missing = missing_figures(rows, runs)
     if missing:
         out += ['', 'missing: ' + ', '.join(missing)]
@@ -689,20 +734,21 @@ def _ratio_label(row) -> str:
     return f'{row["ratio"]:.3g}x'
 
 
-def write_domu_data(rows, path: str) -> None:
+def write_domu_data(rows, path: str, virt: str = 'pv') -> None:
     """domU.dat for the chart: per op, pvk, Linux libaio and Linux
     io_uring ("-" when missing), the label ("pvk/libaio | pvk/io_uring")
     and the label's height."""
     by = {(r['mode'], r['metric']): r for r in rows}
+    pre = domu_prefix(virt)
     ops = [(op, unit) for op, unit, _ in BLOCK_OPS] + [('pingflood', 'round trips/s')]
     with open(path, 'w') as f:
         f.write('# op pvk linux-libaio linux-io_uring label label_y\n')
         for op, unit in ops:
             if op == 'pingflood':
-                a, b = by.get(('domU-ping', op)), None
+                a, b = by.get((f'{pre}domU-ping', op)), None
             else:
-                a = by.get(('domU-libaio', op))
-                b = by.get(('domU-io_uring', op))
+                a = by.get((f'{pre}domU-libaio', op))
+                b = by.get((f'{pre}domU-io_uring', op))
             vals = [a and a['pvk'], a and a['linux'], b and b['linux']]
             label = _ratio_label(a) + (' | ' + _ratio_label(b) if b else '')
             top = max([v for v in vals if v] or [1])
@@ -711,20 +757,20 @@ def write_domu_data(rows, path: str) -> None:
 
 
 def domu_main(args) -> int:
+    virt = args.virt
     try:
-        log = parse_domu_log(args.domu_log)
+        log = parse_domu_log(args.domu_log, virt)
     except BenchError as e:
         print(f'bench-report: {e}', file=sys.stderr)
         return 1
-    rows = domu_rows(log)
+    rows = domu_rows(log, virt)
     os.makedirs(args.out_dir, exist_ok=True)
-    txt = os.path.join(args.out_dir, 'domU.txt')
-    dat = os.path.join(args.out_dir, 'domU.dat')
-    js = os.path.join(args.out_dir, 'domU.json')
-    report = format_domu(log, rows, args.runs)
+    stem = os.path.join(args.out_dir, domu_name(virt))
+    txt, dat, js = stem + '.txt', stem + '.dat', stem + '.json'
+    report = format_domu(log, rows, args.runs, virt)
     with open(txt, 'w') as f:
         f.write(report)
-    write_domu_data(rows, dat)
+    write_domu_data(rows, dat, virt)
     write_json(rows, js)
     sys.stdout.write(report)
     # Ratios of guests that did not negotiate the same ring are no
@@ -736,12 +782,11 @@ def domu_main(args) -> int:
     if not gnuplot:
         print('bench-report: gnuplot not found, no domU.png', file=sys.stderr)
         return 1
-    png = os.path.join(args.out_dir, 'domU.png')
-    gp = os.path.join(args.out_dir, 'domU.gp')
+    png, gp = stem + '.png', stem + '.gp'
     term = png_terminal(gnuplot)
     font = 'font "sans,10"' if term == 'pngcairo' else ''
     lines = [f'set terminal {term} size 1000,560 noenhanced {font}',
-             f'set output {_gp_str(png)}'] + _histogram_setup() + domu_panel(dat)
+             f'set output {_gp_str(png)}'] + _histogram_setup() + domu_panel(dat, virt)
     return _run_gnuplot(gnuplot, gp, png, lines) or rc
 
 
@@ -791,13 +836,17 @@ def parse_args(argv):
                         '(default build/bench)')
     p.add_argument('--no-png', action='store_true',
                    help='do not run gnuplot')
-    p.add_argument('--domu', metavar='DOMU.TXT',
+    p.add_argument('--domu', metavar='DOMU.TXT', action='append', default=[],
                    help="scripts/bench-domU.sh's pvk vs Linux table: append "
                         'it to bench.txt, chart DOMU.dat and add DOMU.json '
-                        '(next to it) to bench.json too')
+                        '(next to it) to bench.json too (repeatable: '
+                        'domU.txt, domU-pvh.txt, domU-hvm.txt)')
     p.add_argument('--domu-log', metavar='SERIAL.LOG',
                    help="instead: write domU.txt, .json, .dat and .png from "
                         "scripts/bench-domU.sh's serial log")
+    p.add_argument('--virt', choices=sorted(VIRT_LABELS), default='pv',
+                   help='with --domu-log: the kind of guests to report '
+                        '(default pv)')
     p.add_argument('--runs', type=int, default=3,
                    help='with --domu-log: runs each guest should have '
                         '(fewer is reported as missing; default 3)')
@@ -839,20 +888,23 @@ def main(argv) -> int:
     gp = os.path.join(args.out_dir, 'bench.gp')
     png = os.path.join(args.out_dir, 'bench.png')
     report = '\n'.join(format_mode(m) for m in modes)
-    domu_dat = ''
+    domu_dats = []
     rows = [r for m in modes for r in mode_rows(m)]
-    if args.domu:
+    for domu in args.domu:
         try:
-            with open(args.domu) as f:
+            with open(domu) as f:
                 report += '\n' + f.read()
         except OSError as e:
             print(f'bench-report: --domu: {e}', file=sys.stderr)
             return 1
-        domu_dat = re.sub(r'\.txt$', '', args.domu) + '.dat'
-        domu_json = re.sub(r'\.txt$', '', args.domu) + '.json'
+        stem = re.sub(r'\.txt$', '', domu)
+        virt = next((v for v in VIRT_LABELS
+                     if os.path.basename(stem) == domu_name(v)), 'pv')
+        domu_dat, domu_json = stem + '.dat', stem + '.json'
         if not os.path.isfile(domu_dat):
             print(f'bench-report: {domu_dat} missing', file=sys.stderr)
             return 1
+        domu_dats.append((virt, domu_dat))
         try:
             with open(domu_json) as f:
                 rows += json.load(f)
@@ -875,7 +927,7 @@ def main(argv) -> int:
               'gnuplot-nox, or scripts/setup.sh; or pass --no-png)',
               file=sys.stderr)
         return 1
-    write_gnuplot(modes, dat, png, gp, png_terminal(gnuplot), domu_dat)
+    write_gnuplot(modes, dat, png, gp, png_terminal(gnuplot), domu_dats)
     return _plot(gnuplot, gp, png)
 
 

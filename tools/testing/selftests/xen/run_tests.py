@@ -27,8 +27,8 @@ the verdict is PASS with counts that match the results.
 
 --bench boots build/pvk with "bench=1 selftest=none" instead (BENCH_ROWS),
 keeps the serial logs in build/bench/MODE.log and runs
-scripts/bench-report.py on them, adding --bench-domu's pvk vs Linux table
-(scripts/bench.sh runs scripts/bench-domU.sh, then this).
+scripts/bench-report.py on them, adding each --bench-domu's pvk vs Linux
+table (scripts/bench.sh runs scripts/bench-domU.sh, then this).
 
 Options: see --help.  Examples:
 
@@ -1765,7 +1765,7 @@ def print_details(results: List[RowResult]) -> None:
 
 
 def run_bench_report(results: List[RowResult], out_dir: str,
-                     domu: Optional[str]) -> int:
+                     domus: List[str]) -> int:
     logs = [f'{r.row.name}={r.log}' for r in results if r.status == PASS]
     if not logs:
         print('\nbench: no successful bench boot, no report', flush=True)
@@ -1774,7 +1774,7 @@ def run_bench_report(results: List[RowResult], out_dir: str,
             '--out-dir', out_dir]
     for item in logs:
         argv += ['--log', item]
-    if domu:
+    for domu in domus:
         argv += ['--domu', domu]
     print()
     sys.stdout.flush()
@@ -1822,9 +1822,11 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
                    help='do not probe KVM; skip the KVM rows')
     p.add_argument('--bench', action='store_true',
                    help='run the bench rows and scripts/bench-report.py')
-    p.add_argument('--bench-domu', metavar='DOMU.TXT',
+    p.add_argument('--bench-domu', metavar='DOMU.TXT', action='append',
+                   default=[],
                    help="with --bench: add scripts/bench-domU.sh's pvk vs "
-                        'Linux table and chart panel to the report')
+                        'Linux table and chart panel to the report '
+                        '(repeatable: the PV, PVH and HVM tables)')
     p.add_argument('--show-log', action='store_true',
                    help='echo the serial log of each row as it runs')
     p.add_argument('--list', action='store_true',

@@ -23,11 +23,11 @@ JSON_KEYS = ['mode', 'metric', 'unit', 'pvk', 'linux', 'ratio', 'runs',
              'spread_pct']
 
 
-def _tag(guest, run, pass_='timed'):
-    return f'guest={guest} run={run} pass={pass_}'
+def _tag(guest, run, pass_='timed', virt=''):
+    return f'guest={guest} run={run} pass={pass_}' + (f' virt={virt}' if virt else '')
 
 
-def _log_lines(runs=3):
+def _log_lines(runs=3, virt=''):
     """A serial log as scripts/bench-domU.sh's jobs print it: every
     figure of every run, Linux's randread4k IOPS 100, 110, 120 and pvk's
     200, 220, 240 (seqread1m 10x smaller), plus a traced pass."""
@@ -38,7 +38,7 @@ def _log_lines(runs=3):
              'be-feature-max-indirect-segments=256 be-feature-persistent=1')
     for run in range(1, runs + 1):
         k = run - 1
-        lt, pt = _tag('linux', run), _tag('pvk', run)
+        lt, pt = _tag('linux', run, virt=virt), _tag('pvk', run, virt=virt)
         lines.append(f'bench-features: {lt} domid={2 * run - 1} {feats}')
         lines.append(f'bench-guest: {lt} max_ring_page_order=2 '
                      'max_indirect_segments=256 max_segments=256')
@@ -59,7 +59,7 @@ def _log_lines(runs=3):
             for guest, eng in (('linux', 'libaio'), ('linux', 'io_uring'),
                                ('pvk', 'inkernel')):
                 ntf = 500 if guest == 'linux' else 250
-                lines.append(f'bench-count: {_tag(guest, run)} engine={eng} '
+                lines.append(f'bench-count: {_tag(guest, run, virt=virt)} engine={eng} '
                              f'op={op} requests=1000 sectors=8000 '
                              f'notifications={ntf}')
         lines.append(f'bench-result: {lt} op=pingflood engine=ping rtps=50')
@@ -69,7 +69,7 @@ def _log_lines(runs=3):
     for guest, eng, domid, hc in (('linux', 'libaio', 7, 4000),
                                   ('linux', 'io_uring', 7, 3000),
                                   ('pvk', 'inkernel', 8, 1000)):
-        tag = _tag(guest, t, 'trace')
+        tag = _tag(guest, t, 'trace', virt)
         lines.append(f'bench-features: {tag} domid={domid} {feats}')
         for op in ('randread4k', 'randwrite4k', 'seqread1m'):
             lines.append(f'bench-count: {tag} engine={eng} op={op} '
@@ -251,6 +251,34 @@ class DomuLog(unittest.TestCase):
         self.assertEqual(r['linux_runs'], 2)
         self.assertAlmostEqual(r['linux'], sum(want) / 2)
 
+    def test_kinds_of_guest_kept_apart(self):
+        """One serial log with PVH and HVM guests (and old, untagged PV
+        lines): each kind's table has its own runs only, under its own
+        mode names."""
+        hvm = [ln.replace('rtps=75', 'rtps=7') for ln in _log_lines(virt='hvm')]
+        lines = _log_lines() + _log_lines(runs=2, virt='pvh') + hvm
+        with tempfile.NamedTemporaryFile('w', suffix='.log', delete=False) as f:
+            f.write('\n'.join(lines) + '\n')
+        try:
+            logs = {v: br.parse_domu_log(f.name, v) for v in ('pv', 'pvh', 'hvm')}
+        finally:
+            os.unlink(f.name)
+        pv = {(r['mode'], r['metric']): r for r in br.domu_rows(logs['pv'])}
+        pvh = {(r['mode'], r['metric']): r
+               for r in br.domu_rows(logs['pvh'], 'pvh')}
+        hv = {(r['mode'], r['metric']): r
+              for r in br.domu_rows(logs['hvm'], 'hvm')}
+        self.assertEqual(pv[('domU-libaio', 'randread4k')]['pvk_runs'], 3)
+        self.assertEqual(pvh[('pvh-domU-libaio', 'randread4k')]['pvk_runs'], 2)
+        self.assertNotIn(('domU-libaio', 'randread4k'), pvh)
+        self.assertEqual(hv[('hvm-domU-ping', 'pingflood')]['pvk'], 7.0)
+        self.assertEqual(pv[('domU-ping', 'pingflood')]['pvk'], 75.0)
+        self.assertEqual(br.missing_figures(list(hv.values()), 3), [])
+        self.assertIn('pvk hvm-domU-libaio randread4k (2 of 3 runs)'.replace(
+            'hvm', 'pvh'), br.missing_figures(list(pvh.values()), 3))
+        self.assertIn('as Xen HVM domUs',
+                      br.format_domu(logs['hvm'], list(hv.values()), 3, 'hvm'))
+
     def test_json_shape(self):
         rows = br.domu_rows(self.parse(_log_lines()))
         with tempfile.TemporaryDirectory() as d:
@@ -294,6 +322,34 @@ class BenchJson(unittest.TestCase):
                 self.assertIsNone(r['ratio'])
                 self.assertIsNotNone(r['pvk'])
         self.assertIn('pvk vs Debian Linux as Xen PV domUs', text)
+
+    def test_pvh_and_hvm_tables_join_bench_json(self):
+        """--domu repeated: every kind's rows in bench.json and its table
+        in bench.txt, each under its own mode names."""
+        bare = os.path.join(HERE, 'testdata', 'bench-bare-metal-tcg.log')
+        with tempfile.TemporaryDirectory() as d:
+            serial = os.path.join(d, 'serial.log')
+            with open(serial, 'w') as f:
+                f.write('\n'.join(_log_lines(virt='pvh')
+                                  + _log_lines(virt='hvm')) + '\n')
+            with contextlib.redirect_stdout(io.StringIO()):
+                rcs = [br.main(['--domu-log', serial, '--virt', v,
+                                '--out-dir', d, '--no-png'])
+                       for v in ('pvh', 'hvm')]
+                rcs.append(br.main(
+                    ['--log', f'bare={bare}', '--out-dir', d, '--no-png',
+                     '--domu', os.path.join(d, 'domU-pvh.txt'),
+                     '--domu', os.path.join(d, 'domU-hvm.txt')]))
+            self.assertEqual(rcs, [0, 0, 0])
+            with open(os.path.join(d, 'bench.json')) as f:
+                modes = {r['mode'] for r in json.load(f)}
+            with open(os.path.join(d, 'bench.txt')) as f:
+                text = f.read()
+        self.assertTrue({'bare', 'pvh-domU-libaio', 'hvm-domU-io_uring',
+                         'hvm-domU-ping'} <= modes)
+        self.assertNotIn('domU-libaio', modes)
+        self.assertIn('as Xen PVH domUs', text)
+        self.assertIn('as Xen HVM domUs', text)
 
 
 if __name__ == '__main__':

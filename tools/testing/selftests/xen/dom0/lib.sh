@@ -53,10 +53,12 @@ $XEN_BIN/xenstore-control usr/bin/xenstore"
 # the keymap for it (qemu-system-data).
 QEMU_PROGRAMS="usr/libexec/xen-qemu-system-i386"
 QEMU_DATA="usr/share/qemu/keymaps/en-us"
-# For jobs of type = "hvm", next to QEMU: the firmware above and the ROM of
-# the e1000 NIC their vifs ask for (model=e1000), nothing else of iPXE.
+# For jobs of type = "hvm", next to QEMU: the firmware above, the ROM of
+# the e1000 NIC their vifs ask for (model=e1000), nothing else of iPXE,
+# and the option ROM with which SeaBIOS boots a kernel = (direct kernel
+# boot: the device model hands it the kernel through fw_cfg).
 HVM_DATA="usr/lib/xen-4.17/boot/hvmloader usr/share/seabios/bios-256k.bin
-usr/lib/ipxe/qemu/efi-e1000.rom"
+usr/lib/ipxe/qemu/efi-e1000.rom usr/share/qemu/linuxboot.bin"
 DOMU_PROGRAMS="usr/bin/fio"
 # Xen's trace tools (xen-utils-4.17, xen-utils-common): build.sh --xentrace
 # puts them in the dom0 image for the bench's hypercall counts.

@@ -6,7 +6,7 @@
 # (jobs/bench-linux.*, jobs/bench-pvk.*), started in the background by
 # the job's .pre as /guests/bench-count.sh:
 #
-#   bench-count.sh linux|pvk CONSOLE_LOG RUN timed|trace
+#   bench-count.sh linux|pvk CONSOLE_LOG RUN timed|trace [pv|pvh|hvm]
 #
 # Waits for the guest's vbd (blkback's vbd-DOMID-51712), prints what the
 # frontend and blkback agreed in xenstore once the frontend is connected
@@ -19,16 +19,23 @@
 # sectors and notifications per request compare them without a clock.
 # With "trace", xentrace (GEN|SCHED|PV) runs over each window too, and
 # xenalyze's summary of it is printed as "bench-xenalyze:" lines (the
-# hypercalls of each domain).  Ends with "bench-count: finished" when
+# hypercalls of each domain; for PVH and HVM guests with Xen's HVM class
+# too, where a hypercall is a VMMCALL exit).  Ends with "bench-count: finished" when
 # the vbd is gone.
 set -u
 KIND=$1
 LOG=$2
 RUN=$3
 PASS=$4
-TAG="guest=$KIND run=$RUN pass=$PASS"
+VIRT=${5:-pv}
+TAG="guest=$KIND run=$RUN pass=$PASS virt=$VIRT"
 XENTRACE=/usr/lib/xen-4.17/bin/xentrace
 DEV=51712
+# Trace classes: GEN, SCHED and PV; HVM's exits for PVH and HVM guests.
+case "$VIRT" in
+pv) TRACE_MASK=0x0023f000 ;;
+*) TRACE_MASK=0x002bf000 ;;
+esac
 
 finish() {
 	echo "bench-count: finished $TAG"
@@ -111,7 +118,7 @@ while :; do
 	*" begin "*)
 		if [ "$PASS" = trace ]; then
 			rm -f /tmp/bench.trace
-			$XENTRACE -D -e 0x0023f000 /tmp/bench.trace >/tmp/xentrace.log 2>&1 &
+			$XENTRACE -D -e $TRACE_MASK /tmp/bench.trace >/tmp/xentrace.log 2>&1 &
 			trace_pid=$!
 			# xentrace enables tracing once it has mapped the buffers.
 			sleep 0.5
