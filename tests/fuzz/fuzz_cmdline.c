@@ -8,9 +8,8 @@
  * option table has the same names, types, ranges and buffer sizes as the
  * kernel's param_*() declarations (include/pvk/params.h), which live in
  * driver files the host cannot build; each string value then goes
- * through the parser its owner runs on it, where that parser builds on
- * the host (netfront= is parsed inside drivers/net/xen-netfront.c, which
- * does not, and evtchn= is only compared with strcmp()).
+ * through the parser its owner runs on it (evtchn= is only compared with
+ * strcmp(), so it has none).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,10 +20,12 @@
 #include <asm/xen/callback.h>
 #include <asm/xen/platform-pci-unplug.h>
 #include "../../drivers/xen/grant-table-version.h"
+#include "../../drivers/net/xen-netfront.h"
+#include "host_strlcpy.h"
 
 static char warning[160];
 
-/* What platform-pci-unplug.c logs through. */
+/* What platform-pci-unplug.c and xen-netfront-config.c log through. */
 void printk(int level, const char *fmt, ...)
 {
 	va_list ap;
@@ -80,6 +81,7 @@ static void parse_values(void)
 {
 	enum xen_unplug_mode unplug;
 	enum gnttab_mode gmode = GNTTAB_MODE_AUTO;
+	struct xennet_options nf;
 	const char *pos = selftest;
 	unsigned int prefix;
 	char why[128];
@@ -94,6 +96,7 @@ static void parse_values(void)
 	while (cmdline_list_next(&pos, &len))
 		;
 	cmdline_list_has(selftest, "xenbus");
+	xennet_parse_options(netfront, &nf);
 	net_parse_ipv4_cidr(ip, &addr, &prefix);
 }
 
@@ -109,6 +112,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
 	strcpy(xen_callback, "percpu");
 	strcpy(selftest, "all");
 	memset(gnttab, 0, sizeof(gnttab));
+	memset(netfront, 0, sizeof(netfront));
 	memset(ip, 0, sizeof(ip));
 	cmdline_parse(line, params, sizeof(params) / sizeof(params[0]),
 		      param_warn, NULL);

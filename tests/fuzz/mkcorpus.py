@@ -230,12 +230,37 @@ def net_seeds():
     write('fuzz_net', 'udp-bound', b'\2' + udp(1234, 5000, bytes(100)))
 
 
+# ---- netfront's xenstore configuration (xen-netfront_test.c good_nodes) --
+
+GOOD_VIF = [
+    ('fe/mac', '00:16:3e:00:00:10'),
+    ('be/feature-rx-copy', '1'),
+    ('be/feature-sg', '1'),
+    ('be/feature-gso-tcpv4', '1'),
+    ('be/feature-split-event-channels', '1'),
+    ('be/multi-queue-max-queues', '2'),
+]
+
+
+def netfront_config_seeds():
+    def store(nodes):
+        return '\n'.join('%s=%s' % kv for kv in nodes).encode()
+
+    write('fuzz_netfront_config', 'good', b'\0' + store(GOOD_VIF))
+    write('fuzz_netfront_config', 'probe', b'\1' + store(GOOD_VIF[:1] +
+                                                        [('fe/trusted', '0')]))
+    write('fuzz_netfront_config', 'no-csum', b'\0' + store(
+        GOOD_VIF + [('be/feature-no-csum-offload', '1'),
+                    ('fe/trusted', '1')]))
+
+
 def main():
     mb2_seeds()
     pvh_seeds()
     cmdline_seeds()
     acpi_seeds()
     net_seeds()
+    netfront_config_seeds()
     return 0
 
 
