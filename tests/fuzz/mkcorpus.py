@@ -254,6 +254,31 @@ def netfront_config_seeds():
                     ('fe/trusted', '1')]))
 
 
+# ---- xenstore replies (drivers/xen/xenbus/xenbus_test.c, a domU's probe) --
+
+XS_DIRECTORY, XS_READ, XS_WATCH_EVENT, XS_ERROR = 1, 2, 15, 16
+
+
+def xs_msg(msg_type, body, req_id=1):
+    return struct.pack('<IIII', msg_type, req_id, 0, len(body)) + body
+
+
+def xenstore_seeds():
+    write('fuzz_xenstore', 'probe', b''.join([
+        xs_msg(XS_READ, b'0', 1),
+        xs_msg(XS_DIRECTORY, b'0\0' + b'51712\0', 2),
+        xs_msg(XS_WATCH_EVENT, b'device/vbd\0' + b'ffff800000123400\0', 0),
+        xs_msg(XS_READ, b'4096', 3),
+        xs_msg(XS_ERROR, b'ENOENT\0', 4),
+    ]))
+    write('fuzz_xenstore', 'bad-numbers', b''.join([
+        xs_msg(XS_READ, b'12x', 1),
+        xs_msg(XS_READ, b'99999999999', 2),
+        xs_msg(XS_ERROR, b'EWHATEVER\0', 3),
+        xs_msg(XS_DIRECTORY, b'', 4),
+    ]))
+
+
 def main():
     mb2_seeds()
     pvh_seeds()
@@ -261,6 +286,7 @@ def main():
     acpi_seeds()
     net_seeds()
     netfront_config_seeds()
+    xenstore_seeds()
     return 0
 
 
