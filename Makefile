@@ -4,7 +4,8 @@
 #   make            build build/pvk and build/pvk.iso (first setup.sh and defconfig
 #                   when .config is missing; a refresh when the defconfig is newer)
 #   make run        set up, build, boot on QEMU bare metal (PVH -kernel), show results
-#   make check      set up, host unit tests, then the self-test runner matrix
+#   make check      set up, host unit tests, short fuzz runs, then the self-test matrix
+#   make fuzz       set up, every fuzz target for FUZZ_SECONDS (tests/fuzz/)
 #   make bench      set up, build, pvk vs Linux as Xen PV domUs, boot with bench=1;
 #                   writes build/bench/{bench.txt,bench.json,bench.png} (ratios included)
 #   make defconfig / menuconfig / olddefconfig / clean
@@ -59,8 +60,8 @@ include net/Makefile
 OBJS := $(addprefix $(OBJ)/,$(obj-y))
 DEPS := $(OBJS:.o=.d)
 
-.PHONY: all setup run check bench unit selftests clean distclean defconfig \
-	menuconfig olddefconfig iso FORCE
+.PHONY: all setup run check bench unit fuzz fuzz-short selftests clean \
+	distclean defconfig menuconfig olddefconfig iso FORCE
 
 all: $(BUILD)/pvk $(BUILD)/pvk.iso
 
@@ -144,12 +145,24 @@ unit:
 	@$(MAKE) --no-print-directory -C tests
 	@$(PYTHON) -m unittest discover -s tools/testing/selftests/xen -p 'test_*.py'
 
+# libFuzzer targets of the parsers of untrusted input (tests/fuzz/), one
+# after the other: FUZZ_SECONDS each for `make fuzz` (seven targets, ten
+# minutes), FUZZ_SHORT_SECONDS each in `make check`.
+FUZZ_SECONDS ?= 85
+FUZZ_SHORT_SECONDS ?= 10
+fuzz: setup
+	@$(MAKE) --no-print-directory -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+fuzz-short:
+	@$(MAKE) --no-print-directory -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SHORT_SECONDS)
+
 selftests: all
 	$(PYTHON) tools/testing/selftests/xen/run_tests.py
 
 check: setup
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-short
 	@$(MAKE) --no-print-directory selftests
 
 bench: setup

@@ -4,7 +4,9 @@
 # Make sure the Debian packages that pvk's build and tests need are there.
 # (libc6-dev: the static libc of the dom0 test tool net-tool;
 # grub-efi-amd64-bin: the UEFI half of the hybrid ISO; ovmf: the UEFI
-# firmware the runner's uefi-* rows boot it with.)
+# firmware the runner's uefi-* rows boot it with; clang-14 and
+# libclang-rt-14-dev: the libFuzzer targets of tests/fuzz/, libFuzzer and
+# the sanitizer runtimes.)
 #
 #   scripts/setup.sh
 #
@@ -15,7 +17,7 @@ set -eu
 
 packages=(gcc libc6-dev make binutils python3 python3-kconfiglib qemu-system-x86
 	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf gnuplot-nox
-	libxen-dev)
+	libxen-dev clang-14 libclang-rt-14-dev)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "setup: dpkg-query not found; this script expects Debian (bookworm)." >&2

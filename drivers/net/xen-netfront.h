@@ -172,7 +172,7 @@ struct xennet_info {
 	struct xennet_queue queues[XENNET_MAX_QUEUES];
 };
 
-/* Parsing and validation (also used by the self-tests). */
+/* Parsing and validation, xen-netfront-config.c (also used by the self-tests). */
 int xennet_parse_mac(const char *s, u8 mac[ETH_ALEN]);
 int xennet_parse_options(const char *s, struct xennet_options *opt);
 int xennet_read_config(xennet_read_fn read, void *ctx, const char *name,

@@ -16,11 +16,16 @@ int xs_init(void);
 bool xs_in_watch_thread(void);
 /* Join @dir and @node ("" or NULL: @dir) into @buf; 0 or -E2BIG. */
 int xs_join(char *buf, size_t len, const char *dir, const char *node);
+
+/* xenbus_wire.c: checks of xenstored's messages (also built on the host). */
 /*
  * The errno for an XS_ERROR string, -EIO (logged) for one pvk does not
  * know; exposed for the self-tests.
  */
 int xs_error_to_errno(const char *s, size_t len);
+bool xs_watch_event_ok(const char *body, u32 len);
+int xs_directory_count(const char *body, u32 len, unsigned int *count);
+int xs_parse_uint(const char *s, unsigned int *val);
 
 /* xenbus_probe.c */
 int xenbus_probe_init(void);

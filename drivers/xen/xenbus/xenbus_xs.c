@@ -213,14 +213,9 @@ static void xs_fail_pending(int err)
 
 static void xs_queue_event(struct xs_msg *msg)
 {
-	size_t plen = strnlen(msg->body, msg->hdr.len);
-	size_t tlen;
 	unsigned long flags;
 
-	/* "path\0token\0": both strings must lie inside the body. */
-	if (plen >= msg->hdr.len ||
-	    (tlen = strnlen(msg->body + plen + 1, msg->hdr.len - plen - 1)) >=
-	    msg->hdr.len - plen - 1 || !plen || !tlen) {
+	if (!xs_watch_event_ok(msg->body, msg->hdr.len)) {
 		pr_err("xenbus: malformed watch event (%u bytes) dropped\n",
 		       msg->hdr.len);
 		kfree(msg);
@@ -358,23 +353,6 @@ static void xs_lock(void)
 static void xs_unlock(void)
 {
 	spin_unlock(&xs_request_lock);
-}
-
-/**
- * xs_error_to_errno - map an XS_ERROR reply's string to an errno
- * @s: the reply body (not necessarily NUL-terminated)
- * @len: its length
- */
-int xs_error_to_errno(const char *s, size_t len)
-{
-	size_t n = strnlen(s, len);
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(xsd_errors); i++)
-		if (strlen(xsd_errors[i].errstring) == n &&
-		    !memcmp(xsd_errors[i].errstring, s, n))
-			return -xsd_errors[i].errnum;
-	pr_warn("xenbus: unknown xenstore error \"%.*s\"\n", (int)MIN(n, (size_t)32), s);
-	return -EIO;
 }
 
 /*
@@ -551,10 +529,9 @@ int xenbus_read_uint(struct xenbus_transaction t, const char *dir,
 	unsigned int v;
 	int err = xenbus_read(t, dir, node, buf, sizeof(buf));
 
-	if (err == -E2BIG || (err >= 0 && kstrtouint(buf, 10, &v))) {
-		u64 big;
-
-		err = (err >= 0 && !kstrtou64(buf, 10, &big)) ? -ERANGE : -EINVAL;
+	if (err == -E2BIG || (err >= 0 && (err = xs_parse_uint(buf, &v)))) {
+		if (err == -E2BIG)
+			err = -EINVAL;
 		pr_err("xenbus: %s%s%s is not a 32-bit decimal number\n", dir,
 		       node && *node ? "/" : "", node ? node : "");
 		return err;
@@ -628,7 +605,7 @@ int xenbus_directory(struct xenbus_transaction t, const char *dir,
 {
 	char path[XENBUS_PATH_MAX];
 	struct xs_msg *msg;
-	unsigned int count = 0;
+	unsigned int count;
 	struct kvec v;
 	int err;
 
@@ -638,18 +615,7 @@ int xenbus_directory(struct xenbus_transaction t, const char *dir,
 		err = xs_talk(t.id, XS_DIRECTORY, &v, 1, &msg);
 	if (err)
 		return err;
-	/* Names, each NUL-terminated; no empty name. */
-	for (u32 i = 0; i < msg->hdr.len; i++) {
-		if (msg->body[i])
-			continue;
-		if (i == 0 || !msg->body[i - 1]) {
-			err = -EIO;
-			break;
-		}
-		count++;
-	}
-	if (!err && msg->hdr.len && msg->body[msg->hdr.len - 1])
-		err = -EIO;
+	err = xs_directory_count(msg->body, msg->hdr.len, &count);
 	if (err) {
 		pr_err("xenbus: malformed directory listing of %s\n", path);
 	} else if (msg->hdr.len > len) {
