@@ -10,8 +10,8 @@
 #
 # --virt names the kinds of guest, comma-separated: pv (the default),
 # pvh, hvm.  PV runs on dom0's usual Intel CPU model; PVH and HVM need
-# SVM with nested paging, so give them together, in a boot of their own
-# (scripts/bench.sh runs "pv" then "pvh,hvm").  As
+# SVM with nested paging (an AMD model), so give them together, in a
+# boot of their own (scripts/bench.sh runs "pv" then "pvh,hvm").  As
 # PVH both load their ELF through its PVH note; as HVM both boot
 # through hvmloader and SeaBIOS, pvk from a GRUB ISO on an emulated
 # CD-ROM (its command line in grub.cfg), Linux by the device model's
@@ -62,7 +62,8 @@ for v in "${virt_list[@]}"; do
 	*) echo "bench-domU.sh: --virt wants pv, pvh or hvm, not '$v'" >&2; exit 2 ;;
 	esac
 done
-# PV guests on the Intel model, PVH and HVM with SVM: one boot each.
+# PV guests on the Intel model, PVH and HVM on the AMD one: one boot
+# cannot mix them (run.sh --cpu).
 case ",$virts," in
 *,pv,*) [ "${#virt_list[@]}" = 1 ] ||
 	{ echo "bench-domU.sh: pv runs in a boot of its own (--virt pv)" >&2; exit 2; } ;;
@@ -73,13 +74,8 @@ if [ "$virts" = pv ]; then
 	cpu_args=()
 else
 	suffix=-${virts//,/-}
-	# Not the AMD model of make check's PVH/HVM rows: in this long boot
-	# its dom0 programs crashed by the dozen (dom0/README.md, "Traps"),
-	# once inside the block hotplug script, which lost a job.  The Intel
-	# model with SVM and NPT added, which Xen drives as AMD's, had none;
-	# device-model I/O (an HVM guest's UART) is slower there, the PV
-	# paths the bench times are not, and both guests share it.
-	cpu_args=(--cpu "Cascadelake-Server-v4,-smap,+svm,+npt")
+	# As the runner's dom0stack-hvm group (run_tests.py DOM0_CPUS).
+	cpu_args=(--cpu "EPYC,-monitor,-smap,-rdtscp")
 fi
 pvk=${PVK:-$root/build/pvk}
 [ -f "$pvk" ] || { echo "bench-domU.sh: $pvk missing: run make first" >&2; exit 1; }

@@ -10,7 +10,7 @@
 # First, unless BENCH_DOMU=0, scripts/bench-domU.sh runs pvk and Linux as
 # PV domUs of one real Linux dom0 boot, shaped alike and interleaved
 # (build/bench/domU.txt, domU.json, domU.png), then as PVH and HVM domUs
-# of a second dom0 boot on a CPU model with SVM (domU-pvh.*,
+# of a second dom0 boot on the AMD CPU model they need (domU-pvh.*,
 # domU-hvm.*; BENCH_VIRT=pv runs only the first).
 # Then run_tests.py --bench boots build/pvk with "bench=1 selftest=none"
 # under QEMU (TCG, -smp 2; KVM when usable; Xen PV and PVH dom0, HVM
@@ -27,7 +27,7 @@ python=/usr/bin/python3
 rc=0
 domu=()
 # One dom0 boot per CPU model: PV guests on the Intel one, PVH and HVM
-# with SVM added (scripts/bench-domU.sh --virt).
+# on the AMD one (scripts/bench-domU.sh --virt).
 boots=(pv pvh,hvm)
 [ "${BENCH_VIRT:-all}" = pv ] && boots=(pv)
 if [ "${BENCH_DOMU:-1}" != 0 ]; then
