@@ -352,6 +352,11 @@ FEATURE_KEYS = ('fe-ring-page-order', 'fe-multi-queue-num-queues',
 # Must be equal on both sides for the comparison to be fair.
 SAME_KEYS = ('fe-ring-page-order', 'fe-multi-queue-num-queues',
              'fe-feature-persistent', 'max_segments')
+# dom0-init's frame of each job, and its retries (dom0-retries:).
+_JOB_BEGIN_RE = re.compile(r'\bdom0: \[[\d.]+\] job (\S+): guest ')
+_JOB_END_RE = re.compile(r'^===== job (\S+) end: guest=\S+ result=(\S+) '
+                         r'post=(\S+) =====')
+_JOB_RETRY_RE = re.compile(r'\bdom0: \[[\d.]+\] job \S+: retry ')
 _TAGGED_RE = re.compile(r'\b(bench-(?:result|count|features|guest)): (.*)$')
 _XENALYZE_RE = re.compile(r'\bbench-xenalyze: (.*?) \| ?(.*)$')
 _DOMAIN_RE = re.compile(r'\|-- Domain (\d+) --\|')
@@ -416,6 +421,10 @@ class DomuLog:
         # xenalyze_counts() of each traced window, parsed once.
         self.xenalyze: Dict[Tuple[str, str, str, str],
                             Dict[int, Dict[str, float]]] = {}
+        # Jobs dom0 ran again after a dom0 program crashed, and the runs
+        # of failed jobs, whose figures are left out.
+        self.retries = 0
+        self.failed_jobs: List[str] = []
 
     def values(self, guest, engine, op, key, pass_='timed'):
         """One number per run (in run order) of a bench-result field."""
@@ -482,14 +491,41 @@ def domu_name(virt: str) -> str:
     return 'domU' + ('' if virt == 'pv' else f'-{virt}')
 
 
+def good_job_lines(lines: List[str], log: DomuLog) -> List[str]:
+    """LINES less those of jobs that failed (dom0-init's "===== job J
+    end:" line says result other than verdict, or post=failed): a job
+    that died half-way, e.g. when dom0 ran it again after a crash, must
+    not lend its partial figures.  Counts retries and failed jobs into
+    LOG."""
+    out: List[str] = []
+    block: List[str] = []
+    job = None
+    for line in lines:
+        if _JOB_RETRY_RE.search(line):
+            log.retries += 1
+        m = _JOB_BEGIN_RE.search(line)
+        if m:
+            out += block
+            block, job = [], m.group(1)
+        m = _JOB_END_RE.match(line)
+        if m and m.group(1) == job:
+            if m.group(2) == 'verdict' and m.group(3) != 'failed':
+                out += block
+            else:
+                log.failed_jobs.append(job)
+            block, job = [], None
+            continue
+        (block if job else out).append(line)
+    return out + block
+
+
 def parse_domu_log(path: str, virt: str = 'pv') -> DomuLog:
     """The lines of guests of kind VIRT in scripts/bench-domU.sh's
-    serial log."""
+    serial log, from the jobs that passed."""
     text = _read_text(path)
     log = DomuLog()
     xenalyze: Dict[Tuple[str, str, str, str], List[str]] = {}
-    for raw in text.split('\n'):
-        line = _clean(raw)
+    for line in good_job_lines([_clean(r) for r in text.split('\n')], log):
         m = _XENALYZE_RE.search(line)
         if m:
             f = _fields(m.group(1))
@@ -718,7 +754,11 @@ def _figures_table(rows) -> List[str]:
 def format_domu(log: DomuLog, rows, runs: int, virt: str = 'pv') -> str:
     """domU.txt: how it was measured, what was negotiated, every figure
     (a missing one says "missing") and the list of missing figures."""
-    out = (_domu_header(runs, virt) + _features_table(log)
+    jobs = [f'In this dom0 boot dom0 retried {log.retries} job run(s) '
+            'after a dom0 program crashed.',
+            'Failed job runs (their figures left out): '
+            + (', '.join(log.failed_jobs) or 'none'), '']
+    out = (_domu_header(runs, virt) + jobs + _features_table(log)
            + _figures_table(rows))
     missing = missing_figures(rows, runs)
     if missing:

@@ -279,6 +279,29 @@ class DomuLog(unittest.TestCase):
         self.assertIn('as Xen HVM domUs',
                       br.format_domu(logs['hvm'], list(hv.values()), 3, 'hvm'))
 
+    def test_failed_job_runs_lend_no_figures(self):
+        """A job run that failed (here: dom0 ran it again after a crash)
+        is left out, even the figures it printed before it failed; the
+        retry and the failed run are reported."""
+        bad = ['dom0: [5.00] job bench-01b-pvk: guest pvk-bench-1, timeout 600s',
+               f'bench-result: {_tag("pvk", 1)} op=randread4k engine=inkernel '
+               'iops=99999 mibps=1 qd=32',
+               '===== job bench-01b-pvk end: guest=pvk-bench-1 '
+               'result=verdict post=failed =====',
+               'dom0: [9.00] job bench-01b-pvk: retry 1 of 1: a dom0 program '
+               'crashed during the failed run']
+        good = (['dom0: [10.00] job bench-01b-pvk: guest pvk-bench-1, timeout 600s']
+                + _log_lines()
+                + ['===== job bench-01b-pvk end: guest=pvk-bench-1 '
+                   'result=verdict post=ok ====='])
+        log = self.parse(bad + good)
+        rows = {(r['mode'], r['metric']): r for r in br.domu_rows(log)}
+        self.assertEqual(rows[('domU-libaio', 'randread4k')]['pvk'], 220.0)
+        self.assertEqual((log.retries, log.failed_jobs), (1, ['bench-01b-pvk']))
+        text = br.format_domu(log, list(rows.values()), 3)
+        self.assertIn('retried 1 job run(s)', text)
+        self.assertIn('figures left out): bench-01b-pvk', text)
+
     def test_json_shape(self):
         rows = br.domu_rows(self.parse(_log_lines()))
         with tempfile.TemporaryDirectory() as d:
