@@ -11,6 +11,7 @@
 #include <xen/events.h>
 #include <xen/grant_table.h>
 #include "xen-blkfront.h"
+#include "xen-blkfront-rsp.h"
 
 /* pvk's limits; the backend may offer more. */
 #define BLKFRONT_MAX_RING_ORDER	2	/* 4 pages: 128 requests per ring */
@@ -27,16 +28,6 @@ struct gpage {
 	grant_ref_t ref;	/* allocated ref, INVALID_GRANT_REF if none */
 	bool granted;		/* grant entry live */
 	struct gpage *next;	/* free list, or a ring request's chain */
-};
-
-/* What pvk knows about one ring request; the ring copy is the backend's. */
-struct shadow {
-	struct blk_request *req;	/* NULL: slot free */
-	u32 offset, len;		/* the bytes of @req it carries */
-	u8 op, alt_op;			/* operations a response may carry */
-	struct gpage *data;		/* data pages, in order */
-	struct gpage *ind;		/* indirect segment pages */
-	u32 next_free;
 };
 
 struct req_list {

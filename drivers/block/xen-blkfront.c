@@ -23,9 +23,10 @@
  * request asked for.
  *
  * Untrusted backend.  Each response is copied out of the ring before it
- * is looked at; its id must name a request in flight and its operation
- * must match; more responses than requests in flight is fatal for the
- * device (logged; in-flight requests fail with -EIO).
+ * is looked at (the checks are in xen-blkfront-rsp.c); its id must name
+ * a request in flight and its operation must match; more responses than
+ * requests in flight is fatal for the device (logged; in-flight requests
+ * fail with -EIO).
  *
  * Reconnection.  When the backend closes or the device goes away, the
  * requests in flight and queued are kept (in order, their data still
@@ -620,19 +621,11 @@ static void drop_feature(struct blkfront_queue *q, u8 op)
 static int rsp_status(struct blkfront_queue *q, const struct shadow *s,
 		      s16 status)
 {
-	bool optional = s->op == BLKIF_OP_FLUSH_DISKCACHE ||
-			s->op == BLKIF_OP_WRITE_BARRIER || s->op == BLKIF_OP_DISCARD;
+	int err = blkfront_rsp_errno(q->bf->bdev.name, s->op, status);
 
-	if (status == BLKIF_RSP_OKAY)
-		return 0;
-	if (status == BLKIF_RSP_EOPNOTSUPP && optional) {
+	if (err == -EOPNOTSUPP)
 		drop_feature(q, s->op);
-		return -EOPNOTSUPP;
-	}
-	if (status != BLKIF_RSP_ERROR && status != BLKIF_RSP_EOPNOTSUPP)
-		pr_warn("%s: unknown response status %d, taken as an error\n",
-			q->bf->bdev.name, status);
-	return -EIO;
+	return err;
 }
 
 /* One response, already copied out of the ring.  False: fatal. */
@@ -644,13 +637,14 @@ static bool handle_response(struct blkfront_queue *q,
 	struct blk_request *r;
 	int err;
 
-	if (rsp->id >= RING_SIZE(&q->ring) || !q->shadow[rsp->id].req) {
+	err = blkfront_rsp_check(rsp, q->shadow, RING_SIZE(&q->ring));
+	if (err == -ENOENT) {
 		fatal_locked(q, "response id %llu is not in flight",
 			     (unsigned long long)rsp->id);
 		return false;
 	}
 	s = &q->shadow[rsp->id];
-	if (rsp->operation != s->op && rsp->operation != s->alt_op) {
+	if (err) {
 		fatal_locked(q, "response %llu has operation %u, expected %u",
 			     (unsigned long long)rsp->id, rsp->operation, s->op);
 		return false;
@@ -693,7 +687,7 @@ static void poll_responses(struct blkfront_queue *q, struct req_list *done)
 		RING_IDX cons = ring->rsp_cons;
 
 		smp_rmb();	/* the index before the responses it covers */
-		if (rp - cons > ring->req_prod_pvt - cons) {
+		if (!blkfront_rsp_prod_ok(rp, cons, ring->req_prod_pvt)) {
 			fatal_locked(q, "rsp_prod - rsp_cons = %u exceeds the %u "
 				     "requests in flight (ring size %u)", rp - cons,
 				     ring->req_prod_pvt - cons, RING_SIZE(ring));

@@ -22,15 +22,16 @@
  *
  * The backend is untrusted.  Every response is copied out of the shared
  * ring once and only the copy is looked at; ids, statuses and
- * offset+size are checked against pvk's own bookkeeping before anything
- * is touched; the response producer may never run ahead of the requests
- * pvk made (else the device is disabled with one clear log line); and
- * the grant of a page is revoked before pvk reads it, so the backend
- * cannot change a frame under the stack.  A grant the backend still maps
- * is not reused: the page and the ref go to the grant code's deferred
- * list and the slot gets fresh ones.  In bounce mode (netfront=bounce,
- * or a "trusted" node of 0) every packet uses a fresh zeroed page and a
- * fresh grant, both released after it, so nothing is ever reused.
+ * offset+size are checked (xen-netfront-rsp.c) against pvk's own
+ * bookkeeping before anything is touched; the response producer may
+ * never run ahead of the requests pvk made (else the device is disabled
+ * with one clear log line); and the grant of a page is revoked before
+ * pvk reads it, so the backend cannot change a frame under the stack.
+ * A grant the backend still maps is not reused: the page and the ref go
+ * to the grant code's deferred list and the slot gets fresh ones.  In
+ * bounce mode (netfront=bounce, or a "trusted" node of 0) every packet
+ * uses a fresh zeroed page and a fresh grant, both released after it,
+ * so nothing is ever reused.
  *
  * Locking: per queue, rx_lock guards the rx ring and slots, tx_lock the
  * tx ring, slots and free ids; both are taken with interrupts (events)
@@ -226,7 +227,7 @@ static void bad_response(struct xennet_queue *q, const char *fmt, ...)
 static bool responses_sane(struct xennet_queue *q, const char *ring,
 			   RING_IDX prod, RING_IDX cons, RING_IDX req_prod)
 {
-	if (prod - cons <= req_prod - cons)
+	if (xennet_rsp_prod_ok(prod, cons, req_prod))
 		return true;
 	xennet_disable(q->info,
 		       "queue %u: %s rsp_prod %u is %u past rsp_cons, but only %u requests are outstanding (ring size %u)",
@@ -240,14 +241,14 @@ static bool responses_sane(struct xennet_queue *q, const char *ring,
 static void tx_complete(struct xennet_queue *q, const struct netif_tx_response *rsp)
 {
 	struct xennet_tx_slot *s;
+	int err = xennet_tx_rsp_check(rsp, q->tx_slots);
 
-	if (rsp->status == NETIF_RSP_NULL) {
-		/* Only answers extra-info requests, and pvk sends none. */
+	if (err == -EPROTO) {
 		bad_response(q, "tx NULL response (id %u) to no extra-info request",
 			     rsp->id);
 		return;
 	}
-	if (rsp->id >= XENNET_TX_RING_SIZE || !q->tx_slots[rsp->id].inflight) {
+	if (err) {
 		bad_response(q, "tx response for id %u, which is not in flight",
 			     rsp->id);
 		return;
@@ -470,22 +471,23 @@ static void rx_data_slot(struct xennet_queue *q, RING_IDX cons,
 	struct xennet_rx_slot *s = &q->rx_slots[cons & RX_MASK];
 	bool mine = s->posted && buf_revoke(q, &s->buf);
 	unsigned int off = rsp->offset;
-	int size = rsp->status;
+	int size;
 
 	q_stat_add(q, rx_slots, 1);
 	pkt->slots++;
 	if (!pkt->ok)
 		return;
-	if (rsp->id != (cons & RX_MASK)) {
+	size = xennet_rx_rsp_check(rsp, cons);
+	if (size == -ENOENT) {
 		bad_response(q, "rx response at %u has id %u, expected %u",
 			     cons, rsp->id, cons & RX_MASK);
 		pkt->ok = false;
-	} else if (size < 0) {
+	} else if (size == -EIO) {
 		/* NETIF_RSP_ERROR / DROPPED: the backend gave up on it. */
 		pkt->ok = false;
-	} else if (off >= PAGE_SIZE || (unsigned int)size > PAGE_SIZE - off) {
+	} else if (size < 0) {
 		bad_response(q, "rx response %u: offset %u + size %d beyond the page",
-			     rsp->id, off, size);
+			     rsp->id, off, rsp->status);
 		pkt->ok = false;
 	} else if (!mine) {
 		pkt->ok = false;	/* still mapped: not safe to read */
@@ -531,13 +533,11 @@ static RING_IDX rx_extras(struct xennet_queue *q, RING_IDX cons, RING_IDX prod,
 			buf_revoke(q, &s->buf);
 		cons++;
 		q_stat_add(q, rx_extras, 1);
-		if (extra.type == XEN_NETIF_EXTRA_TYPE_NONE ||
-		    extra.type >= XEN_NETIF_EXTRA_TYPE_MAX) {
+		if (!xennet_rx_extra_type_ok(&extra)) {
 			bad_response(q, "rx extra info of unknown type %u", extra.type);
 			pkt->ok = false;
 		}
-		if (++n >= XEN_NETIF_EXTRA_TYPE_MAX &&
-		    (extra.flags & XEN_NETIF_EXTRA_FLAG_MORE)) {
+		if (!xennet_rx_extra_chain_ok(&extra, ++n)) {
 			bad_response(q, "rx extra info chain longer than %u",
 				     XEN_NETIF_EXTRA_TYPE_MAX);
 			pkt->ok = false;

@@ -179,6 +179,16 @@ int xennet_read_config(xennet_read_fn read, void *ctx, const char *name,
 		       const char *nodename, const char *otherend,
 		       struct xennet_config *cfg);
 
+/* Checks of the backend's responses, xen-netfront-rsp.c (also the host's). */
+bool xennet_rsp_prod_ok(RING_IDX rsp_prod, RING_IDX rsp_cons,
+			RING_IDX req_prod);
+int xennet_tx_rsp_check(const struct netif_tx_response *rsp,
+			const struct xennet_tx_slot *slots);
+int xennet_rx_rsp_check(const struct netif_rx_response *rsp, RING_IDX cons);
+bool xennet_rx_extra_type_ok(const struct netif_extra_info *extra);
+bool xennet_rx_extra_chain_ok(const struct netif_extra_info *extra,
+			      unsigned int n);
+
 /*
  * The steps of a connection that do not involve xenbus, which the
  * self-tests use to attach a device of their own: the stack's view, the

@@ -279,6 +279,104 @@ def xenstore_seeds():
     ]))
 
 
+# ---- backend responses on a shared ring (fuzz_blkfront_rsp, fuzz_netfront_rsp)
+# A ring page: the four indexes, 48 bytes of padding, then the entries
+# (io/ring.h); the target overrides rsp_prod with its header's values.
+
+def ring_page(entry_size, entries):
+    page = bytearray(64)
+    for idx, raw in sorted(entries.items()):
+        at = 64 + idx * entry_size
+        if len(page) < at + entry_size:
+            page += b'\0' * (at + entry_size - len(page))
+        page[at:at + len(raw)] = raw
+    return bytes(page)
+
+
+BLK_SLOTS = 32
+BLK_READ, BLK_WRITE, BLK_BARRIER, BLK_FLUSH, BLK_DISCARD = 0, 1, 2, 3, 5
+BLK_INDIRECT = 6
+
+
+def blk_rsp(req_id, op, status):
+    return struct.pack('<QBxh4x', req_id, op, status)
+
+
+def blk_input(cons, ops, prods, rsps, indirect=()):
+    """ops: {slot: op} in flight; rsps: [(id, op, status)] from cons on."""
+    inflight = sum(1 << i for i in ops)
+    alt = sum(1 << i for i in indirect)
+    op = bytes(ops.get(i, 0) for i in range(BLK_SLOTS))
+    hdr = struct.pack('<III3I', cons, inflight, alt, *prods) + op
+    ents = {(cons + n) % BLK_SLOTS: blk_rsp(*r) for n, r in enumerate(rsps)}
+    return hdr + ring_page(112, ents)
+
+
+def blkfront_rsp_seeds():
+    t = 'fuzz_blkfront_rsp'
+    write(t, 'good', blk_input(0, {0: BLK_READ, 1: BLK_WRITE}, [2, 2, 2],
+                               [(1, BLK_WRITE, 0), (0, BLK_READ, 0)]))
+    # Across the index wrap, over two rounds: an indirect read answered
+    # with BLKIF_OP_INDIRECT, a refused flush, an error, an odd status.
+    write(t, 'wrap-statuses', blk_input(
+        0xfffffffe, {0: BLK_FLUSH, 1: BLK_READ, 2: BLK_WRITE, 3: BLK_DISCARD},
+        [0xffffffff, 2, 2],
+        [(0, BLK_FLUSH, -2), (1, BLK_INDIRECT, 0), (2, BLK_WRITE, -1),
+         (3, BLK_DISCARD, 7)], indirect=[1]))
+    write(t, 'duplicate', blk_input(0, {4: BLK_READ, 5: BLK_READ}, [2, 2, 2],
+                                    [(4, BLK_READ, 0), (4, BLK_READ, 0)]))
+    write(t, 'unknown-id', blk_input(5, {5: BLK_READ}, [6, 6, 6],
+                                     [(40, BLK_READ, 0)]))
+    write(t, 'bad-op', blk_input(0, {0: BLK_WRITE}, [1, 1, 1],
+                                 [(0, BLK_DISCARD, 0)]))
+    write(t, 'runaway-prod', blk_input(0, {0: BLK_READ}, [1000, 1, 1],
+                                       [(0, BLK_READ, 0)]))
+
+
+NF_TX = 1
+NETRXF_VALID, NETRXF_MORE, NETRXF_EXTRA = 1, 4, 8
+NF_RX_SLOTS = 256
+
+
+def nf_input(mode, cons, prods, page, rx_posted=256, tx_ids=()):
+    bits = bytearray(32)
+    for i in tx_ids:
+        bits[i // 8] |= 1 << (i % 8)
+    return struct.pack('<BxHI3I', mode, rx_posted, cons, *prods) + \
+        bytes(bits) + page
+
+
+def rx_rsp(req_id, off, flags, status):
+    return struct.pack('<HHHh', req_id, off, flags, status)
+
+
+def rx_page(cons, rsps):
+    return ring_page(8, {(cons + n) % NF_RX_SLOTS: r
+                         for n, r in enumerate(rsps)})
+
+
+def netfront_rsp_seeds():
+    t = 'fuzz_netfront_rsp'
+    write(t, 'rx-one', nf_input(0, 0, [1, 1, 1],
+                                rx_page(0, [rx_rsp(0, 0, NETRXF_VALID, 60)])))
+    # Three slots: data with an extra-info (GSO) slot after it, then more.
+    gso = struct.pack('<BBHBBH', 1, 0, 1448, 1, 0, 0)
+    write(t, 'rx-extra-frags', nf_input(0, 0, [3, 3, 3], rx_page(0, [
+        rx_rsp(0, 0, NETRXF_MORE | NETRXF_EXTRA, 1000), gso,
+        rx_rsp(2, 100, 0, 400)])))
+    # Across the wrap: a fragment past its page, a wrong id, a dropped one.
+    cons = 0xfffffffe
+    write(t, 'rx-bad', nf_input(0, cons, [0xffffffff, 1, 1], rx_page(cons, [
+        rx_rsp(254, 4000, 0, 200), rx_rsp(9, 0, 0, 60),
+        rx_rsp(0, 0, 0, -1)])))
+    tx = ring_page(12, {0: struct.pack('<Hh', 0, 0), 1: struct.pack('<Hh', 5, -1),
+                        2: struct.pack('<Hh', 1, 0)})
+    write(t, 'tx-good', nf_input(NF_TX, 0, [3, 3, 3], tx, tx_ids=[0, 1, 5]))
+    tx = ring_page(12, {0: struct.pack('<Hh', 0, 1), 1: struct.pack('<Hh', 2, 0),
+                        2: struct.pack('<Hh', 2, 0), 3: struct.pack('<Hh', 300, 0)})
+    write(t, 'tx-bad', nf_input(NF_TX, 0, [4, 4, 4], tx, tx_ids=[0, 2, 3, 4]))
+
+
 def main():
     mb2_seeds()
     pvh_seeds()
@@ -287,6 +385,8 @@ def main():
     net_seeds()
     netfront_config_seeds()
     xenstore_seeds()
+    blkfront_rsp_seeds()
+    netfront_rsp_seeds()
     return 0
 
 
