@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Host tests of the evidence from outside pvk that run_tests.py honours
-with one more dom0 boot: Xen's dump of a triple-faulted vCPU that shows
-Xen's own code selector, read from the row's job window of a real dom0
-serial log (testdata/dom0stack-hvm-triple-fault.log, trimmed)."""
+with one more dom0 boot, on excerpts of real dom0 serial logs
+(testdata/dom0stack-hvm-*.log): Xen's dump of a triple-faulted vCPU that
+shows Xen's own code selector, in the row's job window; and a dom0
+crash beside results lost from the console, which counts only when pvk
+said that its console backend stalled."""
 
 import os
 import sys
@@ -17,9 +19,15 @@ sys.path.insert(0, HERE)
 import run_tests  # noqa: E402
 from test_dom0stack import RowResults  # noqa: E402
 
-with open(os.path.join(HERE, 'testdata',
-                       'dom0stack-hvm-triple-fault.log')) as _f:
-    LOG = _f.read()
+
+
+def _testdata(name):
+    with open(os.path.join(HERE, 'testdata', name)) as f:
+        return f.read()
+
+
+LOG = _testdata('dom0stack-hvm-triple-fault.log')
+LOST_LOG = _testdata('dom0stack-hvm-lost-lines.log')
 GUEST = 'xen-hvm-domU-smp2'
 FAULT = '(XEN) d4v1 Triple fault - invoking HVM shutdown action 1'
 JOB_END = ('===== job 03-xen-hvm-domU-smp2 end: guest=xen-hvm-domU-smp2 '
@@ -131,6 +139,43 @@ class Retry(RowResults):
         self.assertEqual(out[0].status, run_tests.PASS)
         self.assertEqual(run_tests.closing_notes(out), [
             f'retries: 1 ({GUEST}: {run_tests.XEN_LOST_STATE}{FAULT})'])
+
+
+CUT = '[    4.865ok 99 netfront.netfront_fake_tx_slots\n'
+NOTED = ('[    4.865\nconsole: 352 bytes dropped while the backend stalled\n'
+         'ok 99 netfront.netfront_fake_tx_slots\n')
+
+
+class LostLines(RowResults):
+    def judged(self, text):
+        guests, _ = run_tests.split_dom0_log(text)
+        run = guests['xen-pvh-domU-smp2']
+        res = self.result(run_tests._pvh_domu(2), run)
+        self.assertEqual(res.status, run_tests.MISMATCH, res.problems)
+        self.assertTrue(any(p.startswith('missing test numbers: 98')
+                            for p in res.problems), res.problems)
+        run_tests.note_dom0_crash(res, run)
+        return res
+
+    def test_crash_beside_unexplained_loss_is_no_evidence(self):
+        self.assertIn(CUT, LOST_LOG)
+        res = self.judged(LOST_LOG)
+        self.assertEqual(run_tests.retry_reason(res), '')
+        self.assertTrue(any(p.startswith(run_tests.DOM0_CRASH_NOT_EVIDENCE)
+                            and 'busybox' in p for p in res.problems),
+                        res.problems)
+
+    def test_crash_beside_a_stalled_backend_is_retried(self):
+        res = self.judged(LOST_LOG.replace(CUT, NOTED))
+        why = run_tests.retry_reason(res)
+        self.assertTrue(why.startswith(run_tests.DOM0_CRASHED), why)
+        self.assertIn('busybox', why)
+
+    def test_stalled_backend_alone_is_no_evidence(self):
+        text = ''.join(ln for ln in LOST_LOG.replace(CUT, NOTED)
+                       .splitlines(keepends=True)
+                       if not ln.startswith('dom0: crashed during job'))
+        self.assertEqual(run_tests.retry_reason(self.judged(text)), '')
 
 
 if __name__ == '__main__':
