@@ -24,4 +24,13 @@ struct xen_cons_ring {
 
 size_t xen_cons_ring_write(struct xen_cons_ring *r, const char *s, size_t len);
 
+/* How long the other end has consumed nothing from a full ring. */
+struct xen_cons_wait {
+	u64 start;		/* Xen time of the first look; 0: none yet */
+	XENCONS_RING_IDX cons;	/* out_cons then */
+};
+
+bool xen_cons_wait_over(struct xen_cons_wait *w, XENCONS_RING_IDX cons,
+			u64 now, u64 limit);
+
 #endif

@@ -72,6 +72,32 @@ static long cons_space(const struct xen_cons_ring *r, XENCONS_RING_IDX prod,
 	return sizeof(r->intf->out) - (prod - *cons);
 }
 
+/**
+ * xen_cons_wait_over - has the other end made no progress for @limit ns?
+ * @w: the wait, zeroed before the first look
+ * @cons: out_cons now
+ * @now: this vCPU's Xen time now
+ * @limit: how long without progress is too long
+ *
+ * Progress (a new out_cons) starts the wait again, and so does a time
+ * earlier than its start: without a stable TSC, Xen keeps each physical
+ * CPU's time on its own, so a vCPU it moved or recalibrated may read a
+ * little less than before, and the difference would wrap to ~2^64 ns,
+ * a stall at once.
+ *
+ * Return: true when @limit ns passed since the start without progress.
+ */
+bool xen_cons_wait_over(struct xen_cons_wait *w, XENCONS_RING_IDX cons,
+			u64 now, u64 limit)
+{
+	if (!w->start || cons != w->cons || now < w->start) {
+		w->start = now;
+		w->cons = cons;
+		return false;
+	}
+	return now - w->start > limit;
+}
+
 /*
  * Copy s into the ring, in pieces of at least @need bytes (all of s at
  * once when need == len), waiting while it has less room.  Gives up,
@@ -82,8 +108,8 @@ static long cons_space(const struct xen_cons_ring *r, XENCONS_RING_IDX prod,
 static size_t cons_put(struct xen_cons_ring *r, const char *s, size_t len,
 		       size_t need)
 {
-	XENCONS_RING_IDX prod, cons, last_cons = 0;
-	u64 stall_start = 0;
+	struct xen_cons_wait wait = { 0 };
+	XENCONS_RING_IDX prod, cons;
 	size_t done = 0;
 
 	prod = READ_ONCE(r->intf->out_prod);	/* ours: only we write it */
@@ -98,14 +124,10 @@ static size_t cons_put(struct xen_cons_ring *r, const char *s, size_t len,
 		if (space)
 			r->stalled = false;	/* the other end is back */
 		if ((size_t)space < need) {
-			u64 now = xen_clocksource_read();
-
 			if (r->stalled)
 				break;
-			if (!stall_start || cons != last_cons) {
-				stall_start = now;
-				last_cons = cons;
-			} else if (now - stall_start > r->stall_ns) {
+			if (xen_cons_wait_over(&wait, cons, xen_clocksource_read(),
+					       r->stall_ns)) {
 				r->stalled = true;
 				break;
 			}

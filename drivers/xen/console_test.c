@@ -4,8 +4,10 @@
  * "xen_console": the test plays xenconsoled on a ring of its own (no
  * event channel: Xen refuses a send on port 0) and checks that output
  * the ring had no room for is counted and then reported on a line of
- * its own, whole, before the next output.  They run where pvk writes
- * its console to a ring (a Xen domU), since the waits yield to Xen.
+ * its own, whole, before the next output; and that the wait for a
+ * stalled backend neither ends early nor wraps when Xen's clock, read
+ * on one vCPU, steps back.  The ring cases run where pvk writes its
+ * console to a ring (a Xen domU), since their waits yield to Xen.
  */
 #include <pvk/kernel.h>
 #include <pvk/mm.h>
@@ -123,6 +125,25 @@ static void xen_console_note_goes_in_whole(struct kunit *test)
 	fake_ring_free(r);
 }
 
+/* Pure: runs everywhere. */
+static void xen_console_wait_survives_a_clock_step_back(struct kunit *test)
+{
+	struct xen_cons_wait w = { 0 };
+	const u64 sec = NSEC_PER_SEC, t0 = 100 * sec, limit = 3 * sec;
+
+	KUNIT_EXPECT_FALSE(test, xen_cons_wait_over(&w, 7, t0, limit));
+	KUNIT_EXPECT_FALSE(test, xen_cons_wait_over(&w, 7, t0 + 2 * sec, limit));
+	/* 1 ns earlier than the start: no wait of ~2^64 ns, a new start. */
+	KUNIT_EXPECT_FALSE(test, xen_cons_wait_over(&w, 7, t0 - 1, limit));
+	KUNIT_EXPECT_FALSE(test, xen_cons_wait_over(&w, 7, t0 + 2 * sec, limit));
+	KUNIT_EXPECT_TRUE(test, xen_cons_wait_over(&w, 7, t0 + 3 * sec, limit));
+	/* Progress starts it again too. */
+	KUNIT_EXPECT_FALSE(test, xen_cons_wait_over(&w, 8, t0 + 9 * sec, limit));
+	KUNIT_EXPECT_FALSE(test, xen_cons_wait_over(&w, 8, t0 + 12 * sec, limit));
+	KUNIT_EXPECT_TRUE(test, xen_cons_wait_over(&w, 8, t0 + 12 * sec + 1, limit));
+}
+
 SELFTEST_SUITE(xen_console,
+	KUNIT_CASE(xen_console_wait_survives_a_clock_step_back),
 	KUNIT_CASE(xen_console_drops_are_counted_and_noted),
 	KUNIT_CASE(xen_console_note_goes_in_whole));
