@@ -30,7 +30,7 @@
 
 #define XEN_CONSOLE_CHUNK 256		/* Xen copies at most a page per call */
 #define RING_STALL_NS	(3 * 1000000000ULL)	/* give up on a full ring */
-#define FLUSH_WAIT_NS	(2 * 1000000000ULL)	/* at power-off */
+#define FLUSH_WAIT_NS	(2 * 1000000000ULL)	/* at power-off, no progress */
 
 static void xen_console_io_write(struct console *con, const char *s, size_t len)
 {
@@ -207,18 +207,20 @@ static struct console xen_ring_console = {
  * xen_console_flush - wait (bounded) until xenconsoled read everything
  *
  * Called before the domain shuts down, so its last lines (the verdict)
- * reach dom0's log.  A no-op for dom0 and before the ring is set up.
+ * reach dom0's log; gives up after FLUSH_WAIT_NS without progress.  A
+ * no-op for dom0 and before the ring is set up.
  */
 void xen_console_flush(void)
 {
 	struct xencons_interface *intf = cons_ring.intf;
-	u64 start;
+	struct xen_cons_wait wait = { 0 };
+	XENCONS_RING_IDX cons;
 
 	if (!intf || cons_ring.broken)
 		return;
-	start = xen_clocksource_read();
-	while (READ_ONCE(intf->out_cons) != READ_ONCE(intf->out_prod) &&
-	       xen_clocksource_read() - start < FLUSH_WAIT_NS) {
+	while ((cons = READ_ONCE(intf->out_cons)) != READ_ONCE(intf->out_prod) &&
+	       !xen_cons_wait_over(&wait, cons, xen_clocksource_read(),
+				   FLUSH_WAIT_NS)) {
 		cons_kick(&cons_ring);
 		HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
 	}
