@@ -1621,8 +1621,11 @@ DOM0_CRASH_NOT_EVIDENCE = ('a dom0 program crashed, but pvk lost console '
 
 
 def _lost_output(res: RowResult, run: GuestRun) -> bool:
-    """Did results go missing from a console that never said why?"""
-    lost = any(p.startswith(LOST_RESULTS) for p in res.problems)
+    """Did results go missing, the verdict having come (a MISMATCH: a
+    guest that hung or went away misses the rest anyway), from a
+    console that never said why?"""
+    lost = res.status == MISMATCH and \
+        any(p.startswith(LOST_RESULTS) for p in res.problems)
     return lost and not any(CONSOLE_DROPPED_RE.match(ln)
                             for ln in run.console)
 

@@ -171,6 +171,21 @@ class LostLines(RowResults):
         self.assertTrue(why.startswith(run_tests.DOM0_CRASHED), why)
         self.assertIn('busybox', why)
 
+    def test_results_missing_after_no_verdict_keep_the_crash(self):
+        # A guest that hung (or went away) misses the rest of its results
+        # whatever happened: the crash stays evidence for it.
+        for status in (run_tests.HANG, run_tests.CRASH):
+            res = run_tests.RowResult(
+                run_tests._hvm_domu(2), status,
+                problems=['no verdict within 600 s',
+                          'plan says 138 tests, saw 32 results',
+                          'missing test numbers: 33-138'])
+            crash = ('dom0: crashed during job 02-xen-hvm-domU-smp2: [ 85.5] '
+                     'traps: exe[1077] general protection fault ip:4a4d02')
+            run_tests.note_dom0_crash(res, run_tests.GuestRun(after=[crash]))
+            self.assertEqual(run_tests.retry_reason(res),
+                             run_tests.DOM0_CRASHED + crash)
+
     def test_stalled_backend_alone_is_no_evidence(self):
         text = ''.join(ln for ln in LOST_LOG.replace(CUT, NOTED)
                        .splitlines(keepends=True)
