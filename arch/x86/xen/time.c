@@ -31,16 +31,40 @@ static u64 scale_delta(u64 delta, u32 mul, s8 shift)
 	return (u64)(((unsigned __int128)delta * mul) >> 32);
 }
 
+/*
+ * The latest time read on any vCPU.  Unless the TSC is stable
+ * (XEN_PVCLOCK_TSC_STABLE_BIT), Xen keeps each physical CPU's time on
+ * its own, so a vCPU that Xen moved or recalibrated can compute a time
+ * below one already read (seen: up to 2.8 ms, an HVM domU under TCG);
+ * readers get this one instead, so time never steps back.
+ */
+static u64 xen_clock_last;
+
+static u64 xen_clock_monotonic(u64 ns)
+{
+	u64 last = __atomic_load_n(&xen_clock_last, __ATOMIC_RELAXED);
+
+	do {
+		if (ns <= last)
+			return last;
+	} while (!__atomic_compare_exchange_n(&xen_clock_last, &last, ns, false,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return ns;
+}
+
 /**
  * xen_clocksource_read - Xen system time in ns, as seen by this vCPU
  *
  * Reads the vcpu_time_info fields between two reads of the version and
  * retries while Xen is updating them (odd version) or did meanwhile.
+ * Without a stable TSC, never less than a time already returned on any
+ * vCPU.
  */
 u64 xen_clocksource_read(void)
 {
 	const struct vcpu_time_info *t = &xen_vcpu_info()->time;
 	u32 version;
+	u8 flags;
 	u64 ns;
 
 	do {
@@ -51,9 +75,12 @@ u64 xen_clocksource_read(void)
 		     scale_delta(rdtsc() - READ_ONCE(t->tsc_timestamp),
 				 READ_ONCE(t->tsc_to_system_mul),
 				 READ_ONCE(t->tsc_shift));
+		flags = READ_ONCE(t->flags);
 		barrier();
 	} while ((version & 1) || version != READ_ONCE(t->version));
-	return ns;
+	if (flags & XEN_PVCLOCK_TSC_STABLE_BIT)
+		return ns;
+	return xen_clock_monotonic(ns);
 }
 
 /* pv_ops.time.sched_clock: nanoseconds since pvk started. */

@@ -399,10 +399,12 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^xen-pvh-dom0-.*-nocallback$', BARE_METAL_SUITES + (
         'xen_hvm.xen_hvm_cpuid_detection',)),
     Need(r'^xen-pvh-dom0-', ('smp',), min_cpus=2),
-    # The plain domU rows: xenstore and xenbus, grants, events, and
-    # blkfront and netfront against dom0's real back ends.
+    # The plain domU rows: xenstore and xenbus, grants, events, the
+    # console ring's accounting of dropped output, and blkfront and
+    # netfront against dom0's real back ends.
     Need(r'^xen-pv-domU-smp', BARE_METAL_SUITES + XEN_PV_SUITES
-         + ('xenbus', 'net', 'xen_blkfront_untrusted') + XEN_DOMU_EVENTS
+         + ('xenbus', 'net', 'xen_blkfront_untrusted', 'xen_console')
+         + XEN_DOMU_EVENTS
          + BLKFRONT_IO + NETFRONT_DOM0),
     Need(r'^xen-pv-domU-smp', ('smp',), min_cpus=2),
     # The PVH and HVM domU rows: what the plain PV domU rows run, less
@@ -410,8 +412,8 @@ MANIFEST: Tuple[Need, ...] = (
     # HVM detection, delivery, timer, grant and unplug checks.
     Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector)?$', BARE_METAL_SUITES
          + tuple(s for s in XEN_PV_SUITES if s != 'xen_mmu')
-         + ('xenbus', 'net', 'xen_blkfront_untrusted', 'xen_hvm')
-         + XEN_DOMU_EVENTS + BLKFRONT_IO + NETFRONT_DOM0),
+         + ('xenbus', 'net', 'xen_blkfront_untrusted', 'xen_hvm',
+            'xen_console') + XEN_DOMU_EVENTS + BLKFRONT_IO + NETFRONT_DOM0),
     # INTx reaches vCPU 0 only: no PV timer, IPIs or spinlocks, and no
     # events elsewhere, but xenstore, grants and both frontends work.
     Need(r'^xen-hvm-domU-.*-intx$', BARE_METAL_SUITES
@@ -1177,6 +1179,13 @@ DOM0_DESTROY_RE = re.compile(r'^dom0: \[[\d.]+\] job (?P<job>\S+): destroying ')
 # A guest's line of the `xl list` dom0-init prints before it destroys one.
 XL_LIST_RE = re.compile(r'^(?P<guest>\S+)\s+\d+\s+\d+\s+\d+\s+'
                         r'(?P<state>[-rbpscd]{6})\s')
+# dom0-init's first line of a job and its line after `xl create`: with
+# DOM0_JOB_END_RE they bound the job's window in the serial log and
+# name its domain.
+DOM0_JOB_START_RE = re.compile(r'^dom0: \[[\d.]+\] job (?P<job>\S+): '
+                               r'guest (?P<guest>\S+), timeout \d+s$')
+DOM0_CREATED_RE = re.compile(r'^dom0: \[[\d.]+\] job (?P<job>\S+): \S+ '
+                             r'created as domain (?P<domid>\d+)$')
 DOM0_DONE = '===== dom0 jobs done ====='
 DOM0_FAILED_RE = re.compile(r'^===== dom0 init failed .*=====$')
 
@@ -1191,6 +1200,8 @@ class GuestRun:
     destroyed: bool = False
     shut_down: bool = False     # xl list said so (state s) before the destroy
     post: str = ''              # JOB.post: ok, failed, none
+    domid: str = ''             # dom0-init's "created as domain N"
+    xen: List[str] = field(default_factory=list)  # Xen's lines in the job
 
 
 
@@ -1422,17 +1433,28 @@ def note_shut_down_hang(res: 'RowResult', run: GuestRun) -> None:
 def split_dom0_log(text: str) -> Tuple[Dict[str, GuestRun], List[str]]:
     """Per-guest console blocks and job results of a dom0 serial log, and
     the dom0 init failure lines (if any).  Xen's own lines that land
-    inside a console block are left out of it."""
+    inside a console block are left out of it; those of a job's window
+    (from its start line to its end line) are kept in GuestRun.xen."""
     guests: Dict[str, GuestRun] = {}
     failed: List[str] = []
     current: Optional[GuestRun] = None
     after: Optional[GuestRun] = None
+    window: Optional[GuestRun] = None
     job_guest: Dict[str, str] = {}
     times: Dict[str, float] = {}
     destroyed = set()
     xl_state: Dict[str, str] = {}
     for raw in text.split('\n'):
         line = ktap.clean_line(raw)
+        m = DOM0_JOB_START_RE.match(line)
+        if m:
+            window = guests.setdefault(m.group('guest'), GuestRun())
+            window.xen, window.domid = [], ''
+        elif window is not None and line.startswith('(XEN)'):
+            window.xen.append(line)
+        m = DOM0_CREATED_RE.match(line)
+        if m and window is not None:
+            window.domid = m.group('domid')
         m = DOM0_CONSOLE_RE.match(line)
         if m:
             if m.group('what') == 'begin':
@@ -1452,7 +1474,7 @@ def split_dom0_log(text: str) -> Tuple[Dict[str, GuestRun], List[str]]:
             run.result = m.group('result')
             run.post = m.group('post')
             job_guest[m.group('job')] = m.group('guest')
-            after = None
+            after = window = None
             continue
         m = DOM0_JOB_TIME_RE.match(line)
         if m:
@@ -1518,6 +1540,62 @@ DOM0_CRASHED = 'a dom0 program crashed: '
 DOM0_CREATE_FAILED = 'dom0 job result create-failed'
 
 
+# Xen's report of an HVM vCPU's triple fault, then its dump of that
+# vCPU's saved state, segment selectors last:
+#   (XEN) d4v1 Triple fault - invoking HVM shutdown action 1
+#   (XEN) *** Dumping Dom4 vcpu#1 state: ***
+#   (XEN) RIP:    e008:[<ffff82d0402044a5>]
+#   ...
+#   (XEN) ds: 0000   es: 0000   fs: 0000   gs: 0000   ss: 0000   cs: e008
+# cs e008 is Xen's own code selector: the state QEMU's nested-SVM
+# emulation handed Xen as the guest's was Xen's, a RIP inside Xen and
+# cr2 the same address (seen with pvk's HVM guest under TCG).  No guest
+# runs on Xen's selector, so that is no fault of the guest's; a triple
+# fault whose dump shows the guest's own cs (0010) is.
+XEN_TRIPLE_RE = re.compile(r'^\(XEN\) d(?P<dom>\d+)v(?P<vcpu>\d+) '
+                           r'Triple fault\b')
+XEN_DUMP_RE = re.compile(r'^\(XEN\) \*\*\* Dumping Dom(?P<dom>\d+) '
+                         r'vcpu#(?P<vcpu>\d+) state: \*\*\*$')
+XEN_SEGS_RE = re.compile(r'^\(XEN\) ds: .*\bcs: (?P<cs>[0-9a-f]{4})$')
+XEN_CS = 'e008'
+XEN_LOST_STATE = ("Xen dumped the triple-faulted vCPU's state with Xen's "
+                  f'own cs {XEN_CS} (nested-SVM emulation lost the '
+                  "guest's state): ")
+
+
+def xen_lost_guest_state(run: GuestRun) -> str:
+    """Xen's triple-fault line for the row's own domain, in its job's
+    window, when the dump of that vCPU that follows shows Xen's code
+    selector (see XEN_TRIPLE_RE); '' otherwise."""
+    fault, vcpu, dumping = '', None, False
+    for line in run.xen if run.domid else []:
+        m = XEN_TRIPLE_RE.match(line)
+        if m:
+            mine = m.group('dom') == run.domid
+            fault, vcpu = (line, m.group('vcpu')) if mine else ('', None)
+            dumping = False
+            continue
+        m = XEN_DUMP_RE.match(line)
+        if m:
+            dumping = bool(fault) and m.group('dom') == run.domid and \
+                m.group('vcpu') == vcpu
+            continue
+        m = XEN_SEGS_RE.match(line)
+        if m and dumping:
+            if m.group('cs') == XEN_CS:
+                return fault
+            fault, dumping = '', False
+    return ''
+
+
+def note_xen_lost_state(res: RowResult, run: GuestRun) -> None:
+    """Name Xen's evidence that the emulation, not pvk, lost the guest's
+    state (xen_lost_guest_state) for a row that went wrong."""
+    fault = xen_lost_guest_state(run)
+    if fault and res.status not in (PASS, SKIP):
+        res.problems.append(XEN_LOST_STATE + fault)
+
+
 def judge_post(res: RowResult, row: Row, run: GuestRun) -> None:
     """A dom0 job whose guest passed but whose JOB.post did not say ok
     fails, with the check's own FAIL lines as the problems.  It is a
@@ -1529,11 +1607,40 @@ def judge_post(res: RowResult, row: Row, run: GuestRun) -> None:
     res.problems.extend(ln for ln in run.after if 'FAIL' in ln)
 
 
+# pvk's console on a Xen console ring drops output when the backend
+# consumed nothing for 3 s, and says so once it is back
+# (drivers/xen/console.c).  Results that went missing although the
+# verdict came are lost output: from a stalled backend only with this
+# line; without it, pvk lost them.
+CONSOLE_DROPPED_RE = re.compile(r'^console: \d+ bytes dropped while the '
+                                r'backend stalled$')
+LOST_RESULTS = ('plan says ', 'missing test numbers: ')
+DOM0_CRASH_NOT_EVIDENCE = ('a dom0 program crashed, but pvk lost console '
+                           'output without saying that the backend '
+                           'stalled (no evidence): ')
+
+
+def _lost_output(res: RowResult, run: GuestRun) -> bool:
+    """Did results go missing, the verdict having come (a MISMATCH: a
+    guest that hung or went away misses the rest anyway), from a
+    console that never said why?"""
+    lost = res.status == MISMATCH and \
+        any(p.startswith(LOST_RESULTS) for p in res.problems)
+    return lost and not any(CONSOLE_DROPPED_RE.match(ln)
+                            for ln in run.console)
+
+
 def note_dom0_crash(res: RowResult, run: GuestRun) -> None:
     """Name the first dom0 program that crashed during a row's job that
-    went wrong (see retry_reason)."""
+    went wrong (see retry_reason); when the row's console lost results
+    without pvk saying its backend stalled, the crash is named as no
+    evidence for that."""
     crash = next((ln for ln in run.after if DOM0_CRASH_RE.match(ln)), '')
-    if crash and res.status not in (PASS, SKIP):
+    if not crash or res.status in (PASS, SKIP):
+        return
+    if _lost_output(res, run):
+        res.problems.append(DOM0_CRASH_NOT_EVIDENCE + crash)
+    else:
         res.problems.append(DOM0_CRASHED + crash)
 
 
@@ -1553,10 +1660,14 @@ def _failed_inside_pvk(res: RowResult) -> List[str]:
 
 def retry_reason(res: RowResult) -> str:
     """Why a row gets one more dom0 boot, or '' when it does not.  Only
-    dom0's own evidence for the row's job counts: a dom0 program crashed
-    during it (note_dom0_crash) or `xl create` failed.  A guest that went
-    away before its verdict without any of that is exactly what a pvk
-    triple fault looks like, so it is pvk's failure and never retried;
+    evidence from outside pvk for the row's job counts: a dom0 program
+    crashed during it (note_dom0_crash; not for results missing from a
+    console on which pvk did not report a stalled backend), `xl create`
+    failed, or Xen's
+    dump of a triple-faulted vCPU of the row's domain shows Xen's own
+    code selector (note_xen_lost_state).  A guest that went away before
+    its verdict without any of that is exactly what a pvk triple fault
+    looks like, so it is pvk's failure and never retried;
     nor is a pvk panic, nor a dom0 that stopped answering (the runner saw
     silence, dom0 reported nothing: a guest can wedge Xen or dom0 too),
     nor a row with a failed case that runs inside pvk alone (a dom0 crash
@@ -1564,7 +1675,7 @@ def retry_reason(res: RowResult) -> str:
     if res.status in (PASS, SKIP, PANIC) or _failed_inside_pvk(res):
         return ''
     for p in res.problems:
-        if p.startswith((DOM0_CRASHED, DOM0_CREATE_FAILED)):
+        if p.startswith((DOM0_CRASHED, DOM0_CREATE_FAILED, XEN_LOST_STATE)):
             return p
     return ''
 
@@ -1665,6 +1776,7 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
             judge_post(res, row, run_)
         if run_:
             note_dom0_crash(res, run_)
+            note_xen_lost_state(res, run_)
         if run_ and run_.after and res.status != PASS:
             res.problems.append(f'dom0 diagnostics: {rel(extra)}')
         results[row.name] = res
