@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pvk/acpi.h>
+#include "../fake_printk.h"
 
 #define ACPI_FUZZ_NO_BIOS_SCAN	(1U << 0)	/* acpi_parse_no_bios_scan() */
 #define ACPI_FUZZ_RAW_SUMS	(1U << 1)	/* checksums as they come */
@@ -27,17 +28,6 @@ static size_t mem_len;
 static bool fix_sums;
 static void **maps;
 static size_t nr_maps, max_maps;
-static char warning[256];
-
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(warning, sizeof(warning), fmt, ap);
-	va_end(ap);
-}
 
 static u32 le32(const u8 *p)
 {

@@ -25,6 +25,8 @@
 #include <pvk/errno.h>
 #include <asm/page.h>
 #include "../../drivers/block/xen-blkfront-rsp.h"
+#include "../fake_printk.h"
+#include "fuzz_check.h"
 
 #define ROUNDS		3
 #define NR_SLOTS	__CONST_RING_SIZE(blkif, PAGE_SIZE)
@@ -44,25 +46,6 @@ static union {
 	u8 bytes[PAGE_SIZE];
 } page;
 
-void printk(int level, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-}
-
-static void check(bool ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "fuzz_blkfront_rsp: %s\n", what);
-		abort();
-	}
-}
-
 static bool optional_op(u8 op)
 {
 	return op == BLKIF_OP_FLUSH_DISKCACHE ||
@@ -77,19 +60,19 @@ static bool complete(const struct blkif_response *rsp, struct shadow *shadow,
 	int err = blkfront_rsp_check(rsp, shadow, NR_SLOTS);
 
 	if (err) {
-		check(err == -ENOENT || err == -EPROTO, "unexpected check error");
+		fuzz_check(err == -ENOENT || err == -EPROTO, "unexpected check error");
 		return false;
 	}
-	check(rsp->id < NR_SLOTS, "accepted an id beyond the ring");
-	check(!(*done & (1U << rsp->id)), "a request completed twice");
+	fuzz_check(rsp->id < NR_SLOTS, "accepted an id beyond the ring");
+	fuzz_check(!(*done & (1U << rsp->id)), "a request completed twice");
 	s = &shadow[rsp->id];
-	check(s->req != NULL, "accepted a free slot");
-	check(rsp->operation == s->op || rsp->operation == s->alt_op,
+	fuzz_check(s->req != NULL, "accepted a free slot");
+	fuzz_check(rsp->operation == s->op || rsp->operation == s->alt_op,
 	      "accepted the wrong operation");
 	err = blkfront_rsp_errno("xvda", s->op, rsp->status);
-	check(err == 0 || err == -EIO ||
+	fuzz_check(err == 0 || err == -EIO ||
 	      (err == -EOPNOTSUPP && optional_op(s->op)), "bad status errno");
-	check(!err == (rsp->status == BLKIF_RSP_OKAY), "OKAY is not 0");
+	fuzz_check(!err == (rsp->status == BLKIF_RSP_OKAY), "OKAY is not 0");
 	*done |= 1U << rsp->id;
 	s->req = NULL;
 	return true;
@@ -132,7 +115,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
 		rp = page.sring.rsp_prod;
 		if (!blkfront_rsp_prod_ok(rp, cons, ring.req_prod_pvt))
 			break;
-		check(rp - cons <= NR_SLOTS, "accepted more responses than the ring holds");
+		fuzz_check(rp - cons <= NR_SLOTS, "accepted more responses than the ring holds");
 		for (; cons != rp; cons++) {
 			struct blkif_response rsp;
 
@@ -140,7 +123,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
 			if (!complete(&rsp, shadow, &done))
 				return 0;
 			consumed++;
-			check(consumed <= outstanding,
+			fuzz_check(consumed <= outstanding,
 			      "consumed more responses than requests were outstanding");
 		}
 		ring.rsp_cons = cons;

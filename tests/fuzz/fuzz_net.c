@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pvk/net.h>
+#include "../fake_printk.h"
 
 #define NET_FUZZ_RAW_SUMS	(1U << 0)	/* checksums as they come */
 #define NET_FUZZ_CSUM_OK	(1U << 1)	/* NET_RX_CSUM_OK on the frame */
@@ -27,17 +28,6 @@
 static const u8 our_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x02 };
 static struct net_device dev;
 static volatile u8 sink;
-
-void printk(int level, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-}
 
 /* Reads every byte sent, so a reply built from unchecked input shows. */
 static int fake_xmit(struct net_device *d, const void *frame, size_t len)

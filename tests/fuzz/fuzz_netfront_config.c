@@ -18,6 +18,7 @@
 #include <pvk/errno.h>
 #include "../../drivers/net/xen-netfront.h"
 #include "host_strlcpy.h"
+#include "../fake_printk.h"
 
 #define NF_FUZZ_OURS_ONLY	(1U << 0)
 
@@ -25,17 +26,6 @@ struct store {
 	const char *p;
 	size_t len;
 };
-
-void printk(int level, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-}
 
 /* Does the line at @p (up to '=') name DIR/NODE? */
 static bool key_is(const char *p, const char *end, const char *dir,

@@ -27,6 +27,8 @@
 #include <string.h>
 #include <pvk/errno.h>
 #include "../../drivers/net/xen-netfront.h"
+#include "../fake_printk.h"
+#include "fuzz_check.h"
 
 #define ROUNDS		3
 #define NF_FUZZ_TX	(1U << 0)
@@ -63,25 +65,6 @@ struct rx_packet {
 static union ring_page page;
 static volatile u8 sink;
 
-void printk(int level, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-}
-
-static void check(bool ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "fuzz_netfront_rsp: %s\n", what);
-		abort();
-	}
-}
-
 /* ---- rx ------------------------------------------------------------- */
 
 static void rx_data_slot(struct rx_state *st, RING_IDX cons,
@@ -95,13 +78,13 @@ static void rx_data_slot(struct rx_state *st, RING_IDX cons,
 		return;
 	size = xennet_rx_rsp_check(rsp, cons);
 	if (size < 0) {
-		check(size == -ENOENT || size == -EIO || size == -ERANGE,
+		fuzz_check(size == -ENOENT || size == -EIO || size == -ERANGE,
 		      "unexpected rx check error");
 		pkt->ok = false;
 		return;
 	}
-	check(rsp->id == (cons & RX_MASK), "accepted an rx id pvk did not post");
-	check(rsp->offset + (unsigned int)size <= PAGE_SIZE,
+	fuzz_check(rsp->id == (cons & RX_MASK), "accepted an rx id pvk did not post");
+	fuzz_check(rsp->offset + (unsigned int)size <= PAGE_SIZE,
 	      "accepted an rx fragment beyond its page");
 	if (pkt->slots == 1 && !(rsp->flags & NETRXF_more_data)) {
 		/* Read in place: every byte of it, as the stack may. */
@@ -137,7 +120,7 @@ static RING_IDX rx_extras(struct rx_state *st, RING_IDX cons, RING_IDX prod,
 			pkt->ok = false;
 			return cons;
 		}
-		check(n < XEN_NETIF_EXTRA_TYPE_MAX ||
+		fuzz_check(n < XEN_NETIF_EXTRA_TYPE_MAX ||
 		      !(extra.flags & XEN_NETIF_EXTRA_FLAG_MORE),
 		      "extra-info chain goes on past its bound");
 	} while (extra.flags & XEN_NETIF_EXTRA_FLAG_MORE);
@@ -165,11 +148,11 @@ static void rx_one_packet(struct rx_state *st, RING_IDX prod)
 		more = rsp.flags & NETRXF_more_data;
 		rx_data_slot(st, cons++, &rsp, &pkt);
 	}
-	check(cons - start <= prod - start, "rx packet consumed past rsp_prod");
-	check(!pkt.ok || pkt.slots == 1 || pkt.len <= XENNET_MAX_FRAME,
+	fuzz_check(cons - start <= prod - start, "rx packet consumed past rsp_prod");
+	fuzz_check(!pkt.ok || pkt.slots == 1 || pkt.len <= XENNET_MAX_FRAME,
 	      "assembled an oversized frame");
 	for (i = start; i != cons; i++) {
-		check(st->posted[i & RX_MASK], "rx slot consumed twice");
+		fuzz_check(st->posted[i & RX_MASK], "rx slot consumed twice");
 		st->posted[i & RX_MASK] = false;
 	}
 	st->ring.rsp_cons = cons;
@@ -190,7 +173,7 @@ static void fuzz_rx(const struct nf_fuzz_hdr *h)
 	for (unsigned int i = 0; i < posted; i++)
 		st.posted[(first + i) & RX_MASK] = true;
 	st.buf = malloc(PAGE_SIZE);
-	check(st.buf != NULL, "out of memory");
+	fuzz_check(st.buf != NULL, "out of memory");
 	memset(st.buf, 0x5a, PAGE_SIZE);
 
 	for (unsigned int round = 0; round < ROUNDS; round++) {
@@ -200,11 +183,11 @@ static void fuzz_rx(const struct nf_fuzz_hdr *h)
 		if (!xennet_rsp_prod_ok(prod, st.ring.rsp_cons,
 					st.ring.req_prod_pvt))
 			break;
-		check(prod - st.ring.rsp_cons <= XENNET_RX_RING_SIZE,
+		fuzz_check(prod - st.ring.rsp_cons <= XENNET_RX_RING_SIZE,
 		      "accepted more rx responses than the ring holds");
 		while (st.ring.rsp_cons != prod)
 			rx_one_packet(&st, prod);
-		check(st.ring.rsp_cons - first <= posted,
+		fuzz_check(st.ring.rsp_cons - first <= posted,
 		      "consumed more rx responses than buffers were posted");
 	}
 	free(st.buf);
@@ -235,7 +218,7 @@ static void fuzz_tx(const struct nf_fuzz_hdr *h)
 		page.tx.rsp_prod = prod;
 		if (!xennet_rsp_prod_ok(prod, cons, ring.req_prod_pvt))
 			break;
-		check(prod - cons <= XENNET_TX_RING_SIZE,
+		fuzz_check(prod - cons <= XENNET_TX_RING_SIZE,
 		      "accepted more tx responses than the ring holds");
 		for (; cons != prod; cons++) {
 			struct netif_tx_response rsp;
@@ -243,15 +226,15 @@ static void fuzz_tx(const struct nf_fuzz_hdr *h)
 
 			RING_COPY_RESPONSE(&ring, cons, &rsp);
 			consumed++;
-			check(consumed <= outstanding,
+			fuzz_check(consumed <= outstanding,
 			      "consumed more tx responses than requests were outstanding");
 			err = xennet_tx_rsp_check(&rsp, slots);
 			if (err) {
-				check(err == -EPROTO || err == -ENOENT,
+				fuzz_check(err == -EPROTO || err == -ENOENT,
 				      "unexpected tx check error");
 				continue;
 			}
-			check(rsp.id < XENNET_TX_RING_SIZE && slots[rsp.id].inflight,
+			fuzz_check(rsp.id < XENNET_TX_RING_SIZE && slots[rsp.id].inflight,
 			      "tx id completed twice or never sent");
 			slots[rsp.id].inflight = false;
 		}

@@ -16,19 +16,9 @@
 #include <pvk/errno.h>
 #include "../../drivers/xen/xenbus/xenbus_internal.h"
 #include <xen/io/xs_wire.h>
+#include "../fake_printk.h"
 
 static volatile size_t sink;
-
-void printk(int level, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-}
 
 /* The watch thread takes the token after the path (xs_watcher()). */
 static void watch_event(const char *body, u32 len)
