@@ -189,7 +189,8 @@ static void sleep_common(u64 ns, bool wakeable)
 
 /**
  * kthread_sleep_ns - sleep for at least @ns nanoseconds
- * @ns: duration; woken by the tick, so rounded up to a tick
+ * @ns: duration; woken by the tick, or by the timer armed for it when
+ *	the CPU idles meanwhile
  *
  * kthread_wake() does not cut this sleep short.
  */
@@ -200,7 +201,7 @@ void kthread_sleep_ns(u64 ns)
 
 /**
  * kthread_wait_ns - sleep until kthread_wake() or for at most @ns
- * @ns: the longest wait (ends at a tick)
+ * @ns: the longest wait (ends at a tick or the idle CPU's timer)
  *
  * Returns at once if a kthread_wake() came since the last wait, so a
  * wake-up that races with the decision to wait is not lost.  A wake-up
@@ -351,13 +352,20 @@ void sched_init(void)
 	sched_init_cpu();
 }
 
-static bool runnable_work(struct runqueue *rq)
+/*
+ * Is there a thread to run?  If not, *@next_wake is when the first
+ * sleeper is due (U64_MAX: none sleeps).
+ */
+static bool runnable_work(struct runqueue *rq, u64 *next_wake)
 {
 	bool work;
 
 	spin_lock(&rq->lock);
 	wake_sleepers(rq, ktime_get_ns());
 	work = rq->head != NULL;
+	*next_wake = U64_MAX;
+	for (const struct thread *t = rq->sleepers; t; t = t->next)
+		*next_wake = MIN(*next_wake, t->wake_ns);
 	spin_unlock(&rq->lock);
 	return work;
 }
@@ -366,18 +374,24 @@ static bool runnable_work(struct runqueue *rq)
  * cpu_idle - run threads when there are any, otherwise halt
  *
  * Halting goes through pv_ops.irq.safe_halt, which enables interrupts
- * and halts atomically, so a wake-up IPI cannot be lost.
+ * and halts atomically, so a wake-up IPI cannot be lost.  While halted
+ * the CPU has no periodic tick: its timer is armed for the first
+ * sleeper's wake-up only (tick_nohz_idle_enter()).
  */
 void cpu_idle(void)
 {
 	struct runqueue *rq = &runqueues[smp_processor_id()];
 
 	for (;;) {
+		u64 next_wake;
+
 		arch_local_irq_disable();
-		if (runnable_work(rq)) {
+		if (runnable_work(rq, &next_wake)) {
+			tick_nohz_idle_exit();
 			schedule_locked_out(rq);
 			arch_local_irq_enable();
 		} else {
+			tick_nohz_idle_enter(next_wake);
 			arch_safe_halt();
 		}
 	}

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Self-tests of the SMP core: every CPU ticks, cross-CPU calls arrive on
- * the right CPU and complete, ticket locks keep a shared counter exact
- * under contention, and threads start, yield, sleep and join everywhere.
+ * Self-tests of the SMP core: every busy CPU ticks, cross-CPU calls
+ * arrive on the right CPU and complete, ticket locks keep a shared
+ * counter exact under contention, and threads start, yield, sleep and
+ * join everywhere.  With tickless idle, an idle CPU takes almost no
+ * timer interrupts, yet sleepers wake on time and a wake-up from
+ * another CPU reaches a halted one at once.
  */
 #include <pvk/kernel.h>
 #include <pvk/sched.h>
@@ -18,6 +21,27 @@
  * under TCG took over a minute for 20000 rounds each.
  */
 #define LOCK_ROUNDS 2000
+/*
+ * A busy CPU must tick BUSY_TICKS times within BUSY_MAX_NS: 50 ms of
+ * periodic tick, with room for a vCPU the host leaves waiting (a missed
+ * period is not replayed).  An idle CPU's timer fires about once a
+ * second, so a tick left stopped fails.
+ */
+#define BUSY_TICKS	5
+#define BUSY_MAX_NS	(2 * NSEC_PER_SEC)
+/*
+ * Idle for 1 s: the periodic tick would be HZ interrupts.  Threads that
+ * poll now and then (blkfront's worker every 200 ms, xenbus) cost a few
+ * deadlines each, far below HZ / 4.
+ */
+#define IDLE_TICKS_MAX	(HZ / 4)
+#define SLEEP_MS	100
+/*
+ * How late a sleeper may wake: well under the idle CPU's 1 s limit, so a
+ * deadline that was not armed is caught, with room for a slow host.
+ */
+#define LATE_MAX_NS	(400 * NSEC_PER_MSEC)
+#define WAIT_LONG_NS	(5 * NSEC_PER_SEC)
 
 static void smp_all_cpus_online(struct kunit *test)
 {
@@ -29,21 +53,32 @@ static void smp_all_cpus_online(struct kunit *test)
 	KUNIT_EXPECT_LE(test, n, smp_cpu_limit());
 }
 
+/* Spin until BUSY_TICKS ticks or BUSY_MAX_NS; returns the ticks. */
+static int busy_ticks(void *unused)
+{
+	u64 before = cpu_ticks(smp_processor_id());
+	u64 end = ktime_get_ns() + BUSY_MAX_NS;
+
+	while (cpu_ticks(smp_processor_id()) - before < BUSY_TICKS &&
+	       ktime_get_ns() < end)
+		cpu_relax();
+	return (int)(cpu_ticks(smp_processor_id()) - before);
+}
+
+/* A CPU with a thread to run keeps its periodic tick. */
 static void smp_timer_ticks_on_every_cpu(struct kunit *test)
 {
-	u64 before[NR_CPUS];
 	unsigned int cpu;
 
-	for_each_cpu(cpu, &cpu_online_mask)
-		before[cpu] = cpu_ticks(cpu);
-	msleep(200);
 	for_each_cpu(cpu, &cpu_online_mask) {
-		u64 delta = cpu_ticks(cpu) - before[cpu];
+		struct thread *t = kthread_run(busy_ticks, NULL, "busy", cpu);
+		int ticks;
 
-		if (delta < 2)
+		KUNIT_ASSERT_TRUE(test, t != NULL);
+		ticks = kthread_join(t);
+		if (ticks < BUSY_TICKS)
 			kunit_fail(test, __FILE__, __LINE__,
-				   "CPU %u ticked %llu times in 200 ms", cpu,
-				   (unsigned long long)delta);
+				   "busy CPU %u ticked %d times in 2 s", cpu, ticks);
 	}
 }
 
@@ -243,6 +278,111 @@ static void sched_sleep_lasts(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, slept >= 50 * NSEC_PER_MSEC);
 }
 
+/*
+ * While this thread sleeps for 1 s, every CPU (this one too) has nothing
+ * or almost nothing to run, so none may take anywhere near HZ timer
+ * interrupts.
+ */
+static void sched_idle_cpu_stops_its_tick(struct kunit *test)
+{
+	u64 before[NR_CPUS];
+	unsigned int cpu;
+
+	for_each_cpu(cpu, &cpu_online_mask)
+		before[cpu] = cpu_ticks(cpu);
+	msleep(1000);
+	for_each_cpu(cpu, &cpu_online_mask) {
+		u64 n = cpu_ticks(cpu) - before[cpu];
+
+		kunit_info(test, "CPU %u: %llu timer interrupts in 1 s idle", cpu,
+			   (unsigned long long)n);
+		if (n >= IDLE_TICKS_MAX)
+			kunit_fail(test, __FILE__, __LINE__,
+				   "idle CPU %u took %llu timer interrupts in 1 s", cpu,
+				   (unsigned long long)n);
+	}
+}
+
+/* How long msleep(SLEEP_MS) took, in microseconds. */
+static int timed_sleep(void *unused)
+{
+	u64 t0 = ktime_get_ns();
+
+	msleep(SLEEP_MS);
+	return (int)((ktime_get_ns() - t0) / 1000);
+}
+
+static void expect_on_time(struct kunit *test, unsigned int cpu, u64 slept_ns)
+{
+	kunit_info(test, "msleep(%u) on CPU %u took %llu us", SLEEP_MS, cpu,
+		   (unsigned long long)(slept_ns / 1000));
+	KUNIT_EXPECT_TRUE(test, slept_ns >= SLEEP_MS * NSEC_PER_MSEC);
+	KUNIT_EXPECT_TRUE(test, slept_ns < SLEEP_MS * NSEC_PER_MSEC + LATE_MAX_NS);
+}
+
+/*
+ * A sleeper on an otherwise idle CPU is woken by the timer armed for it,
+ * not by a tick that no longer comes: not early, not a second late.
+ */
+static void sched_sleep_wakes_on_time_when_idle(struct kunit *test)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, &cpu_online_mask) {
+		struct thread *t = kthread_run(timed_sleep, NULL, "sleeper", cpu);
+
+		KUNIT_ASSERT_TRUE(test, t != NULL);
+		expect_on_time(test, cpu, (u64)kthread_join(t) * 1000);
+	}
+}
+
+struct waker_probe {
+	volatile bool waiting;
+	volatile bool woken;
+};
+
+static int long_waiter(void *arg)
+{
+	struct waker_probe *p = arg;
+
+	p->waiting = true;
+	kthread_wait_ns(WAIT_LONG_NS);
+	p->woken = true;
+	return 0;
+}
+
+/*
+ * A thread waiting for 5 s on another, halted CPU: kthread_wake() from
+ * here must reach it through the reschedule IPI at once, not when that
+ * CPU's timer next fires.  Timed on this CPU's clock alone (vCPU clocks
+ * may differ by milliseconds), spinning so as not to wait for a timer.
+ */
+static void sched_wake_reaches_idle_cpu(struct kunit *test)
+{
+	static struct waker_probe probe;
+	unsigned int cpu = smp_processor_id() ? 0 : 1;
+	struct thread *t;
+	u64 sent, took;
+
+	if (!kunit_need_cpus(test, 2))
+		return;
+	memset(&probe, 0, sizeof(probe));
+	t = kthread_run(long_waiter, &probe, "waiter", cpu);
+	KUNIT_ASSERT_TRUE(test, t != NULL);
+	while (!probe.waiting)
+		msleep(1);
+	msleep(50);		/* in its wait, the CPU halted and tickless */
+	sent = ktime_get_ns();
+	kthread_wake(t);
+	while (!probe.woken && ktime_get_ns() - sent < WAIT_LONG_NS)
+		cpu_relax();
+	took = ktime_get_ns() - sent;
+	KUNIT_EXPECT_EQ(test, kthread_join(t), 0);
+	kunit_info(test, "woken on CPU %u after %llu us", cpu,
+		   (unsigned long long)(took / 1000));
+	KUNIT_EXPECT_TRUE(test, took < LATE_MAX_NS);
+}
+
 SELFTEST_SUITE(smp,
 	KUNIT_CASE(smp_all_cpus_online),
 	KUNIT_CASE(smp_timer_ticks_on_every_cpu),
@@ -254,4 +394,7 @@ SELFTEST_SUITE(smp,
 SELFTEST_SUITE(sched,
 	KUNIT_CASE(sched_threads_run_on_their_cpu),
 	KUNIT_CASE(sched_yield_alternates),
-	KUNIT_CASE(sched_sleep_lasts));
+	KUNIT_CASE(sched_sleep_lasts),
+	KUNIT_CASE(sched_idle_cpu_stops_its_tick),
+	KUNIT_CASE(sched_sleep_wakes_on_time_when_idle),
+	KUNIT_CASE(sched_wake_reaches_idle_cpu));

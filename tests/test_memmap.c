@@ -5,8 +5,6 @@
 #include <pvk/memmap.h>
 #include "harness.h"
 
-#define U64_MAX UINT64_MAX
-
 static struct memmap map;
 
 static void reset(void)

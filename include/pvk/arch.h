@@ -4,6 +4,7 @@
 #define PVK_ARCH_H
 
 #include <pvk/bootinfo.h>
+#include <pvk/types.h>
 
 /*
  * Detect the platform, install its pv_ops backend, patch every call
@@ -18,6 +19,13 @@ const char *arch_boot_line_extra(void);
 const char *arch_boot_report(void);
 /* Start the periodic tick on this CPU. */
 void arch_timer_start(void);
+/*
+ * This CPU idles: no periodic tick, one timer interrupt at @deadline_ns
+ * (ktime_get_ns() time) at the latest.  Interrupts are off.
+ */
+void arch_timer_idle(u64 deadline_ns);
+/* This CPU has threads to run: the periodic tick again. */
+void arch_timer_busy(void);
 /* Bring up buses and devices; from the first thread (may sleep). */
 void arch_init_devices(void);
 

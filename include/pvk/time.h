@@ -30,4 +30,9 @@ void timer_tick(unsigned long ip);
 typedef void (*tick_observer_t)(unsigned long ip);
 void timer_tick_observe(tick_observer_t fn);
 
+/* Tickless idle (kernel/time.c), interrupts off. */
+void tick_nohz_idle_enter(u64 deadline_ns);
+void tick_nohz_idle_exit(void);
+bool tick_nohz_stopped(void);
+
 #endif

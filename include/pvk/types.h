@@ -22,6 +22,8 @@ typedef int64_t s64;
 
 typedef u64 phys_addr_t;
 
+#define U64_MAX ((u64)~0ULL)
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))

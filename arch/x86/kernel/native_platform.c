@@ -159,6 +159,8 @@ const struct x86_platform native_platform = {
 	.init_pv_ops = native_init_pv_ops,
 	.init_late = native_init_late,
 	.timer_start = native_timer_start,
+	.timer_idle = apic_timer_idle,
+	.timer_busy = apic_timer_busy,
 	.power_off = native_power_off,
 	.halt = native_halt_cpu,
 };

@@ -89,6 +89,16 @@ void arch_timer_start(void)
 	x86_platform->timer_start();
 }
 
+void arch_timer_idle(u64 deadline_ns)
+{
+	x86_platform->timer_idle(deadline_ns);
+}
+
+void arch_timer_busy(void)
+{
+	x86_platform->timer_busy();
+}
+
 void arch_init_devices(void)
 {
 	if (x86_platform->init_devices)

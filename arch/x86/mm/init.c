@@ -5,6 +5,7 @@
  * ones sized from the memory map.
  */
 #include <pvk/kernel.h>
+#include <pvk/bench.h>
 #include <pvk/memmap.h>
 #include <pvk/mm.h>
 #include <asm/paravirt.h>
@@ -19,6 +20,8 @@
 int page_alloc_init(struct memmap *m, u64 bitmap_limit);
 int map_large_page(unsigned long va, phys_addr_t pa, unsigned int flags);
 
+static u64 boot_pt_hypercalls, boot_pt_bytes;
+
 /*
  * Map [pa, pa+len) at va, with 2 MiB pages wherever alignment allows,
  * except where the hypervisor validates page tables (Xen PV has no
@@ -29,6 +32,7 @@ static int map_range(unsigned long va, phys_addr_t pa, u64 len, unsigned int fla
 	bool large_ok = !x86_platform->pv_mmu;
 	u64 off = 0;
 
+	boot_pt_bytes += len;
 	while (off < len) {
 		int err;
 
@@ -56,8 +60,15 @@ static bool direct_mapped_type(u32 type)
 static void paging_init(const struct memmap *m)
 {
 	u64 kernel_span = ALIGN_UP(__pa_symbol(_end), PMD_SIZE);
+	u64 hypercalls = bench_hypercall_count();
 	int err = 0;
 
+	/*
+	 * One lazy-MMU section for the whole tree: a backend that validates
+	 * each entry (Xen PV) issues the writes a batch at a time instead
+	 * of one hypercall per page.
+	 */
+	arch_enter_lazy_mmu_mode();
 	kernel_pgd = alloc_page_zeroed();
 	if (!kernel_pgd)
 		panic("mm: no memory for the kernel page table");
@@ -75,9 +86,24 @@ static void paging_init(const struct memmap *m)
 					 MAP_WRITE);
 	}
 	err |= map_range(KERNEL_MAP, 0, kernel_span, MAP_WRITE | MAP_EXEC);
+	arch_leave_lazy_mmu_mode();
 	if (err)
 		panic("mm: cannot build the kernel page tables");
 	write_cr3(__pa(kernel_pgd));
+	boot_pt_hypercalls = bench_hypercall_count() - hypercalls;
+}
+
+/**
+ * mm_boot_pt_cost - what building the kernel page tables cost
+ * @bytes: set to the bytes mapped (direct map and kernel image)
+ *
+ * Returns the hypercalls paging_init() made, from the switch to the new
+ * tables included (0 where the platform counts none, e.g. bare metal).
+ */
+u64 mm_boot_pt_cost(u64 *bytes)
+{
+	*bytes = boot_pt_bytes;
+	return boot_pt_hypercalls;
 }
 
 static void log_memmap(const struct memmap *m)
@@ -119,7 +145,10 @@ void mm_init(struct boot_record *br)
 			    x86_platform->early_map_limit() : EARLY_MAP_LIMIT))
 		panic("mm: no usable memory for the frame allocator");
 	paging_init(m);
-	pr_info("mem: %llu MiB usable, %llu frames free\n",
+	pr_info("mem: %llu MiB usable, %llu frames free; page tables for %llu MiB "
+		"in %llu hypercalls\n",
 		(unsigned long long)(totalram_bytes() >> 20),
-		(unsigned long long)free_frames());
+		(unsigned long long)free_frames(),
+		(unsigned long long)(boot_pt_bytes >> 20),
+		(unsigned long long)boot_pt_hypercalls);
 }

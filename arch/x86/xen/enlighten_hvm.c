@@ -470,6 +470,22 @@ static void xen_hvm_timer_start(void)
 		apic_timer_start();
 }
 
+static void xen_hvm_timer_idle(u64 deadline_ns)
+{
+	if (hvm_pv_time())
+		xen_timer_idle(deadline_ns);
+	else
+		apic_timer_idle(deadline_ns);
+}
+
+static void xen_hvm_timer_busy(void)
+{
+	if (hvm_pv_time())
+		xen_timer_busy();
+	else
+		apic_timer_busy();
+}
+
 /* From the first thread: the grant table's worker, xenstore, frontends. */
 static void xen_hvm_init_devices(void)
 {
@@ -530,6 +546,8 @@ static const char *xen_hvm_boot_report(void)
 	.init_pv_ops = xen_hvm_init_pv_ops,				\
 	.init_late = xen_hvm_init_late,					\
 	.timer_start = xen_hvm_timer_start,				\
+	.timer_idle = xen_hvm_timer_idle,				\
+	.timer_busy = xen_hvm_timer_busy,				\
 	.cpu_starting = xen_hvm_cpu_starting,				\
 	.init_devices = xen_hvm_init_devices,				\
 	.power_off = xen_hvm_power_off,					\

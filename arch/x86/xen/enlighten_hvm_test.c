@@ -172,11 +172,23 @@ static void xen_hvm_callback_every_vcpu(struct kunit *test)
 		   xen_callback_name(xen_callback()), num_online_cpus());
 }
 
-/* With the PV timer, every vCPU ticks through its VIRQ_TIMER port. */
+/*
+ * Spin until this vCPU ticked 3 times or WAIT_MS passed: a busy vCPU
+ * has its periodic tick (an idle one is tickless).  Returns the ticks.
+ */
+static int busy_until_3_ticks(void *unused)
+{
+	u64 before = READ_ONCE(this_cpu()->ticks);
+	u64 end = ktime_get_ns() + WAIT_MS * NSEC_PER_MSEC;
+
+	while (READ_ONCE(this_cpu()->ticks) < before + 3 && ktime_get_ns() < end)
+		cpu_relax();
+	return (int)(READ_ONCE(this_cpu()->ticks) - before);
+}
+
+/* With the PV timer, every busy vCPU ticks through its VIRQ_TIMER port. */
 static void xen_hvm_pv_timer_every_vcpu(struct kunit *test)
 {
-	u64 before[NR_CPUS], end;
-
 	if (!need_hvm(test))
 		return;
 	if (pv_ops.time.sched_clock != xen_sched_clock) {
@@ -184,17 +196,15 @@ static void xen_hvm_pv_timer_every_vcpu(struct kunit *test)
 			   xen_callback_name(xen_callback()));
 		return;
 	}
-	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
-		before[cpu] = READ_ONCE(per_cpu(cpu)->ticks);
-	end = ktime_get_ns() + WAIT_MS * NSEC_PER_MSEC;
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		struct thread *t;
+
 		if (!cpumask_test_cpu(cpu, &cpu_online_mask))
 			continue;
 		KUNIT_EXPECT_TRUE(test, xen_percpu[cpu].timer_port > 0);
-		while (READ_ONCE(per_cpu(cpu)->ticks) < before[cpu] + 3 &&
-		       ktime_get_ns() < end)
-			msleep(1);
-		KUNIT_EXPECT_TRUE(test, READ_ONCE(per_cpu(cpu)->ticks) >= before[cpu] + 3);
+		t = kthread_run(busy_until_3_ticks, NULL, "busy", cpu);
+		KUNIT_ASSERT_TRUE(test, t != NULL);
+		KUNIT_EXPECT_TRUE(test, kthread_join(t) >= 3);
 	}
 }
 

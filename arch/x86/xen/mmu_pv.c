@@ -169,17 +169,24 @@ static unsigned int pin_cmd(int level)
 	}
 }
 
-/* pv_ops.mmu.alloc_pt: read-only everywhere, then pinned. */
+/*
+ * pv_ops.mmu.alloc_pt: read-only everywhere, then pinned.  The mappings
+ * to protect are read from the tables, so writes still queued go first.
+ * In lazy mode the pin itself waits in the batch for the entry that
+ * links the table in (set_upper flushes both at once).
+ */
 static void xen_alloc_pt(unsigned long pfn, int level)
 {
 	struct mmuext_op op = { .cmd = pin_cmd(level) };
 	unsigned long flags = arch_local_irq_save();
 
+	xen_mc_flush();
 	mark_pt(pfn, true);
 	queue_protect_all(pfn, true);
 	op.arg1.mfn = pfn_to_mfn(pfn);
 	xen_mc_queue_mmuext(&op);
-	xen_mc_flush();
+	if (!xen_mc_lazy())
+		xen_mc_flush();
 	xen_pt_pinned++;
 	arch_local_irq_restore(flags);
 }
@@ -244,9 +251,17 @@ static void xen_set_pte(pteval_t *ptep, pteval_t val)
 	xen_update_entry(ptep, val);
 }
 
+/*
+ * Issued at once even in lazy mode: the page-table walkers read upper
+ * entries straight from memory to find (or else create) the next table.
+ */
 static void xen_set_upper(pteval_t *ptep, pteval_t val)
 {
-	xen_update_entry(ptep, val);
+	unsigned long flags = arch_local_irq_save();
+
+	xen_mc_queue_mmu_update(virt_to_machine(ptep) | MMU_NORMAL_PT_UPDATE, val);
+	xen_mc_flush();
+	arch_local_irq_restore(flags);
 }
 
 static void xen_mmuext(unsigned int cmd, unsigned long linear)

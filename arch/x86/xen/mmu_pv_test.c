@@ -23,9 +23,16 @@
 
 #define NR_UPDATES	1000
 #define NR_FRAMES	4		/* page i maps frame i % NR_FRAMES */
-#define MC_BATCH	32		/* entries per multicall (multicalls.c) */
+#define MC_BATCH	512		/* PTE writes per batch (multicalls.c) */
 #define EAGER_UPDATES	100
 #define PROT		(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+/*
+ * The boot page tables (paging_init) may cost a few hypercalls plus two
+ * per MiB mapped: about one batch of 512 PTE writes and one pin per
+ * 2 MiB.  One hypercall per page would be 256 per MiB.
+ */
+#define BOOT_PT_FIXED	64
+#define BOOT_PT_PER_MIB	2
 
 struct test_map {
 	unsigned long va;
@@ -258,6 +265,23 @@ out:
 	teardown_map(&m);
 }
 
+static void xen_mmu_boot_page_tables_are_batched(struct kunit *test)
+{
+	u64 bytes, used, mib, bound;
+
+	if (!need_xen(test))
+		return;
+	used = mm_boot_pt_cost(&bytes);
+	mib = (bytes + (1ULL << 20) - 1) >> 20;
+	bound = BOOT_PT_FIXED + BOOT_PT_PER_MIB * mib;
+	kunit_info(test, "boot page tables for %llu MiB: %llu hypercalls (bound %llu)",
+		   (unsigned long long)mib, (unsigned long long)used,
+		   (unsigned long long)bound);
+	KUNIT_EXPECT_TRUE(test, mib >= 1);
+	KUNIT_EXPECT_TRUE(test, used >= 1);
+	KUNIT_EXPECT_LE(test, used, bound);
+}
+
 /* An empty range and one that wraps are refused, not half mapped. */
 static void xen_mmu_ioremap_refuses_bad_ranges(struct kunit *test)
 {
@@ -272,4 +296,5 @@ SELFTEST_SUITE(xen_mmu,
 	KUNIT_CASE(xen_mmu_eager_update_is_one_hypercall),
 	KUNIT_CASE(xen_mmu_lazy_mode_nests),
 	KUNIT_CASE(xen_mmu_tlb_shootdown_is_two_hypercalls),
+	KUNIT_CASE(xen_mmu_boot_page_tables_are_batched),
 	KUNIT_CASE(xen_mmu_ioremap_refuses_bad_ranges));

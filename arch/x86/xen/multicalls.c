@@ -17,12 +17,17 @@
 #include <asm/xen/hypercall.h>
 
 #define XEN_MC_ENTRIES	32
-#define XEN_MC_ARGS	64	/* mmu_update / mmuext_op slots */
+/*
+ * mmu_update slots: a whole L1 table's worth, so the boot direct map
+ * (arch/x86/mm/init.c) costs about one batch per 2 MiB.
+ */
+#define XEN_MC_UPDATES	512
+#define XEN_MC_OPS	64	/* mmuext_op slots */
 
 struct xen_mc_buffer {
 	struct multicall_entry calls[XEN_MC_ENTRIES];
-	struct mmu_update updates[XEN_MC_ARGS];
-	struct mmuext_op ops[XEN_MC_ARGS];
+	struct mmu_update updates[XEN_MC_UPDATES];
+	struct mmuext_op ops[XEN_MC_OPS];
 	unsigned int nr_calls, nr_updates, nr_ops;
 	unsigned int lazy;
 };
@@ -135,8 +140,8 @@ static void mc_add(struct xen_mc_buffer *b, unsigned long op, void *slot)
 
 static bool mc_full(const struct xen_mc_buffer *b)
 {
-	return b->nr_calls == XEN_MC_ENTRIES || b->nr_updates == XEN_MC_ARGS ||
-	       b->nr_ops == XEN_MC_ARGS;
+	return b->nr_calls == XEN_MC_ENTRIES || b->nr_updates == XEN_MC_UPDATES ||
+	       b->nr_ops == XEN_MC_OPS;
 }
 
 /**

@@ -2,7 +2,8 @@
 /*
  * Time under Xen PV: the pvclock in each vCPU's vcpu_info is the clock
  * (Xen system time, extrapolated from the TSC), and a per-vCPU one-shot
- * timer delivered as VIRQ_TIMER drives the tick.
+ * timer delivered as VIRQ_TIMER drives the tick while the vCPU has
+ * threads to run; an idle vCPU arms it for its next deadline only.
  */
 #include <pvk/kernel.h>
 #include <pvk/smp.h>
@@ -163,7 +164,10 @@ u64 xen_steal_clock(unsigned int cpu)
 static void program_timer(unsigned int cpu, u64 deadline)
 {
 	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = deadline };
-	long rc = HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, cpu, &t);
+	long rc;
+
+	xen_this_cpu()->timer_sets++;
+	rc = HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, cpu, &t);
 
 	if (rc)
 		pr_err("xen: arming the timer of vCPU %u failed: %ld\n", cpu, rc);
@@ -208,6 +212,11 @@ static void xen_timer_interrupt(unsigned int port, void *data,
 	unsigned long ip = regs ? tick_ip(regs) : 0;
 	unsigned int n = 0;
 
+	/* An idle deadline: the idle loop arms the next one, if any. */
+	if (tick_nohz_stopped()) {
+		timer_tick(ip);
+		return;
+	}
 	while (p->next_tick_ns <= now && n < MAX_CATCH_UP) {
 		timer_tick(ip);
 		p->next_tick_ns += TICK_NS;
@@ -241,6 +250,37 @@ void xen_timer_start(void)
 	}
 	p->next_tick_ns = xen_clocksource_read() + TICK_NS;
 	program_timer(cpu, p->next_tick_ns);
+}
+
+/**
+ * xen_timer_idle - platform.timer_idle: one VIRQ_TIMER at @deadline_ns
+ * @deadline_ns: ktime_get_ns() time
+ *
+ * Xen's one-shot timer replaces the next tick, so the periodic tick
+ * just stops.  The deadline is converted through the time left, which
+ * works whether ktime counts from the pvclock or the TSC (HVM).
+ */
+void xen_timer_idle(u64 deadline_ns)
+{
+	u64 now = ktime_get_ns();
+
+	if (xen_this_cpu()->timer_port < 0)
+		return;
+	program_timer(smp_processor_id(), xen_clocksource_read() +
+		      (deadline_ns > now ? deadline_ns - now : 0));
+}
+
+/**
+ * xen_timer_busy - platform.timer_busy: the tick again, a period from now
+ */
+void xen_timer_busy(void)
+{
+	struct xen_percpu *p = xen_this_cpu();
+
+	if (p->timer_port < 0)
+		return;
+	p->next_tick_ns = xen_clocksource_read() + TICK_NS;
+	program_timer(smp_processor_id(), p->next_tick_ns);
 }
 
 /**

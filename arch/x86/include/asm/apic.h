@@ -15,6 +15,10 @@ void apic_send_init(u32 apic_id);
 void apic_send_startup(u32 apic_id, u8 page);
 /* Calibrate (once) and start a periodic timer at HZ on this CPU. */
 void apic_timer_start(void);
+/* One-shot mode, one interrupt at @deadline_ns (platform.timer_idle). */
+void apic_timer_idle(u64 deadline_ns);
+/* Back to the periodic tick (platform.timer_busy). */
+void apic_timer_busy(void);
 
 /* arch/x86/kernel/tsc.c */
 void tsc_calibrate(void);

@@ -38,4 +38,7 @@ pteval_t *lookup_pte(unsigned long va);
 /* The kernel's top-level table (direct-map address). */
 extern pteval_t *kernel_pgd;
 
+/* Hypercalls and bytes of the boot page tables (arch/x86/mm/init.c). */
+u64 mm_boot_pt_cost(u64 *bytes);
+
 #endif

@@ -20,6 +20,13 @@ struct x86_platform {
 	/* Start the tick on the calling CPU. */
 	void (*timer_start)(void);
 	/*
+	 * The calling CPU goes idle: stop its periodic tick and raise one
+	 * timer interrupt at @deadline_ns (ktime_get_ns() time) instead.
+	 */
+	void (*timer_idle)(u64 deadline_ns);
+	/* The calling CPU has threads to run again: restart its tick. */
+	void (*timer_busy)(void);
+	/*
 	 * A secondary CPU, on itself, before it counts as started: false
 	 * parks it for good (smp_init() then reports it as not started).
 	 * NULL means every CPU may come up.

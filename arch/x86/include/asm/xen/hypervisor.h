@@ -26,6 +26,7 @@ struct xen_percpu {
 	u64 upcalls;			/* xen_evtchn_do_upcall entries */
 	u64 events;			/* handlers run */
 	u64 blocks;			/* SCHEDOP_block from idle */
+	u64 timer_sets;			/* one-shot timer (re)armed */
 	u64 lock_waits;			/* spinlock waits (SCHEDOP_poll) */
 	u64 lock_kicks;			/* spinlock waiters kicked */
 	bool vcpu_info_registered;
@@ -124,6 +125,8 @@ bool xen_mc_lazy(void);
 /* time.c */
 void xen_time_init(void);
 void xen_timer_start(void);
+void xen_timer_idle(u64 deadline_ns);
+void xen_timer_busy(void);
 u64 xen_sched_clock(void);
 u64 xen_steal_clock(unsigned int cpu);
 u64 xen_clocksource_read(void);
