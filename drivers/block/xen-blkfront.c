@@ -76,7 +76,14 @@ static bool use_persistent = true;
 param_bool("xen_blkfront.persistent", use_persistent);
 
 #define BLKFRONT_HOLD_TIMEOUT	(180 * NSEC_PER_SEC)
+/*
+ * The worker polls every WORKER_PERIOD only while there is work for it
+ * (requests waiting for pages, or held for a backend that went away);
+ * otherwise it sleeps until a wake-up, WORKER_IDLE_WAIT at most, so an
+ * idle guest does not wake its vCPU five times a second for nothing.
+ */
 #define WORKER_PERIOD		(200 * NSEC_PER_MSEC)
+#define WORKER_IDLE_WAIT	(10 * NSEC_PER_SEC)
 
 static struct blkfront *blkfronts;
 static DEFINE_SPINLOCK(blkfronts_lock);
@@ -563,8 +570,16 @@ static void kick(struct blkfront_queue *q)
 	       !RING_FULL(&q->ring)) {
 		struct blk_request *r = q->wait.head;
 
-		if (issue_one(q, r))
+		if (issue_one(q, r)) {
+			/*
+			 * Out of pages: the worker retries until they come
+			 * (it polls while requests wait, so it never wakes
+			 * itself into a busy loop).
+			 */
+			if (kthread_self() != worker)
+				kthread_wake(worker);
 			break;
+		}
 		queued = true;
 		if (r->drv_issued == req_total(r)) {
 			list_pop(&q->wait);
@@ -741,6 +756,7 @@ static void hold_locked(struct blkfront *bf, struct blk_request *r)
 	r->drv_stamp = ktime_get_ns();
 	r->drv_listed = true;
 	list_add_tail(&bf->held, r);
+	kthread_wake(worker);	/* to expire it if the backend stays away */
 }
 
 static int blkfront_submit(struct blkdev *bdev, struct blk_request *req)
@@ -1528,10 +1544,22 @@ static void rekick(struct blkfront *bf)
 	}
 }
 
+/* Anything the worker must come back for without being woken? */
+static bool worker_has_work(struct blkfront *bf)
+{
+	if (READ_ONCE(bf->held.head) && READ_ONCE(bf->state) != BF_CONNECTED)
+		return true;
+	for (unsigned int i = 0; i < BLKFRONT_MAX_QUEUES; i++)
+		if (READ_ONCE(bf->queues[i].wait.head))
+			return true;
+	return false;
+}
+
 static int blkfront_worker(void *unused)
 {
 	for (;;) {
 		u64 now = ktime_get_ns();
+		bool busy = false;
 
 		for (struct blkfront *bf = READ_ONCE(blkfronts); bf; bf = bf->next) {
 			if (READ_ONCE(bf->fatal_pending))
@@ -1539,8 +1567,9 @@ static int blkfront_worker(void *unused)
 			if (READ_ONCE(bf->held.head) && READ_ONCE(bf->state) != BF_CONNECTED)
 				expire_held(bf, now);
 			rekick(bf);
+			busy |= worker_has_work(bf);
 		}
-		kthread_wait_ns(WORKER_PERIOD);
+		kthread_wait_ns(busy ? WORKER_PERIOD : WORKER_IDLE_WAIT);
 	}
 	return 0;
 }
