@@ -53,6 +53,8 @@ struct serve_mailbox {
 
 static struct serve_mailbox mailbox;
 static spinlock_t mailbox_lock;
+/* The serving thread, woken by each command (it sleeps in between). */
+static struct thread *server;
 
 static struct {
 	u32 got, unique, dup, bad, max_seq;
@@ -73,6 +75,7 @@ static void serve_ctl_rx(void *ctx, u32 ip, u16 port, const void *data,
 		mailbox.full = true;
 	}
 	spin_unlock_irqrestore(&mailbox_lock, flags);
+	kthread_wake(READ_ONCE(server));
 }
 
 /* dom0's stream: each datagram starts with a 32-bit big-endian sequence. */
@@ -311,6 +314,7 @@ static void netfront_serve(struct kunit *test)
 	}
 	spin_lock_init(&mailbox_lock);
 	memset(&mailbox, 0, sizeof(mailbox));
+	WRITE_ONCE(server, kthread_self());
 	memset(&sink, 0, sizeof(sink));
 	bench_op[0] = '\0';
 	err = udp_echo_start(SERVE_ECHO_PORT);
@@ -336,7 +340,11 @@ static void netfront_serve(struct kunit *test)
 		}
 		spin_unlock_irqrestore(&mailbox_lock, flags);
 		if (!got) {
-			msleep(5);
+			/*
+			 * Sleep until a command comes (serve_ctl_rx() wakes
+			 * us): a serving guest that is idle stays idle.
+			 */
+			kthread_wait_ns(end - MIN(ktime_get_ns(), end));
 			continue;
 		}
 		pr_raw("netfront-serve: command '%s'\n", msg);
@@ -353,6 +361,7 @@ static void netfront_serve(struct kunit *test)
 	}
 	udp_echo_stop();
 	udp_unbind(SERVE_CTL_PORT);
+	WRITE_ONCE(server, NULL);
 	udp_unbind(SERVE_SINK_PORT);
 	pr_raw("netfront-serve: %s after %llu s\n", more ? "timed out" : "done",
 	       (unsigned long long)((ktime_get_ns() - start) / NSEC_PER_SEC));
