@@ -22,7 +22,9 @@
 # bench-linux and bench-pvk, per kind, run interleaved: Linux, pvk,
 # Linux, pvk, ... N times each (default 3, or BENCH_RUNS), then one more
 # of each in an untimed pass that dom0 traces with xentrace (Xen booted
-# with tbuf_size=) to count each domain's hypercalls.  Every block op
+# with tbuf_size=) to count each domain's hypercalls, and one more in a
+# "life" pass: creation to ready, 10 s idle and a ping flood, each
+# traced the same way (jobs/bench-life.sh).  Every block op
 # runs 1 s of warm-up then 5 s over the same 48 MiB of the disk on both
 # sides; dom0 counts blkback's requests and sectors and the guest's
 # notifications around it (jobs/bench-count.sh).  Linux runs fio with
@@ -134,9 +136,10 @@ hvm_iso() {
 	sed -i "s|@ISO@|/guests/$iso|" "$cfg"
 }
 
-# Job KIND (linux, pvk) as run $2 of pass $3 (timed, trace) and guest
-# kind $5, named so that dom0's name order interleaves them:
-# bench-01a-linux, bench-01b-pvk, ..., bench-tra-linux, bench-trb-pvk
+# Job KIND (linux, pvk) as run $2 of pass $3 (timed, trace, life) and
+# guest kind $5, named so that dom0's name order interleaves them:
+# bench-01a-linux, bench-01b-pvk, ..., bench-lia-linux, bench-lib-pvk,
+# bench-tra-linux, bench-trb-pvk
 # (with PVH and HVM: bench-01a-pvh-linux, bench-01b-pvh-pvk,
 # bench-01c-hvm-linux, ...).
 make_job() {
@@ -144,6 +147,8 @@ make_job() {
 	[ "$virt" = pv ] || label=-$virt
 	if [ "$pass" = trace ]; then
 		base=bench-tr$order$label-$kind
+	elif [ "$pass" = life ]; then
+		base=bench-li$order$label-$kind
 	else
 		base=$(printf 'bench-%02d%s%s-%s' "$run" "$order" "$label" "$kind")
 	fi
@@ -151,6 +156,9 @@ make_job() {
 	local extra='/^extra/s/$//'
 	[ "$pass" = trace ] &&
 		extra='/^extra/{s/,netfront_serve//;s/domu.test=bench/& domu.bench=trace/}'
+	# The life pass: straight to serving the vif (jobs/bench-life.sh).
+	[ "$pass" = life ] &&
+		extra='/^extra/{s/xen_blkfront_bench,//;s/domu.test=bench/& domu.bench=life/}'
 	{
 		echo "# bench-run: $run"
 		echo "# bench-pass: $pass"
@@ -167,11 +175,22 @@ make_job() {
 }
 job_args=()
 orders=(a b c d)
-for run in $(seq "$runs") trace; do
+# BENCH_PASSES picks passes, e.g. "life" alone while working on what an
+# idle guest costs (the report then says what is missing, and fails).
+passes=()
+for p in ${BENCH_PASSES:-timed trace life}; do
+	case "$p" in
+	timed) mapfile -t -O "${#passes[@]}" passes < <(seq "$runs") ;;
+	trace | life) passes+=("$p") ;;
+	*) echo "bench-domU.sh: BENCH_PASSES wants timed, trace, life, not '$p'" >&2; exit 2 ;;
+	esac
+done
+for run in "${passes[@]}"; do
 	n=0
 	for virt in "${virt_list[@]}"; do
 		pass=timed r=$run
 		[ "$run" = trace ] && pass=trace r=$((runs + 1))
+		[ "$run" = life ] && pass=life r=$((runs + 2))
 		make_job linux "$r" "$pass" "${orders[n]}" "$virt"
 		make_job pvk "$r" "$pass" "${orders[n + 1]}" "$virt"
 		n=$((n + 2))
@@ -182,6 +201,7 @@ log=$out/domU$suffix-serial.log
 "$dom0/build.sh" --linux-guest --xentrace --guest "pvk=$pvk" --guest "net-tool=$out/net-tool" \
 	--guest "bench-flood.sh=$dom0/jobs/bench-flood.sh" \
 	--guest "bench-count.sh=$dom0/jobs/bench-count.sh" \
+	--guest "bench-life.sh=$dom0/jobs/bench-life.sh" \
 	${guest_args[@]+"${guest_args[@]}"} \
 	"${job_args[@]}" --output "$out/dom0-domU$suffix.cpio.gz"
 rc=0

@@ -243,13 +243,13 @@ def domu_panel(dat: str, virt: str = 'pv') -> List[str]:
              '(labels: pvk/libaio | pvk/io_uring; TCG: only ratios count)')
     return [
         f'set title {_gp_str(title)}',
-        'set ylabel "IOPS, MiB/s, round trips/s (log scale)"',
+        'set ylabel "per the unit under each group (log scale)"',
         'set yrange [0.5:*]',
         'set xtics norotate',
         'set bmargin 5',
-        f'plot {_gp_str(dat)} using 2:xtic(1) title "pvk (in-kernel)" '
+        f'plot {_gp_str(dat)} using 2:xtic(1) title "pvk" '
         'lc rgb "#1f77b4", \\',
-        '     \'\' using 3 title "Linux fio libaio" lc rgb "#ff7f0e", \\',
+        '     \'\' using 3 title "Linux (fio libaio)" lc rgb "#ff7f0e", \\',
         '     \'\' using 4 title "Linux fio io_uring sqpoll" lc rgb "#2ca02c", \\',
         '     \'\' using 0:6:5 with labels offset 0,1 notitle',
     ]
@@ -357,12 +357,25 @@ _JOB_BEGIN_RE = re.compile(r'\bdom0: \[[\d.]+\] job (\S+): guest ')
 _JOB_END_RE = re.compile(r'^===== job (\S+) end: guest=\S+ result=(\S+) '
                          r'post=(\S+) =====')
 _JOB_RETRY_RE = re.compile(r'\bdom0: \[[\d.]+\] job \S+: retry ')
-_TAGGED_RE = re.compile(r'\b(bench-(?:result|count|features|guest)): (.*)$')
+_TAGGED_RE = re.compile(r'\b(bench-(?:result|count|features|guest|life)): (.*)$')
 _XENALYZE_RE = re.compile(r'\bbench-xenalyze: (.*?) \| ?(.*)$')
 _DOMAIN_RE = re.compile(r'\|-- Domain (\d+) --\|')
 # Per vCPU: "  hypercall  N" (then one line per type) and "  emulate
 # privop  N" (privileged instructions Xen emulated: traps, not calls).
 _XENALYZE_COUNT_RE = re.compile(r'^\s*(hypercall|emulate privop)\s+(\d+)\s*$')
+# Under "hypercall N", one line per type: "    mmu_update   [ 1]:  24769".
+_XENALYZE_TYPE_RE = re.compile(r'^\s+([a-z_0-9]+)\s+\[\s*(\d+)\]:\s+(\d+)\s*$')
+# An HVM (or PVH) vCPU's "Exit reasons:" lines: " NAME  COUNT  T.TTs ...",
+# NAME as Intel's (VMCALL) or, with --svm-mode, AMD's (VMEXIT_VMMCALL).
+_XENALYZE_EXIT_RE = re.compile(r'^ ([A-Z][A-Z0-9_]*)\s+(\d+)\s+\d+\.\d+s\b')
+HYPERCALL_EXITS = ('VMCALL', 'VMEXIT_VMMCALL')
+# Exits whose instruction Xen (or the device model) emulates: port and
+# MMIO accesses (a nested page fault), CPUID, MSRs, TSC reads.  With
+# "emulate privop" of PV guests they make the "emulated" rows.
+EMULATED_EXITS = ('IO_INSTRUCTION', 'EPT_VIOLATION', 'CPUID', 'MSR_READ',
+                  'MSR_WRITE', 'RDTSC', 'RDTSCP', 'VMEXIT_IOIO', 'VMEXIT_NPF',
+                  'VMEXIT_CPUID', 'VMEXIT_MSR', 'VMEXIT_RDTSC',
+                  'VMEXIT_RDTSCP')
 
 
 def summarize(values):
@@ -392,22 +405,54 @@ def _float(value):
     return float(value)
 
 
+def _add(counts: Dict[str, int], key: str, n: int) -> None:
+    counts[key] = counts.get(key, 0) + n
+
+
 def xenalyze_counts(lines: List[str]) -> Dict[int, Dict[str, int]]:
-    """Per domain id, from `xenalyze --summary` lines: the "hypercall N"
-    and "emulate privop N" totals of each "|-- Domain D --|" section (one
-    line per vCPU), summed."""
+    """Per domain id, from `xenalyze --summary` lines, summed over the
+    vCPUs of each "|-- Domain D --|" section.  A PV vCPU's "hypercall N"
+    and "emulate privop N" totals, and each hypercall type under "hc
+    NAME".  An HVM or PVH vCPU's exits under "exit NAME": its hypercall
+    exits count as "hypercall", those of EMULATED_EXITS as "emulate
+    privop" (xenalyze lists hypercall types for one vCPU of the trace
+    only, so HVM guests get no "hc" breakdown)."""
     out: Dict[int, Dict[str, int]] = {}
     dom = None
+    exits = False
     for line in lines:
         m = _DOMAIN_RE.search(line)
         if m:
             dom = int(m.group(1))
             continue
+        if dom is None:
+            continue
+        counts = out.setdefault(dom, {})
+        if line.startswith('Exit reasons:'):
+            exits = True
+            continue
+        if exits:
+            m = _XENALYZE_EXIT_RE.match(line)
+            if m:
+                name, n = m.group(1), int(m.group(2))
+                _add(counts, f'exit {name}', n)
+                if name in HYPERCALL_EXITS:
+                    _add(counts, 'hypercall', n)
+                elif name in EMULATED_EXITS:
+                    _add(counts, 'emulate privop', n)
+                continue
+            # Sub-lines of an exit are indented more; anything else at
+            # the left margin ends the list.
+            if not line.startswith('  '):
+                exits = False
         m = _XENALYZE_COUNT_RE.match(line)
-        if m and dom is not None:
-            counts = out.setdefault(dom, {})
-            counts[m.group(1)] = counts.get(m.group(1), 0) + int(m.group(2))
-    return out
+        if m:
+            _add(counts, m.group(1), int(m.group(2)))
+            continue
+        m = _XENALYZE_TYPE_RE.match(line)
+        if m:
+            _add(counts, f'hc {m.group(1)}', int(m.group(3)))
+    return {d: c for d, c in out.items() if c}
 
 
 class DomuLog:
@@ -418,6 +463,8 @@ class DomuLog:
         self.results: List[Dict[str, str]] = []
         self.counts: List[Dict[str, str]] = []
         self.features: Dict[Tuple[str, str], Dict[str, str]] = {}
+        # The life pass's windows (jobs/bench-life.sh "bench-life:" lines).
+        self.life: List[Dict[str, str]] = []
         # xenalyze_counts() of each traced window, parsed once.
         self.xenalyze: Dict[Tuple[str, str, str, str],
                             Dict[int, Dict[str, float]]] = {}
@@ -467,6 +514,47 @@ class DomuLog:
             if what in dom:
                 out.append(dom[what] / req)
         return out
+
+    def life_values(self, guest, op, what, dom0=False, per=None):
+        """WHAT (a xenalyze_counts key) of the guest's domain (or dom0's)
+        in life-pass window OP, one value per traced run; PER scales it:
+        'vcpu_s' per vCPU-second, 'packets' per 1,000 packets (each round
+        trip is two), None as counted.  A domain traced without any WHAT
+        counts 0."""
+        out = []
+        for w in self.life:
+            if (w.get('guest'), w.get('op')) != (guest, op):
+                continue
+            counts = self.xenalyze.get((guest, w.get('run'), 'life', op))
+            domid = w.get('domid', '')
+            if not counts or not domid.isdigit():
+                continue
+            dom = counts.get(0 if dom0 else int(domid))
+            if dom is None:
+                continue
+            val = dom.get(what, 0)
+            if per == 'vcpu_s':
+                secs, vcpus = _float(w.get('seconds')), _float(w.get('vcpus'))
+                val = val / (secs * vcpus) if secs and vcpus else None
+            elif per == 'packets':
+                rts = _float(w.get('round_trips'))
+                val = val * 1000 / (2 * rts) if rts else None
+            out.append(val)
+        return out
+
+    def life_breakdown(self, op):
+        """The hypercall types ("hc NAME") and exits ("exit NAME") either
+        guest had in life window OP."""
+        names = set()
+        for (guest, _, engine, o), counts in self.xenalyze.items():
+            if engine != 'life' or o != op:
+                continue
+            for w in self.life:
+                if (w.get('guest'), w.get('op')) == (guest, op) and \
+                        w.get('domid', '').isdigit():
+                    dom = counts.get(int(w['domid']), {})
+                    names |= {k for k in dom if k.startswith(('hc ', 'exit '))}
+        return sorted(names)
 
     def feature(self, guest, key):
         """The value of KEY in the guest's runs, '-' when absent, and
@@ -545,6 +633,9 @@ def parse_domu_log(path: str, virt: str = 'pv') -> DomuLog:
         elif kind == 'bench-count':
             if 'requests' in f:
                 log.counts.append(f)
+        elif kind == 'bench-life':
+            if 'op' in f:
+                log.life.append(f)
         else:
             log.features.setdefault((f['guest'], f['run']), {}).update(
                 {k: v for k, v in f.items()
@@ -554,9 +645,10 @@ def parse_domu_log(path: str, virt: str = 'pv') -> DomuLog:
 
 
 def make_row(mode, metric, unit, pvk_values, linux_values,
-             pvk_expected=True, linux_expected=True):
+             pvk_expected=True, linux_expected=True, required=True):
     """One bench.json row from the per-run values of each side; a side
-    without values is None (never 0), and so is the ratio then."""
+    without values is None (never 0), and so is the ratio then.  A row
+    that is not REQUIRED (a breakdown) is never reported missing."""
     p, p_spread, p_runs = summarize(pvk_values)
     l, l_spread, l_runs = summarize(linux_values)
     spreads = [s for s in (p_spread, l_spread) if s is not None]
@@ -570,6 +662,7 @@ def make_row(mode, metric, unit, pvk_values, linux_values,
         'pvk_runs': p_runs, 'linux_runs': l_runs,
         'pvk_spread_pct': p_spread, 'linux_spread_pct': l_spread,
         'pvk_expected': pvk_expected, 'linux_expected': linux_expected,
+        'required': required,
     }
 
 
@@ -618,11 +711,49 @@ def domu_rows(log: DomuLog, virt: str = 'pv') -> List[Dict[str, object]]:
                     if xvda[run] and null.get(run)]
             rows.append(make_row(mode, f'{op} time/request beyond null_blk',
                                  'us', [], diff, pvk_expected=False))
+    rows += life_rows(log, virt)
     for key in FEATURE_KEYS:
         p, _ = log.feature('pvk', key)
         l, _ = log.feature('linux', key)
         rows.append(make_row(f'{pre}domU-features', key, 'value',
                              [_float(p)], [_float(l)]))
+    return rows
+
+
+# The life pass (jobs/bench-life.sh): window, label, unit, scaling.
+LIFE_WINDOWS = (
+    ('boot', 'creation to ready', 'count', None),
+    ('idle', 'idle', 'per vCPU-second', 'vcpu_s'),
+    ('pingflood', 'ping flood', 'per 1k packets', 'packets'),
+)
+
+
+def life_rows(log: DomuLog, virt: str = 'pv') -> List[Dict[str, object]]:
+    """What each guest cost Xen over its life, from the life pass's
+    traces: hypercalls and emulated privileged instructions of the
+    guest's domain (dom0's hypercalls too, for the flood), then each
+    hypercall type (a breakdown, never required)."""
+    mode = f'{domu_prefix(virt)}domU-life'
+    rows = []
+    for op, label, unit, per in LIFE_WINDOWS:
+        whats = [('hypercall', 'hypercalls', False),
+                 ('emulate privop', 'emulated privops', False)]
+        if op == 'pingflood':
+            whats.append(('hypercall', 'hypercalls', True))
+        for what, name, dom0 in whats:
+            rows.append(make_row(
+                mode, f'{label}: {name} ({"dom0" if dom0 else "guest"})', unit,
+                log.life_values('pvk', op, what, dom0, per),
+                log.life_values('linux', op, what, dom0, per)))
+    for op, label, unit, per in LIFE_WINDOWS:
+        for key in log.life_breakdown(op):
+            kind, name = key.split(' ', 1)
+            name = name if kind == 'hc' else f'{name} exits'
+            rows.append(make_row(
+                mode, f'{label}: {name} (guest)', unit,
+                log.life_values('pvk', op, key, False, per),
+                log.life_values('linux', op, key, False, per),
+                required=False))
     return rows
 
 
@@ -642,9 +773,11 @@ def missing_figures(rows, runs: int) -> List[str]:
     """Rows that lack a side, or have fewer runs than asked for."""
     out = []
     for r in rows:
-        # Features are read once per run, traces taken in one pass.
+        if not r.get('required', True):
+            continue
+        # Features are read once per run, traces taken in one pass each.
         per_run = ('/request (' not in r['metric']
-                   and not r['mode'].endswith('domU-features'))
+                   and not r['mode'].endswith(('domU-features', 'domU-life')))
         for side in ('pvk', 'linux'):
             n = r[f'{side}_runs']
             if not r[f'{side}_expected']:
@@ -689,7 +822,17 @@ def _domu_header(runs: int, virt: str = 'pv') -> List[str]:
            "of idle time, and dom0's figure all of dom0's activity, so fewer "
            'requests per second',
            'mean more per request.  Emulated privops: privileged '
-           'instructions Xen emulated (traps).',
+           'instructions Xen emulated (traps);',
+           'for PVH and HVM guests the exits for port I/O, MMIO (nested page '
+           'faults), CPUID, MSRs and',
+           'RDTSC, and hypercalls are VMCALL/VMMCALL exits.',
+           'Life (domU-life, one more run of each, jobs/bench-life.sh): '
+           "Xen's trace of the guest's domain",
+           'from before `xl create` until it serves its vif (Linux: '
+           "domU-init's bench-net-ready; pvk:",
+           'netfront-serve: ready), over 10 s of it idle, and over 5 s of '
+           "dom0's ping flood (a round",
+           "trip is two packets; dom0's hypercalls are all of dom0's).",
            'pvk: in-kernel closed loop (xen_blkfront_bench).  Linux measured '
            'two ways:']
     for engine, label in LINUX_ENGINES:
@@ -775,20 +918,24 @@ def _ratio_label(row) -> str:
 
 
 def write_domu_data(rows, path: str, virt: str = 'pv') -> None:
-    """domU.dat for the chart: per op, pvk, Linux libaio and Linux
-    io_uring ("-" when missing), the label ("pvk/libaio | pvk/io_uring")
-    and the label's height."""
+    """domU.dat for the chart: per group (block ops, the ping flood,
+    then what the guest cost Xen in each life window), pvk, Linux libaio
+    and Linux io_uring ("-" when missing), the label ("pvk/libaio |
+    pvk/io_uring") and the label's height."""
     by = {(r['mode'], r['metric']): r for r in rows}
     pre = domu_prefix(virt)
-    ops = [(op, unit) for op, unit, _ in BLOCK_OPS] + [('pingflood', 'round trips/s')]
+    groups = [(op, unit, by.get((f'{pre}domU-libaio', op)),
+               by.get((f'{pre}domU-io_uring', op)))
+              for op, unit, _ in BLOCK_OPS]
+    groups.append(('pingflood', 'round trips/s',
+                   by.get((f'{pre}domU-ping', 'pingflood')), None))
+    for _, label, unit, _ in LIFE_WINDOWS:
+        groups.append((label.replace(' to ', '->'), f'hypercalls {unit}',
+                       by.get((f'{pre}domU-life',
+                               f'{label}: hypercalls (guest)')), None))
     with open(path, 'w') as f:
         f.write('# op pvk linux-libaio linux-io_uring label label_y\n')
-        for op, unit in ops:
-            if op == 'pingflood':
-                a, b = by.get((f'{pre}domU-ping', op)), None
-            else:
-                a = by.get((f'{pre}domU-libaio', op))
-                b = by.get((f'{pre}domU-io_uring', op))
+        for op, unit, a, b in groups:
             vals = [a and a['pvk'], a and a['linux'], b and b['linux']]
             label = _ratio_label(a) + (' | ' + _ratio_label(b) if b else '')
             top = max([v for v in vals if v] or [1])

@@ -80,6 +80,30 @@ def _log_lines(runs=3, virt=''):
                       x + f'|-- Domain {domid} --|',
                       x + f' hypercall {hc // 2}', x + ' -- v1 --',
                       x + f' hypercall {hc // 2}', x + '  emulate privop  100']
+    return lines + _life_lines(runs + 2, virt)
+
+
+def _life_lines(run, virt=''):
+    """The life pass (jobs/bench-life.sh): Linux (domain 9) made 100,000
+    hypercalls from creation to ready (60,000 mmu_update), 400 in 10 s
+    idle on 2 vCPUs and 3,000 in a flood of 500 round trips; pvk (domain
+    10) 2,000 (none of them mmu_update), 100 and 1,000."""
+    lines = []
+    for guest, domid, boot, idle, flood in (('linux', 9, 100000, 400, 3000),
+                                            ('pvk', 10, 2000, 100, 1000)):
+        tag = _tag(guest, run, 'life', virt)
+        for op, n, extra in (('boot', boot, ''), ('idle', idle, ' vcpus=2'),
+                             ('pingflood', flood, ' round_trips=500')):
+            secs = 10 if op == 'idle' else 5
+            lines.append(f'bench-life: {tag} op={op} domid={domid} '
+                         f'seconds={secs}{extra}')
+            x = f'bench-xenalyze: {tag} engine=life op={op} | '
+            lines += [x + '|-- Domain 0 --|', x + ' hypercall 7000',
+                      x + f'|-- Domain {domid} --|', x + '-- v0 --',
+                      x + f'  hypercall  {n}', x + '  emulate privop  20']
+            if guest == 'linux' and op == 'boot':
+                lines.append(x + '    mmu_update                   [ 1]:  60000')
+        lines.append(f'bench-life: finished {tag}')
     return lines
 
 
@@ -136,8 +160,38 @@ class Rows(unittest.TestCase):
                  '  hypercall (subcall)  6', ' -- v1 --', '  hypercall 2',
                  '  emulate privop  1', 'hypercall_foo 9']
         self.assertEqual(br.xenalyze_counts(lines),
-                         {0: {'hypercall': 5},
+                         {0: {'hypercall': 5, 'hc grant_table_op': 3},
                           3: {'hypercall': 9, 'emulate privop': 5}})
+
+
+    def test_xenalyze_hvm_exits(self):
+        """An HVM vCPU's exits (xenalyze --svm-mode): VMMCALL exits are
+        its hypercalls, I/O, MMIO, CPUID, MSR and TSC exits emulated
+        instructions; the per-type sub-lines (one vCPU only) are not
+        counted; a PV dom0 in the same trace is read as before."""
+        lines = ['|-- Domain 0 --|', '-- v0 --', 'PV events:', '  hypercall  50',
+                 '    dm_op                        [41]:     50',
+                 '|-- Domain 4 --|', '-- v0 --', ' Runstates:',
+                 '   running:    5012  3.90s   1867 {   300|  1500|  9000}',
+                 'Exit reasons:',
+                 ' VMEXIT_INTR              3100  0.02s  0.20% 15483 cyc { 2100| 4000|30000}',
+                 '  LOCAL_TIMER(249): 2900',
+                 ' VMEXIT_VMMCALL          20345  0.31s  3.10% 36571 cyc { 1100| 2400|98000}',
+                 '    [  sched_op]    15000  0.05s  0.50%  8000 cyc { 1000| 2000| 9000}',
+                 ' VMEXIT_IOIO               120  0.01s  0.05% 200000 cyc { 9000|150000|600000}',
+                 ' VMEXIT_NPF                 30  0.01s  0.05% 200000 cyc',
+                 'Guest interrupt counts:', '  [243] 2900',
+                 '-- v1 --', 'Exit reasons:',
+                 ' VMEXIT_VMMCALL              5  0.31s  3.10% 36571 cyc { 1100| 2400|98000}',
+                 ' VMEXIT_CPUID                7  0.31s  3.10% 36571 cyc { 1100| 2400|98000}',
+                 'IO address summary:',
+                 '     cfc:[r]       60  0.01s  0.05% 200000 cyc { 9000|150000|600000}']
+        self.assertEqual(br.xenalyze_counts(lines), {
+            0: {'hypercall': 50, 'hc dm_op': 50},
+            4: {'exit VMEXIT_INTR': 3100, 'exit VMEXIT_VMMCALL': 20350,
+                'hypercall': 20350, 'exit VMEXIT_IOIO': 120,
+                'exit VMEXIT_NPF': 30, 'exit VMEXIT_CPUID': 7,
+                'emulate privop': 157}})
 
 
 class DomuLog(unittest.TestCase):
@@ -177,6 +231,26 @@ class DomuLog(unittest.TestCase):
         self.assertEqual(rows[('domU-ping', 'pingflood')]['ratio'], 1.5)
         self.assertEqual(rows[('domU-features', 'fe-ring-page-order')]['linux'], 2)
         self.assertEqual(br.missing_figures(list(rows.values()), 3), [])
+
+    def test_life_pass(self):
+        """Creation to ready as counted, idle per vCPU-second, the flood
+        per 1,000 packets, and each hypercall type as a breakdown."""
+        rows = self.rows(_log_lines())
+        r = rows[('domU-life', 'creation to ready: hypercalls (guest)')]
+        self.assertEqual((r['pvk'], r['linux'], r['ratio']), (2000, 100000, 0.02))
+        r = rows[('domU-life', 'idle: hypercalls (guest)')]
+        self.assertEqual((r['pvk'], r['linux'], r['unit']), (5.0, 20.0, 'per vCPU-second'))
+        r = rows[('domU-life', 'ping flood: hypercalls (guest)')]
+        self.assertEqual((r['pvk'], r['linux']), (1000.0, 3000.0))
+        r = rows[('domU-life', 'ping flood: hypercalls (dom0)')]
+        self.assertEqual(r['pvk'], 7000.0)
+        r = rows[('domU-life', 'creation to ready: mmu_update (guest)')]
+        self.assertEqual((r['pvk'], r['linux'], r['required']), (0, 60000, False))
+        self.assertEqual(rows[('domU-life', 'idle: emulated privops (guest)')]['pvk'], 1.0)
+        lines = [ln for ln in _log_lines() if 'guest=pvk' not in ln
+                 or 'op=idle' not in ln]
+        self.assertIn('pvk domU-life idle: hypercalls (guest)',
+                      br.missing_figures(br.domu_rows(self.parse(lines)), 3))
 
     def test_missing_linux_figure(self):
         lines = [ln for ln in _log_lines()
