@@ -93,23 +93,6 @@ const void *boot_phys_ptr(u64 phys, u64 len)
 	return mem + phys;
 }
 
-/* Same contract as the kernel's: bounded by dst_size and by the mapping. */
-void boot_copy_string(char *dst, size_t dst_size, u64 phys)
-{
-	size_t i;
-
-	if (!dst_size)
-		return;
-	for (i = 0; i + 1 < dst_size; i++) {
-		const char *c = phys + i < phys ? NULL : boot_phys_ptr(phys + i, 1);
-
-		if (!c || !*c)
-			break;
-		dst[i] = *c;
-	}
-	dst[i] = '\0';
-}
-
 void boot_warn(struct boot_record *b, const char *fmt, ...)
 {
 	va_list ap;

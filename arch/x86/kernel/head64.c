@@ -23,20 +23,6 @@ const void *boot_phys_ptr(u64 phys, u64 len)
 	return __va(phys);
 }
 
-void boot_copy_string(char *dst, size_t dst_size, u64 phys)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < dst_size; i++) {
-		const char *c = boot_phys_ptr(phys + i, 1);
-
-		if (!c || !*c)
-			break;
-		dst[i] = *c;
-	}
-	dst[i] = '\0';
-}
-
 void boot_warn(struct boot_record *br, const char *fmt, ...)
 {
 	char buf[160];
