@@ -87,12 +87,16 @@ static void report(const char *name, u64 now)
 {
 	unsigned int cpu;
 
+	/*
+	 * Counted before it is printed: on a slow console (an emulated
+	 * UART under Xen HVM) the lines can take seconds to go out.
+	 */
+	__atomic_fetch_add(&reports, 1, __ATOMIC_RELAXED);
 	pr_raw("# selftest: %s still running after %llu s\n", name,
 	       (unsigned long long)(ns_since(READ_ONCE(watched_since_ns), now) /
 				    NSEC_PER_SEC));
 	for_each_cpu(cpu, &cpu_online_mask)
 		report_cpu(cpu, now);
-	__atomic_fetch_add(&reports, 1, __ATOMIC_RELAXED);
 }
 
 /*

@@ -279,27 +279,45 @@ static void sched_sleep_lasts(struct kunit *test)
 }
 
 /*
- * While this thread sleeps for 1 s, every CPU (this one too) has nothing
- * or almost nothing to run, so none may take anywhere near HZ timer
- * interrupts.
+ * Seconds to find one idle second in: drivers may still be connecting
+ * devices on some CPU while the self-tests start (a slow backend under
+ * Xen HVM took 30 s), and a CPU with threads to run keeps its tick.
+ */
+#define IDLE_WINDOWS	5
+
+/*
+ * While this thread sleeps for a second, every CPU (this one too) has
+ * nothing or almost nothing to run, so in its quietest of up to
+ * IDLE_WINDOWS seconds none may take anywhere near HZ timer interrupts.
  */
 static void sched_idle_cpu_stops_its_tick(struct kunit *test)
 {
-	u64 before[NR_CPUS];
+	u64 least[NR_CPUS];
 	unsigned int cpu;
 
 	for_each_cpu(cpu, &cpu_online_mask)
-		before[cpu] = cpu_ticks(cpu);
-	msleep(1000);
-	for_each_cpu(cpu, &cpu_online_mask) {
-		u64 n = cpu_ticks(cpu) - before[cpu];
+		least[cpu] = ~0ULL;
+	for (int w = 0; w < IDLE_WINDOWS; w++) {
+		u64 before[NR_CPUS];
+		bool quiet = true;
 
-		kunit_info(test, "CPU %u: %llu timer interrupts in 1 s idle", cpu,
-			   (unsigned long long)n);
-		if (n >= IDLE_TICKS_MAX)
+		for_each_cpu(cpu, &cpu_online_mask)
+			before[cpu] = cpu_ticks(cpu);
+		msleep(1000);
+		for_each_cpu(cpu, &cpu_online_mask) {
+			least[cpu] = MIN(least[cpu], cpu_ticks(cpu) - before[cpu]);
+			quiet &= least[cpu] < IDLE_TICKS_MAX;
+		}
+		if (quiet)
+			break;
+	}
+	for_each_cpu(cpu, &cpu_online_mask) {
+		kunit_info(test, "CPU %u: %llu timer interrupts in its quietest second",
+			   cpu, (unsigned long long)least[cpu]);
+		if (least[cpu] >= IDLE_TICKS_MAX)
 			kunit_fail(test, __FILE__, __LINE__,
-				   "idle CPU %u took %llu timer interrupts in 1 s", cpu,
-				   (unsigned long long)n);
+				   "idle CPU %u took at least %llu timer interrupts a second",
+				   cpu, (unsigned long long)least[cpu]);
 	}
 }
 
