@@ -202,6 +202,7 @@ log=$out/domU$suffix-serial.log
 	--guest "bench-flood.sh=$dom0/jobs/bench-flood.sh" \
 	--guest "bench-count.sh=$dom0/jobs/bench-count.sh" \
 	--guest "bench-life.sh=$dom0/jobs/bench-life.sh" \
+	--guest "bench-guest.sh=$dom0/jobs/bench-guest.sh" \
 	${guest_args[@]+"${guest_args[@]}"} \
 	"${job_args[@]}" --output "$out/dom0-domU$suffix.cpio.gz"
 rc=0

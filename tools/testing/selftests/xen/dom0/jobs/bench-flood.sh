@@ -16,15 +16,12 @@
 # its control port, with pvk's bench counters around the flood).  The
 # last line is "bench-flood: finished".
 set -u
-TOOL=/guests/net-tool
+# shellcheck source=bench-guest.sh
+. /guests/bench-guest.sh
 KIND=$1
 CONSOLE_LOG=$2
 IP=$3
-case "$KIND" in
-linux) ready="DOMU: bench-net-ready" ;;
-pvk) ready="netfront-serve: ready" ;;
-*) echo "bench-flood: unknown guest kind $KIND"; exit 2 ;;
-esac
+ready=$(guest_ready_line "$KIND") || { echo "bench-flood: unknown guest kind $KIND"; exit 2; }
 i=0
 until grep -q "$ready" "$CONSOLE_LOG" 2>/dev/null; do
 	i=$((i + 1))
@@ -35,17 +32,6 @@ until grep -q "$ready" "$CONSOLE_LOG" 2>/dev/null; do
 	fi
 	sleep 0.5
 done
-# Once more if net-tool was killed by a signal (see net-drive.sh: dom0
-# programs now and then die under TCG).
-tool() {
-	timeout 120 $TOOL "$@"
-	rc=$?
-	if [ "$rc" -ge 128 ] && [ "$rc" != 143 ]; then
-		timeout 120 $TOOL "$@"
-		rc=$?
-	fi
-	return "$rc"
-}
 # A short warm-up, so that ARP and the first slow round trips are not counted.
 tool flood "$IP" 1 >/dev/null
 [ "$KIND" = pvk ] && tool ctl "$IP" 7001 bench-start ping-flood >/dev/null
@@ -55,13 +41,5 @@ echo "$flood"
 rate=$(echo "$flood" | sed -n 's/.*rate=\([0-9.]*\).*/\1/p')
 # No rate is no figure ("-"), never a rate of 0.
 echo "bench-flood: op=pingflood rtps=${rate:--}"
-if [ "$KIND" = pvk ]; then
-	echo "bench-flood: done: $(tool ctl "$IP" 7001 "done")"
-else
-	for _ in 1 2 3; do
-		echo "done" | timeout 10 nc "$IP" 7001 && break
-		sleep 1
-	done
-	echo "bench-flood: done sent"
-fi
+tell_guest_done "$KIND" "$IP" bench-flood
 echo "bench-flood: finished"

@@ -49,7 +49,6 @@ RUN=$4
 VIRT=$5
 TAG="guest=$KIND run=$RUN pass=life virt=$VIRT"
 XENTRACE=/usr/lib/xen-4.17/bin/xentrace
-TOOL=/guests/net-tool
 DEV=51712
 IDLE_SECONDS=10
 # Trace classes: GEN, SCHED and PV; HVM's exits for PVH and HVM guests,
@@ -59,11 +58,9 @@ case "$VIRT" in
 pv) TRACE_MASK=0x0023f000 XENALYZE_MODE="" ;;
 *) TRACE_MASK=0x002bf000 XENALYZE_MODE=--svm-mode ;;
 esac
-case "$KIND" in
-linux) ready="DOMU: bench-net-ready" ;;
-pvk) ready="netfront-serve: ready" ;;
-*) echo "bench-life: unknown guest kind $KIND"; exit 2 ;;
-esac
+# shellcheck source=bench-guest.sh
+. /guests/bench-guest.sh
+ready=$(guest_ready_line "$KIND") || { echo "bench-life: unknown guest kind $KIND"; exit 2; }
 
 finish() {
 	tell_done
@@ -106,27 +103,7 @@ told=""
 tell_done() {
 	[ -z "$told" ] || return 0
 	told=1
-	if [ "$KIND" = pvk ]; then
-		echo "bench-life: done: $(tool ctl "$IP" 7001 "done")"
-	else
-		for _ in 1 2 3; do
-			echo "done" | timeout 10 nc "$IP" 7001 && break
-			sleep 1
-		done
-		echo "bench-life: done sent"
-	fi
-}
-
-# Once more if net-tool was killed by a signal (dom0 programs now and
-# then die under TCG; see bench-flood.sh).
-tool() {
-	timeout 120 $TOOL "$@"
-	rc=$?
-	if [ "$rc" -ge 128 ] && [ "$rc" != 143 ]; then
-		timeout 120 $TOOL "$@"
-		rc=$?
-	fi
-	return "$rc"
+	tell_guest_done "$KIND" "$IP" bench-life
 }
 
 domid=-
