@@ -95,7 +95,12 @@ guest_args=()
 virt_cfg() {
 	local cfg=$1 kind=$2 virt=$3 name
 	case "$virt" in
-	pv) cat "$cfg" ;;
+	pv)
+		cat "$cfg"
+		# BENCH_PV_TSC_MODE=native: rdtsc not emulated, to see which
+		# of the emulated privileged instructions were TSC reads.
+		[ -z "${BENCH_PV_TSC_MODE-}" ] || echo "tsc_mode = \"$BENCH_PV_TSC_MODE\""
+		;;
 	pvh)
 		sed 's/^type = "pv"/type = "pvh"/' "$cfg"
 		echo 'tsc_mode = "native"'
