@@ -249,7 +249,7 @@ def domu_panel(dat: str, virt: str = 'pv') -> List[str]:
         'set bmargin 5',
         f'plot {_gp_str(dat)} using 2:xtic(1) title "pvk" '
         'lc rgb "#1f77b4", \\',
-        '     \'\' using 3 title "Linux (fio libaio)" lc rgb "#ff7f0e", \\',
+        '     \'\' using 3 title "Linux (block: fio libaio)" lc rgb "#ff7f0e", \\',
         '     \'\' using 4 title "Linux fio io_uring sqpoll" lc rgb "#2ca02c", \\',
         '     \'\' using 0:6:5 with labels offset 0,1 notitle',
     ]
@@ -720,11 +720,12 @@ def domu_rows(log: DomuLog, virt: str = 'pv') -> List[Dict[str, object]]:
     return rows
 
 
-# The life pass (jobs/bench-life.sh): window, label, unit, scaling.
+# The life pass (jobs/bench-life.sh): window, label, unit, scaling, and
+# the chart's short label.
 LIFE_WINDOWS = (
-    ('boot', 'creation to ready', 'count', None),
-    ('idle', 'idle', 'per vCPU-second', 'vcpu_s'),
-    ('pingflood', 'ping flood', 'per 1k packets', 'packets'),
+    ('boot', 'creation to ready', 'count', None, 'boot (hypercalls)'),
+    ('idle', 'idle', 'per vCPU-second', 'vcpu_s', 'idle (hc/vCPU-s)'),
+    ('pingflood', 'ping flood', 'per 1k packets', 'packets', 'flood (hc/1k pkts)'),
 )
 
 
@@ -735,7 +736,7 @@ def life_rows(log: DomuLog, virt: str = 'pv') -> List[Dict[str, object]]:
     hypercall type (a breakdown, never required)."""
     mode = f'{domu_prefix(virt)}domU-life'
     rows = []
-    for op, label, unit, per in LIFE_WINDOWS:
+    for op, label, unit, per, _ in LIFE_WINDOWS:
         whats = [('hypercall', 'hypercalls', False),
                  ('emulate privop', 'emulated privops', False)]
         if op == 'pingflood':
@@ -745,7 +746,7 @@ def life_rows(log: DomuLog, virt: str = 'pv') -> List[Dict[str, object]]:
                 mode, f'{label}: {name} ({"dom0" if dom0 else "guest"})', unit,
                 log.life_values('pvk', op, what, dom0, per),
                 log.life_values('linux', op, what, dom0, per)))
-    for op, label, unit, per in LIFE_WINDOWS:
+    for op, label, unit, per, _ in LIFE_WINDOWS:
         for key in log.life_breakdown(op):
             kind, name = key.split(' ', 1)
             name = name if kind == 'hc' else f'{name} exits'
@@ -929,10 +930,11 @@ def write_domu_data(rows, path: str, virt: str = 'pv') -> None:
               for op, unit, _ in BLOCK_OPS]
     groups.append(('pingflood', 'round trips/s',
                    by.get((f'{pre}domU-ping', 'pingflood')), None))
-    for _, label, unit, _ in LIFE_WINDOWS:
-        groups.append((label.replace(' to ', '->'), f'hypercalls {unit}',
-                       by.get((f'{pre}domU-life',
-                               f'{label}: hypercalls (guest)')), None))
+    for _, label, _, _, short in LIFE_WINDOWS:
+        name, unit = short.rstrip(')').split(' (')
+        groups.append((name, unit, by.get((f'{pre}domU-life',
+                                           f'{label}: hypercalls (guest)')),
+                       None))
     with open(path, 'w') as f:
         f.write('# op pvk linux-libaio linux-io_uring label label_y\n')
         for op, unit, a, b in groups:
@@ -972,7 +974,7 @@ def domu_main(args) -> int:
     png, gp = stem + '.png', stem + '.gp'
     term = png_terminal(gnuplot)
     font = 'font "sans,10"' if term == 'pngcairo' else ''
-    lines = [f'set terminal {term} size 1000,560 noenhanced {font}',
+    lines = [f'set terminal {term} size 1200,560 noenhanced {font}',
              f'set output {_gp_str(png)}'] + _histogram_setup() + domu_panel(dat, virt)
     return _run_gnuplot(gnuplot, gp, png, lines) or rc
 
