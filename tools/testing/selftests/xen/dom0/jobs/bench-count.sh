@@ -29,15 +29,10 @@ RUN=$3
 PASS=$4
 VIRT=${5:-pv}
 TAG="guest=$KIND run=$RUN pass=$PASS virt=$VIRT"
-XENTRACE=/usr/lib/xen-4.17/bin/xentrace
 DEV=51712
-# Trace classes: GEN, SCHED and PV; HVM's exits for PVH and HVM guests,
-# which run on the AMD model: xenalyze must read SVM's exit codes (without
-# --svm-mode it stops at the first one above Intel's largest).
-case "$VIRT" in
-pv) TRACE_MASK=0x0023f000 XENALYZE_MODE="" ;;
-*) TRACE_MASK=0x002bf000 XENALYZE_MODE=--svm-mode ;;
-esac
+# shellcheck source=bench-guest.sh
+. /guests/bench-guest.sh
+trace_kind "$VIRT"
 
 finish() {
 	echo "bench-count: finished $TAG"
@@ -100,7 +95,6 @@ snap() {
 	echo "$r $((rs + ws)) ${n#ok }"
 }
 
-trace_pid=""
 n=0
 while :; do
 	# One program per poll (the guest pauses 1 s after each such line).
@@ -118,22 +112,12 @@ while :; do
 	engine=${engine%% *}
 	case "$line" in
 	*" begin "*)
-		if [ "$PASS" = trace ]; then
-			rm -f /tmp/bench.trace
-			$XENTRACE -D -e $TRACE_MASK /tmp/bench.trace >/tmp/xentrace.log 2>&1 &
-			trace_pid=$!
-			# xentrace enables tracing once it has mapped the buffers.
-			sleep 0.5
-		fi
+		[ "$PASS" = trace ] && trace_start /tmp/bench.trace
 		begin=$(snap) || begin=""
 		;;
 	*" end "*)
 		end=$(snap) || end=""
-		if [ -n "$trace_pid" ]; then
-			kill -INT "$trace_pid"
-			wait "$trace_pid"
-			trace_pid=""
-		fi
+		trace_stop
 		if [ -z "$begin" ] || [ -z "$end" ]; then
 			echo "bench-count: FAIL: no statistics for $op $engine $TAG"
 			continue
@@ -142,14 +126,9 @@ while :; do
 		set -- $begin $end
 		echo "bench-count: $TAG engine=$engine op=$op requests=$(($4 - $1))" \
 			"sectors=$(($5 - $2)) notifications=$(($6 - $3))"
-		if [ "$PASS" = trace ]; then
-			if xenalyze --summary $XENALYZE_MODE /tmp/bench.trace >/tmp/xenalyze.out 2>&1; then
-				sed "s/^/bench-xenalyze: $TAG engine=$engine op=$op | /" /tmp/xenalyze.out
-			else
-				echo "bench-count: FAIL: xenalyze failed for $op $engine $TAG"
-				tail -n 5 /tmp/xentrace.log /tmp/xenalyze.out
-			fi
-		fi
+		[ "$PASS" = trace ] && trace_summary /tmp/bench.trace \
+			"bench-xenalyze: $TAG engine=$engine op=$op | " \
+			"bench-count: FAIL: xenalyze failed for $op $engine $TAG"
 		begin=""
 		;;
 	esac

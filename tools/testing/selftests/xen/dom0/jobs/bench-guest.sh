@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 #
-# What dom0's bench scripts (bench-flood.sh, bench-life.sh) share about
-# talking to a bench guest; sourced from /guests/bench-guest.sh.
+# What dom0's bench scripts (bench-count.sh, bench-flood.sh, bench-life.sh)
+# share: talking to a bench guest and tracing a window of it with Xen's
+# trace; sourced from /guests/bench-guest.sh.
 
 TOOL=/guests/net-tool
 
@@ -40,4 +41,52 @@ tell_guest_done() {
 		done
 		echo "$3: done sent"
 	fi
+}
+
+# ---- Xen's trace of a window (xentrace, then xenalyze --summary) ----
+XENTRACE=/usr/lib/xen-4.17/bin/xentrace
+trace_pid=""
+
+# What to trace for guests of kind $1 (pv, pvh, hvm): GEN, SCHED and PV;
+# HVM's exits too for PVH and HVM guests, which run on the AMD model, so
+# xenalyze must read SVM's exit codes (without --svm-mode it stops at the
+# first one above Intel's largest).
+trace_kind() {
+	case "$1" in
+	pv) TRACE_MASK=0x0023f000 XENALYZE_MODE="" ;;
+	*) TRACE_MASK=0x002bf000 XENALYZE_MODE=--svm-mode ;;
+	esac
+}
+
+# Trace into file $1 in the background; returns once tracing is on.
+trace_start() {
+	rm -f "$1"
+	$XENTRACE -D -e "$TRACE_MASK" "$1" >"$1.log" 2>&1 &
+	trace_pid=$!
+	# xentrace enables tracing once it has mapped the buffers.
+	sleep 0.5
+}
+
+trace_stop() {
+	[ -n "$trace_pid" ] || return 0
+	kill -INT "$trace_pid"
+	wait "$trace_pid"
+	trace_pid=""
+}
+
+# Print xenalyze's summary of trace file $1, each line prefixed by $2;
+# if xenalyze fails, print $3 and the tails of both logs instead, and
+# return 1.  The trace file is removed.
+trace_summary() {
+	# shellcheck disable=SC2086 # no mode for PV guests
+	if xenalyze --summary $XENALYZE_MODE "$1" >"$1.xenalyze" 2>&1; then
+		sed "s/^/$2/" "$1.xenalyze"
+		rc=0
+	else
+		echo "$3"
+		tail -n 5 "$1.log" "$1.xenalyze"
+		rc=1
+	fi
+	rm -f "$1"
+	return "$rc"
 }

@@ -48,18 +48,12 @@ IP=$3
 RUN=$4
 VIRT=$5
 TAG="guest=$KIND run=$RUN pass=life virt=$VIRT"
-XENTRACE=/usr/lib/xen-4.17/bin/xentrace
+TRACE=/tmp/bench-life.trace
 DEV=51712
 IDLE_SECONDS=10
-# Trace classes: GEN, SCHED and PV; HVM's exits for PVH and HVM guests,
-# which run on the AMD model: xenalyze must read SVM's exit codes (without
-# --svm-mode it stops at the first one above Intel's largest).
-case "$VIRT" in
-pv) TRACE_MASK=0x0023f000 XENALYZE_MODE="" ;;
-*) TRACE_MASK=0x002bf000 XENALYZE_MODE=--svm-mode ;;
-esac
 # shellcheck source=bench-guest.sh
 . /guests/bench-guest.sh
+trace_kind "$VIRT"
 ready=$(guest_ready_line "$KIND") || { echo "bench-life: unknown guest kind $KIND"; exit 2; }
 
 finish() {
@@ -71,32 +65,19 @@ finish() {
 # dom0's clock in seconds, to two decimals.
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
-trace_pid=""
-trace_t0=""
-trace_start() {
-	rm -f /tmp/bench-life.trace
-	$XENTRACE -D -e $TRACE_MASK /tmp/bench-life.trace >/tmp/bench-life.xentrace.log 2>&1 &
-	trace_pid=$!
-	# xentrace enables tracing once it has mapped the buffers.
-	sleep 0.5
-	trace_t0=$(uptime_s)
+window_start() {
+	trace_start "$TRACE"
+	t0=$(uptime_s)
 }
 
-# Stop the trace and print window $1's summary and line ($2: more fields).
-trace_stop() {
+# End window $1: its summary and its line ($2: more fields).
+window_end() {
 	t1=$(uptime_s)
-	kill -INT "$trace_pid"
-	wait "$trace_pid"
-	trace_pid=""
-	if xenalyze --summary $XENALYZE_MODE /tmp/bench-life.trace >/tmp/bench-life.xenalyze 2>&1; then
-		sed "s/^/bench-xenalyze: $TAG engine=life op=$1 | /" /tmp/bench-life.xenalyze
+	trace_stop
+	trace_summary "$TRACE" "bench-xenalyze: $TAG engine=life op=$1 | " \
+		"bench-life: FAIL: xenalyze failed for $1 $TAG" &&
 		echo "bench-life: $TAG op=$1 domid=$domid" \
-			"seconds=$(awk -v a="$trace_t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') $2"
-	else
-		echo "bench-life: FAIL: xenalyze failed for $1 $TAG"
-		tail -n 5 /tmp/bench-life.xentrace.log /tmp/bench-life.xenalyze
-	fi
-	rm -f /tmp/bench-life.trace
+			"seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') $2"
 }
 
 told=""
@@ -107,13 +88,13 @@ tell_done() {
 }
 
 domid=-
-trace_start
+window_start
 touch /tmp/bench-life.on
 i=0
 until grep -q "$ready" "$LOG" 2>/dev/null; do
 	i=$((i + 1))
 	if [ "$i" -gt 2400 ]; then
-		kill -INT "$trace_pid"
+		trace_stop
 		echo "bench-life: FAIL: the guest never became ready $TAG"
 		finish 1
 	fi
@@ -122,18 +103,18 @@ done
 for d in /sys/bus/xen-backend/devices/vbd-*-"$DEV"; do
 	[ -d "$d" ] && domid=${d##*/vbd-} && domid=${domid%-"$DEV"}
 done
-trace_stop boot ""
+window_end boot ""
 
 sleep 1
-trace_start
+window_start
 sleep "$IDLE_SECONDS"
-trace_stop idle "vcpus=$(sed -n 's/^vcpus = \([0-9]*\)$/\1/p' "/jobs/$JOB.cfg")"
+window_end idle "vcpus=$(sed -n 's/^vcpus = \([0-9]*\)$/\1/p' "/jobs/$JOB.cfg")"
 
 # A short warm-up, so that ARP and the first slow round trips are not counted.
 tool flood "$IP" 1 >/dev/null
-trace_start
+window_start
 flood=$(tool flood "$IP" 5)
 echo "$flood"
 rt=$(echo "$flood" | sed -n 's/.*round_trips=\([0-9]*\).*/\1/p')
-trace_stop pingflood "round_trips=${rt:--}"
+window_end pingflood "round_trips=${rt:--}"
 finish 0
