@@ -1238,6 +1238,21 @@ static const struct hvm_memmap_table_entry pvh_map[3] = {
 	{ 0x100000, 0x3ff00000, XEN_HVM_MEMMAP_TYPE_RAM, 0 },
 };
 
+/* pvh_map and the two modules (the first named "initrd") the PVH tests give. */
+static void expect_pvh_map_and_modules(void)
+{
+	EXPECT_EQ(br.memmap.nr, 3);
+	EXPECT_RANGE(0, 0, 0x9f000, MEMMAP_USABLE);
+	EXPECT_RANGE(1, 0xfc000000, 0x4000000, MEMMAP_RESERVED);
+	EXPECT_RANGE(2, 0x100000, 0x3ff00000, MEMMAP_USABLE);
+	EXPECT_EQ(br.nr_modules, 2);
+	EXPECT_EQ_U(br.modules[0].start, 0x400000);
+	EXPECT_EQ_U(br.modules[0].len, 0x1234);
+	EXPECT_STR(br.modules[0].cmdline, "initrd");
+	EXPECT_EQ_U(br.modules[1].start, 0x500000);
+	EXPECT_EQ_U(br.modules[1].len, 0x2000);
+}
+
 /* ---- PVH tests -------------------------------------------------------- */
 
 TEST(pvh_good_start_info)
@@ -1261,16 +1276,7 @@ TEST(pvh_good_start_info)
 	EXPECT_STR(br.entry, "pvh");
 	EXPECT_STR(br.cmdline, "console=hvc0 quiet");
 	EXPECT_EQ_U(br.rsdp_phys, 0xfc009000);
-	EXPECT_EQ(br.memmap.nr, 3);
-	EXPECT_RANGE(0, 0, 0x9f000, MEMMAP_USABLE);
-	EXPECT_RANGE(1, 0xfc000000, 0x4000000, MEMMAP_RESERVED);
-	EXPECT_RANGE(2, 0x100000, 0x3ff00000, MEMMAP_USABLE);
-	EXPECT_EQ(br.nr_modules, 2);
-	EXPECT_EQ_U(br.modules[0].start, 0x400000);
-	EXPECT_EQ_U(br.modules[0].len, 0x1234);
-	EXPECT_STR(br.modules[0].cmdline, "initrd");
-	EXPECT_EQ_U(br.modules[1].start, 0x500000);
-	EXPECT_EQ_U(br.modules[1].len, 0x2000);
+	expect_pvh_map_and_modules();
 	EXPECT_STR(br.modules[1].cmdline, "");
 	EXPECT_WARNS(0, "");
 }
@@ -1297,16 +1303,7 @@ TEST(pvh_misaligned_tables)
 	si->nr_modules = 2;
 	put_str(MODSTR, "initrd");
 	run_pvh(INFO);
-	EXPECT_EQ(br.memmap.nr, 3);
-	EXPECT_RANGE(0, 0, 0x9f000, MEMMAP_USABLE);
-	EXPECT_RANGE(1, 0xfc000000, 0x4000000, MEMMAP_RESERVED);
-	EXPECT_RANGE(2, 0x100000, 0x3ff00000, MEMMAP_USABLE);
-	EXPECT_EQ(br.nr_modules, 2);
-	EXPECT_EQ_U(br.modules[0].start, 0x400000);
-	EXPECT_EQ_U(br.modules[0].len, 0x1234);
-	EXPECT_STR(br.modules[0].cmdline, "initrd");
-	EXPECT_EQ_U(br.modules[1].start, 0x500000);
-	EXPECT_EQ_U(br.modules[1].len, 0x2000);
+	expect_pvh_map_and_modules();
 	EXPECT_WARNS(0, "");
 }
 

@@ -1544,10 +1544,16 @@ static void rekick(struct blkfront *bf)
 	}
 }
 
+/* Requests held for a backend that is not connected (they may expire). */
+static bool held_while_away(struct blkfront *bf)
+{
+	return READ_ONCE(bf->held.head) && READ_ONCE(bf->state) != BF_CONNECTED;
+}
+
 /* Anything the worker must come back for without being woken? */
 static bool worker_has_work(struct blkfront *bf)
 {
-	if (READ_ONCE(bf->held.head) && READ_ONCE(bf->state) != BF_CONNECTED)
+	if (held_while_away(bf))
 		return true;
 	for (unsigned int i = 0; i < BLKFRONT_MAX_QUEUES; i++)
 		if (READ_ONCE(bf->queues[i].wait.head))
@@ -1564,7 +1570,7 @@ static int blkfront_worker(void *unused)
 		for (struct blkfront *bf = READ_ONCE(blkfronts); bf; bf = bf->next) {
 			if (READ_ONCE(bf->fatal_pending))
 				handle_fatal(bf);
-			if (READ_ONCE(bf->held.head) && READ_ONCE(bf->state) != BF_CONNECTED)
+			if (held_while_away(bf))
 				expire_held(bf, now);
 			rekick(bf);
 			busy |= worker_has_work(bf);
