@@ -110,21 +110,7 @@ void kernel_shutdown_observe(shutdown_observer_fn fn)
 	spin_unlock_irqrestore(&request_lock, flags);
 }
 
-/**
- * kernel_serve_requested - whether the kernel serves after its self-tests
- *
- * With "serve" on the command line, or when it was asked for neither
- * self-tests (selftest=none) nor benchmarks (bench=1).
- */
-bool kernel_serve_requested(void)
-{
-	bool tests = IS_ENABLED(CONFIG_SELFTEST) && selftest_requested();
-	bool bench = IS_ENABLED(CONFIG_BENCH) && bench_requested;
-
-	return serve || (!tests && !bench);
-}
-
-static enum shutdown_kind take_request(void)
+static enum shutdown_kind pending_request(void)
 {
 	enum shutdown_kind kind;
 	unsigned long flags;
@@ -133,6 +119,22 @@ static enum shutdown_kind take_request(void)
 	kind = pending;
 	spin_unlock_irqrestore(&request_lock, flags);
 	return kind;
+}
+
+/**
+ * kernel_serve_requested - whether the init thread goes to kernel_serve()
+ *
+ * With "serve" on the command line, or when it was asked for neither
+ * self-tests (selftest=none) nor benchmarks (bench=1); or when a
+ * shutdown request came during the self-tests, so that it is obeyed
+ * (a reboot is not turned into the power-off that would end the run).
+ */
+bool kernel_serve_requested(void)
+{
+	bool tests = IS_ENABLED(CONFIG_SELFTEST) && selftest_requested();
+	bool bench = IS_ENABLED(CONFIG_BENCH) && bench_requested;
+
+	return serve || (!tests && !bench) || pending_request() != SHUTDOWN_KIND_NONE;
 }
 
 /* Close the devices, then do what was asked. */
@@ -152,8 +154,9 @@ static __noreturn void kernel_shutdown(enum shutdown_kind kind)
  * kernel_serve - serve until a shutdown request, then act on it
  * @selftests_ok: the self-tests' verdict (true when none ran)
  *
- * Runs in the init thread.  Starts the UDP echo service, prints
- * "pvk: serving" and sleeps until kernel_request_shutdown() wakes it.
+ * Runs in the init thread.  Unless a request is already pending, starts
+ * the UDP echo service, prints "pvk: serving" and sleeps until
+ * kernel_request_shutdown() wakes it.
  */
 __noreturn void kernel_serve(bool selftests_ok)
 {
@@ -161,11 +164,14 @@ __noreturn void kernel_serve(bool selftests_ok)
 	int err;
 
 	WRITE_ONCE(serving_thread, kthread_self());
+	kind = pending_request();
+	if (kind != SHUTDOWN_KIND_NONE)
+		kernel_shutdown(kind);
 	err = udp_echo_start(ECHO_PORT);
 	if (err)
 		pr_err("pvk: no UDP echo service on port %u: %d\n", ECHO_PORT, err);
 	pr_raw("pvk: serving%s\n", selftests_ok ? "" : " (self-tests failed)");
-	while ((kind = take_request()) == SHUTDOWN_KIND_NONE)
+	while ((kind = pending_request()) == SHUTDOWN_KIND_NONE)
 		kthread_wait_ns(SERVE_WAIT_NS);
 	kernel_shutdown(kind);
 }

@@ -26,22 +26,27 @@
 # reboot, that it served twice.  Exit status 0 only if all of that holds.
 set -u
 TOOL=/guests/net-tool
-SERVE_WAIT=300
+SERVE_WAIT=240
 
 say() { echo "life-drive: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
 
 # How many "pvk: serving" lines console $1 has so far.
 served() {
-	n=$(tr -d '\r' <"$1" 2>/dev/null | grep -c '^pvk: serving')
+	[ -f "$1" ] || { echo 0; return; }
+	n=$(tr -d '\r' <"$1" | grep -c '^pvk: serving')
 	echo "${n:-0}"
 }
 
-# Wait until console $1 has $2 "pvk: serving" lines.
+# Wait until console $1 has $2 "pvk: serving" lines; every 30 s say
+# how far it got and which domain has guest $3's name.
 wait_serving() {
 	i=0
 	while [ "$(served "$1")" -lt "$2" ]; do
 		i=$((i + 1))
 		[ "$i" -le $((SERVE_WAIT * 2)) ] || return 1
+		if [ $((i % 60)) = 0 ]; then
+			say "waiting for 'pvk: serving' #$2 ($((i / 2)) s): seen $(served "$1"), console $(wc -c <"$1" 2>/dev/null || echo 0) bytes, domain $(xl domid "$3" 2>/dev/null || echo none)"
+		fi
 		sleep 0.5
 	done
 }
@@ -60,18 +65,24 @@ answers() {
 	[ "$ok" -ge 3 ] && echo "$echo_line" | grep -q '^udp-echo: sizes=8 ok=8 '
 }
 
-# `xl shutdown -w`, then is the domain gone?
+# `xl shutdown -w`, then is the domain gone?  -w returns once the domain
+# has shut down; xl's daemon (on_poweroff = "destroy") reaps it after.
 shut_down() {
 	if timeout 180 xl shutdown -w "$1"; then
 		say "xl shutdown -w: ok"
 	else
 		say "xl shutdown -w: FAIL (status $?)"
 	fi
-	if xl domid "$1" >/dev/null 2>&1; then
-		say "domain $1: FAIL: still there"
-	else
-		say "domain $1: gone"
-	fi
+	i=0
+	while xl domid "$1" >/dev/null 2>&1; do
+		i=$((i + 1))
+		if [ "$i" -gt 60 ]; then
+			say "domain $1: FAIL: still there 60 s after the shutdown"
+			return
+		fi
+		sleep 1
+	done
+	say "domain $1: gone"
 }
 
 run() {
@@ -79,7 +90,7 @@ run() {
 	console=$2
 	ip=$3
 	guest=$4
-	if wait_serving "$console" 1; then
+	if wait_serving "$console" 1 "$guest"; then
 		say "serving: ok (first boot)"
 	else
 		say "serving: FAIL: no 'pvk: serving' within ${SERVE_WAIT}s"
@@ -93,7 +104,8 @@ run() {
 		else
 			say "xl reboot: FAIL (status $?)"
 		fi
-		if wait_serving "$console" 2; then
+		say "domain after xl reboot: $(xl domid "$guest" 2>/dev/null || echo none)"
+		if wait_serving "$console" 2 "$guest"; then
 			say "serving: ok (after reboot)"
 			answers "$ip" "after reboot" && say "answers: ok (after reboot)"
 		else
@@ -111,9 +123,13 @@ check() {
 	guest=${GUEST:?GUEST not set (dom0-init exports it)}
 	fail=0
 	i=0
-	until grep -q '^life-drive: .* finished' "$drive" 2>/dev/null || [ "$i" -ge 1200 ]; do
+	# A line every 30 s: the runner takes a silent dom0 as stuck.
+	until grep -q '^life-drive: .* finished' "$drive" 2>/dev/null || [ "$i" -ge 1080 ]; do
 		sleep 0.5
 		i=$((i + 1))
+		if [ $((i % 60)) = 0 ]; then
+			echo "life check: waiting for the driver ($((i / 2)) s): $(tail -n 1 "$drive" 2>/dev/null)"
+		fi
 	done
 	if xl domid "$guest" >/dev/null 2>&1; then
 		echo "life check: FAIL: $guest still there; destroying it"
@@ -159,7 +175,13 @@ check() {
 		echo "life check: FAIL: $closes frontends closed cleanly, $bad not (want the vbd and the vif, $downs times)"
 		fail=1
 	fi
-	[ "$fail" = 0 ] && echo "life check: ok"
+	if [ "$fail" = 0 ]; then
+		echo "life check: ok"
+	else
+		echo "----- xl's log of $guest (last 40 lines)"
+		tail -n 40 "/var/log/xen/xl-$guest.log" 2>/dev/null
+		echo "-----"
+	fi
 	return "$fail"
 }
 
