@@ -368,7 +368,7 @@ class Need:
 
 
 BARE_METAL_SUITES = ('paravirt', 'traps', 'pgtable', 'irq', 'sched', 'mm',
-                     'selftest', 'selftest_watch')
+                     'selftest', 'selftest_watch', 'reboot')
 # xen_mmu is the multicall batching of mmu_update (multicalls.c).
 XEN_PV_SUITES = ('xen_mmu', 'xen_time', 'xen_spinlock', 'xen_gnttab')
 XEN_DOM0_SUITES = XEN_PV_SUITES + ('xen_events', 'xen_acpi')
