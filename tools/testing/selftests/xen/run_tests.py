@@ -71,6 +71,9 @@ XEN_POWEROFF_GRACE = 20.0
 PANIC_GRACE = 1.0               # collect the rest of a panic message
 BENCH_CMDLINE = 'bench=1 selftest=none'
 BENCH_DONE = 'pvk-bench: done'
+# What a guest that runs no self-test (selftest=none) prints once it
+# serves (kernel/reboot.c); its row's verdict line.
+SERVING = 'pvk: serving'
 
 # Row statuses.  BAD ones add 1 to the failed count of the closing line.
 PASS, FAIL, SKIP = 'PASS', 'FAIL', 'SKIP'
@@ -122,6 +125,7 @@ class Row:
     grace: Optional[int] = None         # dom0stack: dom0-grace; None: DOM0_GUEST_GRACE
     on_reboot: str = 'destroy'  # dom0stack: xl's on_reboot for the guest
     boots: int = 1              # dom0stack: boots in the console (a reboot job)
+    serve_only: bool = False    # selftest=none: no KTAP, "pvk: serving" instead
 
 
 def _pvh(cpus, accel='tcg', **kw):
@@ -276,7 +280,8 @@ def _dom0job(job: str) -> Row:
                timeout=float(m.group(1)) if m else None,
                grace=int(grace.group(1)) if grace else None,
                on_reboot=_xl_value(cfg, 'on_reboot') or 'destroy',
-               boots=int(boots.group(1)) if boots else 1)
+               boots=int(boots.group(1)) if boots else 1,
+               serve_only='selftest=none' in (_xl_value(cfg, 'extra') or '').split())
 
 
 # The dom0 jobs of make check: blkfront with every feature, in bounce
@@ -449,8 +454,9 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^xen-pv-domU-net-modes$', NETFRONT_DOM0 + (
         'netfront.netfront_udp_dom0_csum_modes', 'netfront_serve')),
     Need(r'^xen-pv-domU-con-channel$', ('xen_console_front',)),
-    # Serving, then shut down or rebooted by xl: the control node's suite.
-    Need(r'^xen-pv-domU-life-', ('manage',)),
+    # Serving, then rebooted by xl: the control node's suite first
+    # (life-shutdown boots with selftest=none: no KTAP at all).
+    Need(r'^xen-pv-domU-life-reboot$', ('manage',)),
 )
 
 # A case that needs more CPUs than the boot has skips with the reason
@@ -1038,7 +1044,9 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
     res.failed_tests = [f'{r.number} {r.name}' for r in log.failed_tests]
     problems = res.problems
 
-    if ctx.bench:
+    if row.serve_only and not ctx.bench:
+        judge_serve_only(res, log, text)
+    elif ctx.bench:
         # A bench boot has no KTAP stream: only the boot line, the
         # pvk-bench lines and "pvk-bench: done" matter here.
         res.passed = res.failed = res.skipped = 0
@@ -1072,6 +1080,8 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
         res.notes.append(f'debugcon has kernel output ({rel(debugcon)}) '
                          'but the serial log does not')
 
+    serving = row.serve_only and SERVING in (ktap.clean_line(ln)
+                                             for ln in text.split('\n'))
     if row.boot == 'xen':
         judge_xen_power_off(res, outcome, log.verdict, text)
     elif outcome.how == 'exited' and log.verdict is not None:
@@ -1092,13 +1102,15 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
         res.status = PANIC
     elif outcome.how == 'timeout':
         res.status = HANG
-        what = f'"{BENCH_DONE}"' if ctx.bench else 'verdict'
+        what = (f'"{BENCH_DONE}"' if ctx.bench else
+                f'"{SERVING}"' if row.serve_only else 'verdict')
         problems.insert(0, f'no {what} within {row_timeout(row, ctx):g} s'
                         + _last_line_hint(text))
-    elif (log.verdict is None and not ctx.bench) or \
+    elif (log.verdict is None and not ctx.bench and not serving) or \
             (ctx.bench and outcome.trigger is None):
         res.status = CRASH
-        what = f'"{BENCH_DONE}"' if ctx.bench else 'the verdict'
+        what = (f'"{BENCH_DONE}"' if ctx.bench else
+                f'"{SERVING}"' if row.serve_only else 'the verdict')
         if outcome.how == 'domain-gone':
             problems.insert(0, f'the domain went away before {what}'
                             + _last_line_hint(text))
@@ -1117,6 +1129,18 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
         res.problems = [p for p in problems
                         if not p.startswith('no verdict line')]
     return res
+
+
+def judge_serve_only(res: RowResult, log: 'ktap.KtapLog', text: str) -> None:
+    """A guest booted with selftest=none runs no self-test and prints no
+    KTAP: its boot line and "pvk: serving" (evaluate()) stand for the
+    verdict, and any KTAP or panic in its log is a problem."""
+    res.passed = res.failed = res.skipped = 0
+    res.failed_tests = []
+    if log.boot is None:
+        res.problems.append('no boot line ("pvk: platform=...")')
+    if log.results or log.verdict is not None:
+        res.problems.append('KTAP output although selftest=none')
 
 
 def judge_expected_failure(res: RowResult, row: Row, log: 'ktap.KtapLog'

@@ -304,7 +304,9 @@ class Jobs(unittest.TestCase):
         ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
         row = run_tests._dom0job('life-10-shutdown')
         self.assertEqual(row.name, 'xen-pv-domU-life-shutdown')
-        self.assertIn('serve', row.append.split())
+        # No self-test asked for: serving is the default, no KTAP.
+        self.assertIn('selftest=none', row.append.split())
+        self.assertTrue(row.serve_only)
         self.assertEqual((row.grace, row.on_reboot, row.boots),
                          (240, 'destroy', 1))
         _, text = run_tests.dom0stack_job(row, ctx, 0)
@@ -313,6 +315,8 @@ class Jobs(unittest.TestCase):
         row = run_tests._dom0job('life-20-reboot')
         self.assertEqual((row.grace, row.on_reboot, row.boots),
                          (240, 'restart', 2))
+        self.assertIn('serve', row.append.split())
+        self.assertFalse(row.serve_only)
         _, text = run_tests.dom0stack_job(row, ctx, 0)
         self.assertIn('on_reboot = "restart"', text)
         # Other rows keep the default grace and never restart.
@@ -529,6 +533,51 @@ class Reboot(RowResults):
         cut = run_tests.first_boot(text)
         self.assertTrue(cut.endswith("cmdline='selftest=manage serve'"))
         self.assertEqual(cut.count('pvk: platform='), 1)
+
+
+SERVE_CONSOLE = """\
+[    0.07] pvk: entry=xen-pv cmdline='selftest=none ip=10.0.0.2/24'
+pvk: platform=xen-pv cpus=2 mem=123MiB patched=216 sites domU
+%s
+"""
+
+
+class ServeOnly(RowResults):
+    """A row booted with selftest=none has no KTAP: "pvk: serving" is
+    its verdict line, and the domain going away before it a crash."""
+
+    def judged(self, rest, result='verdict'):
+        run = run_tests.GuestRun(console=(SERVE_CONSOLE % rest).split('\n'),
+                                 result=result, post='ok')
+        return self.result(run_tests._dom0job('life-10-shutdown'), run)
+
+    def test_serving_passes(self):
+        res = self.judged('pvk: serving\n'
+                          'pvk: shutdown requested: poweroff (from xenstore '
+                          'control/shutdown)\npvk: poweroff now')
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        self.assertEqual((res.passed, res.failed, res.skipped), (0, 0, 0))
+
+    def test_gone_before_serving_is_a_crash(self):
+        res = self.judged('xenbus: something', result='exited')
+        self.assertEqual(res.status, run_tests.CRASH)
+        self.assertIn('"pvk: serving"', res.problems[0])
+        # So is a panic, whatever came before it.
+        res = self.judged('pvk: serving\npvk: PANIC: oops', result='exited')
+        self.assertEqual(res.status, run_tests.PANIC)
+
+    def test_ktap_in_a_serve_only_row_is_a_mismatch(self):
+        res = self.judged('KTAP version 1\n1..1\nok 1 a.b\n'
+                          'pvk: selftest result: PASS (1 passed, 0 failed, '
+                          '0 skipped)\npvk: serving')
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertIn('KTAP output although selftest=none', res.problems)
+
+    def test_a_test_row_still_needs_its_verdict(self):
+        run = run_tests.GuestRun(console=(SERVE_CONSOLE % 'pvk: serving')
+                                 .split('\n'), result='verdict')
+        res = self.result(run_tests._dom0job('life-20-reboot'), run)
+        self.assertEqual(res.status, run_tests.CRASH)
 
 
 class Post(RowResults):
