@@ -154,15 +154,14 @@ static __noreturn void native_power_off(bool success)
 /* The byte the FADT names, to its port or memory-mapped register. */
 static void acpi_reset(void)
 {
-	volatile u8 *reg;
-
 	if (!acpi.can_reset)
 		return;
 	pr_raw("pvk: restarting through the ACPI reset register\n");
 	if (acpi.reset_io) {
 		outb(acpi.reset_value, (u16)acpi.reset_addr);
 	} else {
-		reg = ioremap(acpi.reset_addr, 1);
+		volatile u8 *reg = ioremap(acpi.reset_addr, 1);
+
 		if (reg)
 			*reg = acpi.reset_value;
 	}
