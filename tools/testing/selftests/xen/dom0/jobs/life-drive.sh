@@ -68,7 +68,7 @@ answers() {
 # `xl shutdown -w`, then is the domain gone?  -w returns once the domain
 # has shut down; xl's daemon (on_poweroff = "destroy") reaps it after.
 shut_down() {
-	if timeout 180 xl shutdown -w "$1"; then
+	if timeout 120 xl shutdown -w "$1"; then
 		say "xl shutdown -w: ok"
 	else
 		say "xl shutdown -w: FAIL (status $?)"
@@ -139,7 +139,7 @@ check() {
 	echo "----- dom0 life driver"
 	cat "$drive"
 	echo "----- pvk's lifecycle lines"
-	tr -d '\r' <"$console" | grep -E '^pvk: (serving|shutdown|reboot|poweroff|halt|restart)|xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;'
+	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;'
 	echo "-----"
 	want() {
 		if ! grep -Eq "$1" "$2"; then
@@ -180,6 +180,8 @@ check() {
 	else
 		echo "----- xl's log of $guest (last 40 lines)"
 		tail -n 40 "/var/log/xen/xl-$guest.log" 2>/dev/null
+		echo "----- the end of $guest's console (last 30 lines)"
+		tr -d '\r' <"$console" | tail -n 30
 		echo "-----"
 	fi
 	return "$fail"
