@@ -28,7 +28,10 @@ static void print_boot_line(void)
 		pr_raw("%s\n", report);
 }
 
-/* The first thread: runs what the command line asked for, then powers off. */
+/*
+ * The first thread: runs what the command line asked for, then serves
+ * until told to stop (kernel/reboot.c) or powers off with the verdict.
+ */
 static int kernel_init(void *unused)
 {
 	bool ok = true;
@@ -39,6 +42,8 @@ static int kernel_init(void *unused)
 		bench_run();
 	if (IS_ENABLED(CONFIG_SELFTEST))
 		ok = selftest_run();
+	if (kernel_serve_requested())
+		kernel_serve(ok);
 	machine_power_off(ok);
 }
 

@@ -323,6 +323,69 @@ int kthread_join(struct thread *t)
 	return result;
 }
 
+/* Up to this many threads of each CPU are listed by sched_show_tasks(). */
+#define SHOW_MAX	32
+
+struct shown_thread {
+	char name[16];
+	char what;		/* 'R'unning, 'r'unnable, 'S'leeping */
+	s64 due_ms;		/* sleepers: ms until the wake-up */
+};
+
+/* Copy @cpu's threads out under its lock; returns how many. */
+static unsigned int snapshot_cpu(unsigned int cpu, struct shown_thread *out)
+{
+	struct runqueue *rq = &runqueues[cpu];
+	u64 now = ktime_get_ns();
+	unsigned int n = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rq->lock, flags);
+	strlcpy(out[n].name, per_cpu(cpu)->current->name, sizeof(out[n].name));
+	out[n++].what = 'R';
+	for (const struct thread *t = rq->head; t && n < SHOW_MAX; t = t->next) {
+		strlcpy(out[n].name, t->name, sizeof(out[n].name));
+		out[n++].what = 'r';
+	}
+	for (const struct thread *t = rq->sleepers; t && n < SHOW_MAX; t = t->next) {
+		strlcpy(out[n].name, t->name, sizeof(out[n].name));
+		out[n].due_ms = ((s64)t->wake_ns - (s64)now) / (s64)NSEC_PER_MSEC;
+		out[n++].what = t->wakeable ? 'W' : 'S';
+	}
+	spin_unlock_irqrestore(&rq->lock, flags);
+	return n;
+}
+
+/**
+ * sched_show_tasks - log every CPU's threads (a sysrq 't' task dump)
+ *
+ * One line per thread: the running one (R), the runnable ones (r) and
+ * the sleepers, in a timed sleep (S) or waiting for a wake-up (W), with
+ * the milliseconds until they are due.  A snapshot per CPU, taken under
+ * that CPU's run-queue lock and printed outside it.
+ */
+void sched_show_tasks(void)
+{
+	struct shown_thread shown[SHOW_MAX];	/* 1 KiB of the stack */
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		unsigned int n;
+
+		if (!per_cpu(cpu)->online)
+			continue;
+		n = snapshot_cpu(cpu, shown);
+		pr_raw("sched: cpu %u: %u threads%s\n", cpu, n,
+		       n == SHOW_MAX ? " (list cut)" : "");
+		for (unsigned int i = 0; i < n; i++) {
+			if (shown[i].what == 'S' || shown[i].what == 'W')
+				pr_raw("sched:   %c %-15s due in %lld ms\n", shown[i].what,
+				       shown[i].name, (long long)shown[i].due_ms);
+			else
+				pr_raw("sched:   %c %s\n", shown[i].what, shown[i].name);
+		}
+	}
+}
+
 void sched_tick(void)
 {
 	struct runqueue *rq = &runqueues[smp_processor_id()];

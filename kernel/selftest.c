@@ -25,6 +25,16 @@ static bool suite_selected(const char *filter, const char *name)
 }
 
 /**
+ * selftest_requested - whether selftest= asks for any suite at all
+ *
+ * False only for selftest=none.
+ */
+bool selftest_requested(void)
+{
+	return strcmp(selftest_filter, "none") != 0;
+}
+
+/**
  * selftest_named - did selftest= name @suite itself (not just "all")?
  * @suite: a suite name
  *

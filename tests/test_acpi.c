@@ -768,6 +768,72 @@ TEST(test_s5_truncated)
 	EXPECT(!info.can_poweroff);
 }
 
+/* A reset register: flags bit 10, GAS (space, width 8, offset 0, addr), value. */
+static void set_reset_reg(u32 flags, u8 space, u8 width, u64 addr, u8 value)
+{
+	put32(FADT_PHYS + 112, flags);
+	mem[FADT_PHYS + 116] = space;
+	mem[FADT_PHYS + 117] = width;
+	mem[FADT_PHYS + 118] = 0;
+	mem[FADT_PHYS + 119] = 1;
+	put64(FADT_PHYS + 120, addr);
+	mem[FADT_PHYS + 128] = value;
+	fix_checksum(FADT_PHYS, FADT_LEN);
+}
+
+TEST(test_fadt_reset_register)
+{
+	build_std();
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(!info.can_reset);		/* flags say none */
+
+	build_std();
+	set_reset_reg(1U << 10, 1, 8, 0xcf9, 0x06);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(info.can_reset);
+	EXPECT(info.reset_io);
+	EXPECT_EQ_U(info.reset_addr, 0xcf9);
+	EXPECT_EQ(info.reset_value, 0x06);
+
+	build_std();
+	set_reset_reg(1U << 10, 0, 8, 0xfed00000ULL, 0x0e);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(info.can_reset);
+	EXPECT(!info.reset_io);
+	EXPECT_EQ_U(info.reset_addr, 0xfed00000ULL);
+
+	build_std();
+	set_reset_reg(0, 1, 8, 0xcf9, 0x06);	/* present but not supported */
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(!info.can_reset);
+
+	/* PCI configuration space, a 16-bit register, no address, a port past 64 KiB. */
+	build_std();
+	set_reset_reg(1U << 10, 2, 8, 0x10cf9, 0x06);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(!info.can_reset);
+	EXPECT(strstr(last_warn, "reset register"));
+	build_std();
+	set_reset_reg(1U << 10, 1, 16, 0xcf9, 0x06);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(!info.can_reset);
+	build_std();
+	set_reset_reg(1U << 10, 1, 8, 0, 0x06);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(!info.can_reset);
+	build_std();
+	set_reset_reg(1U << 10, 1, 8, 0x10000, 0x06);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(!info.can_reset);
+
+	/* An ACPI 1.0 FADT ends before the reset register. */
+	build_std();
+	set_reset_reg(1U << 10, 1, 8, 0xcf9, 0x06);
+	make_fadt(FADT_PHYS, DSDT_PHYS, 0, 116);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(!info.can_reset);
+}
+
 TEST(test_fadt_limits)
 {
 	build_std();
@@ -923,6 +989,7 @@ int main(void)
 	RUN(test_s5_rejected);
 	RUN(test_s5_truncated);
 	RUN(test_fadt_limits);
+	RUN(test_fadt_reset_register);
 	RUN(test_hpet_io_space);
 	RUN(test_garbage_tables);
 	return TEST_DONE();

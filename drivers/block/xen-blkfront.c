@@ -1478,11 +1478,39 @@ static void blkfront_remove(struct xenbus_device *dev)
 	blkfront_mutex_unlock(bf);
 }
 
+/*
+ * The domain goes down (xenbus_shutdown_devices()): the closing
+ * handshake has torn the connection down if the backend took part, and
+ * kept its unfinished requests for a reconnection that will not come.
+ * Fail those and everything still in flight, refuse new ones (BF_DEAD:
+ * -ENODEV), and end Closed.
+ */
+static void blkfront_shutdown(struct xenbus_device *dev)
+{
+	struct blkfront *bf = dev->priv;
+	unsigned int held = 0;
+	unsigned long flags;
+
+	if (!bf)
+		return;
+	blkfront_mutex_lock(bf);
+	spin_lock_irqsave(&bf->lock, flags);
+	bf->state = BF_DEAD;
+	for (struct blk_request *r = bf->held.head; r; r = r->drv_next)
+		held++;
+	spin_unlock_irqrestore(&bf->lock, flags);
+	blkfront_teardown(bf, -EIO);
+	pr_info("%s: shut down; %u held requests failed\n", bf->bdev.name, held);
+	xenbus_frontend_closed(dev);
+	blkfront_mutex_unlock(bf);
+}
+
 static struct xenbus_driver blkfront_driver = {
 	.type = "vbd",
 	.probe = blkfront_probe,
 	.otherend_changed = blkfront_backend_changed,
 	.remove = blkfront_remove,
+	.shutdown = blkfront_shutdown,
 };
 XENBUS_FRONTEND(blkfront_driver);
 

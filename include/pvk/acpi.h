@@ -83,6 +83,12 @@ struct acpi_info {
 
 	u64 hpet_phys;
 	bool has_hpet;
+
+	/* Restart: the FADT's reset register and the byte to write to it. */
+	bool can_reset;
+	bool reset_io;			/* I/O port, else memory */
+	u64 reset_addr;
+	u8 reset_value;
 };
 
 /*

@@ -36,6 +36,9 @@ void kthread_wait_ns(u64 ns);
 void kthread_wake(struct thread *t);
 const char *current_thread_name(void);
 
+/* Log every CPU's threads and their states (sysrq 't'). */
+void sched_show_tasks(void);
+
 void sched_init(void);
 void sched_init_cpu(void);
 /* Timer tick on this CPU: wake sleepers whose time has come. */

@@ -95,6 +95,8 @@ void kunit_info(struct kunit *test, const char *fmt, ...)
 
 /* Run the suites selftest= names; print KTAP and the verdict line. */
 bool selftest_run(void);
+/* Does selftest= ask for any suite (anything but "none")? */
+bool selftest_requested(void);
 /* Did selftest= name @suite explicitly (for suites run only on demand)? */
 bool selftest_named(const char *suite);
 /* How many names of @filter no built-in suite has (@report: log each). */

@@ -273,6 +273,12 @@ struct xenbus_device {
  *                    with the state the backend was in)
  * @remove: the device went away or the driver is unregistered; free
  *          everything and revoke the grants
+ * @shutdown: optional; the domain is going down and the core has asked
+ *            the device to close (xenbus_shutdown_devices()): finish
+ *            the teardown if the backend did not take part, complete
+ *            or fail every outstanding request, accept no new ones and
+ *            switch to Closed.  Runs in the shutting-down thread, not
+ *            in xenwatch, after the closing handshake ended or timed out
  *
  * Connection handshake a driver implements in @otherend_changed:
  * InitWait -> allocate rings, grant them, write ring-ref/event-channel
@@ -290,6 +296,7 @@ struct xenbus_driver {
 	void (*otherend_changed)(struct xenbus_device *dev,
 				 enum xenbus_state backend_state);
 	void (*remove)(struct xenbus_device *dev);
+	void (*shutdown)(struct xenbus_device *dev);
 	/* private */
 	struct xenbus_driver *next;
 	struct xenbus_watch watch;	/* on device/<type> */
@@ -324,6 +331,19 @@ void xenbus_unregister_driver(struct xenbus_driver *drv);
 #define XENBUS_FRONTEND(drv)						\
 	static struct xenbus_driver *const __xenbus_frontend_##drv	\
 	__attribute__((used, section(".xenbus_frontends"))) = &(drv)
+
+/**
+ * xenbus_shutdown_devices - close every frontend before power-off or reboot
+ *
+ * Like Linux's xenbus_dev_shutdown() for each device: no more devices
+ * are probed and no closed one reconnects; each connected (or
+ * connecting) frontend switches to Closing, and the backend gets a few
+ * seconds to go through Closing to Closed, during which the driver
+ * tears down as it does whenever its backend closes; then the driver's
+ * @shutdown ends what is still outstanding.  Logs one line per device.
+ * Call from a kernel thread other than xenwatch (it may sleep).
+ */
+void xenbus_shutdown_devices(void);
 
 /**
  * xenbus_switch_state - write our state node and remember it

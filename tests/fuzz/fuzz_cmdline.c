@@ -47,7 +47,7 @@ static void param_warn(void *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool xen_nopv, xen_nopvspin, nosmp, bench, blk_persistent;
+static bool xen_nopv, xen_nopvspin, nosmp, bench, serve, blk_persistent;
 static int maxcpus, loglevel;
 static char xen_emul_unplug[8], xen_callback[8], selftest[128], gnttab[8],
 	evtchn[8], netfront[64], ip[32];
@@ -63,10 +63,11 @@ static const struct kernel_param params[] = {
 	{ "xen_nopvspin", KPARAM_BOOL, &xen_nopvspin, 0, 0, 0 },
 	{ "nosmp", KPARAM_BOOL, &nosmp, 0, 0, 0 },
 	{ "maxcpus", KPARAM_INT, &maxcpus, 0, 1, 4096 },
-	/* kernel/printk.c, selftest.c, bench.c */
+	/* kernel/printk.c, selftest.c, bench.c, reboot.c */
 	{ "loglevel", KPARAM_INT, &loglevel, 0, 0, 7 },
 	{ "selftest", KPARAM_STRING, selftest, sizeof(selftest), 0, 0 },
 	{ "bench", KPARAM_BOOL, &bench, 0, 0, 0 },
+	{ "serve", KPARAM_BOOL, &serve, 0, 0, 0 },
 	/* grant-table.c, events_base.c */
 	{ "gnttab", KPARAM_STRING, gnttab, sizeof(gnttab), 0, 0 },
 	{ "evtchn", KPARAM_STRING, evtchn, sizeof(evtchn), 0, 0 },

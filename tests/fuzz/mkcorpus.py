@@ -377,6 +377,17 @@ def netfront_rsp_seeds():
     write(t, 'tx-bad', nf_input(NF_TX, 0, [4, 4, 4], tx, tx_ids=[0, 2, 3, 4]))
 
 
+# ---- control/shutdown and control/sysrq (tests/test_xen_manage.c) -------
+
+def manage_seeds():
+    for name, value in (('poweroff', b'poweroff'), ('reboot', b'reboot'),
+                        ('halt', b'halt'), ('suspend', b'suspend'),
+                        ('unknown', b'frobnicate'), ('empty', b''),
+                        ('sysrq-t', b't'), ('sysrq-two-keys', b'tt'),
+                        ('control-bytes', b'a\nb\x1b[c\xff~')):
+        write('fuzz_manage', name, value)
+
+
 def main():
     mb2_seeds()
     pvh_seeds()
@@ -387,6 +398,7 @@ def main():
     xenstore_seeds()
     blkfront_rsp_seeds()
     netfront_rsp_seeds()
+    manage_seeds()
     return 0
 
 

@@ -62,11 +62,16 @@
 #define FADT_PM1A_CNT		64
 #define FADT_PM1B_CNT		68
 #define FADT_MIN_LEN		72
+#define FADT_FLAGS		112
+#define FADT_RESET_REG		116	/* a Generic Address Structure */
+#define FADT_RESET_VALUE	128
 #define FADT_X_DSDT		140
+#define FADT_RESET_REG_SUP	(1U << 10)
 
 #define HPET_SPACE_ID		40
 #define HPET_ADDRESS		44
 #define ACPI_SPACE_MEMORY	0
+#define ACPI_SPACE_IO		1
 
 #define AML_ZERO_OP		0x00
 #define AML_NAME_OP		0x08
@@ -647,9 +652,37 @@ static void s5_parse(acpi_map_fn map, u64 phys, struct acpi_info *out)
 	out->can_poweroff = true;
 }
 
+/*
+ * The reset register (ACPI 2.0+, when the flags say it is supported):
+ * one byte written to I/O or memory space resets the machine.  Other
+ * address spaces (PCI configuration) and widths are not used.
+ */
+static void fadt_reset_parse(const struct acpi_table *t, struct acpi_info *out)
+{
+	const u8 *gas = t->p + FADT_RESET_REG;
+	u64 addr;
+
+	if (t->len < FADT_RESET_VALUE + 1 ||
+	    !(get32(t->p + FADT_FLAGS) & FADT_RESET_REG_SUP))
+		return;
+	addr = get64(gas + 4);
+	if (!addr || gas[1] != 8 || gas[2] != 0 ||
+	    (gas[0] != ACPI_SPACE_IO && gas[0] != ACPI_SPACE_MEMORY) ||
+	    (gas[0] == ACPI_SPACE_IO && addr > 0xffff)) {
+		pr_warn("FADT reset register (space %u, width %u, %#llx) "
+			"not usable, ignored\n", gas[0], gas[1], ull(addr));
+		return;
+	}
+	out->reset_io = gas[0] == ACPI_SPACE_IO;
+	out->reset_addr = addr;
+	out->reset_value = t->p[FADT_RESET_VALUE];
+	out->can_reset = true;
+}
+
 static void fadt_parse(acpi_map_fn map, const struct acpi_table *t,
 		       struct acpi_info *out)
 {
+	fadt_reset_parse(t, out);
 	if (t->len < FADT_MIN_LEN) {
 		pr_warn("FADT too short (%u bytes), no power-off\n", t->len);
 		return;
@@ -694,6 +727,10 @@ static void acpi_report(const struct acpi_info *info)
 			info->nr_overrides);
 	if (info->has_hpet)
 		pr_info("HPET %#llx\n", ull(info->hpet_phys));
+	if (info->can_reset)
+		pr_info("reset register: %s %#llx value %#x\n",
+			info->reset_io ? "port" : "memory",
+			ull(info->reset_addr), info->reset_value);
 	if (info->can_poweroff)
 		pr_info("S5: PM1a %#x PM1b %#x SLP_TYP %u/%u\n",
 			info->pm1a_cnt_port, info->pm1b_cnt_port,

@@ -9,6 +9,7 @@
 #include <pvk/mm.h>
 #include <pvk/pci.h>
 #include <pvk/smp.h>
+#include <pvk/time.h>
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/io_apic.h>
@@ -21,6 +22,9 @@
 #include <asm/traps.h>
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
+#define KBD_STATUS_PORT 0x64
+#define KBD_INPUT_FULL 0x02
+#define KBD_PULSE_RESET 0xfe
 #define DEFAULT_LAPIC_PHYS 0xfee00000ULL
 #define PIC1_DATA 0x21
 #define PIC2_DATA 0xa1
@@ -147,6 +151,48 @@ static __noreturn void native_power_off(bool success)
 	__builtin_unreachable();
 }
 
+/* The byte the FADT names, to its port or memory-mapped register. */
+static void acpi_reset(void)
+{
+	if (!acpi.can_reset)
+		return;
+	pr_raw("pvk: restarting through the ACPI reset register\n");
+	if (acpi.reset_io) {
+		outb(acpi.reset_value, (u16)acpi.reset_addr);
+	} else {
+		volatile u8 *reg = ioremap(acpi.reset_addr, 1);
+
+		if (reg)
+			*reg = acpi.reset_value;
+	}
+	mdelay(100);
+}
+
+/* Pulse the reset line through the 8042 keyboard controller. */
+static void kbd_reset(void)
+{
+	pr_raw("pvk: restarting through the keyboard controller\n");
+	for (unsigned int i = 0; i < 10000 && (inb(KBD_STATUS_PORT) & KBD_INPUT_FULL); i++)
+		udelay(10);
+	outb(KBD_PULSE_RESET, KBD_STATUS_PORT);
+	mdelay(100);
+}
+
+/* Each way that did not reset the machine falls through to the next. */
+static __noreturn void native_restart(void)
+{
+	static const struct { u16 limit; u64 base; } __packed no_idt;
+
+	arch_local_irq_disable();
+	smp_stop_other_cpus();
+	acpi_reset();
+	kbd_reset();
+	pr_raw("pvk: restarting by triple fault\n");
+	asm volatile("lidt %0; int3" : : "m"(no_idt));
+	native_halt_forever();
+	__builtin_unreachable();
+}
+
 static __noreturn void native_halt_cpu(void)
 {
 	native_halt_forever();
@@ -162,5 +208,6 @@ const struct x86_platform native_platform = {
 	.timer_idle = apic_timer_idle,
 	.timer_busy = apic_timer_busy,
 	.power_off = native_power_off,
+	.restart = native_restart,
 	.halt = native_halt_cpu,
 };

@@ -110,6 +110,17 @@ __noreturn void machine_power_off(bool success)
 	x86_platform->power_off(success);
 }
 
+__noreturn void machine_restart(void)
+{
+	x86_platform->restart();
+}
+
+void machine_shutdown_devices(void)
+{
+	if (x86_platform->shutdown_devices)
+		x86_platform->shutdown_devices();
+}
+
 __noreturn void machine_crash(void)
 {
 	if (x86_platform->crash)

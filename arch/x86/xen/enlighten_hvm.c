@@ -34,6 +34,7 @@
 #include <xen/grant_table.h>
 #include <xen/platform-pci.h>
 #include <xen/platform_info.h>
+#include <xen/manage.h>
 #include <xen/xenbus.h>
 
 #define HYPERCALL_PAGE_FILL	0xcc	/* xen-head.S: int3 until Xen writes it */
@@ -497,6 +498,8 @@ static void xen_hvm_init_devices(void)
 	err = xenbus_init();
 	if (err && err != -ENODEV)
 		pr_err("xen: no xenbus (%d); no PV devices\n", err);
+	if (!err)
+		xen_manage_init();
 }
 
 static __noreturn void xen_hvm_power_off(bool success)
@@ -506,6 +509,11 @@ static __noreturn void xen_hvm_power_off(bool success)
 		xen_acpi_poweroff();
 	}
 	xen_shutdown(SHUTDOWN_poweroff);
+}
+
+static __noreturn void xen_hvm_restart(void)
+{
+	xen_shutdown(SHUTDOWN_reboot);
 }
 
 static __noreturn void xen_hvm_crash(void)
@@ -551,6 +559,8 @@ static const char *xen_hvm_boot_report(void)
 	.cpu_starting = xen_hvm_cpu_starting,				\
 	.init_devices = xen_hvm_init_devices,				\
 	.power_off = xen_hvm_power_off,					\
+	.restart = xen_hvm_restart,					\
+	.shutdown_devices = xenbus_shutdown_devices,			\
 	.crash = xen_hvm_crash,						\
 	.halt = xen_hvm_halt,						\
 	.boot_line_extra = xen_hvm_boot_line_extra,			\

@@ -25,6 +25,7 @@
 #include <asm/xen/hypercall.h>
 #include <xen/grant_table.h>
 #include <xen/platform_info.h>
+#include <xen/manage.h>
 #include <xen/xenbus.h>
 
 #define IDT_STUB_SIZE		16	/* entry_64.S */
@@ -483,6 +484,8 @@ static void xen_pv_init_devices(void)
 
 	if (err && err != -ENODEV)
 		pr_err("xen: no xenbus (%d); no PV devices\n", err);
+	if (!err)
+		xen_manage_init();
 }
 
 static void xen_pv_init_late(struct boot_record *br)
@@ -534,6 +537,12 @@ static __noreturn void xen_pv_power_off(bool success)
 	xen_shutdown(SHUTDOWN_poweroff);
 }
 
+/* Xen restarts the domain (xl's on_reboot), or the machine for dom0. */
+static __noreturn void xen_pv_restart(void)
+{
+	xen_shutdown(SHUTDOWN_reboot);
+}
+
 static __noreturn void xen_pv_crash(void)
 {
 	xen_shutdown(SHUTDOWN_crash);
@@ -583,6 +592,8 @@ const struct x86_platform xen_pv_platform = {
 	.timer_busy = xen_timer_busy,
 	.init_devices = xen_pv_init_devices,
 	.power_off = xen_pv_power_off,
+	.restart = xen_pv_restart,
+	.shutdown_devices = xenbus_shutdown_devices,
 	.crash = xen_pv_crash,
 	.halt = xen_pv_halt,
 	.boot_line_extra = xen_pv_boot_line_extra,

@@ -30,10 +30,14 @@
 
 #define SWITCH_RETRIES	10
 #define DIR_BUF		1024
+/* How long a backend gets to close at shutdown (Linux: 5 s as well). */
+#define SHUTDOWN_CLOSE_MS	5000
 
 static struct xenbus_driver *drivers;
 static struct xenbus_device *devices;
 static DEFINE_SPINLOCK(bus_lock);
+/* xenbus_shutdown_devices() began: no probes, no reconnects. */
+static bool shutting_down;
 
 extern struct xenbus_driver *const __xenbus_frontends_start[];
 extern struct xenbus_driver *const __xenbus_frontends_end[];
@@ -159,6 +163,8 @@ static void otherend_changed(struct xenbus_watch *watch, const char *path,
 	/* The backend came back after we closed: start over. */
 	if ((state == XenbusStateInitWait || state == XenbusStateInitialising) &&
 	    dev->state == XenbusStateClosed) {
+		if (READ_ONCE(shutting_down))
+			return;
 		pr_info("xenbus: %s: backend is back; reconnecting\n", dev->nodename);
 		if (xenbus_switch_state(dev, XenbusStateInitialising))
 			return;
@@ -372,7 +378,7 @@ static void frontend_changed(struct xenbus_watch *watch, const char *path,
 	const char *rest = path + n;
 
 	/* device/<type> or device/<type>/<id>, not the nodes below. */
-	if (!strncmp(path, drv->watch_node, n) &&
+	if (!READ_ONCE(shutting_down) && !strncmp(path, drv->watch_node, n) &&
 	    (rest[0] == '\0' || (rest[0] == '/' && !strchr(rest + 1, '/'))))
 		scan_driver(drv);
 	WRITE_ONCE(drv->scanned, true);
@@ -434,6 +440,45 @@ void xenbus_unregister_driver(struct xenbus_driver *drv)
 	}
 	spin_unlock_irqrestore(&bus_lock, flags);
 	remove_driver_devices(drv, false);
+}
+
+/* Close one probed device; see xenbus_shutdown_devices(). */
+static void shutdown_device(struct xenbus_device *dev)
+{
+	u32 closed = XENBUS_STATE_BIT(XenbusStateClosed) |
+		     XENBUS_STATE_BIT(XenbusStateUnknown);
+	u64 start = ktime_get_ns();
+	int reached = dev->otherend_state;
+
+	if (dev->state != XenbusStateClosed && dev->state != XenbusStateClosing &&
+	    !(closed & XENBUS_STATE_BIT(dev->otherend_state)))
+		xenbus_switch_state(dev, XenbusStateClosing);
+	if (dev->state != XenbusStateClosed || !(closed & XENBUS_STATE_BIT(reached)))
+		reached = xenbus_wait_for_otherend(dev, closed, SHUTDOWN_CLOSE_MS);
+	if (dev->driver->shutdown)
+		dev->driver->shutdown(dev);
+	if (reached < 0)
+		pr_info("xenbus: %s: backend did not close within %u ms (still %s); "
+			"frontend %s\n", dev->nodename, SHUTDOWN_CLOSE_MS,
+			xenbus_strstate(READ_ONCE(dev->otherend_state)),
+			xenbus_strstate(dev->state));
+	else
+		pr_info("xenbus: %s: frontend %s, backend %s after %llu ms\n",
+			dev->nodename, xenbus_strstate(dev->state),
+			xenbus_strstate(reached),
+			(unsigned long long)((ktime_get_ns() - start) / NSEC_PER_MSEC));
+}
+
+void xenbus_shutdown_devices(void)
+{
+	WRITE_ONCE(shutting_down, true);
+	/* No scan changes the device list once the driver watches are gone. */
+	for (struct xenbus_driver *d = drivers; d; d = d->next)
+		if (d->watch.registered)
+			unregister_xenbus_watch(&d->watch);
+	for (struct xenbus_device *dev = devices; dev; dev = dev->next)
+		if (dev->probed)
+			shutdown_device(dev);
 }
 
 /**

@@ -38,6 +38,13 @@ struct x86_platform {
 	 */
 	void (*init_devices)(void);
 	__noreturn void (*power_off)(bool success);
+	/* Restart the machine (or domain). */
+	__noreturn void (*restart)(void);
+	/*
+	 * Before an orderly power-off or restart, from the init thread:
+	 * close the devices (may sleep); NULL means nothing to close.
+	 */
+	void (*shutdown_devices)(void);
 	/* After a panic; NULL means power_off(false). */
 	__noreturn void (*crash)(void);
 	/* Stop the calling CPU for good. */

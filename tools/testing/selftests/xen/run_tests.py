@@ -71,6 +71,9 @@ XEN_POWEROFF_GRACE = 20.0
 PANIC_GRACE = 1.0               # collect the rest of a panic message
 BENCH_CMDLINE = 'bench=1 selftest=none'
 BENCH_DONE = 'pvk-bench: done'
+# What a guest that runs no self-test (selftest=none) prints once it
+# serves (kernel/reboot.c); its row's verdict line.
+SERVING = 'pvk: serving'
 
 # Row statuses.  BAD ones add 1 to the failed count of the closing line.
 PASS, FAIL, SKIP = 'PASS', 'FAIL', 'SKIP'
@@ -119,6 +122,10 @@ class Row:
     timeout: Optional[float] = None     # seconds to the verdict; None: --timeout
     expect_failed: Tuple[str, ...] = ()  # the cases that must fail, and no other
     xen_args: str = ''          # 'xen' rows: more of Xen's own command line
+    grace: Optional[int] = None         # dom0stack: dom0-grace; None: DOM0_GUEST_GRACE
+    on_reboot: str = 'destroy'  # dom0stack: xl's on_reboot for the guest
+    boots: int = 1              # dom0stack: boots in the console (a reboot job)
+    serve_only: bool = False    # selftest=none: no KTAP, "pvk: serving" instead
 
 
 def _pvh(cpus, accel='tcg', **kw):
@@ -262,23 +269,31 @@ def _dom0job(job: str) -> Row:
     devices = tuple(ln.strip() for ln in cfg.splitlines()
                     if re.match(r'\s*(disk|vif|channel)\s*=', ln))
     m = re.search(r'^#\s*dom0-timeout:\s*(\d+)', cfg, re.M)
+    grace = re.search(r'^#\s*dom0-grace:\s*(\d+)', cfg, re.M)
+    boots = re.search(r'^#\s*pvk-boots:\s*(\d+)', cfg, re.M)
     name = 'xen-pv-domU-' + re.sub(r'-\d+-', '-', job)
     return Row(name, 'dom0stack', int(_xl_value(cfg, 'vcpus') or 1), 'tcg',
                memory=int(_xl_value(cfg, 'memory') or 128),
                append=_xl_value(cfg, 'extra') or '', platform='xen-pv',
                requires=('dom0stack',), boot_words=('domU',),
                xl_lines=devices, job=job,
-               timeout=float(m.group(1)) if m else None)
+               timeout=float(m.group(1)) if m else None,
+               grace=int(grace.group(1)) if grace else None,
+               on_reboot=_xl_value(cfg, 'on_reboot') or 'destroy',
+               boots=int(boots.group(1)) if boots else 1,
+               serve_only='selftest=none' in (_xl_value(cfg, 'extra') or '').split())
 
 
 # The dom0 jobs of make check: blkfront with every feature, in bounce
 # mode, with the backend's features off, next to malformed vbds, across
 # xl block-detach/attach; netfront driven from dom0 (ping, UDP echo and
 # streams, refused malformed vifs), in its default and restricted modes;
-# the console frontend on an xl channel that dom0 echoes.
+# the console frontend on an xl channel that dom0 echoes; pvk serving
+# until `xl shutdown`, and across `xl reboot`.
 DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
-                   'net-20-modes', 'con-10-channel')
+                   'net-20-modes', 'con-10-channel', 'life-10-shutdown',
+                   'life-20-reboot')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
@@ -358,7 +373,7 @@ class Need:
 
 
 BARE_METAL_SUITES = ('paravirt', 'traps', 'pgtable', 'irq', 'sched', 'mm',
-                     'selftest', 'selftest_watch')
+                     'selftest', 'selftest_watch', 'reboot')
 # xen_mmu is the multicall batching of mmu_update (multicalls.c).
 XEN_PV_SUITES = ('xen_mmu', 'xen_time', 'xen_spinlock', 'xen_gnttab')
 XEN_DOM0_SUITES = XEN_PV_SUITES + ('xen_events', 'xen_acpi')
@@ -403,7 +418,8 @@ MANIFEST: Tuple[Need, ...] = (
     # console ring's accounting of dropped output, and blkfront and
     # netfront against dom0's real back ends.
     Need(r'^xen-pv-domU-smp', BARE_METAL_SUITES + XEN_PV_SUITES
-         + ('xenbus', 'net', 'xen_blkfront_untrusted', 'xen_console')
+         + ('xenbus', 'net', 'xen_blkfront_untrusted', 'xen_console',
+            'manage')
          + XEN_DOMU_EVENTS
          + BLKFRONT_IO + NETFRONT_DOM0),
     Need(r'^xen-pv-domU-smp', ('smp',), min_cpus=2),
@@ -438,6 +454,9 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^xen-pv-domU-net-modes$', NETFRONT_DOM0 + (
         'netfront.netfront_udp_dom0_csum_modes', 'netfront_serve')),
     Need(r'^xen-pv-domU-con-channel$', ('xen_console_front',)),
+    # Serving, then rebooted by xl: the control node's suite first
+    # (life-shutdown boots with selftest=none: no KTAP at all).
+    Need(r'^xen-pv-domU-life-reboot$', ('manage',)),
 )
 
 # A case that needs more CPUs than the boot has skips with the reason
@@ -1003,9 +1022,21 @@ def judge_xen_power_off(res: RowResult, outcome: Outcome,
                             'verdict (expected 0: ACPI S5 through Xen)')
 
 
+def first_boot(text: str) -> str:
+    """The log up to the second boot line: a guest the toolstack rebooted
+    (Row.boots) runs its self-tests once per boot, and the first boot's
+    KTAP stream is the row's (its job's own check judges the rest)."""
+    lines = text.split('\n')
+    boots = [i for i, ln in enumerate(lines)
+             if ktap.clean_line(ln).startswith(ktap.BOOT_PREFIX)]
+    return '\n'.join(lines[:boots[1]]) if len(boots) > 1 else text
+
+
 def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
              serial: str, debugcon: str, qemu_out: str) -> RowResult:
     text = ktap.read_log(serial) if os.path.exists(serial) else ''
+    if row.boots > 1:
+        text = first_boot(text)
     log = ktap.parse(text)
     res = RowResult(row, PASS, log.passed, log.failed, log.skipped,
                     (log.boot or {}).get('platform', ''), outcome.seconds,
@@ -1013,7 +1044,9 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
     res.failed_tests = [f'{r.number} {r.name}' for r in log.failed_tests]
     problems = res.problems
 
-    if ctx.bench:
+    if row.serve_only and not ctx.bench:
+        judge_serve_only(res, log, text)
+    elif ctx.bench:
         # A bench boot has no KTAP stream: only the boot line, the
         # pvk-bench lines and "pvk-bench: done" matter here.
         res.passed = res.failed = res.skipped = 0
@@ -1047,6 +1080,8 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
         res.notes.append(f'debugcon has kernel output ({rel(debugcon)}) '
                          'but the serial log does not')
 
+    serving = row.serve_only and SERVING in (ktap.clean_line(ln)
+                                             for ln in text.split('\n'))
     if row.boot == 'xen':
         judge_xen_power_off(res, outcome, log.verdict, text)
     elif outcome.how == 'exited' and log.verdict is not None:
@@ -1067,13 +1102,15 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
         res.status = PANIC
     elif outcome.how == 'timeout':
         res.status = HANG
-        what = f'"{BENCH_DONE}"' if ctx.bench else 'verdict'
+        what = (f'"{BENCH_DONE}"' if ctx.bench else
+                f'"{SERVING}"' if row.serve_only else 'verdict')
         problems.insert(0, f'no {what} within {row_timeout(row, ctx):g} s'
                         + _last_line_hint(text))
-    elif (log.verdict is None and not ctx.bench) or \
+    elif (log.verdict is None and not ctx.bench and not serving) or \
             (ctx.bench and outcome.trigger is None):
         res.status = CRASH
-        what = f'"{BENCH_DONE}"' if ctx.bench else 'the verdict'
+        what = (f'"{BENCH_DONE}"' if ctx.bench else
+                f'"{SERVING}"' if row.serve_only else 'the verdict')
         if outcome.how == 'domain-gone':
             problems.insert(0, f'the domain went away before {what}'
                             + _last_line_hint(text))
@@ -1092,6 +1129,18 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
         res.problems = [p for p in problems
                         if not p.startswith('no verdict line')]
     return res
+
+
+def judge_serve_only(res: RowResult, log: 'ktap.KtapLog', text: str) -> None:
+    """A guest booted with selftest=none runs no self-test and prints no
+    KTAP: its boot line and "pvk: serving" (evaluate()) stand for the
+    verdict, and any KTAP or panic in its log is a problem."""
+    res.passed = res.failed = res.skipped = 0
+    res.failed_tests = []
+    if log.boot is None:
+        res.problems.append('no boot line ("pvk: platform=...")')
+    if log.results or log.verdict is not None:
+        res.problems.append('KTAP output although selftest=none')
 
 
 def judge_expected_failure(res: RowResult, row: Row, log: 'ktap.KtapLog'
@@ -1260,7 +1309,7 @@ def dom0stack_job(row: Row, ctx: Context, index: int) -> Tuple[str, str]:
         iso = ''
     text = (f'# Written by run_tests.py for row {row.name}{origin}.\n'
             f'# dom0-timeout: {int(row_timeout(row, ctx))}\n'
-            f'# dom0-grace: {DOM0_GUEST_GRACE}\n'
+            f'# dom0-grace: {row.grace or DOM0_GUEST_GRACE}\n'
             f'name = "{row.name}"\n'
             f'type = "{row.xl_type}"\n'
             + boot +
@@ -1269,7 +1318,7 @@ def dom0stack_job(row: Row, ctx: Context, index: int) -> Tuple[str, str]:
             + ''.join(line.replace(ISO_MARK, iso) + '\n'
                       for line in row.xl_lines) +
             'on_poweroff = "destroy"\n'
-            'on_reboot = "destroy"\n'
+            f'on_reboot = "{row.on_reboot}"\n'
             'on_crash = "destroy"\n')
     jobs_dir = dom0stack_paths(ctx, row.boot)[0]
     return os.path.join(jobs_dir, f'{index:02d}-{row.name}.cfg'), text
@@ -1344,12 +1393,13 @@ NET_TOOL_SRC = os.path.join(DOM0_JOBS, 'net-tool.c')
 
 
 def dom0stack_guests(ctx: Context) -> List[Tuple[str, str]]:
-    """(name, path) of the dom0 programs the net and console jobs use:
-    net-tool, a static build of jobs/net-tool.c kept next to the logs,
-    and net-drive.sh."""
+    """(name, path) of the dom0 programs the net, console and life jobs
+    use: net-tool, a static build of jobs/net-tool.c kept next to the
+    logs, net-drive.sh and life-drive.sh."""
     tool = os.path.join(dom0stack_paths(ctx)[0], 'net-tool')
     return [('net-tool', tool),
-            ('net-drive.sh', os.path.join(DOM0_JOBS, 'net-drive.sh'))]
+            ('net-drive.sh', os.path.join(DOM0_JOBS, 'net-drive.sh')),
+            ('life-drive.sh', os.path.join(DOM0_JOBS, 'life-drive.sh'))]
 
 
 def build_net_tool(ctx: Context) -> None:
@@ -1404,6 +1454,7 @@ def dom0stack_commands(rows: List[Row], ctx: Context
     for name, path in sorted(isos.items()):
         build += ['--guest', f'{name}={path}']
     timeout = DOM0_BOOT_TIMEOUT + sum(row_timeout(row, ctx) + DOM0_JOB_SLACK
+                                      + (row.grace or 0)
                                       for row in rows)
     run = [os.path.join(DOM0_DIR, 'run.sh'), '--initrd', image,
            '--log', serial, '--timeout', str(int(timeout))]
@@ -1649,7 +1700,7 @@ def note_dom0_crash(res: RowResult, run: GuestRun) -> None:
 # crashed meanwhile can fail them.  Every other case runs inside pvk.
 DOM0_FACING_SUITES = ('xenbus', 'xen_blkfront', 'xen_blkfront_reconnect',
                       'xen_blkfront_bench', 'netfront', 'netfront_serve',
-                      'net', 'xen_console_front')
+                      'net', 'xen_console_front', 'manage')
 
 
 def _failed_inside_pvk(res: RowResult) -> List[str]:

@@ -297,6 +297,40 @@ class Jobs(unittest.TestCase):
             self.assertTrue(os.path.isfile(os.path.join(
                 run_tests.DOM0_JOBS, job + '.post')), job)
 
+    def test_life_job_rows(self):
+        """The life jobs serve after the verdict: dom0 gives them their
+        job's grace, the reboot job's guest is restarted by xl, and the
+        driver script goes into dom0's image."""
+        ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
+        row = run_tests._dom0job('life-10-shutdown')
+        self.assertEqual(row.name, 'xen-pv-domU-life-shutdown')
+        # No self-test asked for: serving is the default, no KTAP.
+        self.assertIn('selftest=none', row.append.split())
+        self.assertTrue(row.serve_only)
+        self.assertEqual((row.grace, row.on_reboot, row.boots),
+                         (240, 'destroy', 1))
+        _, text = run_tests.dom0stack_job(row, ctx, 0)
+        self.assertIn('# dom0-grace: 240', text)
+        self.assertIn('on_reboot = "destroy"', text)
+        row = run_tests._dom0job('life-20-reboot')
+        self.assertEqual((row.grace, row.on_reboot, row.boots),
+                         (240, 'restart', 2))
+        self.assertIn('serve', row.append.split())
+        self.assertFalse(row.serve_only)
+        _, text = run_tests.dom0stack_job(row, ctx, 0)
+        self.assertIn('on_reboot = "restart"', text)
+        # Other rows keep the default grace and never restart.
+        _, text = run_tests.dom0stack_job(run_tests._domu(1), ctx, 0)
+        self.assertIn(f'# dom0-grace: {run_tests.DOM0_GUEST_GRACE}\n', text)
+        self.assertIn('on_reboot = "destroy"', text)
+        self.assertIn('life-drive.sh', dict(run_tests.dom0stack_guests(ctx)))
+        # dom0's time budget counts the grace of the rows that serve.
+        ctx.dry_run = True
+        plain = run_tests.dom0stack_commands([run_tests._domu(1)], ctx)[2]
+        both = run_tests.dom0stack_commands(
+            [run_tests._domu(1), row], ctx)[2]
+        self.assertEqual(both - plain, 300 + run_tests.DOM0_JOB_SLACK + 240)
+
     def test_pvh_job_config(self):
         ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
         row = run_tests._pvh_domu(2)
@@ -440,6 +474,110 @@ pvk: selftest result: PASS (1 passed, 0 failed, 0 skipped)
 %s
 ===== job 02-xen-pv-domU-blk-full end: guest=xen-pv-domU-blk-full result=verdict post=failed =====
 """
+
+
+REBOOT_CONSOLE = """\
+pvk: platform=xen-pv cpus=2 mem=123MiB patched=216 sites domU
+KTAP version 1
+1..1
+ok 1 suite.case
+pvk: selftest result: PASS (1 passed, 0 failed, 0 skipped)
+pvk: serving
+pvk: shutdown requested: reboot (from xenstore control/shutdown)
+pvk: reboot now
+[    0.07] pvk: entry=xen-pv cmdline='selftest=manage serve'
+pvk: platform=xen-pv cpus=2 mem=123MiB patched=216 sites domU
+KTAP version 1
+1..1
+%s
+"""
+
+
+class Reboot(RowResults):
+    """A guest xl rebooted has two boots in its console: the row reads
+    the first one's KTAP (its job's check judges the second)."""
+
+    def run_of(self, second):
+        run = run_tests.GuestRun(console=(REBOOT_CONSOLE % second).split('\n'),
+                                 result='verdict', post='ok')
+        return self.result(run_tests._dom0job('life-20-reboot'), run)
+
+    def test_second_boot_is_not_a_duplicate(self):
+        # Cut while the second boot runs its tests, and after its verdict.
+        for second in ('', 'ok 1 suite.case\n'
+                       'pvk: selftest result: PASS (1 passed, 0 failed, '
+                       '0 skipped)'):
+            res = self.run_of(second)
+            self.assertEqual(res.status, run_tests.PASS, res.problems)
+            self.assertEqual(res.passed, 1)
+
+    def test_first_boot_failure_counts(self):
+        text = (REBOOT_CONSOLE % '').replace(
+            'ok 1 suite.case\npvk: selftest result: PASS (1 passed, 0 failed',
+            'not ok 1 suite.case\npvk: selftest result: FAIL (0 passed, 1 failed',
+            1)
+        run = run_tests.GuestRun(console=text.split('\n'), result='verdict')
+        res = self.result(run_tests._dom0job('life-20-reboot'), run)
+        self.assertEqual(res.status, run_tests.FAIL, res.problems)
+
+    def test_one_boot_rows_read_everything(self):
+        # Two boots where one is expected: KTAP's own duplicate checks.
+        run = run_tests.GuestRun(console=(REBOOT_CONSOLE % 'ok 1 suite.case')
+                                 .split('\n'), result='verdict')
+        res = self.result(run_tests._dom0job('life-10-shutdown'), run)
+        self.assertNotEqual(res.status, run_tests.PASS)
+
+    def test_first_boot(self):
+        self.assertEqual(run_tests.first_boot('a\nb'), 'a\nb')
+        text = REBOOT_CONSOLE % ''
+        cut = run_tests.first_boot(text)
+        self.assertTrue(cut.endswith("cmdline='selftest=manage serve'"))
+        self.assertEqual(cut.count('pvk: platform='), 1)
+
+
+SERVE_CONSOLE = """\
+[    0.07] pvk: entry=xen-pv cmdline='selftest=none ip=10.0.0.2/24'
+pvk: platform=xen-pv cpus=2 mem=123MiB patched=216 sites domU
+%s
+"""
+
+
+class ServeOnly(RowResults):
+    """A row booted with selftest=none has no KTAP: "pvk: serving" is
+    its verdict line, and the domain going away before it a crash."""
+
+    def judged(self, rest, result='verdict'):
+        run = run_tests.GuestRun(console=(SERVE_CONSOLE % rest).split('\n'),
+                                 result=result, post='ok')
+        return self.result(run_tests._dom0job('life-10-shutdown'), run)
+
+    def test_serving_passes(self):
+        res = self.judged('pvk: serving\n'
+                          'pvk: shutdown requested: poweroff (from xenstore '
+                          'control/shutdown)\npvk: poweroff now')
+        self.assertEqual(res.status, run_tests.PASS, res.problems)
+        self.assertEqual((res.passed, res.failed, res.skipped), (0, 0, 0))
+
+    def test_gone_before_serving_is_a_crash(self):
+        res = self.judged('xenbus: something', result='exited')
+        self.assertEqual(res.status, run_tests.CRASH)
+        self.assertIn('"pvk: serving"', res.problems[0])
+        # So is a panic, whatever came before it.
+        res = self.judged('pvk: serving\npvk: PANIC: oops', result='exited')
+        self.assertEqual(res.status, run_tests.PANIC)
+
+    def test_ktap_in_a_serve_only_row_is_a_mismatch(self):
+        res = self.judged('KTAP version 1\n1..1\nok 1 a.b\n'
+                          'pvk: selftest result: PASS (1 passed, 0 failed, '
+                          '0 skipped)\npvk: serving')
+        self.assertEqual(res.status, run_tests.MISMATCH)
+        self.assertIn('KTAP output although selftest=none', res.problems)
+
+    def test_a_test_row_still_needs_its_verdict(self):
+        run = run_tests.GuestRun(console=(SERVE_CONSOLE % 'pvk: serving')
+                                 .split('\n'), result='verdict')
+        res = self.result(run_tests._dom0job('life-20-reboot'), run)
+        self.assertEqual(res.status, run_tests.CRASH)
 
 
 class Post(RowResults):

@@ -135,7 +135,7 @@ s_body:
 	.ascii	"pvk-bench: platform=bare-metal op=read_cr3 variant=raw cycles=38 hypercalls=0 iters=1000\r\n"
 	.asciz	"pvk-bench: done\r\n"
 #else
-	.ascii	"KTAP version 1\r\n1..14\r\n# fake selftests\r\nok 1 fake_one\r\n"
+	.ascii	"KTAP version 1\r\n1..14\r\n# fake selftests\r\nok 1 reboot.fake\r\n"
 	.ascii	"[    0.000200] fake: noise\r\nok 2 fake_two # SKIP fake reason\r\n"
 	/* One case of each suite run_tests.py's MANIFEST wants on bare metal. */
 	.ascii	"ok 3 paravirt.fake\r\nok 4 traps.fake\r\nok 5 pgtable.fake\r\n"

@@ -1,0 +1,203 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# shellcheck shell=sh
+#
+# dom0's side of the life jobs (jobs/life-*.pre starts it in the
+# background, as /guests/life-drive.sh, with /guests/net-tool): pvk
+# serving after its self-tests, and obeying the toolstack.
+#
+#   life-drive.sh run shutdown|reboot CONSOLE_LOG PVK_IP GUEST
+#
+# Waits for pvk's "pvk: serving" line, checks it answers (3 pings, UDP
+# echo on port 7), then
+#   shutdown: `xl shutdown -w GUEST`;
+#   reboot:   `xl reboot GUEST`, waits for a second "pvk: serving" (the
+#             domain restarted by xl, on_reboot = "restart"), checks the
+#             pings and the echo again, then `xl shutdown -w GUEST`;
+# and whether the domain is gone.  Each step prints one "life-drive:"
+# line; the last one is "life-drive: finished".
+#
+#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot
+#
+# is the .post side: waits for the driver to finish (destroys the guest
+# if it is still there), prints the driver's log and pvk's lifecycle
+# lines, and checks that every step passed, that pvk logged the request
+# and each frontend closing (frontend and backend Closed), and, for a
+# reboot, that it served twice.  Exit status 0 only if all of that holds.
+set -u
+TOOL=/guests/net-tool
+SERVE_WAIT=240
+
+say() { echo "life-drive: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
+
+# How many "pvk: serving" lines console $1 has so far.
+served() {
+	[ -f "$1" ] || { echo 0; return; }
+	n=$(tr -d '\r' <"$1" | grep -c '^pvk: serving')
+	echo "${n:-0}"
+}
+
+# Wait until console $1 has $2 "pvk: serving" lines; every 30 s say
+# how far it got and which domain has guest $3's name.
+wait_serving() {
+	i=0
+	while [ "$(served "$1")" -lt "$2" ]; do
+		i=$((i + 1))
+		[ "$i" -le $((SERVE_WAIT * 2)) ] || return 1
+		if [ $((i % 60)) = 0 ]; then
+			say "waiting for 'pvk: serving' #$2 ($((i / 2)) s): seen $(served "$1"), console $(wc -c <"$1" 2>/dev/null || echo 0) bytes, domain $(xl domid "$3" 2>/dev/null || echo none)"
+		fi
+		sleep 0.5
+	done
+}
+
+# pvk at $1 answers 3 pings (of 30 tries) and 8 UDP echoes on port 7.
+answers() {
+	ok=0
+	i=0
+	while [ "$i" -lt 30 ] && [ "$ok" -lt 3 ]; do
+		ping -c 1 -W 1 "$1" >/dev/null 2>&1 && ok=$((ok + 1))
+		i=$((i + 1))
+	done
+	say "ping: $ok of $i answered ($2)"
+	echo_line=$("$TOOL" udp-echo "$1" 7 8 2>&1 | tail -n 1)
+	say "$echo_line ($2)"
+	[ "$ok" -ge 3 ] && echo "$echo_line" | grep -q '^udp-echo: sizes=8 ok=8 '
+}
+
+# `xl shutdown -w`, then is the domain gone?  -w returns once the domain
+# has shut down; xl's daemon (on_poweroff = "destroy") reaps it after.
+shut_down() {
+	if timeout 120 xl shutdown -w "$1"; then
+		say "xl shutdown -w: ok"
+	else
+		say "xl shutdown -w: FAIL (status $?)"
+	fi
+	i=0
+	while xl domid "$1" >/dev/null 2>&1; do
+		i=$((i + 1))
+		if [ "$i" -gt 60 ]; then
+			say "domain $1: FAIL: still there 60 s after the shutdown"
+			return
+		fi
+		sleep 1
+	done
+	say "domain $1: gone"
+}
+
+run() {
+	mode=$1
+	console=$2
+	ip=$3
+	guest=$4
+	if wait_serving "$console" 1 "$guest"; then
+		say "serving: ok (first boot)"
+	else
+		say "serving: FAIL: no 'pvk: serving' within ${SERVE_WAIT}s"
+		say "finished"
+		return
+	fi
+	answers "$ip" "first boot" && say "answers: ok (first boot)"
+	if [ "$mode" = reboot ]; then
+		if timeout 120 xl reboot "$guest"; then
+			say "xl reboot: ok"
+		else
+			say "xl reboot: FAIL (status $?)"
+		fi
+		say "domain after xl reboot: $(xl domid "$guest" 2>/dev/null || echo none)"
+		if wait_serving "$console" 2 "$guest"; then
+			say "serving: ok (after reboot)"
+			answers "$ip" "after reboot" && say "answers: ok (after reboot)"
+		else
+			say "serving: FAIL: no second 'pvk: serving' within ${SERVE_WAIT}s"
+		fi
+	fi
+	shut_down "$guest"
+	say "finished"
+}
+
+check() {
+	drive=$1
+	console=$2
+	mode=$3
+	guest=${GUEST:?GUEST not set (dom0-init exports it)}
+	fail=0
+	i=0
+	# A line every 30 s: the runner takes a silent dom0 as stuck.
+	until grep -q '^life-drive: .* finished' "$drive" 2>/dev/null || [ "$i" -ge 1080 ]; do
+		sleep 0.5
+		i=$((i + 1))
+		if [ $((i % 60)) = 0 ]; then
+			echo "life check: waiting for the driver ($((i / 2)) s): $(tail -n 1 "$drive" 2>/dev/null)"
+		fi
+	done
+	if xl domid "$guest" >/dev/null 2>&1; then
+		echo "life check: FAIL: $guest still there; destroying it"
+		timeout 120 xl destroy "$guest"
+		fail=1
+	fi
+	echo "----- dom0 life driver"
+	cat "$drive"
+	echo "----- pvk's lifecycle lines"
+	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;'
+	echo "-----"
+	want() {
+		if ! grep -Eq "$1" "$2"; then
+			echo "life check: FAIL: no /$1/ in $3"
+			fail=1
+		fi
+	}
+	want '^life-drive: .* serving: ok \(first boot\)' "$drive" "the driver's log"
+	want '^life-drive: .* answers: ok \(first boot\)' "$drive" "the driver's log"
+	want '^life-drive: .* xl shutdown -w: ok' "$drive" "the driver's log"
+	want '^life-drive: .* domain .*: gone' "$drive" "the driver's log"
+	want '^pvk: shutdown requested: poweroff \(from xenstore control/shutdown\)' \
+		"$console" "pvk's console"
+	want '^pvk: poweroff now' "$console" "pvk's console"
+	if [ "$mode" = reboot ]; then
+		want '^life-drive: .* xl reboot: ok' "$drive" "the driver's log"
+		want '^life-drive: .* serving: ok \(after reboot\)' "$drive" "the driver's log"
+		want '^life-drive: .* answers: ok \(after reboot\)' "$drive" "the driver's log"
+		want '^pvk: shutdown requested: reboot \(from xenstore control/shutdown\)' \
+			"$console" "pvk's console"
+		want '^pvk: reboot now' "$console" "pvk's console"
+		if [ "$(served "$console")" -ne 2 ]; then
+			echo "life check: FAIL: 'pvk: serving' $(served "$console") times, expected 2"
+			fail=1
+		fi
+	fi
+	# Every frontend closed with its backend, on each way down.
+	closes=$(tr -d '\r' <"$console" | grep -c 'xenbus: device/.*: frontend Closed, backend Closed after')
+	bad=$(tr -d '\r' <"$console" | grep -Ec 'xenbus: device/.*(backend did not close|: frontend [A-Za-z]+, backend (Unknown|Connected|InitWait|Initialised|Closing))')
+	downs=1
+	[ "$mode" = reboot ] && downs=2
+	if [ "${closes:-0}" -lt $((downs * 2)) ] || [ "${bad:-0}" != 0 ]; then
+		echo "life check: FAIL: $closes frontends closed cleanly, $bad not (want the vbd and the vif, $downs times)"
+		fail=1
+	fi
+	if [ "$fail" = 0 ]; then
+		echo "life check: ok"
+	else
+		echo "----- xl's log of $guest (last 40 lines)"
+		tail -n 40 "/var/log/xen/xl-$guest.log" 2>/dev/null
+		echo "----- the end of $guest's console (last 30 lines)"
+		tr -d '\r' <"$console" | tail -n 30
+		echo "-----"
+	fi
+	return "$fail"
+}
+
+case "${1:-}" in
+run)
+	shift
+	run "$@"
+	;;
+check)
+	shift
+	check "$@"
+	;;
+*)
+	echo "usage: life-drive.sh run|check ..." >&2
+	exit 2
+	;;
+esac
