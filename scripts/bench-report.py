@@ -515,15 +515,28 @@ class DomuLog:
                 out.append(dom[what] / req)
         return out
 
-    def life_values(self, guest, op, what, dom0=False, per=None):
+    def life_mem(self):
+        """The size (MiB, a string) both guests share in the life pass:
+        Linux's, since pvk also runs at LIFE_SMALL_MIB; None when no
+        window says."""
+        for w in self.life:
+            if w.get('guest') == 'linux' and w.get('mem', '-') != '-':
+                return w['mem']
+        return None
+
+    def life_values(self, guest, op, what, dom0=False, per=None, mem=None):
         """WHAT (a xenalyze_counts key) of the guest's domain (or dom0's)
-        in life-pass window OP, one value per traced run; PER scales it:
-        'vcpu_s' per vCPU-second, 'packets' per 1,000 packets (each round
-        trip is two), None as counted.  A domain traced without any WHAT
-        counts 0."""
+        in life-pass window OP, one value per traced run of a guest of
+        MEM MiB (default: life_mem(), or any size when unknown); PER
+        scales it: 'vcpu_s' per vCPU-second, 'packets' per 1,000 packets
+        (each round trip is two), None as counted.  A domain traced
+        without any WHAT counts 0."""
         out = []
+        mem = mem or self.life_mem()
         for w in self.life:
             if (w.get('guest'), w.get('op')) != (guest, op):
+                continue
+            if mem and w.get('mem', mem) != mem:
                 continue
             counts = self.xenalyze.get((guest, w.get('run'), 'life', op))
             domid = w.get('domid', '')
@@ -720,6 +733,10 @@ def domu_rows(log: DomuLog, virt: str = 'pv') -> List[Dict[str, object]]:
     return rows
 
 
+# pvk's second size in the life pass (scripts/bench-domU.sh
+# life_small_mib): issue #15's boot target is set for it.
+LIFE_SMALL_MIB = 256
+
 # The life pass (jobs/bench-life.sh): window, label, unit, scaling, and
 # the chart's short label.
 LIFE_WINDOWS = (
@@ -746,6 +763,7 @@ def life_rows(log: DomuLog, virt: str = 'pv') -> List[Dict[str, object]]:
                 mode, f'{label}: {name} ({"dom0" if dom0 else "guest"})', unit,
                 log.life_values('pvk', op, what, dom0, per),
                 log.life_values('linux', op, what, dom0, per)))
+    rows += life_size_rows(log, virt)
     for op, label, unit, per, _ in LIFE_WINDOWS:
         for key in log.life_breakdown(op):
             kind, name = key.split(' ', 1)
@@ -756,6 +774,30 @@ def life_rows(log: DomuLog, virt: str = 'pv') -> List[Dict[str, object]]:
                 log.life_values('linux', op, key, False, per),
                 required=False))
     return rows
+
+
+def life_size_rows(log: DomuLog, virt: str) -> List[Dict[str, object]]:
+    """pvk's creation to ready at LIFE_SMALL_MIB (scripts/bench-domU.sh
+    boots it once more at that size, as PV) and the hypercalls each MiB
+    beyond it adds, up to the shared size: pvk only, required as PV."""
+    mode = f'{domu_prefix(virt)}domU-life'
+    small = log.life_values('pvk', 'boot', 'hypercall',
+                            mem=str(LIFE_SMALL_MIB))
+    big = log.life_values('pvk', 'boot', 'hypercall')
+    base = _float(log.life_mem() or '')
+    per_mib = []
+    if base and base > LIFE_SMALL_MIB:
+        per_mib = [(b - a) / (base - LIFE_SMALL_MIB)
+                   for a, b in zip(small, big)]
+    need = virt == 'pv'
+    return [
+        make_row(mode, f'creation to ready at {LIFE_SMALL_MIB} MiB: '
+                 'hypercalls (guest)', 'count', small, [],
+                 linux_expected=False, required=need),
+        make_row(mode, 'creation to ready: hypercalls per MiB beyond '
+                 f'{LIFE_SMALL_MIB} (guest)', 'count', per_mib, [],
+                 linux_expected=False, required=need),
+    ]
 
 
 def _fmt_num(value) -> str:
@@ -834,6 +876,10 @@ def _domu_header(runs: int, virt: str = 'pv') -> List[str]:
            'netfront-serve: ready), over 10 s of it idle, and over 5 s of '
            "dom0's ping flood (a round",
            "trip is two packets; dom0's hypercalls are all of dom0's).",
+           f'As PV, pvk is booted once more at {LIFE_SMALL_MIB} MiB: its '
+           'creation to ready there, and the',
+           'hypercalls each MiB beyond that adds (the difference over the '
+           'MiB between the sizes).',
            'pvk: in-kernel closed loop (xen_blkfront_bench).  Linux measured '
            'two ways:']
     for engine, label in LINUX_ENGINES:

@@ -87,16 +87,19 @@ def _life_lines(run, virt=''):
     """The life pass (jobs/bench-life.sh): Linux (domain 9) made 100,000
     hypercalls from creation to ready (60,000 mmu_update), 400 in 10 s
     idle on 2 vCPUs and 3,000 in a flood of 500 round trips; pvk (domain
-    10) 2,000 (none of them mmu_update), 100 and 1,000."""
+    10) 2,000 (none of them mmu_update), 100 and 1,000, all at 512 MiB;
+    pvk at 256 MiB (run + 1, domain 11) 1,800, 90 and 900."""
     lines = []
-    for guest, domid, boot, idle, flood in (('linux', 9, 100000, 400, 3000),
-                                            ('pvk', 10, 2000, 100, 1000)):
-        tag = _tag(guest, run, 'life', virt)
+    for guest, domid, boot, idle, flood, mem, r in (
+            ('linux', 9, 100000, 400, 3000, 512, run),
+            ('pvk', 10, 2000, 100, 1000, 512, run),
+            ('pvk', 11, 1800, 90, 900, 256, run + 1)):
+        tag = _tag(guest, r, 'life', virt)
         for op, n, extra in (('boot', boot, ''), ('idle', idle, ' vcpus=2'),
                              ('pingflood', flood, ' round_trips=500')):
             secs = 10 if op == 'idle' else 5
             lines.append(f'bench-life: {tag} op={op} domid={domid} '
-                         f'seconds={secs}{extra}')
+                         f'seconds={secs} mem={mem}{extra}')
             x = f'bench-xenalyze: {tag} engine=life op={op} | '
             lines += [x + '|-- Domain 0 --|', x + ' hypercall 7000',
                       x + f'|-- Domain {domid} --|', x + '-- v0 --',
@@ -247,10 +250,26 @@ class DomuLog(unittest.TestCase):
         r = rows[('domU-life', 'creation to ready: mmu_update (guest)')]
         self.assertEqual((r['pvk'], r['linux'], r['required']), (0, 60000, False))
         self.assertEqual(rows[('domU-life', 'idle: emulated privops (guest)')]['pvk'], 1.0)
+        r = rows[('domU-life', 'creation to ready at 256 MiB: hypercalls (guest)')]
+        self.assertEqual((r['pvk'], r['linux'], r['required']), (1800, None, True))
+        r = rows[('domU-life', 'creation to ready: hypercalls per MiB beyond 256 (guest)')]
+        self.assertAlmostEqual(r['pvk'], 200 / 256)
         lines = [ln for ln in _log_lines() if 'guest=pvk' not in ln
                  or 'op=idle' not in ln]
         self.assertIn('pvk domU-life idle: hypercalls (guest)',
                       br.missing_figures(br.domu_rows(self.parse(lines)), 3))
+
+    def test_life_pass_without_the_small_size(self):
+        """A PV report without pvk's 256 MiB boot misses both size rows;
+        windows from before the mem= field count at the shared size."""
+        lines = [ln for ln in _log_lines() if 'mem=256' not in ln]
+        missing = br.missing_figures(br.domu_rows(self.parse(lines)), 3)
+        self.assertIn('pvk domU-life creation to ready at 256 MiB: hypercalls (guest)',
+                      missing)
+        old = [ln.replace(' mem=512', '') for ln in lines]
+        rows = self.rows(old)
+        r = rows[('domU-life', 'creation to ready: hypercalls (guest)')]
+        self.assertEqual((r['pvk'], r['linux']), (2000, 100000))
 
     def test_missing_linux_figure(self):
         lines = [ln for ln in _log_lines()

@@ -19,7 +19,9 @@
 #   idle       10 s of the ready guest left alone
 #   pingflood  5 s of dom0's ping flood (net-tool flood, one request in
 #              flight), with the round trips it counted
-# Then tells the guest it is done, as bench-flood.sh does.  The trace is
+# Every window's line carries mem=MiB, the guest's size from its .cfg
+# (scripts/bench-domU.sh also boots pvk at a second size for the
+# per-MiB cost).  Then tells the guest it is done, as bench-flood.sh does.  The trace is
 # on once /tmp/bench-life.on exists (the .pre waits for it).  Seconds
 # are dom0's /proc/uptime around each window.  Ends with "bench-life:
 # finished".  JOB is dom0-init's, as for the .pre.
@@ -54,6 +56,7 @@ IDLE_SECONDS=10
 # shellcheck source=bench-guest.sh
 . /guests/bench-guest.sh
 trace_kind "$VIRT"
+MEM=$(sed -n 's/^memory = \([0-9]*\)$/\1/p' "/jobs/$JOB.cfg")
 ready=$(guest_ready_line "$KIND") || { echo "bench-life: unknown guest kind $KIND"; exit 2; }
 
 finish() {
@@ -77,7 +80,8 @@ window_end() {
 	trace_summary "$TRACE" "bench-xenalyze: $TAG engine=life op=$1 | " \
 		"bench-life: FAIL: xenalyze failed for $1 $TAG" &&
 		echo "bench-life: $TAG op=$1 domid=$domid" \
-			"seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') $2"
+			"seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" \
+			"mem=${MEM:--} $2"
 }
 
 told=""
