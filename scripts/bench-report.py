@@ -834,6 +834,10 @@ def missing_figures(rows, runs: int) -> List[str]:
 
 # How guests of a kind boot, where that is not the same for both.
 VIRT_NOTES = {
+    'pv': ["Emulated privops of a PV guest include each RDTSC under Xen's "
+           'default tsc_mode (emulated);',
+           'BENCH_PV_TSC_MODE=native boots the PV guests without that: '
+           'pvk then had none left (README).'],
     'pvh': ['Both load their ELF through its PVH note; their console is the '
             'PV console ring.'],
     'hvm': ['Both boot through hvmloader and SeaBIOS with an emulated e1000 '
