@@ -996,7 +996,7 @@ class RowResult:
     failed_tests: List[str] = field(default_factory=list)
     problems: List[str] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
-    retried: str = ''           # why the row got a second dom0 boot
+    retried: List[str] = field(default_factory=list)  # why each retry
 
 
 def judge_xen_power_off(res: RowResult, outcome: Outcome,
@@ -1731,30 +1731,39 @@ def retry_reason(res: RowResult) -> str:
     return ''
 
 
+# More dom0 boots a row gets, each only with new evidence from outside
+# pvk (retry_reason): the AMD model's dom0 sometimes crashes twice in a
+# row under TCG (busybox segfaults), never because of the guest.
+DOM0_RETRY_BOOTS = 2
+
+
 def run_dom0stack(rows: List[Row], ctx: Context,
                   probes: Dict[str, Tuple[bool, str]]) -> List[RowResult]:
-    """Run rows (of one group) as domU jobs of one Linux dom0 boot; a row
-    with dom0's evidence of a dom0 failure (see retry_reason) gets one
-    more dom0 boot, and the first boot's serial log is kept as
-    GROUP.first.log.  The retried rows say why in RowResult.retried."""
+    """Run rows (of one group) as domU jobs of one Linux dom0 boot; the
+    rows with dom0's evidence of a dom0 failure (see retry_reason) get
+    another dom0 boot, up to DOM0_RETRY_BOOTS.  Each earlier boot's
+    serial log is kept (GROUP.first.log, GROUP.retry1.log, ...).  A
+    retried row lists the reason of each retry in RowResult.retried."""
     results = _run_dom0stack_once(rows, ctx, probes)
-    reasons = {r.row.name: retry_reason(r) for r in results}
-    retry = [r.row for r in results if reasons[r.row.name]]
-    if not retry or _stopping.is_set():
-        return results
+    reasons: Dict[str, List[str]] = {}
     serial = dom0stack_paths(ctx, rows[0].boot)[2]
-    if os.path.exists(serial):
-        shutil.copyfile(serial, serial[:-len('.log')] + '.first.log')
-    again = {r.row.name: r for r in _run_dom0stack_once(retry, ctx, probes)}
-    out = []
+    for boot in range(DOM0_RETRY_BOOTS):
+        why = {r.row.name: retry_reason(r) for r in results}
+        retry = [r.row for r in results if why[r.row.name]]
+        if not retry or _stopping.is_set():
+            break
+        for row in retry:
+            reasons.setdefault(row.name, []).append(why[row.name])
+        if os.path.exists(serial):
+            kept = '.first.log' if boot == 0 else f'.retry{boot}.log'
+            shutil.copyfile(serial, serial[:-len('.log')] + kept)
+        again = {r.row.name: r for r in _run_dom0stack_once(retry, ctx, probes)}
+        results = [again.get(r.row.name) or r for r in results]
     for r in results:
-        redo = again.get(r.row.name)
-        if redo:
-            redo.retried = reasons[r.row.name]
-            redo.notes.append('retried: in the first dom0 boot, '
-                              + redo.retried)
-        out.append(redo or r)
-    return out
+        r.retried = reasons.get(r.row.name, [])
+        for n, why in enumerate(r.retried, 1):
+            r.notes.append(f'retried: in dom0 boot {n} of the row, {why}')
+    return results
 
 
 def _run_dom0stack_once(rows: List[Row], ctx: Context,
@@ -1857,11 +1866,10 @@ def closing_counts(results: List[RowResult]) -> Tuple[int, int, int]:
 def closing_notes(results: List[RowResult]) -> List[str]:
     """The lines above the closing count line: every retry with its
     reason, and whether Xen rows were skipped by request."""
-    retried = [r for r in results if r.retried]
-    line = f'retries: {len(retried)}'
-    if retried:
-        line += ' (' + '; '.join(f'{r.row.name}: {r.retried}'
-                                 for r in retried) + ')'
+    retries = [f'{r.row.name}: {why}' for r in results for why in r.retried]
+    line = f'retries: {len(retries)}'
+    if retries:
+        line += ' (' + '; '.join(retries) + ')'
     lines = [line]
     if any(r.status == SKIP and r.problems == [SKIPPED_BY_REQUEST]
            for r in results):

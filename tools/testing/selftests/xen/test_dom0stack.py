@@ -258,11 +258,59 @@ class RetryCount(unittest.TestCase):
                                  [one.name]])
         self.assertEqual([r.status for r in out],
                          [run_tests.PASS, run_tests.CRASH, run_tests.PASS])
-        self.assertEqual(out[0].retried, 'dom0 job result create-failed: xl')
+        self.assertEqual(out[0].retried, ['dom0 job result create-failed: xl'])
         self.assertEqual(run_tests.closing_notes(out), [
             'retries: 1 (xen-pv-domU-smp1: dom0 job result create-failed: '
             'xl)'])
         self.assertEqual(run_tests.closing_notes(out[1:]), ['retries: 0'])
+
+
+    def test_a_second_retry_needs_new_evidence(self):
+        """A row whose dom0 crashed again gets a third boot and both
+        retries are counted; one that then fails inside pvk gets none."""
+        rr = run_tests.RowResult
+        one, two = run_tests._domu(1), run_tests._domu(2)
+        crash = 'dom0: crashed during job 00-x: busybox segfault'
+
+        def crashed(row):
+            return rr(row, run_tests.MISMATCH, problems=[
+                f'{run_tests.DOM0_CRASHED}{crash}'])
+        boots = [[crashed(one), crashed(two)],
+                 [crashed(one), rr(two, run_tests.MISMATCH,
+                                   failed_tests=['3 sched.sched_idle'])],
+                 [rr(one, run_tests.PASS)]]
+        calls = []
+
+        def once(rows, ctx, probes):
+            calls.append([r.name for r in rows])
+            return boots[len(calls) - 1]
+        with tempfile.TemporaryDirectory() as tmp, \
+                mock.patch.object(run_tests, '_run_dom0stack_once', once):
+            ctx = run_tests.Context('qemu', '/img', None, tmp, '', 90, False)
+            out = run_tests.run_dom0stack([one, two], ctx, {})
+        self.assertEqual(calls, [[one.name, two.name], [one.name, two.name],
+                                 [one.name]])
+        self.assertEqual([r.status for r in out],
+                         [run_tests.PASS, run_tests.MISMATCH])
+        self.assertEqual(len(out[0].retried), 2)
+        self.assertEqual(len(out[1].retried), 1)
+        self.assertTrue(run_tests.closing_notes(out)[0].startswith('retries: 3 ('))
+
+    def test_retries_stop_at_the_limit(self):
+        rr = run_tests.RowResult
+        one = run_tests._domu(1)
+        calls = []
+
+        def once(rows, ctx, probes):
+            calls.append(1)
+            return [rr(one, run_tests.ERROR,
+                       problems=['dom0 job result create-failed: xl'])]
+        with tempfile.TemporaryDirectory() as tmp, \
+                mock.patch.object(run_tests, '_run_dom0stack_once', once):
+            ctx = run_tests.Context('qemu', '/img', None, tmp, '', 90, False)
+            out = run_tests.run_dom0stack([one], ctx, {})
+        self.assertEqual(len(calls), 1 + run_tests.DOM0_RETRY_BOOTS)
+        self.assertEqual(out[0].status, run_tests.ERROR)
 
 
 class Jobs(unittest.TestCase):
