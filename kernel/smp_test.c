@@ -401,6 +401,67 @@ static void sched_wake_reaches_idle_cpu(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, took < LATE_MAX_NS);
 }
 
+/* Wake-ups 2 ms apart, well inside one 10 ms tick. */
+#define SHORT_WAIT_ROUNDS	100
+#define SHORT_WAIT_GAP_NS	(2 * NSEC_PER_MSEC)
+
+struct short_waits {
+	volatile unsigned int rounds;
+	volatile bool stop;
+};
+
+static int short_waiter(void *arg)
+{
+	struct short_waits *w = arg;
+
+	while (!w->stop) {
+		kthread_wait_ns(WAIT_LONG_NS);
+		w->rounds++;
+	}
+	return 0;
+}
+
+/*
+ * A CPU woken again and again after idle periods shorter than a tick
+ * keeps its tick instead of stopping and restarting it each time (two
+ * timer writes: hypercalls under Xen, exits under HVM).  With the tick
+ * stopped at every halt this takes two writes per wake-up; kept, only
+ * the ticks that land in an idle period cost any.
+ */
+static void sched_short_idle_keeps_the_tick(struct kunit *test)
+{
+	static struct short_waits w;
+	unsigned int cpu = smp_processor_id() ? 0 : 1;
+	u64 writes, start;
+	struct thread *t;
+
+	if (!kunit_need_cpus(test, 2))
+		return;
+	memset(&w, 0, sizeof(w));
+	t = kthread_run(short_waiter, &w, "short-waiter", cpu);
+	KUNIT_ASSERT_TRUE(test, t != NULL);
+	/* Settle into the pattern first: the last idle period was long. */
+	for (int i = 0; i < 5; i++) {
+		ndelay(SHORT_WAIT_GAP_NS);
+		kthread_wake(t);
+	}
+	start = w.rounds;
+	writes = tick_nohz_timer_writes(cpu);
+	for (int i = 0; i < SHORT_WAIT_ROUNDS; i++) {
+		ndelay(SHORT_WAIT_GAP_NS);
+		kthread_wake(t);
+	}
+	writes = tick_nohz_timer_writes(cpu) - writes;
+	start = w.rounds - start;
+	w.stop = true;
+	kthread_wake(t);
+	KUNIT_EXPECT_EQ(test, kthread_join(t), 0);
+	kunit_info(test, "CPU %u: %llu timer writes for %llu wake-ups 2 ms apart",
+		   cpu, (unsigned long long)writes, (unsigned long long)start);
+	KUNIT_EXPECT_TRUE(test, start > 0);
+	KUNIT_EXPECT_TRUE(test, writes < SHORT_WAIT_ROUNDS);
+}
+
 SELFTEST_SUITE(smp,
 	KUNIT_CASE(smp_all_cpus_online),
 	KUNIT_CASE(smp_timer_ticks_on_every_cpu),
@@ -415,4 +476,5 @@ SELFTEST_SUITE(sched,
 	KUNIT_CASE(sched_sleep_lasts),
 	KUNIT_CASE(sched_idle_cpu_stops_its_tick),
 	KUNIT_CASE(sched_sleep_wakes_on_time_when_idle),
-	KUNIT_CASE(sched_wake_reaches_idle_cpu));
+	KUNIT_CASE(sched_wake_reaches_idle_cpu),
+	KUNIT_CASE(sched_short_idle_keeps_the_tick));

@@ -8,6 +8,14 @@
  * deadline (the nearest sleeper's wake-up), but at least every
  * NOHZ_MAX_IDLE_NS: the tick observer (the self-test watch) and anyone
  * reading cpu_ticks() still hear from every CPU now and then.
+ *
+ * Each timer write may cost a hypercall or a VM exit, and stopping the
+ * tick takes one and restarting it another.  So, as Linux's idle
+ * governor does, a CPU whose last idle period was shorter than a tick
+ * (a thread waiting out a xenstore or disk round trip) predicts another
+ * short one and leaves the tick armed: when the wake-up comes first,
+ * neither write happens; when the tick comes first, the idle loop stops
+ * the tick then.
  */
 #include <pvk/kernel.h>
 #include <pvk/arch.h>
@@ -19,14 +27,22 @@
 
 #define NOHZ_MAX_IDLE_NS	NSEC_PER_SEC
 
+#define TICK_PERIOD_NS		(NSEC_PER_SEC / HZ)
+
 /*
  * Per CPU, touched only by that CPU with interrupts off (the timer
- * interrupt included): is the tick stopped, and when is the one-shot
- * armed (0: not armed, or it has fired).
+ * interrupt included): is the tick stopped, when is the one-shot armed
+ * (0: not armed, or it has fired), is what is armed still the periodic
+ * tick (kept through a short idle period), when the idle period began
+ * and how long the last one lasted.
  */
 struct nohz {
 	bool stopped;
+	bool tick_kept;
 	u64 armed_ns;
+	u64 idle_since_ns;
+	u64 last_idle_ns;
+	u64 timer_writes;
 };
 static struct nohz nohz[NR_CPUS];
 
@@ -98,6 +114,23 @@ void timer_tick(unsigned long ip)
 	sched_tick();
 }
 
+/*
+ * Keep the running tick through this idle period if the last one was
+ * short and the tick is due before @deadline_ns anyway.
+ */
+static bool keep_tick(struct nohz *nz, u64 now, u64 deadline_ns)
+{
+	u64 left;
+
+	if (nz->last_idle_ns >= TICK_PERIOD_NS)
+		return false;
+	left = arch_timer_tick_left();
+	if (left == U64_MAX || now + left > deadline_ns)
+		return false;
+	nz->armed_ns = now + left;
+	return true;
+}
+
 /**
  * tick_nohz_idle_enter - this CPU has nothing to run until @deadline_ns
  * @deadline_ns: ktime_get_ns() time of the next thing due (U64_MAX: none)
@@ -105,35 +138,64 @@ void timer_tick(unsigned long ip)
  * Called by the idle loop with interrupts off, right before it halts.
  * Stops the periodic tick and arms the timer for @deadline_ns (at most
  * NOHZ_MAX_IDLE_NS away); an armed timer that is due no later is kept,
- * so halting again costs nothing.
+ * so halting again costs nothing.  After a short idle period the tick
+ * itself is kept instead (see the top of this file).
  */
 void tick_nohz_idle_enter(u64 deadline_ns)
 {
 	struct nohz *nz = &nohz[smp_processor_id()];
-	u64 latest = ktime_get_ns() + NOHZ_MAX_IDLE_NS;
+	u64 now = ktime_get_ns();
 
-	deadline_ns = MIN(deadline_ns, latest);
-	if (nz->stopped && nz->armed_ns && nz->armed_ns <= deadline_ns)
+	deadline_ns = MIN(deadline_ns, now + NOHZ_MAX_IDLE_NS);
+	if (!nz->stopped) {
+		nz->stopped = true;
+		nz->idle_since_ns = now;
+		nz->tick_kept = keep_tick(nz, now, deadline_ns);
+		if (nz->tick_kept)
+			return;
+	}
+	if (nz->armed_ns && nz->armed_ns <= deadline_ns)
 		return;
-	nz->stopped = true;
+	nz->tick_kept = false;
 	nz->armed_ns = deadline_ns;
+	nz->timer_writes++;
 	arch_timer_idle(deadline_ns);
 }
 
 /**
  * tick_nohz_idle_exit - this CPU has threads to run: tick again
  *
- * Interrupts off.  Nothing to do if the tick runs.
+ * Interrupts off.  Nothing to do if the tick runs, or was kept and has
+ * not fired yet.
  */
 void tick_nohz_idle_exit(void)
 {
 	struct nohz *nz = &nohz[smp_processor_id()];
+	bool ticking;
 
 	if (!nz->stopped)
 		return;
+	ticking = nz->tick_kept && nz->armed_ns;
 	nz->stopped = false;
+	nz->tick_kept = false;
 	nz->armed_ns = 0;
+	nz->last_idle_ns = ktime_get_ns() - nz->idle_since_ns;
+	if (ticking)
+		return;
+	nz->timer_writes++;
 	arch_timer_busy();
+}
+
+/**
+ * tick_nohz_timer_writes - how often this CPU's idle loop set its timer
+ * @cpu: the CPU
+ *
+ * Counts the stops and restarts of the tick (arch_timer_idle() and
+ * arch_timer_busy() calls), for self-tests of what idling costs.
+ */
+u64 tick_nohz_timer_writes(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? READ_ONCE(nohz[cpu].timer_writes) : 0;
 }
 
 /**

@@ -26,6 +26,8 @@ void arch_timer_start(void);
 void arch_timer_idle(u64 deadline_ns);
 /* This CPU has threads to run: the periodic tick again. */
 void arch_timer_busy(void);
+/* Nanoseconds until this CPU's running tick fires; U64_MAX: unknown. */
+u64 arch_timer_tick_left(void);
 /* Bring up buses and devices; from the first thread (may sleep). */
 void arch_init_devices(void);
 

@@ -227,6 +227,16 @@ void apic_timer_busy(void)
 }
 
 /**
+ * apic_timer_tick_left - nanoseconds until the periodic tick fires
+ *
+ * From the current count, which the periodic mode reloads at each tick.
+ */
+u64 apic_timer_tick_left(void)
+{
+	return (u64)apic_read(APIC_TMCCT) * TICK_NS / timer_ticks_per_tick;
+}
+
+/**
  * apic_timer_idle - one timer interrupt at @deadline_ns, no tick before
  * @deadline_ns: ktime_get_ns() time; one already past fires at once
  *

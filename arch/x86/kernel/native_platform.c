@@ -207,6 +207,7 @@ const struct x86_platform native_platform = {
 	.timer_start = native_timer_start,
 	.timer_idle = apic_timer_idle,
 	.timer_busy = apic_timer_busy,
+	.timer_tick_left = apic_timer_tick_left,
 	.power_off = native_power_off,
 	.restart = native_restart,
 	.halt = native_halt_cpu,

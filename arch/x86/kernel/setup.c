@@ -99,6 +99,11 @@ void arch_timer_busy(void)
 	x86_platform->timer_busy();
 }
 
+u64 arch_timer_tick_left(void)
+{
+	return x86_platform->timer_tick_left ? x86_platform->timer_tick_left() : U64_MAX;
+}
+
 void arch_init_devices(void)
 {
 	if (x86_platform->init_devices)

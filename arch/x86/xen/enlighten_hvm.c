@@ -487,6 +487,11 @@ static void xen_hvm_timer_busy(void)
 		apic_timer_busy();
 }
 
+static u64 xen_hvm_timer_tick_left(void)
+{
+	return hvm_pv_time() ? xen_timer_tick_left() : apic_timer_tick_left();
+}
+
 /* From the first thread: the grant table's worker, xenstore, frontends. */
 static void xen_hvm_init_devices(void)
 {
@@ -556,6 +561,7 @@ static const char *xen_hvm_boot_report(void)
 	.timer_start = xen_hvm_timer_start,				\
 	.timer_idle = xen_hvm_timer_idle,				\
 	.timer_busy = xen_hvm_timer_busy,				\
+	.timer_tick_left = xen_hvm_timer_tick_left,			\
 	.cpu_starting = xen_hvm_cpu_starting,				\
 	.init_devices = xen_hvm_init_devices,				\
 	.power_off = xen_hvm_power_off,					\

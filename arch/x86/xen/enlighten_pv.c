@@ -590,6 +590,7 @@ const struct x86_platform xen_pv_platform = {
 	.timer_start = xen_timer_start,
 	.timer_idle = xen_timer_idle,
 	.timer_busy = xen_timer_busy,
+	.timer_tick_left = xen_timer_tick_left,
 	.init_devices = xen_pv_init_devices,
 	.power_off = xen_pv_power_off,
 	.restart = xen_pv_restart,

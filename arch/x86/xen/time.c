@@ -284,6 +284,22 @@ void xen_timer_busy(void)
 }
 
 /**
+ * xen_timer_tick_left - platform.timer_tick_left: time to the next tick
+ *
+ * What is armed while the tick runs is next_tick_ns; U64_MAX when this
+ * vCPU has no timer.
+ */
+u64 xen_timer_tick_left(void)
+{
+	struct xen_percpu *p = xen_this_cpu();
+	u64 now = xen_clocksource_read();
+
+	if (p->timer_port < 0)
+		return U64_MAX;
+	return p->next_tick_ns > now ? p->next_tick_ns - now : 0;
+}
+
+/**
  * xen_time_init - start pvk's clock at zero and report the pvclock
  */
 void xen_time_init(void)

@@ -27,6 +27,11 @@ struct x86_platform {
 	/* The calling CPU has threads to run again: restart its tick. */
 	void (*timer_busy)(void);
 	/*
+	 * Nanoseconds until the calling CPU's running tick interrupts it
+	 * (0: due now); NULL or U64_MAX when the platform cannot tell.
+	 */
+	u64 (*timer_tick_left)(void);
+	/*
 	 * A secondary CPU, on itself, before it counts as started: false
 	 * parks it for good (smp_init() then reports it as not started).
 	 * NULL means every CPU may come up.

@@ -127,6 +127,7 @@ void xen_time_init(void);
 void xen_timer_start(void);
 void xen_timer_idle(u64 deadline_ns);
 void xen_timer_busy(void);
+u64 xen_timer_tick_left(void);
 u64 xen_sched_clock(void);
 u64 xen_steal_clock(unsigned int cpu);
 u64 xen_clocksource_read(void);
