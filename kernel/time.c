@@ -13,9 +13,9 @@
  * tick takes one and restarting it another.  So, as Linux's idle
  * governor does, a CPU whose last idle period was shorter than a tick
  * (a thread waiting out a xenstore or disk round trip) predicts another
- * short one and leaves the tick armed: when the wake-up comes first,
- * neither write happens; when the tick comes first, the idle loop stops
- * the tick then.
+ * as short and, if the tick is not due before that, leaves it armed:
+ * when the wake-up comes first, neither write happens; when the tick
+ * comes first, the idle loop stops the tick then.
  */
 #include <pvk/kernel.h>
 #include <pvk/arch.h>
@@ -115,8 +115,10 @@ void timer_tick(unsigned long ip)
 }
 
 /*
- * Keep the running tick through this idle period if the last one was
- * short and the tick is due before @deadline_ns anyway.
+ * Keep the running tick through this idle period if it is due before
+ * @deadline_ns anyway and the period, predicted to last as long as the
+ * last one, ends before the tick: a tick that fires first costs an
+ * interrupt on top of the timer writes it was meant to save.
  */
 static bool keep_tick(struct nohz *nz, u64 now, u64 deadline_ns)
 {
@@ -125,7 +127,7 @@ static bool keep_tick(struct nohz *nz, u64 now, u64 deadline_ns)
 	if (nz->last_idle_ns >= TICK_PERIOD_NS)
 		return false;
 	left = arch_timer_tick_left();
-	if (left == U64_MAX || now + left > deadline_ns)
+	if (left == U64_MAX || left <= nz->last_idle_ns || now + left > deadline_ns)
 		return false;
 	nz->armed_ns = now + left;
 	return true;
