@@ -124,7 +124,9 @@ xl_mem() {
 	xl list "$1" 2>/dev/null | awk 'NR == 2 { print $3 }'
 }
 
-STEP_RE='^balloon: target [0-9]+ KiB, current'
+# pvk's log lines start with a time stamp ("[   12.345678] ").
+B='(^|\] )balloon: '
+STEP_RE="${B}target [0-9]+ KiB, current"
 
 # `xl mem-set GUEST $3m`, then: memory/target is what xl wrote, pvk logs
 # reaching $4 MiB (the target itself, or the floor it clamped to, which
@@ -144,7 +146,7 @@ balloon_to() {
 		return
 	fi
 	if [ "$want" = floor ]; then
-		clamp="^balloon: target $((mib * 1024)) KiB below the safe floor [0-9]+ KiB"
+		clamp="${B}target $((mib * 1024)) KiB below the safe floor [0-9]+ KiB"
 		if ! wait_line "$console" "$at" "$clamp"; then
 			say "balloon ${mib}m: FAIL: pvk did not say it clamped to its floor"
 			return
@@ -154,7 +156,7 @@ balloon_to() {
 	else
 		kib=$((want * 1024))
 	fi
-	if ! wait_line "$console" "$at" "^balloon: target $kib KiB, current $kib KiB"; then
+	if ! wait_line "$console" "$at" "${B}target $kib KiB, current $kib KiB"; then
 		say "balloon ${mib}m: FAIL: no 'balloon: target $kib KiB, current $kib KiB' from pvk within 120 s; its last: '$(last_line "$console" "$at" "$STEP_RE")'"
 		return
 	fi
@@ -175,7 +177,7 @@ balloon_garbage() {
 	mem=$(xl_mem "$guest")
 	at=$(mark "$console")
 	xenstore-write "/local/domain/$domid/memory/target" lots
-	if ! wait_line "$console" "$at" "^balloon: memory/target 'lots' ignored"; then
+	if ! wait_line "$console" "$at" "${B}memory/target 'lots' ignored"; then
 		say "balloon garbage: FAIL: pvk did not say it ignored memory/target 'lots'"
 		return
 	fi
@@ -250,10 +252,10 @@ check() {
 	echo "----- dom0 life driver"
 	cat "$drive"
 	echo "----- pvk's lifecycle lines"
-	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;|^balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )'
+	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )'
 	if [ "$mode" = balloon ]; then
 		echo "----- pvk's last balloon line of each step"
-		tr -d '\r' <"$console" | awk '/^balloon: target [0-9]+ KiB, current/ { last = $0; next } last { print last; last = "" } END { if (last) print last }'
+		tr -d '\r' <"$console" | awk '/balloon: target [0-9]+ KiB, current/ { last = $0; next } last { print last; last = "" } END { if (last) print last }'
 	fi
 	echo "-----"
 	want() {
@@ -286,7 +288,7 @@ check() {
 		for step in 128m 16m garbage 192m 256m; do
 			want "^life-drive: .* balloon $step: ok" "$drive" "the driver's log"
 		done
-		if tr -d '\r' <"$console" | grep -Eq '^balloon: (taking back|giving away) '; then
+		if tr -d '\r' <"$console" | grep -Eq "${B}(taking back|giving away) "; then
 			echo "life check: FAIL: pvk's balloon fell short of a step (its lines above)"
 			fail=1
 		fi
