@@ -170,20 +170,27 @@ balloon_to() {
 }
 
 # A memory/target that is not a number: pvk says it ignored it, and
-# keeps what it has.
+# keeps what it has.  The node then gets its value back: xl reads it to
+# set the next target, and refuses to while it is not a number.
 balloon_garbage() {
 	console=$1; ip=$2; guest=$3
 	domid=$(xl domid "$guest" 2>/dev/null)
+	node=/local/domain/$domid/memory/target
+	old=$(xenstore-read "$node" 2>/dev/null)
 	mem=$(xl_mem "$guest")
 	at=$(mark "$console")
-	xenstore-write "/local/domain/$domid/memory/target" lots
-	if ! wait_line "$console" "$at" "${B}memory/target 'lots' ignored"; then
+	xenstore-write "$node" lots
+	ignored=$(wait_line "$console" "$at" "${B}memory/target 'lots' ignored" && echo yes)
+	[ "$ignored" ] && sleep 2
+	moved=$(lines "$console" "$at" "$STEP_RE")
+	now=$(xl_mem "$guest")
+	xenstore-write "$node" "$old"
+	if [ -z "$ignored" ]; then
 		say "balloon garbage: FAIL: pvk did not say it ignored memory/target 'lots'"
 		return
 	fi
-	sleep 2
-	if [ "$(xl_mem "$guest")" != "$mem" ] || [ "$(lines "$console" "$at" "$STEP_RE")" != 0 ]; then
-		say "balloon garbage: FAIL: pvk moved: xl list went from $mem to $(xl_mem "$guest") MiB"
+	if [ "$now" != "$mem" ] || [ "$moved" != 0 ]; then
+		say "balloon garbage: FAIL: pvk moved: xl list went from $mem to $now MiB"
 		return
 	fi
 	answers "$ip" "after the garbage target" &&
