@@ -90,8 +90,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(target >= l.floor && target <= l.max, "a target within the limits");
 	fuzz_check((why == XEN_BALLOON_CLAMP_NONE) == (target == want),
 		   "clamped exactly when outside");
-	fuzz_check(why != XEN_BALLOON_CLAMP_MAX || want > l.max, "clamped to the maximum from above");
-	fuzz_check(why != XEN_BALLOON_CLAMP_FLOOR || want < l.floor, "clamped to the floor from below");
+	fuzz_check(why != XEN_BALLOON_CLAMP_MAX || want > l.max,
+		   "clamped to the maximum from above");
+	fuzz_check(why != XEN_BALLOON_CLAMP_FLOOR || want < l.floor,
+		   "clamped to the floor from below");
 	check_steps(boot, target);
 	return 0;
 }
