@@ -425,11 +425,13 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^xen-pv-domU-smp', ('smp',), min_cpus=2),
     # The PVH and HVM domU rows: what the plain PV domU rows run, less
     # what exists only for PV (xen_mmu: mmu_update batching), plus the
-    # HVM detection, delivery, timer, grant and unplug checks.
+    # HVM detection, delivery, timer, grant and unplug checks, and the
+    # balloon without a P2M.
     Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector)?$', BARE_METAL_SUITES
          + tuple(s for s in XEN_PV_SUITES if s != 'xen_mmu')
          + ('xenbus', 'net', 'xen_blkfront_untrusted', 'xen_hvm',
-            'xen_console') + XEN_DOMU_EVENTS + BLKFRONT_IO + NETFRONT_DOM0),
+            'xen_console', 'xen_balloon') + XEN_DOMU_EVENTS + BLKFRONT_IO
+         + NETFRONT_DOM0),
     # INTx reaches vCPU 0 only: no PV timer, IPIs or spinlocks, and no
     # events elsewhere, but xenstore, grants and both frontends work.
     Need(r'^xen-hvm-domU-.*-intx$', BARE_METAL_SUITES

@@ -348,9 +348,11 @@ class Jobs(unittest.TestCase):
         _, text = run_tests.dom0stack_job(row, ctx, 0)
         self.assertIn('memory = 256\n', text)
         self.assertNotIn('maxmem', text)
-        # The plain PV domU rows run the balloon's suite as well.
-        self.assertIn('xen_balloon', run_tests.required_names(
-            run_tests._domu(2), 2))
+        # The plain PV, PVH and HVM domU rows run the balloon's suite too.
+        for domu in (run_tests._domu(2), run_tests._pvh_domu(1),
+                     run_tests._hvm_domu(2)):
+            self.assertIn('xen_balloon',
+                          run_tests.required_names(domu, domu.cpus), domu.name)
 
     def test_pvh_job_config(self):
         ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
