@@ -200,6 +200,68 @@ s64 bitmap_alloc_get(struct bitmap_alloc *ba, u64 count, u64 align)
 	return (s64)start;
 }
 
+/* Highest bit in [from, end) that is free; @end if none. */
+static u64 find_free_high(const struct bitmap_alloc *ba, u64 from, u64 end)
+{
+	u64 to = end;
+
+	while (to > from) {
+		u64 last = to - 1;
+		unsigned int hi = last % BPL + 1;
+		unsigned long free = ~ba->bits[last / BPL] & word_mask(0, hi);
+
+		if (free) {
+			u64 bit = last - (hi - 1) + (BPL - 1 - __builtin_clzl(free));
+
+			return bit >= from ? bit : end;
+		}
+		to = last + 1 - hi;
+	}
+	return end;
+}
+
+/**
+ * bitmap_alloc_get_high() - allocate the highest free frame
+ * @ba: allocator
+ * @min: lowest frame index that may be returned
+ *
+ * For giving memory away (a balloon): frames are taken from the top,
+ * away from the low frames the kernel image and early allocations
+ * occupy, and the hint of bitmap_alloc_get() is left alone.  Returns
+ * the frame index or -ENOMEM if no frame at or above @min is free.
+ */
+s64 bitmap_alloc_get_high(struct bitmap_alloc *ba, u64 min)
+{
+	u64 bit;
+
+	if (!ba->free || min >= ba->nbits)
+		return -ENOMEM;
+	bit = find_free_high(ba, min, ba->nbits);
+	if (bit == ba->nbits)
+		return -ENOMEM;
+	change_range(ba, bit, 1, true);
+	ba->free--;
+	return (s64)bit;
+}
+
+/**
+ * bitmap_alloc_take() - allocate one particular frame
+ * @ba: allocator
+ * @bit: the frame index
+ *
+ * Returns 0, -EBUSY if the frame is in use or -EINVAL if out of range.
+ */
+int bitmap_alloc_take(struct bitmap_alloc *ba, u64 bit)
+{
+	if (!range_ok(ba, bit, 1))
+		return -EINVAL;
+	if (find_bit(ba, bit, bit + 1, true) == bit)
+		return -EBUSY;
+	change_range(ba, bit, 1, true);
+	ba->free--;
+	return 0;
+}
+
 /**
  * bitmap_alloc_put() - free a run of frames previously allocated
  * @ba: allocator

@@ -107,6 +107,65 @@ void free_pages(void *addr, unsigned int order)
 		pr_err("mm: bad free of %p order %u\n", addr, order);
 }
 
+/**
+ * page_take_high - take the highest free frame out of the allocator
+ * @min_pfn: lowest frame that may be taken
+ *
+ * For memory the kernel gives away (a balloon driver): the frame is
+ * marked in use but never touched here; the caller may unmap it and
+ * must return it with page_give_back().  Returns the frame number, or
+ * -ENOMEM when no frame at or above @min_pfn is free.
+ */
+s64 page_take_high(u64 min_pfn)
+{
+	unsigned long flags;
+	s64 pfn;
+
+	spin_lock_irqsave(&frames_lock, flags);
+	pfn = bitmap_alloc_get_high(&frames, min_pfn);
+	spin_unlock_irqrestore(&frames_lock, flags);
+	return pfn;
+}
+
+/**
+ * page_take - take one particular free frame out of the allocator
+ * @pfn: the frame
+ *
+ * Returns 0, or -EBUSY when it is in use (or not RAM).
+ */
+int page_take(u64 pfn)
+{
+	unsigned long flags;
+	int err;
+
+	spin_lock_irqsave(&frames_lock, flags);
+	err = bitmap_alloc_take(&frames, pfn);
+	spin_unlock_irqrestore(&frames_lock, flags);
+	return err;
+}
+
+/**
+ * page_give_back - return a frame from page_take_high() or page_take()
+ * @pfn: the frame, mapped again by the caller if it was unmapped
+ */
+void page_give_back(u64 pfn)
+{
+	unsigned long flags;
+	int err;
+
+	spin_lock_irqsave(&frames_lock, flags);
+	err = bitmap_alloc_put(&frames, pfn, 1);
+	spin_unlock_irqrestore(&frames_lock, flags);
+	if (err)
+		pr_err("mm: bad give-back of frame %#llx\n", (unsigned long long)pfn);
+}
+
+/* One more than the highest frame the allocator manages. */
+u64 page_frames_end(void)
+{
+	return frames.nbits;
+}
+
 void *alloc_page_zeroed(void)
 {
 	void *p = alloc_pages(0);

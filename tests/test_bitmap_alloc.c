@@ -228,6 +228,48 @@ TEST(large_bitmap)
 	free(big);
 }
 
+TEST(get_high_from_the_top)
+{
+	bitmap_alloc_init(&ba, bits, NBITS);
+	EXPECT_EQ(bitmap_alloc_get_high(&ba, 0), -ENOMEM);
+	EXPECT_EQ(bitmap_alloc_free_range(&ba, 100, 800), 0);	/* 100..899 */
+	EXPECT_EQ(bitmap_alloc_get_high(&ba, 0), 899);
+	EXPECT_EQ(bitmap_alloc_get_high(&ba, 0), 898);
+	EXPECT_EQ(ba.free, 798);
+	/* A used run spanning words is skipped, free bits below are found. */
+	EXPECT_EQ(bitmap_alloc_reserve_range(&ba, 300, 598), 0);
+	EXPECT_EQ(bitmap_alloc_get_high(&ba, 0), 299);
+	EXPECT_EQ(bitmap_alloc_get_high(&ba, 299), -ENOMEM);
+	EXPECT_EQ(bitmap_alloc_get_high(&ba, 298), 298);
+	EXPECT_EQ(bitmap_alloc_get_high(&ba, NBITS), -ENOMEM);
+	EXPECT_EQ(count_free(), ba.free);
+	/* The lowest free frame, at a word boundary, and then none. */
+	EXPECT_EQ(bitmap_alloc_reserve_range(&ba, 129, 169), 0);
+	EXPECT_EQ(bitmap_alloc_reserve_range(&ba, 100, 28), 0);
+	EXPECT_EQ(bitmap_alloc_get_high(&ba, 0), 128);
+	EXPECT_EQ(ba.free, 0);
+	EXPECT_EQ(bitmap_alloc_get_high(&ba, 0), -ENOMEM);
+	/* What it took goes back with bitmap_alloc_put(). */
+	EXPECT_EQ(bitmap_alloc_put(&ba, 899, 1), 0);
+	EXPECT_EQ(bitmap_alloc_get_high(&ba, 0), 899);
+	EXPECT_EQ(ba.hint, 0);
+}
+
+TEST(take_one_frame)
+{
+	bitmap_alloc_init(&ba, bits, NBITS);
+	EXPECT_EQ(bitmap_alloc_free_range(&ba, 10, 20), 0);
+	EXPECT_EQ(bitmap_alloc_take(&ba, 9), -EBUSY);
+	EXPECT_EQ(bitmap_alloc_take(&ba, 15), 0);
+	EXPECT_EQ(bitmap_alloc_take(&ba, 15), -EBUSY);
+	EXPECT_EQ(bitmap_alloc_take(&ba, NBITS), -EINVAL);
+	EXPECT_EQ(ba.free, 19);
+	EXPECT_EQ(count_free(), 19);
+	EXPECT(bit_used(15) && !bit_used(14) && !bit_used(16));
+	EXPECT_EQ(bitmap_alloc_put(&ba, 15, 1), 0);
+	EXPECT_EQ(ba.free, 20);
+}
+
 int main(void)
 {
 	RUN(init_all_used);
@@ -237,5 +279,7 @@ int main(void)
 	RUN(wraps_around_hint);
 	RUN(random_against_model);
 	RUN(large_bitmap);
+	RUN(get_high_from_the_top);
+	RUN(take_one_frame);
 	return TEST_DONE();
 }

@@ -29,6 +29,8 @@ int bitmap_alloc_free_range(struct bitmap_alloc *ba, u64 first, u64 count);
 int bitmap_alloc_reserve_range(struct bitmap_alloc *ba, u64 first,
 			       u64 count);
 s64 bitmap_alloc_get(struct bitmap_alloc *ba, u64 count, u64 align);
+s64 bitmap_alloc_get_high(struct bitmap_alloc *ba, u64 min);
+int bitmap_alloc_take(struct bitmap_alloc *ba, u64 bit);
 int bitmap_alloc_put(struct bitmap_alloc *ba, u64 first, u64 count);
 
 #endif /* PVK_BITMAP_ALLOC_H */

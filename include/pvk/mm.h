@@ -11,6 +11,11 @@ void *alloc_pages(unsigned int order);
 void free_pages(void *addr, unsigned int order);
 void *alloc_page_zeroed(void);
 u64 totalram_bytes(void);
+/* Single frames handed out by number (a balloon); see mm/page_alloc.c. */
+s64 page_take_high(u64 min_pfn);
+int page_take(u64 pfn);
+void page_give_back(u64 pfn);
+u64 page_frames_end(void);
 u64 free_frames(void);
 
 /* Small objects (mm/kmalloc.c). */

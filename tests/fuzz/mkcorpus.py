@@ -388,6 +388,24 @@ def manage_seeds():
         write('fuzz_manage', name, value)
 
 
+# ---- memory/target (tests/test_xen_balloon.c) ----------------------------
+
+def balloon_seeds():
+    for name, boot, floor, offset, value in (
+            ('256m-to-128m', 65536, 10240, 0, b'131072'),
+            ('within', 65536, 10240, 0, b'262144'),
+            ('above-max', 65536, 10240, 0, b'18446744073709551615'),
+            ('below-floor', 65536, 10240, 0, b'0'),
+            ('hvm-offset', 32768, 10240, 2048, b'122880'),
+            ('negative-offset', 32768, 10240, -256, b'1020'),
+            ('overflow', 65536, 10240, 0, b'18446744073709551616'),
+            ('sign', 65536, 10240, 0, b'-4096'),
+            ('newline', 65536, 10240, 0, b'4096\n'),
+            ('empty', 65536, 10240, 0, b'')):
+        write('fuzz_balloon', name,
+              struct.pack('<IIi', boot, floor, offset) + value)
+
+
 def main():
     mb2_seeds()
     pvh_seeds()
@@ -399,6 +417,7 @@ def main():
     blkfront_rsp_seeds()
     netfront_rsp_seeds()
     manage_seeds()
+    balloon_seeds()
     return 0
 
 

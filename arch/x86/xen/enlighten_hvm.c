@@ -34,6 +34,7 @@
 #include <xen/grant_table.h>
 #include <xen/platform-pci.h>
 #include <xen/platform_info.h>
+#include <xen/balloon.h>
 #include <xen/manage.h>
 #include <xen/xenbus.h>
 
@@ -503,8 +504,10 @@ static void xen_hvm_init_devices(void)
 	err = xenbus_init();
 	if (err && err != -ENODEV)
 		pr_err("xen: no xenbus (%d); no PV devices\n", err);
-	if (!err)
+	if (!err) {
 		xen_manage_init();
+		xen_balloon_init();
+	}
 }
 
 static __noreturn void xen_hvm_power_off(bool success)

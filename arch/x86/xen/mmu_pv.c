@@ -632,6 +632,44 @@ const void *xen_ioremap_ro(u64 maddr, u64 len)
 }
 
 /**
+ * xen_direct_map_frames - map frames in the direct map again, or unmap them
+ * @pfns: pseudo-physical frames, all in the direct map (4 KiB pages
+ *        under PV)
+ * @mfns: their machine frames, mapped writable as paging_init() maps
+ *        RAM; NULL to unmap them
+ * @n: how many; the entries go in mmu_update batches (multicalls.c)
+ *
+ * For the balloon: Xen frees a frame given back only once nothing maps
+ * it, and a frame taken back needs its mapping before it is used.  An
+ * unmap ends with a TLB flush on every vCPU.  Returns 0, or -ENOENT
+ * (logged, nothing changed) when a frame has no direct-map entry.
+ */
+int xen_direct_map_frames(const unsigned long *pfns, const unsigned long *mfns,
+			  unsigned int n)
+{
+	unsigned long flags;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!lookup_pte((unsigned long)__va(PFN_PHYS(pfns[i])))) {
+			pr_err("xen: pfn %#lx is not in the direct map\n", pfns[i]);
+			return -ENOENT;
+		}
+	}
+	flags = arch_local_irq_save();
+	for (unsigned int i = 0; i < n; i++) {
+		pteval_t *ptep = lookup_pte((unsigned long)__va(PFN_PHYS(pfns[i])));
+		pteval_t val = mfns ? ((pteval_t)mfns[i] << PAGE_SHIFT) | PTE_FLAGS_KERNEL : 0;
+
+		xen_mc_queue_mmu_update(virt_to_machine(ptep) | MMU_NORMAL_PT_UPDATE, val);
+	}
+	xen_mc_flush();
+	arch_local_irq_restore(flags);
+	if (!mfns)
+		flush_tlb_all_cpus(TLB_FLUSH_ALL);
+	return 0;
+}
+
+/**
  * xen_cr3_set_secondary - the CR3 shadow of a vCPU about to start
  * @cpu: the vCPU
  * @pa: pseudo-physical address of its top-level table

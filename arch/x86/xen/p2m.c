@@ -15,6 +15,7 @@
  */
 #include <pvk/kernel.h>
 #include <asm/page.h>
+#include <asm/processor.h>
 #include <asm/xen/hypercall.h>
 #include <xen/platform_info.h>
 
@@ -37,6 +38,23 @@ unsigned long mfn_to_pfn(unsigned long mfn)
 	if (xen_platform_info()->auto_translated)
 		return mfn;
 	return mfn < xen_m2p_max ? M2P[mfn] : ~0UL;
+}
+
+/**
+ * set_phys_to_machine - change one P2M entry (PV)
+ * @pfn: pseudo-physical frame below xen_max_pfn
+ * @mfn: its machine frame, or INVALID_MFN for a frame given back to Xen
+ *
+ * Only the balloon changes the P2M after boot: a frame it gave away has
+ * no machine frame until it is populated again.  Returns false (and
+ * changes nothing) for an auto-translated guest or a pfn out of range.
+ */
+bool set_phys_to_machine(unsigned long pfn, unsigned long mfn)
+{
+	if (xen_platform_info()->auto_translated || pfn >= xen_max_pfn)
+		return false;
+	WRITE_ONCE(xen_p2m[pfn], mfn);
+	return true;
 }
 
 /**

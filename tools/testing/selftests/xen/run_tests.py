@@ -289,11 +289,11 @@ def _dom0job(job: str) -> Row:
 # xl block-detach/attach; netfront driven from dom0 (ping, UDP echo and
 # streams, refused malformed vifs), in its default and restricted modes;
 # the console frontend on an xl channel that dom0 echoes; pvk serving
-# until `xl shutdown`, and across `xl reboot`.
+# until `xl shutdown`, across `xl reboot`, and ballooned by `xl mem-set`.
 DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
                    'net-20-modes', 'con-10-channel', 'life-10-shutdown',
-                   'life-20-reboot')
+                   'life-20-reboot', 'life-40-balloon')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
@@ -415,21 +415,23 @@ MANIFEST: Tuple[Need, ...] = (
         'xen_hvm.xen_hvm_cpuid_detection',)),
     Need(r'^xen-pvh-dom0-', ('smp',), min_cpus=2),
     # The plain domU rows: xenstore and xenbus, grants, events, the
-    # console ring's accounting of dropped output, and blkfront and
-    # netfront against dom0's real back ends.
+    # console ring's accounting of dropped output, blkfront and netfront
+    # against dom0's real back ends, the control node and the balloon.
     Need(r'^xen-pv-domU-smp', BARE_METAL_SUITES + XEN_PV_SUITES
          + ('xenbus', 'net', 'xen_blkfront_untrusted', 'xen_console',
-            'manage')
+            'manage', 'xen_balloon')
          + XEN_DOMU_EVENTS
          + BLKFRONT_IO + NETFRONT_DOM0),
     Need(r'^xen-pv-domU-smp', ('smp',), min_cpus=2),
     # The PVH and HVM domU rows: what the plain PV domU rows run, less
     # what exists only for PV (xen_mmu: mmu_update batching), plus the
-    # HVM detection, delivery, timer, grant and unplug checks.
+    # HVM detection, delivery, timer, grant and unplug checks, and the
+    # balloon without a P2M.
     Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector)?$', BARE_METAL_SUITES
          + tuple(s for s in XEN_PV_SUITES if s != 'xen_mmu')
          + ('xenbus', 'net', 'xen_blkfront_untrusted', 'xen_hvm',
-            'xen_console') + XEN_DOMU_EVENTS + BLKFRONT_IO + NETFRONT_DOM0),
+            'xen_console', 'xen_balloon') + XEN_DOMU_EVENTS + BLKFRONT_IO
+         + NETFRONT_DOM0),
     # INTx reaches vCPU 0 only: no PV timer, IPIs or spinlocks, and no
     # events elsewhere, but xenstore, grants and both frontends work.
     Need(r'^xen-hvm-domU-.*-intx$', BARE_METAL_SUITES
@@ -457,6 +459,8 @@ MANIFEST: Tuple[Need, ...] = (
     # Serving, then rebooted by xl: the control node's suite first
     # (life-shutdown boots with selftest=none: no KTAP at all).
     Need(r'^xen-pv-domU-life-reboot$', ('manage',)),
+    # Ballooned by xl mem-set while serving, after the balloon's own suite.
+    Need(r'^xen-pv-domU-life-balloon$', ('xen_balloon',)),
 )
 
 # A case that needs more CPUs than the boot has skips with the reason

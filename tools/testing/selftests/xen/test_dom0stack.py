@@ -379,6 +379,29 @@ class Jobs(unittest.TestCase):
             [run_tests._domu(1), row], ctx)[2]
         self.assertEqual(both - plain, 300 + run_tests.DOM0_JOB_SLACK + 240)
 
+    def test_balloon_job_row(self):
+        """The balloon job: its own suite, then serving while dom0 runs
+        xl mem-set; 256 MiB, which is also its static maximum."""
+        ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
+        row = run_tests._dom0job('life-40-balloon')
+        self.assertEqual(row.name, 'xen-pv-domU-life-balloon')
+        self.assertEqual(row.append.split(),
+                         ['selftest=xen_balloon', 'serve', 'ip=10.0.0.2/24'])
+        self.assertFalse(row.serve_only)
+        self.assertEqual((row.memory, row.grace, row.on_reboot, row.boots),
+                         (256, 300, 'destroy', 1))
+        self.assertIn(row, run_tests.TEST_ROWS)
+        self.assertEqual(run_tests.required_names(row, row.cpus),
+                         ['xen_balloon'])
+        _, text = run_tests.dom0stack_job(row, ctx, 0)
+        self.assertIn('memory = 256\n', text)
+        self.assertNotIn('maxmem', text)
+        # The plain PV, PVH and HVM domU rows run the balloon's suite too.
+        for domu in (run_tests._domu(2), run_tests._pvh_domu(1),
+                     run_tests._hvm_domu(2)):
+            self.assertIn('xen_balloon',
+                          run_tests.required_names(domu, domu.cpus), domu.name)
+
     def test_pvh_job_config(self):
         ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
         row = run_tests._pvh_domu(2)

@@ -97,6 +97,7 @@ void xen_secondary_startup(void);
 extern unsigned long xen_max_pfn;
 unsigned long pfn_to_mfn(unsigned long pfn);
 unsigned long mfn_to_pfn(unsigned long mfn);
+bool set_phys_to_machine(unsigned long pfn, unsigned long mfn);
 u64 virt_to_machine(const void *va);
 void xen_p2m_init(const struct start_info *si);
 void xen_p2m_use_direct_map(void);
@@ -113,6 +114,8 @@ u64 xen_mmu_early_map_limit(void);
 void xen_cr3_set_secondary(unsigned int cpu, phys_addr_t pa);
 void *xen_remap_mfns(const unsigned long *mfns, unsigned int n, bool writable);
 const void *xen_ioremap_ro(u64 maddr, u64 len);
+int xen_direct_map_frames(const unsigned long *pfns, const unsigned long *mfns,
+			  unsigned int n);
 
 /* multicalls.c */
 void xen_mc_queue_mmu_update(u64 ptr, u64 val);

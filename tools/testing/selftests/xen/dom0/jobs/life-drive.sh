@@ -6,7 +6,7 @@
 # background, as /guests/life-drive.sh, with /guests/net-tool): pvk
 # serving after its self-tests, and obeying the toolstack.
 #
-#   life-drive.sh run shutdown|reboot CONSOLE_LOG PVK_IP GUEST
+#   life-drive.sh run shutdown|reboot|balloon CONSOLE_LOG PVK_IP GUEST
 #
 # Waits for pvk's "pvk: serving" line, checks it answers (3 pings, UDP
 # echo on port 7), then
@@ -14,10 +14,17 @@
 #   reboot:   `xl reboot GUEST`, waits for a second "pvk: serving" (the
 #             domain restarted by xl, on_reboot = "restart"), checks the
 #             pings and the echo again, then `xl shutdown -w GUEST`;
+#   balloon:  `xl mem-set` to 128 MiB, to 16 MiB (below pvk's floor: it
+#             must clamp and say so), a memory/target that is not a
+#             number (ignored, said so), 192 MiB and back to the 256 MiB
+#             it booted with; after each, memory/target as xl wrote it,
+#             pvk's "balloon: target N KiB, current N KiB" line, the
+#             domain's pages in `xl list` and the pings and the echo;
+#             then `xl shutdown -w GUEST`;
 # and whether the domain is gone.  Each step prints one "life-drive:"
 # line; the last one is "life-drive: finished".
 #
-#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot
+#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot|balloon
 #
 # is the .post side: waits for the driver to finish (destroys the guest
 # if it is still there), prints the driver's log and pvk's lifecycle
@@ -85,6 +92,111 @@ shut_down() {
 	say "domain $1: gone"
 }
 
+# How many lines console $1 has.
+mark() {
+	n=$(tr -d '\r' <"$1" 2>/dev/null | wc -l)
+	echo "${n:-0}"
+}
+
+# How many of console $1's lines after the first $2 match the regex $3.
+lines() {
+	n=$(tr -d '\r' <"$1" 2>/dev/null | tail -n +$(($2 + 1)) | grep -Ec "$3")
+	echo "${n:-0}"
+}
+
+# The last of console $1's lines after the first $2 that matches $3.
+last_line() {
+	tr -d '\r' <"$1" 2>/dev/null | tail -n +$(($2 + 1)) | grep -E "$3" | tail -n 1
+}
+
+# Wait up to 120 s for a line matching $3 after the first $2 of console $1.
+wait_line() {
+	i=0
+	while [ "$(lines "$1" "$2" "$3")" = 0 ]; do
+		i=$((i + 1))
+		[ "$i" -le 240 ] || return 1
+		sleep 0.5
+	done
+}
+
+# The domain's memory in MiB as `xl list` shows it (its pages, rounded down).
+xl_mem() {
+	xl list "$1" 2>/dev/null | awk 'NR == 2 { print $3 }'
+}
+
+# pvk's log lines start with a time stamp ("[   12.345678] ").
+B='(^|\] )balloon: '
+STEP_RE="${B}target [0-9]+ KiB, current"
+
+# `xl mem-set GUEST $3m`, then: memory/target is what xl wrote, pvk logs
+# reaching $4 MiB (the target itself, or the floor it clamped to, which
+# the step reads from pvk's clamp line when $4 is "floor"), `xl list`
+# agrees and pvk still answers.  One "balloon NAME: ok|FAIL" line.
+balloon_to() {
+	console=$1; ip=$2; mib=$3; want=$4; guest=$5
+	domid=$(xl domid "$guest" 2>/dev/null)
+	at=$(mark "$console")
+	if ! timeout 60 xl mem-set "$guest" "${mib}m"; then
+		say "balloon ${mib}m: FAIL: xl mem-set failed"
+		return
+	fi
+	target=$(xenstore-read "/local/domain/$domid/memory/target" 2>/dev/null)
+	if [ "$target" != "$((mib * 1024))" ]; then
+		say "balloon ${mib}m: FAIL: memory/target is '$target', xl asked for $((mib * 1024))"
+		return
+	fi
+	if [ "$want" = floor ]; then
+		clamp="${B}target $((mib * 1024)) KiB below the safe floor [0-9]+ KiB"
+		if ! wait_line "$console" "$at" "$clamp"; then
+			say "balloon ${mib}m: FAIL: pvk did not say it clamped to its floor"
+			return
+		fi
+		kib=$(last_line "$console" "$at" "$clamp" |
+			sed 's/.* below the safe floor \([0-9]*\) KiB.*/\1/')
+	else
+		kib=$((want * 1024))
+	fi
+	if ! wait_line "$console" "$at" "${B}target $kib KiB, current $kib KiB"; then
+		say "balloon ${mib}m: FAIL: no 'balloon: target $kib KiB, current $kib KiB' from pvk within 120 s; its last: '$(last_line "$console" "$at" "$STEP_RE")'"
+		return
+	fi
+	mem=$(xl_mem "$guest")
+	if [ "$mem" != "$((kib / 1024))" ]; then
+		say "balloon ${mib}m: FAIL: xl list says ${mem} MiB, pvk reached $((kib / 1024)) MiB"
+		return
+	fi
+	answers "$ip" "at $((kib / 1024)) MiB" &&
+		say "balloon ${mib}m: ok (pvk at $kib KiB in $(lines "$console" "$at" "$STEP_RE") steps, xl list $mem MiB)"
+}
+
+# A memory/target that is not a number: pvk says it ignored it, and
+# keeps what it has.  The node then gets its value back: xl reads it to
+# set the next target, and refuses to while it is not a number.
+balloon_garbage() {
+	console=$1; ip=$2; guest=$3
+	domid=$(xl domid "$guest" 2>/dev/null)
+	node=/local/domain/$domid/memory/target
+	old=$(xenstore-read "$node" 2>/dev/null)
+	mem=$(xl_mem "$guest")
+	at=$(mark "$console")
+	xenstore-write "$node" lots
+	ignored=$(wait_line "$console" "$at" "${B}memory/target 'lots' ignored" && echo yes)
+	[ "$ignored" ] && sleep 2
+	moved=$(lines "$console" "$at" "$STEP_RE")
+	now=$(xl_mem "$guest")
+	xenstore-write "$node" "$old"
+	if [ -z "$ignored" ]; then
+		say "balloon garbage: FAIL: pvk did not say it ignored memory/target 'lots'"
+		return
+	fi
+	if [ "$now" != "$mem" ] || [ "$moved" != 0 ]; then
+		say "balloon garbage: FAIL: pvk moved: xl list went from $mem to $now MiB"
+		return
+	fi
+	answers "$ip" "after the garbage target" &&
+		say "balloon garbage: ok (ignored, still $mem MiB)"
+}
+
 run() {
 	mode=$1
 	console=$2
@@ -111,6 +223,14 @@ run() {
 		else
 			say "serving: FAIL: no second 'pvk: serving' within ${SERVE_WAIT}s"
 		fi
+	fi
+	if [ "$mode" = balloon ]; then
+		say "booted with $(xl_mem "$guest") MiB"
+		balloon_to "$console" "$ip" 128 128 "$guest"
+		balloon_to "$console" "$ip" 16 floor "$guest"
+		balloon_garbage "$console" "$ip" "$guest"
+		balloon_to "$console" "$ip" 192 192 "$guest"
+		balloon_to "$console" "$ip" 256 256 "$guest"
 	fi
 	shut_down "$guest"
 	say "finished"
@@ -139,7 +259,11 @@ check() {
 	echo "----- dom0 life driver"
 	cat "$drive"
 	echo "----- pvk's lifecycle lines"
-	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;'
+	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )'
+	if [ "$mode" = balloon ]; then
+		echo "----- pvk's last balloon line of each step"
+		tr -d '\r' <"$console" | awk '/balloon: target [0-9]+ KiB, current/ { last = $0; next } last { print last; last = "" } END { if (last) print last }'
+	fi
 	echo "-----"
 	want() {
 		if ! grep -Eq "$1" "$2"; then
@@ -167,6 +291,15 @@ check() {
 		fi
 	fi
 	# Every frontend closed with its backend, on each way down.
+	if [ "$mode" = balloon ]; then
+		for step in 128m 16m garbage 192m 256m; do
+			want "^life-drive: .* balloon $step: ok" "$drive" "the driver's log"
+		done
+		if tr -d '\r' <"$console" | grep -Eq "${B}(taking back|giving away) "; then
+			echo "life check: FAIL: pvk's balloon fell short of a step (its lines above)"
+			fail=1
+		fi
+	fi
 	closes=$(tr -d '\r' <"$console" | grep -c 'xenbus: device/.*: frontend Closed, backend Closed after')
 	bad=$(tr -d '\r' <"$console" | grep -Ec 'xenbus: device/.*(backend did not close|: frontend [A-Za-z]+, backend (Unknown|Connected|InitWait|Initialised|Closing))')
 	downs=1
