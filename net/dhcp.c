@@ -137,10 +137,9 @@ int dhcp_build(const struct dhcp_request *req, u8 *buf, size_t size)
 	return DHCP_MSG_MAX;
 }
 
-/* The options pvk reads, as found; a zero length means absent. */
+/* Where the values of the options pvk reads are; NULL: absent. */
 struct dhcp_options {
 	u8 type;
-	u8 netmask_len, server_id_len, lease_len, t1_len, t2_len;
 	const u8 *netmask, *server_id, *lease, *t1, *t2;
 };
 
@@ -149,7 +148,6 @@ static bool note_option(struct dhcp_options *o, u8 code, const u8 *val,
 			u8 len)
 {
 	const u8 **where;
-	u8 *where_len;
 
 	switch (code) {
 	case OPT_MSG_TYPE:
@@ -158,19 +156,19 @@ static bool note_option(struct dhcp_options *o, u8 code, const u8 *val,
 		o->type = val[0];
 		return true;
 	case OPT_NETMASK:
-		where = &o->netmask, where_len = &o->netmask_len;
+		where = &o->netmask;
 		break;
 	case OPT_SERVER_ID:
-		where = &o->server_id, where_len = &o->server_id_len;
+		where = &o->server_id;
 		break;
 	case OPT_LEASE_TIME:
-		where = &o->lease, where_len = &o->lease_len;
+		where = &o->lease;
 		break;
 	case OPT_T1:
-		where = &o->t1, where_len = &o->t1_len;
+		where = &o->t1;
 		break;
 	case OPT_T2:
-		where = &o->t2, where_len = &o->t2_len;
+		where = &o->t2;
 		break;
 	default:
 		return true;	/* not ours: skipped, still bounds-checked */
@@ -178,7 +176,6 @@ static bool note_option(struct dhcp_options *o, u8 code, const u8 *val,
 	if (len != 4)
 		return false;
 	*where = val;
-	*where_len = len;
 	return true;
 }
 
@@ -242,7 +239,7 @@ static bool host_ok(u32 ip, u32 mask, int prefix)
 static enum dhcp_verdict parse_times(const struct dhcp_options *o,
 				     struct dhcp_reply *out)
 {
-	if (!o->lease_len)
+	if (!o->lease)
 		return DHCP_BAD_LEASE;
 	out->lease_s = get_be32(o->lease);
 	if (!out->lease_s)
@@ -250,7 +247,7 @@ static enum dhcp_verdict parse_times(const struct dhcp_options *o,
 	out->t1_s = out->lease_s / 2;
 	out->t2_s = (u32)((u64)out->lease_s * 7 / 8);
 	/* Server's times only if they keep T1 <= T2 <= lease. */
-	if (o->t1_len && o->t2_len && get_be32(o->t1) <= get_be32(o->t2) &&
+	if (o->t1 && o->t2 && get_be32(o->t1) <= get_be32(o->t2) &&
 	    get_be32(o->t2) <= out->lease_s) {
 		out->t1_s = get_be32(o->t1);
 		out->t2_s = get_be32(o->t2);
@@ -266,7 +263,7 @@ static enum dhcp_verdict parse_lease(const u8 *msg,
 {
 	int prefix;
 
-	if (!o->netmask_len)
+	if (!o->netmask)
 		return DHCP_BAD_NETMASK;
 	out->netmask = get_be32(o->netmask);
 	prefix = mask_prefix(out->netmask);
@@ -317,7 +314,7 @@ enum dhcp_verdict dhcp_parse_reply(const u8 *msg, size_t len, u32 xid,
 	if (o.type != DHCPOFFER && o.type != DHCPACK && o.type != DHCPNAK)
 		return DHCP_BAD_TYPE;
 	out->type = o.type;
-	if (!o.server_id_len)
+	if (!o.server_id)
 		return DHCP_NO_SERVER_ID;
 	out->server_id = get_be32(o.server_id);
 	if (!unicast_ok(out->server_id))
