@@ -70,10 +70,13 @@ answers() {
 	[ "$ok" -ge 3 ] && echo "$echo_line" | grep -q '^udp-echo: sizes=8 ok=8 '
 }
 
+# pvk's kernel log lines carry a timestamp: "[    1.567637] dhcp: ...".
+STAMP='^(\[[ 0-9.]+\] )?'
+
 # The address pvk's console $1 last logged a lease of, if any.
 leased_ip() {
 	tr -d '\r' <"$1" |
-		sed -n 's,^dhcp: vif0 \(leased\|renewed\) \([0-9.]*\)/[0-9]* from .*,\2,p' |
+		sed -En "s,${STAMP}dhcp: vif0 (leased|renewed) ([0-9.]+)/[0-9]+ from .*,\\3,p" |
 		tail -n 1
 }
 
@@ -186,7 +189,7 @@ check() {
 	echo "----- dom0 life driver"
 	cat "$drive"
 	echo "----- pvk's lifecycle lines"
-	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|^dhcp: |xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;'
+	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|'"${STAMP}"'dhcp: |xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;'
 	echo "-----"
 	want() {
 		if ! grep -Eq "$1" "$2"; then
@@ -215,9 +218,9 @@ check() {
 	fi
 	if [ "$mode" = dhcp ]; then
 		want '^life-drive: .* lease file: ok' "$drive" "the driver's log"
-		want '^dhcp: vif0 leased 10\.0\.0\.5[0-9]/24 from 10\.0\.0\.1 for 30 s' \
+		want "${STAMP}dhcp: vif0 leased 10\\.0\\.0\\.5[0-9]/24 from 10\\.0\\.0\\.1 for 30 s" \
 			"$console" "pvk's console"
-		want '^dhcp: vif0 renewed 10\.0\.0\.5[0-9]/24 from 10\.0\.0\.1 for 30 s' \
+		want "${STAMP}dhcp: vif0 renewed 10\\.0\\.0\\.5[0-9]/24 from 10\\.0\\.0\\.1 for 30 s" \
 			"$console" "pvk's console"
 	fi
 	# Every frontend closed with its backend, on each way down.
