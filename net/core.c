@@ -180,27 +180,25 @@ static bool host_addr_valid(u32 ip, u32 mask, unsigned int prefix)
 }
 
 /**
- * net_configure - give an interface its IPv4 address
+ * net_configure_ipv4 - give an interface its IPv4 address
  * @dev: a registered device
- * @ip_cidr: address and prefix, e.g. "10.0.0.2/24" from ip=
+ * @ip: the address (host order)
+ * @prefix: its subnet's prefix length, 1..32
  *
- * Besides the syntax of net_parse_ipv4_cidr(), refuses addresses a host
- * cannot own: 0.0.0.0/8, loopback, multicast and reserved (224/3), and a
- * subnet's network or broadcast address for prefixes up to /30.  ARP
- * entries learnt under the old address are forgotten.  Returns 0,
- * -EINVAL for bad input (the caller logs it, knowing where it came
- * from) or -ENODEV if @dev is not registered.
+ * Refuses addresses a host cannot own: 0.0.0.0/8, loopback, multicast
+ * and reserved (224/3), and a subnet's network or broadcast address for
+ * prefixes up to /30.  ARP entries learnt under the old address are
+ * forgotten.  Returns 0, -EINVAL for bad input (the caller logs it,
+ * knowing where it came from) or -ENODEV if @dev is not registered.
  */
-int net_configure(struct net_device *dev, const char *ip_cidr)
+int net_configure_ipv4(struct net_device *dev, u32 ip, unsigned int prefix)
 {
-	unsigned int prefix;
 	unsigned long flags;
-	u32 ip, mask;
-	int ret;
+	int ret = 0;
+	u32 mask;
 
-	ret = net_parse_ipv4_cidr(ip_cidr, &ip, &prefix);
-	if (ret)
-		return ret;
+	if (prefix < 1 || prefix > 32)
+		return -EINVAL;
 	mask = prefix_to_mask(prefix);
 	if (!host_addr_valid(ip, mask, prefix))
 		return -EINVAL;
@@ -215,6 +213,45 @@ int net_configure(struct net_device *dev, const char *ip_cidr)
 	}
 	net_unlock(flags);
 	return ret;
+}
+
+/**
+ * net_configure - give an interface its IPv4 address, from a string
+ * @dev: a registered device
+ * @ip_cidr: address and prefix, e.g. "10.0.0.2/24" from ip=
+ *
+ * The syntax is net_parse_ipv4_cidr()'s, the checks and results those
+ * of net_configure_ipv4().
+ */
+int net_configure(struct net_device *dev, const char *ip_cidr)
+{
+	unsigned int prefix;
+	u32 ip;
+	int ret;
+
+	ret = net_parse_ipv4_cidr(ip_cidr, &ip, &prefix);
+	if (ret)
+		return ret;
+	return net_configure_ipv4(dev, ip, prefix);
+}
+
+/**
+ * net_unconfigure - take an interface's address away
+ * @dev: a device (unregistered ones are left alone)
+ *
+ * For an address whose lease ended: the interface answers nothing until
+ * it has one again, and its neighbours are forgotten.
+ */
+void net_unconfigure(struct net_device *dev)
+{
+	unsigned long flags = net_lock();
+
+	if (dev_is_registered(dev)) {
+		dev->ip_addr = 0;
+		dev->netmask = 0;
+		arp_flush_locked(dev);
+	}
+	net_unlock(flags);
 }
 
 bool net_dev_addr(struct net_device *dev, u32 *ip, u32 *mask)

@@ -55,7 +55,14 @@ enum net_rx_verdict ipv4_rx(struct net_device *dev, const u8 *eth_src,
 	v = ipv4_check(pkt, len, &hlen, &tot_len);
 	if (v != NET_RX_OK)
 		return v;
-	if (!net_dev_addr(dev, &rx.local, &mask))
+	/*
+	 * Without an address only UDP broadcasts get through: a DHCP
+	 * client's replies come that way (it sets the broadcast flag).
+	 * rx.local stays 0, which tells udp_rx() not to answer.
+	 */
+	if (!net_dev_addr(dev, &rx.local, &mask) &&
+	    (pkt[IP_PROTO] != IPPROTO_UDP ||
+	     get_be32(pkt + IP_DST) != IPV4_BROADCAST))
 		return NET_DROP_NOT_FOR_US;
 
 	rx.dev = dev;

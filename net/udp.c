@@ -194,6 +194,33 @@ int udp_sendto(struct net_device *dev, u32 dst, u16 src_port, u16 dst_port,
 	return udp_output(dev, frame, mac, my_ip, dst, src_port, dst_port, len);
 }
 
+/**
+ * udp_send_broadcast - send one UDP datagram to 255.255.255.255
+ * @dev: interface to send on
+ * @src: source address: @dev's, or 0 while it has none (a DHCP client)
+ * @src_port: source port (host order)
+ * @dst_port: destination port (host order), not 0
+ * @data: payload
+ * @len: its length, at most NET_UDP_MAX_PAYLOAD(mtu)
+ *
+ * Needs no address and no ARP, unlike udp_sendto().  Returns 0,
+ * -EINVAL, -E2BIG or xmit()'s error.
+ */
+int udp_send_broadcast(struct net_device *dev, u32 src, u16 src_port,
+		       u16 dst_port, const void *data, size_t len)
+{
+	u8 frame[ETH_FRAME_LEN];
+
+	if (!dst_port || (!data && len))
+		return -EINVAL;
+	if (len > NET_UDP_MAX_PAYLOAD(dev->mtu))
+		return -E2BIG;
+	if (len)
+		memcpy(frame + NET_L4_OFF + UDP_HLEN, data, len);
+	return udp_output(dev, frame, eth_broadcast_addr, src, IPV4_BROADCAST,
+			  src_port, dst_port, len);
+}
+
 /* Answer to the sender's MAC, so the echo needs no ARP round trip. */
 static enum net_rx_verdict udp_echo(const struct ip_rx *pkt, u16 sport,
 				    u16 dport)
@@ -240,7 +267,8 @@ enum net_rx_verdict udp_rx(const struct ip_rx *pkt)
 
 	dport = get_be16(udp + UDP_DPORT);
 	flags = net_lock();
-	echo = dport && dport == udp_echo_port;
+	/* An interface without an address has none to answer from. */
+	echo = dport && dport == udp_echo_port && pkt->local;
 	found = dport && !echo ? udp_find_locked(dport) : NULL;
 	if (found)
 		b = *found;	/* call it unlocked, from a stable copy */

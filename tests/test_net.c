@@ -943,6 +943,67 @@ TEST(fuzz_frames)
 	udp_echo_stop();
 }
 
+/*
+ * A DHCP client's view: without an address only UDP broadcasts come in
+ * (to bound ports, never echoed), and it can broadcast from 0.0.0.0.
+ */
+TEST(unconfigured_dhcp_path)
+{
+	u8 f[FRAME_MAX];
+	const u8 *ip, *udp;
+
+	setup();
+	net_unconfigure(&dev);
+	EXPECT_EQ_U(dev.ip_addr, 0);
+	memset(&got, 0, sizeof(got));
+	EXPECT_EQ(udp_bind(UDP_PORT, udp_rx_record, &got), 0);
+	EXPECT_EQ(udp_echo_start(7), 0);
+
+	feed(f, make_udp(f, PEER_IP, 0xffffffff, 67, UDP_PORT, "offer", 5));
+	EXPECT_EQ(got.calls, 1);
+	EXPECT_EQ_U(got.src, PEER_IP);
+	/* Unicast (not ours yet), ICMP and echo requests: nobody answers. */
+	feed(f, make_udp(f, PEER_IP, OUR_IP, 67, UDP_PORT, "offer", 5));
+	feed(f, make_udp(f, PEER_IP, SUBNET_BCAST, 67, UDP_PORT, "offer", 5));
+	feed(f, make_echo(f, 8, PEER_IP, 0xffffffff, 1, 1, 8, 0));
+	EXPECT_EQ(dev.stats.rx[NET_DROP_NOT_FOR_US], 3);
+	feed(f, make_udp(f, PEER_IP, 0xffffffff, PEER_PORT, 7, "echo", 4));
+	EXPECT_EQ(dev.stats.rx[NET_DROP_NO_PORT], 1);
+	EXPECT_EQ(got.calls, 1);
+	EXPECT_EQ(nr_sent, 0);
+
+	EXPECT_EQ(udp_send_broadcast(&dev, 0, 68, 67, "discover", 8), 0);
+	EXPECT_EQ(nr_sent, 1);
+	EXPECT(memcmp(sent[0], bcast_mac, 6) == 0);
+	ip = sent[0] + 14;
+	EXPECT_EQ_U(r32(ip + 12), 0);
+	EXPECT_EQ_U(r32(ip + 16), 0xffffffff);
+	EXPECT_EQ_U(ref_sum(ip, 20, 0), 0xffff);
+	udp = ip + 20;
+	EXPECT_EQ(r16(udp), 68);
+	EXPECT_EQ(r16(udp + 2), 67);
+	EXPECT_EQ_U(ref_sum(udp, 16, ref_pseudo(0, 0xffffffff, 17, 16)), 0xffff);
+	EXPECT(memcmp(udp + 8, "discover", 8) == 0);
+	EXPECT_EQ(udp_send_broadcast(&dev, 0, 68, 0, "x", 1), -EINVAL);
+	EXPECT_EQ(udp_send_broadcast(&dev, 0, 68, 67, NULL, 1), -EINVAL);
+	EXPECT_EQ(udp_send_broadcast(&dev, 0, 68, 67, f, 1473), -E2BIG);
+
+	/* The lease: numeric configuration, checked like ip='s. */
+	EXPECT_EQ(net_configure_ipv4(&dev, OUR_IP, 0), -EINVAL);
+	EXPECT_EQ(net_configure_ipv4(&dev, OUR_IP, 33), -EINVAL);
+	EXPECT_EQ(net_configure_ipv4(&dev, SUBNET_BCAST, 24), -EINVAL);
+	EXPECT_EQ(net_configure_ipv4(&dev, 0xe0000001, 24), -EINVAL);
+	EXPECT_EQ(net_configure_ipv4(&dev, OUR_IP, 24), 0);
+	EXPECT_EQ_U(dev.ip_addr, OUR_IP);
+	EXPECT_EQ_U(dev.netmask, 0xffffff00u);
+	nr_sent = 0;
+	feed(f, make_udp(f, PEER_IP, 0xffffffff, PEER_PORT, 7, "echo", 4));
+	EXPECT_EQ(nr_sent, 1);
+	udp_echo_stop();
+	udp_unbind(UDP_PORT);
+	EXPECT_EQ(verdict_sum(), dev.stats.rx_packets);
+}
+
 int main(void)
 {
 	RUN(csum_vectors);
@@ -960,5 +1021,6 @@ int main(void)
 	RUN(udp_echo_service);
 	RUN(malformed_frames_are_dropped);
 	RUN(fuzz_frames);
+	RUN(unconfigured_dhcp_path);
 	return TEST_DONE();
 }

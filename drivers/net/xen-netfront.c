@@ -44,6 +44,7 @@
 #include <pvk/kernel.h>
 #include <pvk/mm.h>
 #include <pvk/net.h>
+#include <pvk/net/dhcp.h>
 #include <pvk/params.h>
 #include <pvk/sched.h>
 #include <pvk/smp.h>
@@ -68,7 +69,7 @@ static bool xennet_ip_applied;
 /* netfront=LIST, parsed by xennet_parse_options() at the first probe. */
 char xennet_options_arg[64];
 param_string("netfront", xennet_options_arg);
-/* ip=A.B.C.D/N: the address of the first vif. */
+/* ip=A.B.C.D/N: the address of the first vif; without it, DHCP on each. */
 char xennet_ip[32];
 param_string("ip", xennet_ip);
 
@@ -1081,11 +1082,19 @@ static void xennet_bring_up(struct xennet_info *info)
 			pr_warn("%s: ARP announcement not sent (%d)\n", info->name,
 				err);
 	}
+	/* A cloud guest's address comes from DHCP unless ip= gives one. */
+	if (!xennet_ip[0])
+		info->dhcp = dhcp_start(&info->netdev);
 }
 
 static void xennet_take_down(struct xennet_info *info)
 {
 	if (info->up) {
+		/* Its thread sends on the device: stopped before it goes. */
+		if (info->dhcp) {
+			dhcp_stop(info->dhcp);
+			info->dhcp = NULL;
+		}
 		WRITE_ONCE(info->up, false);
 		net_unregister(&info->netdev);
 		/* ip= goes to whichever vif comes up next. */

@@ -33,6 +33,8 @@
 #define XENNET_TX_SLOT_MAX	PAGE_SIZE
 
 /* What the backend offers, from its xenstore directory. */
+struct dhcp_client;
+
 struct xennet_backend_features {
 	unsigned int max_queues;	/* multi-queue-max-queues, 1 if absent */
 	bool rx_copy;			/* feature-rx-copy */
@@ -148,6 +150,7 @@ struct xennet_queue {
  * @up: registered with the stack (the backend is Connected)
  * @broken: a protocol violation stopped the device
  * @owns_ip: the address from ip= was given to this device
+ * @dhcp: its DHCP client, when it got no ip= (see xennet_bring_up())
  * @broken_why: what the violation was, for the log and the tests
  * @queues: @num_queues of them in use
  */
@@ -167,6 +170,7 @@ struct xennet_info {
 	bool up;
 	bool broken;
 	bool owns_ip;			/* got ip= from the command line */
+	struct dhcp_client *dhcp;
 	char broken_why[160];
 	struct xennet_info *next;
 	struct xennet_queue queues[XENNET_MAX_QUEUES];

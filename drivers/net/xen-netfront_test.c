@@ -22,6 +22,7 @@
 #include <pvk/kernel.h>
 #include <pvk/mm.h>
 #include <pvk/net.h>
+#include <pvk/net/dhcp.h>
 #include <pvk/net/proto.h>
 #include <pvk/sched.h>
 #include <pvk/selftest.h>
@@ -1192,3 +1193,116 @@ SELFTEST_SUITE(netfront,
 	KUNIT_CASE(netfront_sg_and_bounce),
 	KUNIT_CASE(netfront_every_queue_used),
 	KUNIT_CASE(netfront_udp_dom0_csum_modes));
+
+/* ---- the vif's address from DHCP (dom0's life-dhcp job) ----------------- */
+
+#define LEASE_TIMEOUT_MS	120000	/* 4 DISCOVERs of 4..32 s, and more */
+#define RENEW_TIMEOUT_MS	120000
+
+/*
+ * The first vif's DHCP client, once the vif is up; NULL (the case
+ * skipped or failed) when this boot does not use DHCP or it never
+ * started.
+ */
+static struct dhcp_client *vif_dhcp(struct kunit *test,
+				    struct xennet_info **infop)
+{
+	struct xennet_info *info = xennet_first();
+
+	if (info && xennet_ip[0]) {
+		kunit_skip(test, "ip= given: %s does not use DHCP", info->name);
+		return NULL;
+	}
+	info = real_vif(test);
+	if (!info)
+		return NULL;
+	if (!READ_ONCE(info->dhcp)) {
+		kunit_skip(test, "%s has no DHCP client (dhcp=off?)", info->name);
+		return NULL;
+	}
+	*infop = info;
+	return info->dhcp;
+}
+
+/* Poll @c until it holds a lease renewed at least @min_renewals times. */
+static bool wait_lease(struct dhcp_client *c, struct dhcp_lease *l,
+		       unsigned int min_renewals, unsigned int timeout_ms)
+{
+	u64 end = ktime_get_ns() + (u64)timeout_ms * NSEC_PER_MSEC;
+
+	do {
+		if (dhcp_lease_get(c, l) && l->renewals >= min_renewals)
+			return true;
+		msleep(100);
+	} while (ktime_get_ns() < end);
+	return false;
+}
+
+static void netfront_dhcp_lease(struct kunit *test)
+{
+	struct xennet_info *info = NULL;
+	struct dhcp_client *c = vif_dhcp(test, &info);
+	struct dhcp_lease l;
+	u32 mask;
+
+	if (!c)
+		return;
+	if (!wait_lease(c, &l, 0, LEASE_TIMEOUT_MS)) {
+		kunit_fail(test, __FILE__, __LINE__, "%s: no lease after %u ms",
+			   info->name, LEASE_TIMEOUT_MS);
+		return;
+	}
+	kunit_info(test, "%s leased %u.%u.%u.%u/%u from %u.%u.%u.%u for %u s",
+		   info->name, l.addr >> 24, (l.addr >> 16) & 0xff,
+		   (l.addr >> 8) & 0xff, l.addr & 0xff, l.prefix,
+		   l.server >> 24, (l.server >> 16) & 0xff,
+		   (l.server >> 8) & 0xff, l.server & 0xff, l.lease_s);
+	mask = ~0U << (32 - l.prefix);
+	/* The interface holds exactly the lease. */
+	KUNIT_EXPECT_EQ(test, READ_ONCE(info->netdev.ip_addr), l.addr);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(info->netdev.netmask), mask);
+	/* A host of the server's subnet: neither its network nor broadcast. */
+	KUNIT_EXPECT_TRUE(test, l.prefix >= 8 && l.prefix <= 30);
+	KUNIT_EXPECT_EQ(test, l.addr & mask, l.server & mask);
+	KUNIT_EXPECT_TRUE(test, (l.addr & ~mask) && (l.addr & ~mask) != ~mask);
+	KUNIT_EXPECT_NE(test, l.addr, l.server);
+	KUNIT_EXPECT_TRUE(test, l.lease_s > 0);
+	/* And it works: the server (dom0's bridge) answers our pings. */
+	KUNIT_EXPECT_EQ(test, ping_n(&info->netdev, l.server, 3, 56, 900), 3);
+}
+
+static void netfront_dhcp_renews(struct kunit *test)
+{
+	struct xennet_info *info = NULL;
+	struct dhcp_client *c = vif_dhcp(test, &info);
+	struct dhcp_lease first, l;
+
+	if (!c)
+		return;
+	if (!dhcp_lease_get(c, &first)) {
+		kunit_fail(test, __FILE__, __LINE__, "%s holds no lease",
+			   info->name);
+		return;
+	}
+	if (first.lease_s == DHCP_INFINITE ||
+	    first.lease_s > RENEW_TIMEOUT_MS / 1000 / 2) {
+		kunit_skip(test, "lease of %u s: renewal not within %u ms",
+			   first.lease_s, RENEW_TIMEOUT_MS);
+		return;
+	}
+	if (!wait_lease(c, &l, first.renewals + 1, RENEW_TIMEOUT_MS)) {
+		kunit_fail(test, __FILE__, __LINE__,
+			   "%s: lease of %u s not renewed within %u ms",
+			   info->name, first.lease_s, RENEW_TIMEOUT_MS);
+		return;
+	}
+	kunit_info(test, "%s: %u renewals", info->name, l.renewals);
+	/* The same server renews the same address. */
+	KUNIT_EXPECT_EQ(test, l.addr, first.addr);
+	KUNIT_EXPECT_EQ(test, l.server, first.server);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(info->netdev.ip_addr), first.addr);
+}
+
+SELFTEST_SUITE(netfront_dhcp,
+	KUNIT_CASE(netfront_dhcp_lease),
+	KUNIT_CASE(netfront_dhcp_renews));

@@ -140,6 +140,8 @@ int net_parse_ipv4_cidr(const char *s, u32 *addr, unsigned int *prefix);
 int net_register(struct net_device *dev);
 void net_unregister(struct net_device *dev);
 int net_configure(struct net_device *dev, const char *ip_cidr);
+int net_configure_ipv4(struct net_device *dev, u32 ip, unsigned int prefix);
+void net_unconfigure(struct net_device *dev);
 void net_rx(struct net_device *dev, const void *frame, size_t len);
 void net_rx_flags(struct net_device *dev, const void *frame, size_t len,
 		  unsigned int flags);
@@ -173,6 +175,8 @@ int udp_bind(u16 port, udp_rx_fn rx, void *ctx);
 int udp_unbind(u16 port);
 int udp_sendto(struct net_device *dev, u32 dst, u16 src_port, u16 dst_port,
 	       const void *data, size_t len);
+int udp_send_broadcast(struct net_device *dev, u32 src, u16 src_port,
+		       u16 dst_port, const void *data, size_t len);
 int udp_echo_start(u16 port);
 void udp_echo_stop(void);
 

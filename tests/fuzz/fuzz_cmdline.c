@@ -47,7 +47,7 @@ static void param_warn(void *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool xen_nopv, xen_nopvspin, nosmp, bench, serve, blk_persistent;
+static bool xen_nopv, xen_nopvspin, nosmp, bench, serve, blk_persistent, dhcp;
 static int maxcpus, loglevel;
 static char xen_emul_unplug[8], xen_callback[8], selftest[128], gnttab[8],
 	evtchn[8], netfront[64], ip[32];
@@ -75,6 +75,8 @@ static const struct kernel_param params[] = {
 	{ "netfront", KPARAM_STRING, netfront, sizeof(netfront), 0, 0 },
 	{ "ip", KPARAM_STRING, ip, sizeof(ip), 0, 0 },
 	{ "xen_blkfront.persistent", KPARAM_BOOL, &blk_persistent, 0, 0, 0 },
+	/* net/dhcp-client.c */
+	{ "dhcp", KPARAM_BOOL, &dhcp, 0, 0, 0 },
 };
 
 /* What each owner does with its string once the line is parsed. */

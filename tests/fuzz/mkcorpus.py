@@ -404,6 +404,37 @@ def balloon_seeds():
             ('empty', 65536, 10240, 0, b'')):
         write('fuzz_balloon', name,
               struct.pack('<IIi', boot, floor, offset) + value)
+# ---- DHCP replies (tests/test_dhcp.c) ------------------------------------
+
+DHCP_MAC = bytes([0x00, 0x16, 0x3e, 0x00, 0x00, 0x50])
+
+
+def dhcp_reply(msg_type, yiaddr, options, xid=0x12345678, mac=DHCP_MAC):
+    fixed = bytearray(236)
+    fixed[0:3] = bytes([2, 1, 6])
+    fixed[4:8] = struct.pack('>I', xid)
+    fixed[16:20] = struct.pack('>I', yiaddr)
+    fixed[28:34] = mac
+    opts = bytes([53, 1, msg_type])
+    for code, val in options:
+        opts += bytes([code, len(val)]) + val
+    return bytes(fixed) + struct.pack('>I', 0x63825363) + opts + b'\xff'
+
+
+def dhcp_seeds():
+    ip = lambda v: struct.pack('>I', v)  # noqa: E731
+    lease = [(54, ip(0x0a000001)), (1, ip(0xffffff00)), (51, ip(30))]
+    for name, flags, msg in (
+            ('offer', 0, dhcp_reply(2, 0x0a000032, lease)),
+            ('ack-t1-t2', 0, dhcp_reply(5, 0x0a000032, lease + [
+                (58, ip(10)), (59, ip(20)), (12, b'pvk')])),
+            ('nak', 0, dhcp_reply(6, 0, [(54, ip(0x0a000001))])),
+            ('own-ids', 1, dhcp_reply(2, 0x0a000032, lease, xid=7,
+                                      mac=b'\x02\0\0\0\0\x09')),
+            ('bad-mask', 0, dhcp_reply(2, 0x0a000032, [
+                (54, ip(0x0a000001)), (1, ip(0xff00ff00)), (51, ip(30))])),
+            ('broadcast-addr', 0, dhcp_reply(2, 0xffffffff, lease))):
+        write('fuzz_dhcp', name, bytes([flags]) + msg)
 
 
 def main():
@@ -418,6 +449,7 @@ def main():
     netfront_rsp_seeds()
     manage_seeds()
     balloon_seeds()
+    dhcp_seeds()
     return 0
 
 

@@ -289,11 +289,12 @@ def _dom0job(job: str) -> Row:
 # xl block-detach/attach; netfront driven from dom0 (ping, UDP echo and
 # streams, refused malformed vifs), in its default and restricted modes;
 # the console frontend on an xl channel that dom0 echoes; pvk serving
-# until `xl shutdown`, across `xl reboot`, and ballooned by `xl mem-set`.
+# until `xl shutdown`, across `xl reboot`, ballooned by `xl mem-set`, and
+# with its address from dom0's DHCP server.
 DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
                    'net-20-modes', 'con-10-channel', 'life-10-shutdown',
-                   'life-20-reboot', 'life-40-balloon')
+                   'life-20-reboot', 'life-30-dhcp', 'life-40-balloon')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
@@ -461,6 +462,8 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^xen-pv-domU-life-reboot$', ('manage',)),
     # Ballooned by xl mem-set while serving, after the balloon's own suite.
     Need(r'^xen-pv-domU-life-balloon$', ('xen_balloon',)),
+    # No ip=: the lease from dom0's udhcpd, on the vif, renewed.
+    Need(r'^xen-pv-domU-life-dhcp$', ('dhcp', 'netfront_dhcp')),
 )
 
 # A case that needs more CPUs than the boot has skips with the reason
@@ -1704,7 +1707,8 @@ def note_dom0_crash(res: RowResult, run: GuestRun) -> None:
 # crashed meanwhile can fail them.  Every other case runs inside pvk.
 DOM0_FACING_SUITES = ('xenbus', 'xen_blkfront', 'xen_blkfront_reconnect',
                       'xen_blkfront_bench', 'netfront', 'netfront_serve',
-                      'net', 'xen_console_front', 'manage')
+                      'net', 'xen_console_front', 'manage',
+                      'netfront_dhcp')
 
 
 def _failed_inside_pvk(res: RowResult) -> List[str]:

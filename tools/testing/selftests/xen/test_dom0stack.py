@@ -402,6 +402,31 @@ class Jobs(unittest.TestCase):
             self.assertIn('xen_balloon',
                           run_tests.required_names(domu, domu.cpus), domu.name)
 
+    def test_dhcp_job_row(self):
+        """pvk without ip= gets its address from dom0's udhcpd: the row
+        serves after the DHCP suites, which it must pass, and its .pre
+        starts the server and the life driver in dhcp mode."""
+        ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
+        row = run_tests._dom0job('life-30-dhcp')
+        self.assertEqual(row.name, 'xen-pv-domU-life-dhcp')
+        self.assertIn('life-30-dhcp', run_tests.DOM0_CHECK_JOBS)
+        words = row.append.split()
+        self.assertFalse([w for w in words if w.startswith('ip=')])
+        self.assertIn('serve', words)
+        self.assertFalse(row.serve_only)
+        self.assertEqual((row.grace, row.on_reboot, row.boots),
+                         (240, 'destroy', 1))
+        required = run_tests.required_names(row, row.cpus)
+        self.assertIn('dhcp', required)
+        self.assertIn('netfront_dhcp', required)
+        _, text = run_tests.dom0stack_job(row, ctx, 0)
+        self.assertIn('extra = "selftest=dhcp,netfront_dhcp serve"', text)
+        with open(os.path.join(run_tests.DOM0_JOBS,
+                               'life-30-dhcp.pre')) as f:
+            pre = f.read()
+        self.assertIn('busybox udhcpd', pre)
+        self.assertIn('life-drive.sh run dhcp', pre)
+
     def test_pvh_job_config(self):
         ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
         row = run_tests._pvh_domu(2)

@@ -7,10 +7,13 @@
 # serving after its self-tests, and obeying the toolstack.
 #
 #   life-drive.sh run shutdown|reboot|balloon CONSOLE_LOG PVK_IP GUEST
+#   life-drive.sh run dhcp CONSOLE_LOG UDHCPD_DIR GUEST
 #
-# Waits for pvk's "pvk: serving" line, checks it answers (3 pings, UDP
-# echo on port 7), then
-#   shutdown: `xl shutdown -w GUEST`;
+# Waits for pvk's "pvk: serving" line (in dhcp mode, then takes pvk's
+# address from its last "dhcp: vif0 leased|renewed" line and checks
+# that udhcpd's lease file in UDHCPD_DIR gives it to the vif's MAC),
+# checks it answers (3 pings, UDP echo on port 7), then
+#   shutdown, dhcp: `xl shutdown -w GUEST`;
 #   reboot:   `xl reboot GUEST`, waits for a second "pvk: serving" (the
 #             domain restarted by xl, on_reboot = "restart"), checks the
 #             pings and the echo again, then `xl shutdown -w GUEST`;
@@ -24,13 +27,15 @@
 # and whether the domain is gone.  Each step prints one "life-drive:"
 # line; the last one is "life-drive: finished".
 #
-#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot|balloon
+#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot|balloon|dhcp
 #
 # is the .post side: waits for the driver to finish (destroys the guest
 # if it is still there), prints the driver's log and pvk's lifecycle
 # lines, and checks that every step passed, that pvk logged the request
-# and each frontend closing (frontend and backend Closed), and, for a
-# reboot, that it served twice.  Exit status 0 only if all of that holds.
+# and each frontend closing (frontend and backend Closed), for a
+# reboot, that it served twice, and for dhcp, that pvk logged the lease
+# from dom0 (10.0.0.1, 30 s) and its renewal.  Exit status 0 only if
+# all of that holds.
 set -u
 TOOL=/guests/net-tool
 SERVE_WAIT=240
@@ -70,6 +75,39 @@ answers() {
 	echo_line=$("$TOOL" udp-echo "$1" 7 8 2>&1 | tail -n 1)
 	say "$echo_line ($2)"
 	[ "$ok" -ge 3 ] && echo "$echo_line" | grep -q '^udp-echo: sizes=8 ok=8 '
+}
+
+# pvk's kernel log lines carry a timestamp: "[    1.567637] dhcp: ...".
+STAMP='^(\[[ 0-9.]+\] )?'
+
+# The address pvk's console $1 last logged a lease of, if any.
+leased_ip() {
+	tr -d '\r' <"$1" |
+		sed -En "s,${STAMP}dhcp: vif0 (leased|renewed) ([0-9.]+)/[0-9]+ from .*,\\3,p" |
+		tail -n 1
+}
+
+# Does udhcpd (files in $1) give $2 to the MAC pvk's console $3 shows?
+server_lease() {
+	dir=$1
+	want_ip=$2
+	mac=$(tr -d '\r' <"$3" | sed -n 's/.*vif0: up, mac \([0-9a-f:]*\) .*/\1/p' | head -n 1)
+	if [ -z "$mac" ]; then
+		say "lease file: FAIL: no 'vif0: up, mac' line in pvk's console"
+		return 1
+	fi
+	# SIGUSR1 makes udhcpd write its leases out now.
+	kill -USR1 "$(cat "$dir/pid")" && sleep 1
+	line=$(busybox dumpleases -f "$dir/leases" | grep -i "^$mac ")
+	# shellcheck disable=SC2086 # split the table row into its columns
+	set -- $line
+	if [ "${2:-}" = "$want_ip" ]; then
+		say "lease file: ok ($mac $want_ip)"
+		return 0
+	fi
+	say "lease file: FAIL: udhcpd's row for $mac is '$line', pvk says $want_ip"
+	busybox dumpleases -f "$dir/leases" | sed 's/^/life-drive:   /'
+	return 1
 }
 
 # `xl shutdown -w`, then is the domain gone?  -w returns once the domain
@@ -209,6 +247,18 @@ run() {
 		say "finished"
 		return
 	fi
+	if [ "$mode" = dhcp ]; then
+		dir=$ip
+		ip=$(leased_ip "$console")
+		if [ -z "$ip" ]; then
+			say "lease: FAIL: no 'dhcp: vif0 leased' line from pvk"
+			shut_down "$guest"
+			say "finished"
+			return
+		fi
+		say "lease: pvk has $ip"
+		server_lease "$dir" "$ip" "$console"
+	fi
 	answers "$ip" "first boot" && say "answers: ok (first boot)"
 	if [ "$mode" = reboot ]; then
 		if timeout 120 xl reboot "$guest"; then
@@ -259,7 +309,7 @@ check() {
 	echo "----- dom0 life driver"
 	cat "$drive"
 	echo "----- pvk's lifecycle lines"
-	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )'
+	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|'"${STAMP}"'dhcp: |xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )'
 	if [ "$mode" = balloon ]; then
 		echo "----- pvk's last balloon line of each step"
 		tr -d '\r' <"$console" | awk '/balloon: target [0-9]+ KiB, current/ { last = $0; next } last { print last; last = "" } END { if (last) print last }'
@@ -289,6 +339,13 @@ check() {
 			echo "life check: FAIL: 'pvk: serving' $(served "$console") times, expected 2"
 			fail=1
 		fi
+	fi
+	if [ "$mode" = dhcp ]; then
+		want '^life-drive: .* lease file: ok' "$drive" "the driver's log"
+		want "${STAMP}dhcp: vif0 leased 10\\.0\\.0\\.5[0-9]/24 from 10\\.0\\.0\\.1 for 30 s" \
+			"$console" "pvk's console"
+		want "${STAMP}dhcp: vif0 renewed 10\\.0\\.0\\.5[0-9]/24 from 10\\.0\\.0\\.1 for 30 s" \
+			"$console" "pvk's console"
 	fi
 	# Every frontend closed with its backend, on each way down.
 	if [ "$mode" = balloon ]; then
