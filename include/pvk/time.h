@@ -34,5 +34,6 @@ void timer_tick_observe(tick_observer_t fn);
 void tick_nohz_idle_enter(u64 deadline_ns);
 void tick_nohz_idle_exit(void);
 bool tick_nohz_stopped(void);
+void tick_nohz_offline(void);
 
 #endif
