@@ -25,6 +25,7 @@
 #include <asm/xen/hypercall.h>
 #include <xen/grant_table.h>
 #include <xen/platform_info.h>
+#include <xen/cpu_hotplug.h>
 #include <xen/manage.h>
 #include <xen/xenbus.h>
 
@@ -484,8 +485,10 @@ static void xen_pv_init_devices(void)
 
 	if (err && err != -ENODEV)
 		pr_err("xen: no xenbus (%d); no PV devices\n", err);
-	if (!err)
+	if (!err) {
 		xen_manage_init();
+		xen_cpu_hotplug_init();
+	}
 }
 
 static void xen_pv_init_late(struct boot_record *br)
