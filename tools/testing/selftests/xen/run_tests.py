@@ -372,8 +372,14 @@ class Need:
     min_cpus: int = 1           # only when the boot line says this many
 
 
+# CPU hot-plug refuses CPU 0 and CPUs that do not exist on every platform;
+# only Xen PV takes a vCPU offline and back (CPU_HOTPLUG below).
+CPU_HOTPLUG_REFUSALS = tuple('cpu_hotplug.cpu_hotplug_' + c for c in (
+    'refuses_cpu0', 'refuses_bad_number'))
 BARE_METAL_SUITES = ('paravirt', 'traps', 'pgtable', 'irq', 'sched', 'mm',
-                     'selftest', 'selftest_watch', 'reboot')
+                     'selftest', 'selftest_watch', 'reboot'
+                     ) + CPU_HOTPLUG_REFUSALS
+CPU_HOTPLUG = ('cpu_hotplug',)
 # xen_mmu is the multicall batching of mmu_update (multicalls.c).
 XEN_PV_SUITES = ('xen_mmu', 'xen_time', 'xen_spinlock', 'xen_gnttab')
 XEN_DOM0_SUITES = XEN_PV_SUITES + ('xen_events', 'xen_acpi')
@@ -406,7 +412,7 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^uefi-', ('efi_boot',)),
     Need(r'-badsuite$', ('paravirt',)),
     Need(r'^xen-pv-dom0-', BARE_METAL_SUITES + XEN_DOM0_SUITES),
-    Need(r'^xen-pv-dom0-', ('smp',), min_cpus=2),
+    Need(r'^xen-pv-dom0-', ('smp',) + CPU_HOTPLUG, min_cpus=2),
     # pvk as a PVH dom0: the native suites, Xen's events, timer, grants
     # and spinlocks through the HVM callback, and the HVM detection and
     # delivery checks (xen_mmu and xen_acpi are a PV dom0's).
@@ -422,7 +428,7 @@ MANIFEST: Tuple[Need, ...] = (
             'manage')
          + XEN_DOMU_EVENTS
          + BLKFRONT_IO + NETFRONT_DOM0),
-    Need(r'^xen-pv-domU-smp', ('smp',), min_cpus=2),
+    Need(r'^xen-pv-domU-smp', ('smp',) + CPU_HOTPLUG, min_cpus=2),
     # The PVH and HVM domU rows: what the plain PV domU rows run, less
     # what exists only for PV (xen_mmu: mmu_update batching), plus the
     # HVM detection, delivery, timer, grant and unplug checks.
