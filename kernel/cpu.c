@@ -37,7 +37,7 @@ enum hotplug_state { HP_ONLINE, HP_DYING, HP_DEAD };
 
 static int hp_state[NR_CPUS];
 static DEFINE_SPINLOCK(hotplug_lock);
-static bool hotplug_busy;		/* one remove/add at a time */
+static bool hotplug_busy;		/* one remove/add at a time, others wait */
 
 bool cpu_hotplug_supported(void)
 {
@@ -84,16 +84,21 @@ static int hotplug_check(unsigned int cpu, const char *what)
 	return 0;
 }
 
-static bool hotplug_begin(void)
+/* Wait for the hot-plug running now, if any, to end (sleeps). */
+static void hotplug_begin(void)
 {
-	unsigned long flags;
-	bool got;
+	for (;;) {
+		unsigned long flags;
+		bool got;
 
-	spin_lock_irqsave(&hotplug_lock, flags);
-	got = !hotplug_busy;
-	hotplug_busy = true;
-	spin_unlock_irqrestore(&hotplug_lock, flags);
-	return got;
+		spin_lock_irqsave(&hotplug_lock, flags);
+		got = !hotplug_busy;
+		hotplug_busy = true;
+		spin_unlock_irqrestore(&hotplug_lock, flags);
+		if (got)
+			return;
+		kthread_sleep_ns(NSEC_PER_MSEC);
+	}
 }
 
 static void hotplug_end(void)
@@ -132,8 +137,8 @@ static bool cpu_is_online(unsigned int cpu)
  * Its threads move to CPU 0 (see above).  Sleeps while the CPU goes
  * down, so call it from a thread.  Returns 0 (also when @cpu was
  * offline already), -EINVAL for CPU 0 or a CPU that does not exist,
- * -EOPNOTSUPP without platform support, -EBUSY while another hot-plug
- * runs, or -ETIMEDOUT.  Each refusal is logged.
+ * -EOPNOTSUPP without platform support, or -ETIMEDOUT.  Each refusal
+ * is logged.  Hot-plugs run one at a time: this one waits for another.
  */
 int remove_cpu(unsigned int cpu)
 {
@@ -141,11 +146,7 @@ int remove_cpu(unsigned int cpu)
 
 	if (err)
 		return err;
-	if (!hotplug_begin()) {
-		pr_warn("cpu: vCPU %u offline refused: another hot-plug is running\n",
-			cpu);
-		return -EBUSY;
-	}
+	hotplug_begin();
 	if (!cpu_is_online(cpu)) {
 		hotplug_end();
 		return 0;
@@ -168,8 +169,8 @@ int remove_cpu(unsigned int cpu)
  *
  * Sleeps until it runs its idle loop again, so call it from a thread.
  * Returns 0 (also when it was online), -EINVAL for a CPU that does not
- * exist, -EOPNOTSUPP without platform support, -EBUSY while another
- * hot-plug runs, the platform's error, or -ETIMEDOUT.
+ * exist, -EOPNOTSUPP without platform support, the platform's error,
+ * or -ETIMEDOUT.  Waits for another hot-plug that is running.
  */
 int add_cpu(unsigned int cpu)
 {
@@ -177,11 +178,7 @@ int add_cpu(unsigned int cpu)
 
 	if (err)
 		return err;
-	if (!hotplug_begin()) {
-		pr_warn("cpu: vCPU %u online refused: another hot-plug is running\n",
-			cpu);
-		return -EBUSY;
-	}
+	hotplug_begin();
 	if (cpu_is_online(cpu)) {
 		hotplug_end();
 		return 0;

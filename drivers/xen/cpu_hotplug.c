@@ -4,8 +4,9 @@
  * "offline" to cpu/N/availability in our xenstore home for each vCPU N
  * the domain may have; pvk takes vCPU N offline or back online through
  * the core's remove_cpu()/add_cpu() (kernel/cpu.c), which log the
- * result and refuse vCPU 0 and vCPUs that do not exist.  A path or
- * value that is neither is refused here, with a log line.
+ * result and refuse vCPU 0.  A node of a vCPU that does not exist (or
+ * that maxcpus= left out), a malformed path or a value that is neither
+ * is refused here, with a log line.
  *
  * One watch on cpu/ sees every node below it, also ones for vCPUs that
  * do not exist.  xenstored fires it once at registration with the
@@ -29,6 +30,11 @@ static void apply(const char *path, unsigned int cpu)
 	bool online;
 	int n;
 
+	if (cpu >= nr_cpu_ids) {
+		pr_warn("xen: cpu/%u/availability: no such vCPU (there are %u), refused\n",
+			cpu, nr_cpu_ids);
+		return;
+	}
 	n = xenbus_read(XBT_NIL, path, NULL, val, sizeof(val));
 	if (n == -ENOENT)
 		return;

@@ -259,15 +259,16 @@ def _xl_value(cfg: str, key: str) -> Optional[str]:
 
 def _dom0job(job: str) -> Row:
     """A domU row run as dom0/jobs/JOB: the guest's command line, memory,
-    vCPUs, devices and timeout come from JOB.cfg, and dom0 runs JOB.pre
-    before `xl create` and JOB.post after the guest is gone (it checks
-    from dom0's side: the disk image, the traffic dom0 drove, the refusal
-    messages).  The row passes only if the verdict passes and JOB.post
+    vCPUs (and maxvcpus), devices and timeout come from JOB.cfg, and dom0
+    runs JOB.pre before `xl create` and JOB.post after the guest is gone
+    (it checks from dom0's side: the disk image, the traffic dom0 drove,
+    the refusal messages).  The row passes only if the verdict passes and JOB.post
     says ok."""
     with open(os.path.join(DOM0_JOBS, job + '.cfg')) as f:
         cfg = f.read()
+    # Devices, and the most vCPUs xl vcpu-set may give the guest.
     devices = tuple(ln.strip() for ln in cfg.splitlines()
-                    if re.match(r'\s*(disk|vif|channel)\s*=', ln))
+                    if re.match(r'\s*(disk|vif|channel|maxvcpus)\s*=', ln))
     m = re.search(r'^#\s*dom0-timeout:\s*(\d+)', cfg, re.M)
     grace = re.search(r'^#\s*dom0-grace:\s*(\d+)', cfg, re.M)
     boots = re.search(r'^#\s*pvk-boots:\s*(\d+)', cfg, re.M)
@@ -289,11 +290,11 @@ def _dom0job(job: str) -> Row:
 # xl block-detach/attach; netfront driven from dom0 (ping, UDP echo and
 # streams, refused malformed vifs), in its default and restricted modes;
 # the console frontend on an xl channel that dom0 echoes; pvk serving
-# until `xl shutdown`, and across `xl reboot`.
+# until `xl shutdown`, across `xl reboot`, and across `xl vcpu-set`.
 DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
                    'net-20-modes', 'con-10-channel', 'life-10-shutdown',
-                   'life-20-reboot')
+                   'life-20-reboot', 'life-50-vcpu')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
@@ -463,6 +464,8 @@ MANIFEST: Tuple[Need, ...] = (
     # Serving, then rebooted by xl: the control node's suite first
     # (life-shutdown boots with selftest=none: no KTAP at all).
     Need(r'^xen-pv-domU-life-reboot$', ('manage',)),
+    # Hot-plugged by xl vcpu-set while serving, after its own self-tests.
+    Need(r'^xen-pv-domU-life-vcpu$', CPU_HOTPLUG),
 )
 
 # A case that needs more CPUs than the boot has skips with the reason
