@@ -135,7 +135,9 @@ static bool cpu_is_online(unsigned int cpu)
  * @cpu: the CPU; never 0
  *
  * Its threads move to CPU 0 (see above).  Sleeps while the CPU goes
- * down, so call it from a thread.  Returns 0 (also when @cpu was
+ * down, so call it from a thread.  A CPU busy in a thread that never
+ * sleeps or yields goes down only once it does: the call times out
+ * first and says so.  Returns 0 (also when @cpu was
  * offline already), -EINVAL for CPU 0 or a CPU that does not exist,
  * -EOPNOTSUPP without platform support, or -ETIMEDOUT.  Each refusal
  * is logged.  Hot-plugs run one at a time: this one waits for another.

@@ -388,6 +388,19 @@ def manage_seeds():
         write('fuzz_manage', name, value)
 
 
+# ---- cpu/N/availability (tests/test_xen_cpu_hotplug.c) ------------------
+
+def cpu_hotplug_seeds():
+    for name, value in (('relative', b'cpu/1/availability'),
+                        ('absolute', b'/local/domain/7/cpu/3/availability'),
+                        ('directory', b'cpu'), ('vcpu-dir', b'cpu/1'),
+                        ('leading-zero', b'cpu/01/availability'),
+                        ('too-big', b'cpu/100000/availability'),
+                        ('online', b'online'), ('offline', b'offline'),
+                        ('bad-value', b'sideways')):
+        write('fuzz_cpu_hotplug', name, value)
+
+
 def main():
     mb2_seeds()
     pvh_seeds()
@@ -399,6 +412,7 @@ def main():
     blkfront_rsp_seeds()
     netfront_rsp_seeds()
     manage_seeds()
+    cpu_hotplug_seeds()
     return 0
 
 
