@@ -414,7 +414,7 @@ void sched_show_tasks(void)
 	}
 }
 
-/* Move @t, not running, to the tail of CPU 0's queues; both locked. */
+/* Move @t, not running, to CPU 0's run queue or sleep list; both locked. */
 static void move_to_cpu0(struct thread *t, struct runqueue *rq0, bool sleeping)
 {
 	t->cpu = 0;
