@@ -6,6 +6,7 @@
  * reschedule IPI.
  */
 #include <pvk/kernel.h>
+#include <pvk/cpu.h>
 #include <pvk/mm.h>
 #include <pvk/sched.h>
 #include <pvk/smp.h>
@@ -226,6 +227,23 @@ struct thread *kthread_self(void)
 	return current();
 }
 
+/*
+ * Lock the run queue of a thread that is not running: its CPU may
+ * change until the lock is held (sched_cpu_evacuate() moves it).
+ */
+static struct runqueue *lock_thread_rq(struct thread *t, unsigned long *flags)
+{
+	for (;;) {
+		unsigned int cpu = READ_ONCE(t->cpu);
+		struct runqueue *rq = &runqueues[cpu];
+
+		spin_lock_irqsave(&rq->lock, *flags);
+		if (READ_ONCE(t->cpu) == cpu)
+			return rq;
+		spin_unlock_irqrestore(&rq->lock, *flags);
+	}
+}
+
 /**
  * kthread_wake - end a thread's kthread_wait_ns() early
  * @t: a live thread
@@ -239,11 +257,11 @@ void kthread_wake(struct thread *t)
 {
 	struct runqueue *rq;
 	unsigned long flags;
+	unsigned int cpu;
 
 	if (!t || t == idle_threads + t->cpu)
 		return;
-	rq = &runqueues[t->cpu];
-	spin_lock_irqsave(&rq->lock, flags);
+	rq = lock_thread_rq(t, &flags);
 	if (t->state == T_SLEEPING && t->wakeable) {
 		struct thread **pp = &rq->sleepers;
 
@@ -256,9 +274,10 @@ void kthread_wake(struct thread *t)
 	} else if (t->state != T_DEAD) {
 		t->wake_pending = true;
 	}
+	cpu = t->cpu;
 	spin_unlock_irqrestore(&rq->lock, flags);
-	if (t->cpu != smp_processor_id())
-		smp_send_reschedule(t->cpu);
+	if (cpu != smp_processor_id())
+		smp_send_reschedule(cpu);
 }
 
 /**
@@ -275,8 +294,9 @@ struct thread *kthread_run(thread_fn_t fn, void *arg, const char *name,
 {
 	struct thread *t;
 	unsigned long *sp, flags;
+	bool online;
 
-	if (cpu >= NR_CPUS || !per_cpu(cpu)->online)
+	if (cpu >= NR_CPUS)
 		return NULL;
 	t = kzalloc(sizeof(*t));
 	if (!t)
@@ -298,9 +318,17 @@ struct thread *kthread_run(thread_fn_t fn, void *arg, const char *name,
 		*--sp = 0;
 	t->rsp = (unsigned long)sp;
 
+	/* Checked under the lock that sched_cpu_evacuate() takes. */
 	spin_lock_irqsave(&runqueues[cpu].lock, flags);
-	enqueue(&runqueues[cpu], t);
+	online = per_cpu(cpu)->online;
+	if (online)
+		enqueue(&runqueues[cpu], t);
 	spin_unlock_irqrestore(&runqueues[cpu].lock, flags);
+	if (!online) {
+		free_pages(t->stack, THREAD_STACK_ORDER);
+		kfree(t);
+		return NULL;
+	}
 	smp_send_reschedule(cpu);
 	return t;
 }
@@ -386,6 +414,52 @@ void sched_show_tasks(void)
 	}
 }
 
+/* Move @t, not running, to CPU 0's run queue or sleep list; both locked. */
+static void move_to_cpu0(struct thread *t, struct runqueue *rq0, bool sleeping)
+{
+	t->cpu = 0;
+	if (sleeping) {
+		t->next = rq0->sleepers;
+		rq0->sleepers = t;
+	} else {
+		enqueue(rq0, t);
+	}
+}
+
+/**
+ * sched_cpu_evacuate - this CPU goes offline: its threads move to CPU 0
+ * @cpu: the calling CPU, in its idle thread, interrupts off
+ *
+ * Marks it offline under its run-queue lock, so kthread_run() either
+ * queued a thread before (and it moves too) or sees it offline.  A
+ * sleeper keeps its wake-up time and whether kthread_wake() may end it.
+ */
+void sched_cpu_evacuate(unsigned int cpu)
+{
+	struct runqueue *rq = &runqueues[cpu], *rq0 = &runqueues[0];
+	unsigned int moved = 0;
+	struct thread *t;
+
+	spin_lock(&rq->lock);
+	spin_lock(&rq0->lock);
+	per_cpu(cpu)->online = false;
+	while ((t = dequeue(rq))) {
+		move_to_cpu0(t, rq0, false);
+		moved++;
+	}
+	while ((t = rq->sleepers)) {
+		rq->sleepers = t->next;
+		move_to_cpu0(t, rq0, true);
+		moved++;
+	}
+	spin_unlock(&rq0->lock);
+	spin_unlock(&rq->lock);
+	if (moved)
+		pr_info("sched: %u thread%s of CPU %u moved to CPU 0\n", moved,
+			moved > 1 ? "s" : "", cpu);
+	smp_send_reschedule(0);
+}
+
 void sched_tick(void)
 {
 	struct runqueue *rq = &runqueues[smp_processor_id()];
@@ -439,17 +513,22 @@ static bool runnable_work(struct runqueue *rq, u64 *next_wake)
  * Halting goes through pv_ops.irq.safe_halt, which enables interrupts
  * and halts atomically, so a wake-up IPI cannot be lost.  While halted
  * the CPU has no periodic tick: its timer is armed for the first
- * sleeper's wake-up only (tick_nohz_idle_enter()).
+ * sleeper's wake-up only (tick_nohz_idle_enter()).  A CPU asked to go
+ * offline does so here, where none of its threads runs (kernel/cpu.c).
  */
 void cpu_idle(void)
 {
-	struct runqueue *rq = &runqueues[smp_processor_id()];
+	unsigned int cpu = smp_processor_id();
+	struct runqueue *rq = &runqueues[cpu];
 
 	for (;;) {
 		u64 next_wake;
 
 		arch_local_irq_disable();
-		if (runnable_work(rq, &next_wake)) {
+		if (cpu_hotplug_pending(cpu)) {
+			cpu_hotplug_die();
+			arch_local_irq_enable();
+		} else if (runnable_work(rq, &next_wake)) {
 			tick_nohz_idle_exit();
 			schedule_locked_out(rq);
 			arch_local_irq_enable();

@@ -201,6 +201,21 @@ u64 tick_nohz_timer_writes(unsigned int cpu)
 }
 
 /**
+ * tick_nohz_offline - this CPU goes offline: forget its idle state
+ *
+ * Interrupts off.  The platform stops its timer; when the CPU is back,
+ * its tick runs and the idle loop arms its timer afresh.
+ */
+void tick_nohz_offline(void)
+{
+	struct nohz *nz = &nohz[smp_processor_id()];
+
+	nz->stopped = false;
+	nz->tick_kept = false;
+	nz->armed_ns = 0;
+}
+
+/**
  * tick_nohz_stopped - is this CPU's periodic tick stopped (idle)?
  *
  * For the platform's timer interrupt: a stopped tick is not re-armed.

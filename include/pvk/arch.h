@@ -30,5 +30,17 @@ void arch_timer_busy(void);
 u64 arch_timer_tick_left(void);
 /* Bring up buses and devices; from the first thread (may sleep). */
 void arch_init_devices(void);
+/* Can CPUs go offline and come back (kernel/cpu.c)? */
+bool arch_cpu_hotplug(void);
+/*
+ * On the CPU going offline, interrupts off, its threads and calls gone:
+ * release what it holds and stop it; returns once arch_cpu_wake() has
+ * started it again, with its tick running.
+ */
+void arch_cpu_die(void);
+/* Has @cpu stopped in arch_cpu_die() (or never started)? */
+bool arch_cpu_stopped(unsigned int cpu);
+/* Start @cpu again (or for the first time); it comes online itself. */
+int arch_cpu_wake(unsigned int cpu);
 
 #endif

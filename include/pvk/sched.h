@@ -41,6 +41,8 @@ void sched_show_tasks(void);
 
 void sched_init(void);
 void sched_init_cpu(void);
+/* This CPU goes offline: move its threads to CPU 0 (kernel/cpu.c). */
+void sched_cpu_evacuate(unsigned int cpu);
 /* Timer tick on this CPU: wake sleepers whose time has come. */
 void sched_tick(void);
 /* The idle loop of a CPU; never returns. */

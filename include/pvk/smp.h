@@ -33,6 +33,8 @@ void smp_check_maxcpus(unsigned int found, const char *what);
 void smp_init(void);
 /* Mark the calling CPU online (arch start-up code). */
 void smp_cpu_online(unsigned int cpu);
+/* The calling CPU goes offline: no more calls (kernel/cpu.c). */
+void smp_cpu_offline(unsigned int cpu);
 /* Kick @cpu out of idle so it looks at its run queue. */
 void smp_send_reschedule(unsigned int cpu);
 /* Park every other CPU (panic, power-off). */

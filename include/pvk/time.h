@@ -35,5 +35,6 @@ void tick_nohz_idle_enter(u64 deadline_ns);
 void tick_nohz_idle_exit(void);
 bool tick_nohz_stopped(void);
 u64 tick_nohz_timer_writes(unsigned int cpu);
+void tick_nohz_offline(void);
 
 #endif

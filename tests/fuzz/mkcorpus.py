@@ -435,6 +435,17 @@ def dhcp_seeds():
                 (54, ip(0x0a000001)), (1, ip(0xff00ff00)), (51, ip(30))])),
             ('broadcast-addr', 0, dhcp_reply(2, 0xffffffff, lease))):
         write('fuzz_dhcp', name, bytes([flags]) + msg)
+# ---- cpu/N/availability (tests/test_xen_cpu_hotplug.c) ------------------
+
+def cpu_hotplug_seeds():
+    for name, value in (('relative', b'cpu/1/availability'),
+                        ('absolute', b'/local/domain/7/cpu/3/availability'),
+                        ('directory', b'cpu'), ('vcpu-dir', b'cpu/1'),
+                        ('leading-zero', b'cpu/01/availability'),
+                        ('too-big', b'cpu/100000/availability'),
+                        ('online', b'online'), ('offline', b'offline'),
+                        ('bad-value', b'sideways')):
+        write('fuzz_cpu_hotplug', name, value)
 
 
 def main():
@@ -450,6 +461,7 @@ def main():
     manage_seeds()
     balloon_seeds()
     dhcp_seeds()
+    cpu_hotplug_seeds()
     return 0
 
 

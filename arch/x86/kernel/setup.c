@@ -104,6 +104,27 @@ u64 arch_timer_tick_left(void)
 	return x86_platform->timer_tick_left ? x86_platform->timer_tick_left() : U64_MAX;
 }
 
+bool arch_cpu_hotplug(void)
+{
+	return x86_platform->cpu_die && x86_platform->cpu_wake &&
+	       x86_platform->cpu_stopped;
+}
+
+void arch_cpu_die(void)
+{
+	x86_platform->cpu_die();
+}
+
+bool arch_cpu_stopped(unsigned int cpu)
+{
+	return x86_platform->cpu_stopped(cpu);
+}
+
+int arch_cpu_wake(unsigned int cpu)
+{
+	return x86_platform->cpu_wake(cpu);
+}
+
 void arch_init_devices(void)
 {
 	if (x86_platform->init_devices)

@@ -95,20 +95,47 @@ void smp_cpu_online(unsigned int cpu)
 	cpumask_set_cpu(cpu, &cpu_online_mask);
 }
 
-static void queue_call(unsigned int cpu, struct call_data *c)
+/*
+ * Queue @c for @cpu and kick it; false if @cpu went offline meanwhile
+ * (checked under the lock smp_cpu_offline() drains under).
+ */
+static bool queue_call(unsigned int cpu, struct call_data *c)
 {
 	struct call_queue *q = &call_queues[cpu];
 	unsigned long flags;
+	bool online;
 
 	c->next = NULL;
 	spin_lock_irqsave(&q->lock, flags);
-	if (q->tail)
-		q->tail->next = c;
-	else
-		q->head = c;
-	q->tail = c;
+	online = per_cpu(cpu)->online;
+	if (online) {
+		if (q->tail)
+			q->tail->next = c;
+		else
+			q->head = c;
+		q->tail = c;
+	}
 	spin_unlock_irqrestore(&q->lock, flags);
-	paravirt_send_ipi(cpu, CALL_FUNCTION_VECTOR);
+	if (online)
+		paravirt_send_ipi(cpu, CALL_FUNCTION_VECTOR);
+	return online;
+}
+
+/**
+ * smp_cpu_offline - the calling CPU goes offline
+ * @cpu: its number; already marked offline (sched_cpu_evacuate())
+ *
+ * Interrupts off.  Leaves the online mask, then runs the calls queued
+ * before queue_call() could see it offline, so no caller waits for it.
+ */
+void smp_cpu_offline(unsigned int cpu)
+{
+	struct call_queue *q = &call_queues[cpu];
+
+	cpumask_clear_cpu(cpu, &cpu_online_mask);
+	spin_lock(&q->lock);
+	spin_unlock(&q->lock);
+	drain_calls();
 }
 
 /* Wait for a call, serving calls aimed at us meanwhile (no deadlock). */
@@ -146,7 +173,11 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func,
 	c->info = info;
 	c->done = false;
 	c->free_after = !wait;
-	queue_call(cpu, c);
+	if (!queue_call(cpu, c)) {
+		if (!wait)
+			kfree(c);
+		return -ENODEV;
+	}
 	if (wait)
 		wait_call(c);
 	return 0;
@@ -156,6 +187,7 @@ void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
 			    void *info, bool wait)
 {
 	struct call_data calls[NR_CPUS];
+	bool queued[NR_CPUS] = { false };
 	unsigned int cpu, self = smp_processor_id();
 
 	for_each_cpu(cpu, mask) {
@@ -166,18 +198,19 @@ void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
 			continue;
 		}
 		calls[cpu] = (struct call_data){ .func = func, .info = info };
-		queue_call(cpu, &calls[cpu]);
+		queued[cpu] = queue_call(cpu, &calls[cpu]);
 	}
 	if (!wait)
 		return;
 	for_each_cpu(cpu, mask)
-		if (cpu != self && cpumask_test_cpu(cpu, &cpu_online_mask))
+		if (cpu != self && queued[cpu])
 			wait_call(&calls[cpu]);
 }
 
 void smp_send_reschedule(unsigned int cpu)
 {
-	if (cpu != smp_processor_id())
+	/* An offline CPU has nothing to look at, and maybe no IPI port. */
+	if (cpu != smp_processor_id() && per_cpu(cpu)->online)
 		paravirt_send_ipi(cpu, RESCHEDULE_VECTOR);
 }
 

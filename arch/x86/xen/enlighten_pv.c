@@ -26,6 +26,7 @@
 #include <xen/grant_table.h>
 #include <xen/platform_info.h>
 #include <xen/balloon.h>
+#include <xen/cpu_hotplug.h>
 #include <xen/manage.h>
 #include <xen/xenbus.h>
 
@@ -488,6 +489,7 @@ static void xen_pv_init_devices(void)
 	if (!err) {
 		xen_manage_init();
 		xen_balloon_init();
+		xen_cpu_hotplug_init();
 	}
 }
 
@@ -595,6 +597,9 @@ const struct x86_platform xen_pv_platform = {
 	.timer_busy = xen_timer_busy,
 	.timer_tick_left = xen_timer_tick_left,
 	.init_devices = xen_pv_init_devices,
+	.cpu_die = xen_cpu_die,
+	.cpu_stopped = xen_cpu_stopped,
+	.cpu_wake = xen_cpu_wake,
 	.power_off = xen_pv_power_off,
 	.restart = xen_pv_restart,
 	.shutdown_devices = xenbus_shutdown_devices,

@@ -2,7 +2,8 @@
 /*
  * SMP under Xen PV: vCPUs are counted with VCPUOP_is_up, started with a
  * full register context (VCPUOP_initialise, VCPUOP_up), and interrupted
- * through event channels bound per vCPU (one per IPI vector).
+ * through event channels bound per vCPU (one per IPI vector).  A vCPU
+ * can go down and up again (xen_cpu_die(), xen_cpu_wake()).
  */
 #include <pvk/kernel.h>
 #include <pvk/arch.h>
@@ -28,6 +29,8 @@ static const unsigned int ipi_vectors[] = {
 };
 static int ipi_ports[NR_CPUS][ARRAY_SIZE(ipi_vectors)];
 static bool ipis_bound[NR_CPUS];
+/* Went down through xen_cpu_die(): VCPUOP_up resumes it there. */
+static bool parked[NR_CPUS];
 static struct vcpu_guest_context ap_context;
 
 /* Run the handler smp.c registered for the vector behind this port. */
@@ -52,19 +55,37 @@ void xen_smp_bind_ipis(unsigned int cpu)
 	ipis_bound[cpu] = true;
 }
 
+/* Close the IPI and spinlock ports of a vCPU going offline. */
+static void unbind_ipis(unsigned int cpu)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(ipi_vectors); i++) {
+		int port = ipi_ports[cpu][i];
+
+		WRITE_ONCE(ipi_ports[cpu][i], 0);
+		if (port > 0)
+			xen_unbind(port);
+	}
+	xen_spinlock_cpu_offline(cpu);
+	ipis_bound[cpu] = false;
+}
+
 /* pv_ops.smp.send_ipi: notify the vCPU's port for that vector. */
 void xen_send_ipi(unsigned int cpu, unsigned int vector)
 {
 	for (unsigned int i = 0; i < ARRAY_SIZE(ipi_vectors); i++) {
 		if (ipi_vectors[i] != vector)
 			continue;
-		if (cpu < NR_CPUS && ipi_ports[cpu][i] > 0) {
-			int err = xen_evtchn_notify(ipi_ports[cpu][i]);
+		int port = cpu < NR_CPUS ? READ_ONCE(ipi_ports[cpu][i]) : 0;
+
+		if (port > 0) {
+			int err = xen_evtchn_notify(port);
 
 			if (err)
 				pr_err("xen: IPI %#x to CPU %u: %d\n", vector, cpu, err);
-		} else
+		} else if (cpu >= NR_CPUS || per_cpu(cpu)->online) {
+			/* An offline vCPU's ports are closed: nothing to tell it. */
 			pr_err("xen: no IPI port for vector %#x on CPU %u\n", vector, cpu);
+		}
 		return;
 	}
 	pr_err("xen: IPI vector %#x has no event channel\n", vector);
@@ -174,4 +195,61 @@ int xen_start_cpu(unsigned int cpu)
 		return -ETIMEDOUT;
 	}
 	return 0;
+}
+
+/**
+ * xen_cpu_die - platform.cpu_die: this vCPU goes down (VCPUOP_down)
+ *
+ * Interrupts off, in the idle loop, nothing of the core left here.
+ * Its timer, IPI and spinlock ports are closed and its device ports
+ * move to vCPU 0.  The vCPU keeps its context while down, so
+ * xen_cpu_wake()'s VCPUOP_up resumes it right here, where it starts its
+ * tick again (its vcpu_info and FIFO control block stay registered).
+ */
+void xen_cpu_die(void)
+{
+	unsigned int cpu = smp_processor_id();
+	long rc;
+
+	xen_timer_stop();
+	unbind_ipis(cpu);
+	xen_evtchn_cpu_offline(cpu);
+	WRITE_ONCE(parked[cpu], true);
+	rc = HYPERVISOR_vcpu_op(VCPUOP_down, cpu, NULL);
+	if (rc)
+		pr_err("xen: VCPUOP_down on vCPU %u: %ld; it stays up, idle\n",
+		       cpu, rc);
+	xen_timer_start();
+}
+
+/**
+ * xen_cpu_stopped - platform.cpu_stopped: is the vCPU down in Xen?
+ * @cpu: the vCPU
+ */
+bool xen_cpu_stopped(unsigned int cpu)
+{
+	return HYPERVISOR_vcpu_op(VCPUOP_is_up, cpu, NULL) == 0;
+}
+
+/**
+ * xen_cpu_wake - platform.cpu_wake: start a vCPU that is down
+ * @cpu: the vCPU
+ *
+ * One that went down in xen_cpu_die() gets new IPI ports and resumes
+ * there; one that never ran is started from scratch.  Returns 0 or the
+ * error (the core waits for it to come online).
+ */
+int xen_cpu_wake(unsigned int cpu)
+{
+	long rc;
+
+	if (!READ_ONCE(parked[cpu]))
+		return xen_start_cpu(cpu);
+	if (!xen_cpu_stopped(cpu))
+		return -EBUSY;
+	xen_smp_bind_ipis(cpu);
+	rc = HYPERVISOR_vcpu_op(VCPUOP_up, cpu, NULL);
+	if (rc)
+		unbind_ipis(cpu);
+	return (int)rc;
 }

@@ -77,6 +77,21 @@ void xen_spinlock_init_cpu(unsigned int cpu)
 		kick_port[cpu] = port;
 }
 
+/**
+ * xen_spinlock_cpu_offline - close the kick port of a vCPU going offline
+ * @cpu: the vCPU, which waits for no lock (it is in its idle loop)
+ *
+ * A kick that still finds the old port fails harmlessly.
+ */
+void xen_spinlock_cpu_offline(unsigned int cpu)
+{
+	int port = kick_port[cpu];
+
+	WRITE_ONCE(kick_port[cpu], 0);
+	if (port > 0)
+		xen_unbind(port);
+}
+
 /* xen_nopvspin: waiters keep spinning instead of blocking in Xen. */
 static bool xen_nopvspin;
 param_bool("xen_nopvspin", xen_nopvspin);

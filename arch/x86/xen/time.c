@@ -253,6 +253,26 @@ void xen_timer_start(void)
 }
 
 /**
+ * xen_timer_stop - this vCPU goes offline: no more VIRQ_TIMER
+ *
+ * Interrupts off.  Cancels the one-shot timer and closes the VIRQ's
+ * port; xen_timer_start() binds a new one when the vCPU is back.
+ */
+void xen_timer_stop(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct xen_percpu *p = xen_this_cpu();
+	long rc;
+
+	rc = HYPERVISOR_vcpu_op(VCPUOP_stop_singleshot_timer, cpu, NULL);
+	if (rc)
+		pr_warn("xen: stopping the timer of vCPU %u: %ld\n", cpu, rc);
+	if (p->timer_port > 0)
+		xen_unbind(p->timer_port);
+	p->timer_port = -1;
+}
+
+/**
  * xen_timer_idle - platform.timer_idle: one VIRQ_TIMER at @deadline_ns
  * @deadline_ns: ktime_get_ns() time
  *

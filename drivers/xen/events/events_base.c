@@ -546,6 +546,57 @@ void xen_evtchn_cpu_init(unsigned int cpu)
 		pr_err("xen: %s events on vCPU %u: %d\n", evtchn_ops->name, cpu, err);
 }
 
+/* Is @port a device port that may move, now bound to @cpu? */
+static bool movable_on(evtchn_port_t port, unsigned int cpu)
+{
+	const struct port_info *p = &ports[port];
+
+	switch (READ_ONCE(p->type)) {
+	case PORT_UNBOUND:
+	case PORT_INTERDOMAIN:
+	case PORT_OTHER:
+		return READ_ONCE(p->cpu) == (int)cpu;
+	default:
+		return false;
+	}
+}
+
+/**
+ * xen_evtchn_cpu_offline - vCPU @cpu goes offline: its ports leave it
+ * @cpu: the calling vCPU, interrupts off, its timer, IPI and spinlock
+ *       ports already closed by their owners
+ *
+ * Device ports are delivered to vCPU 0 from now on (EVTCHNOP_bind_vcpu;
+ * the unmask in xen_evtchn_bind_vcpu() raises there what was pending).
+ * A per-vCPU port still bound here (a VIRQ or IPI nobody closed) cannot
+ * move and is closed, with a log line.  Last, events Xen had already
+ * queued for this vCPU are handled here: under FIFO they stay on this
+ * vCPU's queue, which no one reads while it is down.
+ */
+void xen_evtchn_cpu_offline(unsigned int cpu)
+{
+	struct pt_regs regs = { 0 };
+
+	for (unsigned int port = 1; port < XEN_NR_PORTS; port++) {
+		int err;
+
+		if (READ_ONCE(ports[port].type) == PORT_FREE ||
+		    READ_ONCE(ports[port].cpu) != (int)cpu)
+			continue;
+		if (!movable_on(port, cpu)) {
+			pr_warn("xen: vCPU %u going offline: closing its %s port %u\n",
+				cpu, type_names[ports[port].type], port);
+			xen_unbind(port);
+			continue;
+		}
+		err = xen_evtchn_bind_vcpu(port, 0);
+		if (err)
+			pr_err("xen: moving port %u from vCPU %u to 0 failed: %d\n",
+			       port, cpu, err);
+	}
+	xen_evtchn_do_upcall(&regs);
+}
+
 /* evtchn=2l: 2-level even when FIFO is offered. */
 static char evtchn_abi[8];
 param_string("evtchn", evtchn_abi);

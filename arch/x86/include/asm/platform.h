@@ -38,6 +38,18 @@ struct x86_platform {
 	 */
 	bool (*cpu_starting)(unsigned int cpu);
 	/*
+	 * CPU hot-plug (all three, or none: NULL means CPUs never go
+	 * offline).  cpu_die runs on the CPU going offline, interrupts off,
+	 * once nothing of the core is left there: it releases the CPU's
+	 * timer and interrupts and stops it, and returns after cpu_wake
+	 * started it again, its tick running.  cpu_stopped says whether
+	 * the CPU has stopped; cpu_wake starts it from another CPU (the
+	 * first start too, for one that never ran).
+	 */
+	void (*cpu_die)(void);
+	bool (*cpu_stopped)(unsigned int cpu);
+	int (*cpu_wake)(unsigned int cpu);
+	/*
 	 * From the first thread, once the scheduler runs: buses and devices
 	 * that need threads or may sleep (xenbus); NULL means none.
 	 */

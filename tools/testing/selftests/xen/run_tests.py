@@ -259,15 +259,16 @@ def _xl_value(cfg: str, key: str) -> Optional[str]:
 
 def _dom0job(job: str) -> Row:
     """A domU row run as dom0/jobs/JOB: the guest's command line, memory,
-    vCPUs, devices and timeout come from JOB.cfg, and dom0 runs JOB.pre
-    before `xl create` and JOB.post after the guest is gone (it checks
-    from dom0's side: the disk image, the traffic dom0 drove, the refusal
-    messages).  The row passes only if the verdict passes and JOB.post
+    vCPUs (and maxvcpus), devices and timeout come from JOB.cfg, and dom0
+    runs JOB.pre before `xl create` and JOB.post after the guest is gone
+    (it checks from dom0's side: the disk image, the traffic dom0 drove,
+    the refusal messages).  The row passes only if the verdict passes and JOB.post
     says ok."""
     with open(os.path.join(DOM0_JOBS, job + '.cfg')) as f:
         cfg = f.read()
+    # Devices, and the most vCPUs xl vcpu-set may give the guest.
     devices = tuple(ln.strip() for ln in cfg.splitlines()
-                    if re.match(r'\s*(disk|vif|channel)\s*=', ln))
+                    if re.match(r'\s*(disk|vif|channel|maxvcpus)\s*=', ln))
     m = re.search(r'^#\s*dom0-timeout:\s*(\d+)', cfg, re.M)
     grace = re.search(r'^#\s*dom0-grace:\s*(\d+)', cfg, re.M)
     boots = re.search(r'^#\s*pvk-boots:\s*(\d+)', cfg, re.M)
@@ -289,12 +290,13 @@ def _dom0job(job: str) -> Row:
 # xl block-detach/attach; netfront driven from dom0 (ping, UDP echo and
 # streams, refused malformed vifs), in its default and restricted modes;
 # the console frontend on an xl channel that dom0 echoes; pvk serving
-# until `xl shutdown`, across `xl reboot`, ballooned by `xl mem-set`, and
-# with its address from dom0's DHCP server.
+# until `xl shutdown`, across `xl reboot`, ballooned by `xl mem-set`,
+# with its address from dom0's DHCP server, and across `xl vcpu-set`.
 DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
                    'net-20-modes', 'con-10-channel', 'life-10-shutdown',
-                   'life-20-reboot', 'life-30-dhcp', 'life-40-balloon')
+                   'life-20-reboot', 'life-30-dhcp', 'life-40-balloon',
+                   'life-50-vcpu')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
@@ -373,8 +375,14 @@ class Need:
     min_cpus: int = 1           # only when the boot line says this many
 
 
+# CPU hot-plug refuses CPU 0 and CPUs that do not exist on every platform;
+# only Xen PV takes a vCPU offline and back (CPU_HOTPLUG below).
+CPU_HOTPLUG_REFUSALS = tuple('cpu_hotplug.cpu_hotplug_' + c for c in (
+    'refuses_cpu0', 'refuses_bad_number'))
 BARE_METAL_SUITES = ('paravirt', 'traps', 'pgtable', 'irq', 'sched', 'mm',
-                     'selftest', 'selftest_watch', 'reboot')
+                     'selftest', 'selftest_watch', 'reboot'
+                     ) + CPU_HOTPLUG_REFUSALS
+CPU_HOTPLUG = ('cpu_hotplug',)
 # xen_mmu is the multicall batching of mmu_update (multicalls.c).
 XEN_PV_SUITES = ('xen_mmu', 'xen_time', 'xen_spinlock', 'xen_gnttab')
 XEN_DOM0_SUITES = XEN_PV_SUITES + ('xen_events', 'xen_acpi')
@@ -407,7 +415,7 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^uefi-', ('efi_boot',)),
     Need(r'-badsuite$', ('paravirt',)),
     Need(r'^xen-pv-dom0-', BARE_METAL_SUITES + XEN_DOM0_SUITES),
-    Need(r'^xen-pv-dom0-', ('smp',), min_cpus=2),
+    Need(r'^xen-pv-dom0-', ('smp',) + CPU_HOTPLUG, min_cpus=2),
     # pvk as a PVH dom0: the native suites, Xen's events, timer, grants
     # and spinlocks through the HVM callback, and the HVM detection and
     # delivery checks (xen_mmu and xen_acpi are a PV dom0's).
@@ -423,7 +431,7 @@ MANIFEST: Tuple[Need, ...] = (
             'manage', 'xen_balloon')
          + XEN_DOMU_EVENTS
          + BLKFRONT_IO + NETFRONT_DOM0),
-    Need(r'^xen-pv-domU-smp', ('smp',), min_cpus=2),
+    Need(r'^xen-pv-domU-smp', ('smp',) + CPU_HOTPLUG, min_cpus=2),
     # The PVH and HVM domU rows: what the plain PV domU rows run, less
     # what exists only for PV (xen_mmu: mmu_update batching), plus the
     # HVM detection, delivery, timer, grant and unplug checks, and the
@@ -464,6 +472,8 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^xen-pv-domU-life-balloon$', ('xen_balloon',)),
     # No ip=: the lease from dom0's udhcpd, on the vif, renewed.
     Need(r'^xen-pv-domU-life-dhcp$', ('dhcp', 'netfront_dhcp')),
+    # Hot-plugged by xl vcpu-set while serving, after its own self-tests.
+    Need(r'^xen-pv-domU-life-vcpu$', CPU_HOTPLUG),
 )
 
 # A case that needs more CPUs than the boot has skips with the reason

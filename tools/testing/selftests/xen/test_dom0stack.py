@@ -367,6 +367,13 @@ class Jobs(unittest.TestCase):
         self.assertFalse(row.serve_only)
         _, text = run_tests.dom0stack_job(row, ctx, 0)
         self.assertIn('on_reboot = "restart"', text)
+        # The vCPU job: hot-plugged within its maxvcpus, its own suite.
+        vcpu = run_tests._dom0job('life-50-vcpu')
+        self.assertEqual((vcpu.name, vcpu.cpus), ('xen-pv-domU-life-vcpu', 2))
+        self.assertEqual(run_tests.required_names(vcpu, 2), ['cpu_hotplug'])
+        _, text = run_tests.dom0stack_job(vcpu, ctx, 0)
+        self.assertIn('vcpus = 2\nmaxvcpus = 2\n', text)
+        self.assertIn('serve', vcpu.append.split())
         # Other rows keep the default grace and never restart.
         _, text = run_tests.dom0stack_job(run_tests._domu(1), ctx, 0)
         self.assertIn(f'# dom0-grace: {run_tests.DOM0_GUEST_GRACE}\n', text)

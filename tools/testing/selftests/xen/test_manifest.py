@@ -219,6 +219,24 @@ class Manifest(unittest.TestCase):
         self.assertIn('xen_mmu',
                       run_tests.required_names(run_tests._domu(1), 1))
 
+    def test_cpu_hotplug_where_xen_pv_can(self):
+        """vCPUs go offline and back in PV dom0 and domU rows with two
+        vCPUs; every row refuses CPU 0 and a CPU that does not exist."""
+        full = 'cpu_hotplug'
+        refusals = ('cpu_hotplug.cpu_hotplug_refuses_cpu0',
+                    'cpu_hotplug.cpu_hotplug_refuses_bad_number')
+        for row in (run_tests._xen(2), run_tests._xen(4), run_tests._domu(2)):
+            self.assertIn(full, run_tests.required_names(row, row.cpus),
+                          row.name)
+        for row, cpus in ((run_tests._xen(1), 1), (run_tests._domu(1), 1),
+                          (run_tests._pvh_domu(2), 2),
+                          (run_tests._hvm_domu(2), 2),
+                          (run_tests.Row('pvh-tcg-smp2', 'pvh', 2), 2)):
+            names = run_tests.required_names(row, cpus)
+            self.assertNotIn(full, names, row.name)
+            for name in refusals:
+                self.assertIn(name, names, row.name)
+
     def test_hvm_row_passes_with_its_platform(self):
         row = run_tests._hvm_domu(2)
         results = passing(row, 2)

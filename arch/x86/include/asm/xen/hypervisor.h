@@ -131,6 +131,7 @@ void xen_timer_start(void);
 void xen_timer_idle(u64 deadline_ns);
 void xen_timer_busy(void);
 u64 xen_timer_tick_left(void);
+void xen_timer_stop(void);
 u64 xen_sched_clock(void);
 u64 xen_steal_clock(unsigned int cpu);
 u64 xen_clocksource_read(void);
@@ -139,6 +140,7 @@ void xen_clock_set_base(void);
 /* spinlock.c */
 void xen_init_lock_ops(void);
 void xen_spinlock_init_cpu(unsigned int cpu);
+void xen_spinlock_cpu_offline(unsigned int cpu);
 void xen_spinlock_enable(void);
 
 /* smp_pv.c */
@@ -147,6 +149,9 @@ void xen_smp_init(void);
 int xen_start_cpu(unsigned int cpu);
 void xen_send_ipi(unsigned int cpu, unsigned int vector);
 void xen_smp_bind_ipis(unsigned int cpu);
+void xen_cpu_die(void);
+bool xen_cpu_stopped(unsigned int cpu);
+int xen_cpu_wake(unsigned int cpu);
 
 /*
  * drivers/xen/events: the driver API is include/xen/events.h (included
@@ -156,6 +161,7 @@ struct pt_regs;
 void xen_evtchn_init(void);
 void xen_evtchn_do_upcall(struct pt_regs *regs);
 void xen_evtchn_cpu_init(unsigned int cpu);
+void xen_evtchn_cpu_offline(unsigned int cpu);
 const char *xen_evtchn_abi_name(void);
 int xen_bind_ipi_poll(unsigned int cpu);
 void xen_evtchn_clear_pending(unsigned int port);

@@ -6,7 +6,7 @@
 # background, as /guests/life-drive.sh, with /guests/net-tool): pvk
 # serving after its self-tests, and obeying the toolstack.
 #
-#   life-drive.sh run shutdown|reboot|balloon CONSOLE_LOG PVK_IP GUEST
+#   life-drive.sh run shutdown|reboot|balloon|vcpu CONSOLE_LOG PVK_IP GUEST
 #   life-drive.sh run dhcp CONSOLE_LOG UDHCPD_DIR GUEST
 #
 # Waits for pvk's "pvk: serving" line (in dhcp mode, then takes pvk's
@@ -24,10 +24,17 @@
 #             pvk's "balloon: target N KiB, current N KiB" line, the
 #             domain's pages in `xl list` and the pings and the echo;
 #             then `xl shutdown -w GUEST`;
+#   vcpu:     `xl vcpu-set GUEST 1`: vCPU 1 offline in pvk's log and
+#             paused in `xl vcpu-list`, pings and echo; then the
+#             toolstack's node of vCPU 0 set offline, one of a vCPU that
+#             does not exist (7) and a value that is no request: each
+#             refused in pvk's log, vCPU 1 still offline; then
+#             `xl vcpu-set GUEST 2`: vCPU 1 online in both, pings and
+#             echo again; then `xl shutdown -w GUEST`;
 # and whether the domain is gone.  Each step prints one "life-drive:"
 # line; the last one is "life-drive: finished".
 #
-#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot|balloon|dhcp
+#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot|balloon|dhcp|vcpu
 #
 # is the .post side: waits for the driver to finish (destroys the guest
 # if it is still there), prints the driver's log and pvk's lifecycle
@@ -157,6 +164,23 @@ wait_line() {
 	done
 }
 
+# How many lines of console $1 contain the fixed string $2.
+lines_with() {
+	[ -f "$1" ] || { echo 0; return; }
+	n=$(tr -d '\r' <"$1" | grep -cF -- "$2")
+	echo "${n:-0}"
+}
+
+# Wait up to 60 s for console $1 to have $3 lines containing $2.
+wait_lines() {
+	i=0
+	while [ "$(lines_with "$1" "$2")" -lt "$3" ]; do
+		i=$((i + 1))
+		[ "$i" -le 120 ] || return 1
+		sleep 0.5
+	done
+}
+
 # The domain's memory in MiB as `xl list` shows it (its pages, rounded down).
 xl_mem() {
 	xl list "$1" 2>/dev/null | awk 'NR == 2 { print $3 }'
@@ -235,6 +259,93 @@ balloon_garbage() {
 		say "balloon garbage: ok (ignored, still $mem MiB)"
 }
 
+# The state column of vCPU $2 of guest $1 in `xl vcpu-list` ("--p" when
+# it is down, "r--" or "-b-" when up), or "none".
+vcpu_state() {
+	st=$(xl vcpu-list "$1" 2>/dev/null | awk -v v="$2" 'NR > 1 && $3 == v { print $5 }')
+	echo "${st:-none}"
+}
+
+# Wait up to 30 s for vCPU $2 of guest $1 to be down ($3 = down) or up.
+wait_vcpu() {
+	i=0
+	while :; do
+		case "$3:$(vcpu_state "$1" "$2")" in
+		down:*p*) return 0 ;;
+		up:none) ;;
+		up:*p*) ;;
+		up:*) return 0 ;;
+		esac
+		i=$((i + 1))
+		[ "$i" -le 60 ] || return 1
+		sleep 0.5
+	done
+}
+
+# `xl vcpu-set $1 $2`, which takes vCPU 1 $3 (offline|online): wait for
+# the $4-th such line in pvk's console $5 (its self-tests printed some
+# before), and for the state in xl vcpu-list.
+vcpu_set() {
+	guest=$1
+	want=$3
+	state=down
+	[ "$want" = online ] && state=up
+	if ! timeout 60 xl vcpu-set "$guest" "$2"; then
+		say "xl vcpu-set $2: FAIL (status $?)"
+		return 1
+	fi
+	if ! wait_lines "$5" "cpu: vCPU 1 $want" "$4"; then
+		say "xl vcpu-set $2: FAIL: no 'cpu: vCPU 1 $want' (#$4) in pvk's log within 60 s"
+		return 1
+	fi
+	if ! wait_vcpu "$guest" 1 "$state"; then
+		say "xl vcpu-set $2: FAIL: pvk logged vCPU 1 $want, xl vcpu-list says state $(vcpu_state "$guest" 1)"
+		return 1
+	fi
+	say "xl vcpu-set $2: ok (pvk: vCPU 1 $want; xl vcpu-list: state $(vcpu_state "$guest" 1))"
+}
+
+# Write $3 to cpu/$2/availability of guest domain $1 and wait for a new
+# line with pvk's refusal $4 in console $5; $6 names the step.
+refused() {
+	base=$(lines_with "$5" "$4")
+	if ! xenstore-write "/local/domain/$1/cpu/$2/availability" "$3"; then
+		say "refused $6: FAIL: xenstore-write failed"
+		return 1
+	fi
+	if wait_lines "$5" "$4" $((base + 1)); then
+		say "refused $6: ok"
+	else
+		say "refused $6: FAIL: no '$4' in pvk's log within 60 s"
+		return 1
+	fi
+}
+
+vcpu_steps() {
+	guest=$1
+	console=$2
+	ip=$3
+	offs=$(lines_with "$console" "cpu: vCPU 1 offline")
+	ons=$(lines_with "$console" "cpu: vCPU 1 online")
+	vcpu_set "$guest" 1 offline $((offs + 1)) "$console" &&
+		answers "$ip" "vCPU 1 offline" && say "answers: ok (vCPU 1 offline)"
+	domid=$(xl domid "$guest")
+	refused "$domid" 0 offline "cpu: vCPU 0 cannot go offline" "$console" "vCPU 0"
+	xenstore-write "/local/domain/$domid/cpu/0/availability" online
+	refused "$domid" 7 online "cpu/7/availability: no such vCPU" "$console" "vCPU 7"
+	xenstore-rm "/local/domain/$domid/cpu/7"
+	refused "$domid" 1 sideways "availability 'sideways' is neither online nor offline" \
+		"$console" "value 'sideways'"
+	if wait_vcpu "$guest" 1 down &&
+		[ "$(lines_with "$console" "cpu: vCPU 1 online")" = "$ons" ]; then
+		say "vCPU 1 after the refusals: ok (still offline)"
+	else
+		say "vCPU 1 after the refusals: FAIL: state $(vcpu_state "$guest" 1), 'cpu: vCPU 1 online' $(lines_with "$console" "cpu: vCPU 1 online") times (was $ons)"
+	fi
+	vcpu_set "$guest" 2 online $((ons + 1)) "$console" &&
+		answers "$ip" "vCPU 1 online again" && say "answers: ok (vCPU 1 online again)"
+}
+
 run() {
 	mode=$1
 	console=$2
@@ -260,6 +371,7 @@ run() {
 		server_lease "$dir" "$ip" "$console"
 	fi
 	answers "$ip" "first boot" && say "answers: ok (first boot)"
+	[ "$mode" = vcpu ] && vcpu_steps "$guest" "$console" "$ip"
 	if [ "$mode" = reboot ]; then
 		if timeout 120 xl reboot "$guest"; then
 			say "xl reboot: ok"
@@ -309,7 +421,7 @@ check() {
 	echo "----- dom0 life driver"
 	cat "$drive"
 	echo "----- pvk's lifecycle lines"
-	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|'"${STAMP}"'dhcp: |xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )'
+	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|'"${STAMP}"'dhcp: |xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )| cpu: vCPU|xen: .*cpu/|sched: .* moved'
 	if [ "$mode" = balloon ]; then
 		echo "----- pvk's last balloon line of each step"
 		tr -d '\r' <"$console" | awk '/balloon: target [0-9]+ KiB, current/ { last = $0; next } last { print last; last = "" } END { if (last) print last }'
@@ -346,6 +458,16 @@ check() {
 			"$console" "pvk's console"
 		want "${STAMP}dhcp: vif0 renewed 10\\.0\\.0\\.5[0-9]/24 from 10\\.0\\.0\\.1 for 30 s" \
 			"$console" "pvk's console"
+	fi
+	if [ "$mode" = vcpu ]; then
+		want '^life-drive: .* xl vcpu-set 1: ok' "$drive" "the driver's log"
+		want '^life-drive: .* answers: ok \(vCPU 1 offline\)' "$drive" "the driver's log"
+		want '^life-drive: .* refused vCPU 0: ok' "$drive" "the driver's log"
+		want '^life-drive: .* refused vCPU 7: ok' "$drive" "the driver's log"
+		want "^life-drive: .* refused value 'sideways': ok" "$drive" "the driver's log"
+		want '^life-drive: .* vCPU 1 after the refusals: ok' "$drive" "the driver's log"
+		want '^life-drive: .* xl vcpu-set 2: ok' "$drive" "the driver's log"
+		want '^life-drive: .* answers: ok \(vCPU 1 online again\)' "$drive" "the driver's log"
 	fi
 	# Every frontend closed with its backend, on each way down.
 	if [ "$mode" = balloon ]; then
