@@ -324,6 +324,17 @@ class Jobs(unittest.TestCase):
         self.assertIn(f'# dom0-grace: {run_tests.DOM0_GUEST_GRACE}\n', text)
         self.assertIn('on_reboot = "destroy"', text)
         self.assertIn('life-drive.sh', dict(run_tests.dom0stack_guests(ctx)))
+        # The save and migrate jobs serve with no self-test, boot once
+        # (a restore is no boot) and migrate through life-ssh.sh.
+        for job, name in (('life-60-save', 'xen-pv-domU-life-save'),
+                          ('life-70-migrate', 'xen-pv-domU-life-migrate')):
+            moved = run_tests._dom0job(job)
+            self.assertEqual(moved.name, name)
+            self.assertTrue(moved.serve_only)
+            self.assertEqual((moved.grace, moved.on_reboot, moved.boots,
+                              moved.memory), (240, 'destroy', 1, 64))
+        guests = dict(run_tests.dom0stack_guests(ctx))
+        self.assertTrue(os.path.isfile(guests['life-ssh.sh']))
         # dom0's time budget counts the grace of the rows that serve.
         ctx.dry_run = True
         plain = run_tests.dom0stack_commands([run_tests._domu(1)], ctx)[2]

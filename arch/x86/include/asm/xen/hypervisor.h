@@ -78,6 +78,12 @@ bool xen_hvm_cpu_starting(unsigned int cpu);
 void xen_init_pv_ops(void);
 u64 xen_runstate_total_ns(unsigned int cpu);
 void xen_setup_vcpu_info(unsigned int cpu);
+void xen_restore_vcpu_info(unsigned int cpu);
+void xen_pv_pre_suspend(void);
+void xen_pv_post_suspend(bool cancelled);
+
+/* suspend_pv.c */
+void xen_pv_suspend_init(void);
 void xen_load_idt(const struct desc_ptr *dtr);
 bool xen_is_dom0(void);
 u64 xen_hypercall_count(void);
@@ -100,6 +106,8 @@ unsigned long mfn_to_pfn(unsigned long mfn);
 u64 virt_to_machine(const void *va);
 void xen_p2m_init(const struct start_info *si);
 void xen_p2m_use_direct_map(void);
+void xen_p2m_set(unsigned long pfn, unsigned long mfn);
+int xen_p2m_publish(void);
 
 /* setup.c */
 void xen_memory_setup(struct boot_record *br, phys_addr_t v_end);
@@ -112,6 +120,9 @@ void xen_mmu_late_init(void);
 u64 xen_mmu_early_map_limit(void);
 void xen_cr3_set_secondary(unsigned int cpu, phys_addr_t pa);
 void *xen_remap_mfns(const unsigned long *mfns, unsigned int n, bool writable);
+int xen_remap_mfns_at(void *va, const unsigned long *mfns, unsigned int n,
+		      bool writable);
+void xen_unmap_mfns(void *va, unsigned int n);
 const void *xen_ioremap_ro(u64 maddr, u64 len);
 
 /* multicalls.c */
@@ -127,6 +138,8 @@ void xen_time_init(void);
 void xen_timer_start(void);
 void xen_timer_idle(u64 deadline_ns);
 void xen_timer_busy(void);
+void xen_timer_bind_all(void);
+void xen_timer_resume(void);
 u64 xen_sched_clock(void);
 u64 xen_steal_clock(unsigned int cpu);
 u64 xen_clocksource_read(void);
@@ -143,6 +156,7 @@ void xen_smp_init(void);
 int xen_start_cpu(unsigned int cpu);
 void xen_send_ipi(unsigned int cpu, unsigned int vector);
 void xen_smp_bind_ipis(unsigned int cpu);
+void xen_smp_rebind_ipis(void);
 
 /*
  * drivers/xen/events: the driver API is include/xen/events.h (included
@@ -152,6 +166,7 @@ struct pt_regs;
 void xen_evtchn_init(void);
 void xen_evtchn_do_upcall(struct pt_regs *regs);
 void xen_evtchn_cpu_init(unsigned int cpu);
+int xen_evtchn_resume(void);
 const char *xen_evtchn_abi_name(void);
 int xen_bind_ipi_poll(unsigned int cpu);
 void xen_evtchn_clear_pending(unsigned int port);
@@ -164,5 +179,6 @@ void xen_console_flush(void);
 unsigned long xen_console_ring_pfn(void);
 void xen_console_io_init(void);
 void xen_console_ring_init(void);
+void xen_console_resume(void);
 
 #endif /* _ASM_X86_XEN_HYPERVISOR_H */

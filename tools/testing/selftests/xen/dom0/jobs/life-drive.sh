@@ -6,7 +6,7 @@
 # background, as /guests/life-drive.sh, with /guests/net-tool): pvk
 # serving after its self-tests, and obeying the toolstack.
 #
-#   life-drive.sh run shutdown|reboot CONSOLE_LOG PVK_IP GUEST
+#   life-drive.sh run shutdown|reboot|save|migrate CONSOLE_LOG PVK_IP GUEST
 #
 # Waits for pvk's "pvk: serving" line, checks it answers (3 pings, UDP
 # echo on port 7), then
@@ -14,19 +14,35 @@
 #   reboot:   `xl reboot GUEST`, waits for a second "pvk: serving" (the
 #             domain restarted by xl, on_reboot = "restart"), checks the
 #             pings and the echo again, then `xl shutdown -w GUEST`;
+#   save:     first `xl save -c` (a checkpoint: the domain runs on, its
+#             suspend cancelled), pvk's "pvk: resumed (cancelled=1)" line
+#             and pings and echo answered; then, with a ping loop and a
+#             UDP echo loop running, `xl save` to a file in dom0's
+#             tmpfs and `xl restore`; then pvk's
+#             "pvk: resumed (cancelled=0)" line, its vbd and vif
+#             Connected again (frontend and backend, read from xenstore),
+#             pings and echo answered within ANSWER_WAIT s of the
+#             restore, what each loop lost, then `xl shutdown -w GUEST`;
+#   migrate:  the same across `xl migrate` to this host (life-ssh.sh in
+#             place of ssh runs `xl migrate-receive` here);
 # and whether the domain is gone.  Each step prints one "life-drive:"
 # line; the last one is "life-drive: finished".
 #
-#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot
+#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot|save|migrate
 #
 # is the .post side: waits for the driver to finish (destroys the guest
 # if it is still there), prints the driver's log and pvk's lifecycle
 # lines, and checks that every step passed, that pvk logged the request
-# and each frontend closing (frontend and backend Closed), and, for a
-# reboot, that it served twice.  Exit status 0 only if all of that holds.
+# and each frontend closing (frontend and backend Closed), for a reboot
+# that it served twice, and for a save or migration that pvk suspended
+# and resumed once.  Exit status 0 only if all of that holds.
 set -u
 TOOL=/guests/net-tool
 SERVE_WAIT=240
+# After the restore (or migration): pvk's resumed line, its devices
+# Connected, and pings answered, each within this many seconds.
+ANSWER_WAIT=60
+SAVE_FILE=/tmp/life-save.img
 
 say() { echo "life-drive: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
 
@@ -85,6 +101,150 @@ shut_down() {
 	say "domain $1: gone"
 }
 
+# Until file $3 exists: one ping a loop to $1, "ok|lost UPTIME" lines
+# in $2.
+ping_loop() {
+	while [ ! -f "$3" ]; do
+		if ping -c 1 -W 1 "$1" >/dev/null 2>&1; then
+			echo "ok $(cut -d' ' -f1 /proc/uptime)"
+		else
+			echo "lost $(cut -d' ' -f1 /proc/uptime)"
+		fi
+		sleep 0.2
+	done >"$2"
+}
+
+# Until file $3 exists: 4 UDP echoes a round to $1, one summary each in $2.
+echo_loop() {
+	while [ ! -f "$3" ]; do
+		"$TOOL" udp-echo "$1" 7 4 2>&1 | tail -n 1
+	done >"$2"
+}
+
+# What the loops of log prefix $1 saw: answered and lost pings, the
+# longest time without an answer, echo rounds with and without loss.
+loops_report() {
+	awk '$1 == "ok" { if (last != "" && $2 - last > gap) gap = $2 - last; last = $2; ok++ }
+	     $1 == "lost" { lost++ }
+	     END { printf "ping loop: %d answered, %d lost, longest gap %.1f s\n", ok, lost, gap }' "$1.ping"
+	good=$(grep -c ' ok=4 ' "$1.echo")
+	all=$(grep -c '^udp-echo:' "$1.echo")
+	echo "echo loop: $good of $all rounds intact, $((all - good)) lost echoes"
+}
+
+# The state node of every vbd and vif of domain $1, frontend and backend.
+dev_states() {
+	for d in vbd vif; do
+		for id in $(xenstore-list "/local/domain/$1/device/$d" 2>/dev/null); do
+			fe=/local/domain/$1/device/$d/$id
+			be=$(xenstore-read "$fe/backend" 2>/dev/null)
+			printf '%s/%s=%s/%s ' "$d" "$id" \
+				"$(xenstore-read "$fe/state" 2>/dev/null)" \
+				"$(xenstore-read "$be/state" 2>/dev/null)"
+		done
+	done
+}
+
+# Wait until every vbd and vif of guest $1 is Connected (4/4) on both
+# sides.
+wait_connected() {
+	i=0
+	while [ "$i" -lt $((ANSWER_WAIT * 2)) ]; do
+		d=$(xl domid "$1" 2>/dev/null)
+		states=$(dev_states "$d")
+		case "$states" in
+		*vbd/*=4/4*vif/*=4/4*)
+			echo "$states" | grep -Eq '=[0-35-9]|=4/[0-35-9]' || return 0 ;;
+		esac
+		sleep 0.5
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# How many "pvk: resumed (cancelled=$2)" lines console $1 has.
+resumed() {
+	n=$(tr -d '\r' <"$1" | grep -c "^pvk: resumed (cancelled=$2)")
+	echo "${n:-0}"
+}
+
+# Wait up to ANSWER_WAIT s for console $1's first "pvk: resumed
+# (cancelled=$2)" line; say what came, as step $3.
+wait_resumed() {
+	i=0
+	while [ "$(resumed "$1" "$2")" -lt 1 ] && [ "$i" -lt $((ANSWER_WAIT * 2)) ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	if [ "$(resumed "$1" "$2")" -ge 1 ]; then
+		say "$3: ok ($(tr -d '\r' <"$1" | grep "^pvk: resumed (cancelled=$2)" | tail -n 1))"
+	else
+		say "$3: FAIL: no 'pvk: resumed (cancelled=$2)' within ${ANSWER_WAIT}s"
+	fi
+}
+
+# xl save -c: the guest $1 (console $2, address $3) runs on after a
+# cancelled suspend.
+checkpoint() {
+	if timeout 300 xl save -c "$1" /tmp/life-ckpt.img; then
+		say "xl save -c: ok ($(wc -c </tmp/life-ckpt.img) bytes)"
+	else
+		say "xl save -c: FAIL (status $?)"
+	fi
+	rm -f /tmp/life-ckpt.img
+	wait_resumed "$2" 1 "checkpoint resumed"
+	answers "$3" "after checkpoint" && say "answers: ok (after checkpoint)"
+}
+
+# save|migrate: move the serving guest $2 (console $3, address $4) with
+# loops running, and check it serves again.
+move() {
+	mode=$1
+	guest=$2
+	console=$3
+	ip=$4
+	stop=/tmp/life-loops.stop
+	rm -f "$stop" /tmp/life-loops.ping /tmp/life-loops.echo "$SAVE_FILE"
+	ping_loop "$ip" /tmp/life-loops.ping "$stop" &
+	echo_loop "$ip" /tmp/life-loops.echo "$stop" &
+	sleep 3
+	say "domain before $mode: $(xl domid "$guest" 2>/dev/null || echo none)"
+	now=$(cut -d' ' -f1 /proc/uptime)
+	if [ "$mode" = save ]; then
+		if timeout 300 xl save "$guest" "$SAVE_FILE"; then
+			say "xl save: ok ($(wc -c <"$SAVE_FILE") bytes)"
+		else
+			say "xl save: FAIL (status $?)"
+		fi
+		say "domain after xl save: $(xl domid "$guest" 2>/dev/null || echo none)"
+		if timeout 300 xl restore "$SAVE_FILE"; then
+			say "xl restore: ok"
+		else
+			say "xl restore: FAIL (status $?)"
+		fi
+		rm -f "$SAVE_FILE"
+	else
+		if timeout 300 xl migrate -s "sh /guests/life-ssh.sh" "$guest" localhost; then
+			say "xl migrate: ok"
+		else
+			say "xl migrate: FAIL (status $?)"
+		fi
+	fi
+	say "$mode took $(awk -v a="$now" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
+	say "domain after $mode: $(xl domid "$guest" 2>/dev/null || echo none)"
+	wait_resumed "$console" 0 resumed
+	if wait_connected "$guest"; then
+		say "devices: ok ($(dev_states "$(xl domid "$guest" 2>/dev/null)"))"
+	else
+		say "devices: FAIL: not all Connected within ${ANSWER_WAIT}s ($(dev_states "$(xl domid "$guest" 2>/dev/null)"))"
+	fi
+	answers "$ip" "after $mode" && say "answers: ok (after $mode)"
+	sleep 3
+	touch "$stop"
+	wait
+	say "$(loops_report /tmp/life-loops)"
+}
+
 run() {
 	mode=$1
 	console=$2
@@ -111,6 +271,10 @@ run() {
 		else
 			say "serving: FAIL: no second 'pvk: serving' within ${SERVE_WAIT}s"
 		fi
+	fi
+	[ "$mode" = save ] && checkpoint "$guest" "$console" "$ip"
+	if [ "$mode" = save ] || [ "$mode" = migrate ]; then
+		move "$mode" "$guest" "$console" "$ip"
 	fi
 	shut_down "$guest"
 	say "finished"
@@ -139,7 +303,7 @@ check() {
 	echo "----- dom0 life driver"
 	cat "$drive"
 	echo "----- pvk's lifecycle lines"
-	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;'
+	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC|suspending|resumed)|xenbus: device/.*(: frontend|backend did not|backend now)|xen: control|: shut down;|: restored;'
 	echo "-----"
 	want() {
 		if ! grep -Eq "$1" "$2"; then
@@ -163,6 +327,25 @@ check() {
 		want '^pvk: reboot now' "$console" "pvk's console"
 		if [ "$(served "$console")" -ne 2 ]; then
 			echo "life check: FAIL: 'pvk: serving' $(served "$console") times, expected 2"
+			fail=1
+		fi
+	fi
+	if [ "$mode" = save ] || [ "$mode" = migrate ]; then
+		want "^life-drive: .* xl $mode: ok" "$drive" "the driver's log"
+		if [ "$mode" = save ]; then
+			want '^life-drive: .* xl save -c: ok' "$drive" "the driver's log"
+			want '^life-drive: .* checkpoint resumed: ok' "$drive" "the driver's log"
+			want '^life-drive: .* answers: ok \(after checkpoint\)' "$drive" "the driver's log"
+			want '^pvk: resumed \(cancelled=1\) in [0-9]+ us' "$console" "pvk's console"
+			want '^life-drive: .* xl restore: ok' "$drive" "the driver's log"
+		fi
+		want '^life-drive: .* resumed: ok' "$drive" "the driver's log"
+		want '^life-drive: .* devices: ok' "$drive" "the driver's log"
+		want "^life-drive: .* answers: ok \\(after $mode\\)" "$drive" "the driver's log"
+		want '^pvk: suspending' "$console" "pvk's console"
+		want '^pvk: resumed \(cancelled=0\) in [0-9]+ us' "$console" "pvk's console"
+		if [ "$(served "$console")" -ne 1 ]; then
+			echo "life check: FAIL: 'pvk: serving' $(served "$console") times, expected 1 (a restore is no reboot)"
 			fail=1
 		fi
 	fi
