@@ -129,7 +129,7 @@ loops_report() {
 	     END { printf "ping loop: %d answered, %d lost, longest gap %.1f s\n", ok, lost, gap }' "$1.ping"
 	good=$(grep -c ' ok=4 ' "$1.echo")
 	all=$(grep -c '^udp-echo:' "$1.echo")
-	echo "echo loop: $good of $all rounds intact, $((all - good)) lost echoes"
+	echo "echo loop: $good of $all rounds of 4 intact, $((all - good)) with echoes lost"
 }
 
 # The state node of every vbd and vif of domain $1, frontend and backend.
@@ -223,12 +223,27 @@ move() {
 			say "xl restore: FAIL (status $?)"
 		fi
 		rm -f "$SAVE_FILE"
+	elif timeout 300 xl migrate -s "sh /guests/life-ssh.sh" "$guest" localhost \
+		>/tmp/life-migrate.out 2>&1; then
+		cat /tmp/life-migrate.out
+		say "xl migrate: ok"
+	elif grep -q 'Failed to enable logdirty: 95,' /tmp/life-migrate.out; then
+		# A live migration tracks the pages the guest dirties; for a PV
+		# guest Xen does that with shadow paging, which Debian's Xen is
+		# built without (EOPNOTSUPP), so xl gives up before it asks the
+		# guest to suspend.
+		cat /tmp/life-migrate.out
+		say "xl migrate: refused by Xen (no log-dirty mode for PV guests without shadow paging)"
+		say "domain after refused migrate: $(xl domid "$guest" 2>/dev/null || echo none)"
+		answers "$ip" "after refused migrate" &&
+			say "answers: ok (after refused migrate)"
+		touch "$stop"
+		wait
+		loops_report /tmp/life-loops | while read -r line; do say "$line"; done
+		return
 	else
-		if timeout 300 xl migrate -s "sh /guests/life-ssh.sh" "$guest" localhost; then
-			say "xl migrate: ok"
-		else
-			say "xl migrate: FAIL (status $?)"
-		fi
+		cat /tmp/life-migrate.out
+		say "xl migrate: FAIL"
 	fi
 	say "$mode took $(awk -v a="$now" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
 	say "domain after $mode: $(xl domid "$guest" 2>/dev/null || echo none)"
@@ -242,7 +257,7 @@ move() {
 	sleep 3
 	touch "$stop"
 	wait
-	say "$(loops_report /tmp/life-loops)"
+	loops_report /tmp/life-loops | while read -r line; do say "$line"; done
 }
 
 run() {
@@ -276,6 +291,7 @@ run() {
 	if [ "$mode" = save ] || [ "$mode" = migrate ]; then
 		move "$mode" "$guest" "$console" "$ip"
 	fi
+
 	shut_down "$guest"
 	say "finished"
 }
@@ -330,7 +346,15 @@ check() {
 			fail=1
 		fi
 	fi
-	if [ "$mode" = save ] || [ "$mode" = migrate ]; then
+	if [ "$mode" = migrate ] && grep -q 'xl migrate: refused by Xen' "$drive"; then
+		# Nothing moved: pvk must not have noticed the attempt.
+		want '^life-drive: .* answers: ok \(after refused migrate\)' "$drive" "the driver's log"
+		want '^life-drive: .* ping loop: [0-9]+ answered, 0 lost' "$drive" "the driver's log"
+		if grep -q '^pvk: suspending' "$console"; then
+			echo "life check: FAIL: pvk suspended for a migration Xen refused"
+			fail=1
+		fi
+	elif [ "$mode" = save ] || [ "$mode" = migrate ]; then
 		want "^life-drive: .* xl $mode: ok" "$drive" "the driver's log"
 		if [ "$mode" = save ]; then
 			want '^life-drive: .* xl save -c: ok' "$drive" "the driver's log"
