@@ -363,7 +363,7 @@ check() {
 			want '^pvk: resumed \(cancelled=1\) in [0-9]+ us' "$console" "pvk's console"
 			want '^life-drive: .* xl restore: ok' "$drive" "the driver's log"
 		fi
-		want '^life-drive: .* resumed: ok' "$drive" "the driver's log"
+		want '^life-drive: \[[0-9.]+\] resumed: ok' "$drive" "the driver's log"
 		want '^life-drive: .* devices: ok' "$drive" "the driver's log"
 		want "^life-drive: .* answers: ok \\(after $mode\\)" "$drive" "the driver's log"
 		want '^pvk: suspending' "$console" "pvk's console"
