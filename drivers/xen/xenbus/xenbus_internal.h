@@ -27,12 +27,9 @@ bool xs_watch_event_ok(const char *body, u32 len);
 int xs_directory_count(const char *body, u32 len, unsigned int *count);
 int xs_parse_uint(const char *s, unsigned int *val);
 
-/* xenbus_xs.c: the store's side of xenbus_suspend() and friends. */
-void xs_unlock_requests(void);
-void xs_watch_all_again(void);
-
 /* xenbus_probe.c */
 int xenbus_probe_init(void);
+/* After a restore: each driver's channels_lost, then resume hook. */
 void xenbus_devices_channels_lost(void);
 void xenbus_devices_resume(void);
 

@@ -809,7 +809,7 @@ void xenbus_suspend(void)
 		xs_lock();
 }
 
-void xs_unlock_requests(void)
+static void xs_unlock_requests(void)
 {
 	if (READ_ONCE(xs_up))
 		xs_unlock();
@@ -850,7 +850,7 @@ int xenbus_resume_channels(void)
  * xenstored forgot our watches with the old domain: register each again
  * (each fires once, as at first registration).
  */
-void xs_watch_all_again(void)
+static void xs_watch_all_again(void)
 {
 	for (struct xenbus_watch *w = READ_ONCE(xs_watches); w; w = w->next) {
 		int err = xs_watch_op(XS_WATCH, w);
