@@ -18,6 +18,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/p2m-frames.h>
 #include <xen/platform_info.h>
 
 /* Xen's read-only machine-to-phys table, one unsigned long per mfn. */
@@ -80,34 +81,35 @@ void xen_p2m_set(unsigned long pfn, unsigned long mfn)
 		WRITE_ONCE(xen_p2m[pfn], mfn);
 }
 
-#define P2M_PER_PAGE	(PAGE_SIZE / sizeof(unsigned long))
 #define P2M_LIST_PAGES	8	/* 8 * 512 * 512 pfns: 4 GiB of 4 KiB pages */
 
 /* The machine frames of the P2M's pages, and of those lists' pages. */
 static unsigned long *p2m_frame_list[P2M_LIST_PAGES];
 static unsigned long *p2m_frame_list_list;
 
+static unsigned long machine_frame(const void *va)
+{
+	return virt_to_machine(va) >> PAGE_SHIFT;
+}
+
 /**
  * xen_p2m_publish - tell the toolstack where the P2M is
  *
- * A save reads the P2M through shared_info's frame-list-list (the
- * machine frames of pages that list the machine frames of the P2M's
- * pages) and arch.max_pfn; a restore writes the new P2M into the same
- * pages.  Frames change with every restore, so this runs at boot and
- * after each resume.  Returns 0, or -EINVAL/-ENOMEM (logged) when the
- * P2M cannot be described (then the domain cannot be saved).
+ * A save reads the P2M through shared_info's frame-list-list and
+ * arch.max_pfn (xen_p2m_frame_lists()); a restore writes the new P2M
+ * into the same pages.  Frames change with every restore, so this runs
+ * at boot and after each resume.  Returns 0, or -EINVAL/-ENOMEM
+ * (logged) when the P2M cannot be described (then the domain cannot be
+ * saved).
  */
 int xen_p2m_publish(void)
 {
 	unsigned long pages = (xen_max_pfn + P2M_PER_PAGE - 1) / P2M_PER_PAGE;
-	unsigned long lists = (pages + P2M_PER_PAGE - 1) / P2M_PER_PAGE;
+	unsigned int need = MIN((pages + P2M_PER_PAGE - 1) / P2M_PER_PAGE,
+				(unsigned long)P2M_LIST_PAGES);
+	int used;
 
-	if (((unsigned long)xen_p2m & ~PAGE_MASK) || lists > P2M_LIST_PAGES) {
-		pr_err("xen: P2M at %p with %lu pfns cannot be described for a save\n",
-		       xen_p2m, xen_max_pfn);
-		return -EINVAL;
-	}
-	for (unsigned long i = 0; i < lists; i++) {
+	for (unsigned int i = 0; i < need; i++) {
 		if (!p2m_frame_list[i])
 			p2m_frame_list[i] = alloc_page_zeroed();
 		if (!p2m_frame_list[i])
@@ -117,14 +119,17 @@ int xen_p2m_publish(void)
 		p2m_frame_list_list = alloc_page_zeroed();
 	if (!p2m_frame_list_list)
 		return -ENOMEM;
-	for (unsigned long i = 0; i < pages; i++)
-		p2m_frame_list[i / P2M_PER_PAGE][i % P2M_PER_PAGE] =
-			virt_to_machine(&xen_p2m[i * P2M_PER_PAGE]) >> PAGE_SHIFT;
-	for (unsigned long i = 0; i < lists; i++)
-		p2m_frame_list_list[i] = virt_to_machine(p2m_frame_list[i]) >> PAGE_SHIFT;
+	used = xen_p2m_frame_lists(xen_p2m, xen_max_pfn, machine_frame,
+				   p2m_frame_list, P2M_LIST_PAGES,
+				   p2m_frame_list_list);
+	if (used < 0) {
+		pr_err("xen: P2M at %p with %lu pfns cannot be described for a save\n",
+		       xen_p2m, xen_max_pfn);
+		return used;
+	}
 	HYPERVISOR_shared_info->arch.max_pfn = xen_max_pfn;
 	HYPERVISOR_shared_info->arch.pfn_to_mfn_frame_list_list =
-		virt_to_machine(p2m_frame_list_list) >> PAGE_SHIFT;
+		machine_frame(p2m_frame_list_list);
 	return 0;
 }
 
