@@ -2,8 +2,9 @@
 /*
  * Unit tests for drivers/xen/manage-parse.c: the values the toolstack
  * writes to control/shutdown and control/sysrq.  Only the three known
- * requests are taken, exactly as written; "suspend" is known to be
- * unsupported; everything else, near misses included, is refused.
+ * requests are taken, exactly as written; "suspend" is known but is no
+ * shutdown kind (manage.c hands it to the platform, which may be unable
+ * to suspend); everything else, near misses included, is refused.
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +38,7 @@ TEST(shutdown_empty_is_no_request)
 	EXPECT_EQ(kind, SHUTDOWN_KIND_NONE);
 }
 
-TEST(shutdown_suspend_unsupported)
+TEST(shutdown_suspend_not_a_kind)
 {
 	enum shutdown_kind kind;
 
@@ -94,7 +95,7 @@ int main(void)
 {
 	RUN(shutdown_known_requests);
 	RUN(shutdown_empty_is_no_request);
-	RUN(shutdown_suspend_unsupported);
+	RUN(shutdown_suspend_not_a_kind);
 	RUN(shutdown_unknown_refused);
 	RUN(sysrq_keys);
 	RUN(sysrq_bad_values);

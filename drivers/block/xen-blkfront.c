@@ -1505,12 +1505,52 @@ static void blkfront_shutdown(struct xenbus_device *dev)
 	blkfront_mutex_unlock(bf);
 }
 
+/*
+ * Restored into a new domain: forget the ports (no close, the numbers
+ * may be the new domain's) and take nothing more onto the old rings;
+ * new requests are held until the new connection.
+ */
+static void blkfront_channels_lost(struct xenbus_device *dev)
+{
+	struct blkfront *bf = dev->priv;
+
+	if (!bf)
+		return;
+	if (bf->state == BF_CONNECTED)
+		bf->state = BF_DISCONNECTED;
+	for (unsigned int i = 0; i < BLKFRONT_MAX_QUEUES; i++) {
+		bf->queues[i].bound = false;
+		bf->queues[i].live = false;
+	}
+}
+
+/*
+ * Then end the old connection: every request the old backend did not
+ * answer is held, and issued again on the new rings (a write done twice
+ * writes the same data; none is dropped).
+ */
+static void blkfront_resume(struct xenbus_device *dev)
+{
+	struct blkfront *bf = dev->priv;
+
+	if (!bf)
+		return;
+	blkfront_mutex_lock(bf);
+	if (bf->talked)
+		blkfront_teardown(bf, 0);
+	pr_info("%s: restored; %s\n", bf->bdev.name,
+		bf->held.head ? "holding unfinished requests" : "idle");
+	blkfront_mutex_unlock(bf);
+}
+
 static struct xenbus_driver blkfront_driver = {
 	.type = "vbd",
 	.probe = blkfront_probe,
 	.otherend_changed = blkfront_backend_changed,
 	.remove = blkfront_remove,
 	.shutdown = blkfront_shutdown,
+	.channels_lost = blkfront_channels_lost,
+	.resume = blkfront_resume,
 };
 XENBUS_FRONTEND(blkfront_driver);
 

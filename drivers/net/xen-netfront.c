@@ -1184,6 +1184,9 @@ static void xennet_otherend_changed(struct xenbus_device *dev,
 	case XenbusStateConnected:
 		if (info->connected && !info->up)
 			xennet_bring_up(info);
+		else if (info->connected && info->owns_ip && net_announce(&info->netdev))
+			pr_warn("%s: ARP announcement after reconnecting not sent\n",
+				info->name);
 		break;
 	case XenbusStateClosing:
 	case XenbusStateClosed:
@@ -1223,11 +1226,47 @@ static void xennet_remove(struct xenbus_device *dev)
 	pr_info("%s: removed\n", info->name);
 }
 
+/*
+ * Restored into a new domain: the ports are gone with the old one, so
+ * forget their numbers (no close) and stop sending on the old rings.
+ */
+static void xennet_channels_lost(struct xenbus_device *dev)
+{
+	struct xennet_info *info = dev->priv;
+
+	if (!info)
+		return;
+	WRITE_ONCE(info->connected, false);
+	for (unsigned int i = 0; i < info->num_queues; i++) {
+		struct xennet_queue *q = &info->queues[i];
+
+		q->tx_bound = q->rx_bound = false;
+		q->tx_evtchn = q->rx_evtchn = 0;
+	}
+}
+
+/*
+ * Then free the old rings and buffers (their grants end at once in the
+ * new, empty table); the stack keeps the device, which reconnects when
+ * the new backend is in InitWait and announces its address again.
+ */
+static void xennet_resume(struct xenbus_device *dev)
+{
+	struct xennet_info *info = dev->priv;
+
+	if (info && info->num_queues) {
+		xennet_disconnect(info);
+		info->num_queues = 0;
+	}
+}
+
 static struct xenbus_driver xennet_driver = {
 	.type = "vif",
 	.probe = xennet_probe,
 	.otherend_changed = xennet_otherend_changed,
 	.remove = xennet_remove,
+	.channels_lost = xennet_channels_lost,
+	.resume = xennet_resume,
 };
 XENBUS_FRONTEND(xennet_driver);
 

@@ -241,6 +241,18 @@ void xen_console_remap(void)
 }
 
 /**
+ * xen_console_resume - the restored domain's console port
+ *
+ * The ring is the same page; xenconsoled gave the new domain a new
+ * port (published in the platform record).
+ */
+void xen_console_resume(void)
+{
+	if (cons_ring.intf)
+		WRITE_ONCE(cons_ring.port, xen_platform_info()->console_evtchn);
+}
+
+/**
  * xen_console_ring_pfn - the console ring's frame, to keep it reserved
  *
  * Returns the pfn, or ~0UL when pvk uses no console ring (dom0).

@@ -80,6 +80,8 @@ static union {
 	union grant_entry_v2 *v2;
 } gnttab_shared;
 static grant_status_t *gnttab_status_words;	/* version 2 only */
+/* PV: how many frames of entries and of status words are mapped. */
+static unsigned int pv_nr_frames, pv_nr_status;
 static unsigned int table_version;		/* 1 or 2, set once */
 static unsigned int nr_refs;			/* 0: not initialised */
 static u8 *ref_state;
@@ -678,7 +680,12 @@ static int map_status_frames(unsigned int nr_frames)
 	}
 	for (unsigned int i = 0; i < n; i++)
 		frames[i] = xframes[i];
+	if (gnttab_status_words)	/* after a restore: the same place */
+		return xen_remap_mfns_at(gnttab_status_words, frames, n, true) ?
+		       -ENOMEM : (int)n;
 	gnttab_status_words = xen_remap_mfns(frames, n, true);
+	if (gnttab_status_words)
+		pv_nr_status = n;
 	return gnttab_status_words ? (int)n : -ENOMEM;
 }
 
@@ -699,6 +706,10 @@ static void *map_pv_frames(unsigned int nr_frames)
 	}
 	for (unsigned int i = 0; i < nr_frames; i++)
 		frames[i] = xframes[i];
+	if (gnttab_shared.addr)		/* after a restore: the same place */
+		return xen_remap_mfns_at(gnttab_shared.addr, frames, nr_frames,
+					 true) ? NULL : gnttab_shared.addr;
+	pv_nr_frames = nr_frames;
 	return xen_remap_mfns(frames, nr_frames, true);
 }
 
@@ -758,6 +769,46 @@ static int setup_table(void)
 	else
 		pr_info("gnttab: v1, %u frames (%u of at most %u), %u refs\n",
 			nr_frames, q.nr_frames, q.max_nr_frames, n);
+	return 0;
+}
+
+/**
+ * gnttab_suspend - unmap Xen's grant frames before a save (PV)
+ *
+ * A save refuses page tables that map frames the domain does not own.
+ * Events off, other vCPUs parked: nothing grants meanwhile.
+ */
+void gnttab_suspend(void)
+{
+	if (!nr_refs || xen_platform_info()->auto_translated)
+		return;
+	xen_unmap_mfns(gnttab_shared.addr, pv_nr_frames);
+	if (gnttab_status_words)
+		xen_unmap_mfns(gnttab_status_words, pv_nr_status);
+}
+
+/**
+ * gnttab_resume - map the grant table again after gnttab_suspend()
+ * @restored: a new domain (else the suspend was cancelled)
+ *
+ * A new domain has an empty version-1 table: version 2 is asked for
+ * again.  Its frames are mapped where the old ones were.  References
+ * the frontends still hold are ended by them as they reconnect (an
+ * empty entry ends at once).  Returns 0 or -ENODEV (logged; no grant
+ * works then).
+ */
+int gnttab_resume(bool restored)
+{
+	if (!nr_refs || xen_platform_info()->auto_translated)
+		return 0;
+	if (restored && table_version == 2 && set_version_2()) {
+		pr_err("gnttab: the restored domain refused version 2\n");
+		return -ENODEV;
+	}
+	if (!map_pv_frames(pv_nr_frames))
+		return -ENODEV;
+	if (table_version == 2 && map_status_frames(pv_nr_frames) < 0)
+		return -ENODEV;
 	return 0;
 }
 

@@ -21,8 +21,9 @@ static const struct {
  * @kind: set to the request; SHUTDOWN_KIND_NONE for "" (no request, or
  *        one already acknowledged)
  *
- * Returns 0, -EOPNOTSUPP for "suspend" (pvk cannot suspend yet and does
- * not advertise feature-suspend), or -EINVAL for any other value.
+ * Returns 0, -EOPNOTSUPP for "suspend" (not a shutdown kind: manage.c
+ * hands it to the platform, which may be unable to suspend), or -EINVAL
+ * for any other value.
  */
 int xen_manage_parse_shutdown(const char *val, enum shutdown_kind *kind)
 {

@@ -7,9 +7,11 @@
  * control/shutdown: "poweroff", "halt" and "reboot" are acknowledged by
  * writing "" back (as Linux does, in the transaction that read them) and
  * handed to kernel_request_shutdown(), which wakes the serving init
- * thread.  Any other value, "suspend" included (not implemented, so
- * feature-suspend is not advertised), is logged and left in place:
- * Linux acknowledges only what it is prepared to handle, so the
+ * thread.  "suspend" is acknowledged the same way and handed to the
+ * platform's xen_suspend() (save, migration) when the platform can
+ * suspend, which is also when control/feature-suspend is advertised.
+ * Any other value (and "suspend" where it cannot) is logged and left in
+ * place: Linux acknowledges only what it is prepared to handle, so the
  * toolstack sees the request was not taken.
  *
  * control/sysrq: any value is cleared; 't' logs every CPU's threads
@@ -59,11 +61,31 @@ static int read_and_ack(const char *node, char *val, size_t len,
 	return err ? err : n;
 }
 
+static void advertise(const char *feature)
+{
+	int err = xenbus_write(XBT_NIL, "control", feature, "1");
+
+	if (err)
+		pr_warn("xen: writing control/%s failed: %d\n", feature, err);
+}
+
+/* What the toolstack may ask for; again after a restore (a new home). */
+static void advertise_features(void)
+{
+	advertise("feature-poweroff");
+	advertise("feature-reboot");
+	if (xen_suspend_possible())
+		advertise("feature-suspend");
+}
+
 static bool shutdown_ack(const char *val)
 {
 	enum shutdown_kind kind;
+	int err = xen_manage_parse_shutdown(val, &kind);
 
-	return !xen_manage_parse_shutdown(val, &kind) && kind != SHUTDOWN_KIND_NONE;
+	if (err == -EOPNOTSUPP)
+		return xen_suspend_possible();
+	return !err && kind != SHUTDOWN_KIND_NONE;
 }
 
 static bool sysrq_ack(const char *val)
@@ -86,6 +108,14 @@ static void shutdown_changed(struct xenbus_watch *watch, const char *path,
 		return;
 	}
 	err = xen_manage_parse_shutdown(val, &kind);
+	if (err == -EOPNOTSUPP && xen_suspend_possible()) {
+		err = xen_suspend();
+		if (err)
+			pr_err("xen: suspend refused: %d\n", err);
+		else
+			advertise_features();
+		return;
+	}
 	if (err) {
 		xen_manage_printable(val);
 		pr_warn("xen: control/shutdown '%s' ignored: %s\n", val,
@@ -134,19 +164,13 @@ static struct xenbus_watch sysrq_watch = {
 	.callback = sysrq_changed,
 };
 
-static void advertise(const char *feature)
-{
-	int err = xenbus_write(XBT_NIL, "control", feature, "1");
-
-	if (err)
-		pr_warn("xen: writing control/%s failed: %d\n", feature, err);
-}
 
 /**
  * xen_manage_init - obey the toolstack's control node
  *
  * Called by the Xen platform once xenstore is up (a domU's).  Writes
- * control/feature-poweroff and feature-reboot, then watches
+ * control/feature-poweroff and feature-reboot (and feature-suspend where
+ * the platform can suspend), then watches
  * control/shutdown and control/sysrq.  Returns 0 or the first watch's
  * error (logged).
  */
@@ -156,8 +180,7 @@ int xen_manage_init(void)
 
 	if (!xenbus_available())
 		return -ENODEV;
-	advertise("feature-poweroff");
-	advertise("feature-reboot");
+	advertise_features();
 	err = register_xenbus_watch(&shutdown_watch);
 	if (err) {
 		pr_err("xen: cannot watch control/shutdown: %d\n", err);
@@ -166,6 +189,7 @@ int xen_manage_init(void)
 	err = register_xenbus_watch(&sysrq_watch);
 	if (err)
 		pr_err("xen: cannot watch control/sysrq: %d\n", err);
-	pr_info("xen: control node watched (poweroff, reboot, halt, sysrq)\n");
+	pr_info("xen: control node watched (poweroff, reboot, halt, %ssysrq)\n",
+		xen_suspend_possible() ? "suspend, " : "");
 	return err;
 }

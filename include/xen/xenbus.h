@@ -279,6 +279,17 @@ struct xenbus_device {
  *            or fail every outstanding request, accept no new ones and
  *            switch to Closed.  Runs in the shutting-down thread, not
  *            in xenwatch, after the closing handshake ended or timed out
+ * @channels_lost: optional; the domain was restored into a new one
+ *                 (xl restore, migration): every event channel and grant
+ *                 of the old connection is gone.  Forget the port numbers
+ *                 without closing them (they may name the new domain's
+ *                 ports) and stop using the ring.  Runs on the boot vCPU
+ *                 with events off and the other vCPUs parked: no sleeping
+ * @resume: optional; after @channels_lost, with xenstore back: tear the
+ *          old connection down keeping unfinished requests (its grants
+ *          can be ended at once, the new table is empty); the core then
+ *          goes to Initialising and the normal connect path runs when
+ *          the new backend reaches InitWait
  *
  * Connection handshake a driver implements in @otherend_changed:
  * InitWait -> allocate rings, grant them, write ring-ref/event-channel
@@ -297,6 +308,8 @@ struct xenbus_driver {
 				 enum xenbus_state backend_state);
 	void (*remove)(struct xenbus_device *dev);
 	void (*shutdown)(struct xenbus_device *dev);
+	void (*channels_lost)(struct xenbus_device *dev);
+	void (*resume)(struct xenbus_device *dev);
 	/* private */
 	struct xenbus_driver *next;
 	struct xenbus_watch watch;	/* on device/<type> */
@@ -344,6 +357,27 @@ void xenbus_unregister_driver(struct xenbus_driver *drv);
  * Call from a kernel thread other than xenwatch (it may sleep).
  */
 void xenbus_shutdown_devices(void);
+
+/*
+ * Suspend and resume of the domain (the platform's suspend code calls
+ * them in this order, all on the boot vCPU):
+ * xenbus_suspend() - from a kernel thread: waits for the request in
+ *   flight and holds every later one back until a resume;
+ * xenbus_resume_cancelled() - the suspend was cancelled (the same
+ *   domain runs on): requests flow again, nothing else changed;
+ * otherwise, for a restored domain, xenbus_resume_channels() - events
+ *   off, other vCPUs parked: binds the store's new port (from the
+ *   platform record) and has every frontend forget its ports
+ *   (@channels_lost); then xenbus_resume() - from the same thread,
+ *   events on: drops stale replies, re-reads each device's backend (the
+ *   domain id changed), lets the drivers tear down (@resume), switches
+ *   them to Initialising and registers every watch again, whose first
+ *   firing reconnects the devices.
+ */
+void xenbus_suspend(void);
+void xenbus_resume_cancelled(void);
+int xenbus_resume_channels(void);
+void xenbus_resume(void);
 
 /**
  * xenbus_switch_state - write our state node and remember it

@@ -311,6 +311,25 @@ void xen_setup_vcpu_info(unsigned int cpu)
 	WRITE_ONCE(p->vcpu_info, &p->own_vcpu_info);
 }
 
+/**
+ * xen_restore_vcpu_info - register a vCPU's vcpu_info again
+ * @cpu: the calling vCPU, in a restored domain
+ *
+ * The new domain's vCPU uses its shared_info slot again (events masked
+ * there before the save); switching to it first keeps the event mask
+ * the vCPU writes the one Xen reads, then the registration copies the
+ * slot into the per-CPU copy.
+ */
+void xen_restore_vcpu_info(unsigned int cpu)
+{
+	struct xen_percpu *p = &xen_percpu[cpu];
+
+	p->vcpu_info_registered = false;
+	if (cpu < XEN_LEGACY_MAX_VCPUS)
+		WRITE_ONCE(p->vcpu_info, &HYPERVISOR_shared_info->vcpu_info[cpu]);
+	xen_setup_vcpu_info(cpu);
+}
+
 /* Xen's PV guests see its flat selectors and no TSS. */
 static void xen_load_segments(unsigned int cpu)
 {
@@ -318,18 +337,91 @@ static void xen_load_segments(unsigned int cpu)
 
 /* ---- boot --------------------------------------------------------------- */
 
+static void xen_publish_platform_info(const struct start_info *si);
+
+#define SHARED_INFO_PTE_FLAGS	0x63	/* P RW A D */
+
+/* The page's own frame, which the P2M names again while a save runs. */
+static unsigned long xen_shared_info_own_mfn;
+
 static void xen_map_shared_info(struct start_info *si)
 {
 	unsigned long va = (unsigned long)xen_shared_info_page;
 	unsigned long pfn = PFN_DOWN(__pa(xen_shared_info_page));
-	u64 pte = (si->shared_info & PAGE_MASK) | 0x63;	/* P RW A D */
+	u64 pte = (si->shared_info & PAGE_MASK) | SHARED_INFO_PTE_FLAGS;
 	long rc;
 
 	rc = HYPERVISOR_update_va_mapping(va, pte, UVMF_INVLPG);
 	if (rc)
 		panic("xen: cannot map shared_info: %ld", rc);
+	xen_shared_info_own_mfn = ((unsigned long *)si->mfn_list)[pfn];
 	((unsigned long *)si->mfn_list)[pfn] = si->shared_info >> PAGE_SHIFT;
 	HYPERVISOR_shared_info = (struct shared_info *)va;
+}
+
+/*
+ * Point both mappings of the shared_info page (the kernel image's and
+ * the direct map's) and its P2M entry at @mfn.
+ */
+static void xen_point_shared_info_page(unsigned long mfn)
+{
+	unsigned long vas[] = {
+		(unsigned long)xen_shared_info_page,
+		(unsigned long)__va(__pa(xen_shared_info_page)),
+	};
+	u64 pte = ((u64)mfn << PAGE_SHIFT) | SHARED_INFO_PTE_FLAGS;
+
+	xen_p2m_set(PFN_DOWN(__pa(xen_shared_info_page)), mfn);
+	for (unsigned int i = 0; i < ARRAY_SIZE(vas); i++) {
+		long rc = HYPERVISOR_update_va_mapping(vas[i], pte,
+						       UVMF_INVLPG | UVMF_ALL);
+
+		if (rc)
+			pr_err("xen: mapping shared_info at %#lx: %ld\n", vas[i], rc);
+	}
+}
+
+/**
+ * xen_pv_pre_suspend - make the domain's memory what a save expects
+ *
+ * A save refuses page tables that map frames the domain does not own,
+ * so the shared_info page's mappings go back to its own frame; and
+ * start_info must name the xenstore and console rings by pfn (the
+ * restore turns them into the new machine frames).  Every vCPU's slot
+ * in shared_info gets events masked: a restored vCPU uses that slot
+ * until it registers its vcpu_info again.  Events off, other vCPUs
+ * parked.
+ */
+void xen_pv_pre_suspend(void)
+{
+	struct start_info *si = xen_start_info;
+
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids && cpu < XEN_LEGACY_MAX_VCPUS; cpu++)
+		HYPERVISOR_shared_info->vcpu_info[cpu].evtchn_upcall_mask = 1;
+	si->store_mfn = mfn_to_pfn(si->store_mfn);
+	si->console.domU.mfn = mfn_to_pfn(si->console.domU.mfn);
+	xen_point_shared_info_page(xen_shared_info_own_mfn);
+}
+
+/**
+ * xen_pv_post_suspend - map shared_info again and read the new start_info
+ * @cancelled: the same domain runs on (its rings keep their frames)
+ *
+ * After a real resume the restore wrote the new machine frames and
+ * ports into start_info, and shared_info is a new frame.
+ */
+void xen_pv_post_suspend(bool cancelled)
+{
+	struct start_info *si = xen_start_info;
+
+	if (cancelled) {
+		si->store_mfn = pfn_to_mfn(si->store_mfn);
+		si->console.domU.mfn = pfn_to_mfn(si->console.domU.mfn);
+	}
+	xen_point_shared_info_page(si->shared_info >> PAGE_SHIFT);
+	xen_p2m_publish();
+	if (!cancelled)
+		xen_publish_platform_info(si);
 }
 
 static void xen_parse_start_info(struct boot_record *br, struct start_info *si)
@@ -504,6 +596,8 @@ static void xen_pv_init_late(struct boot_record *br)
 	xen_time_init();
 	xen_smp_init();
 	gnttab_init();
+	if (!xen_is_dom0())
+		xen_pv_suspend_init();
 }
 
 /**

@@ -605,6 +605,50 @@ void *xen_remap_mfns(const unsigned long *mfns, unsigned int n, bool writable)
 }
 
 /**
+ * xen_remap_mfns_at - point pages mapped by xen_remap_mfns() at new frames
+ * @va: what xen_remap_mfns() returned
+ * @mfns: the machine frames now to be mapped there
+ * @n: how many (at most what was mapped)
+ * @writable: map them read-write
+ *
+ * For Xen's frames after a save and restore (the grant table).  Returns
+ * 0 or the first failure (logged).
+ */
+int xen_remap_mfns_at(void *va, const unsigned long *mfns, unsigned int n,
+		      bool writable)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		int err = remap_one((unsigned long)va + (unsigned long)i * PAGE_SIZE,
+				    mfns[i], writable);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * xen_unmap_mfns - take machine frames out of the page tables
+ * @va: what xen_remap_mfns() returned
+ * @n: how many pages
+ *
+ * Before a save: the toolstack refuses page tables that point at frames
+ * the domain does not own.  The page tables stay for
+ * xen_remap_mfns_at().
+ */
+void xen_unmap_mfns(void *va, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		long rc = HYPERVISOR_update_va_mapping((unsigned long)va +
+						       (unsigned long)i * PAGE_SIZE,
+						       0, UVMF_INVLPG | UVMF_ALL);
+
+		if (rc)
+			pr_err("xen: unmapping %p+%u pages failed: %ld\n", va, i, rc);
+	}
+}
+
+/**
  * xen_ioremap_ro - map a range of machine addresses read-only
  * @maddr: machine address of the first byte (e.g. a firmware table)
  * @len: bytes; 0 or a range that wraps gets NULL

@@ -14,9 +14,11 @@
  * platform record says), so both translations are the identity.
  */
 #include <pvk/kernel.h>
+#include <pvk/mm.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/p2m-frames.h>
 #include <xen/platform_info.h>
 
 /* Xen's read-only machine-to-phys table, one unsigned long per mfn. */
@@ -83,6 +85,69 @@ void xen_p2m_init(const struct start_info *si)
 	xen_max_pfn = si->nr_pages;
 	if (HYPERVISOR_memory_op(XENMEM_machphys_mapping, &mapping) == 0)
 		xen_m2p_max = mapping.max_mfn + 1;
+}
+
+/**
+ * xen_p2m_set - change one entry of the P2M
+ * @pfn: below xen_max_pfn
+ * @mfn: the machine frame now behind it
+ */
+void xen_p2m_set(unsigned long pfn, unsigned long mfn)
+{
+	if (pfn < xen_max_pfn)
+		WRITE_ONCE(xen_p2m[pfn], mfn);
+}
+
+#define P2M_LIST_PAGES	8	/* 8 * 512 * 512 pfns: 4 GiB of 4 KiB pages */
+
+/* The machine frames of the P2M's pages, and of those lists' pages. */
+static unsigned long *p2m_frame_list[P2M_LIST_PAGES];
+static unsigned long *p2m_frame_list_list;
+
+static unsigned long machine_frame(const void *va)
+{
+	return virt_to_machine(va) >> PAGE_SHIFT;
+}
+
+/**
+ * xen_p2m_publish - tell the toolstack where the P2M is
+ *
+ * A save reads the P2M through shared_info's frame-list-list and
+ * arch.max_pfn (xen_p2m_frame_lists()); a restore writes the new P2M
+ * into the same pages.  Frames change with every restore, so this runs
+ * at boot and after each resume.  Returns 0, or -EINVAL/-ENOMEM
+ * (logged) when the P2M cannot be described (then the domain cannot be
+ * saved).
+ */
+int xen_p2m_publish(void)
+{
+	unsigned long pages = (xen_max_pfn + P2M_PER_PAGE - 1) / P2M_PER_PAGE;
+	unsigned int need = MIN((pages + P2M_PER_PAGE - 1) / P2M_PER_PAGE,
+				(unsigned long)P2M_LIST_PAGES);
+	int used;
+
+	for (unsigned int i = 0; i < need; i++) {
+		if (!p2m_frame_list[i])
+			p2m_frame_list[i] = alloc_page_zeroed();
+		if (!p2m_frame_list[i])
+			return -ENOMEM;
+	}
+	if (!p2m_frame_list_list)
+		p2m_frame_list_list = alloc_page_zeroed();
+	if (!p2m_frame_list_list)
+		return -ENOMEM;
+	used = xen_p2m_frame_lists(xen_p2m, xen_max_pfn, machine_frame,
+				   p2m_frame_list, P2M_LIST_PAGES,
+				   p2m_frame_list_list);
+	if (used < 0) {
+		pr_err("xen: P2M at %p with %lu pfns cannot be described for a save\n",
+		       xen_p2m, xen_max_pfn);
+		return used;
+	}
+	HYPERVISOR_shared_info->arch.max_pfn = xen_max_pfn;
+	HYPERVISOR_shared_info->arch.pfn_to_mfn_frame_list_list =
+		machine_frame(p2m_frame_list_list);
+	return 0;
 }
 
 /**

@@ -69,6 +69,22 @@ static void unbind_ipis(unsigned int cpu)
 	ipis_bound[cpu] = false;
 }
 
+/**
+ * xen_smp_rebind_ipis - bind every online vCPU's IPI ports again
+ *
+ * After a restore (none survived it), from the boot vCPU with the
+ * others parked.
+ */
+void xen_smp_rebind_ipis(void)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, &cpu_online_mask) {
+		ipis_bound[cpu] = false;
+		xen_smp_bind_ipis(cpu);
+	}
+}
+
 /* pv_ops.smp.send_ipi: notify the vCPU's port for that vector. */
 void xen_send_ipi(unsigned int cpu, unsigned int vector)
 {

@@ -65,7 +65,8 @@ void xen_init_lock_ops(void)
 
 /**
  * xen_spinlock_init_cpu - bind the kick port of a vCPU
- * @cpu: the vCPU (bound from the boot CPU before it starts)
+ * @cpu: the vCPU (bound from the boot CPU before it starts, and again
+ *       after a restore)
  *
  * Without a port the vCPU's waiters just keep spinning.
  */
@@ -73,8 +74,7 @@ void xen_spinlock_init_cpu(unsigned int cpu)
 {
 	int port = xen_bind_ipi_poll(cpu);
 
-	if (port > 0)
-		kick_port[cpu] = port;
+	kick_port[cpu] = port > 0 ? port : 0;
 }
 
 /**

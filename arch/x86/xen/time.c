@@ -273,6 +273,44 @@ void xen_timer_stop(void)
 }
 
 /**
+ * xen_timer_bind_all - VIRQ_TIMER of every online vCPU again
+ *
+ * After a restore, from the boot vCPU with the others parked (a vCPU
+ * arms only its own timer: xen_timer_resume()).
+ */
+void xen_timer_bind_all(void)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, &cpu_online_mask) {
+		xen_percpu[cpu].timer_port = xen_bind_virq(VIRQ_TIMER, cpu,
+							   xen_timer_interrupt, NULL);
+		if (xen_percpu[cpu].timer_port < 0)
+			pr_err("xen: vCPU %u has no timer after restore\n", cpu);
+	}
+}
+
+/**
+ * xen_timer_resume - this vCPU's timer in a restored domain
+ *
+ * The new domain's vCPU has Xen's default periodic timer again and no
+ * runstate area; the tick restarts a period from now.
+ */
+void xen_timer_resume(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct xen_percpu *p = xen_this_cpu();
+
+	runstate_registered[cpu] = false;
+	register_runstate(cpu);
+	HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, cpu, NULL);
+	if (p->timer_port < 0)
+		return;
+	p->next_tick_ns = xen_clocksource_read() + TICK_NS;
+	program_timer(cpu, p->next_tick_ns);
+}
+
+/**
  * xen_timer_idle - platform.timer_idle: one VIRQ_TIMER at @deadline_ns
  * @deadline_ns: ktime_get_ns() time
  *

@@ -25,6 +25,13 @@ static void evtchn_2l_init(void)
 				 __ATOMIC_SEQ_CST);
 }
 
+/* The new shared_info's bitmaps are all the state there is. */
+static int evtchn_2l_resume(void)
+{
+	evtchn_2l_init();
+	return 0;
+}
+
 static int evtchn_2l_cpu_init(unsigned int cpu)
 {
 	return 0;
@@ -134,4 +141,5 @@ const struct evtchn_ops evtchn_ops_2l = {
 	.is_pending = evtchn_2l_is_pending,
 	.is_masked = evtchn_2l_is_masked,
 	.handle_events = evtchn_2l_handle_events,
+	.resume = evtchn_2l_resume,
 };

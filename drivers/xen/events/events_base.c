@@ -597,6 +597,35 @@ void xen_evtchn_cpu_offline(unsigned int cpu)
 	xen_evtchn_do_upcall(&regs);
 }
 
+/**
+ * xen_evtchn_resume - the domain was restored: none of its ports survived
+ *
+ * Xen's new domain knows only the ports the toolstack opened for it
+ * (xenstore, console), under numbers of its choosing.  The table is
+ * wiped without closing anything (closing would hit ports of the new
+ * domain that happen to carry an old number), the ABI's state is given
+ * to Xen again and VIRQ_DEBUG is bound anew; every other owner binds
+ * its own ports again (timers, IPIs, xenstore, console, frontends).
+ * Called on the boot vCPU with events off and the other vCPUs parked.
+ * Returns 0 or the ABI's error (logged).
+ */
+int xen_evtchn_resume(void)
+{
+	int err;
+
+	for (unsigned int port = 0; port < XEN_NR_PORTS; port++)
+		ports[port] = (struct port_info){ .cpu = -1, .type = PORT_FREE };
+	memset(spread_load, 0, sizeof(spread_load));
+	err = evtchn_ops->resume();
+	if (err) {
+		pr_err("xen: %s events after restore: %d\n", evtchn_ops->name, err);
+		return err;
+	}
+	if (xen_bind_virq(VIRQ_DEBUG, 0, debug_interrupt, NULL) < 0)
+		pr_warn("xen: no VIRQ_DEBUG after restore\n");
+	return 0;
+}
+
 /* evtchn=2l: 2-level even when FIFO is offered. */
 static char evtchn_abi[8];
 param_string("evtchn", evtchn_abi);

@@ -68,10 +68,20 @@ static int expand_array(void)
 	return 0;
 }
 
+static long init_control(unsigned int cpu)
+{
+	struct evtchn_init_control ic;
+
+	memset(&ic, 0, sizeof(ic));
+	ic.control_gfn = virt_to_machine(fifo_cpus[cpu].cb) >> PAGE_SHIFT;
+	ic.offset = 0;
+	ic.vcpu = cpu;
+	return HYPERVISOR_event_channel_op(EVTCHNOP_init_control, &ic);
+}
+
 static int fifo_cpu_init(unsigned int cpu)
 {
 	struct fifo_cpu *f = &fifo_cpus[cpu];
-	struct evtchn_init_control ic;
 	long rc;
 
 	if (f->cb)
@@ -79,15 +89,43 @@ static int fifo_cpu_init(unsigned int cpu)
 	f->cb = alloc_page_zeroed();
 	if (!f->cb)
 		return -ENOMEM;
-	memset(&ic, 0, sizeof(ic));
-	ic.control_gfn = virt_to_machine(f->cb) >> PAGE_SHIFT;
-	ic.offset = 0;
-	ic.vcpu = cpu;
-	rc = HYPERVISOR_event_channel_op(EVTCHNOP_init_control, &ic);
+	rc = init_control(cpu);
 	if (rc) {
 		free_pages(f->cb, 0);
 		f->cb = NULL;
 		return (int)rc;
+	}
+	return 0;
+}
+
+/*
+ * A restored domain: the same control blocks and event pages, emptied
+ * and masked, handed to Xen again in the same order (the first
+ * init_control makes the domain a FIFO one).
+ */
+static int fifo_resume(void)
+{
+	struct evtchn_expand_array e;
+	long rc;
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct fifo_cpu *f = &fifo_cpus[cpu];
+
+		if (!f->cb)
+			continue;
+		memset(f->cb, 0, PAGE_SIZE);
+		memset(f->head, 0, sizeof(f->head));
+		rc = init_control(cpu);
+		if (rc)
+			return (int)rc;
+	}
+	for (unsigned int i = 0; i < event_array_pages; i++) {
+		for (unsigned int w = 0; w < WORDS_PER_PAGE; w++)
+			event_array[i][w] = FIFO_MASKED;
+		e.array_gfn = virt_to_machine(event_array[i]) >> PAGE_SHIFT;
+		rc = HYPERVISOR_event_channel_op(EVTCHNOP_expand_array, &e);
+		if (rc)
+			return (int)rc;
 	}
 	return 0;
 }
@@ -262,4 +300,5 @@ const struct evtchn_ops evtchn_ops_fifo = {
 	.is_pending = fifo_is_pending,
 	.is_masked = fifo_is_masked,
 	.handle_events = fifo_handle_events,
+	.resume = fifo_resume,
 };

@@ -33,6 +33,11 @@ struct evtchn_ops {
 	bool (*is_masked)(evtchn_port_t port);
 	/* Deliver every pending event of the calling vCPU. */
 	void (*handle_events)(unsigned int cpu, struct pt_regs *regs);
+	/*
+	 * The domain was restored: Xen knows none of the ABI's state.  Give
+	 * it back, every port masked, for the vCPUs set up so far.
+	 */
+	int (*resume)(void);
 };
 
 extern const struct evtchn_ops evtchn_ops_2l;

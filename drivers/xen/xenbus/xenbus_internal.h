@@ -29,5 +29,8 @@ int xs_parse_uint(const char *s, unsigned int *val);
 
 /* xenbus_probe.c */
 int xenbus_probe_init(void);
+/* After a restore: each driver's channels_lost, then resume hook. */
+void xenbus_devices_channels_lost(void);
+void xenbus_devices_resume(void);
 
 #endif

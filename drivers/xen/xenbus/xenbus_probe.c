@@ -481,6 +481,56 @@ void xenbus_shutdown_devices(void)
 			shutdown_device(dev);
 }
 
+void xenbus_devices_channels_lost(void)
+{
+	for (struct xenbus_device *dev = devices; dev; dev = dev->next)
+		if (dev->probed && dev->driver->channels_lost)
+			dev->driver->channels_lost(dev);
+}
+
+/*
+ * The toolstack wrote the device again for the new domain, whose id (so
+ * the backend's path) changed: read where the backend is now and point
+ * the state watch there (registered again by the caller).
+ */
+static int reread_backend(struct xenbus_device *dev)
+{
+	unsigned int backend_id;
+	int err;
+
+	err = xenbus_read(XBT_NIL, dev->nodename, "backend", dev->otherend,
+			  sizeof(dev->otherend));
+	if (err < 0 || !backend_path_ok(dev->otherend))
+		return err < 0 ? err : -EINVAL;
+	err = xenbus_read_uint(XBT_NIL, dev->nodename, "backend-id", &backend_id);
+	if (err || backend_id >= DOMID_FIRST_RESERVED)
+		return err ? err : -EINVAL;
+	dev->otherend_id = (domid_t)backend_id;
+	return xs_join(dev->otherend_watch_node, sizeof(dev->otherend_watch_node),
+		       dev->otherend, "state");
+}
+
+void xenbus_devices_resume(void)
+{
+	for (struct xenbus_device *dev = devices; dev; dev = dev->next) {
+		int err;
+
+		if (!dev->probed)
+			continue;
+		err = reread_backend(dev);
+		if (err)
+			pr_err("xenbus: %s: backend unreadable after restore (%d)\n",
+			       dev->nodename, err);
+		if (dev->driver->resume)
+			dev->driver->resume(dev);
+		WRITE_ONCE(dev->otherend_state, XenbusStateUnknown);
+		dev->state = XenbusStateUnknown;
+		xenbus_switch_state(dev, XenbusStateInitialising);
+		pr_info("xenbus: %s: backend now %s; reconnecting\n", dev->nodename,
+			dev->otherend);
+	}
+}
+
 /**
  * xenbus_probe_init - register the XENBUS_FRONTEND() drivers
  *

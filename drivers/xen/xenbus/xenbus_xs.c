@@ -846,6 +846,74 @@ static int xs_watcher(void *unused)
 	return 0;
 }
 
+/* ---- suspend and resume ---------------------------------------------------- */
+
+void xenbus_suspend(void)
+{
+	if (READ_ONCE(xs_up))
+		xs_lock();
+}
+
+static void xs_unlock_requests(void)
+{
+	if (READ_ONCE(xs_up))
+		xs_unlock();
+}
+
+void xenbus_resume_cancelled(void)
+{
+	xs_unlock_requests();
+}
+
+/*
+ * The new domain's store port.  A reply xenstored wrote before the save
+ * belongs to no request any more (none is in flight: xenbus_suspend()
+ * held them back), so unread responses are dropped.
+ */
+int xenbus_resume_channels(void)
+{
+	XENSTORE_RING_IDX prod;
+
+	if (!READ_ONCE(xs_up))
+		return 0;
+	xs_port = xen_platform_info()->store_evtchn;
+	prod = READ_ONCE(xs_intf->rsp_prod);
+	if (prod != READ_ONCE(xs_intf->rsp_cons)) {
+		pr_warn("xenbus: %u stale response bytes dropped after restore\n",
+			(unsigned int)(prod - xs_intf->rsp_cons));
+		WRITE_ONCE(xs_intf->rsp_cons, prod);
+	}
+	xenbus_devices_channels_lost();
+	if (xen_bind_evtchn(xs_port, 0, xs_event, NULL)) {
+		pr_err("xenbus: store port %u not bound after restore\n", xs_port);
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * xenstored forgot our watches with the old domain: register each again
+ * (each fires once, as at first registration).
+ */
+static void xs_watch_all_again(void)
+{
+	for (struct xenbus_watch *w = READ_ONCE(xs_watches); w; w = w->next) {
+		int err = xs_watch_op(XS_WATCH, w);
+
+		if (err && err != -EEXIST)
+			pr_err("xenbus: watching %s again failed: %d\n", w->node, err);
+	}
+}
+
+void xenbus_resume(void)
+{
+	if (!READ_ONCE(xs_up))
+		return;
+	xs_unlock_requests();
+	xenbus_devices_resume();
+	xs_watch_all_again();
+}
+
 /* ---- set-up -------------------------------------------------------------- */
 
 /**

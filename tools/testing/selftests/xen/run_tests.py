@@ -291,12 +291,13 @@ def _dom0job(job: str) -> Row:
 # streams, refused malformed vifs), in its default and restricted modes;
 # the console frontend on an xl channel that dom0 echoes; pvk serving
 # until `xl shutdown`, across `xl reboot`, ballooned by `xl mem-set`,
-# with its address from dom0's DHCP server, and across `xl vcpu-set`.
+# with its address from dom0's DHCP server, across `xl vcpu-set`, across
+# `xl save` and `xl restore`, and across `xl migrate` to the same host.
 DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
                    'net-20-modes', 'con-10-channel', 'life-10-shutdown',
                    'life-20-reboot', 'life-30-dhcp', 'life-40-balloon',
-                   'life-50-vcpu')
+                   'life-50-vcpu', 'life-60-save', 'life-70-migrate')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
@@ -1412,11 +1413,13 @@ NET_TOOL_SRC = os.path.join(DOM0_JOBS, 'net-tool.c')
 def dom0stack_guests(ctx: Context) -> List[Tuple[str, str]]:
     """(name, path) of the dom0 programs the net, console and life jobs
     use: net-tool, a static build of jobs/net-tool.c kept next to the
-    logs, net-drive.sh and life-drive.sh."""
+    logs, net-drive.sh, life-drive.sh and life-ssh.sh (ssh for a
+    migration to the same host)."""
     tool = os.path.join(dom0stack_paths(ctx)[0], 'net-tool')
     return [('net-tool', tool),
             ('net-drive.sh', os.path.join(DOM0_JOBS, 'net-drive.sh')),
-            ('life-drive.sh', os.path.join(DOM0_JOBS, 'life-drive.sh'))]
+            ('life-drive.sh', os.path.join(DOM0_JOBS, 'life-drive.sh')),
+            ('life-ssh.sh', os.path.join(DOM0_JOBS, 'life-ssh.sh'))]
 
 
 def build_net_tool(ctx: Context) -> None:

@@ -379,6 +379,17 @@ class Jobs(unittest.TestCase):
         self.assertIn(f'# dom0-grace: {run_tests.DOM0_GUEST_GRACE}\n', text)
         self.assertIn('on_reboot = "destroy"', text)
         self.assertIn('life-drive.sh', dict(run_tests.dom0stack_guests(ctx)))
+        # The save and migrate jobs serve with no self-test, boot once
+        # (a restore is no boot) and migrate through life-ssh.sh.
+        for job, name in (('life-60-save', 'xen-pv-domU-life-save'),
+                          ('life-70-migrate', 'xen-pv-domU-life-migrate')):
+            moved = run_tests._dom0job(job)
+            self.assertEqual(moved.name, name)
+            self.assertTrue(moved.serve_only)
+            self.assertEqual((moved.grace, moved.on_reboot, moved.boots,
+                              moved.memory), (240, 'destroy', 1, 64))
+        guests = dict(run_tests.dom0stack_guests(ctx))
+        self.assertTrue(os.path.isfile(guests['life-ssh.sh']))
         # dom0's time budget counts the grace of the rows that serve.
         ctx.dry_run = True
         plain = run_tests.dom0stack_commands([run_tests._domu(1)], ctx)[2]
@@ -729,3 +740,82 @@ class Post(RowResults):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class LifeCheck(unittest.TestCase):
+    """life-drive.sh check, the life jobs' .post, on made-up logs of a
+    save and of a migration Xen refused, with a stand-in xl that finds
+    no domain (the guest is gone)."""
+
+    DRIVE_START = ['serving: ok (first boot)', 'answers: ok (first boot)']
+    DRIVE_END = ['xl shutdown -w: ok', 'domain g: gone', 'finished']
+    SAVE = ['xl save -c: ok (9 bytes)',
+            'checkpoint resumed: ok (pvk: resumed (cancelled=1) in 5 us)',
+            'answers: ok (after checkpoint)', 'xl save: ok (9 bytes)',
+            'xl restore: ok', 'resumed: ok (pvk: resumed (cancelled=0) in 7 us)',
+            'devices: ok (vbd/51712=4/4 vif/0=4/4 )', 'answers: ok (after save)',
+            'ping loop: 30 answered, 18 lost, longest gap 26.6 s']
+    REFUSED = ['xl migrate: refused by Xen (no log-dirty mode for PV guests '
+               'without shadow paging)', 'answers: ok (after refused migrate)',
+               'ping loop: 40 answered, 0 lost, longest gap 0.9 s']
+    CONSOLE = ['pvk: platform=xen-pv cpus=2 mem=59MiB patched=1 sites domU',
+               'pvk: serving']
+    RESUMES = ['pvk: suspending', 'pvk: resumed (cancelled=1) in 5 us',
+               'pvk: suspending', 'pvk: resumed (cancelled=0) in 7 us']
+    DOWN = ['pvk: shutdown requested: poweroff (from xenstore control/shutdown)',
+            'pvk: poweroff: closing devices',
+            '[ 1.0] xenbus: device/vbd/51712: frontend Closed, backend Closed after 5 ms',
+            '[ 1.1] xenbus: device/vif/0: frontend Closed, backend Closed after 5 ms',
+            'pvk: poweroff now']
+
+    def check(self, mode, drive, console):
+        with tempfile.TemporaryDirectory() as tmp:
+            xl = os.path.join(tmp, 'xl')
+            with open(xl, 'w') as f:
+                f.write('#!/bin/sh\nexit 1\n')
+            os.chmod(xl, 0o755)
+            paths = {}
+            for name, lines in (('drive', ['life-drive: [1.0] ' + d
+                                           for d in drive]),
+                                ('console', console)):
+                paths[name] = os.path.join(tmp, name)
+                with open(paths[name], 'w') as f:
+                    f.write('\n'.join(lines) + '\n')
+            env = dict(os.environ, GUEST='g',
+                       PATH=tmp + os.pathsep + os.environ['PATH'])
+            p = subprocess.run(
+                ['sh', os.path.join(run_tests.DOM0_JOBS, 'life-drive.sh'),
+                 'check', paths['drive'], paths['console'], mode],
+                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                text=True, timeout=60)
+            return p.returncode, p.stdout
+
+    def test_save_passes(self):
+        rc, out = self.check('save', self.DRIVE_START + self.SAVE + self.DRIVE_END,
+                             self.CONSOLE + self.RESUMES + self.DOWN)
+        self.assertEqual(rc, 0, out)
+        self.assertIn('life check: ok', out)
+
+    def test_save_names_what_is_missing(self):
+        # No resume after the restore, and a second boot instead.
+        drive = [d for d in self.SAVE if not d.startswith('resumed')]
+        console = self.CONSOLE + self.RESUMES[:3] + self.CONSOLE + self.DOWN
+        rc, out = self.check('save', self.DRIVE_START + drive + self.DRIVE_END,
+                             console)
+        self.assertNotEqual(rc, 0)
+        self.assertIn(r'no /^life-drive: \[[0-9.]+\] resumed: ok/', out)
+        self.assertIn(r'no /^pvk: resumed \(cancelled=0\) in [0-9]+ us/', out)
+        self.assertIn("'pvk: serving' 2 times, expected 1", out)
+
+    def test_refused_migration_must_go_unnoticed(self):
+        drive = self.DRIVE_START + self.REFUSED + self.DRIVE_END
+        rc, out = self.check('migrate', drive, self.CONSOLE + self.DOWN)
+        self.assertEqual(rc, 0, out)
+        rc, out = self.check('migrate', drive,
+                             self.CONSOLE + self.RESUMES[:1] + self.DOWN)
+        self.assertNotEqual(rc, 0)
+        self.assertIn('pvk suspended for a migration Xen refused', out)
+        lossy = [d.replace(' 0 lost', ' 3 lost') for d in drive]
+        rc, out = self.check('migrate', lossy, self.CONSOLE + self.DOWN)
+        self.assertNotEqual(rc, 0)
+        self.assertIn('ping loop: [0-9]+ answered, 0 lost', out)

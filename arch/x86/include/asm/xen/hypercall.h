@@ -72,6 +72,20 @@ static inline long HYPERVISOR_sched_op(int cmd, void *arg)
 	return _hypercall(__HYPERVISOR_sched_op, cmd, arg, 0, 0, 0);
 }
 
+/*
+ * SCHEDOP_shutdown(SHUTDOWN_suspend) of a PV guest: the third argument
+ * (%rdx, which the save records from vCPU 0) is start_info's machine
+ * frame.  Returns 0 in a restored domain, 1 when the suspend was
+ * cancelled (the same domain runs on).
+ */
+static inline long HYPERVISOR_suspend(unsigned long start_info_mfn)
+{
+	struct sched_shutdown s = { .reason = SHUTDOWN_suspend };
+
+	return _hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &s,
+			  start_info_mfn, 0, 0);
+}
+
 /* The one hypercall made before %gs points at the per-CPU data. */
 static inline long HYPERVISOR_set_segment_base_early(int reg, unsigned long v)
 {

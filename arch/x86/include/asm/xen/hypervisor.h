@@ -78,6 +78,12 @@ bool xen_hvm_cpu_starting(unsigned int cpu);
 void xen_init_pv_ops(void);
 u64 xen_runstate_total_ns(unsigned int cpu);
 void xen_setup_vcpu_info(unsigned int cpu);
+void xen_restore_vcpu_info(unsigned int cpu);
+void xen_pv_pre_suspend(void);
+void xen_pv_post_suspend(bool cancelled);
+
+/* suspend_pv.c */
+void xen_pv_suspend_init(void);
 void xen_load_idt(const struct desc_ptr *dtr);
 bool xen_is_dom0(void);
 u64 xen_hypercall_count(void);
@@ -101,6 +107,8 @@ bool set_phys_to_machine(unsigned long pfn, unsigned long mfn);
 u64 virt_to_machine(const void *va);
 void xen_p2m_init(const struct start_info *si);
 void xen_p2m_use_direct_map(void);
+void xen_p2m_set(unsigned long pfn, unsigned long mfn);
+int xen_p2m_publish(void);
 
 /* setup.c */
 void xen_memory_setup(struct boot_record *br, phys_addr_t v_end);
@@ -113,6 +121,9 @@ void xen_mmu_late_init(void);
 u64 xen_mmu_early_map_limit(void);
 void xen_cr3_set_secondary(unsigned int cpu, phys_addr_t pa);
 void *xen_remap_mfns(const unsigned long *mfns, unsigned int n, bool writable);
+int xen_remap_mfns_at(void *va, const unsigned long *mfns, unsigned int n,
+		      bool writable);
+void xen_unmap_mfns(void *va, unsigned int n);
 const void *xen_ioremap_ro(u64 maddr, u64 len);
 int xen_direct_map_frames(const unsigned long *pfns, const unsigned long *mfns,
 			  unsigned int n);
@@ -132,6 +143,8 @@ void xen_timer_idle(u64 deadline_ns);
 void xen_timer_busy(void);
 u64 xen_timer_tick_left(void);
 void xen_timer_stop(void);
+void xen_timer_bind_all(void);
+void xen_timer_resume(void);
 u64 xen_sched_clock(void);
 u64 xen_steal_clock(unsigned int cpu);
 u64 xen_clocksource_read(void);
@@ -152,6 +165,7 @@ void xen_smp_bind_ipis(unsigned int cpu);
 void xen_cpu_die(void);
 bool xen_cpu_stopped(unsigned int cpu);
 int xen_cpu_wake(unsigned int cpu);
+void xen_smp_rebind_ipis(void);
 
 /*
  * drivers/xen/events: the driver API is include/xen/events.h (included
@@ -162,6 +176,7 @@ void xen_evtchn_init(void);
 void xen_evtchn_do_upcall(struct pt_regs *regs);
 void xen_evtchn_cpu_init(unsigned int cpu);
 void xen_evtchn_cpu_offline(unsigned int cpu);
+int xen_evtchn_resume(void);
 const char *xen_evtchn_abi_name(void);
 int xen_bind_ipi_poll(unsigned int cpu);
 void xen_evtchn_clear_pending(unsigned int port);
@@ -174,5 +189,6 @@ void xen_console_flush(void);
 unsigned long xen_console_ring_pfn(void);
 void xen_console_io_init(void);
 void xen_console_ring_init(void);
+void xen_console_resume(void);
 
 #endif /* _ASM_X86_XEN_HYPERVISOR_H */

@@ -6,7 +6,7 @@
 # background, as /guests/life-drive.sh, with /guests/net-tool): pvk
 # serving after its self-tests, and obeying the toolstack.
 #
-#   life-drive.sh run shutdown|reboot|balloon|vcpu CONSOLE_LOG PVK_IP GUEST
+#   life-drive.sh run shutdown|reboot|balloon|vcpu|save|migrate CONSOLE_LOG PVK_IP GUEST
 #   life-drive.sh run dhcp CONSOLE_LOG UDHCPD_DIR GUEST
 #
 # Waits for pvk's "pvk: serving" line (in dhcp mode, then takes pvk's
@@ -31,21 +31,37 @@
 #             refused in pvk's log, vCPU 1 still offline; then
 #             `xl vcpu-set GUEST 2`: vCPU 1 online in both, pings and
 #             echo again; then `xl shutdown -w GUEST`;
+#   save:     first `xl save -c` (a checkpoint: the domain runs on, its
+#             suspend cancelled), pvk's "pvk: resumed (cancelled=1)" line
+#             and pings and echo answered; then, with a ping loop and a
+#             UDP echo loop running, `xl save` to a file in dom0's
+#             tmpfs and `xl restore`; then pvk's
+#             "pvk: resumed (cancelled=0)" line, its vbd and vif
+#             Connected again (frontend and backend, read from xenstore),
+#             pings and echo answered within ANSWER_WAIT s of the
+#             restore, what each loop lost, then `xl shutdown -w GUEST`;
+#   migrate:  the same across `xl migrate` to this host (life-ssh.sh in
+#             place of ssh runs `xl migrate-receive` here);
 # and whether the domain is gone.  Each step prints one "life-drive:"
 # line; the last one is "life-drive: finished".
 #
-#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot|balloon|dhcp|vcpu
+#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot|balloon|dhcp|vcpu|save|migrate
 #
 # is the .post side: waits for the driver to finish (destroys the guest
 # if it is still there), prints the driver's log and pvk's lifecycle
 # lines, and checks that every step passed, that pvk logged the request
 # and each frontend closing (frontend and backend Closed), for a
-# reboot, that it served twice, and for dhcp, that pvk logged the lease
-# from dom0 (10.0.0.1, 30 s) and its renewal.  Exit status 0 only if
-# all of that holds.
+# reboot, that it served twice, for dhcp, that pvk logged the lease from
+# dom0 (10.0.0.1, 30 s) and its renewal, and for a save or migration
+# that pvk suspended and resumed once.  Exit status 0 only if all of
+# that holds.
 set -u
 TOOL=/guests/net-tool
 SERVE_WAIT=240
+# After the restore (or migration): pvk's resumed line, its devices
+# Connected, and pings answered, each within this many seconds.
+ANSWER_WAIT=60
+SAVE_FILE=/tmp/life-save.img
 
 say() { echo "life-drive: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
 
@@ -346,6 +362,165 @@ vcpu_steps() {
 		answers "$ip" "vCPU 1 online again" && say "answers: ok (vCPU 1 online again)"
 }
 
+# Until file $3 exists: one ping a loop to $1, "ok|lost UPTIME" lines
+# in $2.
+ping_loop() {
+	while [ ! -f "$3" ]; do
+		if ping -c 1 -W 1 "$1" >/dev/null 2>&1; then
+			echo "ok $(cut -d' ' -f1 /proc/uptime)"
+		else
+			echo "lost $(cut -d' ' -f1 /proc/uptime)"
+		fi
+		sleep 0.2
+	done >"$2"
+}
+
+# Until file $3 exists: 4 UDP echoes a round to $1, one summary each in $2.
+echo_loop() {
+	while [ ! -f "$3" ]; do
+		"$TOOL" udp-echo "$1" 7 4 2>&1 | tail -n 1
+	done >"$2"
+}
+
+# What the loops of log prefix $1 saw: answered and lost pings, the
+# longest time without an answer, echo rounds with and without loss.
+loops_report() {
+	awk '$1 == "ok" { if (last != "" && $2 - last > gap) gap = $2 - last; last = $2; ok++ }
+	     $1 == "lost" { lost++ }
+	     END { printf "ping loop: %d answered, %d lost, longest gap %.1f s\n", ok, lost, gap }' "$1.ping"
+	good=$(grep -c ' ok=4 ' "$1.echo")
+	all=$(grep -c '^udp-echo:' "$1.echo")
+	echo "echo loop: $good of $all rounds of 4 intact, $((all - good)) with echoes lost"
+}
+
+# The state node of every vbd and vif of domain $1, frontend and backend.
+dev_states() {
+	for d in vbd vif; do
+		for id in $(xenstore-list "/local/domain/$1/device/$d" 2>/dev/null); do
+			fe=/local/domain/$1/device/$d/$id
+			be=$(xenstore-read "$fe/backend" 2>/dev/null)
+			printf '%s/%s=%s/%s ' "$d" "$id" \
+				"$(xenstore-read "$fe/state" 2>/dev/null)" \
+				"$(xenstore-read "$be/state" 2>/dev/null)"
+		done
+	done
+}
+
+# Wait until every vbd and vif of guest $1 is Connected (4/4) on both
+# sides.
+wait_connected() {
+	i=0
+	while [ "$i" -lt $((ANSWER_WAIT * 2)) ]; do
+		d=$(xl domid "$1" 2>/dev/null)
+		states=$(dev_states "$d")
+		case "$states" in
+		*vbd/*=4/4*vif/*=4/4*)
+			echo "$states" | grep -Eq '=[0-35-9]|=4/[0-35-9]' || return 0 ;;
+		esac
+		sleep 0.5
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# How many "pvk: resumed (cancelled=$2)" lines console $1 has.
+resumed() {
+	n=$(tr -d '\r' <"$1" | grep -c "^pvk: resumed (cancelled=$2)")
+	echo "${n:-0}"
+}
+
+# Wait up to ANSWER_WAIT s for console $1's first "pvk: resumed
+# (cancelled=$2)" line; say what came, as step $3.
+wait_resumed() {
+	i=0
+	while [ "$(resumed "$1" "$2")" -lt 1 ] && [ "$i" -lt $((ANSWER_WAIT * 2)) ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	if [ "$(resumed "$1" "$2")" -ge 1 ]; then
+		say "$3: ok ($(tr -d '\r' <"$1" | grep "^pvk: resumed (cancelled=$2)" | tail -n 1))"
+	else
+		say "$3: FAIL: no 'pvk: resumed (cancelled=$2)' within ${ANSWER_WAIT}s"
+	fi
+}
+
+# xl save -c: the guest $1 (console $2, address $3) runs on after a
+# cancelled suspend.
+checkpoint() {
+	if timeout 300 xl save -c "$1" /tmp/life-ckpt.img; then
+		say "xl save -c: ok ($(wc -c </tmp/life-ckpt.img) bytes)"
+	else
+		say "xl save -c: FAIL (status $?)"
+	fi
+	rm -f /tmp/life-ckpt.img
+	wait_resumed "$2" 1 "checkpoint resumed"
+	answers "$3" "after checkpoint" && say "answers: ok (after checkpoint)"
+}
+
+# save|migrate: move the serving guest $2 (console $3, address $4) with
+# loops running, and check it serves again.
+move() {
+	mode=$1
+	guest=$2
+	console=$3
+	ip=$4
+	stop=/tmp/life-loops.stop
+	rm -f "$stop" /tmp/life-loops.ping /tmp/life-loops.echo "$SAVE_FILE"
+	ping_loop "$ip" /tmp/life-loops.ping "$stop" &
+	echo_loop "$ip" /tmp/life-loops.echo "$stop" &
+	sleep 3
+	say "domain before $mode: $(xl domid "$guest" 2>/dev/null || echo none)"
+	now=$(cut -d' ' -f1 /proc/uptime)
+	if [ "$mode" = save ]; then
+		if timeout 300 xl save "$guest" "$SAVE_FILE"; then
+			say "xl save: ok ($(wc -c <"$SAVE_FILE") bytes)"
+		else
+			say "xl save: FAIL (status $?)"
+		fi
+		say "domain after xl save: $(xl domid "$guest" 2>/dev/null || echo none)"
+		if timeout 300 xl restore "$SAVE_FILE"; then
+			say "xl restore: ok"
+		else
+			say "xl restore: FAIL (status $?)"
+		fi
+		rm -f "$SAVE_FILE"
+	elif timeout 300 xl migrate -s "sh /guests/life-ssh.sh" "$guest" localhost \
+		>/tmp/life-migrate.out 2>&1; then
+		cat /tmp/life-migrate.out
+		say "xl migrate: ok"
+	elif grep -q 'Failed to enable logdirty: 95,' /tmp/life-migrate.out; then
+		# A live migration tracks the pages the guest dirties; for a PV
+		# guest Xen does that with shadow paging, which Debian's Xen is
+		# built without (EOPNOTSUPP), so xl gives up before it asks the
+		# guest to suspend.
+		cat /tmp/life-migrate.out
+		say "xl migrate: refused by Xen (no log-dirty mode for PV guests without shadow paging)"
+		say "domain after refused migrate: $(xl domid "$guest" 2>/dev/null || echo none)"
+		answers "$ip" "after refused migrate" &&
+			say "answers: ok (after refused migrate)"
+		touch "$stop"
+		wait
+		loops_report /tmp/life-loops | while read -r line; do say "$line"; done
+		return
+	else
+		cat /tmp/life-migrate.out
+		say "xl migrate: FAIL"
+	fi
+	say "$mode took $(awk -v a="$now" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
+	say "domain after $mode: $(xl domid "$guest" 2>/dev/null || echo none)"
+	wait_resumed "$console" 0 resumed
+	if wait_connected "$guest"; then
+		say "devices: ok ($(dev_states "$(xl domid "$guest" 2>/dev/null)"))"
+	else
+		say "devices: FAIL: not all Connected within ${ANSWER_WAIT}s ($(dev_states "$(xl domid "$guest" 2>/dev/null)"))"
+	fi
+	answers "$ip" "after $mode" && say "answers: ok (after $mode)"
+	sleep 3
+	touch "$stop"
+	wait
+	loops_report /tmp/life-loops | while read -r line; do say "$line"; done
+}
+
 run() {
 	mode=$1
 	console=$2
@@ -394,6 +569,11 @@ run() {
 		balloon_to "$console" "$ip" 192 192 "$guest"
 		balloon_to "$console" "$ip" 256 256 "$guest"
 	fi
+	[ "$mode" = save ] && checkpoint "$guest" "$console" "$ip"
+	if [ "$mode" = save ] || [ "$mode" = migrate ]; then
+		move "$mode" "$guest" "$console" "$ip"
+	fi
+
 	shut_down "$guest"
 	say "finished"
 }
@@ -421,7 +601,7 @@ check() {
 	echo "----- dom0 life driver"
 	cat "$drive"
 	echo "----- pvk's lifecycle lines"
-	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC)|'"${STAMP}"'dhcp: |xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )| cpu: vCPU|xen: .*cpu/|sched: .* moved'
+	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC|suspending|resumed)|'"${STAMP}"'dhcp: |xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )| cpu: vCPU|xen: .*cpu/|sched: .* moved'
 	if [ "$mode" = balloon ]; then
 		echo "----- pvk's last balloon line of each step"
 		tr -d '\r' <"$console" | awk '/balloon: target [0-9]+ KiB, current/ { last = $0; next } last { print last; last = "" } END { if (last) print last }'
@@ -468,6 +648,33 @@ check() {
 		want '^life-drive: .* vCPU 1 after the refusals: ok' "$drive" "the driver's log"
 		want '^life-drive: .* xl vcpu-set 2: ok' "$drive" "the driver's log"
 		want '^life-drive: .* answers: ok \(vCPU 1 online again\)' "$drive" "the driver's log"
+	fi
+	if [ "$mode" = migrate ] && grep -q 'xl migrate: refused by Xen' "$drive"; then
+		# Nothing moved: pvk must not have noticed the attempt.
+		want '^life-drive: .* answers: ok \(after refused migrate\)' "$drive" "the driver's log"
+		want '^life-drive: .* ping loop: [0-9]+ answered, 0 lost' "$drive" "the driver's log"
+		if grep -q '^pvk: suspending' "$console"; then
+			echo "life check: FAIL: pvk suspended for a migration Xen refused"
+			fail=1
+		fi
+	elif [ "$mode" = save ] || [ "$mode" = migrate ]; then
+		want "^life-drive: .* xl $mode: ok" "$drive" "the driver's log"
+		if [ "$mode" = save ]; then
+			want '^life-drive: .* xl save -c: ok' "$drive" "the driver's log"
+			want '^life-drive: .* checkpoint resumed: ok' "$drive" "the driver's log"
+			want '^life-drive: .* answers: ok \(after checkpoint\)' "$drive" "the driver's log"
+			want '^pvk: resumed \(cancelled=1\) in [0-9]+ us' "$console" "pvk's console"
+			want '^life-drive: .* xl restore: ok' "$drive" "the driver's log"
+		fi
+		want '^life-drive: \[[0-9.]+\] resumed: ok' "$drive" "the driver's log"
+		want '^life-drive: .* devices: ok' "$drive" "the driver's log"
+		want "^life-drive: .* answers: ok \\(after $mode\\)" "$drive" "the driver's log"
+		want '^pvk: suspending' "$console" "pvk's console"
+		want '^pvk: resumed \(cancelled=0\) in [0-9]+ us' "$console" "pvk's console"
+		if [ "$(served "$console")" -ne 1 ]; then
+			echo "life check: FAIL: 'pvk: serving' $(served "$console") times, expected 1 (a restore is no reboot)"
+			fail=1
+		fi
 	fi
 	# Every frontend closed with its backend, on each way down.
 	if [ "$mode" = balloon ]; then
