@@ -1678,6 +1678,16 @@ def judge_post(res: RowResult, row: Row, run: GuestRun) -> None:
     res.problems.extend(ln for ln in run.after if 'FAIL' in ln)
 
 
+def skip_post(res: RowResult, row: Row, run: GuestRun) -> None:
+    """A dom0 job whose guest passed but whose JOB.post could not run
+    what it checks (exit status 77, e.g. a migration Xen refused) is
+    skipped, never passed, with the check's SKIP line as the reason."""
+    res.status = SKIP
+    why = [ln.split('SKIP: ', 1)[1] for ln in run.after if 'SKIP: ' in ln]
+    res.problems.append(f'jobs/{row.job}.post skipped: '
+                        + (why[0] if why else 'no reason given'))
+
+
 # pvk's console on a Xen console ring drops output when the backend
 # consumed nothing for 3 s, and says so once it is back
 # (drivers/xen/console.c).  Results that went missing although the
@@ -1853,6 +1863,9 @@ def _run_dom0stack_once(rows: List[Row], ctx: Context,
         if run_ and run_.destroyed and res.status == HANG:
             note_shut_down_hang(res, run_)
         if (row.job or ping_address(row)) and res.status == PASS and \
+                run_ and run_.post == 'skipped':
+            skip_post(res, row, run_)
+        elif (row.job or ping_address(row)) and res.status == PASS and \
                 run_ and run_.post != 'ok':
             judge_post(res, row, run_)
         if run_:

@@ -742,6 +742,22 @@ if __name__ == '__main__':
     unittest.main()
 
 
+class SkippedPost(unittest.TestCase):
+    def test_skipped_post_skips_the_row(self):
+        """post=skipped (the .post exited 77) turns a passing row into a
+        SKIP with the check's reason; it never counts as a pass."""
+        row = run_tests._dom0job('life-70-migrate')
+        res = run_tests.RowResult(row, run_tests.PASS, passed=3)
+        run = run_tests.GuestRun()
+        run.post = 'skipped'
+        run.after = ['life check: SKIP: xl migrate refused by Xen (x)']
+        run_tests.skip_post(res, row, run)
+        self.assertEqual(res.status, run_tests.SKIP)
+        self.assertEqual(res.problems, [
+            'jobs/life-70-migrate.post skipped: xl migrate refused by Xen (x)'])
+        self.assertEqual(run_tests.closing_counts([res]), (3, 0, 1))
+
+
 class LifeCheck(unittest.TestCase):
     """life-drive.sh check, the life jobs' .post, on made-up logs of a
     save and of a migration Xen refused, with a stand-in xl that finds
@@ -808,14 +824,18 @@ class LifeCheck(unittest.TestCase):
         self.assertIn("'pvk: serving' 2 times, expected 1", out)
 
     def test_refused_migration_must_go_unnoticed(self):
+        """A migration Xen refused is a skip (77), never a pass, and
+        only if pvk went on untouched; anything else fails (1)."""
         drive = self.DRIVE_START + self.REFUSED + self.DRIVE_END
         rc, out = self.check('migrate', drive, self.CONSOLE + self.DOWN)
-        self.assertEqual(rc, 0, out)
+        self.assertEqual(rc, 77, out)
+        self.assertIn('life check: SKIP: xl migrate refused by Xen', out)
+        self.assertNotIn('life check: ok', out)
         rc, out = self.check('migrate', drive,
                              self.CONSOLE + self.RESUMES[:1] + self.DOWN)
-        self.assertNotEqual(rc, 0)
+        self.assertEqual(rc, 1)
         self.assertIn('pvk suspended for a migration Xen refused', out)
         lossy = [d.replace(' 0 lost', ' 3 lost') for d in drive]
         rc, out = self.check('migrate', lossy, self.CONSOLE + self.DOWN)
-        self.assertNotEqual(rc, 0)
+        self.assertEqual(rc, 1)
         self.assertIn('ping loop: [0-9]+ answered, 0 lost', out)
