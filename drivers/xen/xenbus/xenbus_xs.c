@@ -68,9 +68,7 @@ static struct thread *xs_watch_thread;
 static struct thread *xs_space_waiter;	/* a writer waiting for room */
 
 /* Requests: one at a time.  A sleeping lock: holders wait for xenstored. */
-static DEFINE_SPINLOCK(xs_request_lock);	/* guards the two below */
-static bool xs_request_busy;			/* a request is in flight */
-static struct xs_lock_waiter *xs_lock_waiters;	/* waiting for it, in order */
+static DEFINE_SPINLOCK(xs_request_lock);
 static u32 xs_next_req_id;
 
 /* The reply slot of the request in flight. */
@@ -346,58 +344,15 @@ static int xs_reader(void *unused)
 
 /* ---- requests ------------------------------------------------------------ */
 
-/*
- * The request lock sleeps: a thread that finds it taken queues itself
- * and waits until xs_unlock() hands the lock over, in arrival order.
- * (Polling for it woke each waiter every millisecond: a timer write, a
- * block and an upcall each time, the most frequent hypercalls of a
- * booting domU whose frontends all talk to xenstore at once.)
- */
-struct xs_lock_waiter {
-	struct thread *thread;
-	struct xs_lock_waiter *next;
-	bool granted;
-};
-
 static void xs_lock(void)
 {
-	struct xs_lock_waiter me = { .thread = kthread_self() };
-	struct xs_lock_waiter **tail;
-	unsigned long flags;
-
-	spin_lock_irqsave(&xs_request_lock, flags);
-	if (!xs_request_busy) {
-		xs_request_busy = true;
-		spin_unlock_irqrestore(&xs_request_lock, flags);
-		return;
-	}
-	for (tail = &xs_lock_waiters; *tail; tail = &(*tail)->next)
-		;
-	*tail = &me;
-	spin_unlock_irqrestore(&xs_request_lock, flags);
-	while (!__atomic_load_n(&me.granted, __ATOMIC_ACQUIRE))
-		kthread_wait_ns(XS_WAIT_SLICE_NS);
+	while (!spin_trylock(&xs_request_lock))
+		kthread_sleep_ns(NSEC_PER_MSEC);
 }
 
 static void xs_unlock(void)
 {
-	struct xs_lock_waiter *next;
-	struct thread *t = NULL;
-	unsigned long flags;
-
-	spin_lock_irqsave(&xs_request_lock, flags);
-	next = xs_lock_waiters;
-	if (next) {
-		xs_lock_waiters = next->next;
-		t = next->thread;
-		/* From here on @next (the waiter's stack) may be gone. */
-		__atomic_store_n(&next->granted, true, __ATOMIC_RELEASE);
-	} else {
-		xs_request_busy = false;
-	}
-	spin_unlock_irqrestore(&xs_request_lock, flags);
-	if (t)
-		kthread_wake(t);
+	spin_unlock(&xs_request_lock);
 }
 
 /*
