@@ -358,7 +358,8 @@ TEST_ROWS: List[Row] = [
     # which would fail on a refused disk, is left out); the vif works.
     _hvm_domu(1, 'xen_emul_unplug=never', '-unplugnever', mac=0x13,
               append='selftest=paravirt,traps,pgtable,irq,sched,mm,selftest,'
-              'selftest_watch,xenbus,net,netfront,xen_hvm ip=10.0.0.2/24'),
+              'selftest_watch,reboot,cpu_hotplug,xenbus,net,netfront,xen_hvm '
+              'ip=10.0.0.2/24'),
 ]
 
 # ---------------------------------------------------------------------------

@@ -297,3 +297,19 @@ class ExpectedFailure(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class SelectionsHoldTheirRequirements(unittest.TestCase):
+    def test_every_required_suite_is_selected(self):
+        """A row that names its suites (selftest=LIST) must name every
+        suite its requirements need: the unplugnever row once required
+        reboot and cpu_hotplug without selecting them."""
+        for row in run_tests.TEST_ROWS:
+            words = [w for w in row.append.split() if w.startswith('selftest=')]
+            if not words or words[-1] in ('selftest=all', 'selftest=none'):
+                continue
+            chosen = set(words[-1].split('=', 1)[1].split(','))
+            for name in run_tests.required_names(row, row.cpus):
+                self.assertIn(name.split('.', 1)[0], chosen,
+                              f'{row.name} requires {name}')
+
