@@ -21,7 +21,6 @@
 /* An offline CPU must not tick for this long (a running one ticks HZ/5). */
 #define QUIET_MS	200
 #define BUSY_TICKS	3
-#define BUSY_MAX_NS	(2 * NSEC_PER_SEC)
 
 static void cpu_hotplug_refuses_cpu0(struct kunit *test)
 {
@@ -57,18 +56,6 @@ static void note_cpu(void *info)
 	__atomic_store_n((int *)info, (int)smp_processor_id(), __ATOMIC_SEQ_CST);
 }
 
-/* Spin until BUSY_TICKS ticks of this CPU or BUSY_MAX_NS. */
-static int busy_ticks(void *unused)
-{
-	u64 before = cpu_ticks(smp_processor_id());
-	u64 end = ktime_get_ns() + BUSY_MAX_NS;
-
-	while (cpu_ticks(smp_processor_id()) - before < BUSY_TICKS &&
-	       ktime_get_ns() < end)
-		cpu_relax();
-	return (int)(cpu_ticks(smp_processor_id()) - before);
-}
-
 static void check_offline(struct kunit *test, unsigned int cpu)
 {
 	int hit = -1;
@@ -97,7 +84,7 @@ static void check_online(struct kunit *test, unsigned int cpu)
 	KUNIT_EXPECT_EQ(test, kthread_join(t), (int)cpu);
 	KUNIT_EXPECT_EQ(test, smp_call_function_single(cpu, note_cpu, &hit, true), 0);
 	KUNIT_EXPECT_EQ(test, hit, (int)cpu);
-	t = kthread_run(busy_ticks, NULL, "busy", cpu);
+	t = kthread_run(selftest_busy_ticks, (void *)(uintptr_t)BUSY_TICKS, "busy", cpu);
 	KUNIT_ASSERT_TRUE(test, t != NULL);
 	KUNIT_EXPECT_LE(test, BUSY_TICKS, kthread_join(t));
 	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);

@@ -53,13 +53,19 @@ static void smp_all_cpus_online(struct kunit *test)
 	KUNIT_EXPECT_LE(test, n, smp_cpu_limit());
 }
 
-/* Spin until BUSY_TICKS ticks or BUSY_MAX_NS; returns the ticks. */
-static int busy_ticks(void *unused)
+/**
+ * selftest_busy_ticks - thread function: spin until this CPU ticked
+ * @want: how many ticks, as (void *)(uintptr_t)N
+ *
+ * Gives up after BUSY_MAX_NS; returns the ticks seen.  For cases that
+ * check a busy CPU's tick (smp here, cpu_hotplug after a CPU is back).
+ */
+int selftest_busy_ticks(void *want)
 {
 	u64 before = cpu_ticks(smp_processor_id());
 	u64 end = ktime_get_ns() + BUSY_MAX_NS;
 
-	while (cpu_ticks(smp_processor_id()) - before < BUSY_TICKS &&
+	while (cpu_ticks(smp_processor_id()) - before < (uintptr_t)want &&
 	       ktime_get_ns() < end)
 		cpu_relax();
 	return (int)(cpu_ticks(smp_processor_id()) - before);
@@ -71,7 +77,7 @@ static void smp_timer_ticks_on_every_cpu(struct kunit *test)
 	unsigned int cpu;
 
 	for_each_cpu(cpu, &cpu_online_mask) {
-		struct thread *t = kthread_run(busy_ticks, NULL, "busy", cpu);
+		struct thread *t = kthread_run(selftest_busy_ticks, (void *)(uintptr_t)BUSY_TICKS, "busy", cpu);
 		int ticks;
 
 		KUNIT_ASSERT_TRUE(test, t != NULL);

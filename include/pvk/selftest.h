@@ -54,6 +54,8 @@ void kunit_fail(struct kunit *test, const char *file, int line,
 void kunit_skip(struct kunit *test, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 bool kunit_need_cpus(struct kunit *test, unsigned int n);
+/* kernel/smp_test.c: spin until this CPU ticked N times (2 s at most). */
+int selftest_busy_ticks(void *want);
 /* Diagnostic line ("# ...") attached to the current case. */
 void kunit_info(struct kunit *test, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
