@@ -484,6 +484,7 @@ static int unix_echo(const char *path, int seconds, const char *record)
 #define BLK_DRAIN_S	90		/* after the stop, for the last replies */
 #define BLK_MAX_SECTORS	(1 << 16)
 #define BLK_SHOW_BAD	20		/* sectors named in the output */
+#define BLK_SILENT_S	30		/* verify: no reply this long, give up */
 
 struct blk_op {
 	int active;
@@ -756,7 +757,12 @@ static int blk_loop(const char *ip, int port, uint64_t first, uint32_t sectors,
 			next_report = now() + 1;
 		}
 	}
-	/* What is still unanswered may or may not have reached the disk. */
+	/*
+	 * What is still unanswered may or may not have reached the disk.
+	 * (A retry's twin may also still be with pvk when the first copy is
+	 * acknowledged: it writes the same data, and the region is written
+	 * again only a whole pass, over a thousand writes, later.)
+	 */
 	for (int i = 0; i < BLK_WINDOW; i++) {
 		struct blk_op *o = &c.ops[i];
 
@@ -827,7 +833,7 @@ static int blk_verify(const char *ip, int port, const char *statefile)
 	size_t count, next = 0;
 	struct blk_expect *v = blk_load_state(statefile, &count);
 	size_t owner[BLK_WINDOW];
-	double t0 = now();
+	double t0 = now(), last_reply = t0;
 	uint32_t seq = 0;
 
 	blk_client_init(&c, ip, port);
@@ -849,15 +855,16 @@ static int blk_verify(const char *ip, int port, const char *statefile)
 		}
 		o = blk_poll(&c, 20, &status, data);
 		if (!o) {
-			/* A read nobody answers in a minute is given up. */
-			for (int i = 0; i < BLK_WINDOW; i++) {
-				if (c.ops[i].active && c.ops[i].tries > 120) {
-					c.ops[i].active = 0;
-					unreadable++;
-				}
-			}
-			continue;
+			/* pvk stopped answering: the rest cannot be read. */
+			if (now() - last_reply < BLK_SILENT_S)
+				continue;
+			unreadable += blk_in_flight(&c);
+			for (; next < count; next++)
+				unreadable += v[next].acked != 0;
+			printf("blk-verify: no reply for %d s, giving up\n", BLK_SILENT_S);
+			break;
 		}
+		last_reply = now();
 		checked++;
 		if (status) {
 			unreadable++;
