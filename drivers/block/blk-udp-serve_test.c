@@ -70,7 +70,11 @@ static int capture_xmit(struct net_device *dev, const void *frame, size_t len)
 	return 0;
 }
 
-/* The UDP payload of the next captured reply from the service, or -1. */
+#define CAPTURE_NONE	(-1)	/* nothing captured */
+#define CAPTURE_OTHER	(-2)	/* a frame that is no reply to the peer */
+#define CAPTURE_BAD	(-3)	/* a reply that does not fit its frame */
+
+/* The UDP payload length of the next captured frame, or CAPTURE_*. */
 static int capture_pop(u8 *out, size_t max)
 {
 	u8 frame[ETH_FRAME_LEN];
@@ -87,16 +91,22 @@ static int capture_pop(u8 *out, size_t max)
 		cap.count--;
 	}
 	spin_unlock_irqrestore(&cap.lock, flags);
-	if (!got || len < NET_L4_OFF + UDP_HLEN ||
+	if (!got)
+		return CAPTURE_NONE;
+	if (len < NET_L4_OFF + UDP_HLEN ||
 	    get_be16(frame + ETH_TYPE) != ETH_P_IP ||
 	    frame[ETH_HLEN + IP_PROTO] != IPPROTO_UDP ||
 	    get_be16(frame + NET_L4_OFF + UDP_SPORT) != BLKUDP_PORT ||
-	    get_be16(frame + NET_L4_OFF + UDP_DPORT) != PEER_PORT ||
-	    memcmp(frame + ETH_DST, peer_mac, ETH_ALEN))
-		return got ? -2 : -1;
+	    get_be16(frame + NET_L4_OFF + UDP_DPORT) != PEER_PORT)
+		return CAPTURE_OTHER;
+	/* To the peer's MAC (no ARP asked), from the address it used. */
+	if (memcmp(frame + ETH_DST, peer_mac, ETH_ALEN) ||
+	    get_be32(frame + ETH_HLEN + IP_SRC) != DEV_IP ||
+	    get_be32(frame + ETH_HLEN + IP_DST) != PEER_IP)
+		return CAPTURE_BAD;
 	ulen = get_be16(frame + NET_L4_OFF + UDP_LEN) - UDP_HLEN;
 	if (ulen > max || NET_L4_OFF + UDP_HLEN + ulen > len)
-		return -2;
+		return CAPTURE_BAD;
 	memcpy(out, frame + NET_L4_OFF + UDP_HLEN, ulen);
 	return (int)ulen;
 }
@@ -174,9 +184,12 @@ static bool next_reply(struct kunit *test, struct reply *r)
 	u64 end = ktime_get_ns() + REPLY_WAIT_NS;
 	int n;
 
-	while ((n = capture_pop(buf, sizeof(buf))) == -1 && ktime_get_ns() < end)
-		kthread_wait_ns(5 * NSEC_PER_MSEC);
-	if (n == -1) {
+	do {
+		n = capture_pop(buf, sizeof(buf));
+		if (n == CAPTURE_NONE)
+			kthread_wait_ns(5 * NSEC_PER_MSEC);
+	} while ((n == CAPTURE_NONE || n == CAPTURE_OTHER) && ktime_get_ns() < end);
+	if (n == CAPTURE_NONE || n == CAPTURE_OTHER) {
 		kunit_fail(test, __FILE__, __LINE__, "no reply within 10 s");
 		return false;
 	}
