@@ -200,15 +200,24 @@ int blkudp_serve_start(void)
 /**
  * blkudp_serve_stop - stop taking requests
  *
- * Requests already with the disk still complete and are answered.  A
- * no-op when the service does not run.
+ * Requests already with the disk still complete and are answered.  Logs
+ * the counters.  A no-op when the service does not run.
  */
 void blkudp_serve_stop(void)
 {
+	struct blkudp_stats st;
+
 	if (!READ_ONCE(running))
 		return;
 	udp_unbind(BLKUDP_PORT);
 	WRITE_ONCE(running, false);
+	blkudp_serve_stats(&st);
+	pr_info("blk-udp: stopped; since boot %llu requests: %llu reads and %llu writes done, %llu refused, %llu busy, %llu failed; %llu replies sent, %llu not\n",
+		(unsigned long long)st.requests, (unsigned long long)st.reads,
+		(unsigned long long)st.writes, (unsigned long long)st.bad,
+		(unsigned long long)st.busy, (unsigned long long)st.io_errors,
+		(unsigned long long)st.replies,
+		(unsigned long long)st.replies_failed);
 }
 
 /**
