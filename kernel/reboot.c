@@ -22,6 +22,7 @@
 #include <pvk/power.h>
 #include <pvk/sched.h>
 #include <pvk/selftest.h>
+#include <pvk/serve.h>
 #include <pvk/spinlock.h>
 #include <pvk/time.h>
 
@@ -31,6 +32,9 @@
 
 static bool serve;
 param_bool("serve", serve);
+
+extern const struct serve_service *const __serve_services_start[];
+extern const struct serve_service *const __serve_services_end[];
 
 static DEFINE_SPINLOCK(request_lock);
 static enum shutdown_kind pending;
@@ -137,11 +141,31 @@ bool kernel_serve_requested(void)
 	return serve || (!tests && !bench) || pending_request() != SHUTDOWN_KIND_NONE;
 }
 
+/* The drivers' services (SERVE_SERVICE()); one that fails is logged. */
+static void services_start(void)
+{
+	for (const struct serve_service *const *s = __serve_services_start;
+	     s < __serve_services_end; s++) {
+		int err = (*s)->start();
+
+		if (err)
+			pr_err("pvk: service %s not started: %d\n", (*s)->name, err);
+	}
+}
+
+static void services_stop(void)
+{
+	for (const struct serve_service *const *s = __serve_services_start;
+	     s < __serve_services_end; s++)
+		(*s)->stop();
+}
+
 /* Close the devices, then do what was asked. */
 static __noreturn void kernel_shutdown(enum shutdown_kind kind)
 {
 	pr_raw("pvk: %s: closing devices\n", shutdown_kind_name(kind));
 	udp_echo_stop();
+	services_stop();
 	machine_shutdown_devices();
 	pr_raw("pvk: %s now\n", shutdown_kind_name(kind));
 	if (kind == SHUTDOWN_KIND_REBOOT)
@@ -155,7 +179,7 @@ static __noreturn void kernel_shutdown(enum shutdown_kind kind)
  * @selftests_ok: the self-tests' verdict (true when none ran)
  *
  * Runs in the init thread.  Unless a request is already pending, starts
- * the UDP echo service, prints "pvk: serving" and sleeps until
+ * the UDP echo service and the drivers' (SERVE_SERVICE()), prints "pvk: serving" and sleeps until
  * kernel_request_shutdown() wakes it.
  */
 __noreturn void kernel_serve(bool selftests_ok)
@@ -170,6 +194,7 @@ __noreturn void kernel_serve(bool selftests_ok)
 	err = udp_echo_start(ECHO_PORT);
 	if (err)
 		pr_err("pvk: no UDP echo service on port %u: %d\n", ECHO_PORT, err);
+	services_start();
 	pr_raw("pvk: serving%s\n", selftests_ok ? "" : " (self-tests failed)");
 	while ((kind = pending_request()) == SHUTDOWN_KIND_NONE)
 		kthread_wait_ns(SERVE_WAIT_NS);

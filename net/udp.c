@@ -12,7 +12,8 @@
 
 struct udp_binding {
 	u16 port;		/* 0: slot free */
-	udp_rx_fn rx;
+	udp_rx_fn rx;		/* one of these two */
+	udp_peer_rx_fn peer_rx;
 	void *ctx;
 };
 
@@ -30,6 +31,28 @@ static struct udp_binding *udp_find_locked(u16 port)
 	return NULL;
 }
 
+static int udp_bind_slot(const struct udp_binding *want)
+{
+	struct udp_binding *b;
+	unsigned long flags;
+	int ret = 0;
+
+	if (!want->port)
+		return -EINVAL;
+	flags = net_lock();
+	if (want->port == udp_echo_port || udp_find_locked(want->port)) {
+		ret = -EBUSY;
+	} else {
+		b = udp_find_locked(0);
+		if (b)
+			*b = *want;
+		else
+			ret = -ENOSPC;
+	}
+	net_unlock(flags);
+	return ret;
+}
+
 /**
  * udp_bind - receive the UDP datagrams sent to a port
  * @port: local port (host order), not 0
@@ -43,27 +66,28 @@ static struct udp_binding *udp_find_locked(u16 port)
  */
 int udp_bind(u16 port, udp_rx_fn rx, void *ctx)
 {
-	struct udp_binding *b;
-	unsigned long flags;
-	int ret = 0;
-
-	if (!port || !rx)
+	if (!rx)
 		return -EINVAL;
-	flags = net_lock();
-	if (port == udp_echo_port || udp_find_locked(port)) {
-		ret = -EBUSY;
-	} else {
-		b = udp_find_locked(0);
-		if (b) {
-			b->rx = rx;
-			b->ctx = ctx;
-			b->port = port;
-		} else {
-			ret = -ENOSPC;
-		}
-	}
-	net_unlock(flags);
-	return ret;
+	return udp_bind_slot(&(struct udp_binding){ .port = port, .rx = rx,
+						    .ctx = ctx });
+}
+
+/**
+ * udp_bind_peer - receive a port's datagrams with their sender's details
+ * @port: local port (host order), not 0
+ * @rx: callback, as for udp_bind(), but given a struct udp_peer that it
+ *	may copy and keep to answer later with udp_reply() (from another
+ *	context: a disk's completion, say)
+ * @ctx: passed back to @rx
+ *
+ * Returns 0, -EINVAL, -EBUSY or -ENOSPC, as udp_bind().
+ */
+int udp_bind_peer(u16 port, udp_peer_rx_fn rx, void *ctx)
+{
+	if (!rx)
+		return -EINVAL;
+	return udp_bind_slot(&(struct udp_binding){ .port = port,
+						    .peer_rx = rx, .ctx = ctx });
 }
 
 /**
@@ -221,6 +245,35 @@ int udp_send_broadcast(struct net_device *dev, u32 src, u16 src_port,
 			  src_port, dst_port, len);
 }
 
+/**
+ * udp_reply - answer a datagram received through udp_bind_peer()
+ * @to: its sender, as the callback got it (a copy is fine)
+ * @data: payload
+ * @len: its length, at most NET_UDP_MAX_PAYLOAD(mtu)
+ *
+ * Sent from the port and address the datagram went to, to the sender's
+ * MAC: no ARP, so it may be called from any context that may send.
+ * Returns 0, -EINVAL (the sender wants no answer), -E2BIG, -ENODEV when
+ * the interface no longer has the address the datagram went to (it was
+ * taken down, or reconfigured), or xmit()'s error.
+ */
+int udp_reply(const struct udp_peer *to, const void *data, size_t len)
+{
+	u8 frame[ETH_FRAME_LEN];
+	u32 my_ip, mask;
+
+	if (!to->dev || !to->port || !to->local_port || (!data && len))
+		return -EINVAL;
+	if (len > NET_UDP_MAX_PAYLOAD(to->dev->mtu))
+		return -E2BIG;
+	if (!net_dev_addr(to->dev, &my_ip, &mask) || my_ip != to->local)
+		return -ENODEV;
+	if (len)
+		memcpy(frame + NET_L4_OFF + UDP_HLEN, data, len);
+	return udp_output(to->dev, frame, to->mac, to->local, to->ip,
+			  to->local_port, to->port, len);
+}
+
 /* Answer to the sender's MAC, so the echo needs no ARP round trip. */
 static enum net_rx_verdict udp_echo(const struct ip_rx *pkt, u16 sport,
 				    u16 dport)
@@ -247,6 +300,20 @@ static bool udp_csum_ok(const struct ip_rx *pkt)
 		return true;
 	pseudo = inet_pseudo_sum(pkt->src, pkt->dst, IPPROTO_UDP, ulen);
 	return !inet_csum(pkt->data, ulen, pseudo);
+}
+
+static void udp_peer_rx(const struct udp_binding *b, const struct ip_rx *pkt)
+{
+	struct udp_peer from = {
+		.dev = pkt->dev,
+		.ip = pkt->src,
+		.local = pkt->local,
+		.port = get_be16(pkt->data + UDP_SPORT),
+		.local_port = b->port,
+	};
+
+	memcpy(from.mac, pkt->eth_src, ETH_ALEN);
+	b->peer_rx(b->ctx, &from, pkt->data + UDP_HLEN, pkt->len - UDP_HLEN);
 }
 
 enum net_rx_verdict udp_rx(const struct ip_rx *pkt)
@@ -276,6 +343,10 @@ enum net_rx_verdict udp_rx(const struct ip_rx *pkt)
 
 	if (echo)
 		return udp_echo(pkt, get_be16(udp + UDP_SPORT), dport);
+	if (b.peer_rx) {
+		udp_peer_rx(&b, pkt);
+		return NET_RX_OK;
+	}
 	if (!b.rx)
 		return NET_DROP_NO_PORT;
 	b.rx(b.ctx, pkt->src, get_be16(udp + UDP_SPORT), udp + UDP_HLEN,

@@ -777,6 +777,66 @@ TEST(udp_echo_service)
 	EXPECT_EQ(nr_sent, 0);
 }
 
+static struct {
+	int calls;
+	struct udp_peer from;
+	size_t len;
+} peer_got;
+
+static void udp_peer_record(void *ctx, const struct udp_peer *from,
+			    const void *data, size_t len)
+{
+	(void)data;
+	EXPECT(ctx == &peer_got);
+	peer_got.calls++;
+	peer_got.from = *from;
+	peer_got.len = len;
+}
+
+/* A later answer from the port and address the datagram went to, no ARP. */
+TEST(udp_bind_peer_and_reply)
+{
+	u8 f[FRAME_MAX];
+	const u8 *udp;
+	struct udp_peer keep;
+
+	setup();
+	memset(&peer_got, 0, sizeof(peer_got));
+	EXPECT_EQ(udp_bind_peer(UDP_PORT, NULL, &peer_got), -EINVAL);
+	EXPECT_EQ(udp_bind_peer(0, udp_peer_record, &peer_got), -EINVAL);
+	EXPECT_EQ(udp_bind_peer(UDP_PORT, udp_peer_record, &peer_got), 0);
+	EXPECT_EQ(udp_bind(UDP_PORT, udp_rx_record, &got), -EBUSY);
+	feed(f, make_udp(f, PEER_IP, OUR_IP, PEER_PORT, UDP_PORT, "req", 3));
+	EXPECT_EQ(peer_got.calls, 1);
+	EXPECT_EQ(peer_got.len, 3);
+	EXPECT(peer_got.from.dev == &dev);
+	EXPECT(memcmp(peer_got.from.mac, peer_mac, 6) == 0);
+	EXPECT_EQ_U(peer_got.from.ip, PEER_IP);
+	EXPECT_EQ_U(peer_got.from.local, OUR_IP);
+	EXPECT_EQ(peer_got.from.port, PEER_PORT);
+	EXPECT_EQ(peer_got.from.local_port, UDP_PORT);
+	EXPECT_EQ(nr_sent, 0);
+	keep = peer_got.from;
+
+	EXPECT_EQ(udp_reply(&keep, "answer", 6), 0);
+	EXPECT_EQ(nr_sent, 1);
+	udp = check_ipv4_out(0, peer_mac, PEER_IP, 17, 8 + 6);
+	EXPECT_EQ(r16(udp), UDP_PORT);
+	EXPECT_EQ(r16(udp + 2), PEER_PORT);
+	EXPECT_EQ_U(ref_sum(udp, 14, ref_pseudo(OUR_IP, PEER_IP, 17, 14)), 0xffff);
+	EXPECT(memcmp(udp + 8, "answer", 6) == 0);
+	EXPECT_EQ(udp_reply(&keep, f, 1473), -E2BIG);
+
+	/* A sender that wants no answer, and an interface taken down. */
+	keep.port = 0;
+	EXPECT_EQ(udp_reply(&keep, "x", 1), -EINVAL);
+	keep.port = PEER_PORT;
+	net_unregister(&dev);
+	EXPECT_EQ(udp_reply(&keep, "x", 1), -ENODEV);
+	EXPECT_EQ(nr_sent, 1);
+	EXPECT_EQ(udp_unbind(UDP_PORT), 0);
+}
+
 /* ---- malformed input ---- */
 
 static void expect_drop(const u8 *f, size_t n, enum net_rx_verdict v)
@@ -1019,6 +1079,7 @@ int main(void)
 	RUN(udp_bind_table_full);
 	RUN(udp_send_builds_frame);
 	RUN(udp_echo_service);
+	RUN(udp_bind_peer_and_reply);
 	RUN(malformed_frames_are_dropped);
 	RUN(fuzz_frames);
 	RUN(unconfigured_dhcp_path);

@@ -173,6 +173,29 @@ typedef void (*udp_rx_fn)(void *ctx, u32 src_ip, u16 src_port,
 			  const void *data, size_t len);
 int udp_bind(u16 port, udp_rx_fn rx, void *ctx);
 int udp_unbind(u16 port);
+
+/**
+ * struct udp_peer - who sent a datagram, enough to answer it later
+ * @dev: the interface it came in on
+ * @mac: the sender's MAC (a reply needs no ARP)
+ * @ip: the sender's address
+ * @local: our address it was sent to (0: the interface has none)
+ * @port: the sender's port (0: it wants no answer)
+ * @local_port: the port it was sent to
+ */
+struct udp_peer {
+	struct net_device *dev;
+	u8 mac[ETH_ALEN];
+	u32 ip;
+	u32 local;
+	u16 port;
+	u16 local_port;
+};
+
+typedef void (*udp_peer_rx_fn)(void *ctx, const struct udp_peer *from,
+			       const void *data, size_t len);
+int udp_bind_peer(u16 port, udp_peer_rx_fn rx, void *ctx);
+int udp_reply(const struct udp_peer *to, const void *data, size_t len);
 int udp_sendto(struct net_device *dev, u32 dst, u16 src_port, u16 dst_port,
 	       const void *data, size_t len);
 int udp_send_broadcast(struct net_device *dev, u32 src, u16 src_port,

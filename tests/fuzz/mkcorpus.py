@@ -448,6 +448,27 @@ def cpu_hotplug_seeds():
         write('fuzz_cpu_hotplug', name, value)
 
 
+# ---- the UDP block service's requests (tests/test_blk_udp.c) -----------
+
+def blk_udp_req(op, seq, sector, length, data=b''):
+    return struct.pack('>IBBHIQI', 0x50564b42, op, 0, 0, seq, sector,
+                       length) + data
+
+
+def blk_udp_seeds():
+    # The first byte picks the capacity: 3 is 131072 sectors.
+    for name, req in (('read', blk_udp_req(1, 1, 100, 512)),
+                      ('write', blk_udp_req(2, 2, 100, 512, b'\x5a' * 512)),
+                      ('write-2', blk_udp_req(2, 3, 131070, 1024,
+                                              bytes(range(256)) * 4)),
+                      ('over-long', blk_udp_req(2, 4, 0, 512, b'x' * 513)),
+                      ('bad-len', blk_udp_req(1, 5, 0, 100)),
+                      ('out-of-range', blk_udp_req(1, 6, 131072, 512)),
+                      ('bad-op', blk_udp_req(7, 7, 0, 512)),
+                      ('short', blk_udp_req(1, 8, 0, 512)[:10])):
+        write('fuzz_blk_udp', name, b'\x03' + req)
+
+
 def main():
     mb2_seeds()
     pvh_seeds()
@@ -462,6 +483,7 @@ def main():
     balloon_seeds()
     dhcp_seeds()
     cpu_hotplug_seeds()
+    blk_udp_seeds()
     return 0
 
 

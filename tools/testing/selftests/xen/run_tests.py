@@ -427,10 +427,11 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^xen-pvh-dom0-', ('smp',), min_cpus=2),
     # The plain domU rows: xenstore and xenbus, grants, events, the
     # console ring's accounting of dropped output, blkfront and netfront
-    # against dom0's real back ends, the control node and the balloon.
+    # against dom0's real back ends, the control node, the balloon and
+    # the UDP block service of serve mode on the Xen disk.
     Need(r'^xen-pv-domU-smp', BARE_METAL_SUITES + XEN_PV_SUITES
          + ('xenbus', 'net', 'xen_blkfront_untrusted', 'xen_console',
-            'manage', 'xen_balloon')
+            'manage', 'xen_balloon', 'blk_udp')
          + XEN_DOMU_EVENTS
          + BLKFRONT_IO + NETFRONT_DOM0),
     Need(r'^xen-pv-domU-smp', ('smp',) + CPU_HOTPLUG, min_cpus=2),

@@ -4,6 +4,7 @@
 blocks out of a dom0 serial log and turning them into row results."""
 
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -380,14 +381,16 @@ class Jobs(unittest.TestCase):
         self.assertIn('on_reboot = "destroy"', text)
         self.assertIn('life-drive.sh', dict(run_tests.dom0stack_guests(ctx)))
         # The save and migrate jobs serve with no self-test, boot once
-        # (a restore is no boot) and migrate through life-ssh.sh.
-        for job, name in (('life-60-save', 'xen-pv-domU-life-save'),
-                          ('life-70-migrate', 'xen-pv-domU-life-migrate')):
+        # (a restore is no boot) and migrate through life-ssh.sh; the
+        # save's write loop and its read-back take a minute more.
+        for job, name, grace in (
+                ('life-60-save', 'xen-pv-domU-life-save', 300),
+                ('life-70-migrate', 'xen-pv-domU-life-migrate', 240)):
             moved = run_tests._dom0job(job)
             self.assertEqual(moved.name, name)
             self.assertTrue(moved.serve_only)
             self.assertEqual((moved.grace, moved.on_reboot, moved.boots,
-                              moved.memory), (240, 'destroy', 1, 64))
+                              moved.memory), (grace, 'destroy', 1, 64))
         guests = dict(run_tests.dom0stack_guests(ctx))
         self.assertTrue(os.path.isfile(guests['life-ssh.sh']))
         # dom0's time budget counts the grace of the rows that serve.
@@ -770,7 +773,15 @@ class LifeCheck(unittest.TestCase):
             'answers: ok (after checkpoint)', 'xl save: ok (9 bytes)',
             'xl restore: ok', 'resumed: ok (pvk: resumed (cancelled=0) in 7 us)',
             'devices: ok (vbd/51712=4/4 vif/0=4/4 )', 'answers: ok (after save)',
-            'ping loop: 30 answered, 18 lost, longest gap 26.6 s']
+            'ping loop: 30 answered, 18 lost, longest gap 26.6 s',
+            'blk loop: ok (sent=900 acked=900 unacked=0 errors=0 retries=80 '
+            'busy=0 malformed=0 longest_gap=36.1 seconds=80.2)',
+            'blk after restore: ok (300 writes acknowledged after the restore)',
+            'blk verify: ok (sectors=4 checked=3 ok=3 lost=0 unreadable=0 '
+            'retries=0 seconds=0.1)']
+    # What net-tool blk-loop left (sector, last acknowledged write, a
+    # later unanswered one): the image must hold the first or the second.
+    STATE = ((126976, 5, 0), (126977, 9, 12), (126978, 0, 3), (126979, 7, 0))
     REFUSED = ['xl migrate: refused by Xen (no log-dirty mode for PV guests '
                'without shadow paging)', 'answers: ok (after refused migrate)',
                'ping loop: 40 answered, 0 lost, longest gap 0.9 s']
@@ -784,12 +795,44 @@ class LifeCheck(unittest.TestCase):
             '[ 1.1] xenbus: device/vif/0: frontend Closed, backend Closed after 5 ms',
             'pvk: poweroff now']
 
-    def check(self, mode, drive, console):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.tool = os.path.join(cls.tmp.name, 'net-tool')
+        subprocess.run(['gcc', '-O0', '-o', cls.tool, run_tests.NET_TOOL_SRC],
+                       check=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    @staticmethod
+    def pattern(sector, seq):
+        """One sector as net-tool's blk_pattern() writes it."""
+        head = b'PVKD' + struct.pack('>IQ', seq, sector)
+        return head + bytes((sector * 131 + seq * 7 + i) & 0xff
+                            for i in range(16, 512))
+
+    def image(self, path, holds):
+        """A disk image whose sectors hold the writes in holds."""
+        with open(path, 'wb') as f:
+            f.truncate(131072 * 512)
+            for sector, seq in holds.items():
+                f.seek(sector * 512)
+                f.write(self.pattern(sector, seq))
+
+    def check(self, mode, drive, console, holds=None):
+        holds = holds if holds is not None else {126976: 5, 126977: 12,
+                                                 126979: 7}
         with tempfile.TemporaryDirectory() as tmp:
             xl = os.path.join(tmp, 'xl')
             with open(xl, 'w') as f:
                 f.write('#!/bin/sh\nexit 1\n')
             os.chmod(xl, 0o755)
+            state = os.path.join(tmp, 'blk.state')
+            with open(state, 'w') as f:
+                f.write(''.join(f'{s} {a} {m}\n' for s, a, m in self.STATE))
+            self.image(os.path.join(tmp, 'disk.img'), holds)
             paths = {}
             for name, lines in (('drive', ['life-drive: [1.0] ' + d
                                            for d in drive]),
@@ -797,7 +840,8 @@ class LifeCheck(unittest.TestCase):
                 paths[name] = os.path.join(tmp, name)
                 with open(paths[name], 'w') as f:
                     f.write('\n'.join(lines) + '\n')
-            env = dict(os.environ, GUEST='g',
+            env = dict(os.environ, GUEST='g', NET_TOOL=self.tool,
+                       BLK_STATE=state, DISK=os.path.join(tmp, 'disk.img'),
                        PATH=tmp + os.pathsep + os.environ['PATH'])
             p = subprocess.run(
                 ['sh', os.path.join(run_tests.DOM0_JOBS, 'life-drive.sh'),
@@ -811,6 +855,28 @@ class LifeCheck(unittest.TestCase):
                              self.CONSOLE + self.RESUMES + self.DOWN)
         self.assertEqual(rc, 0, out)
         self.assertIn('life check: ok', out)
+        self.assertIn('holds every acknowledged write: blk-verify-file: '
+                      'sectors=4 checked=3 ok=3 lost=0', out)
+
+    def test_save_names_lost_writes(self):
+        """An acknowledged write the image does not hold fails the save,
+        named by sector, as does a loop whose read-back lost some."""
+        drive = self.DRIVE_START + self.SAVE + self.DRIVE_END
+        console = self.CONSOLE + self.RESUMES + self.DOWN
+        rc, out = self.check('save', drive, console,
+                             {126976: 4, 126977: 12, 126979: 7})
+        self.assertEqual(rc, 1, out)
+        self.assertIn('LOST sector 126976: acknowledged write seq 5, '
+                      'holds write seq 4', out)
+        rc, out = self.check('save', drive, console, {126976: 5, 126977: 12})
+        self.assertEqual(rc, 1, out)
+        self.assertIn('LOST sector 126979: acknowledged write seq 7, '
+                      'holds no write of ours', out)
+        bad = [d for d in drive if not d.startswith('blk verify')]
+        rc, out = self.check('save', bad + ['blk verify: FAIL: lost=1'],
+                             console)
+        self.assertEqual(rc, 1, out)
+        self.assertIn(r'no /^life-drive: .* blk verify: ok/', out)
 
     def test_save_names_what_is_missing(self):
         # No resume after the restore, and a second boot instead.

@@ -219,6 +219,14 @@ class Manifest(unittest.TestCase):
         self.assertIn('xen_mmu',
                       run_tests.required_names(run_tests._domu(1), 1))
 
+    def test_blk_udp_on_pv_domu_disks(self):
+        """The UDP block service's suite must pass where a PV domU has
+        its Xen disk; bare metal has no disk to serve."""
+        for row in (run_tests._domu(1), run_tests._domu(2)):
+            self.assertIn('blk_udp', run_tests.required_names(row, row.cpus))
+        self.assertNotIn('blk_udp', run_tests.required_names(
+            run_tests.Row('pvh-tcg-smp2', 'pvh', 2), 2))
+
     def test_cpu_hotplug_where_xen_pv_can(self):
         """vCPUs go offline and back in PV dom0 and domU rows with two
         vCPUs; every row refuses CPU 0 and a CPU that does not exist."""

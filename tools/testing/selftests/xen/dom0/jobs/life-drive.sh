@@ -40,8 +40,16 @@
 #             Connected again (frontend and backend, read from xenstore),
 #             pings and echo answered within ANSWER_WAIT s of the
 #             restore, what each loop lost, then `xl shutdown -w GUEST`;
+#             during all of it a write loop runs through pvk's UDP block
+#             service (port BLK_PORT, net-tool blk-loop: sectors
+#             BLK_FIRST.. of its disk, each write sent again with the
+#             same seq until pvk acknowledges it); once stopped, every
+#             sector pvk acknowledged is read back through pvk and must
+#             hold that write (net-tool blk-verify), and pvk must have
+#             acknowledged writes after the restore;
 #   migrate:  the same across `xl migrate` to this host (life-ssh.sh in
-#             place of ssh runs `xl migrate-receive` here);
+#             place of ssh runs `xl migrate-receive` here), without the
+#             write loop;
 # and whether the domain is gone.  Each step prints one "life-drive:"
 # line; the last one is "life-drive: finished".
 #
@@ -52,17 +60,27 @@
 # lines, and checks that every step passed, that pvk logged the request
 # and each frontend closing (frontend and backend Closed), for a
 # reboot, that it served twice, for dhcp, that pvk logged the lease from
-# dom0 (10.0.0.1, 30 s) and its renewal, and for a save or migration
-# that pvk suspended and resumed once.  Exit status 0 only if all of
+# dom0 (10.0.0.1, 30 s) and its renewal, for a save or migration
+# that pvk suspended and resumed once, and for a save that the write
+# loop lost nothing: none of its writes failed or went unanswered, each
+# acknowledged sector read back right through pvk, and (the guest gone)
+# in the disk image DISK itself (net-tool blk-verify-file).  Exit status 0 only if all of
 # that holds; 77 (skipped) for a migration Xen refused that left pvk
 # untouched.
 set -u
-TOOL=/guests/net-tool
+# The host tests of the check use their own build of net-tool.
+TOOL=${NET_TOOL:-/guests/net-tool}
 SERVE_WAIT=240
 # After the restore (or migration): pvk's resumed line, its devices
 # Connected, and pings answered, each within this many seconds.
 ANSWER_WAIT=60
 SAVE_FILE=/tmp/life-save.img
+# The write loop of a save: pvk's UDP block service (include/pvk/blk-udp.h)
+# and the 1 MiB of its 64 MiB disk it writes (no other job's area).
+BLK_PORT=9000
+BLK_FIRST=126976
+BLK_SECTORS=2048
+BLK_STATE=${BLK_STATE:-/tmp/life-blk.state}
 
 say() { echo "life-drive: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
 
@@ -383,6 +401,48 @@ echo_loop() {
 	done >"$2"
 }
 
+# Until file $3 exists: writes through pvk's block service at $1, then
+# the last of them answered; net-tool's lines in $2, the state in
+# BLK_STATE.
+blk_loop() {
+	"$TOOL" blk-loop "$1" "$BLK_PORT" "$BLK_FIRST" "$BLK_SECTORS" "$3" \
+		"$BLK_STATE" >"$2" 2>&1
+}
+
+# How many writes the block loop (lines in $1) had acknowledged so far.
+blk_acked() {
+	n=$(sed -n 's/^blk-loop: progress .* acked=\([0-9]*\) .*/\1/p' "$1" | tail -n 1)
+	echo "${n:-0}"
+}
+
+# After the loop: its summary, the sectors pvk acknowledged read back
+# through pvk, and writes acknowledged after the restore (more than the
+# $2 when it ended) in the loop's log $1.
+blk_report() {
+	summary=$(grep '^blk-loop: sent=' "$1" | tail -n 1)
+	grep '^blk-loop: write seq' "$1" | head -n 20 | while read -r line; do say "$line"; done
+	if echo "$summary" | grep -q ' unacked=0 errors=0 '; then
+		say "blk loop: ok (${summary#blk-loop: })"
+	else
+		say "blk loop: FAIL: ${summary:-no summary from net-tool blk-loop: $(tail -n 1 "$1")}"
+	fi
+	final=$(echo "$summary" | sed -n 's/.* acked=\([0-9]*\) .*/\1/p')
+	if [ "${final:-0}" -gt "$2" ]; then
+		say "blk after restore: ok ($(( ${final:-0} - $2 )) writes acknowledged after the restore)"
+	else
+		say "blk after restore: FAIL: no write acknowledged after the restore (${final:-0} in all, $2 before)"
+	fi
+	"$TOOL" blk-verify "$3" "$BLK_PORT" "$BLK_STATE" >"$BLK_STATE.verify" 2>&1
+	rc=$?
+	grep '^blk-verify: LOST' "$BLK_STATE.verify" | while read -r line; do say "$line"; done
+	line=$(grep '^blk-verify: sectors=' "$BLK_STATE.verify" | tail -n 1)
+	if [ "$rc" = 0 ]; then
+		say "blk verify: ok (${line#blk-verify: })"
+	else
+		say "blk verify: FAIL: ${line:-$(tail -n 1 "$BLK_STATE.verify")}"
+	fi
+}
+
 # What the loops of log prefix $1 saw: answered and lost pings, the
 # longest time without an answer, echo rounds with and without loss.
 loops_report() {
@@ -466,9 +526,11 @@ move() {
 	console=$3
 	ip=$4
 	stop=/tmp/life-loops.stop
-	rm -f "$stop" /tmp/life-loops.ping /tmp/life-loops.echo "$SAVE_FILE"
+	rm -f "$stop" /tmp/life-loops.ping /tmp/life-loops.echo /tmp/life-loops.blk \
+		"$SAVE_FILE" "$BLK_STATE"
 	ping_loop "$ip" /tmp/life-loops.ping "$stop" &
 	echo_loop "$ip" /tmp/life-loops.echo "$stop" &
+	[ "$mode" = save ] && blk_loop "$ip" /tmp/life-loops.blk "$stop" &
 	sleep 3
 	say "domain before $mode: $(xl domid "$guest" 2>/dev/null || echo none)"
 	now=$(cut -d' ' -f1 /proc/uptime)
@@ -479,12 +541,15 @@ move() {
 			say "xl save: FAIL (status $?)"
 		fi
 		say "domain after xl save: $(xl domid "$guest" 2>/dev/null || echo none)"
+		blk_before=$(blk_acked /tmp/life-loops.blk)
+		say "blk loop: $blk_before writes acknowledged before the save"
 		if timeout 300 xl restore "$SAVE_FILE"; then
 			say "xl restore: ok"
 		else
 			say "xl restore: FAIL (status $?)"
 		fi
 		rm -f "$SAVE_FILE"
+		blk_restored=$(blk_acked /tmp/life-loops.blk)
 	elif timeout 300 xl migrate -s "sh /guests/life-ssh.sh" "$guest" localhost \
 		>/tmp/life-migrate.out 2>&1; then
 		cat /tmp/life-migrate.out
@@ -520,6 +585,7 @@ move() {
 	touch "$stop"
 	wait
 	loops_report /tmp/life-loops | while read -r line; do say "$line"; done
+	[ "$mode" = save ] && blk_report /tmp/life-loops.blk "$blk_restored" "$ip"
 }
 
 run() {
@@ -579,6 +645,22 @@ run() {
 	say "finished"
 }
 
+# The guest gone: every sector pvk acknowledged, in the disk image.
+blk_image() {
+	image=${DISK:-/disk.img}
+	if [ ! -f "$BLK_STATE" ]; then
+		echo "life check: FAIL: no state from the write loop ($BLK_STATE)"
+		return 1
+	fi
+	if "$TOOL" blk-verify-file "$image" "$BLK_STATE" >"$BLK_STATE.image" 2>&1; then
+		echo "life check: image $image holds every acknowledged write: $(tail -n 1 "$BLK_STATE.image")"
+		return 0
+	fi
+	echo "life check: FAIL: image $image lost acknowledged writes:"
+	sed 's/^/life check:   /' "$BLK_STATE.image"
+	return 1
+}
+
 check() {
 	drive=$1
 	console=$2
@@ -602,7 +684,7 @@ check() {
 	echo "----- dom0 life driver"
 	cat "$drive"
 	echo "----- pvk's lifecycle lines"
-	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC|suspending|resumed)|'"${STAMP}"'dhcp: |xenbus: device/.*(: frontend|backend did not)|xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )| cpu: vCPU|xen: .*cpu/|sched: .* moved'
+	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC|suspending|resumed)|'"${STAMP}"'dhcp: |xenbus: device/.*(: frontend|backend did not)|(^|\] )blk-udp: |xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )| cpu: vCPU|xen: .*cpu/|sched: .* moved'
 	if [ "$mode" = balloon ]; then
 		echo "----- pvk's last balloon line of each step"
 		tr -d '\r' <"$console" | awk '/balloon: target [0-9]+ KiB, current/ { last = $0; next } last { print last; last = "" } END { if (last) print last }'
@@ -666,6 +748,10 @@ check() {
 			want '^life-drive: .* answers: ok \(after checkpoint\)' "$drive" "the driver's log"
 			want '^pvk: resumed \(cancelled=1\) in [0-9]+ us' "$console" "pvk's console"
 			want '^life-drive: .* xl restore: ok' "$drive" "the driver's log"
+			want '^life-drive: .* blk loop: ok' "$drive" "the driver's log"
+			want '^life-drive: .* blk after restore: ok' "$drive" "the driver's log"
+			want '^life-drive: .* blk verify: ok' "$drive" "the driver's log"
+			blk_image || fail=1
 		fi
 		want '^life-drive: \[[0-9.]+\] resumed: ok' "$drive" "the driver's log"
 		want '^life-drive: .* devices: ok' "$drive" "the driver's log"

@@ -26,6 +26,20 @@
  *	the device model listens on; retried until it accepts), send every
  *	byte that arrives back and append it to file RECORD, until the
  *	other end closes or SECONDS have passed
+ *   net-tool blk-loop IP PORT FIRST SECTORS STOPFILE STATEFILE
+ *	write through pvk's UDP block service (include/pvk/blk-udp.h) to
+ *	sectors FIRST..FIRST+SECTORS-1 over and over, BLK_WINDOW requests
+ *	in flight, each sent again with the same seq until answered, until
+ *	file STOPFILE exists; then wait up to BLK_DRAIN_S for the writes
+ *	still unanswered and write STATEFILE: per sector, the seq of the
+ *	last write pvk acknowledged and that of a later write it never
+ *	answered (0: none), which may or may not have reached the disk
+ *   net-tool blk-verify IP PORT STATEFILE
+ *	read each acknowledged sector of STATEFILE back through the
+ *	service and check it holds its last acknowledged write (or the
+ *	unanswered one after it); name the sectors that do not
+ *   net-tool blk-verify-file IMAGE STATEFILE
+ *	the same check on the disk image itself (after the guest is gone)
  *
  * Every mode prints one summary line "MODE: key=value ..." for the job's
  * .post script to check.
@@ -456,6 +470,444 @@ static int unix_echo(const char *path, int seconds, const char *record)
 	return 0;
 }
 
+/* ---- the UDP block service (include/pvk/blk-udp.h) --------------------- */
+
+#define BLK_MAGIC	0x50564b42u	/* "PVKB" */
+#define BLK_HDR		24
+#define BLK_READ	1
+#define BLK_WRITE	2
+#define BLK_REPLY	0x80
+#define BLK_BUSY	7		/* BLKUDP_E_BUSY: send again */
+#define BLK_SECTOR	512
+#define BLK_WINDOW	8		/* requests in flight */
+#define BLK_RETRY_MS	500		/* unanswered this long: send again */
+#define BLK_DRAIN_S	90		/* after the stop, for the last replies */
+#define BLK_MAX_SECTORS	(1 << 16)
+#define BLK_SHOW_BAD	20		/* sectors named in the output */
+#define BLK_SILENT_S	30		/* verify: no reply this long, give up */
+
+struct blk_op {
+	int active;
+	uint8_t op;
+	uint32_t seq;
+	uint64_t sector;
+	uint32_t len;
+	double sent;
+	int tries;
+};
+
+struct blk_client {
+	int s;
+	struct sockaddr_in to;
+	struct blk_op ops[BLK_WINDOW];
+	unsigned long retries, busy, malformed;
+};
+
+/*
+ * The pattern of @sector as written by write @seq: a tag (so a wrong
+ * sector tells whose data it holds), then bytes that depend on both.
+ */
+static void blk_pattern(unsigned char *b, uint64_t sector, uint32_t seq)
+{
+	uint32_t v;
+
+	memcpy(b, "PVKD", 4);
+	v = htonl(seq);
+	memcpy(b + 4, &v, 4);
+	v = htonl((uint32_t)(sector >> 32));
+	memcpy(b + 8, &v, 4);
+	v = htonl((uint32_t)sector);
+	memcpy(b + 12, &v, 4);
+	for (int i = 16; i < BLK_SECTOR; i++)
+		b[i] = (unsigned char)(sector * 131 + seq * 7 + i);
+}
+
+/* The seq a sector's tag names, or 0 if it holds no write of ours there. */
+static uint32_t blk_tag(const unsigned char *b, uint64_t sector)
+{
+	unsigned char want[BLK_SECTOR];
+	uint32_t seq;
+
+	if (memcmp(b, "PVKD", 4))
+		return 0;
+	memcpy(&seq, b + 4, 4);
+	seq = ntohl(seq);
+	blk_pattern(want, sector, seq);
+	return memcmp(b, want, BLK_SECTOR) ? 0 : seq;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	v = htonl(v);
+	memcpy(p, &v, 4);
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return ntohl(v);
+}
+
+static void blk_send(struct blk_client *c, struct blk_op *o)
+{
+	unsigned char msg[BLK_HDR + 2 * BLK_SECTOR];
+	size_t len = BLK_HDR;
+
+	put32(msg, BLK_MAGIC);
+	msg[4] = o->op;
+	msg[5] = msg[6] = msg[7] = 0;
+	put32(msg + 8, o->seq);
+	put32(msg + 12, (uint32_t)(o->sector >> 32));
+	put32(msg + 16, (uint32_t)o->sector);
+	put32(msg + 20, o->len);
+	if (o->op == BLK_WRITE) {
+		for (uint32_t i = 0; i < o->len / BLK_SECTOR; i++)
+			blk_pattern(msg + BLK_HDR + i * BLK_SECTOR, o->sector + i,
+				    o->seq);
+		len += o->len;
+	}
+	if (o->tries++)
+		c->retries++;
+	o->sent = now();
+	sendto(c->s, msg, len, 0, (struct sockaddr *)&c->to, sizeof(c->to));
+}
+
+static struct blk_op *blk_free_op(struct blk_client *c)
+{
+	for (int i = 0; i < BLK_WINDOW; i++)
+		if (!c->ops[i].active)
+			return &c->ops[i];
+	return NULL;
+}
+
+static int blk_in_flight(const struct blk_client *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < BLK_WINDOW; i++)
+		n += c->ops[i].active;
+	return n;
+}
+
+/* Does [@sector, +@n) overlap a request in flight? */
+static int blk_overlaps(const struct blk_client *c, uint64_t sector, uint32_t n)
+{
+	for (int i = 0; i < BLK_WINDOW; i++) {
+		const struct blk_op *o = &c->ops[i];
+
+		if (o->active && sector < o->sector + o->len / BLK_SECTOR &&
+		    o->sector < sector + n)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Wait up to @ms for one reply; resend what went unanswered too long.
+ * Returns the finished request (@status, @data filled), or NULL.  A
+ * busy service's answer or a stale reply (a retry's twin) finishes
+ * nothing.
+ */
+static struct blk_op *blk_poll(struct blk_client *c, int ms, int *status,
+			       unsigned char *data)
+{
+	unsigned char in[MAX_UDP + 16];
+	double t = now();
+	ssize_t n;
+
+	for (int i = 0; i < BLK_WINDOW; i++)
+		if (c->ops[i].active && t - c->ops[i].sent > BLK_RETRY_MS / 1e3)
+			blk_send(c, &c->ops[i]);
+	if (!wait_readable(c->s, ms))
+		return NULL;
+	n = recv(c->s, in, sizeof(in), 0);
+	if (n < BLK_HDR || get32(in) != BLK_MAGIC) {
+		c->malformed++;
+		return NULL;
+	}
+	for (int i = 0; i < BLK_WINDOW; i++) {
+		struct blk_op *o = &c->ops[i];
+
+		if (!o->active || get32(in + 8) != o->seq)
+			continue;
+		if (in[4] != (o->op | BLK_REPLY) || get32(in + 20) != o->len ||
+		    get32(in + 16) != (uint32_t)o->sector) {
+			c->malformed++;
+			return NULL;
+		}
+		if (in[5] == BLK_BUSY) {
+			c->busy++;
+			return NULL;	/* sent again after BLK_RETRY_MS */
+		}
+		*status = in[5];
+		if (!in[5] && o->op == BLK_READ) {
+			if (n != BLK_HDR + (ssize_t)o->len) {
+				c->malformed++;
+				return NULL;
+			}
+			memcpy(data, in + BLK_HDR, o->len);
+		}
+		o->active = 0;
+		return o;
+	}
+	return NULL;	/* the twin of a reply already taken */
+}
+
+static void blk_client_init(struct blk_client *c, const char *ip, int port)
+{
+	memset(c, 0, sizeof(*c));
+	c->to = addr_of(ip, port);
+	c->s = udp_socket(0);
+}
+
+/* Per sector of the loop's region: what a read may find there. */
+struct blk_state {
+	uint32_t acked;		/* last acknowledged write, 0: none */
+	uint32_t maybe;		/* a later write never answered, 0: none */
+};
+
+static int blk_save_state(const char *path, uint64_t first,
+			  const struct blk_state *st, uint32_t sectors)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	for (uint32_t i = 0; i < sectors; i++)
+		if (st[i].acked || st[i].maybe)
+			fprintf(f, "%llu %u %u\n", (unsigned long long)(first + i),
+				st[i].acked, st[i].maybe);
+	return fclose(f);
+}
+
+static void blk_finish_write(struct blk_state *st, uint64_t first,
+			     const struct blk_op *o, int status,
+			     unsigned long *acked, unsigned long *errors)
+{
+	for (uint32_t i = 0; i < o->len / BLK_SECTOR; i++) {
+		struct blk_state *x = &st[o->sector - first + i];
+
+		if (status) {
+			x->maybe = o->seq;
+		} else {
+			x->acked = o->seq;
+			x->maybe = 0;
+		}
+	}
+	if (status) {
+		(*errors)++;
+		printf("blk-loop: write seq %u (%u bytes at sector %llu) failed: status %d\n",
+		       o->seq, o->len, (unsigned long long)o->sector, status);
+	} else {
+		(*acked)++;
+	}
+}
+
+static int blk_loop(const char *ip, int port, uint64_t first, uint32_t sectors,
+		    const char *stop, const char *statefile)
+{
+	static struct blk_state st[BLK_MAX_SECTORS];
+	static struct blk_client c;
+	unsigned long sent = 0, acked = 0, errors = 0, unacked = 0;
+	double t0 = now(), last_ack = t0, gap = 0, next_report = t0 + 1;
+	double drain_end = 0;
+	uint32_t seq = 0, cursor = 0;
+
+	if (!sectors || sectors > BLK_MAX_SECTORS || sectors < 4 * BLK_WINDOW)
+		return 2;
+	blk_client_init(&c, ip, port);
+	for (;;) {
+		struct blk_op *o = blk_free_op(&c);
+		int status;
+
+		if (!drain_end && !access(stop, F_OK))
+			drain_end = now() + BLK_DRAIN_S;
+		if (drain_end && (!blk_in_flight(&c) || now() > drain_end))
+			break;
+		/* One sector, or two every third write; never one in flight. */
+		if (o && !drain_end) {
+			uint32_t n = seq % 3 == 2 ? 2 : 1;
+
+			if (cursor + n > sectors)
+				cursor = 0;
+			if (!blk_overlaps(&c, first + cursor, n)) {
+				*o = (struct blk_op){ .active = 1, .op = BLK_WRITE,
+					.seq = ++seq, .sector = first + cursor,
+					.len = n * BLK_SECTOR };
+				cursor += n;
+				blk_send(&c, o);
+				sent++;
+				continue;
+			}
+		}
+		o = blk_poll(&c, 20, &status, NULL);
+		if (o) {
+			if (!status) {
+				if (now() - last_ack > gap)
+					gap = now() - last_ack;
+				last_ack = now();
+			}
+			blk_finish_write(st, first, o, status, &acked, &errors);
+		}
+		if (now() > next_report) {
+			printf("blk-loop: progress t=%.1f sent=%lu acked=%lu in_flight=%d\n",
+			       now() - t0, sent, acked, blk_in_flight(&c));
+			next_report = now() + 1;
+		}
+	}
+	/*
+	 * What is still unanswered may or may not have reached the disk.
+	 * (A retry's twin may also still be with pvk when the first copy is
+	 * acknowledged: it writes the same data, and the region is written
+	 * again only a whole pass, over a thousand writes, later.)
+	 */
+	for (int i = 0; i < BLK_WINDOW; i++) {
+		struct blk_op *o = &c.ops[i];
+
+		if (!o->active)
+			continue;
+		unacked++;
+		for (uint32_t k = 0; k < o->len / BLK_SECTOR; k++)
+			st[o->sector - first + k].maybe = o->seq;
+	}
+	if (blk_save_state(statefile, first, st, sectors))
+		die(statefile);
+	printf("blk-loop: sent=%lu acked=%lu unacked=%lu errors=%lu retries=%lu busy=%lu malformed=%lu longest_gap=%.1f seconds=%.1f\n",
+	       sent, acked, unacked, errors, c.retries, c.busy, c.malformed,
+	       gap, now() - t0);
+	return acked > 0 && !errors && !unacked ? 0 : 1;
+}
+
+struct blk_expect {
+	uint64_t sector;
+	uint32_t acked, maybe;
+};
+
+static struct blk_expect *blk_load_state(const char *path, size_t *count)
+{
+	struct blk_expect *v = calloc(BLK_MAX_SECTORS, sizeof(*v));
+	unsigned long long sector;
+	unsigned int acked, maybe;
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (!f || !v)
+		die(path);
+	while (n < BLK_MAX_SECTORS &&
+	       fscanf(f, "%llu %u %u", &sector, &acked, &maybe) == 3)
+		v[n++] = (struct blk_expect){ sector, acked, maybe };
+	fclose(f);
+	*count = n;
+	return v;
+}
+
+/*
+ * Is @data what @e allows: its acknowledged write, or the unanswered one
+ * after it?  A sector no acknowledged write reached is not checked.
+ */
+static int blk_check(const char *mode, const struct blk_expect *e,
+		     const unsigned char *data, unsigned long *lost)
+{
+	uint32_t tag = blk_tag(data, e->sector);
+
+	if (tag && (tag == e->acked || tag == e->maybe))
+		return 1;
+	if ((*lost)++ >= BLK_SHOW_BAD)
+		return 0;
+	if (tag)
+		printf("%s: LOST sector %llu: acknowledged write seq %u, holds write seq %u\n",
+		       mode, (unsigned long long)e->sector, e->acked, tag);
+	else
+		printf("%s: LOST sector %llu: acknowledged write seq %u, holds no write of ours\n",
+		       mode, (unsigned long long)e->sector, e->acked);
+	return 0;
+}
+
+static int blk_verify(const char *ip, int port, const char *statefile)
+{
+	static struct blk_client c;
+	unsigned char data[BLK_SECTOR];
+	unsigned long checked = 0, ok = 0, lost = 0, unreadable = 0;
+	size_t count, next = 0;
+	struct blk_expect *v = blk_load_state(statefile, &count);
+	size_t owner[BLK_WINDOW];
+	double t0 = now(), last_reply = t0;
+	uint32_t seq = 0;
+
+	blk_client_init(&c, ip, port);
+	while (next < count || blk_in_flight(&c)) {
+		struct blk_op *o = blk_free_op(&c);
+		int status;
+
+		if (o && next < count) {
+			if (!v[next].acked) {
+				next++;
+				continue;
+			}
+			*o = (struct blk_op){ .active = 1, .op = BLK_READ,
+				.seq = ++seq, .sector = v[next].sector,
+				.len = BLK_SECTOR };
+			owner[o - c.ops] = next++;
+			blk_send(&c, o);
+			continue;
+		}
+		o = blk_poll(&c, 20, &status, data);
+		if (!o) {
+			/* pvk stopped answering: the rest cannot be read. */
+			if (now() - last_reply < BLK_SILENT_S)
+				continue;
+			unreadable += blk_in_flight(&c);
+			for (; next < count; next++)
+				unreadable += v[next].acked != 0;
+			printf("blk-verify: no reply for %d s, giving up\n", BLK_SILENT_S);
+			break;
+		}
+		last_reply = now();
+		checked++;
+		if (status) {
+			unreadable++;
+			printf("blk-verify: sector %llu: read failed, status %d\n",
+			       (unsigned long long)o->sector, status);
+			continue;
+		}
+		ok += blk_check("blk-verify", &v[owner[o - c.ops]], data, &lost);
+	}
+	printf("blk-verify: sectors=%zu checked=%lu ok=%lu lost=%lu unreadable=%lu retries=%lu seconds=%.1f\n",
+	       count, checked, ok, lost, unreadable, c.retries, now() - t0);
+	free(v);
+	return ok > 0 && !lost && !unreadable ? 0 : 1;
+}
+
+static int blk_verify_file(const char *image, const char *statefile)
+{
+	unsigned char data[BLK_SECTOR];
+	unsigned long checked = 0, ok = 0, lost = 0, unreadable = 0;
+	size_t count;
+	struct blk_expect *v = blk_load_state(statefile, &count);
+	int fd = open(image, O_RDONLY);
+
+	if (fd < 0)
+		die(image);
+	for (size_t i = 0; i < count; i++) {
+		if (!v[i].acked)
+			continue;
+		checked++;
+		if (pread(fd, data, BLK_SECTOR, (off_t)v[i].sector * BLK_SECTOR) !=
+		    BLK_SECTOR) {
+			unreadable++;
+			continue;
+		}
+		ok += blk_check("blk-verify-file", &v[i], data, &lost);
+	}
+	close(fd);
+	printf("blk-verify-file: sectors=%zu checked=%lu ok=%lu lost=%lu unreadable=%lu\n",
+	       count, checked, ok, lost, unreadable);
+	free(v);
+	return ok > 0 && !lost && !unreadable ? 0 : 1;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -465,7 +917,10 @@ static void usage(void)
 		"       net-tool sink IP CTLPORT SINKPORT COUNT SIZE PPS\n"
 		"       net-tool stream IP CTLPORT COUNT SIZE\n"
 		"       net-tool flood IP SECONDS\n"
-		"       net-tool unix-echo PATH SECONDS RECORD\n");
+		"       net-tool unix-echo PATH SECONDS RECORD\n"
+		"       net-tool blk-loop IP PORT FIRST SECTORS STOPFILE STATEFILE\n"
+		"       net-tool blk-verify IP PORT STATEFILE\n"
+		"       net-tool blk-verify-file IMAGE STATEFILE\n");
 	exit(2);
 }
 
@@ -500,6 +955,13 @@ int main(int argc, char **argv)
 		return flood(argv[2], atoi(argv[3]));
 	if (!strcmp(argv[1], "unix-echo") && argc == 5)
 		return unix_echo(argv[2], atoi(argv[3]), argv[4]);
+	if (!strcmp(argv[1], "blk-loop") && argc == 8)
+		return blk_loop(argv[2], atoi(argv[3]), strtoull(argv[4], NULL, 0),
+				(uint32_t)strtoul(argv[5], NULL, 0), argv[6], argv[7]);
+	if (!strcmp(argv[1], "blk-verify") && argc == 5)
+		return blk_verify(argv[2], atoi(argv[3]), argv[4]);
+	if (!strcmp(argv[1], "blk-verify-file") && argc == 4)
+		return blk_verify_file(argv[2], argv[3]);
 	usage();
 	return 2;
 }
