@@ -141,7 +141,14 @@ bool kernel_serve_requested(void)
 	return serve || (!tests && !bench) || pending_request() != SHUTDOWN_KIND_NONE;
 }
 
-/* The drivers' services (SERVE_SERVICE()); one that fails is logged. */
+/* UDP echo on port 7 is one of the services, registered as the drivers' are. */
+static int echo_start(void)
+{
+	return udp_echo_start(ECHO_PORT);
+}
+SERVE_SERVICE(udp_echo, echo_start, udp_echo_stop);
+
+/* Every service (SERVE_SERVICE()); one that fails is logged. */
 static void services_start(void)
 {
 	for (const struct serve_service *const *s = __serve_services_start;
@@ -164,7 +171,6 @@ static void services_stop(void)
 static __noreturn void kernel_shutdown(enum shutdown_kind kind)
 {
 	pr_raw("pvk: %s: closing devices\n", shutdown_kind_name(kind));
-	udp_echo_stop();
 	services_stop();
 	machine_shutdown_devices();
 	pr_raw("pvk: %s now\n", shutdown_kind_name(kind));
@@ -179,21 +185,17 @@ static __noreturn void kernel_shutdown(enum shutdown_kind kind)
  * @selftests_ok: the self-tests' verdict (true when none ran)
  *
  * Runs in the init thread.  Unless a request is already pending, starts
- * the UDP echo service and the drivers' (SERVE_SERVICE()), prints "pvk: serving" and sleeps until
- * kernel_request_shutdown() wakes it.
+ * every service (SERVE_SERVICE(): UDP echo, the drivers'), prints
+ * "pvk: serving" and sleeps until kernel_request_shutdown() wakes it.
  */
 __noreturn void kernel_serve(bool selftests_ok)
 {
 	enum shutdown_kind kind;
-	int err;
 
 	WRITE_ONCE(serving_thread, kthread_self());
 	kind = pending_request();
 	if (kind != SHUTDOWN_KIND_NONE)
 		kernel_shutdown(kind);
-	err = udp_echo_start(ECHO_PORT);
-	if (err)
-		pr_err("pvk: no UDP echo service on port %u: %d\n", ECHO_PORT, err);
 	services_start();
 	pr_raw("pvk: serving%s\n", selftests_ok ? "" : " (self-tests failed)");
 	while ((kind = pending_request()) == SHUTDOWN_KIND_NONE)
