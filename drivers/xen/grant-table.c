@@ -80,8 +80,8 @@ static union {
 	union grant_entry_v2 *v2;
 } gnttab_shared;
 static grant_status_t *gnttab_status_words;	/* version 2 only */
-/* PV: how many frames of entries and of status words are mapped. */
-static unsigned int pv_nr_frames, pv_nr_status;
+/* How many frames of entries and of status words are in use. */
+static unsigned int nr_table_frames, nr_status_frames;
 static unsigned int table_version;		/* 1 or 2, set once */
 static unsigned int nr_refs;			/* 0: not initialised */
 static u8 *ref_state;
@@ -619,19 +619,10 @@ static int set_version_2(void)
  * An HVM or PVH guest places the table itself: each frame (of entries,
  * or of status words with XENMAPIDX_grant_table_status) is added at a
  * guest frame the platform set aside, highest index first so that Xen
- * grows the table once.  Then the frames are mapped like the rest of
- * the special pages, cached.  Returns the mapping or NULL (logged).
+ * grows the table once.  Returns 0 or Xen's error (logged).
  */
-static void *place_frames(unsigned long first_pfn, unsigned int n, u32 idx_flag)
+static long add_frames(unsigned long first_pfn, unsigned int n, u32 idx_flag)
 {
-	const struct xen_platform_info *info = xen_platform_info();
-	unsigned long end = info->gnttab_frames_pfn + info->gnttab_frames_max;
-
-	if (first_pfn < info->gnttab_frames_pfn || first_pfn + n > end) {
-		pr_err("gnttab: %u frames do not fit the %u the platform set aside\n",
-		       n, info->gnttab_frames_max);
-		return NULL;
-	}
 	for (unsigned int i = n; i-- > 0;) {
 		struct xen_add_to_physmap xatp = {
 			.domid = DOMID_SELF,
@@ -644,9 +635,29 @@ static void *place_frames(unsigned long first_pfn, unsigned int n, u32 idx_flag)
 		if (rc) {
 			pr_err("gnttab: add_to_physmap of frame %u at pfn %#lx "
 			       "failed: %ld\n", i, first_pfn + i, rc);
-			return NULL;
+			return rc;
 		}
 	}
+	return 0;
+}
+
+/*
+ * Place @n frames from @first_pfn (add_frames()), then map them like
+ * the rest of the special pages, cached.  Returns the mapping or NULL
+ * (logged).
+ */
+static void *place_frames(unsigned long first_pfn, unsigned int n, u32 idx_flag)
+{
+	const struct xen_platform_info *info = xen_platform_info();
+	unsigned long end = info->gnttab_frames_pfn + info->gnttab_frames_max;
+
+	if (first_pfn < info->gnttab_frames_pfn || first_pfn + n > end) {
+		pr_err("gnttab: %u frames do not fit the %u the platform set aside\n",
+		       n, info->gnttab_frames_max);
+		return NULL;
+	}
+	if (add_frames(first_pfn, n, idx_flag))
+		return NULL;
 	return memremap(PFN_PHYS(first_pfn), (size_t)n * PAGE_SIZE);
 }
 
@@ -669,6 +680,8 @@ static int map_status_frames(unsigned int nr_frames)
 		gnttab_status_words = place_frames(xen_platform_info()->gnttab_frames_pfn +
 						   nr_frames, n,
 						   XENMAPIDX_grant_table_status);
+		if (gnttab_status_words)
+			nr_status_frames = n;
 		return gnttab_status_words ? (int)n : -ENOMEM;
 	}
 	set_xen_guest_handle(gs.frame_list, xframes);
@@ -685,7 +698,7 @@ static int map_status_frames(unsigned int nr_frames)
 		       -ENOMEM : (int)n;
 	gnttab_status_words = xen_remap_mfns(frames, n, true);
 	if (gnttab_status_words)
-		pv_nr_status = n;
+		nr_status_frames = n;
 	return gnttab_status_words ? (int)n : -ENOMEM;
 }
 
@@ -709,7 +722,7 @@ static void *map_pv_frames(unsigned int nr_frames)
 	if (gnttab_shared.addr)		/* after a restore: the same place */
 		return xen_remap_mfns_at(gnttab_shared.addr, frames, nr_frames,
 					 true) ? NULL : gnttab_shared.addr;
-	pv_nr_frames = nr_frames;
+	nr_table_frames = nr_frames;
 	return xen_remap_mfns(frames, nr_frames, true);
 }
 
@@ -733,10 +746,11 @@ static int setup_table(void)
 		pr_err("gnttab: Xen allows no grant frames\n");
 		return -ENODEV;
 	}
-	if (info->auto_translated)
+	if (info->auto_translated) {
 		gnttab_shared.addr = place_frames(info->gnttab_frames_pfn,
 						  nr_frames, 0);
-	else
+		nr_table_frames = nr_frames;
+	} else
 		gnttab_shared.addr = map_pv_frames(nr_frames);
 	if (!gnttab_shared.addr)
 		return -ENODEV;
@@ -782,32 +796,55 @@ void gnttab_suspend(void)
 {
 	if (!nr_refs || xen_platform_info()->auto_translated)
 		return;
-	xen_unmap_mfns(gnttab_shared.addr, pv_nr_frames);
+	xen_unmap_mfns(gnttab_shared.addr, nr_table_frames);
 	if (gnttab_status_words)
-		xen_unmap_mfns(gnttab_status_words, pv_nr_status);
+		xen_unmap_mfns(gnttab_status_words, nr_status_frames);
+}
+
+/*
+ * An HVM or PVH guest's restored domain has a new, empty table and none
+ * of its frames in the guest's memory: they are placed again at the
+ * same frames, behind the same mapping.
+ */
+static int place_frames_again(void)
+{
+	unsigned long pfn = xen_platform_info()->gnttab_frames_pfn;
+
+	if (add_frames(pfn, nr_table_frames, 0))
+		return -ENODEV;
+	if (table_version == 2 &&
+	    add_frames(pfn + nr_table_frames, nr_status_frames,
+		       XENMAPIDX_grant_table_status))
+		return -ENODEV;
+	return 0;
 }
 
 /**
- * gnttab_resume - map the grant table again after gnttab_suspend()
+ * gnttab_resume - the grant table again after a suspend
  * @restored: a new domain (else the suspend was cancelled)
  *
- * A new domain has an empty version-1 table: version 2 is asked for
- * again.  Its frames are mapped where the old ones were.  References
- * the frontends still hold are ended by them as they reconnect (an
- * empty entry ends at once).  Returns 0 or -ENODEV (logged; no grant
- * works then).
+ * A PV guest maps again what gnttab_suspend() unmapped; an HVM or PVH
+ * guest, whose frames stay placed through a cancelled suspend, places
+ * them again in a restored domain.  A new domain has an empty version-1
+ * table: version 2 is asked for again.  References the frontends still
+ * hold are ended by them as they reconnect (an empty entry ends at
+ * once).  Returns 0 or -ENODEV (logged; no grant works then).
  */
 int gnttab_resume(bool restored)
 {
-	if (!nr_refs || xen_platform_info()->auto_translated)
+	bool auto_translated = xen_platform_info()->auto_translated;
+
+	if (!nr_refs || (auto_translated && !restored))
 		return 0;
 	if (restored && table_version == 2 && set_version_2()) {
 		pr_err("gnttab: the restored domain refused version 2\n");
 		return -ENODEV;
 	}
-	if (!map_pv_frames(pv_nr_frames))
+	if (auto_translated)
+		return place_frames_again();
+	if (!map_pv_frames(nr_table_frames))
 		return -ENODEV;
-	if (table_version == 2 && map_status_frames(pv_nr_frames) < 0)
+	if (table_version == 2 && map_status_frames(nr_table_frames) < 0)
 		return -ENODEV;
 	return 0;
 }

@@ -60,10 +60,11 @@ static inline unsigned long xen_virt_to_pfn(const void *va)
 int gnttab_init(void);
 
 /*
- * Suspend and resume of the domain (PV; no-ops for HVM and PVH, whose
- * frames are guest frames): gnttab_suspend() unmaps Xen's frames,
- * gnttab_resume(restored) maps the table again, asking a restored
- * domain for the same version.  Returns 0 or -ENODEV (logged).
+ * Suspend and resume of the domain: gnttab_suspend() unmaps Xen's
+ * frames (PV; HVM and PVH frames are guest frames and stay),
+ * gnttab_resume(restored) maps (PV) or places (HVM, PVH, restored
+ * only) the table again, asking a restored domain for the same
+ * version.  Returns 0 or -ENODEV (logged).
  */
 void gnttab_suspend(void);
 int gnttab_resume(bool restored);

@@ -11,8 +11,8 @@ int xen_manage_init(void);
 
 /*
  * Suspend for the toolstack (save, migration) and resume, from a thread
- * on the boot vCPU: the platform's (arch/x86/xen/suspend_pv.c, PV
- * domUs).  xen_suspend_possible() says whether it can; xen_suspend()
+ * on the boot vCPU: the platform's (arch/x86/xen/suspend.c: PV, PVH
+ * and HVM domUs).  xen_suspend_possible() says whether it can; xen_suspend()
  * returns once the domain runs again (0), or an errno if it did not
  * suspend.
  */

@@ -108,7 +108,13 @@ static bool enable_hypercall_page(void)
 	return true;
 }
 
-static bool map_shared_info(void)
+/**
+ * xen_hvm_place_shared_info - have Xen put shared_info in our page
+ *
+ * At boot, and again in a restored domain (whose shared_info is a new
+ * page that Xen has not placed anywhere).  Returns 0 or Xen's error.
+ */
+long xen_hvm_place_shared_info(void)
 {
 	struct xen_add_to_physmap xatp = {
 		.domid = DOMID_SELF,
@@ -116,7 +122,13 @@ static bool map_shared_info(void)
 		.idx = 0,
 		.gpfn = PFN_DOWN(__pa_symbol(hvm_shared_info_page)),
 	};
-	long rc = HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp);
+
+	return HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp);
+}
+
+static bool map_shared_info(void)
+{
+	long rc = xen_hvm_place_shared_info();
 
 	if (rc) {
 		pr_err("xen: cannot place shared_info: %ld; running as bare metal\n",
@@ -285,8 +297,12 @@ static void xen_hvm_init_pv_ops(struct boot_record *br)
 	xen_init_lock_ops();
 }
 
-/* Both the pvclock and the one-shot timer need a callback on every vCPU. */
-static bool hvm_pv_time(void)
+/**
+ * xen_hvm_pv_time - pvk keeps time with the pvclock and Xen's timer
+ *
+ * Both need a callback on every vCPU; else the TSC and LAPIC timer.
+ */
+bool xen_hvm_pv_time(void)
 {
 	return pv_ops.time.sched_clock == xen_sched_clock;
 }
@@ -360,6 +376,31 @@ static unsigned long gnttab_frames(void)
 	return ram ? PFN_DOWN(__pa(ram)) : 0;
 }
 
+/* A domU's xenstore and console rings, from the HVM params. */
+static void read_rings(struct xen_platform_info *info)
+{
+	read_ring("xenstore", HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN,
+		  &info->store_pfn, &info->store_evtchn);
+	read_ring("console", HVM_PARAM_CONSOLE_PFN, HVM_PARAM_CONSOLE_EVTCHN,
+		  &info->console_pfn, &info->console_evtchn);
+}
+
+/**
+ * xen_hvm_read_rings - where a restored domain's rings are
+ *
+ * The toolstack gave the restored domain new xenstore and console
+ * ports (the rings keep their frames); the platform record names them
+ * before the console and xenbus read it.  Events off, other vCPUs
+ * parked.
+ */
+void xen_hvm_read_rings(void)
+{
+	struct xen_platform_info info = *xen_platform_info();
+
+	read_rings(&info);
+	xen_platform_info_set(&info);
+}
+
 /* The rest of the platform record, once memory is up. */
 static void publish_platform_info(void)
 {
@@ -368,12 +409,8 @@ static void publish_platform_info(void)
 	unsigned long frames = xen_callback() != XEN_CALLBACK_NONE ?
 			       gnttab_frames() : 0;
 
-	if (!info.initial_domain) {
-		read_ring("xenstore", HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN,
-			  &info.store_pfn, &info.store_evtchn);
-		read_ring("console", HVM_PARAM_CONSOLE_PFN, HVM_PARAM_CONSOLE_EVTCHN,
-			  &info.console_pfn, &info.console_evtchn);
-	}
+	if (!info.initial_domain)
+		read_rings(&info);
 	if (frames) {
 		info.gnttab_frames_pfn = frames;
 		info.gnttab_frames_max = 1U << GNTTAB_FRAMES_ORDER;
@@ -429,6 +466,26 @@ static void hvm_platform_device(void)
 	hvm_unplug = xen_unplug_emulated_devices();
 }
 
+/**
+ * xen_hvm_unplug_again - unplug the emulated disks and NICs once more
+ *
+ * A restored HVM domain has a new device model, with every emulated
+ * device plugged in; the PV ones may only be used without them.  A
+ * no-op where none was unplugged at boot (PVH, or unplug refused).
+ */
+void xen_hvm_unplug_again(void)
+{
+	enum xen_unplug_result r;
+
+	if (hvm_unplug != XEN_UNPLUG_DONE)
+		return;
+	r = xen_unplug_emulated_devices();
+	if (r != XEN_UNPLUG_DONE)
+		pr_err("xen: the restored domain's emulated devices were not "
+		       "unplugged (%s); its disks may be seen twice\n",
+		       xen_unplug_result_name(r));
+}
+
 static void xen_hvm_report(void)
 {
 	pr_info("xen: Xen %u.%u, %s%s, CPUID base %#x, HVM features %#x\n",
@@ -452,7 +509,7 @@ static void xen_hvm_init_late(struct boot_record *br)
 	publish_platform_info();
 	if (!xen_is_dom0())
 		xen_console_ring_init();
-	if (hvm_pv_time()) {
+	if (xen_hvm_pv_time()) {
 		xen_time_init();
 		xen_smp_bind_ipis(0);
 		xen_spinlock_enable();
@@ -466,7 +523,7 @@ static void xen_hvm_init_late(struct boot_record *br)
 /* Each vCPU's tick, the boot one's included. */
 static void xen_hvm_timer_start(void)
 {
-	if (hvm_pv_time())
+	if (xen_hvm_pv_time())
 		xen_timer_start();
 	else
 		apic_timer_start();
@@ -474,7 +531,7 @@ static void xen_hvm_timer_start(void)
 
 static void xen_hvm_timer_idle(u64 deadline_ns)
 {
-	if (hvm_pv_time())
+	if (xen_hvm_pv_time())
 		xen_timer_idle(deadline_ns);
 	else
 		apic_timer_idle(deadline_ns);
@@ -482,7 +539,7 @@ static void xen_hvm_timer_idle(u64 deadline_ns)
 
 static void xen_hvm_timer_busy(void)
 {
-	if (hvm_pv_time())
+	if (xen_hvm_pv_time())
 		xen_timer_busy();
 	else
 		apic_timer_busy();
@@ -490,7 +547,7 @@ static void xen_hvm_timer_busy(void)
 
 static u64 xen_hvm_timer_tick_left(void)
 {
-	return hvm_pv_time() ? xen_timer_tick_left() : apic_timer_tick_left();
+	return xen_hvm_pv_time() ? xen_timer_tick_left() : apic_timer_tick_left();
 }
 
 /* From the first thread: the grant table's worker, xenstore, frontends. */
@@ -505,6 +562,8 @@ static void xen_hvm_init_devices(void)
 	if (err && err != -ENODEV)
 		pr_err("xen: no xenbus (%d); no PV devices\n", err);
 	if (!err) {
+		if (!xen_is_dom0())
+			xen_hvm_suspend_init();
 		xen_manage_init();
 		xen_balloon_init();
 	}
@@ -543,7 +602,7 @@ static const char *xen_hvm_boot_line_extra(void)
 /* The machine-readable line after the boot line (see the README). */
 static const char *xen_hvm_boot_report(void)
 {
-	bool pv_time = hvm_pv_time();
+	bool pv_time = xen_hvm_pv_time();
 
 	snprintf(hvm_features_line, sizeof(hvm_features_line),
 		 "pvk: xen features: callback=%s timer=%s ipi=%s clock=%s "

@@ -53,6 +53,9 @@ enum xen_callback xen_callback(void)
 	return callback_level;
 }
 
+/* What CALLBACK_IRQ was last set to: a restored domain is told again. */
+static u64 callback_via;
+
 static long set_callback_param(u64 value)
 {
 	struct xen_hvm_param p = {
@@ -60,8 +63,11 @@ static long set_callback_param(u64 value)
 		.index = HVM_PARAM_CALLBACK_IRQ,
 		.value = value,
 	};
+	long rc = HYPERVISOR_hvm_op(HVMOP_set_param, &p);
 
-	return HYPERVISOR_hvm_op(HVMOP_set_param, &p);
+	if (!rc)
+		callback_via = value;
+	return rc;
 }
 
 /* Have Xen deliver a vCPU's events to its own vector: 0 or Xen's error. */
@@ -264,6 +270,29 @@ int xen_callback_cpu_init(unsigned int cpu, unsigned int vcpu)
 	if (READ_ONCE(xen_vcpu_info()->evtchn_upcall_pending))
 		apic_send_ipi(apic_read_id(), XEN_HVM_UPCALL_VECTOR);
 	return 0;
+}
+
+/**
+ * xen_callback_resume - the boot vCPU's callback in a restored domain
+ *
+ * The new domain has neither CALLBACK_IRQ nor any vCPU's upcall vector
+ * (the other vCPUs ask for theirs with xen_callback_cpu_init()).  From
+ * the boot vCPU, events off.  Returns 0, or Xen's error (logged: the
+ * domain then gets no events).
+ */
+int xen_callback_resume(void)
+{
+	long rc;
+
+	if (callback_level == XEN_CALLBACK_NONE)
+		return 0;
+	rc = set_callback_param(callback_via);
+	if (rc) {
+		pr_err("xen: CALLBACK_IRQ %#llx refused after the restore: %ld\n",
+		       (unsigned long long)callback_via, rc);
+		return (int)rc;
+	}
+	return xen_callback_cpu_init(0, 0);
 }
 
 /**

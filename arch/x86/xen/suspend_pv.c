@@ -1,133 +1,28 @@
 // SPDX-License-Identifier: MIT
 /*
- * Suspend and resume of a Xen PV domU: what `xl save`, `xl restore` and
- * `xl migrate` need from the guest.
+ * The steps of a PV domU's suspend (the common part: suspend.c).
  *
- * The toolstack writes "suspend" to control/shutdown (drivers/xen/
- * manage.c acknowledges it and calls xen_suspend()).  pvk then holds
- * xenstore requests back, parks every other vCPU in a thread of its own
- * with events off, unmaps what a save refuses (Xen's grant frames and
- * shared_info), names the rings in start_info by pfn and calls
- * SCHEDOP_shutdown(SHUTDOWN_suspend) on vCPU 0, whose %rdx the save
- * records as start_info's frame.  The toolstack saves the memory and
- * the vCPUs' registers.
- *
- * The hypercall returns 1 when the suspend was cancelled: the same
- * domain runs on and only what was unmapped comes back.  It returns 0
- * in a restored domain (possibly on another host): start_info names new
- * frames and ports, shared_info is a new frame, Xen knows none of the
- * guest's vcpu_info areas, event channels, grant frames or timers.  The
- * boot vCPU registers its vcpu_info, re-creates the event ABI and binds
- * VIRQs and IPIs of every vCPU anew, has the console and xenstore use
- * their new ports, the frontends forget theirs, and maps the grant table
- * again; then each parked vCPU registers its own vcpu_info and restarts
- * its timer (Xen lets a vCPU do both only for itself).  With events on
- * again, xenstore gets its watches back and every frontend reconnects to
- * the new backend, issuing again what the old one did not answer.
+ * Before the hypercall pvk unmaps what a save refuses (Xen's grant
+ * frames, in suspend.c, and shared_info) and names the rings in
+ * start_info by pfn; SCHEDOP_shutdown(SHUTDOWN_suspend) on vCPU 0 takes
+ * start_info's frame in %rdx, which the save records.  In a restored
+ * domain start_info names new frames and ports and shared_info is a new
+ * frame.
  */
 #include <pvk/kernel.h>
-#include <pvk/sched.h>
-#include <pvk/smp.h>
-#include <pvk/time.h>
-#include <asm/paravirt.h>
-#include <asm/processor.h>
 #include <asm/xen/hypercall.h>
-#include <xen/grant_table.h>
-#include <xen/manage.h>
+#include <asm/xen/hypervisor.h>
+#include <asm/xen/suspend.h>
 #include <xen/xenbus.h>
 
-#define PARK_WAIT_MS	5000
-
-static bool suspend_possible;
-
-/* The parked vCPUs' side of one suspend. */
-static unsigned int nr_parked, nr_unparked;
-static bool park_release, park_restored;
-
-/**
- * xen_pv_suspend_init - describe the P2M for a save (PV domU only)
- *
- * Suspend is offered only when the P2M can be described.
- */
-void xen_pv_suspend_init(void)
+static long xen_pv_suspend(void)
 {
-	suspend_possible = !xen_p2m_publish();
-	if (!suspend_possible)
-		pr_warn("xen: this domain cannot be saved or migrated\n");
-}
-
-bool xen_suspend_possible(void)
-{
-	return suspend_possible;
-}
-
-/*
- * A parked vCPU: events off, in a thread (so never inside a handler or
- * holding a lock), until the boot vCPU has rebuilt the domain.
- */
-static int park_cpu(void *unused)
-{
-	unsigned long flags = arch_local_irq_save();
-
-	__atomic_fetch_add(&nr_parked, 1, __ATOMIC_SEQ_CST);
-	while (!__atomic_load_n(&park_release, __ATOMIC_ACQUIRE))
-		cpu_relax();
-	if (READ_ONCE(park_restored)) {
-		xen_restore_vcpu_info(smp_processor_id());
-		xen_timer_resume();
-	}
-	__atomic_fetch_add(&nr_unparked, 1, __ATOMIC_RELEASE);
-	arch_local_irq_restore(flags);
-	return 0;
-}
-
-static bool wait_count(unsigned int *count, unsigned int want)
-{
-	u64 deadline = ktime_get_ns() + PARK_WAIT_MS * NSEC_PER_MSEC;
-
-	while (__atomic_load_n(count, __ATOMIC_ACQUIRE) != want) {
-		if (ktime_get_ns() > deadline)
-			return false;
-		kthread_yield();
-		cpu_relax();
-	}
-	return true;
-}
-
-/* Park every other online vCPU; returns how many threads were started. */
-static unsigned int park_others(struct thread **threads)
-{
-	unsigned int cpu, n = 0;
-
-	__atomic_store_n(&nr_parked, 0, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&nr_unparked, 0, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&park_release, false, __ATOMIC_SEQ_CST);
-	for_each_cpu(cpu, &cpu_online_mask) {
-		if (cpu == smp_processor_id())
-			continue;
-		threads[cpu] = kthread_run(park_cpu, NULL, "suspend-park", cpu);
-		if (threads[cpu])
-			n++;
-	}
-	return n;
-}
-
-static void unpark_others(struct thread **threads, unsigned int n,
-			  bool restored)
-{
-	WRITE_ONCE(park_restored, restored);
-	__atomic_store_n(&park_release, true, __ATOMIC_RELEASE);
-	if (!wait_count(&nr_unparked, n))
-		pr_err("xen: a parked vCPU did not come back after the suspend\n");
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		if (threads[cpu])
-			kthread_join(threads[cpu]);
-		threads[cpu] = NULL;
-	}
+	xen_pv_pre_suspend();
+	return HYPERVISOR_suspend(virt_to_machine(xen_start_info) >> PAGE_SHIFT);
 }
 
 /* The boot vCPU's part of a resume in a restored domain; events off. */
-static void rebuild_domain(void)
+static void xen_pv_rebuild(void)
 {
 	xen_restore_vcpu_info(0);
 	if (xen_evtchn_resume())
@@ -136,65 +31,32 @@ static void rebuild_domain(void)
 	xen_smp_rebind_ipis();
 	xen_console_resume();
 	xenbus_resume_channels();
+	xen_timer_resume();
 }
 
-/**
- * xen_suspend - suspend the domain for the toolstack, and resume
- *
- * From a kernel thread on the boot vCPU (manage.c's watch callback runs
- * in xenwatch, which runs there).  Logs `pvk: suspending` and, when the
- * domain runs again, `pvk: resumed (cancelled=N) in X us`: the time from
- * the request to running again, the time the domain spent saved
- * included.  Returns 0, or -EOPNOTSUPP/-EBUSY/-EINVAL (logged) when it
- * did not suspend.
- */
-int xen_suspend(void)
+static void xen_pv_vcpu_resume(unsigned int cpu)
 {
-	static struct thread *threads[NR_CPUS];
-	unsigned int others = num_online_cpus() - 1, started;
-	unsigned long flags;
-	bool cancelled;
-	u64 t0;
-	long rc;
+	xen_restore_vcpu_info(cpu);
+	xen_timer_resume();
+}
 
-	if (!suspend_possible)
-		return -EOPNOTSUPP;
-	if (smp_processor_id() != 0) {
-		pr_err("xen: suspend asked on vCPU %u, not the boot vCPU\n",
-		       smp_processor_id());
-		return -EINVAL;
+static const struct xen_suspend_ops xen_pv_suspend_ops = {
+	.suspend = xen_pv_suspend,
+	.post_suspend = xen_pv_post_suspend,
+	.rebuild = xen_pv_rebuild,
+	.vcpu_resume = xen_pv_vcpu_resume,
+};
+
+/**
+ * xen_pv_suspend_init - describe the P2M for a save (PV domU only)
+ *
+ * Suspend is offered only when the P2M can be described.
+ */
+void xen_pv_suspend_init(void)
+{
+	if (xen_p2m_publish()) {
+		pr_warn("xen: this domain cannot be saved or migrated\n");
+		return;
 	}
-	pr_raw("pvk: suspending\n");
-	t0 = ktime_get_ns();
-	xenbus_suspend();
-	started = park_others(threads);
-	if (started != others || !wait_count(&nr_parked, started)) {
-		pr_err("xen: could not park the other vCPUs; suspend refused\n");
-		unpark_others(threads, started, false);
-		xenbus_resume_cancelled();
-		return -EBUSY;
-	}
-	flags = arch_local_irq_save();
-	gnttab_suspend();
-	xen_pv_pre_suspend();
-	rc = HYPERVISOR_suspend(virt_to_machine(xen_start_info) >> PAGE_SHIFT);
-	cancelled = rc != 0;
-	xen_pv_post_suspend(cancelled);
-	if (!cancelled)
-		rebuild_domain();
-	if (gnttab_resume(!cancelled))
-		pr_err("xen: no grant table after the suspend\n");
-	if (!cancelled)
-		xen_timer_resume();
-	arch_local_irq_restore(flags);
-	unpark_others(threads, started, !cancelled);
-	if (rc < 0)
-		pr_err("xen: SCHEDOP_shutdown(suspend) failed: %ld\n", rc);
-	if (cancelled)
-		xenbus_resume_cancelled();
-	else
-		xenbus_resume();
-	pr_raw("pvk: resumed (cancelled=%d) in %llu us\n", cancelled,
-	       (unsigned long long)((ktime_get_ns() - t0) / 1000));
-	return 0;
+	xen_suspend_register(&xen_pv_suspend_ops);
 }

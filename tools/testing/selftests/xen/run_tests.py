@@ -119,6 +119,7 @@ class Row:
     xl_lines: Tuple[str, ...] = ()      # dom0stack: extra xl config lines (devices)
     xl_type: str = 'pv'         # dom0stack: the guest's xl type: pv, pvh, hvm
     job: str = ''               # dom0stack: dom0/jobs/JOB.{pre,post} run around it
+    job_scripts: str = ''       # dom0stack: another job whose .pre/.post JOB uses
     timeout: Optional[float] = None     # seconds to the verdict; None: --timeout
     expect_failed: Tuple[str, ...] = ()  # the cases that must fail, and no other
     xen_args: str = ''          # 'xen' rows: more of Xen's own command line
@@ -263,7 +264,11 @@ def _dom0job(job: str) -> Row:
     runs JOB.pre before `xl create` and JOB.post after the guest is gone
     (it checks from dom0's side: the disk image, the traffic dom0 drove,
     the refusal messages).  The row passes only if the verdict passes and JOB.post
-    says ok."""
+    says ok.  A JOB.cfg with `type = "pvh"` makes a PVH row (on the
+    AMD-model dom0 boot, the TSC native as for _pvh_domu), named without
+    the job's "-pvh" suffix; `# scripts: OTHER` runs OTHER.pre and
+    OTHER.post instead of JOB's own (the same steps for another guest
+    type)."""
     with open(os.path.join(DOM0_JOBS, job + '.cfg')) as f:
         cfg = f.read()
     # Devices, and the most vCPUs xl vcpu-set may give the guest.
@@ -272,12 +277,23 @@ def _dom0job(job: str) -> Row:
     m = re.search(r'^#\s*dom0-timeout:\s*(\d+)', cfg, re.M)
     grace = re.search(r'^#\s*dom0-grace:\s*(\d+)', cfg, re.M)
     boots = re.search(r'^#\s*pvk-boots:\s*(\d+)', cfg, re.M)
-    name = 'xen-pv-domU-' + re.sub(r'-\d+-', '-', job)
-    return Row(name, 'dom0stack', int(_xl_value(cfg, 'vcpus') or 1), 'tcg',
+    scripts = re.search(r'^#\s*scripts:\s*(\S+)', cfg, re.M)
+    pvh = _xl_value(cfg, 'type') == 'pvh'
+    kind = dict(name='xen-pvh-domU-', boot='dom0stack-hvm',
+                platform='xen-pvh', xl_type='pvh',
+                xl_lines=devices + (XL_TSC_NATIVE,)) if pvh else \
+        dict(name='xen-pv-domU-', boot='dom0stack', platform='xen-pv',
+             xl_type='pv', xl_lines=devices)
+    name = kind['name'] + re.sub(r'-\d+-', '-', job)
+    if pvh:
+        name = re.sub(r'-pvh$', '', name)
+    return Row(name, kind['boot'], int(_xl_value(cfg, 'vcpus') or 1), 'tcg',
                memory=int(_xl_value(cfg, 'memory') or 128),
-               append=_xl_value(cfg, 'extra') or '', platform='xen-pv',
-               requires=('dom0stack',), boot_words=('domU',),
-               xl_lines=devices, job=job,
+               append=_xl_value(cfg, 'extra') or '',
+               platform=kind['platform'], requires=('dom0stack',),
+               boot_words=('domU',), xl_lines=kind['xl_lines'],
+               xl_type=kind['xl_type'], job=job,
+               job_scripts=scripts.group(1) if scripts else '',
                timeout=float(m.group(1)) if m else None,
                grace=int(grace.group(1)) if grace else None,
                on_reboot=_xl_value(cfg, 'on_reboot') or 'destroy',
@@ -292,12 +308,14 @@ def _dom0job(job: str) -> Row:
 # the console frontend on an xl channel that dom0 echoes; pvk serving
 # until `xl shutdown`, across `xl reboot`, ballooned by `xl mem-set`,
 # with its address from dom0's DHCP server, across `xl vcpu-set`, across
-# `xl save` and `xl restore`, and across `xl migrate` to the same host.
+# `xl save` and `xl restore`, and across `xl migrate` to the same host;
+# the last two also as a PVH guest.
 DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
                    'net-20-modes', 'con-10-channel', 'life-10-shutdown',
                    'life-20-reboot', 'life-30-dhcp', 'life-40-balloon',
-                   'life-50-vcpu', 'life-60-save', 'life-70-migrate')
+                   'life-50-vcpu', 'life-60-save', 'life-70-migrate',
+                   'life-61-save-pvh', 'life-71-migrate-pvh')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
@@ -1453,7 +1471,7 @@ def write_job_scripts(row: Row, base: str) -> None:
                 f.write(DOM0STACK_PING_POST.format(addr=addr))
         return
     for ext in ('.pre', '.post'):
-        src = os.path.join(DOM0_JOBS, row.job + ext)
+        src = os.path.join(DOM0_JOBS, (row.job_scripts or row.job) + ext)
         if os.path.isfile(src):
             shutil.copyfile(src, base + ext)
 

@@ -341,10 +341,12 @@ class Jobs(unittest.TestCase):
         _, text = run_tests.dom0stack_job(row, ctx, 3)
         self.assertIn('# dom0-timeout: 600', text)
         self.assertIn('extra = "selftest=xen_blkfront_reconnect"', text)
-        # Every job of make check exists, with the check dom0 runs after it.
+        # Every job of make check exists, with the check dom0 runs after
+        # it (its own, or the job's whose scripts it names).
         for job in run_tests.DOM0_CHECK_JOBS:
+            scripts = run_tests._dom0job(job).job_scripts or job
             self.assertTrue(os.path.isfile(os.path.join(
-                run_tests.DOM0_JOBS, job + '.post')), job)
+                run_tests.DOM0_JOBS, scripts + '.post')), job)
 
     def test_life_job_rows(self):
         """The life jobs serve after the verdict: dom0 gives them their
@@ -391,6 +393,28 @@ class Jobs(unittest.TestCase):
             self.assertTrue(moved.serve_only)
             self.assertEqual((moved.grace, moved.on_reboot, moved.boots,
                               moved.memory), (grace, 'destroy', 1, 64))
+        # The same steps for a PVH guest: the PV job's scripts, the
+        # AMD-model dom0 boot, a PVH guest with the TSC native.
+        for job, name, scripts in (
+                ('life-61-save-pvh', 'xen-pvh-domU-life-save', 'life-60-save'),
+                ('life-71-migrate-pvh', 'xen-pvh-domU-life-migrate',
+                 'life-70-migrate')):
+            pvh = run_tests._dom0job(job)
+            self.assertEqual((pvh.name, pvh.boot, pvh.platform, pvh.xl_type,
+                              pvh.job_scripts),
+                             (name, 'dom0stack-hvm', 'xen-pvh', 'pvh', scripts))
+            self.assertTrue(pvh.serve_only)
+            self.assertIn(pvh, run_tests.TEST_ROWS)
+            self.assertIn(run_tests.XL_TSC_NATIVE, pvh.xl_lines)
+            _, text = run_tests.dom0stack_job(pvh, ctx, 0)
+            self.assertIn('type = "pvh"', text)
+            with tempfile.TemporaryDirectory() as tmp:
+                run_tests.write_job_scripts(pvh, os.path.join(tmp, 'j'))
+                for ext in ('.pre', '.post'):
+                    with open(os.path.join(tmp, 'j' + ext)) as got, \
+                            open(os.path.join(run_tests.DOM0_JOBS,
+                                              scripts + ext)) as want:
+                        self.assertEqual(got.read(), want.read())
         guests = dict(run_tests.dom0stack_guests(ctx))
         self.assertTrue(os.path.isfile(guests['life-ssh.sh']))
         # dom0's time budget counts the grace of the rows that serve.

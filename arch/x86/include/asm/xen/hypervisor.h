@@ -61,6 +61,11 @@ struct xen_cpuid_info;
 bool xen_feature(unsigned int flag);
 u32 xen_hvm_cpuid_base(void);
 bool xen_hvm_tlb_flush_by_hypercall(void);
+long xen_hvm_place_shared_info(void);
+void xen_hvm_read_rings(void);
+bool xen_hvm_pv_time(void);
+void xen_hvm_unplug_again(void);
+void xen_hvm_suspend_init(void);
 enum xen_callback xen_callback_probe(const struct xen_cpuid_info *cpuid);
 void xen_hvm_cpuid(u32 leaf, u32 regs[4]);
 enum xen_callback xen_callback(void);
@@ -70,6 +75,7 @@ bool xen_callback_everywhere(void);
 bool xen_events_everywhere(void);
 void xen_callback_enable(void);
 int xen_callback_cpu_init(unsigned int cpu, unsigned int vcpu);
+int xen_callback_resume(void);
 void xen_hvm_smp_init(void);
 int xen_hvm_start_cpu(unsigned int cpu);
 bool xen_hvm_cpu_starting(unsigned int cpu);
@@ -84,6 +90,7 @@ void xen_pv_post_suspend(bool cancelled);
 
 /* suspend_pv.c */
 void xen_pv_suspend_init(void);
+
 void xen_load_idt(const struct desc_ptr *dtr);
 bool xen_is_dom0(void);
 u64 xen_hypercall_count(void);
