@@ -913,6 +913,33 @@ class LifeCheck(unittest.TestCase):
         self.assertIn(r'no /^pvk: resumed \(cancelled=0\) in [0-9]+ us/', out)
         self.assertIn("'pvk: serving' 2 times, expected 1", out)
 
+    def test_migration_checks_the_write_loop(self):
+        """A migration that went through is judged as a restore is, the
+        write loop included: writes acknowledged after the migration,
+        each acknowledged sector read back and in the image."""
+        moved = ['xl migrate: ok', 'resumed: ok (pvk: resumed (cancelled=0) in 7 us)',
+                 'devices: ok (vbd/51712=4/4 vif/0=4/4 )',
+                 'answers: ok (after migrate)',
+                 'ping loop: 30 answered, 2 lost, longest gap 3.0 s']
+        blk = [d.replace('restore', 'migrate') for d in self.SAVE
+               if d.startswith('blk ')]
+        console = self.CONSOLE + self.RESUMES[2:] + self.DOWN
+        rc, out = self.check('migrate',
+                             self.DRIVE_START + moved + blk + self.DRIVE_END,
+                             console)
+        self.assertEqual(rc, 0, out)
+        self.assertIn('life check: ok', out)
+        self.assertIn('holds every acknowledged write', out)
+        rc, out = self.check('migrate', self.DRIVE_START + moved + blk[:1] +
+                             self.DRIVE_END, console)
+        self.assertEqual(rc, 1, out)
+        self.assertIn(r'no /^life-drive: .* blk after migrate: ok/', out)
+        rc, out = self.check('migrate',
+                             self.DRIVE_START + moved + blk + self.DRIVE_END,
+                             console, {126976: 4, 126977: 12, 126979: 7})
+        self.assertEqual(rc, 1, out)
+        self.assertIn('LOST sector 126976', out)
+
     def test_refused_migration_must_go_unnoticed(self):
         """A migration Xen refused is a skip (77), never a pass, and
         only if pvk went on untouched; anything else fails (1)."""

@@ -48,8 +48,8 @@
 #             hold that write (net-tool blk-verify), and pvk must have
 #             acknowledged writes after the restore;
 #   migrate:  the same across `xl migrate` to this host (life-ssh.sh in
-#             place of ssh runs `xl migrate-receive` here), without the
-#             write loop;
+#             place of ssh runs `xl migrate-receive` here), the write
+#             loop included, without the checkpoint;
 # and whether the domain is gone.  Each step prints one "life-drive:"
 # line; the last one is "life-drive: finished".
 #
@@ -416,8 +416,9 @@ blk_acked() {
 }
 
 # After the loop: its summary, the sectors pvk acknowledged read back
-# through pvk, and writes acknowledged after the restore (more than the
-# $2 when it ended) in the loop's log $1.
+# through pvk (address $3), and writes acknowledged after the move $4
+# (restore or migrate: more than the $2 when it ended) in the loop's
+# log $1.
 blk_report() {
 	summary=$(grep '^blk-loop: sent=' "$1" | tail -n 1)
 	grep '^blk-loop: write seq' "$1" | head -n 20 | while read -r line; do say "$line"; done
@@ -428,9 +429,9 @@ blk_report() {
 	fi
 	final=$(echo "$summary" | sed -n 's/.* acked=\([0-9]*\) .*/\1/p')
 	if [ "${final:-0}" -gt "$2" ]; then
-		say "blk after restore: ok ($(( ${final:-0} - $2 )) writes acknowledged after the restore)"
+		say "blk after $4: ok ($(( ${final:-0} - $2 )) writes acknowledged after the $4)"
 	else
-		say "blk after restore: FAIL: no write acknowledged after the restore (${final:-0} in all, $2 before)"
+		say "blk after $4: FAIL: no write acknowledged after the $4 (${final:-0} in all, $2 before)"
 	fi
 	"$TOOL" blk-verify "$3" "$BLK_PORT" "$BLK_STATE" >"$BLK_STATE.verify" 2>&1
 	rc=$?
@@ -530,7 +531,7 @@ move() {
 		"$SAVE_FILE" "$BLK_STATE"
 	ping_loop "$ip" /tmp/life-loops.ping "$stop" &
 	echo_loop "$ip" /tmp/life-loops.echo "$stop" &
-	[ "$mode" = save ] && blk_loop "$ip" /tmp/life-loops.blk "$stop" &
+	blk_loop "$ip" /tmp/life-loops.blk "$stop" &
 	sleep 3
 	say "domain before $mode: $(xl domid "$guest" 2>/dev/null || echo none)"
 	now=$(cut -d' ' -f1 /proc/uptime)
@@ -554,6 +555,7 @@ move() {
 		>/tmp/life-migrate.out 2>&1; then
 		cat /tmp/life-migrate.out
 		say "xl migrate: ok"
+		blk_restored=$(blk_acked /tmp/life-loops.blk)
 	elif grep -q 'Failed to enable logdirty: 95,' /tmp/life-migrate.out; then
 		# A live migration tracks the pages the guest dirties; for a PV
 		# guest Xen does that with shadow paging, which Debian's Xen is
@@ -585,7 +587,11 @@ move() {
 	touch "$stop"
 	wait
 	loops_report /tmp/life-loops | while read -r line; do say "$line"; done
-	[ "$mode" = save ] && blk_report /tmp/life-loops.blk "$blk_restored" "$ip"
+	if [ "$mode" = save ]; then
+		blk_report /tmp/life-loops.blk "$blk_restored" "$ip" restore
+	else
+		blk_report /tmp/life-loops.blk "${blk_restored:-0}" "$ip" migrate
+	fi
 }
 
 run() {
@@ -748,11 +754,14 @@ check() {
 			want '^life-drive: .* answers: ok \(after checkpoint\)' "$drive" "the driver's log"
 			want '^pvk: resumed \(cancelled=1\) in [0-9]+ us' "$console" "pvk's console"
 			want '^life-drive: .* xl restore: ok' "$drive" "the driver's log"
-			want '^life-drive: .* blk loop: ok' "$drive" "the driver's log"
-			want '^life-drive: .* blk after restore: ok' "$drive" "the driver's log"
-			want '^life-drive: .* blk verify: ok' "$drive" "the driver's log"
-			blk_image || fail=1
+			moved=restore
+		else
+			moved=migrate
 		fi
+		want '^life-drive: .* blk loop: ok' "$drive" "the driver's log"
+		want "^life-drive: .* blk after $moved: ok" "$drive" "the driver's log"
+		want '^life-drive: .* blk verify: ok' "$drive" "the driver's log"
+		blk_image || fail=1
 		want '^life-drive: \[[0-9.]+\] resumed: ok' "$drive" "the driver's log"
 		want '^life-drive: .* devices: ok' "$drive" "the driver's log"
 		want "^life-drive: .* answers: ok \\(after $mode\\)" "$drive" "the driver's log"
