@@ -28,6 +28,11 @@
 #define XENNET_MAX_SLOTS	XEN_NETIF_NR_SLOTS_MIN
 /* Largest frame pvk's stack handles; bigger received ones are dropped. */
 #define XENNET_MAX_FRAME	ETH_FRAME_LEN
+/*
+ * Packets one rx poll hands to the stack before it leaves the rest to the
+ * "netfront" thread (Linux's NAPI weight).
+ */
+#define XENNET_RX_BUDGET	64
 /* Bounds of netfront=tx-slot=N, the most bytes per transmit slot. */
 #define XENNET_TX_SLOT_MIN	128
 #define XENNET_TX_SLOT_MAX	PAGE_SIZE
@@ -96,6 +101,7 @@ struct xennet_queue_stats {
 	u64 events;			/* handler runs */
 	u64 grants_deferred;		/* revokes the backend made us defer */
 	u64 alloc_failed;
+	u64 rx_deferrals;		/* budget used up, rest left to the thread */
 };
 
 struct xennet_info;
@@ -117,6 +123,9 @@ struct xennet_queue {
 	unsigned int cpu;		/* where its events are delivered */
 	spinlock_t tx_lock;
 	spinlock_t rx_lock;
+	bool rx_polling;		/* a poller is delivering (rx_lock) */
+	bool rx_deferred;		/* on the thread's list (its lock) */
+	struct xennet_queue *rx_defer_next;
 	evtchn_port_t tx_evtchn;	/* 0: none */
 	evtchn_port_t rx_evtchn;	/* == tx_evtchn unless split */
 	bool tx_bound, rx_bound;
