@@ -821,12 +821,43 @@ out:
 
 /* ---- event handlers ----------------------------------------------------- */
 
+/*
+ * Did the backend produce responses (on the tx and/or rx ring) since
+ * the queue's handler last looked?  An event after which it did not
+ * found no work, and neither does any event of a stopped device: the
+ * event-channel core counts those and masks a port a backend storms for
+ * a while.  Whoever collected the responses (a transmit reclaims them
+ * too) does not matter.  The rings exist while the handler is bound.
+ */
+static bool xennet_event_work(struct xennet_queue *q, bool tx, bool rx)
+{
+	struct xennet_info *info = q->info;
+	bool moved = false;
+	RING_IDX prod;
+
+	if (!READ_ONCE(info->connected) || READ_ONCE(info->broken))
+		return false;
+	if (tx) {
+		prod = READ_ONCE(q->tx.sring->rsp_prod);
+		moved = prod != q->tx_rsp_seen;
+		q->tx_rsp_seen = prod;
+	}
+	if (rx) {
+		prod = READ_ONCE(q->rx.sring->rsp_prod);
+		moved |= prod != q->rx_rsp_seen;
+		q->rx_rsp_seen = prod;
+	}
+	return moved;
+}
+
 static void xennet_tx_interrupt(unsigned int port, void *data,
 				struct pt_regs *regs)
 {
 	struct xennet_queue *q = data;
 
 	q_stat_add(q, events, 1);
+	if (!xennet_event_work(q, true, false))
+		xen_evtchn_no_work(port);
 	xennet_tx_poll(q);
 }
 
@@ -836,6 +867,8 @@ static void xennet_rx_interrupt(unsigned int port, void *data,
 	struct xennet_queue *q = data;
 
 	q_stat_add(q, events, 1);
+	if (!xennet_event_work(q, false, true))
+		xen_evtchn_no_work(port);
 	xennet_rx_poll(q);
 }
 
@@ -845,6 +878,8 @@ static void xennet_interrupt(unsigned int port, void *data,
 	struct xennet_queue *q = data;
 
 	q_stat_add(q, events, 1);
+	if (!xennet_event_work(q, true, true))
+		xen_evtchn_no_work(port);
 	xennet_tx_poll(q);
 	xennet_rx_poll(q);
 }
@@ -862,17 +897,29 @@ static unsigned int queue_cpu(unsigned int n)
 	return 0;
 }
 
-static void queue_init(struct xennet_info *info, struct xennet_queue *q,
-		       unsigned int id)
+/*
+ * A fresh queue for a new connection.  Its locks and its info and id
+ * stay as xennet_init_netdev() made them: a transmit the stack started
+ * meanwhile waits for tx_lock here and then finds the device not
+ * connected, instead of taking a lock being cleared.
+ */
+#define QUEUE_KEPT_BEFORE(f) \
+	(__builtin_offsetof(struct xennet_queue, f) < \
+	 __builtin_offsetof(struct xennet_queue, cpu))
+_Static_assert(QUEUE_KEPT_BEFORE(tx_lock) && QUEUE_KEPT_BEFORE(rx_lock) &&
+	       QUEUE_KEPT_BEFORE(info) && QUEUE_KEPT_BEFORE(id),
+	       "queue_init() clears from cpu on: what it keeps comes first");
+
+static void queue_init(struct xennet_queue *q)
 {
+	const size_t keep = __builtin_offsetof(struct xennet_queue, cpu);
+	unsigned long flags;
 	unsigned int i;
 
-	memset(q, 0, sizeof(*q));
-	q->info = info;
-	q->id = id;
-	q->cpu = queue_cpu(id);
-	spin_lock_init(&q->tx_lock);
-	spin_lock_init(&q->rx_lock);
+	spin_lock_irqsave(&q->rx_lock, flags);
+	spin_lock(&q->tx_lock);
+	memset((u8 *)q + keep, 0, sizeof(*q) - keep);
+	q->cpu = queue_cpu(q->id);
 	q->tx_ring_ref = INVALID_GRANT_REF;
 	q->rx_ring_ref = INVALID_GRANT_REF;
 	for (i = 0; i < XENNET_TX_RING_SIZE; i++) {
@@ -882,6 +929,8 @@ static void queue_init(struct xennet_info *info, struct xennet_queue *q,
 	q->nr_tx_free = XENNET_TX_RING_SIZE;
 	for (i = 0; i < XENNET_RX_RING_SIZE; i++)
 		buf_init(&q->rx_slots[i].buf);
+	spin_unlock(&q->tx_lock);
+	spin_unlock_irqrestore(&q->rx_lock, flags);
 }
 
 /* The rings of a vif on xenbus: one granted page each. */
@@ -1054,7 +1103,7 @@ int xennet_setup_queues(struct xennet_info *info)
 	if (err)
 		return err;
 	for (i = 0; i < info->num_queues; i++)
-		queue_init(info, &info->queues[i], i);
+		queue_init(&info->queues[i]);
 	for (i = 0; i < info->num_queues; i++) {
 		err = queue_setup_rings(info, &info->queues[i]);
 		if (err) {
@@ -1284,11 +1333,19 @@ static void xennet_take_down(struct xennet_info *info)
 /* ---- xenbus driver ------------------------------------------------------- */
 
 /**
- * xennet_init_netdev - what the stack sees of @info
- * @info: the device, with its name
+ * xennet_init_netdev - what the stack sees of @info, and its queues' locks
+ * @info: the device, with its name; once, before the stack knows it
  */
 void xennet_init_netdev(struct xennet_info *info)
 {
+	for (unsigned int i = 0; i < XENNET_MAX_QUEUES; i++) {
+		struct xennet_queue *q = &info->queues[i];
+
+		spin_lock_init(&q->tx_lock);
+		spin_lock_init(&q->rx_lock);
+		q->info = info;
+		q->id = i;
+	}
 	info->netdev.name = info->name;
 	info->netdev.mtu = ETH_DATA_LEN;
 	info->netdev.xmit = xennet_xmit;

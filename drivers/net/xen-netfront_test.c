@@ -902,6 +902,67 @@ static void netfront_fake_tx_bad_id(struct kunit *test)
 	}
 }
 
+struct setup_run {
+	struct xennet_info *info;
+	int err;
+	bool done;
+};
+
+static int setup_queues_thread(void *arg)
+{
+	struct setup_run *r = arg;
+
+	r->err = xennet_setup_queues(r->info);
+	__atomic_store_n(&r->done, true, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/*
+ * Reconnecting while a transmit holds the queue's tx_lock: the new
+ * connection's set-up waits for the lock instead of clearing it under
+ * the transmit, and the device works afterwards.
+ */
+static void netfront_fake_reconnect_keeps_locks(struct kunit *test)
+{
+	static struct setup_run run;
+	struct xennet_queue *q;
+	unsigned int cpu = smp_processor_id() ? 0 : 1;
+	struct thread *t;
+	bool held_through;
+	u64 end;
+
+	if (!kunit_need_cpus(test, 2) ||
+	    !fake_up(test, false, PAGE_SIZE, false, false))
+		return;
+	q = fq();
+	xennet_disconnect(fake);
+	run = (struct setup_run){ .info = fake };
+	/* A transmit in progress on this CPU. */
+	spin_lock(&q->tx_lock);
+	t = kthread_run(setup_queues_thread, &run, "nfsetup", cpu);
+	KUNIT_EXPECT_TRUE(test, t != NULL);
+	end = ktime_get_ns() + 50 * NSEC_PER_MSEC;
+	while (ktime_get_ns() < end && !__atomic_load_n(&run.done, __ATOMIC_SEQ_CST))
+		cpu_relax();
+	held_through = spin_is_locked(&q->tx_lock) &&
+		       !__atomic_load_n(&run.done, __ATOMIC_SEQ_CST);
+	spin_unlock(&q->tx_lock);
+	if (t)
+		kthread_join(t);
+	KUNIT_EXPECT_TRUE(test, held_through);
+	KUNIT_EXPECT_EQ(test, run.err, 0);
+	KUNIT_EXPECT_FALSE(test, spin_is_locked(&q->tx_lock));
+	KUNIT_EXPECT_FALSE(test, spin_is_locked(&q->rx_lock));
+	/* Connected again: it sends and receives. */
+	xennet_start(fake);
+	fake_rx_prod = fake_tx_cons = fake_tx_prod = 0;
+	memset(frame_buf, 0x33, 80);
+	KUNIT_EXPECT_EQ(test, xennet_xmit_queue(q, frame_buf, 80), 0);
+	KUNIT_EXPECT_EQ(test, q->tx.req_prod_pvt, 1);
+	KUNIT_EXPECT_EQ(test, q->rx.req_prod_pvt, XENNET_RX_RING_SIZE);
+	fake_down();
+}
+
 static void netfront_fake_mapped_grant_deferred(struct kunit *test)
 {
 	struct xennet_queue *q;
@@ -1293,6 +1354,7 @@ SELFTEST_SUITE(netfront,
 	KUNIT_CASE(netfront_fake_malformed),
 	KUNIT_CASE(netfront_fake_tx_overflow_disables),
 	KUNIT_CASE(netfront_fake_tx_bad_id),
+	KUNIT_CASE(netfront_fake_reconnect_keeps_locks),
 	KUNIT_CASE(netfront_fake_mapped_grant_deferred),
 	KUNIT_CASE(netfront_connected),
 	KUNIT_CASE(netfront_ping_dom0),

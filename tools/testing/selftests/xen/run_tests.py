@@ -406,7 +406,7 @@ NETFRONT_DOM0 = tuple('netfront.netfront_' + c for c in (
 # netfront against a fake backend inside pvk (issue #11's hardening):
 # wherever there is a grant table to grant from.
 NETFRONT_HARDENING = tuple('netfront.netfront_fake_' + c for c in (
-    'rx_budget', 'tx_bad_id'))
+    'rx_budget', 'tx_bad_id', 'reconnect_keeps_locks'))
 
 MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', BARE_METAL_SUITES),
