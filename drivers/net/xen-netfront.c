@@ -33,11 +33,17 @@
  * uses a fresh zeroed page and a fresh grant, both released after it,
  * so nothing is ever reused.
  *
+ * A tx response whose id is not in flight (unknown, or answered twice)
+ * disables the device, naming the id.
+ *
  * Locking: per queue, rx_lock guards the rx ring and slots, tx_lock the
  * tx ring, slots and free ids; both are taken with interrupts (events)
- * off.  The receive path calls into the stack with rx_lock held, and the
- * stack may transmit, so the order is rx_lock -> tx_lock, never the
- * other way.
+ * off.  One receive poller at a time (rx_polling) takes a packet off the
+ * ring under rx_lock and hands it to the stack with the lock dropped, so
+ * a reply the stack sends takes only tx_lock; its slots are reposted
+ * under rx_lock again.  A poll hands over XENNET_RX_BUDGET packets at
+ * most and leaves the rest to the "netfront" thread.  Where both locks
+ * are taken (queue_quiesce()) the order is rx_lock -> tx_lock.
  */
 #define pr_fmt(fmt) "netfront: " fmt
 
@@ -239,7 +245,14 @@ static bool responses_sane(struct xennet_queue *q, const char *ring,
 
 /* ---- transmit ---------------------------------------------------------- */
 
-static void tx_complete(struct xennet_queue *q, const struct netif_tx_response *rsp)
+/*
+ * One transmit response; tx_lock held.  False if its id names no request
+ * in flight (unknown, or answered before): the backend's view of the
+ * ring is then not pvk's, so the device is disabled before a slot is
+ * freed twice or one is never freed (Linux's hardened netfront does the
+ * same).  A NULL response is skipped, counted.
+ */
+static bool tx_complete(struct xennet_queue *q, const struct netif_tx_response *rsp)
 {
 	struct xennet_tx_slot *s;
 	int err = xennet_tx_rsp_check(rsp, q->tx_slots);
@@ -247,12 +260,14 @@ static void tx_complete(struct xennet_queue *q, const struct netif_tx_response *
 	if (err == -EPROTO) {
 		bad_response(q, "tx NULL response (id %u) to no extra-info request",
 			     rsp->id);
-		return;
+		return true;
 	}
 	if (err) {
-		bad_response(q, "tx response for id %u, which is not in flight",
-			     rsp->id);
-		return;
+		q_stat_add(q, bad_responses, 1);
+		xennet_disable(q->info,
+			       "queue %u: tx response for id %u, which is not in flight (unknown or answered twice)",
+			       q->id, rsp->id);
+		return false;
 	}
 	s = &q->tx_slots[rsp->id];
 	if (rsp->status != NETIF_RSP_OKAY)
@@ -261,6 +276,7 @@ static void tx_complete(struct xennet_queue *q, const struct netif_tx_response *
 		buf_release(&s->buf);
 	s->inflight = false;
 	q->tx_free[q->nr_tx_free++] = rsp->id;
+	return true;
 }
 
 /* Collect the backend's transmit responses; tx_lock held. */
@@ -278,7 +294,8 @@ static void tx_reclaim_locked(struct xennet_queue *q)
 			return;
 		for (; cons != prod; cons++) {
 			RING_COPY_RESPONSE(&q->tx, cons, &rsp);
-			tx_complete(q, &rsp);
+			if (!tx_complete(q, &rsp))
+				return;
 		}
 		q->tx.rsp_cons = cons;
 		RING_FINAL_CHECK_FOR_RESPONSES(&q->tx, more);
@@ -352,6 +369,10 @@ int xennet_xmit_queue(struct xennet_queue *q, const void *frame, size_t len)
 		goto out;
 	}
 	tx_reclaim_locked(q);
+	if (READ_ONCE(info->broken)) {
+		ret = -EIO;	/* the responses just collected disabled it */
+		goto out;
+	}
 	if (RING_FREE_REQUESTS(&q->tx) < nslots || q->nr_tx_free < nslots) {
 		q_stat_add(q, tx_busy, 1);
 		ret = -EAGAIN;
@@ -458,6 +479,8 @@ struct rx_packet {
 	size_t len;
 	unsigned int slots;
 	bool ok;
+	u16 flags;		/* of the first response */
+	RING_IDX start, end;	/* the ring indexes it took */
 };
 
 /*
@@ -569,47 +592,91 @@ static unsigned int rx_csum_flags(struct xennet_queue *q, u16 flags)
 	return 0;
 }
 
-/* One packet from rsp_cons on (at least one slot is there); rx_lock held. */
-static void rx_one_packet(struct xennet_queue *q, RING_IDX prod)
+/*
+ * Take one packet from rsp_cons on (at least one slot is there) off the
+ * ring into @pkt; rx_lock held.  Its slots stay posted, and so out of
+ * the refill's reach, until rx_put_locked(): a one-slot frame is read in
+ * place, after the lock is dropped.
+ */
+static void rx_take_packet(struct xennet_queue *q, RING_IDX prod,
+			   struct rx_packet *pkt)
 {
-	struct rx_packet pkt = { .ok = true };
 	struct netif_rx_response rsp;
-	RING_IDX start = q->rx.rsp_cons, cons = start, i;
-	u16 flags;
+	RING_IDX cons = q->rx.rsp_cons;
 	bool more;
 
+	*pkt = (struct rx_packet){ .ok = true, .start = cons };
 	RING_COPY_RESPONSE(&q->rx, cons, &rsp);
-	flags = rsp.flags;
-	rx_data_slot(q, cons++, &rsp, &pkt);
-	if (flags & NETRXF_extra_info)
-		cons = rx_extras(q, cons, prod, &pkt);
-	more = flags & NETRXF_more_data;
+	pkt->flags = rsp.flags;
+	rx_data_slot(q, cons++, &rsp, pkt);
+	if (pkt->flags & NETRXF_extra_info)
+		cons = rx_extras(q, cons, prod, pkt);
+	more = pkt->flags & NETRXF_more_data;
 	while (more) {
 		if (cons == prod) {
 			bad_response(q, "rx packet goes on past rsp_prod %u", prod);
-			pkt.ok = false;
+			pkt->ok = false;
 			break;
 		}
-		if (pkt.slots == XENNET_MAX_SLOTS) {
+		if (pkt->slots == XENNET_MAX_SLOTS) {
 			bad_response(q, "rx packet uses more than %u slots",
 				     XENNET_MAX_SLOTS);
-			pkt.ok = false;	/* the rest of it is still consumed */
+			pkt->ok = false;	/* the rest of it is still consumed */
 		}
 		RING_COPY_RESPONSE(&q->rx, cons, &rsp);
 		more = rsp.flags & NETRXF_more_data;
-		rx_data_slot(q, cons++, &rsp, &pkt);
+		rx_data_slot(q, cons++, &rsp, pkt);
 	}
 	q->rx.rsp_cons = cons;
+	pkt->end = cons;
+}
 
-	if (pkt.ok && pkt.len) {
+/*
+ * The next packet into @pkt; rx_lock held.  False when the ring is empty
+ * (the buffers are reposted first and the backend asked to notify us) or
+ * the device is stopped or has just been disabled.
+ */
+static bool rx_next_locked(struct xennet_queue *q, struct rx_packet *pkt)
+{
+	struct xennet_info *info = q->info;
+	RING_IDX prod;
+	int more;
+
+	for (;;) {
+		if (!READ_ONCE(info->connected) || READ_ONCE(info->broken))
+			return false;
+		prod = READ_ONCE(q->rx.sring->rsp_prod);
+		xen_rmb();
+		if (!responses_sane(q, "rx", prod, q->rx.rsp_cons,
+				    q->rx.req_prod_pvt))
+			return false;
+		if (q->rx.rsp_cons != prod) {
+			rx_take_packet(q, prod, pkt);
+			return true;
+		}
+		rx_refill_locked(q);
+		RING_FINAL_CHECK_FOR_RESPONSES(&q->rx, more);
+		if (!more)
+			return false;
+	}
+}
+
+/* Hand @pkt to the stack, without rx_lock: the stack may transmit. */
+static void rx_deliver(struct xennet_queue *q, const struct rx_packet *pkt)
+{
+	if (pkt->ok && pkt->len) {
 		q_stat_add(q, rx_packets, 1);
-		net_rx_flags(&q->info->netdev, pkt.data, pkt.len,
-			     rx_csum_flags(q, flags));
+		net_rx_flags(&q->info->netdev, pkt->data, pkt->len,
+			     rx_csum_flags(q, pkt->flags));
 	} else {
 		q_stat_add(q, rx_dropped, 1);
 	}
-	/* Only now: a one-slot frame was read in place. */
-	for (i = start; i != cons; i++) {
+}
+
+/* The stack is done with @pkt: its slots may be reposted; rx_lock held. */
+static void rx_put_locked(struct xennet_queue *q, const struct rx_packet *pkt)
+{
+	for (RING_IDX i = pkt->start; i != pkt->end; i++) {
 		struct xennet_rx_slot *s = &q->rx_slots[i & RX_MASK];
 
 		if (s->posted) {
@@ -619,44 +686,169 @@ static void rx_one_packet(struct xennet_queue *q, RING_IDX prod)
 	}
 }
 
+/* ---- deferred receive ----------------------------------------------------- */
+
+/*
+ * Queues whose poll used up its budget with responses left, polled again
+ * by the "netfront" thread.  xennet_defer_lock nests inside rx_lock.
+ */
+static DEFINE_SPINLOCK(xennet_defer_lock);
+static struct xennet_queue *xennet_defer_list;
+static struct xennet_queue *xennet_defer_running;	/* being polled */
+static struct thread *xennet_rx_worker;
+
+/* Put @q on the list and wake the thread; rx_lock held. */
+static void rx_defer(struct xennet_queue *q)
+{
+	spin_lock(&xennet_defer_lock);
+	if (!q->rx_deferred) {
+		q->rx_deferred = true;
+		q->rx_defer_next = xennet_defer_list;
+		xennet_defer_list = q;
+		q_stat_add(q, rx_deferrals, 1);
+	}
+	spin_unlock(&xennet_defer_lock);
+	kthread_wake(xennet_rx_worker);
+}
+
+static int xennet_rx_worker_fn(void *unused)
+{
+	unsigned long flags;
+
+	for (;;) {
+		struct xennet_queue *q;
+
+		spin_lock_irqsave(&xennet_defer_lock, flags);
+		q = xennet_defer_list;
+		if (q) {
+			xennet_defer_list = q->rx_defer_next;
+			q->rx_deferred = false;
+		}
+		WRITE_ONCE(xennet_defer_running, q);
+		spin_unlock_irqrestore(&xennet_defer_lock, flags);
+		if (!q) {
+			kthread_wait_ns(NSEC_PER_SEC);
+			continue;
+		}
+		xennet_rx_poll(q);
+		WRITE_ONCE(xennet_defer_running, NULL);
+		kthread_yield();	/* a full budget at most, then the others */
+	}
+	return 0;
+}
+
+/* Start the thread once; thread context.  0 or -ENOMEM. */
+static int rx_worker_start(void)
+{
+	static DEFINE_SPINLOCK(start_lock);
+	struct thread *t;
+	int err = 0;
+
+	spin_lock(&start_lock);
+	if (!xennet_rx_worker) {
+		t = kthread_run(xennet_rx_worker_fn, NULL, "netfront", 0);
+		if (t)
+			WRITE_ONCE(xennet_rx_worker, t);
+		else
+			err = -ENOMEM;
+	}
+	spin_unlock(&start_lock);
+	if (err)
+		pr_err("no thread for deferred receive\n");
+	return err;
+}
+
+/* @q is stopped: off the list, and not being polled by the thread. */
+static void rx_defer_cancel(struct xennet_queue *q)
+{
+	struct xennet_queue **pp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&xennet_defer_lock, flags);
+	for (pp = &xennet_defer_list; *pp; pp = &(*pp)->rx_defer_next) {
+		if (*pp == q) {
+			*pp = q->rx_defer_next;
+			break;
+		}
+	}
+	q->rx_deferred = false;
+	spin_unlock_irqrestore(&xennet_defer_lock, flags);
+	while (READ_ONCE(xennet_defer_running) == q)
+		cpu_relax();
+}
+
 /**
  * xennet_rx_poll - receive what the backend delivered and repost buffers
  * @q: the queue
  *
- * Run from the queue's (rx) event handler; the self-tests call it too.
- * Hands each good frame to the stack with net_rx_flags(), drops bad ones
- * (counted), and disables the device if the response producer runs ahead
- * of the requests pvk posted.
+ * Run from the queue's (rx) event handler and the "netfront" thread; the
+ * self-tests call it too.  Hands each good frame to the stack with
+ * net_rx_flags(), with rx_lock dropped (the stack may send a reply),
+ * drops bad ones (counted), and disables the device if the response
+ * producer runs ahead of the requests pvk posted.  At most
+ * XENNET_RX_BUDGET packets per call: with more left, the buffers are
+ * reposted and the queue is polled again from the thread, so a backend
+ * that keeps the ring full cannot hold a vCPU with events off.  One
+ * caller at a time does the work; another that finds it busy returns at
+ * once (the busy one reads the producer again before it stops).
  */
 void xennet_rx_poll(struct xennet_queue *q)
 {
-	struct xennet_info *info = q->info;
+	struct rx_packet pkt;
 	unsigned long flags;
-	RING_IDX prod;
-	int more;
+	unsigned int n = 0;
 
 	spin_lock_irqsave(&q->rx_lock, flags);
-	if (!READ_ONCE(info->connected) || READ_ONCE(info->broken))
+	if (q->rx_polling)
 		goto out;
-	do {
-		prod = READ_ONCE(q->rx.sring->rsp_prod);
-		xen_rmb();
-		if (!responses_sane(q, "rx", prod, q->rx.rsp_cons,
-				    q->rx.req_prod_pvt))
-			goto out;
-		while (q->rx.rsp_cons != prod) {
-			rx_one_packet(q, prod);
-			if (READ_ONCE(info->broken))
-				goto out;
-		}
+	q->rx_polling = true;
+	while (n < XENNET_RX_BUDGET && rx_next_locked(q, &pkt)) {
+		n++;
+		spin_unlock_irqrestore(&q->rx_lock, flags);
+		rx_deliver(q, &pkt);
+		spin_lock_irqsave(&q->rx_lock, flags);
+		rx_put_locked(q, &pkt);
+	}
+	if (n == XENNET_RX_BUDGET && READ_ONCE(q->info->connected) &&
+	    !READ_ONCE(q->info->broken)) {
 		rx_refill_locked(q);
-		RING_FINAL_CHECK_FOR_RESPONSES(&q->rx, more);
-	} while (more);
+		rx_defer(q);
+	}
+	q->rx_polling = false;
 out:
 	spin_unlock_irqrestore(&q->rx_lock, flags);
 }
 
 /* ---- event handlers ----------------------------------------------------- */
+
+/*
+ * Did the backend produce responses (on the tx and/or rx ring) since
+ * the queue's handler last looked?  An event after which it did not
+ * found no work, and neither does any event of a stopped device: the
+ * event-channel core counts those and masks a port a backend storms for
+ * a while.  Whoever collected the responses (a transmit reclaims them
+ * too) does not matter.  The rings exist while the handler is bound.
+ */
+static bool xennet_event_work(struct xennet_queue *q, bool tx, bool rx)
+{
+	struct xennet_info *info = q->info;
+	bool moved = false;
+	RING_IDX prod;
+
+	if (!READ_ONCE(info->connected) || READ_ONCE(info->broken))
+		return false;
+	if (tx) {
+		prod = READ_ONCE(q->tx.sring->rsp_prod);
+		moved = prod != q->tx_rsp_seen;
+		q->tx_rsp_seen = prod;
+	}
+	if (rx) {
+		prod = READ_ONCE(q->rx.sring->rsp_prod);
+		moved |= prod != q->rx_rsp_seen;
+		q->rx_rsp_seen = prod;
+	}
+	return moved;
+}
 
 static void xennet_tx_interrupt(unsigned int port, void *data,
 				struct pt_regs *regs)
@@ -664,6 +856,8 @@ static void xennet_tx_interrupt(unsigned int port, void *data,
 	struct xennet_queue *q = data;
 
 	q_stat_add(q, events, 1);
+	if (!xennet_event_work(q, true, false))
+		xen_evtchn_no_work(port);
 	xennet_tx_poll(q);
 }
 
@@ -673,6 +867,8 @@ static void xennet_rx_interrupt(unsigned int port, void *data,
 	struct xennet_queue *q = data;
 
 	q_stat_add(q, events, 1);
+	if (!xennet_event_work(q, false, true))
+		xen_evtchn_no_work(port);
 	xennet_rx_poll(q);
 }
 
@@ -682,6 +878,8 @@ static void xennet_interrupt(unsigned int port, void *data,
 	struct xennet_queue *q = data;
 
 	q_stat_add(q, events, 1);
+	if (!xennet_event_work(q, true, true))
+		xen_evtchn_no_work(port);
 	xennet_tx_poll(q);
 	xennet_rx_poll(q);
 }
@@ -699,17 +897,29 @@ static unsigned int queue_cpu(unsigned int n)
 	return 0;
 }
 
-static void queue_init(struct xennet_info *info, struct xennet_queue *q,
-		       unsigned int id)
+/*
+ * A fresh queue for a new connection.  Its locks and its info and id
+ * stay as xennet_init_netdev() made them: a transmit the stack started
+ * meanwhile waits for tx_lock here and then finds the device not
+ * connected, instead of taking a lock being cleared.
+ */
+#define QUEUE_KEPT_BEFORE(f) \
+	(__builtin_offsetof(struct xennet_queue, f) < \
+	 __builtin_offsetof(struct xennet_queue, cpu))
+_Static_assert(QUEUE_KEPT_BEFORE(tx_lock) && QUEUE_KEPT_BEFORE(rx_lock) &&
+	       QUEUE_KEPT_BEFORE(info) && QUEUE_KEPT_BEFORE(id),
+	       "queue_init() clears from cpu on: what it keeps comes first");
+
+static void queue_init(struct xennet_queue *q)
 {
+	const size_t keep = __builtin_offsetof(struct xennet_queue, cpu);
+	unsigned long flags;
 	unsigned int i;
 
-	memset(q, 0, sizeof(*q));
-	q->info = info;
-	q->id = id;
-	q->cpu = queue_cpu(id);
-	spin_lock_init(&q->tx_lock);
-	spin_lock_init(&q->rx_lock);
+	spin_lock_irqsave(&q->rx_lock, flags);
+	spin_lock(&q->tx_lock);
+	memset((u8 *)q + keep, 0, sizeof(*q) - keep);
+	q->cpu = queue_cpu(q->id);
 	q->tx_ring_ref = INVALID_GRANT_REF;
 	q->rx_ring_ref = INVALID_GRANT_REF;
 	for (i = 0; i < XENNET_TX_RING_SIZE; i++) {
@@ -719,6 +929,8 @@ static void queue_init(struct xennet_info *info, struct xennet_queue *q,
 	q->nr_tx_free = XENNET_TX_RING_SIZE;
 	for (i = 0; i < XENNET_RX_RING_SIZE; i++)
 		buf_init(&q->rx_slots[i].buf);
+	spin_unlock(&q->tx_lock);
+	spin_unlock_irqrestore(&q->rx_lock, flags);
 }
 
 /* The rings of a vif on xenbus: one granted page each. */
@@ -840,11 +1052,18 @@ static void queue_free_buffers(struct xennet_queue *q)
 static void queue_quiesce(struct xennet_queue *q)
 {
 	unsigned long flags;
+	bool busy;
 
-	spin_lock_irqsave(&q->rx_lock, flags);
-	spin_lock(&q->tx_lock);
-	spin_unlock(&q->tx_lock);
-	spin_unlock_irqrestore(&q->rx_lock, flags);
+	do {
+		spin_lock_irqsave(&q->rx_lock, flags);
+		busy = q->rx_polling;	/* delivering, with the lock dropped */
+		spin_lock(&q->tx_lock);
+		spin_unlock(&q->tx_lock);
+		spin_unlock_irqrestore(&q->rx_lock, flags);
+		if (busy)
+			cpu_relax();
+	} while (busy);
+	rx_defer_cancel(q);
 }
 
 /**
@@ -880,8 +1099,11 @@ int xennet_setup_queues(struct xennet_info *info)
 
 	if (!info->num_queues || info->num_queues > XENNET_MAX_QUEUES)
 		return -EINVAL;
+	err = rx_worker_start();
+	if (err)
+		return err;
 	for (i = 0; i < info->num_queues; i++)
-		queue_init(info, &info->queues[i], i);
+		queue_init(&info->queues[i]);
 	for (i = 0; i < info->num_queues; i++) {
 		err = queue_setup_rings(info, &info->queues[i]);
 		if (err) {
@@ -1111,11 +1333,19 @@ static void xennet_take_down(struct xennet_info *info)
 /* ---- xenbus driver ------------------------------------------------------- */
 
 /**
- * xennet_init_netdev - what the stack sees of @info
- * @info: the device, with its name
+ * xennet_init_netdev - what the stack sees of @info, and its queues' locks
+ * @info: the device, with its name; once, before the stack knows it
  */
 void xennet_init_netdev(struct xennet_info *info)
 {
+	for (unsigned int i = 0; i < XENNET_MAX_QUEUES; i++) {
+		struct xennet_queue *q = &info->queues[i];
+
+		spin_lock_init(&q->tx_lock);
+		spin_lock_init(&q->rx_lock);
+		q->info = info;
+		q->id = i;
+	}
 	info->netdev.name = info->name;
 	info->netdev.mtu = ETH_DATA_LEN;
 	info->netdev.xmit = xennet_xmit;

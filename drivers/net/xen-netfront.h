@@ -28,6 +28,11 @@
 #define XENNET_MAX_SLOTS	XEN_NETIF_NR_SLOTS_MIN
 /* Largest frame pvk's stack handles; bigger received ones are dropped. */
 #define XENNET_MAX_FRAME	ETH_FRAME_LEN
+/*
+ * Packets one rx poll hands to the stack before it leaves the rest to the
+ * "netfront" thread (Linux's NAPI weight).
+ */
+#define XENNET_RX_BUDGET	64
 /* Bounds of netfront=tx-slot=N, the most bytes per transmit slot. */
 #define XENNET_TX_SLOT_MIN	128
 #define XENNET_TX_SLOT_MAX	PAGE_SIZE
@@ -96,6 +101,7 @@ struct xennet_queue_stats {
 	u64 events;			/* handler runs */
 	u64 grants_deferred;		/* revokes the backend made us defer */
 	u64 alloc_failed;
+	u64 rx_deferrals;		/* budget used up, rest left to the thread */
 };
 
 struct xennet_info;
@@ -112,11 +118,21 @@ typedef int (*xennet_alloc_rings_t)(struct xennet_queue *q, void **tx,
 				    void **rx);
 
 struct xennet_queue {
-	struct xennet_info *info;
-	unsigned int id;
-	unsigned int cpu;		/* where its events are delivered */
+	/*
+	 * Set up once by xennet_init_netdev() and kept across reconnects:
+	 * the stack may start a transmit on the queue at any time, so
+	 * these are never cleared (queue_init() resets what follows them,
+	 * under both locks).
+	 */
 	spinlock_t tx_lock;
 	spinlock_t rx_lock;
+	struct xennet_info *info;
+	unsigned int id;
+	/* Reset on every connection. */
+	unsigned int cpu;		/* where its events are delivered */
+	bool rx_polling;		/* a poller is delivering (rx_lock) */
+	bool rx_deferred;		/* on the thread's list (its lock) */
+	struct xennet_queue *rx_defer_next;
 	evtchn_port_t tx_evtchn;	/* 0: none */
 	evtchn_port_t rx_evtchn;	/* == tx_evtchn unless split */
 	bool tx_bound, rx_bound;
@@ -127,6 +143,7 @@ struct xennet_queue {
 	struct xennet_tx_slot tx_slots[XENNET_TX_RING_SIZE];
 	u16 tx_free[XENNET_TX_RING_SIZE];	/* stack of free ids */
 	unsigned int nr_tx_free;
+	RING_IDX tx_rsp_seen, rx_rsp_seen;	/* rsp_prod at the last event */
 	struct xennet_rx_slot rx_slots[XENNET_RX_RING_SIZE];
 	u8 rx_frame[XENNET_MAX_FRAME];	/* multi-slot packets assembled */
 	struct xennet_queue_stats stats;

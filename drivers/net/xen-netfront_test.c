@@ -216,6 +216,9 @@ struct udp_catch {
 	unsigned int count;
 	size_t len;
 	u8 data[ETH_FRAME_LEN];
+	struct thread *poller;		/* deliveries in this thread counted */
+	unsigned int by_poller;
+	unsigned int under_lock;	/* delivered with the fake's rx_lock held */
 };
 
 static struct udp_catch caught;
@@ -226,6 +229,10 @@ static void catch_udp(void *ctx, u32 src_ip, u16 src_port, const void *data,
 	struct udp_catch *c = ctx;
 
 	c->count++;
+	if (c->poller && kthread_self() == c->poller)
+		c->by_poller++;
+	if (fake && spin_is_locked(&fake->queues[0].rx_lock))
+		c->under_lock++;
 	c->len = MIN(len, sizeof(c->data));
 	memcpy(c->data, data, c->len);
 }
@@ -672,6 +679,47 @@ static void netfront_fake_rx(struct kunit *test)
 	fake_down();
 }
 
+/*
+ * A backend that fills the ring in one go: one poll hands at most
+ * XENNET_RX_BUDGET packets to the stack, never with rx_lock held (the
+ * stack may answer at once), and leaves the rest to the "netfront"
+ * thread, which gets every one of them delivered.
+ */
+static void netfront_fake_rx_budget(struct kunit *test)
+{
+	const unsigned int n = XENNET_RX_RING_SIZE - 56;
+	struct xennet_queue *q;
+	u64 end;
+	size_t len;
+
+	if (!fake_up(test, false, PAGE_SIZE, false, false))
+		return;
+	q = fq();
+	len = make_udp(frame_buf, 32, true);
+	for (unsigned int i = 0; i < n; i++)
+		fake_rx_slot(0, 0, (int)len, frame_buf, len);
+	caught.poller = kthread_self();
+	fake_rx_push();
+	KUNIT_EXPECT_EQ(test, caught.by_poller, XENNET_RX_BUDGET);
+	KUNIT_EXPECT_TRUE(test, q->stats.rx_deferrals >= 1);
+	end = ktime_get_ns() + 5 * NSEC_PER_SEC;
+	while (READ_ONCE(caught.count) < n && ktime_get_ns() < end)
+		msleep(10);
+	kunit_info(test, "%u of %u packets delivered, %u by the first poll, %llu deferrals",
+		   READ_ONCE(caught.count), n, caught.by_poller,
+		   (unsigned long long)q->stats.rx_deferrals);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(caught.count), n);
+	KUNIT_EXPECT_EQ(test, caught.by_poller, XENNET_RX_BUDGET);
+	KUNIT_EXPECT_EQ(test, caught.under_lock, 0);
+	KUNIT_EXPECT_EQ(test, q->stats.rx_dropped, 0);
+	/* Every buffer went back to the backend. */
+	KUNIT_EXPECT_EQ(test, q->rx.rsp_cons, n);
+	KUNIT_EXPECT_EQ(test, q->rx.req_prod_pvt, XENNET_RX_RING_SIZE + n);
+	KUNIT_EXPECT_FALSE(test, fake->broken);
+	caught.poller = NULL;
+	fake_down();
+}
+
 static void netfront_fake_malformed(struct kunit *test)
 {
 	struct xennet_queue *q;
@@ -741,30 +789,21 @@ static void netfront_fake_malformed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, caught.count, 1);
 	KUNIT_EXPECT_TRUE(test, q->stats.bad_responses >= 8);
 
-	/* tx: an id never used, a NULL response, then a real one. */
+	/* tx: a NULL response is only counted (the bad ids: tx_bad_id). */
 	KUNIT_EXPECT_EQ(test, xennet_xmit_queue(q, frame_buf, len), 0);
 	{
-		struct netif_tx_response junk[2] = {
-			{ .id = 77, .status = NETIF_RSP_OKAY },
-			{ .id = 0, .status = NETIF_RSP_NULL },
+		struct netif_tx_response null_rsp = {
+			.id = 0, .status = NETIF_RSP_NULL,
 		};
 
 		bad = q->stats.bad_responses;
-		/* Answers for requests that exist, but with the wrong ids. */
-		*RING_GET_RESPONSE(&q->tx, fake_tx_prod++) = junk[0];
+		fake_tx_cons++;
+		*RING_GET_RESPONSE(&q->tx, fake_tx_prod++) = null_rsp;
 		xen_wmb();
 		q->tx.sring->rsp_prod = fake_tx_prod;
 		xennet_tx_poll(q);
 		KUNIT_EXPECT_EQ(test, q->stats.bad_responses, bad + 1);
 		KUNIT_EXPECT_EQ(test, q->nr_tx_free, XENNET_TX_RING_SIZE - 1);
-		KUNIT_EXPECT_EQ(test, xennet_xmit_queue(q, frame_buf, len), 0);
-		fake_tx_cons++;
-		*RING_GET_RESPONSE(&q->tx, fake_tx_prod++) = junk[1];
-		xen_wmb();
-		q->tx.sring->rsp_prod = fake_tx_prod;
-		xennet_tx_poll(q);
-		KUNIT_EXPECT_EQ(test, q->stats.bad_responses, bad + 2);
-		KUNIT_EXPECT_EQ(test, q->nr_tx_free, XENNET_TX_RING_SIZE - 2);
 	}
 	KUNIT_EXPECT_FALSE(test, fake->broken);
 
@@ -795,6 +834,132 @@ static void netfront_fake_tx_overflow_disables(struct kunit *test)
 	xennet_tx_poll(q);
 	KUNIT_EXPECT_TRUE(test, fake->broken);
 	kunit_info(test, "disabled with: %s", fake->broken_why);
+	fake_down();
+}
+
+/* Answer one tx request: a response with @id at the backend's next index. */
+static void fake_tx_answer(u16 id)
+{
+	struct xennet_queue *q = fq();
+	struct netif_tx_response rsp = { .id = id, .status = NETIF_RSP_OKAY };
+
+	*RING_GET_RESPONSE(&q->tx, fake_tx_prod++) = rsp;
+	xen_wmb();
+	q->tx.sring->rsp_prod = fake_tx_prod;
+	xennet_tx_poll(q);
+}
+
+/*
+ * A tx response whose id is not in flight, unknown or answered twice,
+ * disables the vif naming the id: no slot is freed twice, nothing more
+ * goes out, and tearing it down gives every slot's page and grant back.
+ */
+static void netfront_fake_tx_bad_id(struct kunit *test)
+{
+	static const u16 bad_ids[] = { 0xffff, XENNET_TX_RING_SIZE };
+	char want[48];
+	unsigned int i;
+	u16 id;
+	struct xennet_queue *q;
+
+	for (i = 0; i <= ARRAY_SIZE(bad_ids); i++) {
+		if (!fake_up(test, false, PAGE_SIZE, false, false))
+			return;
+		q = fq();
+		memset(frame_buf, 0x44, 100);
+		for (unsigned int j = 0; j < 3; j++)
+			KUNIT_EXPECT_EQ(test, xennet_xmit_queue(q, frame_buf, 100), 0);
+		fake_tx_cons += 3;
+		/* The first one answered as it should be. */
+		id = RING_GET_REQUEST(&q->tx, 0)->id;
+		fake_tx_answer(id);
+		KUNIT_EXPECT_FALSE(test, fake->broken);
+		KUNIT_EXPECT_EQ(test, q->nr_tx_free, XENNET_TX_RING_SIZE - 2);
+		if (i < ARRAY_SIZE(bad_ids))
+			id = bad_ids[i];	/* else: the same id again */
+		fake_tx_answer(id);
+		KUNIT_EXPECT_TRUE(test, fake->broken);
+		snprintf(want, sizeof(want), "queue 0: tx response for id %u,", id);
+		if (strncmp(fake->broken_why, want, strlen(want)))
+			kunit_fail(test, __FILE__, __LINE__,
+				   "'%s' does not name id %u", fake->broken_why, id);
+		kunit_info(test, "disabled with: %s", fake->broken_why);
+		/* Two requests stay the backend's; nothing more is sent. */
+		KUNIT_EXPECT_EQ(test, q->nr_tx_free, XENNET_TX_RING_SIZE - 2);
+		KUNIT_EXPECT_EQ(test, xennet_xmit_queue(q, frame_buf, 100), -EIO);
+		KUNIT_EXPECT_EQ(test, q->tx.req_prod_pvt, 3);
+		fake_down();
+		for (unsigned int j = 0; j < XENNET_TX_RING_SIZE; j++) {
+			const struct xennet_tx_slot *s = &q->tx_slots[j];
+
+			if (s->inflight || s->buf.page ||
+			    s->buf.ref != INVALID_GRANT_REF) {
+				kunit_fail(test, __FILE__, __LINE__,
+					   "tx slot %u kept after teardown", j);
+				break;
+			}
+		}
+	}
+}
+
+struct setup_run {
+	struct xennet_info *info;
+	int err;
+	bool done;
+};
+
+static int setup_queues_thread(void *arg)
+{
+	struct setup_run *r = arg;
+
+	r->err = xennet_setup_queues(r->info);
+	__atomic_store_n(&r->done, true, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/*
+ * Reconnecting while a transmit holds the queue's tx_lock: the new
+ * connection's set-up waits for the lock instead of clearing it under
+ * the transmit, and the device works afterwards.
+ */
+static void netfront_fake_reconnect_keeps_locks(struct kunit *test)
+{
+	static struct setup_run run;
+	struct xennet_queue *q;
+	unsigned int cpu = smp_processor_id() ? 0 : 1;
+	struct thread *t;
+	bool held_through;
+	u64 end;
+
+	if (!kunit_need_cpus(test, 2) ||
+	    !fake_up(test, false, PAGE_SIZE, false, false))
+		return;
+	q = fq();
+	xennet_disconnect(fake);
+	run = (struct setup_run){ .info = fake };
+	/* A transmit in progress on this CPU. */
+	spin_lock(&q->tx_lock);
+	t = kthread_run(setup_queues_thread, &run, "nfsetup", cpu);
+	KUNIT_EXPECT_TRUE(test, t != NULL);
+	end = ktime_get_ns() + 50 * NSEC_PER_MSEC;
+	while (ktime_get_ns() < end && !__atomic_load_n(&run.done, __ATOMIC_SEQ_CST))
+		cpu_relax();
+	held_through = spin_is_locked(&q->tx_lock) &&
+		       !__atomic_load_n(&run.done, __ATOMIC_SEQ_CST);
+	spin_unlock(&q->tx_lock);
+	if (t)
+		kthread_join(t);
+	KUNIT_EXPECT_TRUE(test, held_through);
+	KUNIT_EXPECT_EQ(test, run.err, 0);
+	KUNIT_EXPECT_FALSE(test, spin_is_locked(&q->tx_lock));
+	KUNIT_EXPECT_FALSE(test, spin_is_locked(&q->rx_lock));
+	/* Connected again: it sends and receives. */
+	xennet_start(fake);
+	fake_rx_prod = fake_tx_cons = fake_tx_prod = 0;
+	memset(frame_buf, 0x33, 80);
+	KUNIT_EXPECT_EQ(test, xennet_xmit_queue(q, frame_buf, 80), 0);
+	KUNIT_EXPECT_EQ(test, q->tx.req_prod_pvt, 1);
+	KUNIT_EXPECT_EQ(test, q->rx.req_prod_pvt, XENNET_RX_RING_SIZE);
 	fake_down();
 }
 
@@ -1185,8 +1350,11 @@ SELFTEST_SUITE(netfront,
 	KUNIT_CASE(netfront_fake_tx_slots),
 	KUNIT_CASE(netfront_fake_tx_csum_and_bounce),
 	KUNIT_CASE(netfront_fake_rx),
+	KUNIT_CASE(netfront_fake_rx_budget),
 	KUNIT_CASE(netfront_fake_malformed),
 	KUNIT_CASE(netfront_fake_tx_overflow_disables),
+	KUNIT_CASE(netfront_fake_tx_bad_id),
+	KUNIT_CASE(netfront_fake_reconnect_keeps_locks),
 	KUNIT_CASE(netfront_fake_mapped_grant_deferred),
 	KUNIT_CASE(netfront_connected),
 	KUNIT_CASE(netfront_ping_dom0),

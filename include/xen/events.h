@@ -159,6 +159,16 @@ int xen_evtchn_bind_vcpu(unsigned int port, unsigned int cpu);
 int xen_evtchn_notify(unsigned int port);
 
 /**
+ * xen_evtchn_no_work - the handler of @port found nothing to do
+ * @port: the port whose handler is running (call it from the handler)
+ *
+ * A port with too many such events in a short time is a storm: it is
+ * masked for a while, logged, then unmasked (an event raised meanwhile
+ * is delivered then), so a peer cannot keep a vCPU in the handler.
+ */
+void xen_evtchn_no_work(unsigned int port);
+
+/**
  * xen_evtchn_is_pending - whether a port has an undelivered event
  * @port: a port
  */

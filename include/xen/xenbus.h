@@ -185,17 +185,26 @@ int xenbus_transaction_end(struct xenbus_transaction t, bool abort);
  *            (@node or something below it) and the watch's token
  *
  * xenstored fires every watch once right after it is registered.
+ * At most XENBUS_WATCH_MAX_PENDING events of one watch wait for its
+ * callback; xenstored is untrusted and a backend may rewrite a watched
+ * node without end, so further ones are dropped (the first drop of each
+ * watch is logged) and counted in @dropped, which the owner may read.
  * The remaining fields are the xenbus core's.
  */
 struct xenbus_watch {
 	const char *node;
 	void (*callback)(struct xenbus_watch *watch, const char *path,
 			 const char *token);
+	unsigned long dropped;
 	/* private */
 	struct xenbus_watch *next;
 	char token[24];
 	bool registered;
+	unsigned int nr_pending;	/* queued events, not yet called back */
 };
+
+/* Events of one watch queued at most (Linux's XSA-349 fix limits them). */
+#define XENBUS_WATCH_MAX_PENDING	64
 
 /**
  * register_xenbus_watch - start watching @watch->node
@@ -453,8 +462,11 @@ int xenbus_free_evtchn(struct xenbus_device *dev, evtchn_port_t port);
  * @nr_pages: pages in the ring
  * @refs: receives one grant ref per page
  *
- * All or nothing: on failure the grants made so far are revoked, the
- * error is reported with xenbus_dev_fatal() and returned.
+ * On failure the error is reported with xenbus_dev_fatal() and returned,
+ * and the pages granted so far keep their refs in @refs (the others are
+ * INVALID_GRANT_REF): the backend may map one already (refs are easy to
+ * guess), so they are given back only by xenbus_teardown_ring(), which
+ * revokes each grant before its page is freed.
  */
 int xenbus_grant_ring(struct xenbus_device *dev, void *vaddr,
 		      unsigned int nr_pages, grant_ref_t *refs);
@@ -466,8 +478,10 @@ int xenbus_grant_ring(struct xenbus_device *dev, void *vaddr,
  * @vaddr: receives the ring's address
  * @refs: receives one grant ref per page
  *
- * Returns 0 or an errno (nothing left allocated; reported with
- * xenbus_dev_fatal()).
+ * Returns 0 or an errno (reported with xenbus_dev_fatal()).  On failure
+ * nothing is left allocated, except a page the backend mapped before
+ * its grant could be revoked: that one goes to the grant code's deferred
+ * release (or is leaked, logged), never straight back to the allocator.
  */
 int xenbus_setup_ring(struct xenbus_device *dev, unsigned int nr_pages,
 		      void **vaddr, grant_ref_t *refs);

@@ -14,17 +14,26 @@
  * hides the handler, then waits until no other vCPU is still inside it
  * (each vCPU announces the port it is handling in handling[]), and only
  * then closes the port, whose number Xen may reuse at once.
+ *
+ * Storms: a handler that found nothing to do for its event says so with
+ * xen_evtchn_no_work(); a port with too many such events in a short
+ * window (events_storm.h) is masked, logged, and unmasked by the first
+ * upcall on any vCPU after a delay, so a backend that notifies in a
+ * tight loop costs a bounded number of handler runs and the guest stays
+ * responsive.  Both ABIs mask and unmask through the same ops.
  */
 #include <pvk/kernel.h>
 #include <pvk/ksyms.h>
 #include <pvk/params.h>
 #include <pvk/smp.h>
 #include <pvk/spinlock.h>
+#include <pvk/time.h>
 #include <asm/processor.h>
 #include <asm/paravirt.h>
 #include <asm/xen/hypercall.h>
 #include <xen/events.h>
 #include "events_internal.h"
+#include "events_storm.h"
 
 enum port_type {
 	PORT_FREE,
@@ -59,6 +68,10 @@ static unsigned int handling[NR_CPUS];
 /* Spread ports bound to each vCPU. */
 static unsigned int spread_load[NR_CPUS];
 static u64 spurious[NR_CPUS];
+/* Storm accounting per port, and how many ports a storm holds masked. */
+static DEFINE_SPINLOCK(storm_lock);
+static struct evtchn_storm storm[XEN_NR_PORTS];
+static unsigned int storm_held;
 
 const char *xen_evtchn_abi_name(void)
 {
@@ -114,6 +127,84 @@ void xen_evtchn_handle(evtchn_port_t port, struct pt_regs *regs)
  * round rather than lost.  Upcalls do not nest (events stay masked), so
  * the hypercalls made in here are simply the difference of the counter.
  */
+/* Unmask the ports whose storm delay is over; in the upcall. */
+static void storm_release(void)
+{
+	u64 now = ktime_get_ns();
+	unsigned long flags;
+
+	spin_lock_irqsave(&storm_lock, flags);
+	for (evtchn_port_t port = 0; port < XEN_NR_PORTS && storm_held; port++) {
+		if (!evtchn_storm_expired(&storm[port], now))
+			continue;
+		storm_held--;
+		/* Unbound meanwhile: the next binding unmasks it. */
+		if (__atomic_load_n(&ports[port].handler, __ATOMIC_ACQUIRE))
+			xen_unmask(port);
+	}
+	spin_unlock_irqrestore(&storm_lock, flags);
+}
+
+/*
+ * Counts the event; more than EVTCHN_STORM_THRESHOLD of them within
+ * EVTCHN_STORM_WINDOW_NS mask the port for EVTCHN_STORM_DELAY_NS, with
+ * a log line (the first storms of a port, then every 100th).
+ */
+void xen_evtchn_no_work(unsigned int port)
+{
+	struct evtchn_storm *s;
+	unsigned long flags;
+
+	if (port >= XEN_NR_PORTS)
+		return;
+	s = &storm[port];
+	spin_lock_irqsave(&storm_lock, flags);
+	if (evtchn_storm_no_work(s, ktime_get_ns())) {
+		evtchn_ops->mask(port);
+		storm_held++;
+		if (s->storms <= 3 || !(s->storms % 100))
+			pr_warn("xen: port %u: more than %u events without work within %llu ms: masked for %llu ms (storm %u%s)\n",
+				port, EVTCHN_STORM_THRESHOLD,
+				EVTCHN_STORM_WINDOW_NS / NSEC_PER_MSEC,
+				EVTCHN_STORM_DELAY_NS / NSEC_PER_MSEC, s->storms,
+				s->storms == 3 ? "; further ones logged every 100th" : "");
+	}
+	spin_unlock_irqrestore(&storm_lock, flags);
+}
+
+/* Forget the storms of a port number that is bound anew. */
+static void storm_reset(evtchn_port_t port)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&storm_lock, flags);
+	if (storm[port].masked)
+		storm_held--;
+	storm[port] = (struct evtchn_storm){ 0 };
+	spin_unlock_irqrestore(&storm_lock, flags);
+}
+
+/**
+ * xen_evtchn_storm_stats - a port's storm accounting, for the self-tests
+ * @port: the port
+ * @held: set if a storm holds it masked now
+ *
+ * Returns how many storms masked it since it was bound.
+ */
+unsigned int xen_evtchn_storm_stats(evtchn_port_t port, bool *held)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	if (port >= XEN_NR_PORTS)
+		return 0;
+	spin_lock_irqsave(&storm_lock, flags);
+	*held = storm[port].masked;
+	n = storm[port].storms;
+	spin_unlock_irqrestore(&storm_lock, flags);
+	return n;
+}
+
 void xen_evtchn_do_upcall(struct pt_regs *regs)
 {
 	struct xen_percpu *x = xen_this_cpu();
@@ -122,6 +213,9 @@ void xen_evtchn_do_upcall(struct pt_regs *regs)
 	u64 h0 = x->hypercalls;
 
 	x->upcalls++;
+	/* Before the loop: what an unmask makes pending is served in it. */
+	if (READ_ONCE(storm_held))
+		storm_release();
 	do {
 		WRITE_ONCE(vi->evtchn_upcall_pending, 0);
 		barrier();
@@ -186,6 +280,7 @@ static int install_port(evtchn_port_t port, unsigned int cpu, u8 type,
 	evtchn_ops->mask(port);
 	if (READ_ONCE(p->type) != PORT_FREE)
 		forget_port(port);
+	storm_reset(port);
 	spin_lock_irqsave(&ports_lock, flags);
 	p->data = data;
 	p->cpu = (int)cpu;

@@ -27,6 +27,7 @@
 #include <xen/events.h>
 #include <xen/sysctl.h>
 #include "events_internal.h"
+#include "events_storm.h"
 
 #define DELIVERY_MS	2000	/* generous: vCPUs may be descheduled */
 #define QUIET_MS	30	/* how long "nothing happens" is watched */
@@ -36,6 +37,7 @@ struct probe {
 	unsigned int calls;
 	int cpu;		/* vCPU of the last call */
 	bool busy;		/* stay in the handler for a while */
+	bool no_work;		/* tell the core the event found nothing */
 	bool entered, left;
 };
 
@@ -53,6 +55,8 @@ static void count_event(unsigned int port, void *data, struct pt_regs *regs)
 		__atomic_store_n(&p->left, true, __ATOMIC_SEQ_CST);
 	}
 	__atomic_fetch_add(&p->calls, 1, __ATOMIC_SEQ_CST);
+	if (READ_ONCE(p->no_work))
+		xen_evtchn_no_work(port);
 }
 
 static bool need_xen(struct kunit *test)
@@ -337,6 +341,58 @@ static void xen_events_virq_debug_dumps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xen_evtchn_debug_virqs(), before + 1);
 }
 
+/*
+ * A peer notifying in a tight loop for nothing: once the handler has
+ * reported more than the threshold of events without work, the port is
+ * masked (further events wait, the other end still works), then
+ * unmasked after the delay, when the event raised meanwhile runs once.
+ */
+static void xen_events_storm_masked_then_released(struct kunit *test)
+{
+	static struct pair pr;
+	unsigned int sent, calls, storms;
+	bool held = false;
+
+	if (!need_xen(test) || !make_pair(test, &pr, smp_processor_id()))
+		return;
+	WRITE_ONCE(pr.pb.no_work, true);
+	for (sent = 0; sent < 20 * EVTCHN_STORM_THRESHOLD && !held; sent++) {
+		xen_evtchn_notify(pr.a);
+		xen_evtchn_storm_stats(pr.b, &held);
+	}
+	calls = __atomic_load_n(&pr.pb.calls, __ATOMIC_SEQ_CST);
+	KUNIT_EXPECT_TRUE(test, held);
+	/* Held back: more notifications run nothing, they wait. */
+	for (unsigned int i = 0; i < 10; i++)
+		xen_evtchn_notify(pr.a);
+	kunit_info(test, "masked after %u notifications, %u handler runs", sent, calls);
+	xen_evtchn_storm_stats(pr.b, &held);
+	if (!held) {
+		/* This vCPU stalled past the delay (a busy host): too late. */
+		kunit_info(test, "the delay ran out during the check");
+		KUNIT_EXPECT_EQ(test, xen_evtchn_storm_stats(pr.b, &held), 1);
+		drop_pair(&pr);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, __atomic_load_n(&pr.pb.calls, __ATOMIC_SEQ_CST), calls);
+	KUNIT_EXPECT_TRUE(test, xen_evtchn_is_pending(pr.b));
+	/* The other end is not affected. */
+	KUNIT_EXPECT_EQ(test, xen_evtchn_notify(pr.b), 0);
+	KUNIT_EXPECT_TRUE(test, wait_calls(&pr.pa, 1));
+	/* After the delay the waiting event runs, once. */
+	KUNIT_EXPECT_TRUE(test, wait_calls(&pr.pb, calls + 1));
+	msleep(QUIET_MS);
+	KUNIT_EXPECT_EQ(test, pr.pb.calls, calls + 1);
+	storms = xen_evtchn_storm_stats(pr.b, &held);
+	KUNIT_EXPECT_FALSE(test, held);
+	KUNIT_EXPECT_EQ(test, storms, 1);
+	/* Unmasked for good: a later event with work is delivered at once. */
+	WRITE_ONCE(pr.pb.no_work, false);
+	KUNIT_EXPECT_EQ(test, xen_evtchn_notify(pr.a), 0);
+	KUNIT_EXPECT_TRUE(test, wait_calls(&pr.pb, calls + 2));
+	drop_pair(&pr);
+}
+
 SELFTEST_SUITE(xen_events,
 	KUNIT_CASE(xen_events_notify_runs_handler_once),
 	KUNIT_CASE(xen_events_mask_defers_unmask_delivers),
@@ -345,4 +401,5 @@ SELFTEST_SUITE(xen_events,
 	KUNIT_CASE(xen_events_bind_vcpu_moves_delivery),
 	KUNIT_CASE(xen_events_unbind_waits_for_handler),
 	KUNIT_CASE(xen_events_any_cpu_spreads),
+	KUNIT_CASE(xen_events_storm_masked_then_released),
 	KUNIT_CASE(xen_events_virq_debug_dumps));

@@ -83,16 +83,15 @@ int xenbus_grant_ring(struct xenbus_device *dev, void *vaddr,
 				 nr_pages);
 		return -EINVAL;
 	}
+	for (unsigned int i = 0; i < nr_pages; i++)
+		refs[i] = INVALID_GRANT_REF;
 	for (unsigned int i = 0; i < nr_pages; i++) {
 		void *page = (char *)vaddr + (size_t)i * PAGE_SIZE;
 		int ref = gnttab_grant_foreign_access(dev->otherend_id,
 						      xen_virt_to_pfn(page), false);
 
 		if (ref < 0) {
-			while (i--) {
-				gnttab_end_foreign_access(refs[i], NULL);
-				refs[i] = INVALID_GRANT_REF;
-			}
+			/* The granted ones: xenbus_teardown_ring() revokes them. */
 			xenbus_dev_fatal(dev, ref, "granting ring page %u", i);
 			return ref;
 		}
@@ -130,9 +129,15 @@ int xenbus_setup_ring(struct xenbus_device *dev, unsigned int nr_pages,
 		return -ENOMEM;
 	}
 	memset(ring, 0, (size_t)nr_pages * PAGE_SIZE);
+	for (unsigned int i = 0; i < nr_pages; i++)
+		refs[i] = INVALID_GRANT_REF;
 	err = xenbus_grant_ring(dev, ring, nr_pages, refs);
 	if (err) {
-		free_pages(ring, (unsigned int)order);
+		/*
+		 * Revoke first, page by page: one the backend already maps
+		 * must not go back to the allocator.
+		 */
+		xenbus_teardown_ring(&ring, nr_pages, refs);
 		return err;
 	}
 	*vaddr = ring;

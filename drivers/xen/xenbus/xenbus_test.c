@@ -19,6 +19,7 @@
 #include <xen/grant_table.h>
 #include <xen/xenbus.h>
 #include "xenbus_internal.h"
+#include "../grant-table-internal.h"
 
 #define T_DIR		"data/pvk-test"
 #define WAIT_MS		10000
@@ -245,6 +246,145 @@ static void xenbus_watch_fires(struct kunit *test)
 	msleep(300);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(p.fired), before);
 	KUNIT_EXPECT_EQ(test, xenbus_rm(XBT_NIL, T_DIR, NULL), 0);
+}
+
+/* A watch whose callback can be held, so that its events pile up. */
+struct held_watch {
+	struct xenbus_watch w;
+	unsigned int fired;
+	bool hold;
+	bool held;		/* a callback is waiting for hold to clear */
+};
+
+static void held_cb(struct xenbus_watch *w, const char *path, const char *token)
+{
+	struct held_watch *h = container_of(w, struct held_watch, w);
+
+	WRITE_ONCE(h->fired, h->fired + 1);
+	if (!READ_ONCE(h->hold))
+		return;
+	WRITE_ONCE(h->held, true);
+	for (unsigned int t = 0; READ_ONCE(h->hold) && t < 3 * WAIT_MS; t += 10)
+		msleep(10);
+	WRITE_ONCE(h->held, false);
+}
+
+/*
+ * A node rewritten while the watch's callback is busy: at most
+ * XENBUS_WATCH_MAX_PENDING events wait, the rest are dropped and counted,
+ * and the watch still fires afterwards.
+ */
+static void xenbus_watch_events_capped(struct kunit *test)
+{
+	static struct held_watch h;
+	const unsigned int extra = 16;
+	unsigned int i, fired;
+	char val[12];
+
+	if (!need_xenstore(test))
+		return;
+	memset(&h, 0, sizeof(h));
+	h.w.node = T_DIR "/storm";
+	h.w.callback = held_cb;
+	KUNIT_ASSERT_TRUE(test, register_xenbus_watch(&h.w) == 0);
+	KUNIT_EXPECT_TRUE(test, wait_count(&h.fired, 1));
+	WRITE_ONCE(h.hold, true);
+	KUNIT_EXPECT_EQ(test, xenbus_write(XBT_NIL, T_DIR, "storm", "0"), 0);
+	for (unsigned int t = 0; !READ_ONCE(h.held) && t < WAIT_MS; t += 10)
+		msleep(10);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(h.held));
+	for (i = 1; i <= XENBUS_WATCH_MAX_PENDING + extra; i++) {
+		snprintf(val, sizeof(val), "%u", i);
+		KUNIT_EXPECT_EQ(test, xenbus_write(XBT_NIL, T_DIR, "storm", val), 0);
+	}
+	/* Let the last events arrive, then release the callback. */
+	msleep(500);
+	fired = READ_ONCE(h.fired);
+	WRITE_ONCE(h.hold, false);
+	for (unsigned int t = 0; t < WAIT_MS; t += 20) {
+		if (READ_ONCE(h.fired) - fired + READ_ONCE(h.w.dropped) >=
+		    XENBUS_WATCH_MAX_PENDING + extra)
+			break;
+		msleep(20);
+	}
+	msleep(300);
+	kunit_info(test, "%u writes while held: %u events delivered after, %lu dropped",
+		   XENBUS_WATCH_MAX_PENDING + extra, READ_ONCE(h.fired) - fired,
+		   READ_ONCE(h.w.dropped));
+	/* Every event was either delivered or dropped and counted. */
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(h.w.dropped) > 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(h.fired) - fired + READ_ONCE(h.w.dropped),
+			XENBUS_WATCH_MAX_PENDING + extra);
+	/* Drained: it fires again. */
+	fired = READ_ONCE(h.fired);
+	KUNIT_EXPECT_EQ(test, xenbus_write(XBT_NIL, T_DIR, "storm", "end"), 0);
+	KUNIT_EXPECT_TRUE(test, wait_count(&h.fired, fired + 1));
+	unregister_xenbus_watch(&h.w);
+	KUNIT_EXPECT_EQ(test, xenbus_rm(XBT_NIL, T_DIR, NULL), 0);
+}
+
+/*
+ * Granting a 4-page ring runs out of refs after 2 pages: those two stay
+ * granted (the backend may map them already), and the teardown revokes
+ * each before its page is freed; one the "backend" maps is deferred
+ * with its page, not freed, until it lets go.
+ */
+static void xenbus_ring_grant_failure_revokes_first(struct kunit *test)
+{
+	static struct xenbus_device dev = {
+		.nodename = T_DIR "/ringdev", .otherend_id = 0,
+		.state = XenbusStateInitialising,
+	};
+	grant_ref_t refs[4], *grab;
+	unsigned int nfree, deferred0;
+	void *ring;
+	int err;
+
+	if (!need_xenstore(test) || !gnttab_version())
+		return;
+	ring = alloc_pages(2);
+	KUNIT_ASSERT_TRUE(test, ring != NULL);
+	nfree = gnttab_free_refs();
+	grab = kmalloc(nfree * sizeof(*grab));
+	if (!grab || nfree < 2 || gnttab_alloc_refs(nfree - 2, grab)) {
+		kunit_fail(test, __FILE__, __LINE__, "could not hold %u refs", nfree);
+		kfree(grab);
+		free_pages(ring, 2);
+		return;
+	}
+	/* Two refs left for four pages (refs are taken back at once). */
+	err = xenbus_grant_ring(&dev, ring, 4, refs);
+	gnttab_free_refs_array(grab, nfree - 2);
+	kfree(grab);
+	KUNIT_EXPECT_EQ(test, err, -ENOSPC);
+	KUNIT_EXPECT_TRUE(test, refs[0] != INVALID_GRANT_REF &&
+			  refs[1] != INVALID_GRANT_REF);
+	KUNIT_EXPECT_EQ(test, refs[2], INVALID_GRANT_REF);
+	KUNIT_EXPECT_EQ(test, refs[3], INVALID_GRANT_REF);
+	if (refs[0] == INVALID_GRANT_REF) {
+		free_pages(ring, 2);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, gnttab_entry(refs[0])->flags & GTF_permit_access,
+			GTF_permit_access);
+	/* The backend mapped page 0 in the meantime. */
+	deferred0 = gnttab_deferred_count();
+	__atomic_fetch_or(gnttab_mapping_word(refs[0]), GTF_reading,
+			  __ATOMIC_SEQ_CST);
+	{
+		grant_ref_t mapped = refs[0];
+
+		xenbus_teardown_ring(&ring, 4, refs);
+		KUNIT_EXPECT_TRUE(test, ring == NULL);
+		KUNIT_EXPECT_EQ(test, refs[0], INVALID_GRANT_REF);
+		KUNIT_EXPECT_EQ(test, refs[1], INVALID_GRANT_REF);
+		KUNIT_EXPECT_EQ(test, gnttab_deferred_count(), deferred0 + 1);
+		/* It lets go: the page and the ref are released then. */
+		__atomic_fetch_and(gnttab_mapping_word(mapped), (u16)~GTF_reading,
+				   __ATOMIC_SEQ_CST);
+		gnttab_retry_deferred();
+		KUNIT_EXPECT_EQ(test, gnttab_deferred_count(), deferred0);
+	}
 }
 
 /* ---- the frontend core, against a backend the test fakes ---------------- */
@@ -498,4 +638,6 @@ SELFTEST_SUITE(xenbus,
 	KUNIT_CASE(xenbus_lists_directory),
 	KUNIT_CASE(xenbus_transactions),
 	KUNIT_CASE(xenbus_watch_fires),
+	KUNIT_CASE(xenbus_watch_events_capped),
+	KUNIT_CASE(xenbus_ring_grant_failure_revokes_first),
 	KUNIT_CASE(xenbus_frontend_lifecycle));

@@ -211,8 +211,27 @@ static void xs_fail_pending(int err)
 	spin_unlock_irqrestore(&xs_reply_lock, flags);
 }
 
+static struct xenbus_watch *find_watch(const char *token);
+
+/*
+ * Room for one more event of @w?  Beyond XENBUS_WATCH_MAX_PENDING the
+ * event is dropped and counted, the first drop logged; xs_watch_lock held.
+ */
+static bool watch_take_event(struct xenbus_watch *w)
+{
+	if (w->nr_pending < XENBUS_WATCH_MAX_PENDING) {
+		w->nr_pending++;
+		return true;
+	}
+	if (!w->dropped++)
+		pr_warn("xenbus: watch on %s: %u events already pending; dropping further ones (counted)\n",
+			w->node, XENBUS_WATCH_MAX_PENDING);
+	return false;
+}
+
 static void xs_queue_event(struct xs_msg *msg)
 {
+	struct xenbus_watch *w;
 	unsigned long flags;
 
 	if (!xs_watch_event_ok(msg->body, msg->hdr.len)) {
@@ -223,6 +242,13 @@ static void xs_queue_event(struct xs_msg *msg)
 	}
 	msg->next = NULL;
 	spin_lock_irqsave(&xs_watch_lock, flags);
+	/* An event of no watch of ours (unregistered since) goes now. */
+	w = find_watch(msg->body + strlen(msg->body) + 1);
+	if (!w || !watch_take_event(w)) {
+		spin_unlock_irqrestore(&xs_watch_lock, flags);
+		kfree(msg);
+		return;
+	}
 	if (xs_events_tail)
 		xs_events_tail->next = msg;
 	else
@@ -711,6 +737,8 @@ int register_xenbus_watch(struct xenbus_watch *watch)
 	watch->next = xs_watches;
 	xs_watches = watch;
 	watch->registered = true;
+	watch->nr_pending = 0;
+	watch->dropped = 0;
 	spin_unlock_irqrestore(&xs_watch_lock, flags);
 
 	err = xs_watch_op(XS_WATCH, watch);
@@ -739,6 +767,7 @@ void unregister_xenbus_watch(struct xenbus_watch *watch)
 		}
 	}
 	watch->registered = false;
+	watch->nr_pending = 0;
 	/* Drop its queued events. */
 	xs_events_tail = NULL;
 	for (pp = &xs_events; *pp;) {
@@ -786,6 +815,8 @@ static int xs_watcher(void *unused)
 			if (!xs_events)
 				xs_events_tail = NULL;
 			w = find_watch(m->body + strlen(m->body) + 1);
+			if (w)
+				w->nr_pending--;
 			WRITE_ONCE(xs_running_watch, w);
 		}
 		spin_unlock_irqrestore(&xs_watch_lock, flags);

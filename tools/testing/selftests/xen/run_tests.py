@@ -421,6 +421,10 @@ BLKFRONT_IO = tuple('xen_blkfront.blkfront_' + c for c in (
     'concurrent_queues', 'flush_and_discard', 'rejects_bad_requests'))
 NETFRONT_DOM0 = tuple('netfront.netfront_' + c for c in (
     'connected', 'ping_dom0', 'sg_and_bounce'))
+# netfront against a fake backend inside pvk (issue #11's hardening):
+# wherever there is a grant table to grant from.
+NETFRONT_HARDENING = tuple('netfront.netfront_fake_' + c for c in (
+    'rx_budget', 'tx_bad_id', 'reconnect_keeps_locks'))
 
 MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', BARE_METAL_SUITES),
@@ -436,6 +440,7 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'-badsuite$', ('paravirt',)),
     Need(r'^xen-pv-dom0-', BARE_METAL_SUITES + XEN_DOM0_SUITES),
     Need(r'^xen-pv-dom0-', ('smp',) + CPU_HOTPLUG, min_cpus=2),
+    Need(r'^xen-pv-(dom0|domU)-smp', NETFRONT_HARDENING),
     # pvk as a PVH dom0: the native suites, Xen's events, timer, grants
     # and spinlocks through the HVM callback, and the HVM detection and
     # delivery checks (xen_mmu and xen_acpi are a PV dom0's).

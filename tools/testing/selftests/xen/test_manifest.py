@@ -227,6 +227,23 @@ class Manifest(unittest.TestCase):
         self.assertNotIn('blk_udp', run_tests.required_names(
             run_tests.Row('pvh-tcg-smp2', 'pvh', 2), 2))
 
+    def test_netfront_hardening_on_xen_pv_rows(self):
+        """netfront's fake-backend hardening cases (rx budget, bad tx
+        ids, locks kept across a reconnect) must pass on the PV dom0 and plain PV domU rows; bare metal
+        has no grant table to run them on."""
+        cases = ('netfront.netfront_fake_rx_budget',
+                 'netfront.netfront_fake_tx_bad_id',
+                 'netfront.netfront_fake_reconnect_keeps_locks')
+        for row in (run_tests._xen(1), run_tests._xen(2), run_tests._domu(1),
+                    run_tests._domu(2)):
+            names = run_tests.required_names(row, row.cpus)
+            for name in cases:
+                self.assertIn(name, names, row.name)
+        names = run_tests.required_names(
+            run_tests.Row('pvh-tcg-smp2', 'pvh', 2), 2)
+        for name in cases:
+            self.assertNotIn(name, names)
+
     def test_cpu_hotplug_where_xen_pv_can(self):
         """vCPUs go offline and back in PV dom0 and domU rows with two
         vCPUs; every row refuses CPU 0 and a CPU that does not exist."""
