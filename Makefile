@@ -131,9 +131,9 @@ $(BUILD)/pvk: $(OBJS) $(LDS) scripts/mksyms.py
 		{ echo "symbol table moved between links"; exit 1; }
 	@rm -f $(BUILD)/.pvk.tmp
 
-$(BUILD)/pvk.iso: $(BUILD)/pvk scripts/mkiso.sh
+$(BUILD)/pvk.iso: $(BUILD)/pvk $(BUILD)/initramfs.cpio scripts/mkiso.sh
 	@echo "  ISO     $@"
-	@scripts/mkiso.sh $(BUILD)/pvk $@
+	@scripts/mkiso.sh $(BUILD)/pvk $@ "" $(BUILD)/initramfs.cpio
 
 iso: $(BUILD)/pvk.iso
 

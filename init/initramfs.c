@@ -64,7 +64,7 @@ static int emit(const char *name, u32 namesize, const u8 *data, u32 size,
 		return 0;
 	if (strlen(n) >= sizeof(f.name))
 		return -EINVAL;
-	strlcpy(f.name, n, sizeof(f.name));
+	memcpy(f.name, n, strlen(n) + 1);
 	return fn(ctx, &f);
 }
 
