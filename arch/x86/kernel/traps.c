@@ -207,7 +207,9 @@ static void do_exception(struct pt_regs *regs)
 
 	if (user_mode(regs))
 		do_user_exception(regs);
-	if (v == X86_TRAP_PF && vmalloc_sync_fault(read_cr2()))
+	/* Only where processes exist is another root ever loaded. */
+	if (v == X86_TRAP_PF && user_mode_supported() &&
+	    vmalloc_sync_fault(read_cr2()))
 		return;
 	if (fixup_exception(regs))
 		return;
