@@ -106,6 +106,18 @@ static void user_tls_fs_base(struct kunit *test)
 	expect_ok(test, "/bin/tls");
 }
 
+/* The first run leaves MXCSR and the x87 control word changed. */
+static void user_fpu_state_per_process(struct kunit *test)
+{
+	expect_ok(test, "/bin/fpu");
+	expect_ok(test, "/bin/fpu");
+}
+
+static void user_identity_and_clock(struct kunit *test)
+{
+	expect_ok(test, "/bin/sys");
+}
+
 static void user_null_deref_killed(struct kunit *test)
 {
 	static const char *const argv[] = { "nullderef", NULL };
@@ -143,5 +155,7 @@ SELFTEST_SUITE(user,
 	KUNIT_CASE(user_bad_syscall_enosys),
 	KUNIT_CASE(user_bad_pointer_efault),
 	KUNIT_CASE(user_tls_fs_base),
+	KUNIT_CASE(user_fpu_state_per_process),
+	KUNIT_CASE(user_identity_and_clock),
 	KUNIT_CASE(user_null_deref_killed),
 	KUNIT_CASE(user_exec_refused));
