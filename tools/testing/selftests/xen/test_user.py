@@ -13,6 +13,34 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import run_tests  # noqa: E402
 
+MKINITRAMFS = os.path.join(run_tests.ROOT, 'scripts', 'mkinitramfs.py')
+
+
+def load_mkinitramfs():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('mkinitramfs', MKINITRAMFS)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def read_newc(data):
+    """[(name, mode, body)] of a newc archive, up to its trailer."""
+    out, off = [], 0
+    while True:
+        head = data[off:off + 110]
+        assert head[:6] == b'070701', head[:6]
+        fields = [int(head[6 + 8 * i:14 + 8 * i], 16) for i in range(13)]
+        size, namesize = fields[6], fields[11]
+        name = data[off + 110:off + 110 + namesize]
+        assert name.endswith(b'\0')
+        body_off = (off + 110 + namesize + 3) & ~3
+        if name[:-1] == b'TRAILER!!!':
+            return out
+        out.append((name[:-1].decode(), fields[1],
+                    data[body_off:body_off + size]))
+        off = (body_off + size + 3) & ~3
+
 BARE_METAL_BOOTS = ('pvh', 'iso', 'uefi')
 
 
@@ -72,6 +100,36 @@ class UserRows(unittest.TestCase):
         with self.assertRaisesRegex(run_tests.SetupError,
                                     'initramfs.cpio not found'):
             run_tests.boot_pvh(row('pvh-tcg-smp1'), self.ctx, '')
+
+
+class MkInitramfs(unittest.TestCase):
+    def test_archive_reads_back(self):
+        mk = load_mkinitramfs()
+        data = mk.archive([('bin/hello', b'\x7fELF12345', 0o755),
+                           ('expected/hello.out', b'hi\n', 0o644)])
+        self.assertEqual(len(data) % 512, 0)
+        self.assertEqual(read_newc(data), [
+            ('bin', 0o40755, b''), ('expected', 0o40755, b''),
+            ('bin/hello', 0o100755, b'\x7fELF12345'),
+            ('expected/hello.out', 0o100644, b'hi\n')])
+        # The same inputs give the same bytes (times are 0).
+        self.assertEqual(data, mk.archive([
+            ('bin/hello', b'\x7fELF12345', 0o755),
+            ('expected/hello.out', b'hi\n', 0o644)]))
+
+    def test_command_line(self):
+        mk = load_mkinitramfs()
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, 'prog')
+            with open(src, 'wb') as f:
+                f.write(b'abc')
+            os.chmod(src, 0o755)
+            out = os.path.join(tmp, 'out.cpio')
+            self.assertEqual(mk.main(['mk', out, f'/bin/prog={src}']), 0)
+            with open(out, 'rb') as f:
+                self.assertEqual(read_newc(f.read()), [
+                    ('bin', 0o40755, b''), ('bin/prog', 0o100755, b'abc')])
+            self.assertEqual(mk.main(['mk', out, 'no-equals-sign']), 2)
 
 
 if __name__ == '__main__':
