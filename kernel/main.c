@@ -37,6 +37,12 @@ static void print_boot_line(void)
  */
 static char init_cmd[256];
 param_string("init", init_cmd);
+static struct init_result init_result;
+
+const struct init_result *init_process_result(void)
+{
+	return &init_result;
+}
 
 static void run_init_process(void)
 {
@@ -68,7 +74,11 @@ static void run_init_process(void)
 		pr_warn("init: cannot start '%s': out of memory\n", argv[0]);
 		return;
 	}
+	init_result.ran = true;
+	init_result.pid = p->pid;
 	status = process_wait(p, &err);
+	init_result.status = status;
+	init_result.exec_error = err;
 	if (err)
 		pr_info("init: %s could not run (error %d)\n", argv[0], err);
 	else if (WIFEXITED(status))

@@ -150,6 +150,29 @@ static void user_exec_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, WEXITSTATUS(status), 127);
 }
 
+/*
+ * init= ran before the self-tests: as PID 1, to its exit(3).  The row
+ * that gives init="/bin/hello ..." requires this suite.
+ */
+static void user_init_ran_as_pid1(struct kunit *test)
+{
+	const struct init_result *r = init_process_result();
+
+	if (!user_ready(test))
+		return;
+	if (!r->ran) {
+		kunit_skip(test, "no init= on the command line");
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, r->pid, 1);
+	KUNIT_EXPECT_EQ(test, r->exec_error, 0);
+	KUNIT_EXPECT_TRUE(test, WIFEXITED(r->status));
+	KUNIT_EXPECT_EQ(test, WEXITSTATUS(r->status), 3);
+}
+
+SELFTEST_SUITE(user_init,
+	KUNIT_CASE(user_init_ran_as_pid1));
+
 SELFTEST_SUITE(user,
 	KUNIT_CASE(user_hello_as_on_linux),
 	KUNIT_CASE(user_bad_syscall_enosys),

@@ -53,6 +53,15 @@ __noreturn void do_exit(int status);
 __noreturn void force_sig_fault(int sig, const char *what, unsigned long ip,
 				unsigned long addr);
 
+/* What became of init= (kernel/main.c), for the self-tests. */
+struct init_result {
+	bool ran;		/* init= was given and a process started */
+	int pid;
+	int status;		/* wait status */
+	int exec_error;
+};
+const struct init_result *init_process_result(void);
+
 /* Wait-status helpers, as in <sys/wait.h>. */
 #define WIFEXITED(s)	(((s) & 0x7f) == 0)
 #define WEXITSTATUS(s)	(((s) >> 8) & 0xff)

@@ -317,6 +317,9 @@ TEST_ROWS: List[Row] = [
     # fails with exactly the case that stands for the bad selection.
     Row('pvh-tcg-smp2-badsuite', 'pvh', 2, append='selftest=paravirt,typo',
         expect_failed=('selftest.selection',)),
+    # init= runs a program of the initramfs as PID 1 before the
+    # self-tests (its output on the console, as on Linux).
+    Row('pvh-tcg-smp2-init', 'pvh', 2, append='init="/bin/hello one two"'),
     # Hardware virtualisation, when /dev/kvm works.
     _pvh(1, 'kvm'), _pvh(2, 'kvm'),
     # pvk as a Xen PV dom0 under Xen 4.17 (xen-fetch.sh), FIFO events
@@ -416,6 +419,7 @@ MANIFEST: Tuple[Need, ...] = (
     # so far.  Xen PV has no pv_ops hooks for user mode yet, and the
     # suite skips there, saying so (issue #13).
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('user',)),
+    Need(r'^pvh-tcg-smp2-init$', ('user_init',)),
     # Booted through UEFI: the firmware's memory map and an RSDP handed
     # over, not searched for.
     Need(r'^uefi-', ('efi_boot',)),

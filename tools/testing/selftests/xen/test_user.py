@@ -65,6 +65,13 @@ class UserRows(unittest.TestCase):
             else:
                 self.assertNotIn('user', names, r.name)
 
+    def test_init_row(self):
+        r = row('pvh-tcg-smp2-init')
+        self.assertIn('init="/bin/hello one two"', r.append)
+        for other in run_tests.TEST_ROWS:
+            names = run_tests.required_names(other, other.cpus)
+            self.assertEqual('user_init' in names, other is r, other.name)
+
     def test_pvh_rows_load_the_initramfs(self):
         argv = run_tests.qemu_command(row('pvh-tcg-smp2'), self.ctx, '',
                                       's.log', 'd.log')
