@@ -46,12 +46,14 @@ long sys_gettid(void)
 	return current_process()->pid;
 }
 
+/*
+ * The address is where a thread's exit would clear its id and wake a
+ * futex: with one thread per process and no futex yet, nothing does,
+ * so it is not kept.  The result is the caller's thread id.
+ */
 long sys_set_tid_address(unsigned long tidptr)
 {
-	struct process *p = current_process();
-
-	p->clear_child_tid = tidptr;
-	return p->pid;
+	return current_process()->pid;
 }
 
 long sys_uname(void *buf)

@@ -25,7 +25,6 @@ struct process {
 	struct arch_process *arch;	/* FPU state, FS base (arch code) */
 	int status;			/* wait status: code << 8, or a signal */
 	int exec_error;			/* the exec's -errno when it failed */
-	unsigned long clear_child_tid;	/* set_tid_address() */
 	char path[64];
 	int argc;
 	const char *argv[PROCESS_ARGS_MAX + 1];
