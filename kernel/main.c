@@ -7,9 +7,11 @@
 #include <pvk/arch.h>
 #include <pvk/bench.h>
 #include <pvk/bootinfo.h>
+#include <pvk/initramfs.h>
 #include <pvk/mm.h>
 #include <pvk/params.h>
 #include <pvk/power.h>
+#include <pvk/process.h>
 #include <pvk/sched.h>
 #include <pvk/selftest.h>
 #include <pvk/smp.h>
@@ -29,6 +31,64 @@ static void print_boot_line(void)
 }
 
 /*
+ * init="/path args": the program of the initramfs to run first, as
+ * PID 1.  When it ends, pvk goes on as without it (self-tests, serve or
+ * power off).
+ */
+static char init_cmd[256];
+param_string("init", init_cmd);
+static struct init_result init_result;
+
+const struct init_result *init_process_result(void)
+{
+	return &init_result;
+}
+
+static void run_init_process(void)
+{
+	const char *argv[PROCESS_ARGS_MAX + 1] = { NULL };
+	static char words[sizeof(init_cmd)];
+	struct process *p;
+	int argc = 0, status, err;
+	char *w = words;
+
+	if (!initramfs_present() || !user_mode_supported()) {
+		pr_warn("init: cannot run '%s': %s\n", init_cmd,
+			initramfs_present() ? "no user mode on this platform yet"
+					    : "no initramfs");
+		return;
+	}
+	strlcpy(words, init_cmd, sizeof(words));
+	while (*w && argc < PROCESS_ARGS_MAX) {
+		while (*w == ' ')
+			*w++ = '\0';
+		if (*w)
+			argv[argc++] = w;
+		while (*w && *w != ' ')
+			w++;
+	}
+	if (!argc)
+		return;
+	p = process_spawn(argv[0], argv, NULL, 0);
+	if (!p) {
+		pr_warn("init: cannot start '%s': out of memory\n", argv[0]);
+		return;
+	}
+	init_result.ran = true;
+	init_result.pid = p->pid;
+	status = process_wait(p, &err);
+	init_result.status = status;
+	init_result.exec_error = err;
+	if (err)
+		pr_info("init: %s could not run (error %d)\n", argv[0], err);
+	else if (WIFEXITED(status))
+		pr_info("init: %s exited with status %d\n", argv[0],
+			WEXITSTATUS(status));
+	else
+		pr_info("init: %s killed by signal %d\n", argv[0], WTERMSIG(status));
+}
+
+/*
  * The first thread: runs what the command line asked for, then serves
  * until told to stop (kernel/reboot.c) or powers off with the verdict.
  */
@@ -38,6 +98,8 @@ static int kernel_init(void *unused)
 
 	print_boot_line();
 	arch_init_devices();
+	if (init_cmd[0])
+		run_init_process();
 	if (IS_ENABLED(CONFIG_BENCH) && bench_requested)
 		bench_run();
 	if (IS_ENABLED(CONFIG_SELFTEST))
@@ -57,6 +119,7 @@ void start_kernel(struct boot_record *br)
 	pr_info("pvk: entry=%s cmdline='%s'\n", br->entry, br->cmdline);
 
 	setup_arch(br);
+	initramfs_init(br);
 	sched_init();
 	arch_timer_start();
 	smp_init();

@@ -8,6 +8,7 @@
 #include <pvk/kernel.h>
 #include <pvk/cpu.h>
 #include <pvk/mm.h>
+#include <pvk/process.h>
 #include <pvk/sched.h>
 #include <pvk/smp.h>
 #include <pvk/spinlock.h>
@@ -32,6 +33,7 @@ struct thread {
 	u64 wake_ns;
 	unsigned int cpu;
 	struct thread *next;
+	struct process *proc;		/* the user process it runs, or NULL */
 	char name[16];
 };
 
@@ -124,6 +126,8 @@ static void schedule_locked_out(struct runqueue *rq)
 	}
 	next->state = T_RUNNING;
 	this_cpu()->current = next;
+	if (prev->proc || next->proc)
+		arch_switch_user(prev->proc, next->proc);
 	finish_switch(__switch_to(prev, next));
 }
 
@@ -133,12 +137,47 @@ void kthread_entry(struct thread *prev)
 
 	finish_switch(prev);
 	arch_local_irq_enable();
-	self->result = self->fn(self->arg);
+	kthread_exit(self->fn(self->arg));
+}
+
+/**
+ * kthread_exit - end the calling thread with @result
+ * @result: what kthread_join() returns
+ *
+ * Also from deep inside a thread (a user process's exit or fatal
+ * fault): nothing below is returned to.
+ */
+void kthread_exit(int result)
+{
+	struct thread *self = current();
+
 	/* Never runs again: schedule() leaves it for kthread_join() to free. */
 	arch_local_irq_disable();
+	self->result = result;
+	self->proc = NULL;
 	self->state = T_DEAD;
 	schedule_locked_out(&runqueues[self->cpu]);
 	BUG();
+}
+
+/**
+ * kthread_set_process - the calling thread runs @p from now on
+ * @p: its process (the scheduler switches its user state with it)
+ */
+void kthread_set_process(struct process *p)
+{
+	current()->proc = p;
+}
+
+struct process *kthread_process(const struct thread *t)
+{
+	return t->proc;
+}
+
+/* Top of @t's kernel stack (where entries from user mode start). */
+unsigned long kthread_stack_top(const struct thread *t)
+{
+	return (unsigned long)t->stack + (PAGE_SIZE << THREAD_STACK_ORDER);
 }
 
 /**

@@ -3,10 +3,12 @@
 #
 # Make a hybrid BIOS+UEFI GRUB ISO that loads pvk through multiboot2.
 #
-#   scripts/mkiso.sh build/pvk build/pvk.iso [CMDLINE]
+#   scripts/mkiso.sh build/pvk build/pvk.iso [CMDLINE [INITRAMFS]]
 #
 # CMDLINE (default empty) is written into grub.cfg after the kernel path;
 # each whitespace-separated word is single-quoted for GRUB's parser.
+# INITRAMFS, a cpio newc archive, becomes the first multiboot2 module
+# (pvk's initramfs); without it there is no module.
 # GRUB's console goes to COM1 (115200) and the screen.  Needs grub-mkrescue
 # (grub-common), the i386-pc modules (grub-pc-bin) for the BIOS El Torito
 # image, the x86_64-efi modules (grub-efi-amd64-bin) and mtools for the
@@ -16,16 +18,17 @@
 set -eu
 
 usage() {
-	echo "usage: $0 KERNEL-ELF OUTPUT-ISO [CMDLINE]" >&2
+	echo "usage: $0 KERNEL-ELF OUTPUT-ISO [CMDLINE [INITRAMFS]]" >&2
 	exit 2
 }
 
-if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+if [ $# -lt 2 ] || [ $# -gt 4 ]; then
 	usage
 fi
 kernel=$1
 iso=$2
 cmdline=${3-}
+initramfs=${4-}
 
 grub_lib=/usr/lib/grub
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +39,7 @@ die() {
 }
 
 [ -f "$kernel" ] || die "kernel '$kernel' not found"
+[ -z "$initramfs" ] || [ -f "$initramfs" ] || die "initramfs '$initramfs' not found"
 command -v grub-mkrescue >/dev/null 2>&1 ||
 	die "grub-mkrescue not found: apt-get install grub-common grub-pc-bin xorriso (or run scripts/setup.sh)"
 command -v xorriso >/dev/null 2>&1 ||
@@ -63,12 +67,18 @@ trap 'rm -rf "$tmp"' EXIT
 
 mkdir -p "$tmp/iso/boot/grub"
 cp "$kernel" "$tmp/iso/boot/pvk"
+module=
+if [ -n "$initramfs" ]; then
+	cp "$initramfs" "$tmp/iso/boot/initramfs.cpio"
+	module="module2 /boot/initramfs.cpio initramfs"
+fi
 cat >"$tmp/iso/boot/grub/grub.cfg" <<EOF
 set timeout=0
 serial --unit=0 --speed=115200
 terminal_input serial console
 terminal_output serial console
 multiboot2 /boot/pvk$grub_args
+$module
 boot
 EOF
 
@@ -88,4 +98,4 @@ done
 
 mkdir -p "$(dirname "$iso")"
 mv -f "$tmp/out.iso" "$iso"
-echo "mkiso: $iso (BIOS+UEFI, multiboot2 /boot/pvk${grub_args:+ $cmdline})"
+echo "mkiso: $iso (BIOS+UEFI, multiboot2 /boot/pvk${grub_args:+ $cmdline}${initramfs:+, initramfs $initramfs})"

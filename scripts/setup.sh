@@ -17,7 +17,7 @@ set -eu
 
 packages=(gcc libc6-dev make binutils python3 python3-kconfiglib qemu-system-x86
 	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf gnuplot-nox
-	libxen-dev clang-14 libclang-rt-14-dev)
+	libxen-dev clang-14 libclang-rt-14-dev musl-tools)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "setup: dpkg-query not found; this script expects Debian (bookworm)." >&2

@@ -9,6 +9,8 @@
 #define ENOENT 2
 #define EIO 5
 #define E2BIG 7
+#define ENOEXEC 8
+#define EBADF 9
 #define EAGAIN 11
 #define ENOMEM 12
 #define EACCES 13
@@ -18,6 +20,7 @@
 #define ENODEV 19
 #define EISDIR 21
 #define EINVAL 22
+#define ENOTTY 25
 #define ENOSPC 28
 #define EROFS 30
 #define ERANGE 34

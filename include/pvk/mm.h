@@ -40,6 +40,29 @@ void *memremap(phys_addr_t pa, size_t size);
 /* Flush @va (or everything, TLB_FLUSH_ALL) on every online CPU. */
 void flush_tlb_all_cpus(unsigned long va);
 
+/* User address spaces (arch/x86/mm/pgtable.c); kernel half shared. */
+void *pgd_alloc(void);
+void pgd_free(void *pgd);
+int map_user_page(void *pgd, unsigned long va, phys_addr_t pa, unsigned int flags);
+int unmap_user_page(void *pgd, unsigned long va);
+bool user_page_mapped(void *pgd, unsigned long va);
+void switch_pgd(void *pgd);
+
+/* A process's address space (mm/mmap.c). */
+struct mm_struct {
+	void *pgd;
+	unsigned long start_brk, brk;	/* heap: [start_brk, brk) */
+	unsigned long mmap_base;	/* next anonymous mapping ends here */
+	unsigned long pages;		/* mapped pages, for the limit */
+};
+
+struct mm_struct *mm_alloc(void);
+void mm_free(struct mm_struct *mm);
+/* Load @mm (NULL: the kernel's tables) on this CPU. */
+void mm_activate(struct mm_struct *mm);
+/* Back [start, end) with fresh zeroed pages where nothing is mapped yet. */
+int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long end);
+
 /* Boot-time set-up, called by setup_arch(). */
 void mm_init(struct boot_record *br);
 

@@ -35,6 +35,13 @@ void kthread_wait_ns(u64 ns);
  */
 void kthread_wake(struct thread *t);
 const char *current_thread_name(void);
+/* End the calling thread now with @result (for kthread_join()). */
+__noreturn void kthread_exit(int result);
+/* User processes (kernel/fork.c): the thread's process, its stack. */
+struct process;
+void kthread_set_process(struct process *p);
+struct process *kthread_process(const struct thread *t);
+unsigned long kthread_stack_top(const struct thread *t);
 
 /* Log every CPU's threads and their states (sysrq 't'). */
 void sched_show_tasks(void);

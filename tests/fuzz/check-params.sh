@@ -13,7 +13,7 @@ set -eu
 root=$1
 table="$root/tests/fuzz/fuzz_cmdline.c"
 declared=$(cd "$root" && grep -rhoE 'param_(bool|int|string)\("[^"]+"' \
-	--include='*.c' arch kernel drivers lib mm net |
+	--include='*.c' arch kernel drivers lib mm net init fs |
 	sed -E 's/param_(bool|int|string)\("([^"]+)"/\2 \1/' | sort)
 mirrored=$(grep -oE '\{ "[^"]+", KPARAM_(BOOL|INT|STRING),' "$table" |
 	sed -E 's/\{ "([^"]+)", KPARAM_([A-Z]+),/\1 \2/' |

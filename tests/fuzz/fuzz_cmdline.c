@@ -50,7 +50,7 @@ static void param_warn(void *ctx, const char *fmt, ...)
 static bool xen_nopv, xen_nopvspin, nosmp, bench, serve, blk_persistent, dhcp;
 static int maxcpus, loglevel;
 static char xen_emul_unplug[8], xen_callback[8], selftest[128], gnttab[8],
-	evtchn[8], netfront[64], ip[32];
+	evtchn[8], netfront[64], ip[32], init[256];
 
 /* Owner of each: see the param_*() line in the file named. */
 static const struct kernel_param params[] = {
@@ -68,6 +68,8 @@ static const struct kernel_param params[] = {
 	{ "selftest", KPARAM_STRING, selftest, sizeof(selftest), 0, 0 },
 	{ "bench", KPARAM_BOOL, &bench, 0, 0, 0 },
 	{ "serve", KPARAM_BOOL, &serve, 0, 0, 0 },
+	/* kernel/main.c */
+	{ "init", KPARAM_STRING, init, sizeof(init), 0, 0 },
 	/* grant-table.c, events_base.c */
 	{ "gnttab", KPARAM_STRING, gnttab, sizeof(gnttab), 0, 0 },
 	{ "evtchn", KPARAM_STRING, evtchn, sizeof(evtchn), 0, 0 },

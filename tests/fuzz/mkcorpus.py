@@ -469,6 +469,28 @@ def blk_udp_seeds():
         write('fuzz_blk_udp', name, b'\x03' + req)
 
 
+# ---- the initramfs's cpio newc reader (tests/test_initramfs.c) --------
+
+def newc(name, mode, data=b''):
+    fields = (1, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name) + 1, 0)
+    out = b'070701' + b''.join(b'%08X' % f for f in fields) + name + b'\0'
+    out += b'\0' * (-len(out) % 4)
+    return out + data + b'\0' * (-len(data) % 4)
+
+
+def initramfs_seeds():
+    trailer = newc(b'TRAILER!!!', 0)
+    files = (newc(b'bin', 0o40755) + newc(b'bin/hello', 0o100755, b'\x7fELF')
+             + newc(b'./etc/motd', 0o100644, b'hi\n'))
+    for name, cpio in (('archive', files + trailer),
+                       ('padded', files + trailer + b'\0' * 64),
+                       ('empty', trailer),
+                       ('no-trailer', files),
+                       ('truncated', (files + trailer)[:150]),
+                       ('bad-magic', b'070707' + (files + trailer)[6:])):
+        write('fuzz_initramfs', name, cpio)
+
+
 def main():
     mb2_seeds()
     pvh_seeds()
@@ -484,6 +506,7 @@ def main():
     dhcp_seeds()
     cpu_hotplug_seeds()
     blk_udp_seeds()
+    initramfs_seeds()
     return 0
 
 

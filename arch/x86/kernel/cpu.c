@@ -13,8 +13,14 @@
 #include <asm/segment.h>
 #include <asm/setup.h>
 #include <asm/traps.h>
+#include <asm/user.h>
 
 #define IST_STACK_SIZE 8192
+
+_Static_assert(offsetof(struct cpu_data, kernel_sp) == CPU_KERNEL_SP,
+	       "entry_SYSCALL_64 reads kernel_sp at CPU_KERNEL_SP");
+_Static_assert(offsetof(struct cpu_data, user_sp) == CPU_USER_SP,
+	       "entry_SYSCALL_64 keeps the user stack at CPU_USER_SP");
 
 struct cpu_data cpu_data[NR_CPUS];
 unsigned int nr_cpu_ids = 1;
@@ -53,6 +59,9 @@ static void fill_gdt(unsigned int cpu)
 			     (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
 			     (((tss >> 24) & 0xff) << 56);
 	gdt[GDT_ENTRY_TSS + 1] = tss >> 32;
+	gdt[GDT_ENTRY_USER32_CS] = 0x00cffa000000ffffULL;
+	gdt[GDT_ENTRY_USER_DS] = 0x00cff2000000ffffULL;
+	gdt[GDT_ENTRY_USER_CS] = 0x00affa000000ffffULL;
 }
 
 static void reload_segments(void)
@@ -95,6 +104,8 @@ void cpu_init(unsigned int cpu)
 	}
 	idt_load_this_cpu();
 	wrmsr(MSR_GS_BASE, (u64)(unsigned long)c);
+	if (x86_platform->user_mode)
+		syscall_init();
 }
 
 /* pv_ops.cpu.load_sp0 on bare metal: the TSS ring-0 stack. */

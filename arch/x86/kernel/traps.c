@@ -15,6 +15,9 @@
 #include <asm/desc.h>
 #include <asm/extable.h>
 #include <asm/traps.h>
+#include <asm/pgtable.h>
+#include <asm/user.h>
+#include <pvk/process.h>
 
 #define IDT_INTERRUPT_GATE 0x8e
 #define IDT_ENTRY_STUB_SIZE 16
@@ -184,10 +187,30 @@ static bool fixup_exception(struct pt_regs *regs)
 	return true;
 }
 
+/*
+ * A fault in ring 3 ends the process, never the kernel: a page fault or
+ * protection fault as SIGSEGV (no demand paging yet), the rest too.
+ */
+static __noreturn void do_user_exception(struct pt_regs *regs)
+{
+	unsigned int v = regs->vector;
+	const char *what = v < 32 && exception_names[v] ? exception_names[v]
+							 : "reserved";
+
+	force_sig_fault(SIGSEGV, what, regs->rip,
+			v == X86_TRAP_PF ? read_cr2() : 0);
+}
+
 static void do_exception(struct pt_regs *regs)
 {
 	unsigned int v = regs->vector;
 
+	if (user_mode(regs))
+		do_user_exception(regs);
+	/* Only where processes exist is another root ever loaded. */
+	if (v == X86_TRAP_PF && user_mode_supported() &&
+	    vmalloc_sync_fault(read_cr2()))
+		return;
 	if (fixup_exception(regs))
 		return;
 	printk_bust_lock();

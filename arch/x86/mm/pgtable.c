@@ -39,9 +39,16 @@ static void set_entry(pteval_t *p, pteval_t v, int level)
  * Find the table of @level (PT_LEVEL_PTE.. P4D) covering @va, creating
  * missing intermediate tables when @create.  Caller holds pgtable_lock.
  */
-static pteval_t *walk_to(unsigned long va, int level, bool create)
+/* Addresses below this are user space: the lower canonical half. */
+#define USER_HALF_END	0x0000800000000000UL
+#define KERNEL_HALF_FIRST (PTRS_PER_TABLE / 2)
+
+static pteval_t *walk_from(pteval_t *root, unsigned long va, int level,
+			   bool create)
 {
-	pteval_t *table = kernel_pgd;
+	/* Tables of the user half are reachable from ring 3's walks. */
+	pteval_t user = va < USER_HALF_END ? _PAGE_USER : 0;
+	pteval_t *table = root;
 
 	for (int l = PT_LEVEL_P4D; l > level; l--) {
 		pteval_t *e = &table[pt_index(va, l)];
@@ -55,13 +62,19 @@ static pteval_t *walk_to(unsigned long va, int level, bool create)
 			if (!next)
 				return NULL;
 			paravirt_alloc_pt(PFN_DOWN(__pa(next)), l - 1);
-			set_entry(e, make_pte(__pa(next) | _PAGE_PRESENT | _PAGE_RW), l);
+			set_entry(e, make_pte(__pa(next) | _PAGE_PRESENT | _PAGE_RW |
+					      user), l);
 		} else if (*e & _PAGE_PSE) {
 			return NULL;	/* inside a large page */
 		}
 		table = __va(pte_val(*e) & PTE_ADDR_MASK);
 	}
 	return table;
+}
+
+static pteval_t *walk_to(unsigned long va, int level, bool create)
+{
+	return walk_from(kernel_pgd, va, level, create);
 }
 
 static pteval_t prot_bits(unsigned int flags)
@@ -253,4 +266,150 @@ void flush_tlb_all_cpus(unsigned long va)
 		flush_tlb_one(va);
 	if (!cpumask_empty(&others))
 		flush_tlb_multi(&others, va);
+}
+
+/**
+ * pgd_alloc - a new address space's root table
+ *
+ * The kernel half is copied from the kernel's root, so every process
+ * sees the same kernel; entries the kernel adds later are copied on the
+ * first fault (vmalloc_sync_fault()).  Returns NULL when out of memory.
+ */
+void *pgd_alloc(void)
+{
+	pteval_t *pgd = alloc_page_zeroed();
+	unsigned long irq;
+
+	if (!pgd)
+		return NULL;
+	paravirt_alloc_pt(PFN_DOWN(__pa(pgd)), PT_LEVEL_P4D);
+	spin_lock_irqsave(&pgtable_lock, irq);
+	for (unsigned int i = KERNEL_HALF_FIRST; i < PTRS_PER_TABLE; i++)
+		set_p4d(&pgd[i], kernel_pgd[i]);
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	return pgd;
+}
+
+/* Free a user table of @level and, at the bottom, the pages it maps. */
+static void free_user_table(pteval_t *table, int level)
+{
+	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+		pteval_t e = pte_val(table[i]);
+
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		if (level == PT_LEVEL_PTE)
+			free_pages(__va(e & PTE_ADDR_MASK), 0);
+		else
+			free_user_table(__va(e & PTE_ADDR_MASK), level - 1);
+	}
+	paravirt_release_pt(PFN_DOWN(__pa(table)), level);
+	free_pages(table, 0);
+}
+
+/**
+ * pgd_free - free an address space: its user pages, tables and root
+ * @pgd: from pgd_alloc(), loaded on no CPU any more
+ */
+void pgd_free(void *pgd)
+{
+	pteval_t *root = pgd;
+
+	for (unsigned int i = 0; i < KERNEL_HALF_FIRST; i++)
+		if (pte_val(root[i]) & _PAGE_PRESENT)
+			free_user_table(__va(pte_val(root[i]) & PTE_ADDR_MASK),
+					PT_LEVEL_PUD);
+	paravirt_release_pt(PFN_DOWN(__pa(root)), PT_LEVEL_P4D);
+	free_pages(root, 0);
+}
+
+/**
+ * map_user_page - map a page into an address space, user-accessible
+ * @pgd: the address space's root
+ * @va: page-aligned user address
+ * @pa: the frame; the address space owns it from now on
+ * @flags: MAP_WRITE
+ */
+int map_user_page(void *pgd, unsigned long va, phys_addr_t pa, unsigned int flags)
+{
+	unsigned long irq;
+	pteval_t *pt;
+
+	if (((va | pa) & ~PAGE_MASK) || va >= USER_HALF_END)
+		return -EINVAL;
+	spin_lock_irqsave(&pgtable_lock, irq);
+	pt = walk_from(pgd, va, PT_LEVEL_PTE, true);
+	if (pt)
+		set_pte(&pt[pt_index(va, PT_LEVEL_PTE)],
+			make_pte(pa | prot_bits(flags) | _PAGE_USER));
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	return pt ? 0 : -ENOMEM;
+}
+
+/**
+ * unmap_user_page - remove a page from an address space and free it
+ * @pgd: the root, loaded on this CPU only (or nowhere)
+ * @va: page-aligned user address
+ *
+ * Returns 0, or -ENOENT when nothing was mapped there.
+ */
+int unmap_user_page(void *pgd, unsigned long va)
+{
+	unsigned long irq;
+	pteval_t *pt, old = 0;
+
+	spin_lock_irqsave(&pgtable_lock, irq);
+	pt = walk_from(pgd, va, PT_LEVEL_PTE, false);
+	if (pt) {
+		old = pte_val(pt[pt_index(va, PT_LEVEL_PTE)]);
+		set_pte(&pt[pt_index(va, PT_LEVEL_PTE)], 0);
+	}
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	if (!(old & _PAGE_PRESENT))
+		return -ENOENT;
+	if (read_cr3() == __pa(pgd))
+		flush_tlb_one(va);
+	free_pages(__va(old & PTE_ADDR_MASK), 0);
+	return 0;
+}
+
+/* Is a page mapped at user address @va? */
+bool user_page_mapped(void *pgd, unsigned long va)
+{
+	pteval_t *pt = walk_from(pgd, va, PT_LEVEL_PTE, false);
+
+	return pt && (pte_val(pt[pt_index(va, PT_LEVEL_PTE)]) & _PAGE_PRESENT);
+}
+
+/**
+ * switch_pgd - load an address space on this CPU
+ * @pgd: the root, or NULL for the kernel's
+ */
+void switch_pgd(void *pgd)
+{
+	phys_addr_t pa = __pa(pgd ? pgd : kernel_pgd);
+
+	if (read_cr3() != pa)
+		write_cr3(pa);
+}
+
+/**
+ * vmalloc_sync_fault - a kernel-half fault through a process's root
+ * @addr: the faulting address
+ *
+ * A top-level entry the kernel added after the process's root was
+ * copied is missing there: copy it and retry.  Returns true when that
+ * was the cause.
+ */
+bool vmalloc_sync_fault(unsigned long addr)
+{
+	pteval_t *cur = __va(read_cr3() & PTE_ADDR_MASK);
+	unsigned int i = pt_index(addr, PT_LEVEL_P4D);
+
+	if (addr < USER_HALF_END || cur == kernel_pgd ||
+	    (pte_val(cur[i]) & _PAGE_PRESENT) ||
+	    !(pte_val(kernel_pgd[i]) & _PAGE_PRESENT))
+		return false;
+	set_p4d(&cur[i], kernel_pgd[i]);
+	return true;
 }

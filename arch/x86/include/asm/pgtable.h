@@ -34,6 +34,8 @@ static inline unsigned int pt_index(unsigned long va, int level)
 
 /* The PTE mapping @va with 4 KiB granularity, or NULL. */
 pteval_t *lookup_pte(unsigned long va);
+/* A kernel-half entry missing from a process's root: copied, retry. */
+bool vmalloc_sync_fault(unsigned long addr);
 
 /* The kernel's top-level table (direct-map address). */
 extern pteval_t *kernel_pgd;

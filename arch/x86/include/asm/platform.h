@@ -84,6 +84,13 @@ struct x86_platform {
 	u64 (*early_map_limit)(void);
 	/* Page tables are the hypervisor's to validate: 4 KiB pages only. */
 	bool pv_mmu;
+	/*
+	 * User processes can run: SYSCALL/SYSRET, ring-3 segments and the
+	 * TSS stack work as on hardware.  Xen PV lacks the pv_ops hooks
+	 * for user mode (its entry, return and page-table pinning), and
+	 * PVH/HVM are not tested with it yet (issue #13).
+	 */
+	bool user_mode;
 };
 
 extern const struct x86_platform *x86_platform;

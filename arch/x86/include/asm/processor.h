@@ -17,9 +17,16 @@ struct desc_ptr {
 #define X86_CR0_WP	(1UL << 16)
 #define X86_CR0_TS	(1UL << 3)
 #define X86_CR4_PGE	(1UL << 7)
+#define X86_CR0_MP	(1UL << 1)
+#define X86_CR0_EM	(1UL << 2)
 #define X86_CR4_OSFXSR	(1UL << 9)
+#define X86_CR4_OSXMMEXCPT (1UL << 10)
 
 #define MSR_EFER		0xc0000080
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_SYSCALL_MASK	0xc0000084
+#define EFER_SCE		(1ULL << 0)
 #define MSR_FS_BASE		0xc0000100
 #define MSR_GS_BASE		0xc0000101
 #define MSR_KERNEL_GS_BASE	0xc0000102

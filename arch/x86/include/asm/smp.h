@@ -6,6 +6,11 @@
 #ifndef _ASM_X86_SMP_H
 #define _ASM_X86_SMP_H
 
+/* Offsets in struct cpu_data for the SYSCALL entry (checked in cpu.c). */
+#define CPU_KERNEL_SP	8
+#define CPU_USER_SP	16
+
+#ifndef __ASSEMBLY__
 #include <pvk/types.h>
 #include <pvk/cpumask.h>
 
@@ -14,6 +19,9 @@ struct x86_tss;
 
 struct cpu_data {
 	struct cpu_data *self;		/* must stay first: %gs:0 */
+	/* Read by entry_SYSCALL_64 at fixed offsets (CPU_KERNEL_SP...). */
+	unsigned long kernel_sp;	/* top of the running process's stack */
+	unsigned long user_sp;		/* user %rsp while SYSCALL saves it */
 	unsigned int cpu;
 	u32 apic_id;
 	struct thread *current;
@@ -47,4 +55,5 @@ static inline struct cpu_data *per_cpu(unsigned int cpu)
 	return &cpu_data[cpu];
 }
 
+#endif /* __ASSEMBLY__ */
 #endif /* _ASM_X86_SMP_H */

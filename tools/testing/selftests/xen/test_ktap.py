@@ -464,24 +464,28 @@ class RunnerEndToEnd(unittest.TestCase):
         return elf
 
     def run_rows(self, image, *args):
+        # The fake reads no module; QEMU only needs a file to load.
+        initramfs = os.path.join(self.tmp.name, 'initramfs.cpio')
+        with open(initramfs, 'wb') as f:
+            f.write(b'070701')
         return subprocess.run(
             [sys.executable, os.path.join(HERE, 'run_tests.py'),
              '--image', image, '--logs', os.path.join(self.tmp.name, 'logs'),
-             '--no-kvm'] + list(args),
+             '--initramfs', initramfs, '--no-kvm'] + list(args),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def test_pass(self):
         p = self.run_rows(self.fake(0), '--only', r'pvh-tcg-smp[12]$')
         self.assertEqual(p.returncode, 0, p.stdout)
         self.assertEqual(p.stdout.rstrip().splitlines()[-1],
-                         '30 passed, 0 failed, 2 skipped')
+                         '32 passed, 0 failed, 2 skipped')
 
     def test_fail_and_hang(self):
         p = self.run_rows(self.fake(1), '--only', 'pvh-tcg-smp1')
         self.assertEqual(p.returncode, 1, p.stdout)
-        self.assertIn('not ok 16 fake_three', p.stdout)
+        self.assertIn('not ok 17 fake_three', p.stdout)
         self.assertEqual(p.stdout.rstrip().splitlines()[-2:],
-                         ['retries: 0', '14 passed, 1 failed, 1 skipped'])
+                         ['retries: 0', '15 passed, 1 failed, 1 skipped'])
         p = self.run_rows(self.fake(3), '--only', 'pvh-tcg-smp1',
                           '--timeout', '2')
         self.assertEqual(p.returncode, 1, p.stdout)

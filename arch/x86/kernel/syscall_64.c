@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Linux's x86-64 system call numbers (arch/x86/entry/syscalls/
+ * syscall_64.tbl) for the calls pvk implements; every other number
+ * answers -ENOSYS, logged once per number.
+ */
+#include <pvk/kernel.h>
+#include <pvk/process.h>
+#include <pvk/spinlock.h>
+#include <pvk/syscalls.h>
+#include <asm/user.h>
+
+#define ENOSYS_LOGGED_MAX 32
+
+static long enosys_logged[ENOSYS_LOGGED_MAX];
+static unsigned int nr_enosys_logged;
+static DEFINE_SPINLOCK(enosys_lock);
+
+/* One line per unknown number, for the first ENOSYS_LOGGED_MAX numbers. */
+static long sys_ni_syscall(unsigned long nr)
+{
+	struct process *p = current_process();
+	unsigned long flags;
+	bool first = true;
+
+	spin_lock_irqsave(&enosys_lock, flags);
+	for (unsigned int i = 0; i < nr_enosys_logged; i++)
+		if (enosys_logged[i] == (long)nr)
+			first = false;
+	if (first && nr_enosys_logged < ENOSYS_LOGGED_MAX)
+		enosys_logged[nr_enosys_logged++] = (long)nr;
+	else
+		first = false;
+	spin_unlock_irqrestore(&enosys_lock, flags);
+	if (first)
+		pr_info("syscall: %lu not implemented (pid %d, %s): -ENOSYS\n",
+			nr, p->pid, p->path);
+	return -ENOSYS;
+}
+
+long x64_sys_call(struct pt_regs *r, unsigned long nr)
+{
+	switch (nr) {
+	case 0:
+		return sys_read((int)r->rdi, (void *)r->rsi, r->rdx);
+	case 1:
+		return sys_write((int)r->rdi, (const void *)r->rsi, r->rdx);
+	case 9:
+		return sys_mmap(r->rdi, r->rsi, (int)r->rdx, (int)r->r10,
+				(int)r->r8, r->r9);
+	case 11:
+		return sys_munmap(r->rdi, r->rsi);
+	case 12:
+		return sys_brk(r->rdi);
+	case 13:
+		return sys_rt_sigaction((int)r->rdi, (const void *)r->rsi,
+					(void *)r->rdx, r->r10);
+	case 14:
+		return sys_rt_sigprocmask((int)r->rdi, (const void *)r->rsi,
+					  (void *)r->rdx, r->r10);
+	case 16:
+		return sys_ioctl((int)r->rdi, (unsigned int)r->rsi, r->rdx);
+	case 20:
+		return sys_writev((int)r->rdi, (const void *)r->rsi, (int)r->rdx);
+	case 39:
+		return sys_getpid();
+	case 60:
+		do_exit(((int)r->rdi & 0xff) << 8);
+	case 63:
+		return sys_uname((void *)r->rdi);
+	case 110:
+		return sys_getppid();
+	case 158:
+		return sys_arch_prctl((int)r->rdi, r->rsi);
+	case 186:
+		return sys_gettid();
+	case 218:
+		return sys_set_tid_address(r->rdi);
+	case 228:
+		return sys_clock_gettime((int)r->rdi, (void *)r->rsi);
+	case 231:
+		do_exit(((int)r->rdi & 0xff) << 8);
+	default:
+		return sys_ni_syscall(nr);
+	}
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * User processes: one kernel thread each, with its own address space
+ * (struct mm_struct, mm/mmap.c) whose kernel half is shared.  A process
+ * is started from a static ELF64 file of the initramfs and runs until
+ * it exits or a fault kills it; its parent collects the wait status.
+ */
+#ifndef PVK_PROCESS_H
+#define PVK_PROCESS_H
+
+#include <pvk/types.h>
+
+#define SIGKILL		9
+#define SIGSEGV		11
+#define PROCESS_ARGS_MAX 16
+
+struct thread;
+struct mm_struct;
+struct arch_process;
+
+struct process {
+	int pid, ppid;
+	struct thread *thread;
+	struct mm_struct *mm;
+	struct arch_process *arch;	/* FPU state, FS base (arch code) */
+	int status;			/* wait status: code << 8, or a signal */
+	int exec_error;			/* the exec's -errno when it failed */
+	char path[64];
+	int argc;
+	const char *argv[PROCESS_ARGS_MAX + 1];
+	/* When set, fd 1 and 2 land here instead of on the console. */
+	char *capture;
+	size_t capture_len, capture_cap;
+};
+
+/* Can this platform run user processes at all? */
+bool user_mode_supported(void);
+/*
+ * Start @path (argv[0] included in @argv, NULL-terminated) as a new
+ * process on this CPU; its output goes to @capture (@cap bytes) when
+ * given.  Returns the process, or NULL when out of memory.
+ */
+struct process *process_spawn(const char *path, const char *const argv[],
+			      char *capture, size_t cap);
+/* Wait for @p to end, free it, return its wait status. */
+int process_wait(struct process *p, int *exec_error);
+/* The process the calling thread runs, or NULL in a kernel thread. */
+struct process *current_process(void);
+/* End the calling process with wait status @status; never returns. */
+__noreturn void do_exit(int status);
+/* A fault in user mode ends the process with @sig (kernel/exit.c). */
+__noreturn void force_sig_fault(int sig, const char *what, unsigned long ip,
+				unsigned long addr);
+
+/* What became of init= (kernel/main.c), for the self-tests. */
+struct init_result {
+	bool ran;		/* init= was given and a process started */
+	int pid;
+	int status;		/* wait status */
+	int exec_error;
+};
+const struct init_result *init_process_result(void);
+
+/* Wait-status helpers, as in <sys/wait.h>. */
+#define WIFEXITED(s)	(((s) & 0x7f) == 0)
+#define WEXITSTATUS(s)	(((s) >> 8) & 0xff)
+#define WTERMSIG(s)	((s) & 0x7f)
+
+/* Architecture hooks (arch/x86/kernel/process_64.c). */
+int arch_process_init(struct process *p);
+void arch_process_free(struct process *p);
+/* Enter user mode at @ip with stack @sp; never returns. */
+__noreturn void arch_start_user(struct process *p, unsigned long ip,
+				unsigned long sp);
+/* The scheduler switches from @prev to @next (either may be NULL). */
+void arch_switch_user(struct process *prev, struct process *next);
+/* Fill @buf with @len bytes of boot-time entropy (AT_RANDOM). */
+void arch_random_bytes(u8 *buf, size_t len);
+
+#endif

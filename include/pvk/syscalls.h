@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The system calls pvk implements, with Linux's arguments and results
+ * (-errno on failure).  The architecture's table maps numbers to them.
+ */
+#ifndef PVK_SYSCALLS_H
+#define PVK_SYSCALLS_H
+
+#include <pvk/types.h>
+
+/* fs/read_write.c: the console as fds 0, 1 and 2. */
+long sys_read(int fd, void *buf, size_t count);
+long sys_write(int fd, const void *buf, size_t count);
+long sys_writev(int fd, const void *iov, int iovcnt);
+long sys_ioctl(int fd, unsigned int cmd, unsigned long arg);
+/* mm/mmap.c */
+long sys_brk(unsigned long brk);
+long sys_mmap(unsigned long addr, unsigned long len, int prot, int flags,
+	      int fd, unsigned long off);
+long sys_munmap(unsigned long addr, unsigned long len);
+/* kernel/sys.c */
+long sys_getpid(void);
+long sys_getppid(void);
+long sys_gettid(void);
+long sys_set_tid_address(unsigned long tidptr);
+long sys_uname(void *buf);
+long sys_clock_gettime(int clock, void *tp);
+long sys_rt_sigaction(int sig, const void *act, void *oact, size_t size);
+long sys_rt_sigprocmask(int how, const void *set, void *oset, size_t size);
+/* arch */
+long sys_arch_prctl(int code, unsigned long addr);
+
+#endif

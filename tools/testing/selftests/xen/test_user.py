@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Host tests of run_tests.py for user space (issue #13's first slice):
+the bare-metal boots carry the initramfs as their first module and must
+pass the user suite; the Xen rows neither get it nor require it."""
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import run_tests  # noqa: E402
+
+MKINITRAMFS = os.path.join(run_tests.ROOT, 'scripts', 'mkinitramfs.py')
+
+
+def load_mkinitramfs():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('mkinitramfs', MKINITRAMFS)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def read_newc(data):
+    """[(name, mode, body)] of a newc archive, up to its trailer."""
+    out, off = [], 0
+    while True:
+        head = data[off:off + 110]
+        assert head[:6] == b'070701', head[:6]
+        fields = [int(head[6 + 8 * i:14 + 8 * i], 16) for i in range(13)]
+        size, namesize = fields[6], fields[11]
+        name = data[off + 110:off + 110 + namesize]
+        assert name.endswith(b'\0')
+        body_off = (off + 110 + namesize + 3) & ~3
+        if name[:-1] == b'TRAILER!!!':
+            return out
+        out.append((name[:-1].decode(), fields[1],
+                    data[body_off:body_off + size]))
+        off = (body_off + size + 3) & ~3
+
+BARE_METAL_BOOTS = ('pvh', 'iso', 'uefi')
+
+
+def row(name):
+    return next(r for r in run_tests.TEST_ROWS if r.name == name)
+
+
+class UserRows(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.ctx = run_tests.Context('qemu', '/img', '/pvk.iso',
+                                     self.tmp.name, '', 120, False)
+        self.ctx.initramfs = '/cpio'
+        self.ctx.dry_run = True
+
+    def test_user_required_on_bare_metal_only(self):
+        for r in run_tests.TEST_ROWS:
+            names = run_tests.required_names(r, r.cpus)
+            if r.boot in BARE_METAL_BOOTS and not r.name.endswith('-badsuite'):
+                self.assertIn('user', names, r.name)
+            else:
+                self.assertNotIn('user', names, r.name)
+
+    def test_init_row(self):
+        r = row('pvh-tcg-smp2-init')
+        self.assertIn('init="/bin/hello one two"', r.append)
+        for other in run_tests.TEST_ROWS:
+            names = run_tests.required_names(other, other.cpus)
+            self.assertEqual('user_init' in names, other is r, other.name)
+
+    def test_pvh_rows_load_the_initramfs(self):
+        argv = run_tests.qemu_command(row('pvh-tcg-smp2'), self.ctx, '',
+                                      's.log', 'd.log')
+        self.assertEqual(argv[argv.index('-initrd') + 1], '/cpio')
+        self.assertEqual(argv[argv.index('-kernel') + 1], '/img')
+
+    def test_xen_rows_get_no_initramfs(self):
+        argv = run_tests.qemu_command(row('xen-pv-dom0-smp1'), self.ctx, '',
+                                      's.log', 'd.log')
+        # Xen's one module is pvk itself with its command line.
+        self.assertNotIn('/cpio', ' '.join(argv))
+        name, iso = run_tests.hvm_iso(run_tests._hvm_domu(1), self.ctx)
+        self.assertNotIn('initramfs', name + iso)
+
+    def test_iso_rows_with_a_command_line_get_their_own_iso(self):
+        plain = run_tests.qemu_command(row('iso-tcg-smp2'), self.ctx, '',
+                                       's.log', 'd.log')
+        # make's ISO already holds the initramfs as its module.
+        self.assertEqual(plain[plain.index('-cdrom') + 1], '/pvk.iso')
+        own = run_tests.qemu_command(row('iso-tcg-smp2'), self.ctx,
+                                     'loglevel=7', 's.log', 'd.log')
+        iso = own[own.index('-cdrom') + 1]
+        self.assertRegex(os.path.basename(iso),
+                         r'^pvk-[0-9a-f]{8}-initramfs\.iso$')
+        # Without an initramfs the same command line is another ISO.
+        self.assertNotEqual(self.ctx.iso_for('loglevel=7'), iso)
+
+    def test_missing_initramfs_cannot_start_the_row(self):
+        self.ctx.dry_run = False
+        self.ctx.image = os.path.join(self.tmp.name, 'pvk')
+        open(self.ctx.image, 'w').close()
+        self.ctx.initramfs = os.path.join(self.tmp.name, 'initramfs.cpio')
+        with self.assertRaisesRegex(run_tests.SetupError,
+                                    'initramfs.cpio not found'):
+            run_tests.boot_pvh(row('pvh-tcg-smp1'), self.ctx, '')
+
+
+class MkInitramfs(unittest.TestCase):
+    def test_archive_reads_back(self):
+        mk = load_mkinitramfs()
+        data = mk.archive([('bin/hello', b'\x7fELF12345', 0o755),
+                           ('expected/hello.out', b'hi\n', 0o644)])
+        self.assertEqual(len(data) % 512, 0)
+        self.assertEqual(read_newc(data), [
+            ('bin', 0o40755, b''), ('expected', 0o40755, b''),
+            ('bin/hello', 0o100755, b'\x7fELF12345'),
+            ('expected/hello.out', 0o100644, b'hi\n')])
+        # The same inputs give the same bytes (times are 0).
+        self.assertEqual(data, mk.archive([
+            ('bin/hello', b'\x7fELF12345', 0o755),
+            ('expected/hello.out', b'hi\n', 0o644)]))
+
+    def test_command_line(self):
+        mk = load_mkinitramfs()
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, 'prog')
+            with open(src, 'wb') as f:
+                f.write(b'abc')
+            os.chmod(src, 0o755)
+            out = os.path.join(tmp, 'out.cpio')
+            self.assertEqual(mk.main(['mk', out, f'/bin/prog={src}']), 0)
+            with open(out, 'rb') as f:
+                self.assertEqual(read_newc(f.read()), [
+                    ('bin', 0o40755, b''), ('bin/prog', 0o100755, b'abc')])
+            self.assertEqual(mk.main(['mk', out, 'no-equals-sign']), 2)
+
+
+if __name__ == '__main__':
+    unittest.main()
