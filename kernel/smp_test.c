@@ -432,7 +432,10 @@ static int short_waiter(void *arg)
  * keeps its tick instead of stopping and restarting it each time (two
  * timer writes: hypercalls under Xen, exits under HVM).  With the tick
  * stopped at every halt this takes two writes per wake-up; kept, only
- * the ticks that land in an idle period cost any.
+ * the ticks that land in an idle period cost any (30 to 40 per 100
+ * wake-ups on an idle host).  The bound is one and a half per wake-up:
+ * a loaded host stretches some idle periods past a tick as the guest
+ * sees them (up to 128 were seen), and two per wake-up must still fail.
  */
 static void sched_short_idle_keeps_the_tick(struct kunit *test)
 {
@@ -465,7 +468,7 @@ static void sched_short_idle_keeps_the_tick(struct kunit *test)
 	kunit_info(test, "CPU %u: %llu timer writes for %llu wake-ups 2 ms apart",
 		   cpu, (unsigned long long)writes, (unsigned long long)start);
 	KUNIT_EXPECT_TRUE(test, start > 0);
-	KUNIT_EXPECT_TRUE(test, writes < SHORT_WAIT_ROUNDS);
+	KUNIT_EXPECT_TRUE(test, writes < SHORT_WAIT_ROUNDS * 3 / 2);
 }
 
 SELFTEST_SUITE(smp,
