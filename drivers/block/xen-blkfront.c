@@ -730,23 +730,29 @@ static void poll_responses(struct blkfront_queue *q, struct req_list *done)
  * @data: the queue
  * @regs: unused
  *
- * Completes what the backend answered and issues what waits.
+ * Completes what the backend answered and issues what waits; an event
+ * without new responses is reported to xen_evtchn_no_work().
  */
 void blkfront_interrupt(unsigned int port, void *data, struct pt_regs *regs)
 {
 	struct blkfront_queue *q = data;
 	struct req_list done = { NULL, NULL };
 	unsigned long flags;
+	bool work = false;
 
 	spin_lock_irqsave(&q->lock, flags);
 	/* Events may be spurious, or come before the queue is live. */
 	if (q->live && port == q->port) {
 		q->events++;
+		work = READ_ONCE(q->ring.sring->rsp_prod) != q->ring.rsp_cons;
 		poll_responses(q, &done);
 		kick(q);
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
 	complete_all(&done);
+	/* A backend storming the port is masked for a while (not the fakes'). */
+	if (!work && q->bound)
+		xen_evtchn_no_work(port);
 }
 
 /* ---- submission --------------------------------------------------------- */

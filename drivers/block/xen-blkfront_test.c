@@ -27,10 +27,13 @@
 #include <pvk/smp.h>
 #include <pvk/time.h>
 #include <asm/processor.h>
+#include <asm/xen/hypervisor.h>
+#include <xen/events.h>
 #include <xen/grant_table.h>
 #include <xen/xenbus.h>
 #include "xen-blkfront-internal.h"
 #include "../xen/grant-table-internal.h"
+#include "../xen/events/events_storm.h"
 
 #define SETTLE_MS		60000
 #define IO_TIMEOUT_NS		(120 * NSEC_PER_SEC)
@@ -1295,6 +1298,77 @@ static unsigned int grants_to(domid_t domid)
 	return n;
 }
 
+/* The storm test's end of the loopback pair: the "backend's" port. */
+static void storm_peer_event(unsigned int port, void *data, struct pt_regs *regs)
+{
+}
+
+/*
+ * A backend that storms the queue's channel: the fake device's queue is
+ * bound to one end of a loopback pair and the test notifies the other
+ * end in a tight loop, no response behind any event.  The port must be
+ * masked by the storm accounting; a response published meanwhile and
+ * announced once must still complete after the delay, through the same
+ * port.
+ */
+static void blkfront_fake_event_storm_masked(struct kunit *test)
+{
+	unsigned int cpu = xen_events_everywhere() ? smp_processor_id() : 0;
+	struct fake f;
+	struct fake_io io;
+	struct blkfront_queue *q;
+	struct blkif_response *rsp;
+	unsigned long flags;
+	unsigned int sent;
+	int a, b;
+	bool held = false;
+	u64 end;
+	u8 *buf;
+
+	if (!fake_start(test, &f))
+		return;
+	q = &((struct blkfront *)f.bdev->priv)->queues[0];
+	a = xen_alloc_unbound_port(DOMID_SELF, cpu, storm_peer_event, NULL);
+	KUNIT_ASSERT_TRUE(test, a >= 0);
+	b = xen_bind_interdomain(DOMID_SELF, a, cpu, blkfront_interrupt, q);
+	KUNIT_ASSERT_TRUE(test, b >= 0);
+	/* From now on the queue owns b: the teardown unbinds it. */
+	spin_lock_irqsave(&q->lock, flags);
+	q->port = b;
+	q->bound = true;
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	for (sent = 0; sent < 20 * EVTCHN_STORM_THRESHOLD && !held; sent++) {
+		xen_evtchn_notify(a);
+		xen_evtchn_storm_stats(b, &held);
+	}
+	kunit_info(test, "masked after %u notifications", sent);
+	KUNIT_EXPECT_TRUE(test, held);
+	KUNIT_EXPECT_EQ(test, xen_evtchn_storm_stats(b, &held), 1);
+
+	/* A real response, announced once: it waits for the unmask. */
+	buf = alloc_buf(PAGE_SIZE);
+	KUNIT_ASSERT_TRUE(test, buf);
+	KUNIT_ASSERT_TRUE(test, fake_submit(&f, &io, BLK_OP_READ, buf, 512) == 0);
+	rsp = &f.sring->ring[f.rsp_prod % 32].rsp;
+	rsp->id = fake_request(&f, 0).id;
+	rsp->operation = BLKIF_OP_READ;
+	rsp->status = BLKIF_RSP_OKAY;
+	smp_wmb();
+	WRITE_ONCE(f.sring->rsp_prod, ++f.rsp_prod);
+	KUNIT_EXPECT_EQ(test, xen_evtchn_notify(a), 0);
+	end = ktime_get_ns() + 2 * NSEC_PER_SEC;
+	while (!READ_ONCE(io.calls) && ktime_get_ns() < end)
+		msleep(5);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(io.calls), 1);
+	KUNIT_EXPECT_EQ(test, io.status, 0);
+	xen_evtchn_storm_stats(b, &held);
+	KUNIT_EXPECT_FALSE(test, held);
+	fake_dev_destroy(f.bdev);
+	xen_unbind(a);
+	free_buf(buf, PAGE_SIZE);
+}
+
 /*
  * The handshake fails after the ring is granted and its channel bound:
  * the frontend directory is one pvk may not write (dom0's), so
@@ -1370,4 +1444,5 @@ SELFTEST_SUITE(xen_blkfront_untrusted,
 	KUNIT_CASE(blkfront_fake_overrun_is_fatal),
 	KUNIT_CASE(blkfront_fake_status_handling),
 	KUNIT_CASE(blkfront_fake_indirect_request),
+	KUNIT_CASE(blkfront_fake_event_storm_masked),
 	KUNIT_CASE(blkfront_failed_connect_is_clean));

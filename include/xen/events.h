@@ -169,6 +169,15 @@ int xen_evtchn_notify(unsigned int port);
 void xen_evtchn_no_work(unsigned int port);
 
 /**
+ * xen_evtchn_storm_stats - a port's storm accounting, for the self-tests
+ * @port: the port
+ * @held: set if a storm holds it masked now
+ *
+ * Returns how many storms masked it since it was bound.
+ */
+unsigned int xen_evtchn_storm_stats(evtchn_port_t port, bool *held);
+
+/**
  * xen_evtchn_is_pending - whether a port has an undelivered event
  * @port: a port
  */

@@ -49,9 +49,6 @@ void xen_evtchn_handle(evtchn_port_t port, struct pt_regs *regs);
 /* events_base.c: how many VIRQ_DEBUG events vCPU 0 has handled. */
 unsigned int xen_evtchn_debug_virqs(void);
 
-/* events_base.c: storms that masked @port since it was bound; held now? */
-unsigned int xen_evtchn_storm_stats(evtchn_port_t port, bool *held);
-
 /* events_fifo.c: 0, or why the FIFO ABI cannot be used. */
 int xen_evtchn_fifo_init(void);
 

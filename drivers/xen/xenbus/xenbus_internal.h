@@ -8,6 +8,7 @@
 #define _DRIVERS_XEN_XENBUS_INTERNAL_H
 
 #include <pvk/types.h>
+#include <asm/ptrace.h>
 #include <xen/xenbus.h>
 
 /* xenbus_xs.c */
@@ -16,6 +17,12 @@ int xs_init(void);
 bool xs_in_watch_thread(void);
 /* Join @dir and @node ("" or NULL: @dir) into @buf; 0 or -E2BIG. */
 int xs_join(char *buf, size_t len, const char *dir, const char *node);
+/*
+ * The store port's event handler (exposed for the self-tests, which
+ * play a storming xenstored by calling it); an event that moved neither
+ * rsp_prod nor req_cons is reported to xen_evtchn_no_work().
+ */
+void xs_event(unsigned int port, void *data, struct pt_regs *regs);
 
 /* xenbus_wire.c: checks of xenstored's messages (also built on the host). */
 /*

@@ -15,11 +15,15 @@
 #include <pvk/sched.h>
 #include <pvk/selftest.h>
 #include <pvk/time.h>
+#include <asm/paravirt.h>
 #include <asm/processor.h>
+#include <xen/events.h>
 #include <xen/grant_table.h>
+#include <xen/platform_info.h>
 #include <xen/xenbus.h>
 #include "xenbus_internal.h"
 #include "../grant-table-internal.h"
+#include "../events/events_storm.h"
 
 #define T_DIR		"data/pvk-test"
 #define WAIT_MS		10000
@@ -631,6 +635,48 @@ static void xenbus_frontend_lifecycle(struct kunit *test)
 	xenbus_rm(XBT_NIL, "data/pvk-fakebe", NULL);
 }
 
+/*
+ * A xenstored that storms the store port: events that moved neither
+ * ring index are delivered back to back (the handler run as the upcall
+ * runs it, interrupts off).  The port must be masked by the storm
+ * accounting, xenstore must still answer (its reply event waits for the
+ * unmask), and the port must be unmasked again after the delay.
+ */
+static void xenbus_store_storm_masked(struct kunit *test)
+{
+	evtchn_port_t port = xen_platform_info()->store_evtchn;
+	unsigned int sent, storms, domid = 0;
+	unsigned long flags;
+	bool held = false;
+	u64 end;
+
+	if (!need_xenstore(test))
+		return;
+	storms = xen_evtchn_storm_stats(port, &held);
+	KUNIT_EXPECT_FALSE(test, held);
+	for (sent = 0; sent < 20 * EVTCHN_STORM_THRESHOLD && !held; sent++) {
+		flags = arch_local_irq_save();
+		xs_event(port, NULL, NULL);
+		arch_local_irq_restore(flags);
+		xen_evtchn_storm_stats(port, &held);
+	}
+	kunit_info(test, "store port %u masked after %u events", port, sent);
+	KUNIT_EXPECT_TRUE(test, held);
+	KUNIT_EXPECT_EQ(test, xen_evtchn_storm_stats(port, &held), storms + 1);
+	/* Still usable: the request goes out, the reply waits for the unmask. */
+	KUNIT_EXPECT_EQ(test, xenbus_read_uint(XBT_NIL, "domid", NULL, &domid), 0);
+	KUNIT_EXPECT_TRUE(test, domid > 0 && domid < DOMID_FIRST_RESERVED);
+	end = ktime_get_ns() + 2 * NSEC_PER_SEC;
+	do {
+		xen_evtchn_storm_stats(port, &held);
+		if (held)
+			msleep(5);
+	} while (held && ktime_get_ns() < end);
+	KUNIT_EXPECT_FALSE(test, held);
+	KUNIT_EXPECT_EQ(test, xenbus_write(XBT_NIL, T_DIR, "storm", "over"), 0);
+	KUNIT_EXPECT_EQ(test, xenbus_rm(XBT_NIL, T_DIR, "storm"), 0);
+}
+
 SELFTEST_SUITE(xenbus,
 	KUNIT_CASE(xenbus_reads_domid),
 	KUNIT_CASE(xenbus_write_read_rm),
@@ -639,5 +685,6 @@ SELFTEST_SUITE(xenbus,
 	KUNIT_CASE(xenbus_transactions),
 	KUNIT_CASE(xenbus_watch_fires),
 	KUNIT_CASE(xenbus_watch_events_capped),
+	KUNIT_CASE(xenbus_store_storm_masked),
 	KUNIT_CASE(xenbus_ring_grant_failure_revokes_first),
 	KUNIT_CASE(xenbus_frontend_lifecycle));

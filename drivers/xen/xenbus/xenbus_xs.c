@@ -95,8 +95,23 @@ static void xs_notify(void)
 	xen_evtchn_notify(xs_port);
 }
 
-static void xs_event(unsigned int port, void *data, struct pt_regs *regs)
+/*
+ * The indexes xenstored moves (rsp_prod, req_cons) as the last event saw
+ * them: an event that moved neither found no work.
+ */
+static XENSTORE_RING_IDX xs_seen_rsp_prod, xs_seen_req_cons;
+
+void xs_event(unsigned int port, void *data, struct pt_regs *regs)
 {
+	XENSTORE_RING_IDX rsp_prod = READ_ONCE(xs_intf->rsp_prod);
+	XENSTORE_RING_IDX req_cons = READ_ONCE(xs_intf->req_cons);
+
+	/* So a xenstored that storms the port cannot hold a vCPU here. */
+	if (rsp_prod == READ_ONCE(xs_seen_rsp_prod) &&
+	    req_cons == READ_ONCE(xs_seen_req_cons))
+		xen_evtchn_no_work(port);
+	WRITE_ONCE(xs_seen_rsp_prod, rsp_prod);
+	WRITE_ONCE(xs_seen_req_cons, req_cons);
 	kthread_wake(READ_ONCE(xs_reader_thread));
 	kthread_wake(READ_ONCE(xs_space_waiter));
 }
