@@ -65,6 +65,7 @@ struct evil {
 	int img;
 	uint64_t sectors;
 	struct xs_handle *xs;
+	xs_transaction_t t;	/* of publish(), else XBT_NULL */
 	xengnttab_handle *xgt;
 	xenevtchn_handle *xce;
 	evtchn_port_t port;
@@ -107,7 +108,7 @@ static void xs_put(struct evil *e, const char *dir, const char *node,
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, node);
-	if (!xs_write(e->xs, XBT_NULL, path, val, len))
+	if (!xs_write(e->xs, e->t, path, val, len))
 		die(path);
 }
 
@@ -150,21 +151,13 @@ static void xs_dir(struct evil *e, const char *dir, unsigned int owner,
 		{ .id = reader, .perms = XS_PERM_READ },
 	};
 
-	if (!xs_mkdir(e->xs, XBT_NULL, dir) ||
-	    !xs_set_permissions(e->xs, XBT_NULL, dir, perms, 2))
+	if (!xs_mkdir(e->xs, e->t, dir) ||
+	    !xs_set_permissions(e->xs, e->t, dir, perms, 2))
 		die(dir);
 }
 
-/* The vbd's two directories, the backend in InitWait. */
-static void publish(struct evil *e)
+static void publish_nodes(struct evil *e, const char *vbd)
 {
-	char vbd[96];
-
-	snprintf(e->be, sizeof(e->be), "/local/domain/0/backend/evilvbd/%u/%u",
-		 e->domid, e->devid);
-	snprintf(e->fe, sizeof(e->fe), "/local/domain/%u/device/vbd/%u",
-		 e->domid, e->devid);
-	snprintf(vbd, sizeof(vbd), "/local/domain/%u/device/vbd", e->domid);
 	xs_dir(e, e->be, 0, e->domid);
 	xs_put(e, e->be, "frontend", e->fe, strlen(e->fe));
 	xs_putf(e, e->be, "frontend-id", "%u", e->domid);
@@ -179,6 +172,32 @@ static void publish(struct evil *e)
 	xs_putf(e, e->fe, "virtual-device", "%u", e->devid);
 	xs_putf(e, e->fe, "device-type", "disk");
 	xs_putf(e, e->fe, "state", "%d", XenbusStateInitialising);
+}
+
+/*
+ * The vbd's two directories, the backend in InitWait, in one
+ * transaction: the frontend must never see half a device.
+ */
+static void publish(struct evil *e)
+{
+	char vbd[96];
+
+	snprintf(e->be, sizeof(e->be), "/local/domain/0/backend/evilvbd/%u/%u",
+		 e->domid, e->devid);
+	snprintf(e->fe, sizeof(e->fe), "/local/domain/%u/device/vbd/%u",
+		 e->domid, e->devid);
+	snprintf(vbd, sizeof(vbd), "/local/domain/%u/device/vbd", e->domid);
+	for (;;) {
+		e->t = xs_transaction_start(e->xs);
+		if (e->t == XBT_NULL)
+			die("starting a transaction");
+		publish_nodes(e, vbd);
+		if (xs_transaction_end(e->xs, e->t, false))
+			break;
+		if (errno != EAGAIN)
+			die("publishing the vbd");
+	}
+	e->t = XBT_NULL;
 	say("vbd %u of domain %u published (backend %s), InitWait", e->devid,
 	    e->domid, e->be);
 }
