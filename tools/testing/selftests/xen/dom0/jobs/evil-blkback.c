@@ -443,8 +443,17 @@ static void serve_once(struct evil *e, int ms)
 	}
 }
 
+/*
+ * Once the frontend is Connected (before, it may ignore events), point
+ * rsp_prod far beyond anything it asked for.
+ */
 static void attack_overrun(struct evil *e)
 {
+	double until = now_s() + 60;
+
+	while (xs_num(e, e->fe, "state") != XenbusStateConnected && now_s() < until)
+		usleep(100000);
+	sleep(1);
 	e->ring.sring->rsp_prod = e->ring.rsp_prod_pvt + 1000;
 	notify(e);
 	e->attacks++;
