@@ -141,6 +141,11 @@ reasons() {
 		echo 'xvda: queue 0: backend broke the protocol: response id [0-9]+ is not in flight; device failed'
 		echo 'xvdb: queue 0: backend broke the protocol: rsp_prod - rsp_cons = 1000 exceeds the 0 requests in flight'
 		;;
+	xsstate)
+		# A state node that says nothing known is Unknown: the
+		# frontend takes the backend as gone.
+		echo 'xvda: backend closing'
+		;;
 	esac
 }
 
