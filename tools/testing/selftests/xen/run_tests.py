@@ -295,14 +295,15 @@ def _dom0job(job: str) -> Row:
 # `xl save` and `xl restore`, and across `xl migrate` to the same host;
 # and pvk serving while a malicious block backend in dom0
 # (jobs/evil-blkback.c) probes its granted pages for stale bytes, sends
-# bad responses, storms its event channel and garbles its xenstore nodes.
+# bad responses, storms its event channel, garbles its xenstore nodes and
+# keeps granted pages mapped.
 DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
                    'net-20-modes', 'con-10-channel', 'life-10-shutdown',
                    'life-20-reboot', 'life-30-dhcp', 'life-40-balloon',
                    'life-50-vcpu', 'life-60-save', 'life-70-migrate',
                    'evil-10-leak', 'evil-20-badrsp', 'evil-30-storm',
-                   'evil-40-xsstate')
+                   'evil-40-xsstate', 'evil-50-keepmap')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.

@@ -12,7 +12,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_tests  # noqa: E402
 
 EVIL_JOBS = {'evil-10-leak': 'leak', 'evil-20-badrsp': 'badrsp',
-             'evil-30-storm': 'storm', 'evil-40-xsstate': 'xsstate'}
+             'evil-30-storm': 'storm', 'evil-40-xsstate': 'xsstate',
+             'evil-50-keepmap': 'keepmap'}
 DRIVE = os.path.join(run_tests.DOM0_JOBS, 'evil-drive.sh')
 
 
@@ -113,7 +114,7 @@ class Check(unittest.TestCase):
         answering."""
         ok = ['evil-blkback: connected: ring-ref 8 event-channel 9',
               'evil-blkback: done mode=leak requests=90 attacks=0 pages=150 '
-              'stale=0']
+              'stale=0 kept=0']
         rc, out = self.check('leak', ok, self.CONSOLE)
         self.assertEqual(rc, 0, out)
         self.assertIn('evil-drive: check: ok (leak)', out)
@@ -138,7 +139,7 @@ class Check(unittest.TestCase):
                    'evil-blkback: attack duplicate-id: request id 4 answered '
                    'twice in one push: delivered',
                    'evil-blkback: done mode=badrsp requests=8 attacks=3 '
-                   'pages=8 stale=0']
+                   'pages=8 stale=0 kept=0']
         over = ['evil-blkback: attack overrun: rsp_prod set to 1000 with no '
                 'request in flight: delivered']
         rc, out = self.check('badrsp', backend, self.CONSOLE + self.BADRSP,
@@ -158,7 +159,7 @@ class Check(unittest.TestCase):
         backend = ['evil-blkback: connected: ring-ref 8 event-channel 9',
                    'evil-blkback: attack storm: 90000 notifications in 10 s: '
                    'delivered', 'evil-blkback: done mode=storm requests=9 '
-                   'attacks=1 pages=9 stale=0']
+                   'attacks=1 pages=9 stale=0 kept=0']
         rc, out = self.check('storm', backend, self.CONSOLE)
         self.assertEqual(rc, 0, out)
         rc, out = self.check('storm', backend,

@@ -25,11 +25,12 @@
  *   xsstate  rewrite the backend's state node 5000 times (garbage, every
  *            state, out of range) and write a 64 KiB and a binary value
  *            to its nodes, serving in between
+ *   keepmap  keep the first 512 granted pages mapped after answering
  *
  * It serves until SECONDS have passed or the frontend closes.  Every
  * attack it delivered is logged as "evil-blkback: attack NAME: ...
  * delivered"; the last line is "evil-blkback: done mode=MODE requests=N
- * attacks=N pages=N stale=N" for the job's .post to check.
+ * attacks=N pages=N stale=N kept=N" for the job's .post to check.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -72,7 +73,7 @@ struct evil {
 	char be[128], fe[128];
 	void *sring;
 	blkif_back_ring_t ring;
-	unsigned long requests, attacks, pages, stale;
+	unsigned long requests, attacks, pages, stale, kept;
 	bool dead;	/* the frontend went away, or a fatal attack was sent */
 };
 
@@ -252,6 +253,20 @@ static unsigned long stale_bytes(const uint8_t *page, unsigned int from,
 	return n;
 }
 
+/*
+ * In keepmap mode the first KEEP_MAX pages stay mapped after their
+ * response (as a backend that never lets go would): the frontend cannot
+ * end those grants and must not reuse their pages.  The rest are
+ * unmapped, so gntdev's map limit is never reached.
+ */
+#define KEEP_MAX	512
+#define KEEP_SAY	64	/* kept pages that make the attack delivered */
+
+static bool keep_mapped(const struct evil *e)
+{
+	return !strcmp(e->mode, "keepmap") && e->kept < KEEP_MAX;
+}
+
 /* One segment: probe the page for stale bytes, then do its I/O. */
 static int do_segment(struct evil *e, const blkif_request_t *r,
 		      const struct blkif_request_segment *s, uint64_t sector)
@@ -283,7 +298,14 @@ static int do_segment(struct evil *e, const blkif_request_t *r,
 		n = pwrite(e->img, page + from, to - from, (off_t)sector * SECTOR);
 	else
 		n = pread(e->img, page + from, to - from, (off_t)sector * SECTOR);
-	xengnttab_unmap(e->xgt, page, 1);
+	if (keep_mapped(e)) {
+		if (++e->kept == KEEP_SAY) {
+			e->attacks++;
+			say("attack keepmap: %u granted pages kept mapped after their responses: delivered",
+			    KEEP_SAY);
+		}
+	} else
+		xengnttab_unmap(e->xgt, page, 1);
 	return n == (ssize_t)(to - from) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
 }
 
@@ -525,14 +547,14 @@ int main(int argc, char **argv)
 	static struct evil e;
 	double until;
 	static const char *const modes[] = { "leak", "badrsp", "overrun", "storm",
-					     "xsstate" };
+					     "xsstate", "keepmap" };
 	bool known = false;
 
 	for (size_t i = 0; argc == 6 && i < sizeof(modes) / sizeof(modes[0]); i++)
 		known |= !strcmp(argv[1], modes[i]);
 	if (!known) {
-		fprintf(stderr, "usage: evil-blkback leak|badrsp|overrun|storm|xsstate "
-			"DOMID DEVID IMAGE SECONDS\n");
+		fprintf(stderr, "usage: evil-blkback leak|badrsp|overrun|storm|xsstate|"
+			"keepmap DOMID DEVID IMAGE SECONDS\n");
 		return 2;
 	}
 	setup(&e, argv);
@@ -548,7 +570,7 @@ int main(int argc, char **argv)
 		if (!strcmp(e.mode, "xsstate") && e.requests >= 4 && !e.attacks)
 			attack_xsstate(&e);
 	}
-	say("done mode=%s requests=%lu attacks=%lu pages=%lu stale=%lu", e.mode,
-	    e.requests, e.attacks, e.pages, e.stale);
+	say("done mode=%s requests=%lu attacks=%lu pages=%lu stale=%lu kept=%lu",
+	    e.mode, e.requests, e.attacks, e.pages, e.stale, e.kept);
 	return 0;
 }

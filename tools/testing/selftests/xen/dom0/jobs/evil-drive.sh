@@ -173,15 +173,16 @@ check() {
 	done_line=$(grep '^evil-blkback: done ' "$dir/backend.log")
 	[ -n "$done_line" ] || bad "the backend did not finish"
 	case $mode in
-	leak|storm)
-		# The honest disk (and the stormed one) keeps its data.
+	leak|storm|keepmap)
+		# The honest disk (and the stormed one, and the one whose
+		# pages stay mapped) keeps its data.
 		grep -Eq 'evil-drive: .*blk-verify: sectors=[0-9]+ checked=[1-9][0-9]* ok=[0-9]+ lost=0 unreadable=0 ' "$log" ||
 			bad "pvk's disk did not read back every acknowledged write"
 		;;
 	esac
 	case $mode in
 	leak)
-		echo "$done_line" | grep -Eq ' pages=[1-9][0-9]* stale=0$' ||
+		echo "$done_line" | grep -Eq ' pages=[1-9][0-9]* stale=0 ' ||
 			bad "leak probe: $done_line"
 		;;
 	badrsp)
