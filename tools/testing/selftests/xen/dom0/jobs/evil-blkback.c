@@ -378,16 +378,18 @@ static void rewrite_after_produce(struct evil *e, uint64_t id, uint8_t op)
 		rsp->status = BLKIF_RSP_OKAY;
 		flips++;
 	}
+	/* Consumed: the frontend asks for an event past the slot after it. */
 	until = now_s() + 2;
-	while (!(consumed = (int32_t)(e->ring.sring->rsp_event - slot) > 0) &&
+	while (!(consumed = (int32_t)(e->ring.sring->rsp_event - (slot + 1)) > 0) &&
 	       now_s() < until)
 		usleep(1000);
-	rsp->id = id + 1000;
+	if (consumed)
+		rsp->id = id + 1000;
 	e->attacks++;
 	say("attack rewrite: response to id %" PRIu64 " had its status flipped %lu times "
-	    "after rsp_prod covered it, then its id rewritten to %" PRIu64
-	    " (%s consumed): delivered", id, flips, id + 1000,
-	    consumed ? "after it was" : "not seen");
+	    "after rsp_prod covered it, then %s: delivered", id, flips,
+	    consumed ? "its id rewritten once the frontend had consumed it" :
+	    "the frontend did not consume it in 2 s (id left alone)");
 }
 
 /* Answer request number e->requests as MODE says. */

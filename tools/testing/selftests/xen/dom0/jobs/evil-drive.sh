@@ -138,7 +138,9 @@ reasons() {
 	case $1 in
 	badrsp)
 		echo 'xvda: unknown response status -77, taken as an error'
-		echo 'xvda: queue 0: backend broke the protocol: response id [0-9]+ is not in flight; device failed'
+		# The second answer to one request: its id is no longer in
+		# flight, or (nothing else in flight) one response too many.
+		echo 'xvda: queue 0: backend broke the protocol: (response id [0-9]+ is not in flight|rsp_prod - rsp_cons = [0-9]+ exceeds the [0-9]+ requests in flight)'
 		echo 'xvdb: queue 0: backend broke the protocol: rsp_prod - rsp_cons = 1000 exceeds the 0 requests in flight'
 		;;
 	xsstate)
