@@ -23,8 +23,8 @@
  *   overrun  right after Connected, rsp_prod 1000 beyond any request
  *   storm    notify the frontend in a tight loop for 10 s, serving too
  *   xsstate  rewrite the backend's state node 5000 times (garbage, every
- *            state, out of range) and write a 64 KiB and a binary value
- *            to its nodes, serving in between
+ *            state, out of range), then write the longest sectors value
+ *            xenstored takes and binary info and state, serving in between
  *   keepmap  keep the first 512 granted pages mapped after answering
  *
  * It serves until SECONDS have passed or the frontend closes.  Every
@@ -103,14 +103,20 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void xs_put(struct evil *e, const char *dir, const char *node,
-		   const char *val, size_t len)
+static bool xs_try_put(struct evil *e, const char *dir, const char *node,
+		       const char *val, size_t len)
 {
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, node);
-	if (!xs_write(e->xs, e->t, path, val, len))
-		die(path);
+	return xs_write(e->xs, e->t, path, val, len);
+}
+
+static void xs_put(struct evil *e, const char *dir, const char *node,
+		   const char *val, size_t len)
+{
+	if (!xs_try_put(e, dir, node, val, len))
+		die(node);
 }
 
 static void xs_putf(struct evil *e, const char *dir, const char *node,
@@ -503,10 +509,11 @@ static void attack_storm(struct evil *e)
 
 static void attack_xsstate(struct evil *e)
 {
-	static char huge[65536];
+	static char huge[8192];
 	static const char binary[] = { 'a', 0, '\xff', '\n', 0x7f, 0, 'z' };
 	static const char *const junk[] = { "9", "-1", "4x", "", "99999999999", "7" };
 	unsigned int n = 0;
+	size_t len;
 
 	for (unsigned int i = 0; i < 5000; i++) {
 		if (i % 2)
@@ -517,13 +524,19 @@ static void attack_xsstate(struct evil *e)
 		if (i % 100 == 0)
 			serve_once(e, 0);
 	}
-	memset(huge, 'x', sizeof(huge) - 1);
-	xs_put(e, e->be, "sectors", huge, strlen(huge));
+	/* As long a value as xenstored takes (its messages hold 4 KiB). */
+	for (len = sizeof(huge); len >= 1024; len -= 512) {
+		memset(huge, '7', len);
+		if (xs_try_put(e, e->be, "sectors", huge, len))
+			break;
+	}
+	if (len < 1024)
+		die("writing a long sectors value");
 	xs_put(e, e->be, "info", binary, sizeof(binary));
 	xs_put(e, e->be, "state", binary, sizeof(binary));
 	e->attacks++;
-	say("attack xsstate: state node rewritten %u times, %zu-byte sectors and binary info and state written: delivered",
-	    n, strlen(huge));
+	say("attack xsstate: state node rewritten %u times, a %zu-byte sectors value and binary info and state written: delivered",
+	    n, len);
 }
 
 static void setup(struct evil *e, char **argv)

@@ -49,7 +49,7 @@ wait_domain() {
 
 wait_line() {	# FILE REGEX SECONDS
 	i=0
-	while ! tr -d '\r' <"$1" 2>/dev/null | grep -Eq "$2"; do
+	while ! tr -d '\r' 2>/dev/null <"$1" | grep -Eq "$2"; do
 		i=$((i + 1))
 		[ "$i" -le $(($3 * 2)) ] || return 1
 		sleep 0.5
@@ -146,7 +146,8 @@ reasons() {
 	xsstate)
 		# A state node that says nothing known is Unknown: the
 		# frontend takes the backend as gone.
-		echo 'xvda: backend closing'
+		echo 'xenbus: /local/domain/0/backend/evilvbd/[0-9]+/51712/state is not a 32-bit decimal number'
+		echo 'xvda: backend closing; holding unfinished requests'
 		;;
 	esac
 }
