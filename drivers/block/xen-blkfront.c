@@ -242,11 +242,17 @@ static unsigned int nth_online_cpu(unsigned int n)
 
 /* ---- the page pool ------------------------------------------------------ */
 
-/* Give @g a page and a ref; persistent pages are granted once, here. */
+/*
+ * Give @g a page and a ref; persistent pages are granted once, here.  A
+ * new page is zeroed: it may hold anything pvk freed before, and the
+ * backend can read all of it (XSA-403).  Afterwards a pool page only
+ * ever holds what this backend read or wrote, and take_data_pages()
+ * and take_indirect_pages() zero what a request leaves unused.
+ */
 static int gpage_fill(struct blkfront_queue *q, struct gpage *g)
 {
 	if (!g->va) {
-		g->va = alloc_pages(0);
+		g->va = alloc_page_zeroed();
 		if (!g->va)
 			return -ENOMEM;
 	}
@@ -397,6 +403,9 @@ static struct gpage *take_data_pages(struct blkfront_queue *q,
 		}
 		if (write)
 			req_copy(r, off, g->va, n, true);
+		/* The tail past the segment is no business of the backend's. */
+		if (n < PAGE_SIZE)
+			memset((char *)g->va + n, 0, PAGE_SIZE - n);
 		gpage_grant(q, g, write);
 		segs[i] = (struct blkif_request_segment){
 			.gref = g->ref, .first_sect = 0,
@@ -427,6 +436,8 @@ static struct gpage *take_indirect_pages(struct blkfront_queue *q,
 			return NULL;
 		}
 		memcpy(g->va, &segs[first], n * sizeof(*segs));
+		memset((char *)g->va + n * sizeof(*segs), 0,
+		       PAGE_SIZE - n * sizeof(*segs));
 		gpage_grant(q, g, true);
 		refs[i] = g->ref;
 		*tail = g;

@@ -1282,6 +1282,84 @@ static void blkfront_fake_indirect_request(struct kunit *test)
 	free_buf(buf, 12 * PAGE_SIZE);
 }
 
+/* Bytes of @page outside [@from, @to) that are not zero. */
+static u32 stale_bytes(const u8 *page, u32 from, u32 to)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < PAGE_SIZE; i++)
+		n += (i < from || i >= to) && page[i];
+	return n;
+}
+
+/* Dirty every page of the fake device's pool, as old requests would. */
+static void fake_dirty_pool(struct fake *f)
+{
+	struct blkfront_queue *q = &((struct blkfront *)f->bdev->priv)->queues[0];
+
+	for (unsigned int i = 0; i < q->pool_used; i++)
+		if (q->pool[i].va)
+			memset(q->pool[i].va, 0xa5, PAGE_SIZE);
+}
+
+/* One request of @len bytes whose pool pages were dirty: tails are zero. */
+static void zero_tail_round(struct kunit *test, struct fake *f, enum blk_op op,
+			    u8 *buf, u32 len)
+{
+	struct blkif_request_indirect ind;
+	struct blkif_request r;
+	struct fake_io io;
+	u8 *page;
+
+	fake_dirty_pool(f);
+	fill(buf, 8, len, 9);
+	KUNIT_ASSERT_TRUE(test, fake_submit(f, &io, op, buf, len) == 0);
+	r = fake_request(f, f->rsp_prod);
+	if (r.operation == BLKIF_OP_INDIRECT) {
+		struct blkif_request_segment *segs;
+		u32 used;
+
+		memcpy(&ind, &f->sring->ring[f->rsp_prod % 32].req, sizeof(ind));
+		segs = fake_dev_page(f->bdev, ind.indirect_grefs[0]);
+		KUNIT_ASSERT_TRUE(test, segs);
+		used = ind.nr_segments * sizeof(*segs);
+		KUNIT_EXPECT_EQ(test, stale_bytes((u8 *)segs, 0, used), 0);
+		page = fake_dev_page(f->bdev, segs[ind.nr_segments - 1].gref);
+		r.id = ind.id;
+	} else {
+		page = fake_dev_page(f->bdev, r.seg[r.nr_segments - 1].gref);
+	}
+	KUNIT_ASSERT_TRUE(test, page);
+	/* The last page holds len % PAGE_SIZE bytes (all of it if 0). */
+	KUNIT_EXPECT_EQ(test, stale_bytes(page, 0, (len - 1) % PAGE_SIZE + 1), 0);
+	fake_respond(f, r.id, r.operation == BLKIF_OP_INDIRECT ? ind.indirect_op :
+		     r.operation, BLKIF_RSP_OKAY);
+	KUNIT_EXPECT_EQ(test, io.status, 0);
+}
+
+/*
+ * XSA-403: a backend sees whole granted pages.  After pool pages held
+ * other data, a 512-byte write, a 1 KiB read, a 5.5-page write and an
+ * indirect write of 12.5 pages leave no byte of it outside their data:
+ * neither in the tail of the last data page nor in the indirect page.
+ */
+static void blkfront_fake_granted_tails_are_zero(struct kunit *test)
+{
+	struct fake f;
+	u8 *buf;
+
+	if (!fake_start(test, &f))
+		return;
+	buf = alloc_buf(13 * PAGE_SIZE);
+	KUNIT_ASSERT_TRUE(test, buf);
+	zero_tail_round(test, &f, BLK_OP_WRITE, buf, 512);
+	zero_tail_round(test, &f, BLK_OP_READ, buf, 1024);
+	zero_tail_round(test, &f, BLK_OP_WRITE, buf, 5 * PAGE_SIZE + 2048);
+	zero_tail_round(test, &f, BLK_OP_WRITE, buf, 12 * PAGE_SIZE + 2048);
+	fake_dev_destroy(f.bdev);
+	free_buf(buf, 13 * PAGE_SIZE);
+}
+
 /* ---- a connection that fails half-way ----------------------------------- */
 
 /* Live grant entries naming @domid. */
@@ -1445,4 +1523,5 @@ SELFTEST_SUITE(xen_blkfront_untrusted,
 	KUNIT_CASE(blkfront_fake_status_handling),
 	KUNIT_CASE(blkfront_fake_indirect_request),
 	KUNIT_CASE(blkfront_fake_event_storm_masked),
+	KUNIT_CASE(blkfront_fake_granted_tails_are_zero),
 	KUNIT_CASE(blkfront_failed_connect_is_clean));

@@ -309,13 +309,18 @@ def _dom0job(job: str) -> Row:
 # until `xl shutdown`, across `xl reboot`, ballooned by `xl mem-set`,
 # with its address from dom0's DHCP server, across `xl vcpu-set`, across
 # `xl save` and `xl restore`, and across `xl migrate` to the same host;
-# the last two also as a PVH guest.
+# the last two also as a PVH guest; and pvk serving while a malicious
+# block backend in dom0 (jobs/evil-blkback.c) probes its granted pages
+# for stale bytes, sends bad responses, storms its event channel, garbles
+# its xenstore nodes and keeps granted pages mapped.
 DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
                    'net-20-modes', 'con-10-channel', 'life-10-shutdown',
                    'life-20-reboot', 'life-30-dhcp', 'life-40-balloon',
                    'life-50-vcpu', 'life-60-save', 'life-70-migrate',
-                   'life-61-save-pvh', 'life-71-migrate-pvh')
+                   'life-61-save-pvh', 'life-71-migrate-pvh',
+                   'evil-10-leak', 'evil-20-badrsp', 'evil-30-storm',
+                   'evil-40-xsstate', 'evil-50-keepmap')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
@@ -1455,32 +1460,53 @@ def ping_address(row: Row) -> str:
 
 
 NET_TOOL_SRC = os.path.join(DOM0_JOBS, 'net-tool.c')
+EVIL_BLKBACK_SRC = os.path.join(DOM0_JOBS, 'evil-blkback.c')
+# The dom0 programs built on the host: name, source and the libraries
+# (static, from the host's libxen-dev: the ones Debian's dom0 runs).
+DOM0_PROGRAMS = (
+    ('net-tool', NET_TOOL_SRC, ()),
+    ('evil-blkback', EVIL_BLKBACK_SRC,
+     ('-lxenstore', '-lxengnttab', '-lxenevtchn', '-lxentoolcore',
+      '-lxentoollog')),
+)
 
 
 def dom0stack_guests(ctx: Context) -> List[Tuple[str, str]]:
-    """(name, path) of the dom0 programs the net, console and life jobs
-    use: net-tool, a static build of jobs/net-tool.c kept next to the
-    logs, net-drive.sh, life-drive.sh and life-ssh.sh (ssh for a
-    migration to the same host)."""
-    tool = os.path.join(dom0stack_paths(ctx)[0], 'net-tool')
-    return [('net-tool', tool),
+    """(name, path) of the dom0 programs the net, console, life and
+    evil jobs use: net-tool and evil-blkback, static builds of
+    jobs/net-tool.c and jobs/evil-blkback.c kept next to the logs,
+    net-drive.sh, life-drive.sh, life-ssh.sh (ssh for a migration to the
+    same host) and evil-drive.sh."""
+    logs = dom0stack_paths(ctx)[0]
+    return [*[(name, os.path.join(logs, name)) for name, _, _ in DOM0_PROGRAMS],
             ('net-drive.sh', os.path.join(DOM0_JOBS, 'net-drive.sh')),
             ('life-drive.sh', os.path.join(DOM0_JOBS, 'life-drive.sh')),
-            ('life-ssh.sh', os.path.join(DOM0_JOBS, 'life-ssh.sh'))]
+            ('life-ssh.sh', os.path.join(DOM0_JOBS, 'life-ssh.sh')),
+            ('evil-drive.sh', os.path.join(DOM0_JOBS, 'evil-drive.sh'))]
+
+
+def dom0_program_command(name: str, src: str, libs: Tuple[str, ...],
+                         out: str) -> List[str]:
+    """gcc's command line for one of DOM0_PROGRAMS."""
+    return ['gcc', '-static', '-O2', '-Wall', '-Wextra', '-o', out, src,
+            *libs]
 
 
 def build_net_tool(ctx: Context) -> None:
-    """Compile net-tool for dom0 (static: dom0's libc is not the host's)."""
-    tool = dom0stack_guests(ctx)[0][1]
-    if os.path.isfile(tool) and \
-            os.path.getmtime(tool) >= os.path.getmtime(NET_TOOL_SRC):
-        return
-    p = subprocess.run(['gcc', '-static', '-O2', '-Wall', '-Wextra', '-o',
-                        tool, NET_TOOL_SRC], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
-    if p.returncode != 0:
-        raise SetupError('building dom0 net-tool failed: '
-                         + (p.stdout.strip().splitlines() or ['?'])[-1])
+    """Compile net-tool and evil-blkback for dom0 (static: dom0's libc
+    is not the host's), each only when its source is newer."""
+    guests = dict(dom0stack_guests(ctx))
+    for name, src, libs in DOM0_PROGRAMS:
+        tool = guests[name]
+        if os.path.isfile(tool) and \
+                os.path.getmtime(tool) >= os.path.getmtime(src):
+            continue
+        p = subprocess.run(dom0_program_command(name, src, libs, tool),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
+        if p.returncode != 0:
+            raise SetupError(f'building dom0 {name} failed: '
+                             + (p.stdout.strip().splitlines() or ['?'])[-1])
 
 
 def write_job_scripts(row: Row, base: str) -> None:

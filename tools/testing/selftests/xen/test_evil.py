@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: MIT
+"""Host tests of the malicious-backend jobs (issue #11): their rows, the
+build of evil-blkback for dom0, and evil-drive.sh's check on made-up
+logs."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run_tests  # noqa: E402
+
+EVIL_JOBS = {'evil-10-leak': 'leak', 'evil-20-badrsp': 'badrsp',
+             'evil-30-storm': 'storm', 'evil-40-xsstate': 'xsstate',
+             'evil-50-keepmap': 'keepmap'}
+DRIVE = os.path.join(run_tests.DOM0_JOBS, 'evil-drive.sh')
+
+
+class Rows(unittest.TestCase):
+    def test_evil_rows(self):
+        """Each evil job is a row of make check: pvk serving with no
+        self-test, a vif and no disk of xl's (the backend is
+        evil-blkback, started by the job's .pre), each with its own MAC."""
+        macs = set()
+        for job, mode in EVIL_JOBS.items():
+            self.assertIn(job, run_tests.DOM0_CHECK_JOBS)
+            row = run_tests._dom0job(job)
+            self.assertEqual(row.name, 'xen-pv-domU-evil-' + mode)
+            self.assertTrue(row.serve_only)
+            self.assertFalse([ln for ln in row.xl_lines
+                              if ln.startswith('disk')])
+            vif = [ln for ln in row.xl_lines if ln.startswith('vif')]
+            self.assertEqual(len(vif), 1)
+            macs.add(vif[0])
+            with open(os.path.join(run_tests.DOM0_JOBS, job + '.pre')) as f:
+                self.assertIn(f'evil-drive.sh run {mode} ', f.read())
+            with open(os.path.join(run_tests.DOM0_JOBS, job + '.post')) as f:
+                self.assertIn(f'evil-drive.sh check {mode} ', f.read())
+        self.assertEqual(len(macs), len(EVIL_JOBS))
+
+    def test_guests_and_build(self):
+        """dom0 gets evil-blkback, linked statically against the host's
+        libxen-dev, and evil-drive.sh; the program builds warning-free."""
+        ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
+        guests = dict(run_tests.dom0stack_guests(ctx))
+        self.assertTrue(os.path.isfile(guests['evil-drive.sh']))
+        self.assertEqual(os.path.basename(guests['evil-blkback']),
+                         'evil-blkback')
+        progs = {name: (src, libs)
+                 for name, src, libs in run_tests.DOM0_PROGRAMS}
+        src, libs = progs['evil-blkback']
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, 'evil-blkback')
+            cmd = run_tests.dom0_program_command('evil-blkback', src, libs,
+                                                 out)
+            self.assertIn('-static', cmd)
+            self.assertLess(cmd.index(src), cmd.index('-lxenstore'))
+            p = subprocess.run(cmd + ['-Werror'], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            self.assertEqual(p.returncode, 0, p.stdout)
+            p = subprocess.run([out, 'frobnicate', '1', '51712', '/x', '1'],
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn('usage: evil-blkback', p.stdout)
+
+
+class Check(unittest.TestCase):
+    """evil-drive.sh check: the jobs' .post on made-up logs."""
+    DRIVE_OK = ['backend leak started for domain 5 vbd 51712', 'pvk serving',
+                'blk-loop: sent=90 acked=90 unacked=0 errors=0',
+                'blk-verify: sectors=64 checked=64 ok=64 lost=0 unreadable=0 '
+                'retries=0 seconds=0.3',
+                'answers: ok: 3 of 3 pings, udp-echo: sizes=8 ok=8 lost=0 '
+                '(after the attack)',
+                'pings during the job: 25 of 26 answered', 'xl shutdown: ok',
+                'finished']
+    CONSOLE = ['pvk: platform=xen-pv cpus=1 mem=59MiB patched=1 sites domU',
+               'pvk: serving']
+    BADRSP = ['[ 3.1] xen-blkfront: xvda: unknown response status -77, '
+              'taken as an error',
+              '[ 3.2] xen-blkfront: xvda: queue 0: backend broke the '
+              'protocol: response id 4 is not in flight; device failed',
+              '[ 3.3] xen-blkfront: xvdb: queue 0: backend broke the '
+              'protocol: rsp_prod - rsp_cons = 1000 exceeds the 0 requests '
+              'in flight (ring size 32); device failed']
+
+    def check(self, mode, backend, console, drive=None, backend2=None):
+        drive = self.DRIVE_OK if drive is None else drive
+        with tempfile.TemporaryDirectory() as tmp:
+            d = os.path.join(tmp, 'evil-' + mode)
+            os.mkdir(d)
+            logs = {'backend.log': backend, 'backend2.log': backend2}
+            for name, lines in logs.items():
+                if lines is not None:
+                    with open(os.path.join(d, name), 'w') as f:
+                        f.write(''.join(ln + '\n' for ln in lines))
+            log = os.path.join(tmp, 'drive.log')
+            with open(log, 'w') as f:
+                f.write(''.join(f'evil-drive: [1.0] {ln}\n' for ln in drive))
+            con = os.path.join(tmp, 'console.log')
+            with open(con, 'w') as f:
+                f.write(''.join(ln + '\r\n' for ln in console))
+            p = subprocess.run(['sh', DRIVE, 'check', mode, log, con],
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True,
+                               env=dict(os.environ, EVIL_DIR=tmp))
+        return p.returncode, p.stdout
+
+    def test_leak(self):
+        """The leak probe passes with pages probed and none stale, and
+        fails on one stale byte, on no page probed, or when pvk stopped
+        answering."""
+        ok = ['evil-blkback: connected: ring-ref 8 event-channel 9',
+              'evil-blkback: done mode=leak requests=90 attacks=0 pages=150 '
+              'stale=0 kept=0']
+        rc, out = self.check('leak', ok, self.CONSOLE)
+        self.assertEqual(rc, 0, out)
+        self.assertIn('evil-drive: check: ok (leak)', out)
+        for bad in ('pages=150 stale=1', 'pages=0 stale=0'):
+            rc, out = self.check('leak', [ok[0], ok[1].replace(
+                'pages=150 stale=0', bad)], self.CONSOLE)
+            self.assertEqual(rc, 1)
+            self.assertIn('leak probe', out)
+        silent = [ln.replace('answers: ok: 3', 'answers: FAIL: 0')
+                  for ln in self.DRIVE_OK]
+        rc, out = self.check('leak', ok, self.CONSOLE, silent)
+        self.assertEqual(rc, 1)
+        self.assertIn('did not answer after the attack', out)
+
+    def test_badrsp(self):
+        """Bad responses: each attack delivered and each reason in pvk's
+        log, on both devices."""
+        backend = ['evil-blkback: connected: ring-ref 8 event-channel 9',
+                   'evil-blkback: attack bad-status: id 2 answered with '
+                   'status -77: delivered',
+                   'evil-blkback: attack rewrite: ...: delivered',
+                   'evil-blkback: attack duplicate-id: request id 4 answered '
+                   'twice in one push: delivered',
+                   'evil-blkback: done mode=badrsp requests=8 attacks=3 '
+                   'pages=8 stale=0 kept=0']
+        over = ['evil-blkback: attack overrun: rsp_prod set to 1000 with no '
+                'request in flight: delivered']
+        rc, out = self.check('badrsp', backend, self.CONSOLE + self.BADRSP,
+                             backend2=over)
+        self.assertEqual(rc, 0, out)
+        rc, out = self.check('badrsp', backend,
+                             self.CONSOLE + self.BADRSP[:2], backend2=over)
+        self.assertEqual(rc, 1)
+        self.assertIn("no 'xvdb: queue 0: backend broke the protocol", out)
+        rc, out = self.check('badrsp', backend[:2] + backend[3:],
+                             self.CONSOLE + self.BADRSP, backend2=over)
+        self.assertEqual(rc, 1)
+        self.assertIn('attack rewrite not delivered', out)
+
+    def test_crash_fails(self):
+        """A crash line in pvk's console fails any mode."""
+        backend = ['evil-blkback: connected: ring-ref 8 event-channel 9',
+                   'evil-blkback: attack storm: 90000 notifications in 10 s: '
+                   'delivered', 'evil-blkback: done mode=storm requests=9 '
+                   'attacks=1 pages=9 stale=0 kept=0']
+        rc, out = self.check('storm', backend, self.CONSOLE)
+        self.assertEqual(rc, 0, out)
+        rc, out = self.check('storm', backend,
+                             self.CONSOLE + ['PANIC: page fault at 0'])
+        self.assertEqual(rc, 1)
+        self.assertIn('shows a crash', out)
+
+
+if __name__ == '__main__':
+    unittest.main()
