@@ -1494,8 +1494,11 @@ def dom0_program_command(name: str, src: str, libs: Tuple[str, ...],
 
 def build_net_tool(ctx: Context) -> None:
     """Compile net-tool and evil-blkback for dom0 (static: dom0's libc
-    is not the host's), each only when its source is newer."""
+    is not the host's), each only when its source is newer.  Their
+    directory is the PV dom0 boot's, which a run of PVH or HVM rows alone
+    has not made."""
     guests = dict(dom0stack_guests(ctx))
+    os.makedirs(dom0stack_paths(ctx)[0], exist_ok=True)
     for name, src, libs in DOM0_PROGRAMS:
         tool = guests[name]
         if os.path.isfile(tool) and \

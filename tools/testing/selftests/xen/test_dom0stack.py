@@ -785,6 +785,24 @@ class SkippedPost(unittest.TestCase):
         self.assertEqual(run_tests.closing_counts([res]), (3, 0, 1))
 
 
+class Dom0Programs(unittest.TestCase):
+    def test_built_where_no_pv_row_ran(self):
+        """A run of PVH or HVM rows alone builds dom0's programs too: the
+        PV boot's directory they live in is made first."""
+        with tempfile.TemporaryDirectory() as tmp:
+            ctx = run_tests.Context('qemu', '/img', None,
+                                    os.path.join(tmp, 'logs'), '', 90, False)
+            seen = []
+
+            def gcc(cmd, **kw):
+                out = cmd[cmd.index('-o') + 1]
+                seen.append(os.path.isdir(os.path.dirname(out)))
+                return subprocess.CompletedProcess(cmd, 0, '')
+            with mock.patch.object(run_tests.subprocess, 'run', gcc):
+                run_tests.build_net_tool(ctx)
+            self.assertEqual(seen, [True] * len(run_tests.DOM0_PROGRAMS))
+
+
 class LifeCheck(unittest.TestCase):
     """life-drive.sh check, the life jobs' .post, on made-up logs of a
     save and of a migration Xen refused, with a stand-in xl that finds
