@@ -783,6 +783,48 @@ class SkippedPost(unittest.TestCase):
         self.assertEqual(run_tests.closing_counts([res]), (3, 0, 1))
 
 
+class BlkFullPost(unittest.TestCase):
+    """blk-10-full.post on a made-up console: every case passed, however
+    many the suites have; a skipped or failed one fails the check."""
+
+    LINES = ('blkfront-test: dom0 marker: PVK-BLK-MARKER j',
+             'xvda: vbd 51712 connected: 131072 sectors (64 MiB), sector '
+             '512/512, rw, queues 2, ring-pages 4 (128 slots), segs 256 '
+             'indirect', 'persistent yes (backend 1), flush 1, barrier 1, '
+             'discard 1', 'blkfront-test: concurrent cpus=2 queues=2',
+             'blkfront-test: export dev=xvda sector=65536 bytes=1048576 '
+             'crc32=0badf00d')
+
+    def post(self, verdict):
+        with tempfile.TemporaryDirectory() as tmp:
+            crc = os.path.join(tmp, 'crc32')
+            with open(crc, 'w') as f:
+                f.write('#!/bin/sh\necho 0badf00d\n')
+            os.chmod(crc, 0o755)
+            console = os.path.join(tmp, 'console')
+            with open(console, 'w') as f:
+                f.write('\n'.join((verdict,) + self.LINES) + '\n')
+            disk = os.path.join(tmp, 'disk.img')
+            with open(disk, 'wb') as f:
+                f.truncate(67584 * 512)
+            env = dict(os.environ, JOB='j', CONSOLE_LOG=console, DISK=disk,
+                       PATH=tmp + os.pathsep + os.environ['PATH'])
+            return subprocess.run(
+                ['sh', os.path.join(run_tests.DOM0_JOBS, 'blk-10-full.post')],
+                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                text=True, timeout=60)
+
+    def test_any_count_of_passes(self):
+        p = self.post('pvk: selftest result: PASS (18 passed, 0 failed, '
+                      '0 skipped)')
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertIn('j post: ok', p.stdout)
+        p = self.post('pvk: selftest result: PASS (17 passed, 0 failed, '
+                      '1 skipped)')
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("FAIL: no 'pvk: selftest result: PASS", p.stdout)
+
+
 class Dom0Programs(unittest.TestCase):
     def test_built_where_no_pv_row_ran(self):
         """A run of PVH or HVM rows alone builds dom0's programs too: the
