@@ -1422,7 +1422,8 @@ static void blkfront_fake_event_storm_masked(struct kunit *test)
 	}
 	kunit_info(test, "masked after %u notifications", sent);
 	KUNIT_EXPECT_TRUE(test, held);
-	KUNIT_EXPECT_EQ(test, xen_evtchn_storm_stats(b, &held), 1);
+	/* A slow vCPU (nested HVM) may see the delay run out and a new storm. */
+	KUNIT_EXPECT_TRUE(test, xen_evtchn_storm_stats(b, &held) >= 1);
 
 	/* A real response, announced once: it waits for the unmask. */
 	buf = alloc_buf(PAGE_SIZE);

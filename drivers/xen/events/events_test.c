@@ -370,7 +370,7 @@ static void xen_events_storm_masked_then_released(struct kunit *test)
 	if (!held) {
 		/* This vCPU stalled past the delay (a busy host): too late. */
 		kunit_info(test, "the delay ran out during the check");
-		KUNIT_EXPECT_EQ(test, xen_evtchn_storm_stats(pr.b, &held), 1);
+		KUNIT_EXPECT_TRUE(test, xen_evtchn_storm_stats(pr.b, &held) >= 1);
 		drop_pair(&pr);
 		return;
 	}

@@ -662,7 +662,8 @@ static void xenbus_store_storm_masked(struct kunit *test)
 	}
 	kunit_info(test, "store port %u masked after %u events", port, sent);
 	KUNIT_EXPECT_TRUE(test, held);
-	KUNIT_EXPECT_EQ(test, xen_evtchn_storm_stats(port, &held), storms + 1);
+	/* A slow vCPU (nested HVM) may see the delay run out and a new storm. */
+	KUNIT_EXPECT_TRUE(test, xen_evtchn_storm_stats(port, &held) > storms);
 	/* Still usable: the request goes out, the reply waits for the unmask. */
 	KUNIT_EXPECT_EQ(test, xenbus_read_uint(XBT_NIL, "domid", NULL, &domid), 0);
 	KUNIT_EXPECT_TRUE(test, domid > 0 && domid < DOMID_FIRST_RESERVED);
