@@ -14,7 +14,6 @@
  */
 #include <pvk/kernel.h>
 #include <pvk/smp.h>
-#include <asm/paravirt.h>
 #include <asm/xen/hypercall.h>
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/suspend.h>
@@ -40,22 +39,21 @@ static void xen_hvm_post_suspend(bool cancelled)
 	xen_hvm_unplug_again();
 }
 
-static bool pv_ipis(void)
-{
-	return pv_ops.smp.send_ipi == xen_send_ipi;
-}
-
-/* The boot vCPU's part of a resume in a restored domain; events off. */
+/*
+ * The boot vCPU's part of a resume in a restored domain; events off.
+ * PV timers and PV IPIs come together (enlighten_hvm.c installs both
+ * or neither), so both are rebound when the pvclock is in use.
+ */
 static void xen_hvm_rebuild(void)
 {
 	xen_restore_vcpu_info(0);
 	xen_callback_resume();
 	if (xen_evtchn_resume())
 		pr_err("xen: no events after the restore; pvk is deaf\n");
-	if (xen_hvm_pv_time())
+	if (xen_hvm_pv_time()) {
 		xen_timer_bind_all();
-	if (pv_ipis())
 		xen_smp_rebind_ipis();
+	}
 	xen_console_resume();
 	xenbus_resume_channels();
 	if (xen_hvm_pv_time())
