@@ -680,8 +680,6 @@ static int map_status_frames(unsigned int nr_frames)
 		gnttab_status_words = place_frames(xen_platform_info()->gnttab_frames_pfn +
 						   nr_frames, n,
 						   XENMAPIDX_grant_table_status);
-		if (gnttab_status_words)
-			nr_status_frames = n;
 		return gnttab_status_words ? (int)n : -ENOMEM;
 	}
 	set_xen_guest_handle(gs.frame_list, xframes);
@@ -697,8 +695,6 @@ static int map_status_frames(unsigned int nr_frames)
 		return xen_remap_mfns_at(gnttab_status_words, frames, n, true) ?
 		       -ENOMEM : (int)n;
 	gnttab_status_words = xen_remap_mfns(frames, n, true);
-	if (gnttab_status_words)
-		nr_status_frames = n;
 	return gnttab_status_words ? (int)n : -ENOMEM;
 }
 
@@ -722,7 +718,6 @@ static void *map_pv_frames(unsigned int nr_frames)
 	if (gnttab_shared.addr)		/* after a restore: the same place */
 		return xen_remap_mfns_at(gnttab_shared.addr, frames, nr_frames,
 					 true) ? NULL : gnttab_shared.addr;
-	nr_table_frames = nr_frames;
 	return xen_remap_mfns(frames, nr_frames, true);
 }
 
@@ -746,18 +741,19 @@ static int setup_table(void)
 		pr_err("gnttab: Xen allows no grant frames\n");
 		return -ENODEV;
 	}
-	if (info->auto_translated) {
+	if (info->auto_translated)
 		gnttab_shared.addr = place_frames(info->gnttab_frames_pfn,
 						  nr_frames, 0);
-		nr_table_frames = nr_frames;
-	} else
+	else
 		gnttab_shared.addr = map_pv_frames(nr_frames);
 	if (!gnttab_shared.addr)
 		return -ENODEV;
+	nr_table_frames = nr_frames;
 	if (table_version == 2) {
 		nr_status = map_status_frames(nr_frames);
 		if (nr_status < 0)
 			return nr_status;
+		nr_status_frames = nr_status;
 	}
 
 	n = nr_frames * per_frame;
