@@ -29,7 +29,6 @@ void do_exit(int status)
 {
 	struct process *p = current_process();
 
-	p->status = status;
 	if (p->mm) {
 		mm_activate(NULL);
 		mm_free(p->mm);

@@ -23,7 +23,6 @@ struct process {
 	struct thread *thread;
 	struct mm_struct *mm;
 	struct arch_process *arch;	/* FPU state, FS base (arch code) */
-	int status;			/* wait status: code << 8, or a signal */
 	int exec_error;			/* the exec's -errno when it failed */
 	char path[64];
 	int argc;

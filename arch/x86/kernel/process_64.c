@@ -68,7 +68,8 @@ void syscall_init(void)
 
 int arch_process_init(struct process *p)
 {
-	struct arch_process *a = alloc_page_zeroed();
+	/* kmalloc's size classes are naturally aligned: FXSAVE's 16 bytes hold. */
+	struct arch_process *a = kzalloc(sizeof(*a));
 
 	if (!a)
 		return -ENOMEM;
@@ -81,7 +82,7 @@ int arch_process_init(struct process *p)
 
 void arch_process_free(struct process *p)
 {
-	free_pages(p->arch, 0);
+	kfree(p->arch);
 	p->arch = NULL;
 }
 
@@ -104,9 +105,9 @@ static void load_user_state(struct process *p)
 
 void arch_switch_user(struct process *prev, struct process *next)
 {
-	if (prev && prev->arch)
+	if (prev)
 		asm volatile("fxsave64 %0" : "=m"(prev->arch->fpu));
-	if (next && next->arch)
+	if (next)
 		load_user_state(next);
 }
 
