@@ -72,6 +72,8 @@ static u64 spurious[NR_CPUS];
 static DEFINE_SPINLOCK(storm_lock);
 static struct evtchn_storm storm[XEN_NR_PORTS];
 static unsigned int storm_held;
+/* The earliest end of a held port's delay: upcalls look no sooner. */
+static u64 storm_next_release;
 
 const char *xen_evtchn_abi_name(void)
 {
@@ -118,30 +120,28 @@ void xen_evtchn_handle(evtchn_port_t port, struct pt_regs *regs)
 	__atomic_store_n(&handling[cpu], 0, __ATOMIC_RELEASE);
 }
 
-/**
- * xen_evtchn_do_upcall - the C side of the event callback
- * @regs: the interrupted context
- *
- * Clears the "something pending" flag before looking, so an event that
- * arrives while handlers run sets it again and is picked up by the next
- * round rather than lost.  Upcalls do not nest (events stay masked), so
- * the hypercalls made in here are simply the difference of the counter.
+/*
+ * Unmask the ports whose storm delay is over and note when the next
+ * one's ends; in the upcall, once the earliest delay is over.
  */
-/* Unmask the ports whose storm delay is over; in the upcall. */
-static void storm_release(void)
+static void storm_release(u64 now)
 {
-	u64 now = ktime_get_ns();
+	u64 next = U64_MAX;
 	unsigned long flags;
 
 	spin_lock_irqsave(&storm_lock, flags);
 	for (evtchn_port_t port = 0; port < XEN_NR_PORTS && storm_held; port++) {
-		if (!evtchn_storm_expired(&storm[port], now))
+		if (!evtchn_storm_expired(&storm[port], now)) {
+			if (storm[port].masked)
+				next = MIN(next, storm[port].until);
 			continue;
+		}
 		storm_held--;
 		/* Unbound meanwhile: the next binding unmasks it. */
 		if (__atomic_load_n(&ports[port].handler, __ATOMIC_ACQUIRE))
 			xen_unmask(port);
 	}
+	WRITE_ONCE(storm_next_release, next);
 	spin_unlock_irqrestore(&storm_lock, flags);
 }
 
@@ -162,6 +162,8 @@ void xen_evtchn_no_work(unsigned int port)
 	if (evtchn_storm_no_work(s, ktime_get_ns())) {
 		evtchn_ops->mask(port);
 		storm_held++;
+		if (s->until < storm_next_release || storm_held == 1)
+			WRITE_ONCE(storm_next_release, s->until);
 		if (s->storms <= 3 || !(s->storms % 100))
 			pr_warn("xen: port %u: more than %u events without work within %llu ms: masked for %llu ms (storm %u%s)\n",
 				port, EVTCHN_STORM_THRESHOLD,
@@ -184,13 +186,7 @@ static void storm_reset(evtchn_port_t port)
 	spin_unlock_irqrestore(&storm_lock, flags);
 }
 
-/**
- * xen_evtchn_storm_stats - a port's storm accounting, for the self-tests
- * @port: the port
- * @held: set if a storm holds it masked now
- *
- * Returns how many storms masked it since it was bound.
- */
+/* See include/xen/events.h. */
 unsigned int xen_evtchn_storm_stats(evtchn_port_t port, bool *held)
 {
 	unsigned long flags;
@@ -205,6 +201,15 @@ unsigned int xen_evtchn_storm_stats(evtchn_port_t port, bool *held)
 	return n;
 }
 
+/**
+ * xen_evtchn_do_upcall - the C side of the event callback
+ * @regs: the interrupted context
+ *
+ * Clears the "something pending" flag before looking, so an event that
+ * arrives while handlers run sets it again and is picked up by the next
+ * round rather than lost.  Upcalls do not nest (events stay masked), so
+ * the hypercalls made in here are simply the difference of the counter.
+ */
 void xen_evtchn_do_upcall(struct pt_regs *regs)
 {
 	struct xen_percpu *x = xen_this_cpu();
@@ -214,8 +219,12 @@ void xen_evtchn_do_upcall(struct pt_regs *regs)
 
 	x->upcalls++;
 	/* Before the loop: what an unmask makes pending is served in it. */
-	if (READ_ONCE(storm_held))
-		storm_release();
+	if (READ_ONCE(storm_held)) {
+		u64 now = ktime_get_ns();
+
+		if (now >= READ_ONCE(storm_next_release))
+			storm_release(now);
+	}
 	do {
 		WRITE_ONCE(vi->evtchn_upcall_pending, 0);
 		barrier();

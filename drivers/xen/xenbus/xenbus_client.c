@@ -129,8 +129,7 @@ int xenbus_setup_ring(struct xenbus_device *dev, unsigned int nr_pages,
 		return -ENOMEM;
 	}
 	memset(ring, 0, (size_t)nr_pages * PAGE_SIZE);
-	for (unsigned int i = 0; i < nr_pages; i++)
-		refs[i] = INVALID_GRANT_REF;
+	/* It marks every ref invalid before granting any. */
 	err = xenbus_grant_ring(dev, ring, nr_pages, refs);
 	if (err) {
 		/*
