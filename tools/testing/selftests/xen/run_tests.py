@@ -421,7 +421,7 @@ XEN_HVM_SUITES = ('xen_hvm', 'xen_time', 'xen_spinlock', 'xen_gnttab',
 XEN_DOMU_EVENTS = tuple('xen_events.xen_events_' + c for c in (
     'notify_runs_handler_once', 'mask_defers_unmask_delivers',
     'unbind_stops_delivery', 'ipi_to_self', 'bind_vcpu_moves_delivery',
-    'unbind_waits_for_handler', 'any_cpu_spreads'))
+    'unbind_waits_for_handler', 'any_cpu_spreads', 'storm_masked_then_released'))
 # The plain domU rows' disk has no marker from dom0 and their dom0 no UDP
 # echo server: the dom0 jobs drive those.
 BLKFRONT_IO = tuple('xen_blkfront.blkfront_' + c for c in (
