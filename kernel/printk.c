@@ -6,6 +6,7 @@
  */
 #include <pvk/kernel.h>
 #include <pvk/params.h>
+#include <pvk/ratelimit.h>
 #include <pvk/spinlock.h>
 #include <pvk/time.h>
 
@@ -124,4 +125,33 @@ void pr_raw(const char *fmt, ...)
 	if (n >= (int)sizeof(buf))
 		n = sizeof(buf) - 1;
 	console_write(buf, n);
+}
+
+/**
+ * __ratelimit - may this call site log one more line now?
+ * @rs: the call site's state (printk_ratelimited() makes one per site)
+ * @site: what the note about dropped lines names, usually the function
+ *
+ * Applies ratelimit_window_allow() at the current time.  When a new
+ * interval starts after lines were dropped, first logs how many.  A CPU
+ * that finds another one inside the same site drops its line rather than
+ * spin: the site is being flooded anyway.
+ *
+ * Return: true if the caller may print its line.
+ */
+bool __ratelimit(struct ratelimit_state *rs, const char *site)
+{
+	unsigned long flags = arch_local_irq_save();
+	unsigned int dropped;
+	bool ok;
+
+	if (!spin_trylock(&rs->lock)) {
+		arch_local_irq_restore(flags);
+		return false;
+	}
+	ok = ratelimit_window_allow(&rs->w, ktime_get_ns(), &dropped);
+	spin_unlock_irqrestore(&rs->lock, flags);
+	if (dropped)
+		pr_warn("%s: %u log lines suppressed\n", site, dropped);
+	return ok;
 }

@@ -31,6 +31,7 @@
 #define EADDRNOTAVAIL 99
 #define EISCONN 106
 #define ENOTCONN 107
+#define ENAMETOOLONG 36
 #define ETIMEDOUT 110
 
 #endif /* PVK_ERRNO_H */

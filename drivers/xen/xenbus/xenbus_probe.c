@@ -22,6 +22,7 @@
 #include <pvk/kernel.h>
 #include <pvk/kstrtox.h>
 #include <pvk/mm.h>
+#include <pvk/ratelimit.h>
 #include <pvk/sched.h>
 #include <pvk/spinlock.h>
 #include <pvk/time.h>
@@ -154,7 +155,8 @@ static void otherend_changed(struct xenbus_watch *watch, const char *path,
 
 	if (state == dev->otherend_state)
 		return;
-	pr_info("xenbus: %s: backend %s -> %s\n", dev->nodename,
+	/* A backend can flip its state node as fast as xenstored lets it. */
+	pr_info_ratelimited("xenbus: %s: backend %s -> %s\n", dev->nodename,
 		xenbus_strstate(dev->otherend_state), xenbus_strstate(state));
 	WRITE_ONCE(dev->otherend_state, state);
 	kthread_wake(READ_ONCE(dev->waiter));
@@ -165,7 +167,8 @@ static void otherend_changed(struct xenbus_watch *watch, const char *path,
 	    dev->state == XenbusStateClosed) {
 		if (READ_ONCE(shutting_down))
 			return;
-		pr_info("xenbus: %s: backend is back; reconnecting\n", dev->nodename);
+		pr_info_ratelimited("xenbus: %s: backend is back; reconnecting\n",
+				    dev->nodename);
 		if (xenbus_switch_state(dev, XenbusStateInitialising))
 			return;
 	}

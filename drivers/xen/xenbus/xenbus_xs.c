@@ -31,6 +31,7 @@
 #include <pvk/kernel.h>
 #include <pvk/kstrtox.h>
 #include <pvk/mm.h>
+#include <pvk/ratelimit.h>
 #include <pvk/sched.h>
 #include <pvk/spinlock.h>
 #include <pvk/time.h>
@@ -573,8 +574,9 @@ int xenbus_read_uint(struct xenbus_transaction t, const char *dir,
 	if (err == -E2BIG || (err >= 0 && (err = xs_parse_uint(buf, &v)))) {
 		if (err == -E2BIG)
 			err = -EINVAL;
-		pr_err("xenbus: %s%s%s is not a 32-bit decimal number\n", dir,
-		       node && *node ? "/" : "", node ? node : "");
+		/* Often a backend's node: it may rewrite it at will. */
+		pr_err_ratelimited("xenbus: %s%s%s is not a 32-bit decimal number\n",
+				   dir, node && *node ? "/" : "", node ? node : "");
 		return err;
 	}
 	if (err < 0)

@@ -384,7 +384,7 @@ TEST_ROWS: List[Row] = [
     # which would fail on a refused disk, is left out); the vif works.
     _hvm_domu(1, 'xen_emul_unplug=never', '-unplugnever', mac=0x13,
               append='selftest=paravirt,traps,pgtable,irq,sched,mm,selftest,'
-              'selftest_watch,reboot,cpu_hotplug,xenbus,net,netfront,xen_hvm '
+              'selftest_watch,reboot,printk,cpu_hotplug,xenbus,net,netfront,xen_hvm '
               'ip=10.0.0.2/24'),
 ]
 
@@ -408,7 +408,7 @@ class Need:
 CPU_HOTPLUG_REFUSALS = tuple('cpu_hotplug.cpu_hotplug_' + c for c in (
     'refuses_cpu0', 'refuses_bad_number'))
 BARE_METAL_SUITES = ('paravirt', 'traps', 'pgtable', 'irq', 'sched', 'mm',
-                     'selftest', 'selftest_watch', 'reboot'
+                     'selftest', 'selftest_watch', 'reboot', 'printk'
                      ) + CPU_HOTPLUG_REFUSALS
 CPU_HOTPLUG = ('cpu_hotplug',)
 # xen_mmu is the multicall batching of mmu_update (multicalls.c).
