@@ -93,6 +93,12 @@ struct blkfront {
  */
 struct blkfront *blkfront_alloc(unsigned int vdevice);
 void blkfront_slot_reset(struct blkfront_queue *q);
+/*
+ * blkfront_set_zero_unused - zero the unused tails of granted data and
+ * indirect pages (the default, against leaks to the backend) or not; for
+ * the bench's rows of what that costs.
+ */
+void blkfront_set_zero_unused(bool on);
 void blkfront_start_worker(void);
 void blkfront_interrupt(unsigned int port, void *data, struct pt_regs *regs);
 void blkfront_mutex_lock(struct blkfront *bf);

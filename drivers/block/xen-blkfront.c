@@ -385,6 +385,18 @@ void blkfront_slot_reset(struct blkfront_queue *q)
 	q->free_slot = n ? 0 : NO_SLOT;
 }
 
+/*
+ * Zero what a request leaves unused in the pages it grants.  Only the
+ * bench turns it off, to show what it costs (blkfront_set_zero_unused()).
+ */
+static bool zero_unused = true;
+
+/* See xen-blkfront-internal.h. */
+void blkfront_set_zero_unused(bool on)
+{
+	WRITE_ONCE(zero_unused, on);
+}
+
 /* Take data pages for @len bytes at @off of @r; writes are copied in. */
 static struct gpage *take_data_pages(struct blkfront_queue *q,
 				     struct blk_request *r, u32 off, u32 len,
@@ -404,7 +416,7 @@ static struct gpage *take_data_pages(struct blkfront_queue *q,
 		if (write)
 			req_copy(r, off, g->va, n, true);
 		/* The tail past the segment is no business of the backend's. */
-		if (n < PAGE_SIZE)
+		if (n < PAGE_SIZE && READ_ONCE(zero_unused))
 			memset((char *)g->va + n, 0, PAGE_SIZE - n);
 		gpage_grant(q, g, write);
 		segs[i] = (struct blkif_request_segment){
@@ -436,8 +448,9 @@ static struct gpage *take_indirect_pages(struct blkfront_queue *q,
 			return NULL;
 		}
 		memcpy(g->va, &segs[first], n * sizeof(*segs));
-		memset((char *)g->va + n * sizeof(*segs), 0,
-		       PAGE_SIZE - n * sizeof(*segs));
+		if (READ_ONCE(zero_unused))
+			memset((char *)g->va + n * sizeof(*segs), 0,
+			       PAGE_SIZE - n * sizeof(*segs));
 		gpage_grant(q, g, true);
 		refs[i] = g->ref;
 		*tail = g;

@@ -91,7 +91,9 @@ u64 blkfront_hypercalls(void);
  *        49 MiB is overwritten)
  *
  * Each op: 1 s of warm-up, then 5 s measured, framed by "bench-window:"
- * lines for dom0.  Prints "pvk-blkbench:" lines.  Thread context.
+ * lines for dom0.  Prints "pvk-blkbench:" lines.  Then 4 KiB random and
+ * 1 MiB reads once more as "...-unhardened", with the defences that can
+ * be switched off switched off, for the cost of them.  Thread context.
  * Returns 0 or an errno.
  */
 int blkfront_bench(struct blkdev *bdev);

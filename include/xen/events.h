@@ -169,6 +169,16 @@ int xen_evtchn_notify(unsigned int port);
 void xen_evtchn_no_work(unsigned int port);
 
 /**
+ * xen_evtchn_set_storm_accounting - count events without work, or not
+ * @on: true (the default) to count them and mask storming ports
+ *
+ * Only for the bench, which shows what the accounting costs by running
+ * the same load with it off; a port a storm holds masked is still
+ * released on time.
+ */
+void xen_evtchn_set_storm_accounting(bool on);
+
+/**
  * xen_evtchn_storm_stats - a port's storm accounting, for the self-tests
  * @port: the port
  * @held: set if a storm holds it masked now
