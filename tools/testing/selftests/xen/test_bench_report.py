@@ -62,6 +62,13 @@ def _log_lines(runs=3, virt=''):
                 lines.append(f'bench-count: {_tag(guest, run, virt=virt)} engine={eng} '
                              f'op={op} requests=1000 sectors=8000 '
                              f'notifications={ntf}')
+        # The unhardened loads: 1% faster, fewer hypercalls.
+        for op in ('randread4k', 'seqread1m'):
+            div = 10 if op == 'seqread1m' else 1
+            v = (200 + 20 * k) * 1.01 / div
+            lines.append(f'bench-result: {pt} op={op}-unhardened engine=inkernel '
+                         f'iops={v:.2f} mibps={v:.2f} qd=32 '
+                         'hypercalls_per_1k=1400 notifications_per_1k=300')
         lines.append(f'bench-result: {lt} op=pingflood engine=ping rtps=50')
         lines.append(f'bench-result: {pt} op=pingflood engine=ping rtps=75 '
                      'hypercalls_per_1k=3 notifications_per_1k=1')
@@ -234,6 +241,24 @@ class DomuLog(unittest.TestCase):
         self.assertEqual(rows[('domU-ping', 'pingflood')]['ratio'], 1.5)
         self.assertEqual(rows[('domU-features', 'fe-ring-page-order')]['linux'], 2)
         self.assertEqual(br.missing_figures(list(rows.values()), 3), [])
+
+    def test_hardening_rows(self):
+        """pvk's loads without its switchable defences: the rate, the
+        ratio per run and the hypercalls both ways; no Linux side."""
+        rows = self.rows(_log_lines())
+        r = rows[('domU-hardening', 'randread4k unhardened')]
+        self.assertAlmostEqual(r['pvk'], 222.2)
+        self.assertIsNone(r['linux'])
+        r = rows[('domU-hardening', 'seqread1m hardened/unhardened')]
+        self.assertAlmostEqual(r['pvk'], 1 / 1.01, places=3)
+        self.assertEqual(r['pvk_runs'], 3)
+        r = rows[('domU-hardening', 'randread4k hypercalls/1k requests (unhardened)')]
+        self.assertEqual(r['pvk'], 1400)
+        r = rows[('domU-hardening', 'randread4k hypercalls/1k requests (hardened)')]
+        self.assertEqual(r['pvk'], 1500)
+        lines = [ln for ln in _log_lines() if 'unhardened' not in ln]
+        missing = br.missing_figures(list(self.rows(lines).values()), 3)
+        self.assertIn('pvk domU-hardening randread4k unhardened', missing)
 
     def test_life_pass(self):
         """Creation to ready as counted, idle per vCPU-second, the flood
