@@ -413,6 +413,29 @@ class Jobs(unittest.TestCase):
                             open(os.path.join(run_tests.DOM0_JOBS,
                                               scripts + ext)) as want:
                         self.assertEqual(got.read(), want.read())
+        # And for an HVM guest: its ISO on the emulated CD-ROM, the HVM
+        # rows' firmware and display settings, no serial file (a new
+        # device model at the restore would truncate it): the console
+        # dom0 reads is the PV ring's log.
+        hvm = run_tests._dom0job('life-62-save-hvm')
+        self.assertEqual((hvm.name, hvm.boot, hvm.platform, hvm.xl_type,
+                          hvm.job_scripts),
+                         ('xen-hvm-domU-life-save', 'dom0stack-hvm',
+                          'xen-hvm', 'hvm', 'life-60-save'))
+        self.assertTrue(hvm.serve_only)
+        self.assertIn(hvm, run_tests.TEST_ROWS)
+        self.assertEqual(run_tests.required_names(hvm, 2), [])
+        ctx.dry_run = True
+        _, text = run_tests.dom0stack_job(hvm, ctx, 0)
+        iso = run_tests.hvm_iso(hvm, ctx)[0]
+        ctx.dry_run = False
+        self.assertIn('type = "hvm"', text)
+        self.assertNotIn('kernel =', text)
+        self.assertIn(f"'file:/guests/{iso},hdc:cdrom,r'", text)
+        for line in ('boot = "d"', 'vga = "none"', 'nographic = 1',
+                     run_tests.XL_TSC_NATIVE, 'model=e1000'):
+            self.assertIn(line, text)
+        self.assertNotIn('serial', text)
         guests = dict(run_tests.dom0stack_guests(ctx))
         self.assertTrue(os.path.isfile(guests['life-ssh.sh']))
         # dom0's time budget counts the grace of the rows that serve.
