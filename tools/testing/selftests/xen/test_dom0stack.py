@@ -436,6 +436,7 @@ class Jobs(unittest.TestCase):
                      run_tests.XL_TSC_NATIVE, 'model=e1000'):
             self.assertIn(line, text)
         self.assertNotIn('serial', text)
+        self.assertIn('name=org.pvk.echo', text)
         guests = dict(run_tests.dom0stack_guests(ctx))
         self.assertTrue(os.path.isfile(guests['life-ssh.sh']))
         # dom0's time budget counts the grace of the rows that serve.
@@ -1009,10 +1010,11 @@ class LifeCheck(unittest.TestCase):
         self.assertIn('console after the move: ok (2 closing lines', out)
 
     def test_channel_from_the_job_config(self):
-        """The PV save job has the echo channel; the PVH and HVM ones
-        (their devices from their own configs) have none."""
-        for job, want in (('life-60-save', '/run/pvk-echo.sock'),
-                          ('life-61-save-pvh', ''), ('life-62-save-hvm', '')):
+        """Each save job has the echo channel (the PVH and HVM rows take
+        their devices from their own configs); other jobs have none."""
+        sock = '/run/pvk-echo.sock'
+        for job, want in (('life-60-save', sock), ('life-61-save-pvh', sock),
+                          ('life-62-save-hvm', sock), ('con-10-channel', '')):
             p = subprocess.run(
                 ['sh', os.path.join(run_tests.DOM0_JOBS, 'life-drive.sh'),
                  'channel', os.path.join(run_tests.DOM0_JOBS, job + '.cfg')],
