@@ -637,7 +637,7 @@ static void xencons_remove(struct xenbus_device *dev)
  * domain), and nothing more goes into the old ring, which no backend
  * reads any more.  Events off, the other vCPUs parked: no sleeping.
  */
-static void xencons_channels_lost(struct xenbus_device *dev)
+void xencons_channels_lost(struct xenbus_device *dev)
 {
 	struct xencons_channel *ch = dev->priv;
 	unsigned long flags;
@@ -658,7 +658,7 @@ static void xencons_channels_lost(struct xenbus_device *dev)
  * for the new connection, which the xenbus core starts from
  * Initialising when the new backend is in InitWait.
  */
-static void xencons_resume(struct xenbus_device *dev)
+void xencons_resume(struct xenbus_device *dev)
 {
 	struct xencons_channel *ch = dev->priv;
 	evtchn_port_t port;
