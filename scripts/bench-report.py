@@ -555,6 +555,36 @@ class DomuLog:
             out.append(val)
         return out
 
+    def lifecycle_values(self, guest, op, key, scale=1.0):
+        """KEY of each lifecycle step OP of the guest (jobs/bench-life.sh,
+        "# bench-lifecycle: yes" jobs), times SCALE, one per run.  KEY
+        'mibps' is the step's mib= over its seconds, 'hypercall_per_mib'
+        its domain's traced hypercalls over its mib=; a balloon step
+        that never reached its target (reached=no) gives neither."""
+        out = []
+        for w in self.life:
+            if (w.get('guest'), w.get('op')) != (guest, op):
+                continue
+            mib = _float(w.get('mib'))
+            if key in ('mibps', 'hypercall_per_mib'):
+                if w.get('reached') != 'yes' or not mib:
+                    continue
+                if key == 'mibps':
+                    secs = _float(w.get('seconds'))
+                    val = mib / secs if secs else None
+                else:
+                    counts = self.xenalyze.get((guest, w.get('run'), 'life', op))
+                    domid = w.get('domid', '')
+                    dom = counts.get(int(domid)) if counts and \
+                        domid.isdigit() else None
+                    val = dom.get('hypercall', 0) / mib if dom is not None \
+                        else None
+            else:
+                val = _float(w.get(key))
+            if val is not None:
+                out.append(val * scale)
+        return out
+
     def life_breakdown(self, op):
         """The hypercall types ("hc NAME") and exits ("exit NAME") either
         guest had in life window OP."""
@@ -797,6 +827,7 @@ def life_rows(log: DomuLog, virt: str = 'pv') -> List[Dict[str, object]]:
                 log.life_values('pvk', op, what, dom0, per),
                 log.life_values('linux', op, what, dom0, per)))
     rows += life_size_rows(log, virt)
+    rows += lifecycle_rows(log, virt)
     for op, label, unit, per, _ in LIFE_WINDOWS:
         for key in log.life_breakdown(op):
             kind, name = key.split(' ', 1)
@@ -807,6 +838,39 @@ def life_rows(log: DomuLog, virt: str = 'pv') -> List[Dict[str, object]]:
                 log.life_values('linux', op, key, False, per),
                 required=False))
     return rows
+
+
+# The toolstack's lifecycle (jobs/bench-life.sh, PV jobs at the shared
+# size): step, what, label, unit, scale, and whether Linux has it.
+LIFECYCLE = (
+    ('balloon_down', 'mibps', 'balloon down (xl mem-set): rate', 'MiB/s', 1, True),
+    ('balloon_down', 'hypercall_per_mib', 'balloon down: hypercalls per MiB (guest)',
+     'per MiB', 1, True),
+    ('balloon_up', 'mibps', 'balloon up (xl mem-set): rate', 'MiB/s', 1, True),
+    ('balloon_up', 'hypercall_per_mib', 'balloon up: hypercalls per MiB (guest)',
+     'per MiB', 1, True),
+    ('checkpoint', 'seconds', 'xl save -c: request to answering a ping again',
+     's', 1, True),
+    ('checkpoint', 'xl_seconds', 'xl save -c: duration', 's', 1, True),
+    ('checkpoint', 'guest_us', "xl save -c: request to resumed (guest's own)",
+     'ms', 1e-3, False),
+    ('save', 'seconds', 'xl save: duration', 's', 1, True),
+    ('restore', 'seconds', 'xl restore: duration', 's', 1, True),
+    ('restore', 'resumed_seconds', 'xl restore: request to answering a ping',
+     's', 1, True),
+)
+
+
+def lifecycle_rows(log: DomuLog, virt: str) -> List[Dict[str, object]]:
+    """Each guest's balloon rate and save, checkpoint and restore times
+    (as PV only: required there, absent elsewhere)."""
+    if virt != 'pv':
+        return []
+    return [make_row(f'{domu_prefix(virt)}domU-lifecycle', label, unit,
+                     log.lifecycle_values('pvk', op, key, scale),
+                     log.lifecycle_values('linux', op, key, scale)
+                     if linux else [], linux_expected=linux)
+            for op, key, label, unit, scale, linux in LIFECYCLE]
 
 
 def life_size_rows(log: DomuLog, virt: str) -> List[Dict[str, object]]:
@@ -853,7 +917,8 @@ def missing_figures(rows, runs: int) -> List[str]:
             continue
         # Features are read once per run, traces taken in one pass each.
         per_run = ('/request (' not in r['metric']
-                   and not r['mode'].endswith(('domU-features', 'domU-life')))
+                   and not r['mode'].endswith(('domU-features', 'domU-life',
+                                               'domU-lifecycle')))
         for side in ('pvk', 'linux'):
             n = r[f'{side}_runs']
             if not r[f'{side}_expected']:
@@ -917,6 +982,14 @@ def _domu_header(runs: int, virt: str = 'pv') -> List[str]:
            'creation to ready there, and the',
            'hypercalls each MiB beyond that adds (the difference over the '
            'MiB between the sizes).',
+           'Lifecycle (domU-lifecycle, PV, the same life run): `xl mem-set` '
+           '128 MiB down and back up',
+           "(rate to within 2 MiB of the target in `xl list`; the guest's "
+           'hypercalls traced per MiB),',
+           'then, both ballooned to 192 MiB, `xl save -c`, `xl save` and '
+           '`xl restore` to dom0\'s tmpfs',
+           '(dom0: from the request until a ping is answered again; pvk '
+           'also times its own resume).',
            'pvk: in-kernel closed loop (xen_blkfront_bench).  Linux measured '
            'two ways:']
     for engine, label in LINUX_ENGINES:

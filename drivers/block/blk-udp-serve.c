@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The UDP block service of serve mode: reads and writes of the first
- * disk (blkdev_next(NULL)) for whoever sends requests to BLKUDP_PORT;
+ * writable disk (blkudp_serve_disk()) for whoever sends requests to
+ * BLKUDP_PORT;
  * the wire format is in include/pvk/blk-udp.h.  dom0's side of the
  * suspend tests writes through it while the domain is saved and
  * restored, then reads back what pvk acknowledged.
@@ -159,10 +160,27 @@ static enum blkudp_status submit(struct blkdev *bdev,
 	return BLKUDP_E_REFUSED;
 }
 
+/**
+ * blkudp_serve_disk - the disk the service serves
+ *
+ * The first registered disk that is not read-only: an HVM guest's
+ * CD-ROM (its boot ISO, a read-only vbd) may come first.  Looked up per
+ * request, since disks connect after the service starts.  NULL if none.
+ */
+struct blkdev *blkudp_serve_disk(void)
+{
+	struct blkdev *b;
+
+	for (b = blkdev_next(NULL); b; b = blkdev_next(b))
+		if (!(READ_ONCE(b->features) & BLKDEV_F_READONLY))
+			break;
+	return b;
+}
+
 static void blkudp_rx(void *ctx, const struct udp_peer *from,
 		      const void *data, size_t len)
 {
-	struct blkdev *bdev = blkdev_next(NULL);
+	struct blkdev *bdev = blkudp_serve_disk();
 	enum blkudp_status status;
 	struct blkudp_req req;
 
@@ -182,7 +200,7 @@ static void blkudp_rx(void *ctx, const struct udp_peer *from,
 }
 
 /**
- * blkudp_serve_start - serve the first disk on BLKUDP_PORT
+ * blkudp_serve_start - serve the first writable disk on BLKUDP_PORT
  *
  * Returns 0, or udp_bind_peer()'s error (-EBUSY when it runs already).
  */
@@ -193,7 +211,8 @@ int blkudp_serve_start(void)
 	if (err)
 		return err;
 	WRITE_ONCE(running, true);
-	pr_info("blk-udp: serving the first disk on UDP port %u\n", BLKUDP_PORT);
+	pr_info("blk-udp: serving the first writable disk on UDP port %u\n",
+		BLKUDP_PORT);
 	return 0;
 }
 

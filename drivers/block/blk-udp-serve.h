@@ -20,6 +20,9 @@ struct blkudp_stats {
 	u64 replies_failed;	/* udp_reply() refused them */
 };
 
+struct blkdev;
+
+struct blkdev *blkudp_serve_disk(void);
 int blkudp_serve_start(void);
 void blkudp_serve_stop(void);
 void blkudp_serve_stats(struct blkudp_stats *out);

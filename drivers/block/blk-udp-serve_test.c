@@ -223,11 +223,11 @@ static void fill(u8 *buf, u64 sector, u32 len, u32 seq)
 		buf[i] = (u8)((sector + i / BLKUDP_SECTOR_SIZE) * 31 + i * 7 + seq);
 }
 
-/* The first disk (the one the service serves), writable and big enough. */
+/* The disk the service serves, writable and big enough. */
 static struct blkdev *test_disk(struct kunit *test)
 {
 	int n = blkfront_settle(SETTLE_MS);
-	struct blkdev *b = blkdev_next(NULL);
+	struct blkdev *b = blkudp_serve_disk();
 
 	if (n == -ETIMEDOUT) {
 		kunit_fail(test, __FILE__, __LINE__, "vbds did not settle");

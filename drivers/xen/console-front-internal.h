@@ -22,6 +22,14 @@ void xencons_chan_set_ring(struct xencons_channel *ch, void *ring,
 void xencons_chan_backend_up(struct xencons_channel *ch);
 void xencons_chan_disconnect(struct xencons_channel *ch);
 
+/*
+ * The driver's restore hooks (xenbus_driver channels_lost and resume):
+ * they use only dev->priv, the channel.
+ */
+struct xenbus_device;
+void xencons_channels_lost(struct xenbus_device *dev);
+void xencons_resume(struct xenbus_device *dev);
+
 /* Whether the channel stopped on a corrupt ring (until it reconnects). */
 bool xencons_broken(const struct xencons_channel *ch);
 

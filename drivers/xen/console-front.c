@@ -25,7 +25,10 @@
  * revoked (or handed out again).  The state machine is the one of the
  * other frontends: backend InitWait -> ring, port, Initialised; backend
  * Connected -> Connected; backend Closing/Closed -> tear down, Closed;
- * the xenbus core restarts it when the backend returns.
+ * the xenbus core restarts it when the backend returns.  After a
+ * restore the old ring and port are dropped without a word to the old
+ * backend (gone with the old domain) and the channel connects to the
+ * new one the same way.
  *
  * The ring page (struct xencons_interface) is the backend's to write
  * too.  pvk keeps its own copies of the indexes it owns (out_prod,
@@ -356,6 +359,30 @@ static int write_ring_nodes(struct xenbus_device *dev, grant_ref_t ref,
 }
 
 /*
+ * With nothing connected any more, take the ring, its grant and its
+ * port off the channel (writers and readers then wait for a new one);
+ * returns the ring, NULL when there was none.
+ */
+static void *chan_take_ring(struct xencons_channel *ch, grant_ref_t *ref,
+			    evtchn_port_t *port)
+{
+	unsigned long flags;
+	void *ring;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	ring = ch->intf;
+	*ref = ch->ring_ref;
+	*port = ch->evtchn;
+	ch->intf = NULL;
+	ch->ring_ref = INVALID_GRANT_REF;
+	ch->evtchn = 0;
+	ch->backend_connected = false;
+	wake_all(ch);
+	spin_unlock_irqrestore(&ch->lock, flags);
+	return ring;
+}
+
+/*
  * Everything chan_connect() set up undone; safe on a half-made or idle
  * channel.  The nodes go before the grant, so no backend finds a
  * ring-ref that is no longer ours.
@@ -368,19 +395,9 @@ void xencons_chan_disconnect(struct xencons_channel *ch)
 {
 	grant_ref_t ref;
 	evtchn_port_t port;
-	unsigned long flags;
 	void *ring;
 
-	spin_lock_irqsave(&ch->lock, flags);
-	ring = ch->intf;
-	ref = ch->ring_ref;
-	port = ch->evtchn;
-	ch->intf = NULL;
-	ch->ring_ref = INVALID_GRANT_REF;
-	ch->evtchn = 0;
-	ch->backend_connected = false;
-	wake_all(ch);
-	spin_unlock_irqrestore(&ch->lock, flags);
+	ring = chan_take_ring(ch, &ref, &port);
 	if (!ring)
 		return;
 	if (port)
@@ -614,10 +631,54 @@ static void xencons_remove(struct xenbus_device *dev)
 	xencons_put(ch);
 }
 
+/*
+ * Restored into a new domain: the port went with the old one, so its
+ * number is forgotten (never closed: it may name a port of the new
+ * domain), and nothing more goes into the old ring, which no backend
+ * reads any more.  Events off, the other vCPUs parked: no sleeping.
+ */
+void xencons_channels_lost(struct xenbus_device *dev)
+{
+	struct xencons_channel *ch = dev->priv;
+	unsigned long flags;
+
+	if (!ch)
+		return;
+	spin_lock_irqsave(&ch->lock, flags);
+	ch->evtchn = 0;
+	ch->backend_connected = false;
+	spin_unlock_irqrestore(&ch->lock, flags);
+}
+
+/*
+ * Then the old ring goes: its grant ends at once (the new table is
+ * empty), and its ring-ref and port nodes were the old domain's (the
+ * toolstack wrote the new device directory without them).  Bytes still
+ * in it are lost with the old backend, as on a real line; callers wait
+ * for the new connection, which the xenbus core starts from
+ * Initialising when the new backend is in InitWait.
+ */
+void xencons_resume(struct xenbus_device *dev)
+{
+	struct xencons_channel *ch = dev->priv;
+	evtchn_port_t port;
+	grant_ref_t ref;
+	void *ring;
+
+	if (!ch)
+		return;
+	ring = chan_take_ring(ch, &ref, &port);
+	if (ring)
+		xenbus_teardown_ring(&ring, 1, &ref);
+	pr_info("%s (%s): restored; reconnecting\n", ch->name, ch->nodename);
+}
+
 static struct xenbus_driver xencons_driver = {
 	.type = "console",
 	.probe = xencons_probe,
 	.otherend_changed = xencons_otherend_changed,
 	.remove = xencons_remove,
+	.channels_lost = xencons_channels_lost,
+	.resume = xencons_resume,
 };
 XENBUS_FRONTEND(xencons_driver);

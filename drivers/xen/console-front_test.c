@@ -479,6 +479,39 @@ static void xencons_fake_backend_reconnect(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gnttab_deferred_count(), deferred0);
 }
 
+/*
+ * A restore through the driver's hooks on a local ring: the connection
+ * is gone at once (no waiting for a backend that went with the old
+ * domain), the old ring is dropped, callers wait for the new one, and
+ * a new ring starts from index 0.
+ */
+static void xencons_fake_restore_drops_ring(struct kunit *test)
+{
+	struct xencons_interface *intf, *fresh;
+	struct xencons_channel *ch = fake_attach("fake-restore", &intf);
+	struct xenbus_device dev = { .priv = ch };
+
+	KUNIT_ASSERT_TRUE(test, ch != NULL);
+	KUNIT_EXPECT_EQ(test, xencons_write(ch, "old", 3, 1000), 3);
+	xencons_channels_lost(&dev);
+	KUNIT_EXPECT_EQ(test, xencons_wait_connected(ch, 100), -ETIMEDOUT);
+	/* The old ring page is freed here: not looked at again. */
+	xencons_resume(&dev);
+	xencons_resume(&dev);	/* nothing left to drop: harmless */
+	KUNIT_EXPECT_EQ(test, xencons_write(ch, "x", 1, 200), -ETIMEDOUT);
+	KUNIT_EXPECT_FALSE(test, xencons_broken(ch));
+
+	fresh = alloc_page_zeroed();
+	KUNIT_ASSERT_TRUE(test, fresh != NULL);
+	xencons_chan_set_ring(ch, fresh, INVALID_GRANT_REF, 0);
+	xencons_chan_backend_up(ch);
+	KUNIT_EXPECT_EQ(test, xencons_wait_connected(ch, 1000), 0);
+	KUNIT_EXPECT_EQ(test, xencons_write(ch, "new", 3, 1000), 3);
+	KUNIT_EXPECT_EQ(test, fresh->out_prod, 3U);
+	KUNIT_EXPECT_EQ(test, memcmp(fresh->out, "new", 3), 0);
+	fake_detach(ch);
+}
+
 /* ---- the channel dom0 echoes ----------------------------------------------- */
 
 /* Offset of the first @want in @buf[0..@len), or -1. */
@@ -628,5 +661,6 @@ SELFTEST_SUITE(xen_console_front,
 	KUNIT_CASE(xencons_fake_bad_out_cons),
 	KUNIT_CASE(xencons_malformed_refused),
 	KUNIT_CASE(xencons_fake_backend_reconnect),
+	KUNIT_CASE(xencons_fake_restore_drops_ring),
 	KUNIT_CASE(xencons_channel_echo),
 	KUNIT_CASE(xencons_channel_bulk));

@@ -266,9 +266,11 @@ def _dom0job(job: str) -> Row:
     the refusal messages).  The row passes only if the verdict passes and JOB.post
     says ok.  A JOB.cfg with `type = "pvh"` makes a PVH row (on the
     AMD-model dom0 boot, the TSC native as for _pvh_domu), named without
-    the job's "-pvh" suffix; `# scripts: OTHER` runs OTHER.pre and
-    OTHER.post instead of JOB's own (the same steps for another guest
-    type)."""
+    the job's "-pvh" suffix; one with `type = "hvm"` an HVM row (the
+    same boot; its lines besides the devices are kept, and its CD-ROM
+    named by ISO_MARK is the row's ISO, hvm_iso()), named without
+    "-hvm"; `# scripts: OTHER` runs OTHER.pre and OTHER.post instead
+    of JOB's own (the same steps for another guest type)."""
     with open(os.path.join(DOM0_JOBS, job + '.cfg')) as f:
         cfg = f.read()
     # Devices, and the most vCPUs xl vcpu-set may give the guest.
@@ -278,21 +280,25 @@ def _dom0job(job: str) -> Row:
     grace = re.search(r'^#\s*dom0-grace:\s*(\d+)', cfg, re.M)
     boots = re.search(r'^#\s*pvk-boots:\s*(\d+)', cfg, re.M)
     scripts = re.search(r'^#\s*scripts:\s*(\S+)', cfg, re.M)
-    pvh = _xl_value(cfg, 'type') == 'pvh'
-    kind = dict(name='xen-pvh-domU-', boot='dom0stack-hvm',
-                platform='xen-pvh', xl_type='pvh',
-                xl_lines=devices + (XL_TSC_NATIVE,)) if pvh else \
-        dict(name='xen-pv-domU-', boot='dom0stack', platform='xen-pv',
-             xl_type='pv', xl_lines=devices)
-    name = kind['name'] + re.sub(r'-\d+-', '-', job)
-    if pvh:
-        name = re.sub(r'-pvh$', '', name)
+    xl_type = _xl_value(cfg, 'type') or 'pv'
+    if xl_type == 'pvh':
+        kind = dict(boot='dom0stack-hvm', xl_lines=devices + (XL_TSC_NATIVE,))
+    elif xl_type == 'hvm':
+        # Firmware, boot device and display: the HVM rows' settings.
+        hvm = tuple(ln.strip() for ln in cfg.splitlines()
+                    if re.match(r'\s*(boot|vga|vnc|nographic)\s*=', ln))
+        kind = dict(boot='dom0stack-hvm',
+                    xl_lines=devices + hvm + (XL_TSC_NATIVE,))
+    else:
+        kind = dict(boot='dom0stack', xl_lines=devices)
+    name = f'xen-{xl_type}-domU-' + re.sub(r'-\d+-', '-', job)
+    name = re.sub(rf'-{xl_type}$', '', name)
     return Row(name, kind['boot'], int(_xl_value(cfg, 'vcpus') or 1), 'tcg',
                memory=int(_xl_value(cfg, 'memory') or 128),
                append=_xl_value(cfg, 'extra') or '',
-               platform=kind['platform'], requires=('dom0stack',),
+               platform=f'xen-{xl_type}', requires=('dom0stack',),
                boot_words=('domU',), xl_lines=kind['xl_lines'],
-               xl_type=kind['xl_type'], job=job,
+               xl_type=xl_type, job=job,
                job_scripts=scripts.group(1) if scripts else '',
                timeout=float(m.group(1)) if m else None,
                grace=int(grace.group(1)) if grace else None,
@@ -308,7 +314,7 @@ def _dom0job(job: str) -> Row:
 # the console frontend on an xl channel that dom0 echoes; pvk serving
 # until `xl shutdown`, across `xl reboot`, ballooned by `xl mem-set`,
 # with its address from dom0's DHCP server, across `xl vcpu-set`, across
-# `xl save` and `xl restore` (also as a PVH guest), and across
+# `xl save` and `xl restore` (also as a PVH and an HVM guest), and across
 # `xl migrate` to the same host; and pvk serving while a malicious
 # block backend in dom0 (jobs/evil-blkback.c) probes its granted pages
 # for stale bytes, sends bad responses, storms its event channel, garbles
@@ -318,7 +324,7 @@ DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'net-20-modes', 'con-10-channel', 'life-10-shutdown',
                    'life-20-reboot', 'life-30-dhcp', 'life-40-balloon',
                    'life-50-vcpu', 'life-60-save', 'life-70-migrate',
-                   'life-61-save-pvh',
+                   'life-61-save-pvh', 'life-62-save-hvm',
                    'evil-10-leak', 'evil-20-badrsp', 'evil-30-storm',
                    'evil-40-xsstate', 'evil-50-keepmap')
 

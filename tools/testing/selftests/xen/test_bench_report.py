@@ -113,7 +113,36 @@ def _life_lines(run, virt=''):
                       x + f'  hypercall  {n}', x + '  emulate privop  20']
             if guest == 'linux' and op == 'boot':
                 lines.append(x + '    mmu_update                   [ 1]:  60000')
+        if mem == 512:
+            lines += _lifecycle_lines(guest, tag, domid)
         lines.append(f'bench-life: finished {tag}')
+    return lines
+
+
+def _lifecycle_lines(guest, tag, domid):
+    """The lifecycle steps of a guest at the shared size: pvk ballooned
+    128 MiB down in 2 s with 256 hypercalls and up in 4 s with 512;
+    Linux in 8 s with 12,800 and in 16 s with 25,600; pvk's checkpoint
+    answered 3 s after the request (xl: 2.5 s; its own 40,000 us), save
+    20 s, restore 25 s, answering 26 s after it; Linux 6, 5, 30, 35, 38."""
+    pvk = guest == 'pvk'
+    lines = []
+    for op, secs, hc in (('balloon_down', 2 if pvk else 8, 256 if pvk else 12800),
+                         ('balloon_up', 4 if pvk else 16, 512 if pvk else 25600)):
+        lines.append(f'bench-life: {tag} op={op} domid={domid} seconds={secs} '
+                     'mem=512 mib=128 reached=yes')
+        x = f'bench-xenalyze: {tag} engine=life op={op} | '
+        lines += [x + '|-- Domain 0 --|', x + ' hypercall 900',
+                  x + f'|-- Domain {domid} --|', x + f'  hypercall  {hc}']
+    us = '40000' if pvk else '-'
+    lines += [f'bench-life: {tag} op=checkpoint domid={domid} '
+              f'seconds={3 if pvk else 6} mem=192 xl_seconds={2.5 if pvk else 5} '
+              f'guest_us={us}',
+              f'bench-life: {tag} op=save domid={domid} '
+              f'seconds={20 if pvk else 30} mem=192 bytes=201326592',
+              f'bench-life: {tag} op=restore domid={domid + 10} '
+              f'seconds={25 if pvk else 35} mem=192 '
+              f'resumed_seconds={26 if pvk else 38}']
     return lines
 
 
@@ -283,6 +312,43 @@ class DomuLog(unittest.TestCase):
                  or 'op=idle' not in ln]
         self.assertIn('pvk domU-life idle: hypercalls (guest)',
                       br.missing_figures(br.domu_rows(self.parse(lines)), 3))
+
+    def test_lifecycle(self):
+        """Balloon rates and hypercalls per MiB, checkpoint, save and
+        restore times of both (pvk's own resume time is pvk's only)."""
+        rows = self.rows(_log_lines())
+        want = {
+            'balloon down (xl mem-set): rate': (64.0, 16.0),
+            'balloon down: hypercalls per MiB (guest)': (2.0, 100.0),
+            'balloon up (xl mem-set): rate': (32.0, 8.0),
+            'balloon up: hypercalls per MiB (guest)': (4.0, 200.0),
+            'xl save -c: request to answering a ping again': (3.0, 6.0),
+            'xl save -c: duration': (2.5, 5.0),
+            "xl save -c: request to resumed (guest's own)": (40.0, None),
+            'xl save: duration': (20.0, 30.0),
+            'xl restore: duration': (25.0, 35.0),
+            'xl restore: request to answering a ping': (26.0, 38.0),
+        }
+        for metric, (p, l) in want.items():
+            r = rows[('domU-lifecycle', metric)]
+            self.assertEqual((r['pvk'], r['linux']), (p, l), metric)
+        self.assertEqual(rows[('domU-lifecycle', 'balloon up (xl mem-set): rate')]
+                         ['unit'], 'MiB/s')
+        # A step that never reached its target gives no rate; a missing
+        # step is a missing figure; PVH and HVM reports have no such rows.
+        lines = [ln.replace('reached=yes', 'reached=no at=400')
+                 if 'guest=linux' in ln and 'balloon_down' in ln else ln
+                 for ln in _log_lines()]
+        lines = [ln for ln in lines if not ('guest=pvk' in ln and 'op=restore' in ln)]
+        missing = br.missing_figures(br.domu_rows(self.parse(lines)), 3)
+        self.assertIn('linux domU-lifecycle balloon down (xl mem-set): rate', missing)
+        self.assertIn('linux domU-lifecycle balloon down: hypercalls per MiB (guest)',
+                      missing)
+        self.assertIn('pvk domU-lifecycle xl restore: duration', missing)
+        self.assertNotIn("linux domU-lifecycle xl save -c: request to resumed "
+                         "(guest's own)", missing)
+        hvm = br.domu_rows(self.parse(_log_lines(virt='hvm')), 'hvm')
+        self.assertFalse([r for r in hvm if r['mode'].endswith('lifecycle')])
 
     def test_life_pass_without_the_small_size(self):
         """A PV report without pvk's 256 MiB boot misses both size rows;

@@ -413,6 +413,30 @@ class Jobs(unittest.TestCase):
                             open(os.path.join(run_tests.DOM0_JOBS,
                                               scripts + ext)) as want:
                         self.assertEqual(got.read(), want.read())
+        # And for an HVM guest: its ISO on the emulated CD-ROM, the HVM
+        # rows' firmware and display settings, no serial file (a new
+        # device model at the restore would truncate it): the console
+        # dom0 reads is the PV ring's log.
+        hvm = run_tests._dom0job('life-62-save-hvm')
+        self.assertEqual((hvm.name, hvm.boot, hvm.platform, hvm.xl_type,
+                          hvm.job_scripts),
+                         ('xen-hvm-domU-life-save', 'dom0stack-hvm',
+                          'xen-hvm', 'hvm', 'life-60-save'))
+        self.assertTrue(hvm.serve_only)
+        self.assertIn(hvm, run_tests.TEST_ROWS)
+        self.assertEqual(run_tests.required_names(hvm, 2), [])
+        ctx.dry_run = True
+        _, text = run_tests.dom0stack_job(hvm, ctx, 0)
+        iso = run_tests.hvm_iso(hvm, ctx)[0]
+        ctx.dry_run = False
+        self.assertIn('type = "hvm"', text)
+        self.assertNotIn('kernel =', text)
+        self.assertIn(f"'file:/guests/{iso},hdc:cdrom,r'", text)
+        for line in ('boot = "d"', 'vga = "none"', 'nographic = 1',
+                     run_tests.XL_TSC_NATIVE, 'model=e1000'):
+            self.assertIn(line, text)
+        self.assertNotIn('serial', text)
+        self.assertIn('name=org.pvk.echo', text)
         guests = dict(run_tests.dom0stack_guests(ctx))
         self.assertTrue(os.path.isfile(guests['life-ssh.sh']))
         # dom0's time budget counts the grace of the rows that serve.
@@ -903,7 +927,7 @@ class LifeCheck(unittest.TestCase):
                 f.seek(sector * 512)
                 f.write(self.pattern(sector, seq))
 
-    def check(self, mode, drive, console, holds=None):
+    def check(self, mode, drive, console, holds=None, channel=''):
         holds = holds if holds is not None else {126976: 5, 126977: 12,
                                                  126979: 7}
         with tempfile.TemporaryDirectory() as tmp:
@@ -927,7 +951,8 @@ class LifeCheck(unittest.TestCase):
                        PATH=tmp + os.pathsep + os.environ['PATH'])
             p = subprocess.run(
                 ['sh', os.path.join(run_tests.DOM0_JOBS, 'life-drive.sh'),
-                 'check', paths['drive'], paths['console'], mode],
+                 'check', paths['drive'], paths['console'], mode]
+                + ([channel] if channel else []),
                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 text=True, timeout=60)
             return p.returncode, p.stdout
@@ -939,6 +964,62 @@ class LifeCheck(unittest.TestCase):
         self.assertIn('life check: ok', out)
         self.assertIn('holds every acknowledged write: blk-verify-file: '
                       'sectors=4 checked=3 ok=3 lost=0', out)
+
+    CHANNEL = ['channel: ok (first boot: unix-ask: intact=yes )',
+               'channel: ok (after checkpoint: unix-ask: intact=yes )',
+               'channel: ok (after save: unix-ask: intact=yes )']
+    RECONNECT = ['[ 2.0] console-front: org.pvk.echo (device/console/2): '
+                 'restored; reconnecting']
+
+    def test_save_with_channel(self):
+        """With the echo channel, each echo and pvk's reconnection line
+        are needed; without it (PVH, HVM jobs), none is."""
+        drive = self.DRIVE_START + self.SAVE + self.CHANNEL + self.DRIVE_END
+        console = self.CONSOLE + self.RESUMES + self.RECONNECT + self.DOWN
+        sock = '/run/pvk-echo.sock'
+        rc, out = self.check('save', drive, console, channel=sock)
+        self.assertEqual(rc, 0, out)
+        for gone, want in ((2, r'channel: ok \(after save'),
+                           (1, r'channel: ok \(after checkpoint')):
+            bad = [d for d in drive if d != self.CHANNEL[gone]]
+            rc, out = self.check('save', bad, console, channel=sock)
+            self.assertEqual(rc, 1, out)
+            self.assertIn(want, out)
+        rc, out = self.check('save', drive, self.CONSOLE + self.RESUMES
+                             + self.DOWN, channel=sock)
+        self.assertEqual(rc, 1, out)
+        self.assertIn('restored; reconnecting/ in pvk', out)
+
+    def test_console_ring_after_restore(self):
+        """The console's log must go on after the restore: the closing
+        lines of the shutdown after the resumed line, nothing dropped."""
+        drive = self.DRIVE_START + self.SAVE + self.DRIVE_END
+        silent = self.CONSOLE + self.DOWN[2:4] + self.RESUMES + \
+            [d for d in self.DOWN if 'xenbus' not in d]
+        rc, out = self.check('save', drive, silent)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("console: 0 frontends' closing lines after the resume",
+                      out)
+        dropped = self.CONSOLE + self.RESUMES + \
+            ['console: 120 bytes dropped while the backend stalled'] + self.DOWN
+        rc, out = self.check('save', drive, dropped)
+        self.assertEqual(rc, 1, out)
+        self.assertIn('console: pvk dropped output', out)
+        rc, out = self.check('save', drive, self.CONSOLE + self.RESUMES
+                             + self.DOWN)
+        self.assertIn('console after the move: ok (2 closing lines', out)
+
+    def test_channel_from_the_job_config(self):
+        """Each save job has the echo channel (the PVH and HVM rows take
+        their devices from their own configs); other jobs have none."""
+        sock = '/run/pvk-echo.sock'
+        for job, want in (('life-60-save', sock), ('life-61-save-pvh', sock),
+                          ('life-62-save-hvm', sock), ('con-10-channel', '')):
+            p = subprocess.run(
+                ['sh', os.path.join(run_tests.DOM0_JOBS, 'life-drive.sh'),
+                 'channel', os.path.join(run_tests.DOM0_JOBS, job + '.cfg')],
+                stdout=subprocess.PIPE, text=True, check=True)
+            self.assertEqual(p.stdout.strip(), want, job)
 
     def test_save_names_lost_writes(self):
         """An acknowledged write the image does not hold fails the save,

@@ -6,8 +6,9 @@
 # background, as /guests/life-drive.sh, with /guests/net-tool): pvk
 # serving after its self-tests, and obeying the toolstack.
 #
-#   life-drive.sh run shutdown|reboot|balloon|vcpu|save|migrate CONSOLE_LOG PVK_IP GUEST
+#   life-drive.sh run shutdown|reboot|balloon|vcpu|save|migrate CONSOLE_LOG PVK_IP GUEST [CHANNEL]
 #   life-drive.sh run dhcp CONSOLE_LOG UDHCPD_DIR GUEST
+#   life-drive.sh channel JOB_CFG
 #
 # Waits for pvk's "pvk: serving" line (in dhcp mode, then takes pvk's
 # address from its last "dhcp: vif0 leased|renewed" line and checks
@@ -50,10 +51,15 @@
 #   migrate:  the same across `xl migrate` to this host (life-ssh.sh in
 #             place of ssh runs `xl migrate-receive` here), the write
 #             loop included, without the checkpoint;
-# and whether the domain is gone.  Each step prints one "life-drive:"
+# and whether the domain is gone.  With CHANNEL (the unix socket of an
+# xl channel named org.pvk.echo, which `channel JOB_CFG` prints when
+# the job's config has one), a save or migration also checks, after the
+# first boot, the checkpoint and the move, that a line sent there comes
+# back intact (pvk's channel echo service, net-tool unix-ask): the
+# secondary console reconnected to the new domain's backend.  Each step prints one "life-drive:"
 # line; the last one is "life-drive: finished".
 #
-#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot|balloon|dhcp|vcpu|save|migrate
+#   life-drive.sh check DRIVE_LOG CONSOLE_LOG shutdown|reboot|balloon|dhcp|vcpu|save|migrate [CHANNEL]
 #
 # is the .post side: waits for the driver to finish (destroys the guest
 # if it is still there), prints the driver's log and pvk's lifecycle
@@ -64,7 +70,11 @@
 # that pvk suspended and resumed once, and for a save that the write
 # loop lost nothing: none of its writes failed or went unanswered, each
 # acknowledged sector read back right through pvk, and (the guest gone)
-# in the disk image DISK itself (net-tool blk-verify-file).  Exit status 0 only if all of
+# in the disk image DISK itself (net-tool blk-verify-file); after a
+# restore or migration, that the console ring still reached dom0 (the
+# frontends' closing lines, logged after the resume, are in the
+# console's log, and no output was dropped) and, with CHANNEL, each
+# echo over the channel and pvk's line of its reconnection.  Exit status 0 only if all of
 # that holds; 77 (skipped) for a migration Xen refused that left pvk
 # untouched.
 set -u
@@ -117,6 +127,24 @@ answers() {
 	echo_line=$("$TOOL" udp-echo "$1" 7 8 2>&1 | tail -n 1)
 	say "$echo_line ($2)"
 	[ "$ok" -ge 3 ] && echo "$echo_line" | grep -q '^udp-echo: sizes=8 ok=8 '
+}
+
+# The echo channel's socket in job config $1 (an xl channel named
+# org.pvk.echo with connection=socket), or nothing.
+channel_path() {
+	sed -n "s/.*connection=socket,path=\([^,'\"]*\),name=org\.pvk\.echo.*/\1/p" "$1" | head -n 1
+}
+
+# A line through channel socket $1 (if any) comes back from pvk's echo
+# service within ANSWER_WAIT s; one "channel: ok|FAIL ($2)" line.
+channel_echo() {
+	[ -n "$1" ] || return 0
+	line=$("$TOOL" unix-ask "$1" "$ANSWER_WAIT" "pvk-life-echo $2" 2>&1 | tail -n 1)
+	if echo "$line" | grep -q ' intact=yes '; then
+		say "channel: ok ($2: $line)"
+	else
+		say "channel: FAIL ($2: ${line:-no answer from net-tool unix-ask})"
+	fi
 }
 
 # pvk's kernel log lines carry a timestamp: "[    1.567637] dhcp: ...".
@@ -506,8 +534,8 @@ wait_resumed() {
 	fi
 }
 
-# xl save -c: the guest $1 (console $2, address $3) runs on after a
-# cancelled suspend.
+# xl save -c: the guest $1 (console $2, address $3, echo channel $4)
+# runs on after a cancelled suspend.
 checkpoint() {
 	if timeout 300 xl save -c "$1" /tmp/life-ckpt.img; then
 		say "xl save -c: ok ($(wc -c </tmp/life-ckpt.img) bytes)"
@@ -517,15 +545,17 @@ checkpoint() {
 	rm -f /tmp/life-ckpt.img
 	wait_resumed "$2" 1 "checkpoint resumed"
 	answers "$3" "after checkpoint" && say "answers: ok (after checkpoint)"
+	channel_echo "$4" "after checkpoint"
 }
 
-# save|migrate: move the serving guest $2 (console $3, address $4) with
-# loops running, and check it serves again.
+# save|migrate: move the serving guest $2 (console $3, address $4, echo
+# channel $5) with loops running, and check it serves again.
 move() {
 	mode=$1
 	guest=$2
 	console=$3
 	ip=$4
+	chan=$5
 	stop=/tmp/life-loops.stop
 	rm -f "$stop" /tmp/life-loops.ping /tmp/life-loops.echo /tmp/life-loops.blk \
 		"$SAVE_FILE" "$BLK_STATE"
@@ -583,6 +613,7 @@ move() {
 		say "devices: FAIL: not all Connected within ${ANSWER_WAIT}s ($(dev_states "$(xl domid "$guest" 2>/dev/null)"))"
 	fi
 	answers "$ip" "after $mode" && say "answers: ok (after $mode)"
+	channel_echo "$chan" "after $mode"
 	sleep 3
 	touch "$stop"
 	wait
@@ -599,6 +630,7 @@ run() {
 	console=$2
 	ip=$3
 	guest=$4
+	chan=${5:-}
 	if wait_serving "$console" 1 "$guest"; then
 		say "serving: ok (first boot)"
 	else
@@ -619,6 +651,7 @@ run() {
 		server_lease "$dir" "$ip" "$console"
 	fi
 	answers "$ip" "first boot" && say "answers: ok (first boot)"
+	channel_echo "$chan" "first boot"
 	[ "$mode" = vcpu ] && vcpu_steps "$guest" "$console" "$ip"
 	if [ "$mode" = reboot ]; then
 		if timeout 120 xl reboot "$guest"; then
@@ -642,9 +675,9 @@ run() {
 		balloon_to "$console" "$ip" 192 192 "$guest"
 		balloon_to "$console" "$ip" 256 256 "$guest"
 	fi
-	[ "$mode" = save ] && checkpoint "$guest" "$console" "$ip"
+	[ "$mode" = save ] && checkpoint "$guest" "$console" "$ip" "$chan"
 	if [ "$mode" = save ] || [ "$mode" = migrate ]; then
-		move "$mode" "$guest" "$console" "$ip"
+		move "$mode" "$guest" "$console" "$ip" "$chan"
 	fi
 
 	shut_down "$guest"
@@ -667,10 +700,29 @@ blk_image() {
 	return 1
 }
 
+# After a restore or migration, pvk's console ring still reaches dom0:
+# the frontends' closing lines of the shutdown, logged after the
+# resume, are in console $1's log, and pvk dropped no output.
+console_after_move() {
+	n=$(tr -d '\r' <"$1" | awk '/^pvk: resumed \(cancelled=0\)/ { on = 1; next }
+		on && /xenbus: device\/.*: frontend Closed, backend Closed after/ { n++ }
+		END { print n + 0 }')
+	if [ "$n" -lt 2 ]; then
+		echo "life check: FAIL: console: $n frontends' closing lines after the resume (want the vbd's and the vif's): the console ring did not reach dom0 after the move"
+		return 1
+	fi
+	if tr -d '\r' <"$1" | grep -Eq 'console: [0-9]+ bytes dropped'; then
+		echo "life check: FAIL: console: pvk dropped output (its line above)"
+		return 1
+	fi
+	echo "life check: console after the move: ok ($n closing lines after the resume, nothing dropped)"
+}
+
 check() {
 	drive=$1
 	console=$2
 	mode=$3
+	chan=${4:-}
 	guest=${GUEST:?GUEST not set (dom0-init exports it)}
 	fail=0
 	i=0
@@ -690,7 +742,7 @@ check() {
 	echo "----- dom0 life driver"
 	cat "$drive"
 	echo "----- pvk's lifecycle lines"
-	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC|suspending|resumed)|'"${STAMP}"'dhcp: |xenbus: device/.*(: frontend|backend did not)|(^|\] )blk-udp: |xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )| cpu: vCPU|xen: .*cpu/|sched: .* moved'
+	tr -d '\r' <"$console" | grep -E '^pvk: (platform=|serving|shutdown|reboot|poweroff|halt|restart|PANIC|suspending|resumed)|'"${STAMP}"'dhcp: |xenbus: device/.*(: frontend|backend did not)|(^|\] )blk-udp: |console-front: org\.pvk\.echo|xen: control|: shut down;|(^|\] )balloon: (reservation|memory/|.* (below|above) |(taking back|giving away) )| cpu: vCPU|xen: .*cpu/|sched: .* moved'
 	if [ "$mode" = balloon ]; then
 		echo "----- pvk's last balloon line of each step"
 		tr -d '\r' <"$console" | awk '/balloon: target [0-9]+ KiB, current/ { last = $0; next } last { print last; last = "" } END { if (last) print last }'
@@ -767,6 +819,15 @@ check() {
 		want "^life-drive: .* answers: ok \\(after $mode\\)" "$drive" "the driver's log"
 		want '^pvk: suspending' "$console" "pvk's console"
 		want '^pvk: resumed \(cancelled=0\) in [0-9]+ us' "$console" "pvk's console"
+		console_after_move "$console" || fail=1
+		if [ -n "$chan" ]; then
+			want '^life-drive: .* channel: ok \(first boot' "$drive" "the driver's log"
+			[ "$mode" = save ] &&
+				want '^life-drive: .* channel: ok \(after checkpoint' "$drive" "the driver's log"
+			want "^life-drive: .* channel: ok \\(after $mode" "$drive" "the driver's log"
+			want 'console-front: org\.pvk\.echo \(device/console/[0-9]+\): restored; reconnecting' \
+				"$console" "pvk's console"
+		fi
 		if [ "$(served "$console")" -ne 1 ]; then
 			echo "life check: FAIL: 'pvk: serving' $(served "$console") times, expected 1 (a restore is no reboot)"
 			fail=1
@@ -817,6 +878,9 @@ run)
 check)
 	shift
 	check "$@"
+	;;
+channel)
+	channel_path "$2"
 	;;
 *)
 	echo "usage: life-drive.sh run|check ..." >&2

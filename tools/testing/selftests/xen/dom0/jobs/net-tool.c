@@ -26,6 +26,11 @@
  *	the device model listens on; retried until it accepts), send every
  *	byte that arrives back and append it to file RECORD, until the
  *	other end closes or SECONDS have passed
+ *   net-tool unix-ask PATH SECONDS TEXT
+ *	connect to the unix stream socket PATH (retried until it accepts),
+ *	send TEXT and a newline, and wait until as many bytes came back;
+ *	exit 0 if they are TEXT and the newline, all within SECONDS (pvk's
+ *	channel echo service on the other end: drivers/xen/console-front-echo.c)
  *   net-tool blk-loop IP PORT FIRST SECTORS STOPFILE STATEFILE
  *	write through pvk's UDP block service (include/pvk/blk-udp.h) to
  *	sectors FIRST..FIRST+SECTORS-1 over and over, BLK_WINDOW requests
@@ -468,6 +473,73 @@ static int unix_echo(const char *path, int seconds, const char *record)
 	close(s);
 	close(rec);
 	return 0;
+}
+
+/* A connected unix stream socket to PATH, retried until @deadline; -1. */
+static int unix_connect(const char *path, double deadline)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int s;
+
+	if (strlen(path) >= sizeof(a.sun_path))
+		return -1;
+	strcpy(a.sun_path, path);
+	while (now() < deadline) {
+		s = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (s < 0)
+			die("socket");
+		if (!connect(s, (struct sockaddr *)&a, sizeof(a)))
+			return s;
+		close(s);
+		usleep(100000);
+	}
+	return -1;
+}
+
+static int unix_ask(const char *path, int seconds, const char *text)
+{
+	double t0 = now(), deadline = t0 + seconds;
+	size_t want = strlen(text) + 1, got = 0;
+	char *sent = malloc(want + 1), *back = malloc(want);
+	const char *end = "timeout";
+	int s, intact;
+
+	if (!sent || !back)
+		die("malloc");
+	snprintf(sent, want + 1, "%s\n", text);
+	s = unix_connect(path, deadline);
+	if (s < 0) {
+		printf("unix-ask: path=%s connected=no\n", path);
+		return 1;
+	}
+	if (write_all(s, sent, want)) {
+		end = "write-error";
+		goto out;
+	}
+	while (got < want && now() < deadline) {
+		ssize_t n;
+
+		if (!wait_readable(s, 200))
+			continue;
+		n = read(s, back + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			end = n ? "error" : "peer";
+			break;
+		}
+		got += n;
+	}
+	if (got == want)
+		end = "done";
+out:
+	intact = got == want && !memcmp(sent, back, want);
+	printf("unix-ask: path=%s sent=%zu echoed=%zu intact=%s after=%.1fs end=%s\n",
+	       path, want, got, intact ? "yes" : "no", now() - t0, end);
+	close(s);
+	free(sent);
+	free(back);
+	return intact ? 0 : 1;
 }
 
 /* ---- the UDP block service (include/pvk/blk-udp.h) --------------------- */
@@ -918,6 +990,7 @@ static void usage(void)
 		"       net-tool stream IP CTLPORT COUNT SIZE\n"
 		"       net-tool flood IP SECONDS\n"
 		"       net-tool unix-echo PATH SECONDS RECORD\n"
+		"       net-tool unix-ask PATH SECONDS TEXT\n"
 		"       net-tool blk-loop IP PORT FIRST SECTORS STOPFILE STATEFILE\n"
 		"       net-tool blk-verify IP PORT STATEFILE\n"
 		"       net-tool blk-verify-file IMAGE STATEFILE\n");
@@ -955,6 +1028,8 @@ int main(int argc, char **argv)
 		return flood(argv[2], atoi(argv[3]));
 	if (!strcmp(argv[1], "unix-echo") && argc == 5)
 		return unix_echo(argv[2], atoi(argv[3]), argv[4]);
+	if (!strcmp(argv[1], "unix-ask") && argc == 5)
+		return unix_ask(argv[2], atoi(argv[3]), argv[4]);
 	if (!strcmp(argv[1], "blk-loop") && argc == 8)
 		return blk_loop(argv[2], atoi(argv[3]), strtoull(argv[4], NULL, 0),
 				(uint32_t)strtoul(argv[5], NULL, 0), argv[6], argv[7]);
