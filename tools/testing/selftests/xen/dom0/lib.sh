@@ -127,8 +127,9 @@ stub_libs() {
 	mkdir -p "$STUBDIR"
 	for soname in $DOMU_STUB_LIBS; do
 		real=$(needed_libs "$prog" "$LDPATH" | awk -v s="$soname" '$1 == s { print $2 }')
-		[ -n "$real" ] && [ "$real" != "not found" ] ||
+		if [ -z "$real" ] || [ "$real" = "not found" ]; then
 			die "$prog does not link $soname: update DOMU_STUB_LIBS"
+		fi
 		src=$STUBDIR/${soname%%.so*}.c
 		vs=$STUBDIR/${soname%%.so*}.map
 		# Symbols $prog wants (NAME or NAME@VERSION) that $real defines
