@@ -220,7 +220,8 @@ for run in "${passes[@]}"; do
 done
 
 log=$out/domU$suffix-serial.log
-"$dom0/build.sh" --linux-guest --xentrace --guest "pvk=$pvk" --guest "net-tool=$out/net-tool" \
+"$dom0/build.sh" --linux-guest --domU-output "$out/linux-domU.cpio.gz" \
+	--xentrace --guest "pvk=$pvk" --guest "net-tool=$out/net-tool" \
 	--guest "bench-flood.sh=$dom0/jobs/bench-flood.sh" \
 	--guest "bench-count.sh=$dom0/jobs/bench-count.sh" \
 	--guest "bench-life.sh=$dom0/jobs/bench-life.sh" \

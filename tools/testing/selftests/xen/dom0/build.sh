@@ -11,7 +11,10 @@
 #   --job FILE.cfg     run this xl config as a guest job; FILE.pre and
 #                      FILE.post next to it are taken too; repeatable
 #   --linux-guest      same as --guest linux-vmlinuz=build/cache/dom0/vmlinuz
-#                      --guest linux-domU.cpio.gz=build/cache/dom0/domU.cpio.gz
+#                      --guest linux-domU.cpio.gz=DOMU (the --domU-output)
+#   --domU-output FILE Linux domU initramfs to write (default
+#                      build/cache/dom0/domU.cpio.gz); its stub libraries
+#                      go to FILE's directory, in domU-stubs/
 #   --smoke            --linux-guest plus --job jobs/linux-smoke.cfg
 #   --xentrace         put xentrace and xenalyze (with their libraries) in
 #                      the dom0 image (boot Xen with tbuf_size= to use them)
@@ -22,7 +25,9 @@
 # Outputs, in build/cache/dom0/:
 #   vmlinuz       the Linux kernel, for dom0 and for Linux domUs
 #   domU.cpio.gz  Linux domU initramfs: busybox, xen-blkfront/netfront,
-#                 null_blk, fio with its libraries, /init = domU-init
+#                 null_blk, fio with the libraries of the engines the
+#                 bench uses and stubs for the others (DOMU_STUB_LIBS),
+#                 /init = domU-init
 #   dom0.cpio.gz  dom0 initramfs: Xen toolstack, hotplug scripts, modules,
 #                 /init = dom0-init, /guests/*, /jobs/*; QEMU (the device
 #                 model) too when a job's config has a channel or is of
@@ -47,6 +52,8 @@ usage() {
 GUESTS=()
 JOBS=()
 OUTPUT=$CACHE/dom0.cpio.gz
+DOMU_OUTPUT=$CACHE/domU.cpio.gz
+LINUX_GUEST=0
 FORCE=0
 XENTRACE=0
 while [ $# -gt 0 ]; do
@@ -61,12 +68,15 @@ while [ $# -gt 0 ]; do
 		JOBS+=("$2")
 		shift
 		;;
-	--linux-guest)
-		GUESTS+=("linux-vmlinuz=$CACHE/vmlinuz" "linux-domU.cpio.gz=$CACHE/domU.cpio.gz")
-		;;
+	--linux-guest) LINUX_GUEST=1 ;;
 	--smoke)
-		GUESTS+=("linux-vmlinuz=$CACHE/vmlinuz" "linux-domU.cpio.gz=$CACHE/domU.cpio.gz")
+		LINUX_GUEST=1
 		JOBS+=("$DOM0_DIR/jobs/linux-smoke.cfg")
+		;;
+	--domU-output)
+		[ $# -ge 2 ] || usage
+		DOMU_OUTPUT=$2
+		shift
 		;;
 	--output)
 		[ $# -ge 2 ] || usage
@@ -84,6 +94,9 @@ while [ $# -gt 0 ]; do
 	shift
 done
 case "$OUTPUT" in /*) ;; *) OUTPUT=$PWD/$OUTPUT ;; esac
+case "$DOMU_OUTPUT" in /*) ;; *) DOMU_OUTPUT=$PWD/$DOMU_OUTPUT ;; esac
+[ "$LINUX_GUEST" = 0 ] ||
+	GUESTS+=("linux-vmlinuz=$CACHE/vmlinuz" "linux-domU.cpio.gz=$DOMU_OUTPUT")
 
 lock_cache
 X=$CACHE/root
@@ -117,16 +130,19 @@ plan() { echo "$*" >>"$PLAN"; }
 # with every shared library ldd finds for it and the dynamic loader.
 # Libraries from root/ keep their path below root/, host ones their
 # host path.
+# Libraries are looked up in $3 (default $LDPATH); stubs from
+# $STUBDIR (stub_libs) go where Debian puts libraries.
 plan_program() {
-	local src=$1 dst=$2 soname lib
+	local src=$1 dst=$2 ldpath=${3:-$LDPATH} soname lib
 	plan f "$src" "$dst"
 	while read -r soname lib; do
 		[ "$lib" != "not found" ] || die "$src: $soname not found"
 		case "$lib" in
+		"$STUBDIR"/*) plan f "$lib" "/usr/lib/x86_64-linux-gnu/${lib##*/}" ;;
 		"$X"/*) plan f "$lib" "${lib#"$X"}" ;;
 		*) plan f "$lib" "$lib" ;;
 		esac
-	done < <(needed_libs "$src" "$LDPATH")
+	done < <(needed_libs "$src" "$ldpath")
 }
 
 # Hash of a plan: its text, the content of every file it copies, the
@@ -228,10 +244,12 @@ plan m xen-blkfront
 plan m xen-netfront
 # The bench's calibration: the same fio jobs on a disk without blkfront.
 plan m null_blk
+STUBDIR=$(dirname "$DOMU_OUTPUT")/domU-stubs
 for p in $DOMU_PROGRAMS; do
-	plan_program "$X/$p" "/$p"
+	stub_libs "$X/$p"
+	plan_program "$X/$p" "/$p" "$STUBDIR:$LDPATH"
 done
-build_image "$PLAN" "$CACHE/domU.cpio.gz" "Linux domU initramfs"
+build_image "$PLAN" "$DOMU_OUTPUT" "Linux domU initramfs"
 
 # ----------------------------------------------------------------- dom0
 PLAN=$CACHE/plan.$$.dom0
