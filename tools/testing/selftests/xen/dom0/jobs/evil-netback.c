@@ -241,6 +241,8 @@ static void connect_vif(struct evil *e)
 {
 	xenevtchn_port_or_error_t local;
 	double until = now_s() + 120;
+	netif_tx_sring_t *tx;
+	netif_rx_sring_t *rx;
 	long port;
 
 	while (xs_num(e, e->fe, "state") != XenbusStateConnected) {
@@ -256,10 +258,11 @@ static void connect_vif(struct evil *e)
 		say("FAIL: frontend gave no event-channel");
 		exit(1);
 	}
-	BACK_RING_INIT(&e->tx, (netif_tx_sring_t *)map_ring(e, "tx-ring-ref"),
-		       PAGE_SZ);
-	BACK_RING_INIT(&e->rx, (netif_rx_sring_t *)map_ring(e, "rx-ring-ref"),
-		       PAGE_SZ);
+	/* BACK_RING_INIT() evaluates the page more than once. */
+	tx = map_ring(e, "tx-ring-ref");
+	rx = map_ring(e, "rx-ring-ref");
+	BACK_RING_INIT(&e->tx, tx, PAGE_SZ);
+	BACK_RING_INIT(&e->rx, rx, PAGE_SZ);
 	local = xenevtchn_bind_interdomain(e->xce, e->domid, (evtchn_port_t)port);
 	if (local < 0)
 		die("binding the event channel");
