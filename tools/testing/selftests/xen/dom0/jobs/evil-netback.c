@@ -28,7 +28,7 @@
  *            more replies must come (the vif survives those); then a tx
  *            response with an id the guest never used (fatal for the vif)
  *   dupid    after 5 echo replies, one tx request answered twice in one
- *            push (fatal for the vif)
+ *            push while another is in flight (fatal for the vif)
  *   overrun  once connected, rx rsp_prod 1000 beyond anything posted
  *   storm    notify the guest in a tight loop for 10 s, serving too; then
  *            5 more echo replies must come
@@ -89,6 +89,8 @@ struct evil {
 	unsigned long pings, replies, attacks, pages, stale, kept;
 	unsigned long replies_mark;	/* replies when the last stage began */
 	int stage;		/* how far the mode's attacks went */
+	bool held;		/* dupid: a tx request left unanswered */
+	netif_tx_request_t held_req;
 	double until;		/* when to stop serving */
 	bool dead;		/* the frontend went away */
 };
@@ -521,7 +523,14 @@ static int16_t tx_take(struct evil *e, const netif_tx_request_t *req)
 	return NETIF_RSP_OKAY;
 }
 
-/* The mode's fatal tx attack, if it is due, on request @req. */
+static bool send_ping(struct evil *e, enum rx_attack a);
+
+/*
+ * The mode's fatal tx attack, if it is due, on request @req.  dupid
+ * first leaves one request unanswered and pings again, so two are in
+ * flight when the first is answered twice: the second answer then fits
+ * the count of requests outstanding and only its id gives it away.
+ */
 static bool tx_attack(struct evil *e, const netif_tx_request_t *req,
 		      int16_t status)
 {
@@ -534,11 +543,16 @@ static bool tx_attack(struct evil *e, const netif_tx_request_t *req,
 		tx_respond(e, (uint16_t)(req->id + 300), status);
 		say("attack tx-unknown-id: request id %u answered as id %u: delivered",
 		    req->id, req->id + 300);
+	} else if (!e->held) {
+		e->held = true;
+		e->held_req = *req;
+		send_ping(e, RX_GOOD);
+		return true;
 	} else {
-		tx_respond(e, req->id, status);
-		tx_respond(e, req->id, status);
-		say("attack tx-duplicate-id: request id %u answered twice in one push: delivered",
-		    req->id);
+		tx_respond(e, e->held_req.id, status);
+		tx_respond(e, e->held_req.id, status);
+		say("attack tx-duplicate-id: request id %u answered twice in one push, request id %u in flight too: delivered",
+		    e->held_req.id, req->id);
 	}
 	push_tx(e);
 	e->attacks++;
