@@ -67,12 +67,26 @@ TEST(rx_responses)
 	EXPECT_EQ(rx(5, 5 + XENNET_RX_RING_SIZE, 0, 60), -ENOENT);
 	EXPECT_EQ(rx(5, 5, 0, NETIF_RSP_ERROR), -EIO);
 	EXPECT_EQ(rx(5, 5, 0, NETIF_RSP_DROPPED), -EIO);
+	/* A negative status netif.h does not know is malformed. */
+	EXPECT_EQ(rx(5, 5, 0, -77), -EBADMSG);
+	EXPECT_EQ(rx(5, 5, 0, -0x8000), -EBADMSG);
+	/* The id is checked first: a bad status on a wrong id is the id. */
+	EXPECT_EQ(rx(5, 6, 0, -77), -ENOENT);
 	/* Over-long: past the end of the page, from its start or not. */
 	EXPECT_EQ(rx(5, 5, 0, PAGE_SIZE + 1), -ERANGE);
 	EXPECT_EQ(rx(5, 5, 97, PAGE_SIZE - 96), -ERANGE);
 	EXPECT_EQ(rx(5, 5, PAGE_SIZE, 0), -ERANGE);
 	EXPECT_EQ(rx(5, 5, 0xffff, 1), -ERANGE);
 	EXPECT_EQ(rx(5, 5, 0, 0x7fff), -ERANGE);
+}
+
+TEST(kept_grants)
+{
+	EXPECT(xennet_kept_grants_ok(0));
+	EXPECT(xennet_kept_grants_ok(1));
+	EXPECT(xennet_kept_grants_ok(XENNET_KEPT_GRANTS_MAX));
+	EXPECT(!xennet_kept_grants_ok(XENNET_KEPT_GRANTS_MAX + 1));
+	EXPECT(!xennet_kept_grants_ok(~0U));
 }
 
 TEST(rx_extra_info)
@@ -98,6 +112,7 @@ int main(void)
 	RUN(producer);
 	RUN(tx_responses);
 	RUN(rx_responses);
+	RUN(kept_grants);
 	RUN(rx_extra_info);
 	return TEST_DONE();
 }

@@ -251,3 +251,37 @@ int xennet_read_config(xennet_read_fn read, void *ctx, const char *name,
 	be->mq_node = present;
 	return 0;
 }
+
+/**
+ * xennet_ip_nth - the @n-th address of ip=
+ * @list: ip='s value, "A.B.C.D/N" or several of them comma-separated
+ * @n: which one, from 0
+ * @out: receives it, NUL-terminated
+ * @len: size of @out
+ *
+ * Only splits the list: each address is checked by whoever configures
+ * it (a bad one is then logged and its vif stays unconfigured).  An
+ * empty entry counts as one.  Returns 0, -ENOENT when the list has no
+ * @n-th entry (or @n >= XENNET_MAX_IPS), -E2BIG when it does not fit.
+ */
+int xennet_ip_nth(const char *list, unsigned int n, char *out, size_t len)
+{
+	const char *p = list, *end;
+	size_t l;
+
+	if (!list || !*list || n >= XENNET_MAX_IPS)
+		return -ENOENT;
+	while (n--) {
+		p = strchr(p, ',');
+		if (!p)
+			return -ENOENT;
+		p++;
+	}
+	end = strchr(p, ',');
+	l = end ? (size_t)(end - p) : strlen(p);
+	if (l >= len)
+		return -E2BIG;
+	memcpy(out, p, l);
+	out[l] = '\0';
+	return 0;
+}

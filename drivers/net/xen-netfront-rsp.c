@@ -56,8 +56,9 @@ int xennet_tx_rsp_check(const struct netif_tx_response *rsp,
  * the backend answers in order.  Returns the frame's bytes in the page
  * (rsp->status, at least 0) if the id is that one and the bytes at
  * rsp->offset lie inside the page; -ENOENT for another id, -EIO if the
- * backend gave up on the slot (a negative status), -ERANGE if the bytes
- * do not lie inside the page.
+ * backend gave up on the slot (NETIF_RSP_ERROR or NETIF_RSP_DROPPED),
+ * -EBADMSG for another negative status (none that netif.h knows),
+ * -ERANGE if the bytes do not lie inside the page.
  */
 int xennet_rx_rsp_check(const struct netif_rx_response *rsp, RING_IDX cons)
 {
@@ -66,11 +67,27 @@ int xennet_rx_rsp_check(const struct netif_rx_response *rsp, RING_IDX cons)
 
 	if (rsp->id != (cons & (XENNET_RX_RING_SIZE - 1)))
 		return -ENOENT;
-	if (size < 0)
+	if (size == NETIF_RSP_ERROR || size == NETIF_RSP_DROPPED)
 		return -EIO;
+	if (size < 0)
+		return -EBADMSG;
 	if (off >= PAGE_SIZE || (unsigned int)size > PAGE_SIZE - off)
 		return -ERANGE;
 	return size;
+}
+
+/**
+ * xennet_kept_grants_ok - may a device go on after its backend kept grants?
+ * @kept: grants it kept mapped after answering, this one included
+ *
+ * An honest backend unmaps before it answers.  A few kept ones are
+ * tolerated (each costs a deferred ref and page); beyond
+ * XENNET_KEPT_GRANTS_MAX the device is disabled, so one backend cannot
+ * drain the grant table every device shares.
+ */
+bool xennet_kept_grants_ok(unsigned int kept)
+{
+	return kept <= XENNET_KEPT_GRANTS_MAX;
 }
 
 /**

@@ -59,7 +59,8 @@
 #include "xen-netfront.h"
 
 #define RX_MASK		(XENNET_RX_RING_SIZE - 1)
-#define LOG_FIRST_N	5	/* malformed responses logged per queue */
+#define LOG_FIRST_N	8	/* malformed responses logged per queue */
+#define STORMS_LOGGED	3	/* event storms logged per queue */
 
 _Static_assert(sizeof(struct netif_extra_info) == sizeof(struct netif_rx_response),
 	       "an extra-info slot takes exactly one rx response");
@@ -70,17 +71,24 @@ static struct xennet_options xennet_opts;
 static bool xennet_opts_parsed;
 static struct xennet_info *xennet_devices;
 static DEFINE_SPINLOCK(xennet_list_lock);
-static bool xennet_ip_applied;
+/* Which addresses of ip= a vif holds (bit i: the i-th); xenwatch only. */
+static unsigned int xennet_ips_taken;
 
 /* netfront=LIST, parsed by xennet_parse_options() at the first probe. */
 char xennet_options_arg[64];
 param_string("netfront", xennet_options_arg);
-/* ip=A.B.C.D/N: the address of the first vif; without it, DHCP on each. */
-char xennet_ip[32];
+/*
+ * ip=A.B.C.D/N[,...]: the address of the first vif to come up, then of
+ * the second, ...; without it, DHCP on each.
+ */
+char xennet_ip[80];
 param_string("ip", xennet_ip);
 
 #define q_stat_add(q, field, n) \
 	__atomic_fetch_add(&(q)->stats.field, (n), __ATOMIC_RELAXED)
+
+static void xennet_disable(struct xennet_info *info, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* ---- buffers: a page, its grant, and how they are reused -------------- */
 
@@ -89,6 +97,7 @@ static void buf_init(struct xennet_buf *b)
 	b->page = NULL;
 	b->ref = INVALID_GRANT_REF;
 	b->bounce = false;
+	b->dirty_off = b->dirty_len = 0;
 }
 
 /* Give everything back; a grant still mapped is deferred with its page. */
@@ -144,6 +153,25 @@ static int buf_grant(struct xennet_info *info, struct xennet_buf *b,
 }
 
 /*
+ * The backend answered but still maps the page: it may keep doing so for
+ * good.  Past a small number per device the device is disabled, so it
+ * takes no fresh page and ref for each one kept (Linux marks such a
+ * device broken at the first).
+ */
+static void grant_kept(struct xennet_queue *q)
+{
+	struct xennet_info *info = q->info;
+	unsigned int kept = __atomic_add_fetch(&info->grants_kept, 1,
+					       __ATOMIC_RELAXED);
+
+	q_stat_add(q, grants_deferred, 1);
+	if (!xennet_kept_grants_ok(kept))
+		xennet_disable(info,
+			       "queue %u: backend keeps %u granted pages mapped after answering (at most %u per device)",
+			       q->id, kept, XENNET_KEPT_GRANTS_MAX);
+}
+
+/*
  * Take the backend's access away before pvk looks at or reuses the page.
  * True: the page is pvk's alone again (the ref stays allocated).  False:
  * the backend still maps it; page and ref go to the grant code's deferred
@@ -160,7 +188,7 @@ static bool buf_revoke(struct xennet_queue *q, struct xennet_buf *b)
 		return true;
 	if (err == -EBUSY) {
 		gnttab_end_foreign_access(b->ref, b->page);
-		q_stat_add(q, grants_deferred, 1);
+		grant_kept(q);
 	} else {
 		/* Our own bookkeeping is off: never touch this pair again. */
 		pr_err("%s: queue %u: revoking grant %u failed (%d); page dropped\n",
@@ -175,6 +203,31 @@ static void buf_release(struct xennet_buf *b)
 {
 	if (b->bounce)
 		buf_free(b);
+}
+
+/*
+ * An rx page the slot keeps gets what the backend wrote zeroed before it
+ * is posted again: it then holds nothing but zeroes, so no byte of an
+ * earlier frame goes back to the backend (bounce pages are fresh).
+ */
+static void buf_rx_scrub(struct xennet_buf *b)
+{
+	if (!b->bounce && b->page && b->dirty_len)
+		memset((u8 *)b->page + b->dirty_off, 0, b->dirty_len);
+	b->dirty_off = b->dirty_len = 0;
+}
+
+/*
+ * A kept tx page holds @n new bytes from its start: zero what remains of
+ * a longer earlier packet past them, so the backend, which may read the
+ * whole page, sees this packet and zeroes.
+ */
+static void buf_tx_filled(struct xennet_buf *b, size_t n)
+{
+	if (b->dirty_len > n)
+		memset((u8 *)b->page + n, 0, b->dirty_len - n);
+	b->dirty_off = 0;
+	b->dirty_len = (u16)n;
 }
 
 /* ---- event channels ----------------------------------------------------- */
@@ -197,7 +250,6 @@ static void xennet_notify(struct xennet_queue *q, evtchn_port_t port,
  * The backend broke the protocol in a way that leaves the rings in an
  * unknown state: stop using the device for good (until it reconnects).
  */
-__attribute__((format(printf, 2, 3)))
 static void xennet_disable(struct xennet_info *info, const char *fmt, ...)
 {
 	va_list ap;
@@ -391,6 +443,7 @@ int xennet_xmit_queue(struct xennet_queue *q, const void *frame, size_t len)
 		ret = buf_get_page(info, &s->buf);
 		if (!ret) {
 			memcpy(s->buf.page, (const u8 *)frame + off, n);
+			buf_tx_filled(&s->buf, n);
 			ret = buf_grant(info, &s->buf, true);
 		}
 		if (ret) {
@@ -499,12 +552,21 @@ static void rx_data_slot(struct xennet_queue *q, RING_IDX cons,
 
 	q_stat_add(q, rx_slots, 1);
 	pkt->slots++;
+	size = xennet_rx_rsp_check(rsp, cons);
+	if (mine) {
+		/* Zeroed before it is posted again: what the backend wrote. */
+		s->buf.dirty_off = size >= 0 ? (u16)off : 0;
+		s->buf.dirty_len = size >= 0 ? (u16)size : PAGE_SIZE;
+	}
 	if (!pkt->ok)
 		return;
-	size = xennet_rx_rsp_check(rsp, cons);
 	if (size == -ENOENT) {
 		bad_response(q, "rx response at %u has id %u, expected %u",
 			     cons, rsp->id, cons & RX_MASK);
+		pkt->ok = false;
+	} else if (size == -EBADMSG) {
+		bad_response(q, "rx response %u: unknown status %d", rsp->id,
+			     rsp->status);
 		pkt->ok = false;
 	} else if (size == -EIO) {
 		/* NETIF_RSP_ERROR / DROPPED: the backend gave up on it. */
@@ -553,8 +615,11 @@ static RING_IDX rx_extras(struct xennet_queue *q, RING_IDX cons, RING_IDX prod,
 		RING_COPY_RESPONSE(&q->rx, cons, &raw);
 		memcpy(&extra, &raw, sizeof(extra));
 		s = &q->rx_slots[cons & RX_MASK];
-		if (s->posted)
-			buf_revoke(q, &s->buf);
+		if (s->posted && buf_revoke(q, &s->buf)) {
+			/* Meant to be left alone; zeroed in case it was not. */
+			s->buf.dirty_off = 0;
+			s->buf.dirty_len = PAGE_SIZE;
+		}
 		cons++;
 		q_stat_add(q, rx_extras, 1);
 		if (!xennet_rx_extra_type_ok(&extra)) {
@@ -681,6 +746,7 @@ static void rx_put_locked(struct xennet_queue *q, const struct rx_packet *pkt)
 
 		if (s->posted) {
 			s->posted = false;
+			buf_rx_scrub(&s->buf);
 			buf_release(&s->buf);
 		}
 	}
@@ -850,6 +916,23 @@ static bool xennet_event_work(struct xennet_queue *q, bool tx, bool rx)
 	return moved;
 }
 
+/*
+ * Report an event that found no work; when that masks the port (a
+ * storm), say which device's backend it was, for the first few.
+ */
+static void xennet_no_work(struct xennet_queue *q, unsigned int port)
+{
+	u64 n;
+
+	if (!xen_evtchn_no_work(port))
+		return;
+	n = __atomic_add_fetch(&q->stats.storms, 1, __ATOMIC_RELAXED);
+	if (n <= STORMS_LOGGED)
+		pr_warn("%s: queue %u: backend storms event channel %u with events that bring no work: port masked for a while (storm %llu%s)\n",
+			q->info->name, q->id, port, (unsigned long long)n,
+			n == STORMS_LOGGED ? "; further ones only counted" : "");
+}
+
 static void xennet_tx_interrupt(unsigned int port, void *data,
 				struct pt_regs *regs)
 {
@@ -857,7 +940,7 @@ static void xennet_tx_interrupt(unsigned int port, void *data,
 
 	q_stat_add(q, events, 1);
 	if (!xennet_event_work(q, true, false))
-		xen_evtchn_no_work(port);
+		xennet_no_work(q, port);
 	xennet_tx_poll(q);
 }
 
@@ -868,7 +951,7 @@ static void xennet_rx_interrupt(unsigned int port, void *data,
 
 	q_stat_add(q, events, 1);
 	if (!xennet_event_work(q, false, true))
-		xen_evtchn_no_work(port);
+		xennet_no_work(q, port);
 	xennet_rx_poll(q);
 }
 
@@ -879,7 +962,7 @@ static void xennet_interrupt(unsigned int port, void *data,
 
 	q_stat_add(q, events, 1);
 	if (!xennet_event_work(q, true, true))
-		xen_evtchn_no_work(port);
+		xennet_no_work(q, port);
 	xennet_tx_poll(q);
 	xennet_rx_poll(q);
 }
@@ -1124,6 +1207,7 @@ void xennet_start(struct xennet_info *info)
 
 	WRITE_ONCE(info->broken, false);
 	info->broken_why[0] = '\0';
+	info->grants_kept = 0;
 	WRITE_ONCE(info->connected, true);
 	for (i = 0; i < info->num_queues; i++)
 		xennet_rx_poll(&info->queues[i]);	/* posts the buffers */
@@ -1275,8 +1359,25 @@ fail:
 }
 
 /* Backend Connected: hand the device to the stack. */
+/* The first address of ip= no other vif holds, into @ip; xenwatch. */
+static bool xennet_take_ip(struct xennet_info *info, char *ip, size_t len)
+{
+	for (unsigned int i = 0; i < XENNET_MAX_IPS; i++) {
+		if (xennet_ips_taken & (1U << i))
+			continue;
+		if (xennet_ip_nth(xennet_ip, i, ip, len))
+			return false;
+		xennet_ips_taken |= 1U << i;
+		info->owns_ip = true;
+		info->ip_index = i;
+		return true;
+	}
+	return false;
+}
+
 static void xennet_bring_up(struct xennet_info *info)
 {
+	char ip[sizeof(xennet_ip)];
 	int err;
 
 	err = net_register(&info->netdev);
@@ -1287,15 +1388,13 @@ static void xennet_bring_up(struct xennet_info *info)
 	}
 	WRITE_ONCE(info->up, true);
 	xennet_print_info(info);
-	if (xennet_ip[0] && !xennet_ip_applied) {
-		xennet_ip_applied = true;
-		info->owns_ip = true;
-		err = net_configure(&info->netdev, xennet_ip);
+	if (xennet_ip[0] && xennet_take_ip(info, ip, sizeof(ip))) {
+		err = net_configure(&info->netdev, ip);
 		if (err)
 			pr_err("%s: ip=%s is not a usable address (%d); the device stays unconfigured\n",
-			       info->name, xennet_ip, err);
+			       info->name, ip, err);
 		else
-			pr_info("%s: address %s\n", info->name, xennet_ip);
+			pr_info("%s: address %s\n", info->name, ip);
 	}
 	/* dom0 may still map our address to a guest that had it before. */
 	if (info->owns_ip) {
@@ -1319,10 +1418,10 @@ static void xennet_take_down(struct xennet_info *info)
 		}
 		WRITE_ONCE(info->up, false);
 		net_unregister(&info->netdev);
-		/* ip= goes to whichever vif comes up next. */
+		/* Its address of ip= goes to whichever vif comes up next. */
 		if (info->owns_ip) {
 			info->owns_ip = false;
-			xennet_ip_applied = false;
+			xennet_ips_taken &= ~(1U << info->ip_index);
 		}
 	}
 	if (info->connected || info->num_queues)

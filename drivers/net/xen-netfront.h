@@ -33,6 +33,16 @@
  * "netfront" thread (Linux's NAPI weight).
  */
 #define XENNET_RX_BUDGET	64
+/*
+ * Grants a backend may keep mapped after answering, per device, before
+ * the device is disabled: an honest backend unmaps before it answers, so
+ * these are only ever a backend holding on to pvk's pages.  Each one
+ * costs a ref and a page on the grant code's deferred list, so the limit
+ * is what bounds the grants one device can take beyond its ring slots.
+ */
+#define XENNET_KEPT_GRANTS_MAX	16
+/* ip=: how many vifs may get an address from the list. */
+#define XENNET_MAX_IPS		4
 /* Bounds of netfront=tx-slot=N, the most bytes per transmit slot. */
 #define XENNET_TX_SLOT_MIN	128
 #define XENNET_TX_SLOT_MAX	PAGE_SIZE
@@ -79,6 +89,7 @@ struct xennet_buf {
 	void *page;			/* NULL: none yet (or given away) */
 	grant_ref_t ref;		/* INVALID_GRANT_REF: none */
 	bool bounce;			/* page and ref live for one packet */
+	u16 dirty_off, dirty_len;	/* bytes that may be non-zero */
 };
 
 struct xennet_tx_slot {
@@ -102,6 +113,7 @@ struct xennet_queue_stats {
 	u64 grants_deferred;		/* revokes the backend made us defer */
 	u64 alloc_failed;
 	u64 rx_deferrals;		/* budget used up, rest left to the thread */
+	u64 storms;			/* its port masked for events without work */
 };
 
 struct xennet_info;
@@ -166,7 +178,10 @@ struct xennet_queue {
  * @connected: rings set up and event channels bound
  * @up: registered with the stack (the backend is Connected)
  * @broken: a protocol violation stopped the device
- * @owns_ip: the address from ip= was given to this device
+ * @owns_ip: an address from ip= was given to this device
+ * @ip_index: which one (its place in the list), when @owns_ip
+ * @grants_kept: grants the backend kept mapped after answering, since
+ *	the device connected (see XENNET_KEPT_GRANTS_MAX)
  * @dhcp: its DHCP client, when it got no ip= (see xennet_bring_up())
  * @broken_why: what the violation was, for the log and the tests
  * @queues: @num_queues of them in use
@@ -187,6 +202,8 @@ struct xennet_info {
 	bool up;
 	bool broken;
 	bool owns_ip;			/* got ip= from the command line */
+	unsigned int ip_index;
+	unsigned int grants_kept;
 	struct dhcp_client *dhcp;
 	char broken_why[160];
 	struct xennet_info *next;
@@ -206,6 +223,8 @@ bool xennet_rsp_prod_ok(RING_IDX rsp_prod, RING_IDX rsp_cons,
 int xennet_tx_rsp_check(const struct netif_tx_response *rsp,
 			const struct xennet_tx_slot *slots);
 int xennet_rx_rsp_check(const struct netif_rx_response *rsp, RING_IDX cons);
+bool xennet_kept_grants_ok(unsigned int kept);
+int xennet_ip_nth(const char *list, unsigned int n, char *out, size_t len);
 bool xennet_rx_extra_type_ok(const struct netif_extra_info *extra);
 bool xennet_rx_extra_chain_ok(const struct netif_extra_info *extra,
 			      unsigned int n);
@@ -225,7 +244,7 @@ void xennet_tx_poll(struct xennet_queue *q);
 int xennet_xmit_queue(struct xennet_queue *q, const void *frame, size_t len);
 
 /* ip= and netfront= on the command line ("" when absent). */
-extern char xennet_ip[32];
+extern char xennet_ip[80];
 extern char xennet_options_arg[64];
 
 /* The devices, for users other than the stack (serve mode, self-tests). */

@@ -1007,6 +1007,140 @@ static void netfront_fake_mapped_grant_deferred(struct kunit *test)
 	fake_down();
 }
 
+/* Bytes of @page outside [@from, @to) that are not zero. */
+static unsigned int nonzero_outside(const void *page, size_t from, size_t to)
+{
+	const u8 *p = page;
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < PAGE_SIZE; i++)
+		n += (i < from || i >= to) && p[i];
+	return n;
+}
+
+/*
+ * A tx page a slot keeps from one packet to the next holds only the
+ * current frame: what a longer earlier one left past it is zeroed before
+ * the page is granted again (the backend may read the whole page).
+ */
+static void netfront_fake_tx_page_holds_only_the_frame(struct kunit *test)
+{
+	struct xennet_queue *q;
+	unsigned int slots;
+	u16 flags0, id;
+	const u8 *page;
+
+	if (!fake_up(test, false, PAGE_SIZE, false, false))
+		return;
+	q = fq();
+	memset(frame_buf, 0x5a, 1000);
+	KUNIT_EXPECT_EQ(test, xennet_xmit_queue(q, frame_buf, 1000), 0);
+	id = RING_GET_REQUEST(&q->tx, 0)->id;
+	page = q->tx_slots[id].buf.page;
+	KUNIT_EXPECT_EQ(test, nonzero_outside(page, 0, 1000), 0);
+	KUNIT_EXPECT_EQ(test, fake_tx_take(test, take_buf, &slots, &flags0,
+					   NETIF_RSP_OKAY), 1000);
+	/* The same id and page again (the free ids are a stack), shorter. */
+	memset(frame_buf, 0x6b, 100);
+	KUNIT_EXPECT_EQ(test, xennet_xmit_queue(q, frame_buf, 100), 0);
+	KUNIT_EXPECT_EQ(test, RING_GET_REQUEST(&q->tx, 1)->id, id);
+	KUNIT_EXPECT_TRUE(test, q->tx_slots[id].buf.page == page);
+	KUNIT_EXPECT_EQ(test, page[99], 0x6b);
+	KUNIT_EXPECT_EQ(test, nonzero_outside(page, 0, 100), 0);
+	KUNIT_EXPECT_EQ(test, fake_tx_take(test, take_buf, &slots, &flags0,
+					   NETIF_RSP_OKAY), 100);
+	KUNIT_EXPECT_EQ(test, take_buf[99], 0x6b);
+	fake_down();
+}
+
+/*
+ * An rx page is posted again all zeroes: after a good frame the bytes
+ * the backend wrote are cleared; after a response pvk refused (beyond
+ * the page, an unknown status) the whole page is, since where the
+ * backend wrote is then unknown.  An unknown status is a malformed
+ * response (logged), not the backend's own error.
+ */
+static void netfront_fake_rx_pages_reposted_zeroed(struct kunit *test)
+{
+	struct xennet_queue *q;
+	size_t len;
+	u64 bad;
+
+	if (!fake_up(test, false, PAGE_SIZE, false, false))
+		return;
+	q = fq();
+	len = make_udp(frame_buf, 300, true);
+	fake_rx_slot(0, 1000, (int)len, frame_buf, len);
+	fake_rx_push();
+	KUNIT_EXPECT_EQ(test, caught.count, 1);
+	KUNIT_EXPECT_TRUE(test, q->rx_slots[0].posted);
+	KUNIT_EXPECT_EQ(test, nonzero_outside(q->rx_slots[0].buf.page, 0, 0), 0);
+
+	memset(q->rx_slots[1].buf.page, 0x77, PAGE_SIZE);
+	fake_rx_slot(0, 4000, 200, NULL, 0);
+	fake_rx_push();
+	KUNIT_EXPECT_EQ(test, nonzero_outside(q->rx_slots[1].buf.page, 0, 0), 0);
+
+	bad = q->stats.bad_responses;
+	memset(q->rx_slots[2].buf.page, 0x77, 64);
+	fake_rx_slot(0, 0, -77, NULL, 0);
+	fake_rx_push();
+	KUNIT_EXPECT_EQ(test, q->stats.bad_responses, bad + 1);
+	KUNIT_EXPECT_EQ(test, q->stats.rx_dropped, 2);
+	KUNIT_EXPECT_EQ(test, nonzero_outside(q->rx_slots[2].buf.page, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, caught.count, 1);
+	KUNIT_EXPECT_FALSE(test, fake->broken);
+	fake_down();
+}
+
+/*
+ * A backend that keeps every granted page mapped after answering: each
+ * such grant goes to the deferred list with its page, and past
+ * XENNET_KEPT_GRANTS_MAX the device is disabled, naming the count, so
+ * it takes no more fresh pages and refs.  Once the backend lets go, the
+ * grant code gets every one back.
+ */
+static void netfront_fake_kept_grants_disable(struct kunit *test)
+{
+	grant_ref_t refs[XENNET_KEPT_GRANTS_MAX + 1];
+	unsigned int deferred0, slots, i;
+	struct xennet_queue *q;
+	u16 flags0;
+
+	if (!need_gnttab(test))
+		return;
+	gnttab_retry_deferred();
+	deferred0 = gnttab_deferred_count();
+	if (!fake_up(test, false, PAGE_SIZE, false, false))
+		return;
+	q = fq();
+	memset(frame_buf, 0x66, 200);
+	for (i = 0; i <= XENNET_KEPT_GRANTS_MAX; i++) {
+		KUNIT_EXPECT_EQ(test, xennet_xmit_queue(q, frame_buf, 200), 0);
+		refs[i] = RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt - 1)->gref;
+		__atomic_fetch_or(gnttab_mapping_word(refs[i]), GTF_reading,
+				  __ATOMIC_SEQ_CST);
+		KUNIT_EXPECT_EQ(test, fake_tx_take(test, take_buf, &slots, &flags0,
+						   NETIF_RSP_OKAY), 200);
+		if (READ_ONCE(fake->broken) != (i == XENNET_KEPT_GRANTS_MAX))
+			kunit_fail(test, __FILE__, __LINE__,
+				   "after %u kept grants the device is %s", i + 1,
+				   fake->broken ? "disabled" : "still up");
+	}
+	kunit_info(test, "disabled with: %s", fake->broken_why);
+	KUNIT_EXPECT_EQ(test, fake->grants_kept, XENNET_KEPT_GRANTS_MAX + 1);
+	KUNIT_EXPECT_EQ(test, q->stats.grants_deferred, XENNET_KEPT_GRANTS_MAX + 1);
+	KUNIT_EXPECT_EQ(test, gnttab_deferred_count(),
+			deferred0 + XENNET_KEPT_GRANTS_MAX + 1);
+	KUNIT_EXPECT_EQ(test, xennet_xmit_queue(q, frame_buf, 200), -EIO);
+	for (i = 0; i <= XENNET_KEPT_GRANTS_MAX; i++)
+		__atomic_fetch_and(gnttab_mapping_word(refs[i]), (u16)~GTF_reading,
+				   __ATOMIC_SEQ_CST);
+	gnttab_retry_deferred();
+	KUNIT_EXPECT_EQ(test, gnttab_deferred_count(), deferred0);
+	fake_down();
+}
+
 /* ---- the real vif -------------------------------------------------------- */
 
 static struct xennet_info *real_vif(struct kunit *test)
@@ -1356,6 +1490,9 @@ SELFTEST_SUITE(netfront,
 	KUNIT_CASE(netfront_fake_tx_bad_id),
 	KUNIT_CASE(netfront_fake_reconnect_keeps_locks),
 	KUNIT_CASE(netfront_fake_mapped_grant_deferred),
+	KUNIT_CASE(netfront_fake_tx_page_holds_only_the_frame),
+	KUNIT_CASE(netfront_fake_rx_pages_reposted_zeroed),
+	KUNIT_CASE(netfront_fake_kept_grants_disable),
 	KUNIT_CASE(netfront_connected),
 	KUNIT_CASE(netfront_ping_dom0),
 	KUNIT_CASE(netfront_sg_and_bounce),

@@ -27,6 +27,7 @@
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define EPROTO 71
+#define EBADMSG 74
 #define EOPNOTSUPP 95
 #define EADDRNOTAVAIL 99
 #define EISCONN 106

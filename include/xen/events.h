@@ -165,8 +165,10 @@ int xen_evtchn_notify(unsigned int port);
  * A port with too many such events in a short time is a storm: it is
  * masked for a while, logged, then unmasked (an event raised meanwhile
  * is delivered then), so a peer cannot keep a vCPU in the handler.
+ * Returns true when this event masked the port (a storm began), so the
+ * driver can say which device's peer it was.
  */
-void xen_evtchn_no_work(unsigned int port);
+bool xen_evtchn_no_work(unsigned int port);
 
 /**
  * xen_evtchn_set_storm_accounting - count events without work, or not

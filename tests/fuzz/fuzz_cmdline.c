@@ -50,7 +50,7 @@ static void param_warn(void *ctx, const char *fmt, ...)
 static bool xen_nopv, xen_nopvspin, nosmp, bench, serve, blk_persistent, dhcp;
 static int maxcpus, loglevel;
 static char xen_emul_unplug[8], xen_callback[8], selftest[128], gnttab[8],
-	evtchn[8], netfront[64], ip[32], init[256];
+	evtchn[8], netfront[64], ip[80], init[256];
 
 /* Owner of each: see the param_*() line in the file named. */
 static const struct kernel_param params[] = {
@@ -102,7 +102,13 @@ static void parse_values(void)
 		;
 	cmdline_list_has(selftest, "xenbus");
 	xennet_parse_options(netfront, &nf);
-	net_parse_ipv4_cidr(ip, &addr, &prefix);
+	for (unsigned int i = 0; i < XENNET_MAX_IPS; i++) {
+		char one[sizeof(ip)];
+
+		if (xennet_ip_nth(ip, i, one, sizeof(one)))
+			break;
+		net_parse_ipv4_cidr(one, &addr, &prefix);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t len)

@@ -78,7 +78,8 @@ static void rx_data_slot(struct rx_state *st, RING_IDX cons,
 		return;
 	size = xennet_rx_rsp_check(rsp, cons);
 	if (size < 0) {
-		fuzz_check(size == -ENOENT || size == -EIO || size == -ERANGE,
+		fuzz_check(size == -ENOENT || size == -EIO || size == -EBADMSG ||
+			   size == -ERANGE,
 		      "unexpected rx check error");
 		pkt->ok = false;
 		return;

@@ -150,18 +150,21 @@ static void storm_release(u64 now)
 /*
  * Counts the event; more than EVTCHN_STORM_THRESHOLD of them within
  * EVTCHN_STORM_WINDOW_NS mask the port for EVTCHN_STORM_DELAY_NS, with
- * a log line (the first storms of a port, then every 100th).
+ * a log line (the first storms of a port, then every 100th).  True when
+ * this event masked it.
  */
-void xen_evtchn_no_work(unsigned int port)
+bool xen_evtchn_no_work(unsigned int port)
 {
 	struct evtchn_storm *s;
 	unsigned long flags;
+	bool masked = false;
 
 	if (port >= XEN_NR_PORTS || !READ_ONCE(storm_accounting))
-		return;
+		return false;
 	s = &storm[port];
 	spin_lock_irqsave(&storm_lock, flags);
 	if (evtchn_storm_no_work(s, ktime_get_ns())) {
+		masked = true;
 		evtchn_ops->mask(port);
 		storm_held++;
 		if (s->until < storm_next_release || storm_held == 1)
@@ -174,6 +177,7 @@ void xen_evtchn_no_work(unsigned int port)
 				s->storms == 3 ? "; further ones logged every 100th" : "");
 	}
 	spin_unlock_irqrestore(&storm_lock, flags);
+	return masked;
 }
 
 /* See include/xen/events.h. */

@@ -318,7 +318,10 @@ def _dom0job(job: str) -> Row:
 # `xl migrate` to the same host; and pvk serving while a malicious
 # block backend in dom0 (jobs/evil-blkback.c) probes its granted pages
 # for stale bytes, sends bad responses, storms its event channel, garbles
-# its xenstore nodes and keeps granted pages mapped.
+# its xenstore nodes and keeps granted pages mapped; and the same with a
+# malicious network backend (jobs/evil-netback.c) on extra vifs next to
+# a healthy one: bad rx and tx responses and an overrun producer, grants
+# kept mapped, the leak probe and an event storm.
 DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'blk-40-malformed', 'blk-50-reconnect', 'net-10-basic',
                    'net-20-modes', 'con-10-channel', 'life-10-shutdown',
@@ -326,7 +329,9 @@ DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'life-50-vcpu', 'life-60-save', 'life-70-migrate',
                    'life-61-save-pvh', 'life-62-save-hvm',
                    'evil-10-leak', 'evil-20-badrsp', 'evil-30-storm',
-                   'evil-40-xsstate', 'evil-50-keepmap')
+                   'evil-40-xsstate', 'evil-50-keepmap',
+                   'evil-net-10-badrsp', 'evil-net-20-keepmap',
+                   'evil-net-30-leak', 'evil-net-40-storm')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.
@@ -438,7 +443,9 @@ NETFRONT_DOM0 = tuple('netfront.netfront_' + c for c in (
 # netfront against a fake backend inside pvk (issue #11's hardening):
 # wherever there is a grant table to grant from.
 NETFRONT_HARDENING = tuple('netfront.netfront_fake_' + c for c in (
-    'rx_budget', 'tx_bad_id', 'reconnect_keeps_locks'))
+    'rx_budget', 'tx_bad_id', 'reconnect_keeps_locks',
+    'tx_page_holds_only_the_frame', 'rx_pages_reposted_zeroed',
+    'kept_grants_disable'))
 
 MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', BARE_METAL_SUITES),
@@ -1467,28 +1474,31 @@ def ping_address(row: Row) -> str:
 
 NET_TOOL_SRC = os.path.join(DOM0_JOBS, 'net-tool.c')
 EVIL_BLKBACK_SRC = os.path.join(DOM0_JOBS, 'evil-blkback.c')
+EVIL_NETBACK_SRC = os.path.join(DOM0_JOBS, 'evil-netback.c')
+EVIL_LIBS = ('-lxenstore', '-lxengnttab', '-lxenevtchn', '-lxentoolcore',
+             '-lxentoollog')
 # The dom0 programs built on the host: name, source and the libraries
 # (static, from the host's libxen-dev: the ones Debian's dom0 runs).
 DOM0_PROGRAMS = (
     ('net-tool', NET_TOOL_SRC, ()),
-    ('evil-blkback', EVIL_BLKBACK_SRC,
-     ('-lxenstore', '-lxengnttab', '-lxenevtchn', '-lxentoolcore',
-      '-lxentoollog')),
+    ('evil-blkback', EVIL_BLKBACK_SRC, EVIL_LIBS),
+    ('evil-netback', EVIL_NETBACK_SRC, EVIL_LIBS),
 )
 
 
 def dom0stack_guests(ctx: Context) -> List[Tuple[str, str]]:
     """(name, path) of the dom0 programs the net, console, life and
-    evil jobs use: net-tool and evil-blkback, static builds of
-    jobs/net-tool.c and jobs/evil-blkback.c kept next to the logs,
-    net-drive.sh, life-drive.sh, life-ssh.sh (ssh for a migration to the
-    same host) and evil-drive.sh."""
+    evil jobs use: net-tool, evil-blkback and evil-netback, static builds
+    of jobs/net-tool.c, jobs/evil-blkback.c and jobs/evil-netback.c kept
+    next to the logs, net-drive.sh, life-drive.sh, life-ssh.sh (ssh for a
+    migration to the same host), evil-drive.sh and evil-net-drive.sh."""
     logs = dom0stack_paths(ctx)[0]
     return [*[(name, os.path.join(logs, name)) for name, _, _ in DOM0_PROGRAMS],
             ('net-drive.sh', os.path.join(DOM0_JOBS, 'net-drive.sh')),
             ('life-drive.sh', os.path.join(DOM0_JOBS, 'life-drive.sh')),
             ('life-ssh.sh', os.path.join(DOM0_JOBS, 'life-ssh.sh')),
-            ('evil-drive.sh', os.path.join(DOM0_JOBS, 'evil-drive.sh'))]
+            ('evil-drive.sh', os.path.join(DOM0_JOBS, 'evil-drive.sh')),
+            ('evil-net-drive.sh', os.path.join(DOM0_JOBS, 'evil-net-drive.sh'))]
 
 
 def dom0_program_command(name: str, src: str, libs: Tuple[str, ...],
@@ -1499,7 +1509,7 @@ def dom0_program_command(name: str, src: str, libs: Tuple[str, ...],
 
 
 def build_net_tool(ctx: Context) -> None:
-    """Compile net-tool and evil-blkback for dom0 (static: dom0's libc
+    """Compile net-tool, evil-blkback and evil-netback for dom0 (static: dom0's libc
     is not the host's), each only when its source is newer.  Their
     directory is the PV dom0 boot's, which a run of PVH or HVM rows alone
     has not made."""

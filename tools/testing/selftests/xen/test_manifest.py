@@ -229,11 +229,16 @@ class Manifest(unittest.TestCase):
 
     def test_netfront_hardening_on_xen_pv_rows(self):
         """netfront's fake-backend hardening cases (rx budget, bad tx
-        ids, locks kept across a reconnect) must pass on the PV dom0 and plain PV domU rows; bare metal
-        has no grant table to run them on."""
+        ids, locks kept across a reconnect, pages granted holding only
+        the frame or zeroes, the kept-grant limit) must pass on the PV
+        dom0 and plain PV domU rows; bare metal has no grant table to run
+        them on."""
         cases = ('netfront.netfront_fake_rx_budget',
                  'netfront.netfront_fake_tx_bad_id',
-                 'netfront.netfront_fake_reconnect_keeps_locks')
+                 'netfront.netfront_fake_reconnect_keeps_locks',
+                 'netfront.netfront_fake_tx_page_holds_only_the_frame',
+                 'netfront.netfront_fake_rx_pages_reposted_zeroed',
+                 'netfront.netfront_fake_kept_grants_disable')
         for row in (run_tests._xen(1), run_tests._xen(2), run_tests._domu(1),
                     run_tests._domu(2)):
             names = run_tests.required_names(row, row.cpus)

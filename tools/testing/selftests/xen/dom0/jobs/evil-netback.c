@@ -1,0 +1,747 @@
+// SPDX-License-Identifier: MIT
+/*
+ * evil-netback: a malicious network backend for the evil-net-* dom0 jobs
+ * (issue #11).  It plays netback for one vif of a guest that already has
+ * a healthy one on the real netback: it writes the vif's frontend and
+ * backend directories itself (the backend under backend/evilvif/, which
+ * no real backend watches), offers only feature-rx-copy (one slot per
+ * frame, one event channel, one queue), waits for the frontend to
+ * connect, maps its tx and rx ring pages with libxengnttab, binds its
+ * event channel with libxenevtchn and says Connected.  It then plays a
+ * peer on that link (MAC 02:00:00:00:ee:01, address PEER_IP): every
+ * 50 ms it puts an ICMP echo request to PVK_IP in the next rx buffer the
+ * guest posted (sizes alternate 1000 and 20 bytes of payload, so a page
+ * reused for a shorter frame would still show the longer one), and it
+ * takes what the guest transmits (the echo replies) off the tx ring,
+ * attacking as MODE says.  Built on the host with `gcc -static` against
+ * Debian's libxen-dev and put in the dom0 image as /guests/evil-netback.
+ *
+ *   evil-netback MODE DOMID DEVID MAC PEER_IP PVK_IP SECONDS
+ *
+ * MODE is one of
+ *   leak     serve honestly; every byte of every granted rx page (before
+ *            the backend writes it) and of every tx page outside the
+ *            bytes of the request must be zero: count those that are not
+ *   badrsp   after 5 echo replies, rx responses with an unknown id, a
+ *            duplicate id, an over-long length, an offset+length past the
+ *            page and an unknown status, each on its own ping; then 5
+ *            more replies must come (the vif survives those); then a tx
+ *            response with an id the guest never used (fatal for the vif)
+ *   dupid    after 5 echo replies, one tx request answered twice in one
+ *            push while another is in flight (fatal for the vif)
+ *   overrun  once connected, rx rsp_prod 1000 beyond anything posted
+ *   storm    notify the guest in a tight loop for 10 s, serving too; then
+ *            5 more echo replies must come
+ *   keepmap  serve, but keep every granted page (rx and tx) mapped after
+ *            its response, up to 512
+ *
+ * It serves until SECONDS have passed, the frontend closes, or 3 s after
+ * an attack that stops the vif.  Every
+ * attack it delivered is logged as "evil-netback: attack NAME: ...
+ * delivered"; the last line is "evil-netback: done mode=MODE pings=N
+ * replies=N attacks=N pages=N stale=N kept=N" for the job's .post.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <xenevtchn.h>
+/* ring.h's barriers: dom0 and the guest are x86-64 SMP domains. */
+#define mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
+#include <xengnttab.h>
+#include <xenstore.h>
+#include <xen/io/netif.h>
+#include <xen/io/xenbus.h>
+
+#define PAGE_SZ		4096
+#define PING_EVERY	0.05	/* seconds between echo requests */
+#define KEEP_MAX	512	/* pages keepmap keeps mapped at most */
+#define KEEP_SAY	20	/* kept pages that make the attack delivered */
+
+static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0xee, 0x01 };
+
+struct evil {
+	const char *mode;
+	unsigned int domid, devid;
+	uint8_t mac[6];
+	uint32_t peer_ip, pvk_ip;	/* network order */
+	struct xs_handle *xs;
+	xs_transaction_t t;	/* of publish(), else XBT_NULL */
+	xengnttab_handle *xgt;
+	xenevtchn_handle *xce;
+	evtchn_port_t port;
+	char be[128], fe[128];
+	netif_tx_back_ring_t tx;
+	netif_rx_back_ring_t rx;
+	uint16_t seq;
+	unsigned long pings, replies, attacks, pages, stale, kept;
+	unsigned long replies_mark;	/* replies when the last stage began */
+	int stage;		/* how far the mode's attacks went */
+	bool held;		/* dupid: a tx request left unanswered */
+	netif_tx_request_t held_req;
+	double until;		/* when to stop serving */
+	bool dead;		/* the frontend went away */
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("evil-netback: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	fflush(stdout);
+}
+
+static void die(const char *what)
+{
+	say("FAIL: %s: %s", what, strerror(errno));
+	exit(1);
+}
+
+static void xs_put(struct evil *e, const char *dir, const char *node,
+		   const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, node);
+	if (!xs_write(e->xs, e->t, path, val, strlen(val)))
+		die(node);
+}
+
+static void xs_putf(struct evil *e, const char *dir, const char *node,
+		    const char *fmt, ...)
+{
+	char val[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	xs_put(e, dir, node, val);
+}
+
+/* A node's value as a number, or -1 when missing or not a number. */
+static long xs_num(struct evil *e, const char *dir, const char *node)
+{
+	char path[256], *val, *end;
+	unsigned int len;
+	long v;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, node);
+	val = xs_read(e->xs, XBT_NULL, path, &len);
+	if (!val)
+		return -1;
+	v = strtol(val, &end, 10);
+	if (end == val || *end)
+		v = -1;
+	free(val);
+	return v;
+}
+
+/* Make @dir exist, owned by @owner, readable by @reader. */
+static void xs_dir(struct evil *e, const char *dir, unsigned int owner,
+		   unsigned int reader)
+{
+	struct xs_permissions perms[2] = {
+		{ .id = owner, .perms = XS_PERM_NONE },
+		{ .id = reader, .perms = XS_PERM_READ },
+	};
+
+	if (!xs_mkdir(e->xs, e->t, dir) ||
+	    !xs_set_permissions(e->xs, e->t, dir, perms, 2))
+		die(dir);
+}
+
+static void publish_nodes(struct evil *e, const char *vifs)
+{
+	char mac[24];
+
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0],
+		 e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5]);
+	xs_dir(e, e->be, 0, e->domid);
+	xs_put(e, e->be, "frontend", e->fe);
+	xs_putf(e, e->be, "frontend-id", "%u", e->domid);
+	xs_putf(e, e->be, "handle", "%u", e->devid);
+	xs_put(e, e->be, "mac", mac);
+	xs_put(e, e->be, "feature-rx-copy", "1");
+	xs_putf(e, e->be, "state", "%d", XenbusStateInitWait);
+	xs_dir(e, vifs, e->domid, 0);
+	xs_dir(e, e->fe, e->domid, 0);
+	xs_put(e, e->fe, "backend", e->be);
+	xs_put(e, e->fe, "backend-id", "0");
+	xs_putf(e, e->fe, "handle", "%u", e->devid);
+	xs_put(e, e->fe, "mac", mac);
+	xs_putf(e, e->fe, "state", "%d", XenbusStateInitialising);
+}
+
+/* Both directories, the backend in InitWait, in one transaction. */
+static void publish(struct evil *e)
+{
+	char vifs[96];
+
+	snprintf(e->be, sizeof(e->be), "/local/domain/0/backend/evilvif/%u/%u",
+		 e->domid, e->devid);
+	snprintf(e->fe, sizeof(e->fe), "/local/domain/%u/device/vif/%u",
+		 e->domid, e->devid);
+	snprintf(vifs, sizeof(vifs), "/local/domain/%u/device/vif", e->domid);
+	for (;;) {
+		e->t = xs_transaction_start(e->xs);
+		if (e->t == XBT_NULL)
+			die("starting a transaction");
+		publish_nodes(e, vifs);
+		if (xs_transaction_end(e->xs, e->t, false))
+			break;
+		if (errno != EAGAIN)
+			die("publishing the vif");
+	}
+	e->t = XBT_NULL;
+	say("vif %u of domain %u published (backend %s), InitWait", e->devid,
+	    e->domid, e->be);
+}
+
+static void *map_ring(struct evil *e, const char *node)
+{
+	long ref = xs_num(e, e->fe, node);
+	void *p;
+
+	if (ref < 0) {
+		say("FAIL: frontend gave no %s", node);
+		exit(1);
+	}
+	p = xengnttab_map_grant_ref(e->xgt, e->domid, (uint32_t)ref,
+				    PROT_READ | PROT_WRITE);
+	if (!p)
+		die(node);
+	return p;
+}
+
+/* Wait for the frontend's rings, map them, bind the channel, Connected. */
+static void connect_vif(struct evil *e)
+{
+	xenevtchn_port_or_error_t local;
+	double until = now_s() + 120;
+	netif_tx_sring_t *tx;
+	netif_rx_sring_t *rx;
+	long port;
+
+	while (xs_num(e, e->fe, "state") != XenbusStateConnected) {
+		if (now_s() > until) {
+			say("FAIL: frontend never Connected (state %ld)",
+			    xs_num(e, e->fe, "state"));
+			exit(1);
+		}
+		usleep(100000);
+	}
+	port = xs_num(e, e->fe, "event-channel");
+	if (port < 0) {
+		say("FAIL: frontend gave no event-channel");
+		exit(1);
+	}
+	/* BACK_RING_INIT() evaluates the page more than once. */
+	tx = map_ring(e, "tx-ring-ref");
+	rx = map_ring(e, "rx-ring-ref");
+	BACK_RING_INIT(&e->tx, tx, PAGE_SZ);
+	BACK_RING_INIT(&e->rx, rx, PAGE_SZ);
+	local = xenevtchn_bind_interdomain(e->xce, e->domid, (evtchn_port_t)port);
+	if (local < 0)
+		die("binding the event channel");
+	e->port = (evtchn_port_t)local;
+	xs_putf(e, e->be, "state", "%d", XenbusStateConnected);
+	say("connected: event-channel %ld", port);
+}
+
+static void notify(struct evil *e)
+{
+	xenevtchn_notify(e->xce, e->port);
+}
+
+/* Non-zero bytes of @page outside [@from, @to). */
+static unsigned long stale_bytes(const uint8_t *page, unsigned int from,
+				 unsigned int to)
+{
+	unsigned long n = 0;
+
+	for (unsigned int i = 0; i < PAGE_SZ; i++)
+		n += (i < from || i >= to) && page[i];
+	return n;
+}
+
+static void probe(struct evil *e, const uint8_t *page, unsigned int from,
+		  unsigned int to, const char *what, uint32_t gref)
+{
+	unsigned long stale = stale_bytes(page, from, to);
+
+	e->pages++;
+	if (!stale)
+		return;
+	if (e->stale < 10000)
+		say("leak: %s gref %u (bytes %u-%u requested): %lu stale bytes",
+		    what, gref, from, to, stale);
+	e->stale += stale;
+}
+
+/* keepmap keeps @page mapped (up to KEEP_MAX); else it is unmapped. */
+static void done_with(struct evil *e, void *page)
+{
+	if (strcmp(e->mode, "keepmap") || e->kept >= KEEP_MAX) {
+		xengnttab_unmap(e->xgt, page, 1);
+		return;
+	}
+	if (++e->kept == KEEP_SAY) {
+		e->attacks++;
+		say("attack keepmap: %u granted pages (rx and tx) kept mapped after their responses: delivered",
+		    KEEP_SAY);
+	}
+}
+
+static uint16_t csum(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+/* An ICMP echo request from the peer to pvk; returns its length. */
+static size_t make_ping(struct evil *e, uint8_t *f, size_t payload)
+{
+	uint8_t *ip = f + 14, *icmp = ip + 20;
+	size_t ilen = 8 + payload;
+
+	memcpy(f, e->mac, 6);
+	memcpy(f + 6, peer_mac, 6);
+	put16(f + 12, 0x0800);
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	put16(ip + 2, (uint16_t)(20 + ilen));
+	ip[8] = 64;
+	ip[9] = 1;
+	memcpy(ip + 12, &e->peer_ip, 4);
+	memcpy(ip + 16, &e->pvk_ip, 4);
+	put16(ip + 10, csum(ip, 20));
+	icmp[0] = 8;
+	icmp[1] = 0;
+	put16(icmp + 2, 0);
+	put16(icmp + 4, 0xee);
+	put16(icmp + 6, ++e->seq);
+	for (size_t i = 0; i < payload; i++)
+		icmp[8 + i] = (uint8_t)(i * 3 + 1);
+	put16(icmp + 2, csum(icmp, ilen));
+	return 14 + 20 + ilen;
+}
+
+/* An echo reply from pvk to the peer? */
+static bool is_reply(struct evil *e, const uint8_t *f, size_t len)
+{
+	return len >= 14 + 20 + 8 && !memcmp(f, peer_mac, 6) &&
+	       f[12] == 0x08 && f[13] == 0x00 && f[14 + 9] == 1 &&
+	       !memcmp(f + 14 + 12, &e->pvk_ip, 4) && f[14 + 20] == 0;
+}
+
+/* ---- rx: frames to the guest -------------------------------------------- */
+
+/* How the next rx response is spoilt (badrsp), or RX_GOOD. */
+enum rx_attack { RX_GOOD, RX_BAD_ID, RX_DUP_ID, RX_LONG, RX_PAST_PAGE,
+		 RX_BAD_STATUS, RX_ATTACKS };
+
+static const char *const rx_attack_name[RX_ATTACKS] = {
+	[RX_BAD_ID] = "rx-unknown-id", [RX_DUP_ID] = "rx-duplicate-id",
+	[RX_LONG] = "rx-over-long", [RX_PAST_PAGE] = "rx-past-page",
+	[RX_BAD_STATUS] = "rx-bad-status",
+};
+
+static void push_rx(struct evil *e)
+{
+	int unused;
+
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&e->rx, unused);
+	(void)unused;
+	notify(e);
+}
+
+/* One rx request taken, the frame written into its page; its response. */
+static bool rx_fill(struct evil *e, const uint8_t *f, size_t len,
+		    netif_rx_response_t *rsp)
+{
+	netif_rx_request_t req;
+	uint8_t *page;
+
+	memcpy(&req, RING_GET_REQUEST(&e->rx, e->rx.req_cons), sizeof(req));
+	e->rx.req_cons++;
+	*rsp = (netif_rx_response_t){ .id = req.id, .status = NETIF_RSP_ERROR };
+	page = xengnttab_map_grant_ref(e->xgt, e->domid, req.gref,
+				       PROT_READ | PROT_WRITE);
+	if (!page) {
+		say("mapping rx gref %u failed: %s", req.gref, strerror(errno));
+		return false;
+	}
+	/* Posted for the backend to fill: all of it must be zero. */
+	probe(e, page, 0, 0, "rx", req.gref);
+	memcpy(page, f, len);
+	done_with(e, page);
+	rsp->status = (int16_t)len;
+	return true;
+}
+
+/* Requests the guest posted that the backend has not taken. */
+static unsigned int rx_posted(struct evil *e)
+{
+	RING_IDX prod = e->rx.sring->req_prod;
+
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return prod - e->rx.req_cons;
+}
+
+/* Send one echo request, spoilt as @a says; false if no buffer is posted. */
+static bool send_ping(struct evil *e, enum rx_attack a)
+{
+	uint8_t f[1100];
+	size_t len = make_ping(e, f, e->pings % 2 ? 20 : 1000);
+	netif_rx_response_t rsp;
+
+	if (rx_posted(e) < (a == RX_DUP_ID ? 2U : 1U))
+		return false;
+	if (!rx_fill(e, f, len, &rsp))
+		return false;
+	switch (a) {
+	case RX_BAD_ID:
+		rsp.id = (uint16_t)(rsp.id + 77);
+		break;
+	case RX_LONG:
+		rsp.status = 5000;
+		break;
+	case RX_PAST_PAGE:
+		rsp.offset = 4000;
+		rsp.status = 200;
+		break;
+	case RX_BAD_STATUS:
+		rsp.status = -77;
+		break;
+	default:
+		break;
+	}
+	*RING_GET_RESPONSE(&e->rx, e->rx.rsp_prod_pvt) = rsp;
+	e->rx.rsp_prod_pvt++;
+	if (a == RX_DUP_ID) {
+		/* The next request's slot answered with this one's id again. */
+		e->rx.req_cons++;
+		*RING_GET_RESPONSE(&e->rx, e->rx.rsp_prod_pvt) = rsp;
+		e->rx.rsp_prod_pvt++;
+	}
+	push_rx(e);
+	e->pings++;
+	if (a != RX_GOOD) {
+		e->attacks++;
+		say("attack %s: id %u offset %u status %d%s: delivered",
+		    rx_attack_name[a], rsp.id, rsp.offset, rsp.status,
+		    a == RX_DUP_ID ? ", twice in one push" : "");
+	}
+	return true;
+}
+
+/* ---- tx: frames from the guest ------------------------------------------ */
+
+/* After an attack that stops the vif: 3 s more to show it stays stopped. */
+static void fatal_sent(struct evil *e)
+{
+	double end = now_s() + 3;
+
+	if (end < e->until)
+		e->until = end;
+}
+
+static void tx_respond(struct evil *e, uint16_t id, int16_t status)
+{
+	netif_tx_response_t *rsp = RING_GET_RESPONSE(&e->tx, e->tx.rsp_prod_pvt);
+
+	rsp->id = id;
+	rsp->status = status;
+	e->tx.rsp_prod_pvt++;
+}
+
+static void push_tx(struct evil *e)
+{
+	int unused;
+
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&e->tx, unused);
+	(void)unused;
+	notify(e);
+}
+
+/* Read one frame (one slot: no feature-sg) and check its page. */
+static int16_t tx_take(struct evil *e, const netif_tx_request_t *req)
+{
+	uint8_t *page;
+
+	if (req->flags & (NETTXF_more_data | NETTXF_extra_info) ||
+	    req->offset + (unsigned int)req->size > PAGE_SZ) {
+		say("tx request id %u: flags %#x offset %u size %u not one slot",
+		    req->id, req->flags, req->offset, req->size);
+		return NETIF_RSP_ERROR;
+	}
+	page = xengnttab_map_grant_ref(e->xgt, e->domid, req->gref, PROT_READ);
+	if (!page)
+		return NETIF_RSP_ERROR;
+	probe(e, page, req->offset, req->offset + req->size, "tx", req->gref);
+	if (is_reply(e, page + req->offset, req->size))
+		e->replies++;
+	done_with(e, page);
+	return NETIF_RSP_OKAY;
+}
+
+static bool send_ping(struct evil *e, enum rx_attack a);
+
+/*
+ * The mode's fatal tx attack, if it is due, on request @req.  dupid
+ * first leaves one request unanswered and pings again, so two are in
+ * flight when the first is answered twice: the second answer then fits
+ * the count of requests outstanding and only its id gives it away.
+ */
+static bool tx_attack(struct evil *e, const netif_tx_request_t *req,
+		      int16_t status)
+{
+	bool bad = !strcmp(e->mode, "badrsp") && e->stage == RX_ATTACKS + 1;
+	bool dup = !strcmp(e->mode, "dupid") && e->stage == 1;
+
+	if (!bad && !dup)
+		return false;
+	if (bad) {
+		tx_respond(e, (uint16_t)(req->id + 300), status);
+		say("attack tx-unknown-id: request id %u answered as id %u: delivered",
+		    req->id, req->id + 300);
+	} else if (!e->held) {
+		e->held = true;
+		e->held_req = *req;
+		send_ping(e, RX_GOOD);
+		return true;
+	} else {
+		tx_respond(e, e->held_req.id, status);
+		tx_respond(e, e->held_req.id, status);
+		say("attack tx-duplicate-id: request id %u answered twice in one push, request id %u in flight too: delivered",
+		    e->held_req.id, req->id);
+	}
+	push_tx(e);
+	e->attacks++;
+	e->stage++;
+	fatal_sent(e);
+	return true;
+}
+
+static void serve_tx(struct evil *e)
+{
+	int more;
+
+	do {
+		RING_IDX rc = e->tx.req_cons, rp = e->tx.sring->req_prod;
+
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (rp - rc > RING_SIZE(&e->tx)) {
+			say("frontend's tx req_prod %u is beyond the ring", rp);
+			e->dead = true;
+			return;
+		}
+		for (; rc != rp; rc++) {
+			netif_tx_request_t req;
+			int16_t status;
+
+			memcpy(&req, RING_GET_REQUEST(&e->tx, rc), sizeof(req));
+			e->tx.req_cons = rc + 1;
+			status = tx_take(e, &req);
+			if (!tx_attack(e, &req, status)) {
+				tx_respond(e, req.id, status);
+				push_tx(e);
+			}
+		}
+		RING_FINAL_CHECK_FOR_REQUESTS(&e->tx, more);
+	} while (more);
+}
+
+/* ---- the modes ------------------------------------------------------------ */
+
+/* @n replies since the stage began? */
+static bool replied(struct evil *e, unsigned long n)
+{
+	return e->replies >= e->replies_mark + n;
+}
+
+static void next_stage(struct evil *e)
+{
+	e->stage++;
+	e->replies_mark = e->replies;
+}
+
+/*
+ * badrsp: 5 replies, then one spoilt rx response per ping (each after a
+ * reply to the one before, so the guest took it), then 5 replies, then
+ * the tx attack (tx_attack()).
+ */
+static enum rx_attack badrsp_next(struct evil *e)
+{
+	if (e->stage == 0 && replied(e, 5)) {
+		next_stage(e);
+		return RX_BAD_ID;
+	}
+	if (e->stage >= 1 && e->stage < RX_ATTACKS - 1 && replied(e, 1)) {
+		next_stage(e);
+		return (enum rx_attack)(e->stage);
+	}
+	if (e->stage == RX_ATTACKS - 1 && replied(e, 5)) {
+		say("5 echo replies after the rx attacks: the vif survived them");
+		e->stage = RX_ATTACKS + 1;
+	}
+	return RX_GOOD;
+}
+
+static void attack_overrun(struct evil *e)
+{
+	sleep(2);	/* the guest has brought the vif up */
+	e->rx.sring->rsp_prod = e->rx.rsp_prod_pvt + 1000;
+	notify(e);
+	e->attacks++;
+	say("attack overrun: rx rsp_prod set to %u with nothing answered: delivered",
+	    e->rx.rsp_prod_pvt + 1000);
+	fatal_sent(e);
+}
+
+static void serve_once(struct evil *e, int ms);
+
+static void attack_storm(struct evil *e)
+{
+	double until = now_s() + 10;
+	unsigned long n = 0;
+
+	while (now_s() < until) {
+		for (int i = 0; i < 1000; i++)
+			notify(e);
+		n += 1000;
+		serve_once(e, 0);
+	}
+	e->attacks++;
+	say("attack storm: %lu notifications in 10 s: delivered", n);
+	next_stage(e);
+}
+
+/* Wait up to @ms for an event, then serve the tx ring. */
+static void serve_once(struct evil *e, int ms)
+{
+	struct pollfd p = { .fd = xenevtchn_fd(e->xce), .events = POLLIN };
+
+	if (poll(&p, 1, ms) > 0) {
+		xenevtchn_port_or_error_t port = xenevtchn_pending(e->xce);
+
+		if (port >= 0)
+			xenevtchn_unmask(e->xce, (evtchn_port_t)port);
+	}
+	serve_tx(e);
+	if (xs_num(e, e->fe, "state") >= XenbusStateClosing && !e->dead) {
+		say("frontend is closing (state %ld); backend Closed",
+		    xs_num(e, e->fe, "state"));
+		xs_putf(e, e->be, "state", "%d", XenbusStateClosed);
+		e->dead = true;
+	}
+}
+
+static void run(struct evil *e)
+{
+	double next_ping = now_s();
+	bool storm = !strcmp(e->mode, "storm");
+	bool badrsp = !strcmp(e->mode, "badrsp");
+
+	if (!strcmp(e->mode, "overrun"))
+		attack_overrun(e);
+	while (now_s() < e->until && !e->dead) {
+		serve_once(e, 10);
+		if (now_s() >= next_ping) {
+			next_ping = now_s() + PING_EVERY;
+			send_ping(e, badrsp ? badrsp_next(e) : RX_GOOD);
+		}
+		if (!strcmp(e->mode, "dupid") && e->stage == 0 && replied(e, 5))
+			next_stage(e);
+		if (storm && e->stage == 0 && replied(e, 5))
+			attack_storm(e);
+		if (storm && e->stage == 1 && replied(e, 5)) {
+			say("5 echo replies after the storm: the vif survived it");
+			e->stage++;
+		}
+	}
+}
+
+static int parse(struct evil *e, char **argv)
+{
+	unsigned int m[6];
+
+	e->mode = argv[1];
+	e->domid = (unsigned int)strtoul(argv[2], NULL, 10);
+	e->devid = (unsigned int)strtoul(argv[3], NULL, 10);
+	if (sscanf(argv[4], "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+		   &m[4], &m[5]) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		e->mac[i] = (uint8_t)m[i];
+	if (inet_pton(AF_INET, argv[5], &e->peer_ip) != 1 ||
+	    inet_pton(AF_INET, argv[6], &e->pvk_ip) != 1)
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct evil e;
+	static const char *const modes[] = { "leak", "badrsp", "dupid", "overrun",
+					     "storm", "keepmap" };
+	bool known = false;
+
+	for (size_t i = 0; argc == 8 && i < sizeof(modes) / sizeof(modes[0]); i++)
+		known |= !strcmp(argv[1], modes[i]);
+	if (!known || parse(&e, argv)) {
+		fprintf(stderr, "usage: evil-netback leak|badrsp|dupid|overrun|storm|"
+			"keepmap DOMID DEVID MAC PEER_IP PVK_IP SECONDS\n");
+		return 2;
+	}
+	e.xs = xs_open(0);
+	e.xgt = xengnttab_open(NULL, 0);
+	e.xce = xenevtchn_open(NULL, 0);
+	if (!e.xs || !e.xgt || !e.xce)
+		die("opening xenstore, gntdev or evtchn");
+	publish(&e);
+	connect_vif(&e);
+	e.until = now_s() + strtod(argv[7], NULL);
+	run(&e);
+	say("done mode=%s pings=%lu replies=%lu attacks=%lu pages=%lu stale=%lu kept=%lu",
+	    e.mode, e.pings, e.replies, e.attacks, e.pages, e.stale, e.kept);
+	return 0;
+}
