@@ -20,7 +20,7 @@ static char out[OUT_MAX];
 static bool user_ready(struct kunit *test)
 {
 	if (!user_mode_supported()) {
-		kunit_skip(test, "no user mode on this platform yet (Xen PV lacks the pv_ops hooks, PVH/HVM untested)");
+		kunit_skip(test, "no user mode on Xen PV yet (no pv_ops hooks for its entry, iret and pinned user page tables)");
 		return false;
 	}
 	if (!initramfs_present()) {
