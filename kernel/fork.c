@@ -158,8 +158,9 @@ static int fork_child_main(void *arg)
  * @regs: the caller's user registers, which the child starts from
  *
  * The child runs on this CPU once the parent sleeps (wait4(), exit).
- * Returns the child's pid, -EAGAIN at PROCESS_MAX processes, or
- * -ENOMEM.
+ * Returns the child's pid, -EAGAIN at PROCESS_MAX processes (or when
+ * not even its record can be allocated), or -ENOMEM for its address
+ * space or thread.
  */
 long sys_fork(const struct pt_regs *regs)
 {
