@@ -62,6 +62,7 @@ class UserRows(unittest.TestCase):
     def test_user_required_where_paging_is_native(self):
         xen_native = ('xen-pvh-dom0-smp1', 'xen-pvh-dom0-smp2',
                       'xen-pvh-dom0-smp4', 'xen-pvh-dom0-smp2-vector',
+                      'xen-pvh-dom0-smp2-nocallback',
                       'xen-pvh-domU-smp1', 'xen-pvh-domU-smp2',
                       'xen-pvh-domU-smp2-vector', 'xen-hvm-domU-smp1',
                       'xen-hvm-domU-smp2', 'xen-hvm-domU-smp2-intx')
