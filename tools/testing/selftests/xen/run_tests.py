@@ -443,13 +443,13 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('pci',)),
     Need(r'^(pvh|iso|uefi)-(?!.*-(badsuite|noacpi)$)', ('io_apic',)),
     # User processes from the initramfs (musl programs): bare metal, and
-    # under Xen wherever pvk keeps native paging: the PVH dom0 rows (the
-    # initramfs as Xen's second multiboot module) and the PVH and HVM
+    # under Xen wherever pvk keeps native paging: every PVH dom0 row (the
+    # initramfs as Xen's second multiboot module; without event callbacks
+    # too, nothing of it needs events) and the PVH and HVM
     # domU rows (xl's ramdisk=, the ISO's GRUB module).  Xen PV has no
     # pv_ops hooks for user mode yet, and the suite skips there, saying
     # so (issue #13).
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('user',)),
-    # (also without event callbacks: nothing of it needs events)
     Need(r'^xen-pvh-dom0-', ('user',)),
     Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$', ('user',)),
     Need(r'^pvh-tcg-smp2-init$', ('user_init',)),
