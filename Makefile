@@ -141,10 +141,12 @@ iso: $(BUILD)/pvk.iso
 # static musl binaries, and the initramfs the bare-metal rows boot with.
 # Each also runs on the build host first: there they must behave as the
 # kernel's user suite expects of pvk (hello's output is kept as the
-# reference, exit 3; the checkers exit 0; nullderef dies of SIGSEGV).
+# reference, exit 3; the checkers exit 0, the forking ones too;
+# nullderef dies of SIGSEGV).
 MUSL_CC := musl-gcc
 USER_SRC := tools/testing/selftests/user
-USER_PROGS := hello enosys efault tls nullderef fpu sys
+USER_PROGS := hello enosys efault tls nullderef fpu sys forkexec cow \
+	segvchild forkbomb orphan
 USER_BINS := $(addprefix $(BUILD)/user/,$(USER_PROGS))
 
 $(BUILD)/user/%: $(USER_SRC)/%.c
@@ -158,7 +160,7 @@ $(BUILD)/user/hello.out: $(USER_BINS)
 	@$(PYTHON) -c 'import os, sys; os.execv(sys.argv[1], ["hello", "one", "two words"])' \
 		$(BUILD)/user/hello > $@.tmp; test $$? -eq 3
 	@# Output to a file: /dev/null would take any pointer without a look.
-	@for t in enosys efault tls fpu sys; do $(BUILD)/user/$$t > $@.run || \
+	@for t in enosys efault tls fpu sys forkexec cow segvchild forkbomb orphan; do $(BUILD)/user/$$t > $@.run || \
 		{ cat $@.run; echo "$$t fails on the host"; exit 1; }; done
 	@$(BUILD)/user/nullderef > $@.run 2>&1; test $$? -eq 139 || \
 		{ echo "nullderef did not die of SIGSEGV on the host"; exit 1; }

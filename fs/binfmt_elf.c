@@ -142,8 +142,10 @@ static int count(const char *const *v)
 static unsigned long create_elf_tables(struct process *p, const struct elf64_hdr *h,
 				       unsigned long bias, unsigned long phdr_va)
 {
-	int argc = p->argc, envc = count(init_envp);
-	unsigned long sp = STACK_TOP, argv_va[PROCESS_ARGS_MAX], envp_va[4];
+	const char *const *envp = p->envp ? p->envp : init_envp;
+	int argc = p->argc, envc = count(envp);
+	unsigned long sp = STACK_TOP, argv_va[PROCESS_ARGS_MAX];
+	unsigned long envp_va[PROCESS_ARGS_MAX];
 	unsigned long execfn, random, *w;
 	unsigned long auxv[][2] = {
 		{ AT_PHDR, phdr_va }, { AT_PHENT, sizeof(struct elf64_phdr) },
@@ -158,7 +160,7 @@ static unsigned long create_elf_tables(struct process *p, const struct elf64_hdr
 	for (int i = 0; i < argc; i++)
 		argv_va[i] = push_string(&sp, p->argv[i]);
 	for (int i = 0; i < envc; i++)
-		envp_va[i] = push_string(&sp, init_envp[i]);
+		envp_va[i] = push_string(&sp, envp[i]);
 	sp = ALIGN_DOWN(sp, 16) - 16;
 	random = sp;
 	arch_random_bytes((u8 *)random, 16);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * File descriptors 0, 1 and 2: the console, as for Linux's init.  Output
- * goes to the console, or to the process's capture buffer when the
- * spawner gave one (the self-tests compare it).  pvk has no console
+ * goes to the console, or to the buffer the spawner gave (the
+ * self-tests compare it), which forked children share.  pvk has no console
  * input yet: reading gives end of file.
  */
 #include <pvk/kernel.h>
@@ -27,13 +27,15 @@ static bool console_fd(int fd)
 
 static void output(struct process *p, const char *buf, size_t len)
 {
-	if (!p->capture) {
+	struct user_output *o = p->out;
+
+	if (!o) {
 		console_write(buf, len);
 		return;
 	}
-	len = MIN(len, p->capture_cap - p->capture_len);
-	memcpy(p->capture + p->capture_len, buf, len);
-	p->capture_len += len;
+	len = MIN(len, o->cap - o->len);
+	memcpy(o->buf + o->len, buf, len);
+	o->len += len;
 }
 
 /* Copy @count bytes from user @ubuf to the output; bytes or -EFAULT. */

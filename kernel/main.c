@@ -69,7 +69,7 @@ static void run_init_process(void)
 	}
 	if (!argc)
 		return;
-	p = process_spawn(argv[0], argv, NULL, 0);
+	p = process_spawn(argv[0], argv, NULL);
 	if (!p) {
 		pr_warn("init: cannot start '%s': out of memory\n", argv[0]);
 		return;

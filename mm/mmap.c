@@ -3,7 +3,8 @@
  * A process's address space: its page tables (kernel half shared), the
  * heap grown by brk() and anonymous mappings from mmap().  Pages are
  * allocated when mapped (no demand paging yet) and belong to the page
- * tables: munmap() and the teardown free them.
+ * tables: munmap() and the teardown free them, or drop their share of
+ * them while a fork's copy-on-write keeps them in several.
  */
 #include <pvk/kernel.h>
 #include <pvk/mm.h>
@@ -41,6 +42,30 @@ void mm_free(struct mm_struct *mm)
 {
 	pgd_free(mm->pgd);
 	kfree(mm);
+}
+
+/**
+ * mm_fork - the address space of a forked child
+ * @old: the parent's, loaded on this CPU
+ *
+ * Same layout; every page shared copy-on-write.  Returns NULL when out
+ * of memory.
+ */
+struct mm_struct *mm_fork(struct mm_struct *old)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (!mm)
+		return NULL;
+	mm->start_brk = old->start_brk;
+	mm->brk = old->brk;
+	mm->mmap_base = old->mmap_base;
+	mm->pages = old->pages;
+	if (fork_user_pages(mm->pgd, old->pgd)) {
+		mm_free(mm);
+		return NULL;
+	}
+	return mm;
 }
 
 void mm_activate(struct mm_struct *mm)

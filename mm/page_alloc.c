@@ -184,3 +184,84 @@ u64 free_frames(void)
 {
 	return READ_ONCE(frames.free);
 }
+
+/*
+ * Frames shared by several user address spaces (copy-on-write after a
+ * fork) carry a count of the extra owners, one u32 per frame: 0 is the
+ * usual single owner, so a frame needs no set-up when it is allocated.
+ * The table is allocated on the first share, since only processes that
+ * fork need it.
+ */
+static u32 *page_refs;
+
+static int page_refs_init(void)
+{
+	size_t bytes = page_frames_end() * sizeof(u32);
+	unsigned int order = 0;
+	u32 *table, *none = NULL;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	table = alloc_pages(order);
+	if (!table)
+		return -ENOMEM;
+	memset(table, 0, PAGE_SIZE << order);
+	if (!__atomic_compare_exchange_n(&page_refs, &none, table, false,
+					 __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+		free_pages(table, order);	/* another CPU was first */
+	return 0;
+}
+
+/**
+ * page_ref_get - one more address space maps the frame at @pa
+ * @pa: a frame from the allocator
+ *
+ * Returns 0, -EINVAL for a frame beyond the allocator's, or -ENOMEM
+ * when the table of counts cannot be allocated.  (A count cannot overflow: each owner is an address space, which
+ * takes pages of its own.)
+ */
+int page_ref_get(phys_addr_t pa)
+{
+	u64 pfn = PFN_DOWN(pa);
+
+	if (pfn >= page_frames_end())
+		return -EINVAL;
+	if (!__atomic_load_n(&page_refs, __ATOMIC_ACQUIRE) && page_refs_init())
+		return -ENOMEM;
+	__atomic_add_fetch(&page_refs[pfn], 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/**
+ * page_ref_put - one address space lets go of the frame at @pa
+ * @pa: the frame
+ *
+ * Returns true when that was its last owner: the caller frees it.
+ */
+bool page_ref_put(phys_addr_t pa)
+{
+	u64 pfn = PFN_DOWN(pa);
+	u32 *refs = __atomic_load_n(&page_refs, __ATOMIC_ACQUIRE);
+	u32 old;
+
+	if (!refs || pfn >= page_frames_end())
+		return true;
+	old = __atomic_load_n(&refs[pfn], __ATOMIC_RELAXED);
+	do {
+		if (!old)
+			return true;
+	} while (!__atomic_compare_exchange_n(&refs[pfn], &old, old - 1, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	return false;
+}
+
+/* How many address spaces map the frame at @pa (1 when unshared). */
+unsigned int page_ref_owners(phys_addr_t pa)
+{
+	u64 pfn = PFN_DOWN(pa);
+	u32 *refs = __atomic_load_n(&page_refs, __ATOMIC_ACQUIRE);
+
+	if (!refs || pfn >= page_frames_end())
+		return 1;
+	return __atomic_load_n(&refs[pfn], __ATOMIC_ACQUIRE) + 1;
+}

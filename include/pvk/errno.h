@@ -11,6 +11,7 @@
 #define E2BIG 7
 #define ENOEXEC 8
 #define EBADF 9
+#define ECHILD 10
 #define EAGAIN 11
 #define ENOMEM 12
 #define EACCES 13
@@ -24,6 +25,7 @@
 #define ENOSPC 28
 #define EROFS 30
 #define ERANGE 34
+#define ENAMETOOLONG 36
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define EPROTO 71

@@ -17,6 +17,10 @@ int page_take(u64 pfn);
 void page_give_back(u64 pfn);
 u64 page_frames_end(void);
 u64 free_frames(void);
+/* Owners of a user frame shared copy-on-write (mm/page_alloc.c). */
+int page_ref_get(phys_addr_t pa);
+bool page_ref_put(phys_addr_t pa);
+unsigned int page_ref_owners(phys_addr_t pa);
 
 /* Small objects (mm/kmalloc.c). */
 void *kmalloc(size_t size);
@@ -47,6 +51,10 @@ int map_user_page(void *pgd, unsigned long va, phys_addr_t pa, unsigned int flag
 int unmap_user_page(void *pgd, unsigned long va);
 bool user_page_mapped(void *pgd, unsigned long va);
 void switch_pgd(void *pgd);
+/* Share @src's user pages copy-on-write into the empty @dst (fork). */
+int fork_user_pages(void *dst, void *src);
+/* Resolve a copy-on-write write fault at @va; false if it was none. */
+bool cow_fault(void *pgd, unsigned long va, unsigned long error_code);
 
 /* A process's address space (mm/mmap.c). */
 struct mm_struct {
@@ -62,6 +70,8 @@ void mm_free(struct mm_struct *mm);
 void mm_activate(struct mm_struct *mm);
 /* Back [start, end) with fresh zeroed pages where nothing is mapped yet. */
 int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long end);
+/* A copy of @old for a forked child, its pages shared copy-on-write. */
+struct mm_struct *mm_fork(struct mm_struct *old);
 
 /* Boot-time set-up, called by setup_arch(). */
 void mm_init(struct boot_record *br);

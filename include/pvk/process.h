@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * User processes: one kernel thread each, with its own address space
- * (struct mm_struct, mm/mmap.c) whose kernel half is shared.  A process
- * is started from a static ELF64 file of the initramfs and runs until
- * it exits or a fault kills it; its parent collects the wait status.
+ * (struct mm_struct, mm/mmap.c) whose kernel half is shared.  The kernel
+ * starts a process from a static ELF64 file of the initramfs and
+ * collects its wait status (process_spawn(), process_wait()); a process
+ * may fork children, which run on its CPU, exec another program, and
+ * wait for its children.  A child whose parent went first is reaped by
+ * the kernel.
  */
 #ifndef PVK_PROCESS_H
 #define PVK_PROCESS_H
@@ -12,11 +15,25 @@
 
 #define SIGKILL		9
 #define SIGSEGV		11
+#define SIGCHLD		17
 #define PROCESS_ARGS_MAX 16
+/* Live processes at most: a fork beyond gets -EAGAIN. */
+#define PROCESS_MAX	64
 
 struct thread;
 struct mm_struct;
 struct arch_process;
+struct pt_regs;
+
+/*
+ * Where fd 1 and 2 of a process and of the children it forks land
+ * instead of the console; the spawner owns it.  Those processes all
+ * run on one CPU without preemption, so they never write at once.
+ */
+struct user_output {
+	char *buf;
+	size_t len, cap;
+};
 
 struct process {
 	int pid, ppid;
@@ -27,24 +44,37 @@ struct process {
 	char path[64];
 	int argc;
 	const char *argv[PROCESS_ARGS_MAX + 1];
-	/* When set, fd 1 and 2 land here instead of on the console. */
-	char *capture;
-	size_t capture_len, capture_cap;
+	const char *const *envp;	/* NULL: init's environment */
+	void *exec_args;		/* what execve() copied in, or NULL */
+	struct user_output *out;	/* NULL: the console */
+	/* The family, under kernel/exit.c's lock. */
+	struct process *parent;		/* the forking process while it lives */
+	struct process *children, *sibling;
+	bool forked;			/* reaped by a parent, or the kernel */
+	bool exited;
+	int exit_status;
 };
 
 /* Can this platform run user processes at all? */
 bool user_mode_supported(void);
 /*
  * Start @path (argv[0] included in @argv, NULL-terminated) as a new
- * process on this CPU; its output goes to @capture (@cap bytes) when
- * given.  Returns the process, or NULL when out of memory.
+ * process on this CPU; its output goes to @out when given.  Returns the process, or NULL when out of memory.
  */
 struct process *process_spawn(const char *path, const char *const argv[],
-			      char *capture, size_t cap);
+			      struct user_output *out);
 /* Wait for @p to end, free it, return its wait status. */
 int process_wait(struct process *p, int *exec_error);
 /* The process the calling thread runs, or NULL in a kernel thread. */
 struct process *current_process(void);
+/* Processes that exist, exited ones not yet collected included. */
+int process_count(void);
+/* Join @p's thread and free it (kernel/fork.c). */
+void process_release(struct process *p);
+/* @child, just forked, belongs to @parent (kernel/exit.c). */
+void process_adopt(struct process *parent, struct process *child);
+/* Free the exited processes whose parent went first. */
+void reap_orphans(void);
 /* End the calling process with wait status @status; never returns. */
 __noreturn void do_exit(int status);
 /* A fault in user mode ends the process with @sig (kernel/exit.c). */
@@ -68,6 +98,13 @@ const struct init_result *init_process_result(void);
 /* Architecture hooks (arch/x86/kernel/process_64.c). */
 int arch_process_init(struct process *p);
 void arch_process_free(struct process *p);
+/* @child gets @parent's user registers (@regs, returning 0), FPU, FS. */
+void arch_fork(struct process *child, struct process *parent,
+	       const struct pt_regs *regs);
+/* A forked child's first return to user mode; never returns. */
+__noreturn void arch_fork_return(struct process *p);
+/* An exec starts with the default FPU state and no FS base. */
+void arch_exec_reset(struct process *p);
 /* Enter user mode at @ip with stack @sp; never returns. */
 __noreturn void arch_start_user(struct process *p, unsigned long ip,
 				unsigned long sp);

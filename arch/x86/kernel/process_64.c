@@ -40,6 +40,7 @@ struct fxregs {
 struct arch_process {
 	struct fxregs fpu;		/* FXSAVE area, 16-byte aligned */
 	unsigned long fs_base;
+	struct pt_regs fork_regs;	/* a forked child's first return */
 };
 
 extern char entry_SYSCALL_64[];
@@ -66,6 +67,14 @@ void syscall_init(void)
 	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 }
 
+/* FXSAVE layout: FCW at 0, MXCSR at 24 (what FNINIT/reset give). */
+static void fpu_init_state(struct fxregs *fpu)
+{
+	memset(fpu, 0, sizeof(*fpu));
+	*(u16 *)&fpu->b[0] = FCW_DEFAULT;
+	*(u32 *)&fpu->b[24] = MXCSR_DEFAULT;
+}
+
 int arch_process_init(struct process *p)
 {
 	/* kmalloc's size classes are naturally aligned: FXSAVE's 16 bytes hold. */
@@ -73,9 +82,7 @@ int arch_process_init(struct process *p)
 
 	if (!a)
 		return -ENOMEM;
-	/* FXSAVE layout: FCW at 0, MXCSR at 24 (what FNINIT/reset give). */
-	*(u16 *)&a->fpu.b[0] = FCW_DEFAULT;
-	*(u32 *)&a->fpu.b[24] = MXCSR_DEFAULT;
+	fpu_init_state(&a->fpu);
 	p->arch = a;
 	return 0;
 }
@@ -109,6 +116,43 @@ void arch_switch_user(struct process *prev, struct process *next)
 		asm volatile("fxsave64 %0" : "=m"(prev->arch->fpu));
 	if (next)
 		load_user_state(next);
+}
+
+/**
+ * arch_fork - a forked child starts as its parent left off
+ * @child: the new process
+ * @parent: the caller, in its fork system call
+ * @regs: the parent's user registers
+ *
+ * The parent's FPU state lives in the registers while it runs (it is
+ * saved only when its thread is switched out), so it is saved from
+ * there.
+ */
+void arch_fork(struct process *child, struct process *parent,
+	       const struct pt_regs *regs)
+{
+	struct arch_process *a = child->arch;
+
+	asm volatile("fxsave64 %0" : "=m"(a->fpu));
+	a->fs_base = parent->arch->fs_base;
+	a->fork_regs = *regs;
+	a->fork_regs.rax = 0;		/* fork() returns 0 in the child */
+}
+
+/* A forked child's thread enters user mode where its parent left it. */
+void arch_fork_return(struct process *p)
+{
+	struct pt_regs regs = p->arch->fork_regs;
+
+	arch_local_irq_disable();
+	load_user_state(p);
+	ret_to_user(&regs);
+}
+
+void arch_exec_reset(struct process *p)
+{
+	fpu_init_state(&p->arch->fpu);
+	p->arch->fs_base = 0;
 }
 
 /**

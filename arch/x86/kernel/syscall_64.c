@@ -64,8 +64,20 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 		return sys_writev((int)r->rdi, (const void *)r->rsi, (int)r->rdx);
 	case 39:
 		return sys_getpid();
+	case 56:
+		return sys_clone(r->rdi, r->rsi, r);
+	case 57:
+	case 58:	/* vfork: a fork whose parent simply does not wait */
+		return sys_fork(r);
+	case 59:
+		return sys_execve((const char *)r->rdi,
+				  (const char *const *)r->rsi,
+				  (const char *const *)r->rdx);
 	case 60:
 		do_exit(((int)r->rdi & 0xff) << 8);
+	case 61:
+		return sys_wait4((int)r->rdi, (int *)r->rsi, (int)r->rdx,
+				 (void *)r->r10);
 	case 63:
 		return sys_uname((void *)r->rdi);
 	case 110:

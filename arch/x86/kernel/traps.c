@@ -17,7 +17,9 @@
 #include <asm/traps.h>
 #include <asm/pgtable.h>
 #include <asm/user.h>
+#include <pvk/mm.h>
 #include <pvk/process.h>
+#include <pvk/uaccess.h>
 
 #define IDT_INTERRUPT_GATE 0x8e
 #define IDT_ENTRY_STUB_SIZE 16
@@ -188,6 +190,21 @@ static bool fixup_exception(struct pt_regs *regs)
 }
 
 /*
+ * A write to a page a fork left copy-on-write, from user mode or from
+ * the kernel writing to user memory (copy_to_user): copied, retried.
+ */
+static bool user_cow_fault(const struct pt_regs *regs)
+{
+	struct process *p;
+
+	if (regs->vector != X86_TRAP_PF || !user_mode_supported() ||
+	    read_cr2() >= TASK_SIZE)
+		return false;
+	p = current_process();
+	return p && p->mm && cow_fault(p->mm->pgd, read_cr2(), regs->error_code);
+}
+
+/*
  * A fault in ring 3 ends the process, never the kernel: a page fault or
  * protection fault as SIGSEGV (no demand paging yet), the rest too.
  */
@@ -205,6 +222,8 @@ static void do_exception(struct pt_regs *regs)
 {
 	unsigned int v = regs->vector;
 
+	if (user_cow_fault(regs))
+		return;
 	if (user_mode(regs))
 		do_user_exception(regs);
 	/* Only where processes exist is another root ever loaded. */

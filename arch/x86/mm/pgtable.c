@@ -290,6 +290,15 @@ void *pgd_alloc(void)
 	return pgd;
 }
 
+/* An address space drops a user page: freed with its last owner. */
+static void user_page_put(pteval_t e)
+{
+	phys_addr_t pa = e & PTE_ADDR_MASK;
+
+	if (page_ref_put(pa))
+		free_pages(__va(pa), 0);
+}
+
 /* Free a user table of @level and, at the bottom, the pages it maps. */
 static void free_user_table(pteval_t *table, int level)
 {
@@ -299,7 +308,7 @@ static void free_user_table(pteval_t *table, int level)
 		if (!(e & _PAGE_PRESENT))
 			continue;
 		if (level == PT_LEVEL_PTE)
-			free_pages(__va(e & PTE_ADDR_MASK), 0);
+			user_page_put(e);
 		else
 			free_user_table(__va(e & PTE_ADDR_MASK), level - 1);
 	}
@@ -347,7 +356,7 @@ int map_user_page(void *pgd, unsigned long va, phys_addr_t pa, unsigned int flag
 }
 
 /**
- * unmap_user_page - remove a page from an address space and free it
+ * unmap_user_page - remove a page from an address space and drop it
  * @pgd: the root, loaded on this CPU only (or nowhere)
  * @va: page-aligned user address
  *
@@ -369,8 +378,120 @@ int unmap_user_page(void *pgd, unsigned long va)
 		return -ENOENT;
 	if (read_cr3() == __pa(pgd))
 		flush_tlb_one(va);
-	free_pages(__va(old & PTE_ADDR_MASK), 0);
+	user_page_put(old);
 	return 0;
+}
+
+/* Share one present entry of the parent copy-on-write into @dst. */
+static int fork_one(pteval_t *dst, pteval_t *src_pte, unsigned long va)
+{
+	pteval_t e = pte_val(*src_pte), shared = cow_share(e);
+	pteval_t *pt = walk_from(dst, va, PT_LEVEL_PTE, true);
+
+	if (!pt || page_ref_get(e & PTE_ADDR_MASK))
+		return -ENOMEM;
+	if (shared != e)
+		set_pte(src_pte, make_pte(shared));
+	set_pte(&pt[pt_index(va, PT_LEVEL_PTE)], make_pte(shared));
+	return 0;
+}
+
+/* Walk @table of @level of the parent, the user half below @base. */
+static int fork_table(pteval_t *dst, pteval_t *table, int level,
+		      unsigned long base)
+{
+	unsigned int n = level == PT_LEVEL_P4D ? KERNEL_HALF_FIRST : PTRS_PER_TABLE;
+
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned long va = base + ((unsigned long)i << (PAGE_SHIFT + 9 * (level - 1)));
+		pteval_t e = pte_val(table[i]);
+		int err;
+
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		if (level == PT_LEVEL_PTE)
+			err = fork_one(dst, &table[i], va);
+		else
+			err = fork_table(dst, __va(e & PTE_ADDR_MASK), level - 1, va);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * fork_user_pages - share an address space's user pages with a new one
+ * @dst: a root from pgd_alloc() with nothing mapped in its user half
+ * @src: the parent's root, loaded on this CPU only (its one thread runs
+ *	 here)
+ *
+ * Every writable page becomes read-only copy-on-write in both (the
+ * first write copies it, cow_fault()), and each page gains an owner.
+ * Returns 0 or -ENOMEM; on failure what @dst got is dropped by
+ * pgd_free(@dst), and the parent's pages stay copy-on-write, which
+ * only costs it a fault per page.
+ */
+int fork_user_pages(void *dst, void *src)
+{
+	unsigned long irq;
+	int err;
+
+	spin_lock_irqsave(&pgtable_lock, irq);
+	err = fork_table(dst, src, PT_LEVEL_P4D, 0);
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	/* The parent's entries lost their write permission. */
+	flush_tlb_local();
+	return err;
+}
+
+/**
+ * cow_fault - a write fault on a copy-on-write user page
+ * @pgd: the faulting address space, loaded on this CPU
+ * @va: the faulting address (below TASK_SIZE)
+ * @error_code: the page fault's error code
+ *
+ * The last owner gets the page back writable; otherwise the writer gets
+ * a copy and the others keep the original.  Returns false when the
+ * fault was no copy-on-write write (the caller treats it as before),
+ * and also when no frame is left for the copy (the process dies of
+ * SIGSEGV, as it would of any fault it cannot get past).
+ */
+bool cow_fault(void *pgd, unsigned long va, unsigned long error_code)
+{
+	unsigned long irq;
+	pteval_t *pt, *ptep, e;
+	void *copy = NULL;
+	bool done = false;
+
+	va = ALIGN_DOWN(va, PAGE_SIZE);
+	spin_lock_irqsave(&pgtable_lock, irq);
+	pt = walk_from(pgd, va, PT_LEVEL_PTE, false);
+	ptep = pt ? &pt[pt_index(va, PT_LEVEL_PTE)] : NULL;
+	e = ptep ? pte_val(*ptep) : 0;
+	switch (cow_fault_action(e, error_code, page_ref_owners(e & PTE_ADDR_MASK))) {
+	case COW_NONE:
+		break;
+	case COW_REUSE:
+		set_pte(ptep, make_pte(cow_private(e, e & PTE_ADDR_MASK)));
+		done = true;
+		break;
+	case COW_COPY:
+		copy = alloc_pages(0);
+		if (!copy)
+			break;
+		memcpy(copy, __va(e & PTE_ADDR_MASK), PAGE_SIZE);
+		set_pte(ptep, make_pte(cow_private(e, __pa(copy))));
+		done = true;
+		break;
+	}
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	if (!done)
+		return false;
+	flush_tlb_one(va);
+	/* Another owner may have let go meanwhile: then this was the last. */
+	if (copy)
+		user_page_put(e);
+	return true;
 }
 
 /* Is a page mapped at user address @va? */

@@ -15,6 +15,8 @@
 #define _PAGE_DIRTY	(1ULL << 6)
 #define _PAGE_PSE	(1ULL << 7)
 #define _PAGE_GLOBAL	(1ULL << 8)
+/* Software bit: a private page shared read-only since a fork. */
+#define _PAGE_COW	(1ULL << 9)
 #define _PAGE_NX	(1ULL << 63)
 #define PTE_ADDR_MASK	0x000ffffffffff000ULL
 
@@ -36,6 +38,20 @@ static inline unsigned int pt_index(unsigned long va, int level)
 pteval_t *lookup_pte(unsigned long va);
 /* A kernel-half entry missing from a process's root: copied, retry. */
 bool vmalloc_sync_fault(unsigned long addr);
+
+/* Copy-on-write of user pages (arch/x86/mm/cow.c, pure). */
+enum cow_action {
+	COW_NONE,	/* not a write to a copy-on-write page */
+	COW_REUSE,	/* the last owner: make it writable again */
+	COW_COPY,	/* still shared: write to a copy */
+};
+/* @pte as both address spaces keep it after a fork. */
+pteval_t cow_share(pteval_t pte);
+/* What a page fault with @error_code on @pte needs; @owners share it. */
+enum cow_action cow_fault_action(pteval_t pte, unsigned long error_code,
+				 unsigned int owners);
+/* @pte made private and writable again, at frame @pa. */
+pteval_t cow_private(pteval_t pte, phys_addr_t pa);
 
 /* The kernel's top-level table (direct-map address). */
 extern pteval_t *kernel_pgd;

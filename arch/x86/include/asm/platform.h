@@ -86,9 +86,9 @@ struct x86_platform {
 	bool pv_mmu;
 	/*
 	 * User processes can run: SYSCALL/SYSRET, ring-3 segments and the
-	 * TSS stack work as on hardware.  Xen PV lacks the pv_ops hooks
-	 * for user mode (its entry, return and page-table pinning), and
-	 * PVH/HVM are not tested with it yet (issue #13).
+	 * TSS stack work as on hardware (bare metal, and Xen HVM and PVH,
+	 * which keep native paging).  Xen PV lacks the pv_ops hooks for
+	 * user mode (its entry, return and page-table pinning; issue #13).
 	 */
 	bool user_mode;
 };

@@ -455,10 +455,16 @@ MANIFEST: Tuple[Need, ...] = (
     # the MADT names one (-no-acpi has none: its cases skip, saying so).
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('pci',)),
     Need(r'^(pvh|iso|uefi)-(?!.*-(badsuite|noacpi)$)', ('io_apic',)),
-    # User processes from the initramfs (musl programs): bare metal only
-    # so far.  Xen PV has no pv_ops hooks for user mode yet, and the
-    # suite skips there, saying so (issue #13).
+    # User processes from the initramfs (musl programs): bare metal, and
+    # under Xen wherever pvk keeps native paging: every PVH dom0 row (the
+    # initramfs as Xen's second multiboot module; without event callbacks
+    # too, nothing of it needs events) and the PVH and HVM
+    # domU rows (xl's ramdisk=, the ISO's GRUB module).  Xen PV has no
+    # pv_ops hooks for user mode yet, and the suite skips there, saying
+    # so (issue #13).
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('user',)),
+    Need(r'^xen-pvh-dom0-', ('user',)),
+    Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$', ('user',)),
     Need(r'^pvh-tcg-smp2-init$', ('user_init',)),
     # Booted through UEFI: the firmware's memory map and an RSDP handed
     # over, not searched for.
@@ -707,8 +713,12 @@ def boot_xen(row: Row, ctx: Context, cmdline: str) -> List[str]:
     image = ctx.need(ctx.image, 'build pvk first')
     # QEMU splits -initrd at commas (one multiboot module each); ",,"
     # is a literal comma.  The first module is dom0's kernel, its
-    # command line follows the path.
+    # command line follows the path.  A PVH dom0 runs user processes:
+    # Xen hands the next module over as its initrd, the initramfs.
     module = f'{image} {cmdline}'.strip().replace(',', ',,')
+    if row.platform == 'xen-pvh':
+        module += ',' + ctx.need(ctx.initramfs, 'make builds it').replace(
+            ',', ',,')
     return ['-kernel', xen, '-append', xen_cmdline(row), '-initrd', module]
 
 
@@ -1366,11 +1376,15 @@ def row_timeout(row: Row, ctx: Context) -> float:
 def hvm_iso(row: Row, ctx: Context) -> Tuple[str, str]:
     """(name in dom0's /guests, host path) of the GRUB ISO an HVM row
     boots: build/pvk.iso, or one made by scripts/mkiso.sh with the row's
-    command line in grub.cfg (Context.iso_for), named after a hash of
-    that command line."""
+    command line in grub.cfg (Context.iso_for) and the initramfs as its
+    module, as on bare metal, named after a hash of that command line."""
     cmdline = row_cmdline(row, ctx.extra_append)
     tag = hashlib.sha1(cmdline.encode()).hexdigest()[:8]
-    return f'pvk-{tag}.iso', ctx.iso_for(cmdline)
+    return f'pvk-{tag}.iso', ctx.iso_for(cmdline, ctx.initramfs)
+
+
+# The name of the user suite's initramfs in dom0's /guests (PVH domUs).
+GUEST_INITRAMFS = 'initramfs.cpio'
 
 
 def dom0stack_job(row: Row, ctx: Context, index: int) -> Tuple[str, str]:
@@ -1390,6 +1404,9 @@ def dom0stack_job(row: Row, ctx: Context, index: int) -> Tuple[str, str]:
     else:
         boot = f'kernel = "/guests/pvk"\nextra = {q}{cmdline}{q}\n'
         iso = ''
+    if row.xl_type == 'pvh':
+        # PVH keeps native paging: the user suite's programs come along.
+        boot += f'ramdisk = "/guests/{GUEST_INITRAMFS}"\n'
     text = (f'# Written by run_tests.py for row {row.name}{origin}.\n'
             f'# dom0-timeout: {int(row_timeout(row, ctx))}\n'
             f'# dom0-grace: {row.grace or DOM0_GUEST_GRACE}\n'
@@ -1562,6 +1579,9 @@ def dom0stack_commands(rows: List[Row], ctx: Context
     if any(row.job for row in rows):
         for name, path in dom0stack_guests(ctx):
             build += ['--guest', f'{name}={path}']
+    if any(row.xl_type == 'pvh' for row in rows):
+        build += ['--guest', GUEST_INITRAMFS + '='
+                  + ctx.need(ctx.initramfs, 'make builds it')]
     isos = dict(hvm_iso(row, ctx) for row in rows if row.xl_type == 'hvm')
     for name, path in sorted(isos.items()):
         build += ['--guest', f'{name}={path}']

@@ -521,7 +521,9 @@ class Jobs(unittest.TestCase):
             name, iso = run_tests.hvm_iso(row, ctx)
             # A per-command-line ISO from mkiso.sh, named after its hash.
             self.assertRegex(name, r'^pvk-[0-9a-f]{8}\.iso$')
-            self.assertEqual(iso, os.path.join(tmp, name))
+            # It holds the user suite's initramfs, as make's ISO does.
+            self.assertEqual(iso, os.path.join(
+                tmp, name.replace('.iso', '-initramfs.iso')))
             self.assertEqual(run_tests.hvm_iso(run_tests._hvm_domu(2), ctx),
                              (name, iso))
             self.assertNotEqual(name, run_tests.hvm_iso(

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 """Host tests of run_tests.py for user space (issue #13's first slice):
 the bare-metal boots carry the initramfs as their first module and must
-pass the user suite; the Xen rows neither get it nor require it."""
+pass the user suite, and so must the Xen rows where pvk keeps native
+paging (PVH dom0, PVH and HVM domU), which get it too; Xen PV rows
+neither get it nor require it."""
 
 import os
 import sys
@@ -57,10 +59,18 @@ class UserRows(unittest.TestCase):
         self.ctx.initramfs = '/cpio'
         self.ctx.dry_run = True
 
-    def test_user_required_on_bare_metal_only(self):
+    def test_user_required_where_paging_is_native(self):
+        xen_native = ('xen-pvh-dom0-smp1', 'xen-pvh-dom0-smp2',
+                      'xen-pvh-dom0-smp4', 'xen-pvh-dom0-smp2-vector',
+                      'xen-pvh-dom0-smp2-nocallback',
+                      'xen-pvh-domU-smp1', 'xen-pvh-domU-smp2',
+                      'xen-pvh-domU-smp2-vector', 'xen-hvm-domU-smp1',
+                      'xen-hvm-domU-smp2', 'xen-hvm-domU-smp2-intx')
         for r in run_tests.TEST_ROWS:
             names = run_tests.required_names(r, r.cpus)
-            if r.boot in BARE_METAL_BOOTS and not r.name.endswith('-badsuite'):
+            if ((r.boot in BARE_METAL_BOOTS
+                 and not r.name.endswith('-badsuite'))
+                    or r.name in xen_native):
                 self.assertIn('user', names, r.name)
             else:
                 self.assertNotIn('user', names, r.name)
@@ -78,13 +88,31 @@ class UserRows(unittest.TestCase):
         self.assertEqual(argv[argv.index('-initrd') + 1], '/cpio')
         self.assertEqual(argv[argv.index('-kernel') + 1], '/img')
 
-    def test_xen_rows_get_no_initramfs(self):
+    def test_xen_pv_rows_get_no_initramfs(self):
         argv = run_tests.qemu_command(row('xen-pv-dom0-smp1'), self.ctx, '',
                                       's.log', 'd.log')
         # Xen's one module is pvk itself with its command line.
         self.assertNotIn('/cpio', ' '.join(argv))
-        name, iso = run_tests.hvm_iso(run_tests._hvm_domu(1), self.ctx)
-        self.assertNotIn('initramfs', name + iso)
+        _, text = run_tests.dom0stack_job(row('xen-pv-domU-smp1'),
+                                          self.ctx, 0)
+        self.assertNotIn('ramdisk', text)
+
+    def test_pvh_dom0_gets_the_initramfs_after_the_kernel(self):
+        argv = run_tests.qemu_command(row('xen-pvh-dom0-smp2-vector'),
+                                      self.ctx, 'a,b', 's.log', 'd.log')
+        self.assertEqual(argv[argv.index('-initrd') + 1],
+                         '/img a,,b,/cpio')
+
+    def test_pvh_and_hvm_domu_get_the_initramfs(self):
+        _, text = run_tests.dom0stack_job(row('xen-pvh-domU-smp2'),
+                                          self.ctx, 0)
+        self.assertIn('ramdisk = "/guests/initramfs.cpio"\n', text)
+        build, _, _ = run_tests.dom0stack_commands(
+            [row('xen-pvh-domU-smp2')], self.ctx)
+        self.assertIn('initramfs.cpio=/cpio', build)
+        _, iso = run_tests.hvm_iso(run_tests._hvm_domu(1), self.ctx)
+        self.assertRegex(os.path.basename(iso),
+                         r'^pvk-[0-9a-f]{8}-initramfs\.iso$')
 
     def test_iso_rows_with_a_command_line_get_their_own_iso(self):
         plain = run_tests.qemu_command(row('iso-tcg-smp2'), self.ctx, '',
