@@ -350,7 +350,7 @@ static void xen_events_virq_debug_dumps(struct kunit *test)
 static void xen_events_storm_masked_then_released(struct kunit *test)
 {
 	static struct pair pr;
-	unsigned int sent, calls, storms;
+	unsigned int sent, calls, storms, storms_held = 0;
 	bool held = false;
 
 	if (!need_xen(test) || !make_pair(test, &pr, smp_processor_id()))
@@ -358,7 +358,7 @@ static void xen_events_storm_masked_then_released(struct kunit *test)
 	WRITE_ONCE(pr.pb.no_work, true);
 	for (sent = 0; sent < 20 * EVTCHN_STORM_THRESHOLD && !held; sent++) {
 		xen_evtchn_notify(pr.a);
-		xen_evtchn_storm_stats(pr.b, &held);
+		storms_held = xen_evtchn_storm_stats(pr.b, &held);
 	}
 	calls = __atomic_load_n(&pr.pb.calls, __ATOMIC_SEQ_CST);
 	KUNIT_EXPECT_TRUE(test, held);
@@ -383,9 +383,16 @@ static void xen_events_storm_masked_then_released(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, wait_calls(&pr.pb, calls + 1));
 	msleep(QUIET_MS);
 	KUNIT_EXPECT_EQ(test, pr.pb.calls, calls + 1);
+	/*
+	 * The released event made no new storm.  A vCPU that stalled past
+	 * the delay inside the loop above (nested HVM under TCG) may have
+	 * seen earlier storms come and go before it looked: count from the
+	 * one it saw.
+	 */
 	storms = xen_evtchn_storm_stats(pr.b, &held);
 	KUNIT_EXPECT_FALSE(test, held);
-	KUNIT_EXPECT_EQ(test, storms, 1);
+	KUNIT_EXPECT_TRUE(test, storms_held >= 1);
+	KUNIT_EXPECT_EQ(test, storms, storms_held);
 	/* Unmasked for good: a later event with work is delivered at once. */
 	WRITE_ONCE(pr.pb.no_work, false);
 	KUNIT_EXPECT_EQ(test, xen_evtchn_notify(pr.a), 0);
