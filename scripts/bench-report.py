@@ -1037,7 +1037,8 @@ def _figures_table(rows) -> List[str]:
             continue
         table.append([r['mode'], r['metric'], r['unit'],
                       _fmt_num(r['pvk']) if r['pvk_expected'] else '-',
-                      _fmt_pct(r['pvk_spread_pct']), _fmt_num(r['linux']),
+                      _fmt_pct(r['pvk_spread_pct']),
+                      _fmt_num(r['linux']) if r['linux_expected'] else '-',
                       _fmt_pct(r['linux_spread_pct']),
                       '-' if r['ratio'] is None else f'{r["ratio"]:.3g}',
                       f'{r["pvk_runs"]}/{r["linux_runs"]}'])
