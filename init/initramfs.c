@@ -51,8 +51,12 @@ static const char *strip_root(const char *name)
 	return name;
 }
 
+/*
+ * Hand a regular file with a name to @fn, counting it in *@files; skip
+ * anything else.  Returns @fn's result, 0 when skipped, or -EINVAL.
+ */
 static int emit(const char *name, u32 namesize, const u8 *data, u32 size,
-		u32 mode, cpio_file_fn fn, void *ctx)
+		u32 mode, cpio_file_fn fn, void *ctx, int *files)
 {
 	struct initramfs_file f = { .data = data, .size = size, .mode = mode };
 	const char *n;
@@ -65,6 +69,7 @@ static int emit(const char *name, u32 namesize, const u8 *data, u32 size,
 	if (strlen(n) >= sizeof(f.name))
 		return -EINVAL;
 	memcpy(f.name, n, strlen(n) + 1);
+	(*files)++;
 	return fn(ctx, &f);
 }
 
@@ -96,12 +101,9 @@ int cpio_newc_parse(const void *buf, size_t len, cpio_file_fn fn, void *ctx)
 		    !memcmp(p + name_off, "TRAILER!!!", sizeof("TRAILER!!!")))
 			return files;
 		ret = emit((const char *)p + name_off, f[F_NAMESIZE],
-			   p + data_off, f[F_FILESIZE], f[F_MODE], fn, ctx);
-		if (ret < 0)
-			return ret;
-		if ((f[F_MODE] & S_IFMT) == S_IFREG)
-			files++;
-		if (ret > 0)
+			   p + data_off, f[F_FILESIZE], f[F_MODE], fn, ctx,
+			   &files);
+		if (ret)
 			return ret;
 		off = MIN(next, len);
 	}

@@ -144,6 +144,18 @@ TEST(callback_stops_the_walk)
 	stop_after = 0;
 }
 
+/* A regular file whose name is only "/" or "./" is skipped, not counted. */
+TEST(nameless_regular_file_not_counted)
+{
+	len = 0;
+	entry("bin/hello", 0100755, "\177ELF", 4);
+	entry("./", 0100644, "x", 1);
+	entry("/", 0100644, "", 0);
+	entry("TRAILER!!!", 0, "", 0);
+	EXPECT_EQ(parse(len), 1);
+	EXPECT_EQ(nr_seen, 1);
+}
+
 int main(void)
 {
 	RUN(regular_files_with_names_and_data);
@@ -153,5 +165,6 @@ int main(void)
 	RUN(name_without_nul);
 	RUN(missing_trailer);
 	RUN(callback_stops_the_walk);
+	RUN(nameless_regular_file_not_counted);
 	return TEST_DONE();
 }
