@@ -64,13 +64,14 @@ static bool ends_with_ok(const char *s)
 }
 
 /* Run a program that checks itself: it must exit 0 and print "ok". */
-static void expect_ok(struct kunit *test, const char *path)
+/* Run @path, which must exit 0 printing "... ok"; false if it could not run. */
+static bool expect_ok(struct kunit *test, const char *path)
 {
 	const char *argv[] = { path, NULL };
 	int err, status;
 
 	if (!user_ready(test))
-		return;
+		return false;
 	status = run(test, path, argv, &err);
 	KUNIT_EXPECT_EQ(test, err, 0);
 	KUNIT_EXPECT_TRUE(test, WIFEXITED(status));
@@ -78,6 +79,7 @@ static void expect_ok(struct kunit *test, const char *path)
 	if (!ends_with_ok(out))
 		kunit_fail(test, __FILE__, __LINE__, "%s printed '%s', not ending in 'ok'",
 			   path, out);
+	return true;
 }
 
 static void user_hello_as_on_linux(struct kunit *test)
@@ -184,7 +186,8 @@ static void user_cow_isolation(struct kunit *test)
 {
 	u64 before;
 
-	expect_ok(test, "/bin/cow");
+	if (!expect_ok(test, "/bin/cow"))
+		return;
 	expect_no_process_left(test);
 	before = free_frames();
 	for (int i = 0; i < 3; i++)
@@ -201,7 +204,8 @@ static void user_child_segv_signalled(struct kunit *test)
 {
 	static const char want[] = "segvchild: child faulting\nsegvchild: ok\n";
 
-	expect_ok(test, "/bin/segvchild");
+	if (!expect_ok(test, "/bin/segvchild"))
+		return;
 	KUNIT_EXPECT_EQ(test, strcmp(out, want), 0);
 	expect_no_process_left(test);
 }
