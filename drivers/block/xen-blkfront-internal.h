@@ -17,6 +17,12 @@
 #define BLKFRONT_MAX_RING_ORDER	2	/* 4 pages: 128 requests per ring */
 #define BLKFRONT_MAX_INDIRECT_SEGS 256	/* 1 MiB per ring request */
 #define BLKFRONT_POOL_PAGES	512	/* grantable pages per queue */
+/*
+ * Granted pages a device's backend may keep mapped after answering
+ * before the device is failed: each one waits on the grant code's
+ * deferred list while the queue takes a fresh page and ref.
+ */
+#define BLKFRONT_KEPT_GRANTS_MAX 16
 
 #define MAX_RING_PAGES		(1U << BLKFRONT_MAX_RING_ORDER)
 #define MAX_RING_SLOTS		__CONST_RING_SIZE(blkif, PAGE_SIZE * MAX_RING_PAGES)
@@ -75,6 +81,7 @@ struct blkfront {
 	/* negotiated */
 	unsigned int nr_queues, ring_order, max_segs;
 	bool persistent;
+	unsigned int grants_kept;	/* see BLKFRONT_KEPT_GRANTS_MAX */
 	u8 flush_op;
 	/* under @lock */
 	spinlock_t lock;

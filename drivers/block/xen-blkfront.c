@@ -311,6 +311,26 @@ static void gpage_grant(struct blkfront_queue *q, struct gpage *g, bool readonly
 	g->granted = true;
 }
 
+static void fatal_locked(struct blkfront_queue *q, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * The backend answered but still maps a page, and may do so for good.
+ * Past BLKFRONT_KEPT_GRANTS_MAX per device the device is failed, so one
+ * backend cannot drain the grant table every device shares (Linux marks
+ * such a device broken at the first).  Queue lock held.
+ */
+static void grant_kept(struct blkfront_queue *q)
+{
+	unsigned int kept = __atomic_add_fetch(&q->bf->grants_kept, 1,
+					       __ATOMIC_RELAXED);
+
+	q->deferred++;
+	if (kept == BLKFRONT_KEPT_GRANTS_MAX + 1)
+		fatal_locked(q, "backend keeps %u granted pages mapped after answering (at most %u per device)",
+			     kept, BLKFRONT_KEPT_GRANTS_MAX);
+}
+
 /*
  * Back to the pool.  Without persistent grants the grant is revoked; if
  * the backend still maps the page, the page goes to the grant code's
@@ -323,7 +343,7 @@ static void gpage_put(struct blkfront_queue *q, struct gpage *g)
 			gnttab_end_foreign_access(g->ref, g->va);
 			g->va = NULL;
 			g->ref = INVALID_GRANT_REF;
-			q->deferred++;
+			grant_kept(q);
 		}
 		g->granted = false;
 	}
@@ -615,9 +635,6 @@ static void kick(struct blkfront_queue *q)
 }
 
 /* ---- responses ---------------------------------------------------------- */
-
-static void fatal_locked(struct blkfront_queue *q, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 /*
  * The backend broke the protocol: stop the queue now (its lock is held)

@@ -1314,6 +1314,59 @@ static u32 stale_bytes(const u8 *page, u32 from, u32 to)
 }
 
 /* Dirty every page of the fake device's pool, as old requests would. */
+/*
+ * A backend (without persistent grants) that keeps each page mapped
+ * after answering: every kept page waits on the deferred list, and the
+ * device fails at the first beyond BLKFRONT_KEPT_GRANTS_MAX, naming the
+ * count, so it takes no more fresh pages and refs.  Once the backend
+ * lets go, the grant code gets every one back.
+ */
+static void blkfront_fake_kept_grants_fail(struct kunit *test)
+{
+	grant_ref_t refs[BLKFRONT_KEPT_GRANTS_MAX + 1];
+	unsigned int deferred0, i;
+	struct fake_io io;
+	struct blkfront *bf;
+	struct fake f;
+	u8 *buf;
+
+	if (!fake_start(test, &f))
+		return;
+	bf = f.bdev->priv;
+	bf->persistent = false;
+	gnttab_retry_deferred();
+	deferred0 = gnttab_deferred_count();
+	buf = alloc_buf(PAGE_SIZE);
+	KUNIT_ASSERT_TRUE(test, buf);
+	for (i = 0; i <= BLKFRONT_KEPT_GRANTS_MAX; i++) {
+		struct blkif_request r;
+
+		KUNIT_ASSERT_TRUE(test, fake_submit(&f, &io, BLK_OP_READ, buf, 512) == 0);
+		r = fake_request(&f, i);
+		refs[i] = r.seg[0].gref;
+		/* The "backend" maps the page and never lets go. */
+		__atomic_fetch_or(gnttab_mapping_word(refs[i]), GTF_reading,
+				  __ATOMIC_SEQ_CST);
+		fake_respond(&f, r.id, BLKIF_OP_READ, BLKIF_RSP_OKAY);
+		KUNIT_EXPECT_EQ(test, io.calls, 1);
+		if (i < BLKFRONT_KEPT_GRANTS_MAX && READ_ONCE(bf->state) == BF_DEAD)
+			kunit_fail(test, __FILE__, __LINE__,
+				   "failed after only %u kept grants", i + 1);
+	}
+	KUNIT_EXPECT_TRUE(test, fake_wait_dead(&f));
+	kunit_info(test, "failed with: %s", bf->fatal_msg);
+	KUNIT_EXPECT_EQ(test, bf->grants_kept, BLKFRONT_KEPT_GRANTS_MAX + 1);
+	KUNIT_EXPECT_EQ(test, gnttab_deferred_count(),
+			deferred0 + BLKFRONT_KEPT_GRANTS_MAX + 1);
+	KUNIT_EXPECT_EQ(test, fake_submit(&f, &io, BLK_OP_READ, buf, 512), -ENODEV);
+	for (i = 0; i <= BLKFRONT_KEPT_GRANTS_MAX; i++)
+		__atomic_fetch_and(gnttab_mapping_word(refs[i]), (u16)~GTF_reading,
+				   __ATOMIC_SEQ_CST);
+	gnttab_retry_deferred();
+	KUNIT_EXPECT_EQ(test, gnttab_deferred_count(), deferred0);
+	free_buf(buf, PAGE_SIZE);
+}
+
 static void fake_dirty_pool(struct fake *f)
 {
 	struct blkfront_queue *q = &((struct blkfront *)f->bdev->priv)->queues[0];
@@ -1546,4 +1599,5 @@ SELFTEST_SUITE(xen_blkfront_untrusted,
 	KUNIT_CASE(blkfront_fake_indirect_request),
 	KUNIT_CASE(blkfront_fake_event_storm_masked),
 	KUNIT_CASE(blkfront_fake_granted_tails_are_zero),
+	KUNIT_CASE(blkfront_fake_kept_grants_fail),
 	KUNIT_CASE(blkfront_failed_connect_is_clean));

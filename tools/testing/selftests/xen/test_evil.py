@@ -206,6 +206,32 @@ class Check(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn('attack rewrite not delivered', out)
 
+    def test_keepmap(self):
+        """Kept pages: the attack delivered, pvk failed the disk at its
+        limit, saying so, and no read returned wrong data (reads of the
+        failed disk may fail)."""
+        backend = ['evil-blkback: connected: ring-ref 8 event-channel 9',
+                   'evil-blkback: attack keepmap: 16 granted pages kept '
+                   'mapped after their responses: delivered',
+                   'evil-blkback: done mode=keepmap requests=40 attacks=1 '
+                   'pages=40 stale=0 kept=40']
+        failed = ['[ 3.1] xen-blkfront: xvda: queue 0: backend broke the '
+                  'protocol: backend keeps 17 granted pages mapped after '
+                  'answering (at most 16 per device); device failed']
+        drive = [ln.replace('ok=64 lost=0 unreadable=0',
+                            'ok=10 lost=0 unreadable=54')
+                 for ln in self.DRIVE_OK]
+        rc, out = self.check('keepmap', backend, self.CONSOLE + failed, drive)
+        self.assertEqual(rc, 0, out)
+        rc, out = self.check('keepmap', backend, self.CONSOLE, drive)
+        self.assertEqual(rc, 1)
+        self.assertIn("no 'xvda: queue [0-9]+: backend broke", out)
+        wrong = [ln.replace('lost=0 unreadable=54', 'lost=1 unreadable=53')
+                 for ln in drive]
+        rc, out = self.check('keepmap', backend, self.CONSOLE + failed, wrong)
+        self.assertEqual(rc, 1)
+        self.assertIn('returned wrong data', out)
+
     def test_crash_fails(self):
         """A crash line in pvk's console fails any mode."""
         backend = ['evil-blkback: connected: ring-ref 8 event-channel 9',

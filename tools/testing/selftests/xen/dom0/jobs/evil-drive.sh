@@ -143,6 +143,9 @@ reasons() {
 		echo 'xvda: queue 0: backend broke the protocol: (response id [0-9]+ is not in flight|rsp_prod - rsp_cons = [0-9]+ exceeds the [0-9]+ requests in flight)'
 		echo 'xvdb: queue 0: backend broke the protocol: rsp_prod - rsp_cons = 1000 exceeds the 0 requests in flight'
 		;;
+	keepmap)
+		echo 'xvda: queue [0-9]+: backend broke the protocol: backend keeps 17 granted pages mapped after answering \(at most 16 per device\); device failed'
+		;;
 	xsstate)
 		# A state node that says nothing known is Unknown: the
 		# frontend takes the backend as gone.
@@ -176,11 +179,16 @@ check() {
 	done_line=$(grep '^evil-blkback: done ' "$dir/backend.log")
 	[ -n "$done_line" ] || bad "the backend did not finish"
 	case $mode in
-	leak|storm|keepmap)
-		# The honest disk (and the stormed one, and the one whose
-		# pages stay mapped) keeps its data.
+	leak|storm)
+		# The honest disk (and the stormed one) keeps its data.
 		grep -Eq 'evil-drive: .*blk-verify: sectors=[0-9]+ checked=[1-9][0-9]* ok=[0-9]+ lost=0 unreadable=0 ' "$log" ||
 			bad "pvk's disk did not read back every acknowledged write"
+		;;
+	keepmap)
+		# pvk fails the disk whose backend keeps its pages: reads of it
+		# fail from then on, but none returns wrong data.
+		grep -Eq 'evil-drive: .*blk-verify: sectors=[0-9]+ checked=[0-9]+ ok=[0-9]+ lost=0 ' "$log" ||
+			bad "pvk's disk returned wrong data for an acknowledged write"
 		;;
 	esac
 	case $mode in
