@@ -318,7 +318,8 @@ def _dom0job(job: str) -> Row:
 # `xl migrate` to the same host; and pvk serving while a malicious
 # block backend in dom0 (jobs/evil-blkback.c) probes its granted pages
 # for stale bytes, sends bad responses, storms its event channel, garbles
-# its xenstore nodes and keeps granted pages mapped; and the same with a
+# its xenstore nodes, keeps granted pages mapped and changes features
+# and ring parameters after Connected; and the same with a
 # malicious network backend (jobs/evil-netback.c) on extra vifs next to
 # a healthy one: bad rx and tx responses and an overrun producer, grants
 # kept mapped, the leak probe and an event storm.
@@ -330,7 +331,7 @@ DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'life-61-save-pvh', 'life-62-save-hvm',
                    'evil-10-leak', 'evil-20-badrsp', 'evil-30-storm',
                    'evil-40-xsstate', 'evil-50-keepmap',
-                   'evil-net-10-badrsp', 'evil-net-20-keepmap',
+                   'evil-60-featchange', 'evil-net-10-badrsp', 'evil-net-20-keepmap',
                    'evil-net-30-leak', 'evil-net-40-storm')
 
 TEST_ROWS: List[Row] = [

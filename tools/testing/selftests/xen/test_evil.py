@@ -13,7 +13,7 @@ import run_tests  # noqa: E402
 
 EVIL_JOBS = {'evil-10-leak': 'leak', 'evil-20-badrsp': 'badrsp',
              'evil-30-storm': 'storm', 'evil-40-xsstate': 'xsstate',
-             'evil-50-keepmap': 'keepmap'}
+             'evil-50-keepmap': 'keepmap', 'evil-60-featchange': 'featchange'}
 DRIVE = os.path.join(run_tests.DOM0_JOBS, 'evil-drive.sh')
 EVIL_NET_JOBS = {'evil-net-10-badrsp': 'badrsp',
                  'evil-net-20-keepmap': 'keepmap',
@@ -231,6 +231,26 @@ class Check(unittest.TestCase):
         rc, out = self.check('keepmap', backend, self.CONSOLE + failed, wrong)
         self.assertEqual(rc, 1)
         self.assertIn('returned wrong data', out)
+
+    def test_featchange(self):
+        """Features changed after Connected: the attack delivered and the
+        disk reads back every acknowledged write; a lost one fails."""
+        backend = ['evil-blkback: connected: ring-ref 8 event-channel 9',
+                   'evil-blkback: attack featchange: 10 feature and ring '
+                   'nodes changed after Connected: delivered',
+                   'evil-blkback: done mode=featchange requests=90 attacks=1 '
+                   'pages=90 stale=0 kept=0']
+        rc, out = self.check('featchange', backend, self.CONSOLE)
+        self.assertEqual(rc, 0, out)
+        lost = [ln.replace('ok=64 lost=0', 'ok=63 lost=1')
+                for ln in self.DRIVE_OK]
+        rc, out = self.check('featchange', backend, self.CONSOLE, lost)
+        self.assertEqual(rc, 1)
+        self.assertIn('did not read back every acknowledged write', out)
+        rc, out = self.check('featchange', backend[:1] + backend[2:],
+                             self.CONSOLE)
+        self.assertEqual(rc, 1)
+        self.assertIn('attack featchange not delivered', out)
 
     def test_crash_fails(self):
         """A crash line in pvk's console fails any mode."""

@@ -26,6 +26,10 @@
  *            state, out of range), then write the longest sectors value
  *            xenstored takes and binary info and state, serving in between
  *   keepmap  keep the first 512 granted pages mapped after answering
+ *   featchange  after Connected, change every feature and ring parameter
+ *            the frontend read when it connected (sectors, sector-size,
+ *            read-only info, persistent grants, indirect segments,
+ *            queues, ring order, flush, discard), serving on as before
  *
  * It serves until SECONDS have passed or the frontend closes.  Every
  * attack it delivered is logged as "evil-blkback: attack NAME: ...
@@ -540,6 +544,36 @@ static void attack_xsstate(struct evil *e)
 	    n, len);
 }
 
+/*
+ * A frontend that read these again now would shrink the disk to 8
+ * sectors, make it read-only, or resize its rings under requests in
+ * flight.  It must go on with what it agreed at Connected; this backend
+ * serves the image as before, so every acknowledged write reads back.
+ */
+static void attack_featchange(struct evil *e)
+{
+	static const char *const changes[][2] = {
+		{ "sectors", "8" },
+		{ "sector-size", "4096" },
+		{ "info", "4" },			/* VDISK_READONLY */
+		{ "feature-persistent", "1" },
+		{ "feature-max-indirect-segments", "4096" },
+		{ "multi-queue-max-queues", "64" },
+		{ "max-ring-page-order", "9" },
+		{ "feature-flush-cache", "1" },
+		{ "feature-barrier", "1" },
+		{ "feature-discard", "1" },
+	};
+	size_t n = sizeof(changes) / sizeof(changes[0]);
+
+	for (size_t i = 0; i < n; i++)
+		xs_put(e, e->be, changes[i][0], changes[i][1], strlen(changes[i][1]));
+	xs_putf(e, e->be, "state", "%d", XenbusStateConnected);
+	e->attacks++;
+	say("attack featchange: %zu feature and ring nodes changed after Connected: delivered",
+	    n);
+}
+
 static void setup(struct evil *e, char **argv)
 {
 	struct stat st;
@@ -563,14 +597,14 @@ int main(int argc, char **argv)
 	static struct evil e;
 	double until;
 	static const char *const modes[] = { "leak", "badrsp", "overrun", "storm",
-					     "xsstate", "keepmap" };
+					     "xsstate", "keepmap", "featchange" };
 	bool known = false;
 
 	for (size_t i = 0; argc == 6 && i < sizeof(modes) / sizeof(modes[0]); i++)
 		known |= !strcmp(argv[1], modes[i]);
 	if (!known) {
 		fprintf(stderr, "usage: evil-blkback leak|badrsp|overrun|storm|xsstate|"
-			"keepmap DOMID DEVID IMAGE SECONDS\n");
+			"keepmap|featchange DOMID DEVID IMAGE SECONDS\n");
 		return 2;
 	}
 	setup(&e, argv);
@@ -585,6 +619,8 @@ int main(int argc, char **argv)
 			attack_storm(&e);
 		if (!strcmp(e.mode, "xsstate") && e.requests >= 4 && !e.attacks)
 			attack_xsstate(&e);
+		if (!strcmp(e.mode, "featchange") && e.requests >= 4 && !e.attacks)
+			attack_featchange(&e);
 	}
 	say("done mode=%s requests=%lu attacks=%lu pages=%lu stale=%lu kept=%lu",
 	    e.mode, e.requests, e.attacks, e.pages, e.stale, e.kept);

@@ -179,8 +179,9 @@ check() {
 	done_line=$(grep '^evil-blkback: done ' "$dir/backend.log")
 	[ -n "$done_line" ] || bad "the backend did not finish"
 	case $mode in
-	leak|storm)
-		# The honest disk (and the stormed one) keeps its data.
+	leak|storm|featchange)
+		# The honest disk (and the stormed one, and the one whose
+		# features changed under it) keeps its data.
 		grep -Eq 'evil-drive: .*blk-verify: sectors=[0-9]+ checked=[1-9][0-9]* ok=[0-9]+ lost=0 unreadable=0 ' "$log" ||
 			bad "pvk's disk did not read back every acknowledged write"
 		;;
