@@ -332,7 +332,8 @@ DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'evil-10-leak', 'evil-20-badrsp', 'evil-30-storm',
                    'evil-40-xsstate', 'evil-50-keepmap',
                    'evil-60-featchange', 'evil-net-10-badrsp', 'evil-net-20-keepmap',
-                   'evil-net-30-leak', 'evil-net-40-storm')
+                   'evil-net-30-leak', 'evil-net-40-storm',
+                   'evil-net-50-featchange')
 
 TEST_ROWS: List[Row] = [
     # PVH direct boot: QEMU loads the ELF through its PVH note.

@@ -17,7 +17,8 @@ EVIL_JOBS = {'evil-10-leak': 'leak', 'evil-20-badrsp': 'badrsp',
 DRIVE = os.path.join(run_tests.DOM0_JOBS, 'evil-drive.sh')
 EVIL_NET_JOBS = {'evil-net-10-badrsp': 'badrsp',
                  'evil-net-20-keepmap': 'keepmap',
-                 'evil-net-30-leak': 'leak', 'evil-net-40-storm': 'storm'}
+                 'evil-net-30-leak': 'leak', 'evil-net-40-storm': 'storm',
+                 'evil-net-50-featchange': 'featchange'}
 NET_DRIVE = os.path.join(run_tests.DOM0_JOBS, 'evil-net-drive.sh')
 
 
@@ -398,6 +399,26 @@ class NetCheck(unittest.TestCase):
         rc, out = self.check('storm', st, self.CONSOLE + [storm, 'PANIC: x'])
         self.assertEqual(rc, 1)
         self.assertIn('shows a crash', out)
+
+    def test_featchange(self):
+        """featchange wants the attack delivered, vif1 answering after
+        it, and vif1 not disabled."""
+        fc = {1: [self.CONNECTED, 'evil-netback: attack featchange: 9 '
+                  'feature and ring nodes changed after Connected: delivered',
+                  'evil-netback: 5 echo replies after the feature change: '
+                  'the vif went on', 'evil-netback: done mode=featchange '
+                  'pings=600 replies=590 attacks=1 pages=1180 stale=0 kept=0']}
+        rc, out = self.check('featchange', fc, self.CONSOLE)
+        self.assertEqual(rc, 0, out)
+        rc, out = self.check('featchange', {1: fc[1][:2] + fc[1][3:]},
+                             self.CONSOLE)
+        self.assertEqual(rc, 1)
+        self.assertIn('vif1 did not go on after its features changed', out)
+        off = ('netfront: vif1: queue 0: tx response for id 3, which is not '
+               'in flight; device disabled')
+        rc, out = self.check('featchange', fc, self.CONSOLE + [off])
+        self.assertEqual(rc, 1)
+        self.assertIn('vif1 was disabled', out)
 
 
 if __name__ == '__main__':

@@ -211,6 +211,12 @@ check() {
 		grep -q '^evil-netback: 5 echo replies after the storm' "$dir/backend1.log" ||
 			bad "vif1 did not go on after the storm"
 		;;
+	featchange)
+		grep -q '^evil-netback: 5 echo replies after the feature change' "$dir/backend1.log" ||
+			bad "vif1 did not go on after its features changed"
+		tr -d '\r' <"$console" | grep -Eq 'vif1: .*device disabled' &&
+			bad "vif1 was disabled after its features changed"
+		;;
 	esac
 	reasons "$mode" | while read -r want; do
 		tr -d '\r' <"$console" | grep -Eq "$want" || echo "$want"

@@ -34,6 +34,11 @@
  *            5 more echo replies must come
  *   keepmap  serve, but keep every granted page (rx and tx) mapped after
  *            its response, up to 512
+ *   featchange  after 5 echo replies, change every feature and ring
+ *            parameter the guest read when it connected (scatter-gather,
+ *            GSO, rx-flip instead of rx-copy, 8 queues, split event
+ *            channels, a control ring, another MAC) and say Connected
+ *            again; then 5 more replies must come
  *
  * It serves until SECONDS have passed, the frontend closes, or 3 s after
  * an attack that stops the vif.  Every
@@ -637,6 +642,35 @@ static void attack_overrun(struct evil *e)
 	fatal_sent(e);
 }
 
+/*
+ * A guest that read these again now would expect multi-slot frames,
+ * GSO, several queues or flipped pages this backend never does: it must
+ * go on with what it agreed at Connected.
+ */
+static void attack_featchange(struct evil *e)
+{
+	static const char *const changes[][2] = {
+		{ "feature-sg", "1" },
+		{ "feature-gso-tcpv4", "1" },
+		{ "feature-gso-tcpv6", "1" },
+		{ "feature-rx-copy", "0" },
+		{ "feature-rx-flip", "1" },
+		{ "multi-queue-max-queues", "8" },
+		{ "feature-split-event-channels", "1" },
+		{ "feature-ctrl-ring", "1" },
+		{ "mac", "02:00:00:00:ee:99" },
+	};
+	size_t n = sizeof(changes) / sizeof(changes[0]);
+
+	for (size_t i = 0; i < n; i++)
+		xs_put(e, e->be, changes[i][0], changes[i][1]);
+	xs_putf(e, e->be, "state", "%d", XenbusStateConnected);
+	e->attacks++;
+	say("attack featchange: %zu feature and ring nodes changed after Connected: delivered",
+	    n);
+	next_stage(e);
+}
+
 static void serve_once(struct evil *e, int ms);
 
 static void attack_storm(struct evil *e)
@@ -680,6 +714,7 @@ static void run(struct evil *e)
 	double next_ping = now_s();
 	bool storm = !strcmp(e->mode, "storm");
 	bool badrsp = !strcmp(e->mode, "badrsp");
+	bool featchange = !strcmp(e->mode, "featchange");
 
 	if (!strcmp(e->mode, "overrun"))
 		attack_overrun(e);
@@ -695,6 +730,12 @@ static void run(struct evil *e)
 			attack_storm(e);
 		if (storm && e->stage == 1 && replied(e, 5)) {
 			say("5 echo replies after the storm: the vif survived it");
+			e->stage++;
+		}
+		if (featchange && e->stage == 0 && replied(e, 5))
+			attack_featchange(e);
+		if (featchange && e->stage == 1 && replied(e, 5)) {
+			say("5 echo replies after the feature change: the vif went on");
 			e->stage++;
 		}
 	}
@@ -722,14 +763,14 @@ int main(int argc, char **argv)
 {
 	static struct evil e;
 	static const char *const modes[] = { "leak", "badrsp", "dupid", "overrun",
-					     "storm", "keepmap" };
+					     "storm", "keepmap", "featchange" };
 	bool known = false;
 
 	for (size_t i = 0; argc == 8 && i < sizeof(modes) / sizeof(modes[0]); i++)
 		known |= !strcmp(argv[1], modes[i]);
 	if (!known || parse(&e, argv)) {
 		fprintf(stderr, "usage: evil-netback leak|badrsp|dupid|overrun|storm|"
-			"keepmap DOMID DEVID MAC PEER_IP PVK_IP SECONDS\n");
+			"keepmap|featchange DOMID DEVID MAC PEER_IP PVK_IP SECONDS\n");
 		return 2;
 	}
 	e.xs = xs_open(0);
