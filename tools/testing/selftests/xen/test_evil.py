@@ -73,6 +73,7 @@ class Rows(unittest.TestCase):
         ctx = run_tests.Context('qemu', '/img', None, '/logs', '', 90, False)
         guests = dict(run_tests.dom0stack_guests(ctx))
         self.assertTrue(os.path.isfile(guests['evil-net-drive.sh']))
+        self.assertTrue(os.path.isfile(guests['evil-lib.sh']))
         progs = {name: (src, libs)
                  for name, src, libs in run_tests.DOM0_PROGRAMS}
         src, libs = progs['evil-netback']
