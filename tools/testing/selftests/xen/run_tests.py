@@ -1494,14 +1494,20 @@ def ping_address(row: Row) -> str:
 NET_TOOL_SRC = os.path.join(DOM0_JOBS, 'net-tool.c')
 EVIL_BLKBACK_SRC = os.path.join(DOM0_JOBS, 'evil-blkback.c')
 EVIL_NETBACK_SRC = os.path.join(DOM0_JOBS, 'evil-netback.c')
+# What both malicious backends share: xenstore, grant and event-channel
+# plumbing.
+EVIL_COMMON = (os.path.join(DOM0_JOBS, 'evil-common.c'),
+               os.path.join(DOM0_JOBS, 'evil-common.h'))
 EVIL_LIBS = ('-lxenstore', '-lxengnttab', '-lxenevtchn', '-lxentoolcore',
              '-lxentoollog')
-# The dom0 programs built on the host: name, source and the libraries
-# (static, from the host's libxen-dev: the ones Debian's dom0 runs).
+# The dom0 programs built on the host: name, the files each is built
+# from (its .c files are compiled, all of them are what makes it out of
+# date) and the libraries (static, from the host's libxen-dev: the ones
+# Debian's dom0 runs).
 DOM0_PROGRAMS = (
-    ('net-tool', NET_TOOL_SRC, ()),
-    ('evil-blkback', EVIL_BLKBACK_SRC, EVIL_LIBS),
-    ('evil-netback', EVIL_NETBACK_SRC, EVIL_LIBS),
+    ('net-tool', (NET_TOOL_SRC,), ()),
+    ('evil-blkback', (EVIL_BLKBACK_SRC, *EVIL_COMMON), EVIL_LIBS),
+    ('evil-netback', (EVIL_NETBACK_SRC, *EVIL_COMMON), EVIL_LIBS),
 )
 
 
@@ -1522,11 +1528,11 @@ def dom0stack_guests(ctx: Context) -> List[Tuple[str, str]]:
             ('evil-lib.sh', os.path.join(DOM0_JOBS, 'evil-lib.sh'))]
 
 
-def dom0_program_command(name: str, src: str, libs: Tuple[str, ...],
-                         out: str) -> List[str]:
+def dom0_program_command(name: str, srcs: Tuple[str, ...],
+                         libs: Tuple[str, ...], out: str) -> List[str]:
     """gcc's command line for one of DOM0_PROGRAMS."""
-    return ['gcc', '-static', '-O2', '-Wall', '-Wextra', '-o', out, src,
-            *libs]
+    return ['gcc', '-static', '-O2', '-Wall', '-Wextra', '-o', out,
+            *[f for f in srcs if f.endswith('.c')], *libs]
 
 
 def build_net_tool(ctx: Context) -> None:
@@ -1536,12 +1542,12 @@ def build_net_tool(ctx: Context) -> None:
     has not made."""
     guests = dict(dom0stack_guests(ctx))
     os.makedirs(dom0stack_paths(ctx)[0], exist_ok=True)
-    for name, src, libs in DOM0_PROGRAMS:
+    for name, srcs, libs in DOM0_PROGRAMS:
         tool = guests[name]
-        if os.path.isfile(tool) and \
-                os.path.getmtime(tool) >= os.path.getmtime(src):
+        if os.path.isfile(tool) and os.path.getmtime(tool) >= \
+                max(os.path.getmtime(f) for f in srcs):
             continue
-        p = subprocess.run(dom0_program_command(name, src, libs, tool),
+        p = subprocess.run(dom0_program_command(name, srcs, libs, tool),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True)
         if p.returncode != 0:

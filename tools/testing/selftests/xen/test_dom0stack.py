@@ -868,6 +868,36 @@ class Dom0Programs(unittest.TestCase):
                 run_tests.build_net_tool(ctx)
             self.assertEqual(seen, [True] * len(run_tests.DOM0_PROGRAMS))
 
+    def test_rebuilt_when_a_shared_file_changes(self):
+        """A program is out of date when any file it is built from is
+        newer, a shared header too, not only its own .c file."""
+        with tempfile.TemporaryDirectory() as tmp:
+            ctx = run_tests.Context('qemu', '/img', None,
+                                    os.path.join(tmp, 'logs'), '', 90, False)
+            own, shared = (os.path.join(tmp, n) for n in ('a.c', 'c.h'))
+            progs = (('evil-blkback', (own, shared), ()),)
+            for f in (own, shared):
+                open(f, 'w').close()
+                os.utime(f, (1000, 1000))
+            built = []
+
+            def gcc(cmd, **kw):
+                built.append(cmd)
+                return subprocess.CompletedProcess(cmd, 0, '')
+            with mock.patch.object(run_tests, 'DOM0_PROGRAMS', progs), \
+                    mock.patch.object(run_tests.subprocess, 'run', gcc):
+                tool = dict(run_tests.dom0stack_guests(ctx))['evil-blkback']
+                os.makedirs(os.path.dirname(tool))
+                open(tool, 'w').close()
+                os.utime(tool, (2000, 2000))
+                run_tests.build_net_tool(ctx)
+                self.assertEqual(built, [])
+                os.utime(shared, (3000, 3000))
+                run_tests.build_net_tool(ctx)
+            self.assertEqual(len(built), 1)
+            self.assertIn(own, built[0])
+            self.assertNotIn(shared, built[0])
+
 
 class LifeCheck(unittest.TestCase):
     """life-drive.sh check, the life jobs' .post, on made-up logs of a

@@ -74,12 +74,12 @@ class Rows(unittest.TestCase):
         guests = dict(run_tests.dom0stack_guests(ctx))
         self.assertTrue(os.path.isfile(guests['evil-net-drive.sh']))
         self.assertTrue(os.path.isfile(guests['evil-lib.sh']))
-        progs = {name: (src, libs)
-                 for name, src, libs in run_tests.DOM0_PROGRAMS}
-        src, libs = progs['evil-netback']
+        progs = {name: (srcs, libs)
+                 for name, srcs, libs in run_tests.DOM0_PROGRAMS}
+        srcs, libs = progs['evil-netback']
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, 'evil-netback')
-            cmd = run_tests.dom0_program_command('evil-netback', src, libs,
+            cmd = run_tests.dom0_program_command('evil-netback', srcs, libs,
                                                  out)
             p = subprocess.run(cmd + ['-Werror'], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
@@ -101,15 +101,17 @@ class Rows(unittest.TestCase):
         self.assertTrue(os.path.isfile(guests['evil-drive.sh']))
         self.assertEqual(os.path.basename(guests['evil-blkback']),
                          'evil-blkback')
-        progs = {name: (src, libs)
-                 for name, src, libs in run_tests.DOM0_PROGRAMS}
-        src, libs = progs['evil-blkback']
+        progs = {name: (srcs, libs)
+                 for name, srcs, libs in run_tests.DOM0_PROGRAMS}
+        srcs, libs = progs['evil-blkback']
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, 'evil-blkback')
-            cmd = run_tests.dom0_program_command('evil-blkback', src, libs,
+            cmd = run_tests.dom0_program_command('evil-blkback', srcs, libs,
                                                  out)
             self.assertIn('-static', cmd)
-            self.assertLess(cmd.index(src), cmd.index('-lxenstore'))
+            self.assertLess(cmd.index(srcs[0]), cmd.index('-lxenstore'))
+            self.assertIn(run_tests.EVIL_COMMON[0], cmd)
+            self.assertNotIn(run_tests.EVIL_COMMON[1], cmd)
             p = subprocess.run(cmd + ['-Werror'], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
             self.assertEqual(p.returncode, 0, p.stdout)

@@ -41,7 +41,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,218 +48,55 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-#include <xenevtchn.h>
 /* ring.h's barriers: dom0 and the guest are x86-64 SMP domains. */
 #define mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
-#include <xengnttab.h>
-#include <xenstore.h>
+#include "evil-common.h"
 #include <xen/io/blkif.h>
 #include <xen/io/xenbus.h>
 
-#define PAGE_SZ		4096
 #define SECTOR		512
 
 struct evil {
+	struct evil_dev dev;
 	const char *mode;
-	unsigned int domid, devid;
 	int img;
 	uint64_t sectors;
-	struct xs_handle *xs;
-	xs_transaction_t t;	/* of publish(), else XBT_NULL */
-	xengnttab_handle *xgt;
-	xenevtchn_handle *xce;
-	evtchn_port_t port;
-	char be[128], fe[128];
 	void *sring;
 	blkif_back_ring_t ring;
 	unsigned long requests, attacks, pages, stale, kept;
 	bool dead;	/* the frontend went away, or a fatal attack was sent */
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
+const char *evil_prog = "evil-blkback";
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+/* The vbd's own nodes, inside evil_publish()'s transaction. */
+static void publish_nodes(void *arg)
+{
+	struct evil *e = arg;
+	struct evil_dev *d = &e->dev;
+
+	xs_putf(d, d->be, "sectors", "%" PRIu64, e->sectors);
+	xs_put(d, d->be, "info", "0");
+	xs_putf(d, d->be, "sector-size", "%u", SECTOR);
+	xs_putf(d, d->fe, "virtual-device", "%u", d->devid);
+	xs_put(d, d->fe, "device-type", "disk");
 }
 
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("evil-blkback: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	fflush(stdout);
-}
-
-static void die(const char *what)
-{
-	say("FAIL: %s: %s", what, strerror(errno));
-	exit(1);
-}
-
-static bool xs_try_put(struct evil *e, const char *dir, const char *node,
-		       const char *val, size_t len)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, node);
-	return xs_write(e->xs, e->t, path, val, len);
-}
-
-static void xs_put(struct evil *e, const char *dir, const char *node,
-		   const char *val, size_t len)
-{
-	if (!xs_try_put(e, dir, node, val, len))
-		die(node);
-}
-
-static void xs_putf(struct evil *e, const char *dir, const char *node,
-		    const char *fmt, ...)
-{
-	char val[64];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(val, sizeof(val), fmt, ap);
-	va_end(ap);
-	xs_put(e, dir, node, val, strlen(val));
-}
-
-/* A node's value as a number, or -1 when missing or not a number. */
-static long xs_num(struct evil *e, const char *dir, const char *node)
-{
-	char path[256], *val, *end;
-	unsigned int len;
-	long v;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, node);
-	val = xs_read(e->xs, XBT_NULL, path, &len);
-	if (!val)
-		return -1;
-	v = strtol(val, &end, 10);
-	if (end == val || *end)
-		v = -1;
-	free(val);
-	return v;
-}
-
-/* Make @dir exist, owned by @owner, readable by @reader. */
-static void xs_dir(struct evil *e, const char *dir, unsigned int owner,
-		   unsigned int reader)
-{
-	struct xs_permissions perms[2] = {
-		{ .id = owner, .perms = XS_PERM_NONE },
-		{ .id = reader, .perms = XS_PERM_READ },
-	};
-
-	if (!xs_mkdir(e->xs, e->t, dir) ||
-	    !xs_set_permissions(e->xs, e->t, dir, perms, 2))
-		die(dir);
-}
-
-static void publish_nodes(struct evil *e, const char *vbd)
-{
-	xs_dir(e, e->be, 0, e->domid);
-	xs_put(e, e->be, "frontend", e->fe, strlen(e->fe));
-	xs_putf(e, e->be, "frontend-id", "%u", e->domid);
-	xs_putf(e, e->be, "sectors", "%" PRIu64, e->sectors);
-	xs_putf(e, e->be, "info", "0");
-	xs_putf(e, e->be, "sector-size", "%u", SECTOR);
-	xs_putf(e, e->be, "state", "%d", XenbusStateInitWait);
-	xs_dir(e, vbd, e->domid, 0);
-	xs_dir(e, e->fe, e->domid, 0);
-	xs_put(e, e->fe, "backend", e->be, strlen(e->be));
-	xs_putf(e, e->fe, "backend-id", "0");
-	xs_putf(e, e->fe, "virtual-device", "%u", e->devid);
-	xs_putf(e, e->fe, "device-type", "disk");
-	xs_putf(e, e->fe, "state", "%d", XenbusStateInitialising);
-}
-
-/*
- * The vbd's two directories, the backend in InitWait, in one
- * transaction: the frontend must never see half a device.
- */
-static void publish(struct evil *e)
-{
-	char vbd[96];
-
-	snprintf(e->be, sizeof(e->be), "/local/domain/0/backend/evilvbd/%u/%u",
-		 e->domid, e->devid);
-	snprintf(e->fe, sizeof(e->fe), "/local/domain/%u/device/vbd/%u",
-		 e->domid, e->devid);
-	snprintf(vbd, sizeof(vbd), "/local/domain/%u/device/vbd", e->domid);
-	for (;;) {
-		e->t = xs_transaction_start(e->xs);
-		if (e->t == XBT_NULL)
-			die("starting a transaction");
-		publish_nodes(e, vbd);
-		if (xs_transaction_end(e->xs, e->t, false))
-			break;
-		if (errno != EAGAIN)
-			die("publishing the vbd");
-	}
-	e->t = XBT_NULL;
-	say("vbd %u of domain %u published (backend %s), InitWait", e->devid,
-	    e->domid, e->be);
-}
-
-/* Wait for the frontend's rings, map them, bind the channel, Connected. */
+/* Wait for the frontend's ring, map it, bind the channel, Connected. */
 static void connect(struct evil *e)
 {
-	xenevtchn_port_or_error_t local;
-	long ref, port;
-	double until = now_s() + 120;
+	struct evil_dev *d = &e->dev;
 
-	while (xs_num(e, e->fe, "state") != XenbusStateInitialised) {
-		if (now_s() > until) {
-			say("FAIL: frontend never Initialised (state %ld)",
-			    xs_num(e, e->fe, "state"));
-			exit(1);
-		}
-		usleep(100000);
-	}
-	ref = xs_num(e, e->fe, "ring-ref");
-	port = xs_num(e, e->fe, "event-channel");
-	if (ref < 0 || port < 0) {
-		say("FAIL: frontend gave ring-ref %ld event-channel %ld", ref, port);
-		exit(1);
-	}
-	e->sring = xengnttab_map_grant_ref(e->xgt, e->domid, (uint32_t)ref,
-					   PROT_READ | PROT_WRITE);
-	if (!e->sring)
-		die("mapping the ring");
+	evil_wait_frontend(d, XenbusStateInitialised);
+	e->sring = evil_map_ring(d, "ring-ref");
 	BACK_RING_INIT(&e->ring, (blkif_sring_t *)e->sring, PAGE_SZ);
-	local = xenevtchn_bind_interdomain(e->xce, e->domid, (evtchn_port_t)port);
-	if (local < 0)
-		die("binding the event channel");
-	e->port = (evtchn_port_t)local;
-	xs_putf(e, e->be, "state", "%d", XenbusStateConnected);
-	say("connected: ring-ref %ld event-channel %ld", ref, port);
-}
-
-static void notify(struct evil *e)
-{
-	xenevtchn_notify(e->xce, e->port);
-}
-
-/* Non-zero bytes of @page outside [@from, @to). */
-static unsigned long stale_bytes(const uint8_t *page, unsigned int from,
-				 unsigned int to)
-{
-	unsigned long n = 0;
-
-	for (unsigned int i = 0; i < PAGE_SZ; i++)
-		n += (i < from || i >= to) && page[i];
-	return n;
+	evil_bind(d);
+	xs_putf(d, d->be, "state", "%d", XenbusStateConnected);
+	say("connected: ring-ref %ld event-channel %ld",
+	    xs_num(d, d->fe, "ring-ref"), xs_num(d, d->fe, "event-channel"));
 }
 
 /*
@@ -292,7 +128,7 @@ static int do_segment(struct evil *e, const blkif_request_t *r,
 	if (s->last_sect < s->first_sect || to > PAGE_SZ ||
 	    sector + (to - from) / SECTOR > e->sectors)
 		return BLKIF_RSP_ERROR;
-	page = xengnttab_map_grant_ref(e->xgt, e->domid, s->gref,
+	page = xengnttab_map_grant_ref(e->dev.xgt, e->dev.domid, s->gref,
 				       write ? PROT_READ : PROT_READ | PROT_WRITE);
 	if (!page)
 		return BLKIF_RSP_ERROR;
@@ -316,7 +152,7 @@ static int do_segment(struct evil *e, const blkif_request_t *r,
 			    KEEP_SAY);
 		}
 	} else
-		xengnttab_unmap(e->xgt, page, 1);
+		xengnttab_unmap(e->dev.xgt, page, 1);
 	return n == (ssize_t)(to - from) ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
 }
 
@@ -356,7 +192,7 @@ static void push(struct evil *e)
 
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&e->ring, unused);
 	(void)unused;
-	notify(e);
+	evil_notify(&e->dev);
 }
 
 static void respond(struct evil *e, uint64_t id, uint8_t op, int16_t status)
@@ -460,20 +296,20 @@ static void serve_ring(struct evil *e)
 /* Wait up to @ms for an event, then serve what the ring holds. */
 static void serve_once(struct evil *e, int ms)
 {
-	struct pollfd p = { .fd = xenevtchn_fd(e->xce), .events = POLLIN };
+	struct pollfd p = { .fd = xenevtchn_fd(e->dev.xce), .events = POLLIN };
 
 	if (poll(&p, 1, ms) > 0) {
-		xenevtchn_port_or_error_t port = xenevtchn_pending(e->xce);
+		xenevtchn_port_or_error_t port = xenevtchn_pending(e->dev.xce);
 
 		if (port >= 0)
-			xenevtchn_unmask(e->xce, (evtchn_port_t)port);
+			xenevtchn_unmask(e->dev.xce, (evtchn_port_t)port);
 	}
 	if (!e->dead)
 		serve_ring(e);
-	if (xs_num(e, e->fe, "state") >= XenbusStateClosing && !e->dead) {
+	if (xs_num(&e->dev, e->dev.fe, "state") >= XenbusStateClosing && !e->dead) {
 		say("frontend is closing (state %ld); backend Closed",
-		    xs_num(e, e->fe, "state"));
-		xs_putf(e, e->be, "state", "%d", XenbusStateClosed);
+		    xs_num(&e->dev, e->dev.fe, "state"));
+		xs_putf(&e->dev, e->dev.be, "state", "%d", XenbusStateClosed);
 		e->dead = true;
 	}
 }
@@ -486,11 +322,11 @@ static void attack_overrun(struct evil *e)
 {
 	double until = now_s() + 60;
 
-	while (xs_num(e, e->fe, "state") != XenbusStateConnected && now_s() < until)
+	while (xs_num(&e->dev, e->dev.fe, "state") != XenbusStateConnected && now_s() < until)
 		usleep(100000);
 	sleep(1);
 	e->ring.sring->rsp_prod = e->ring.rsp_prod_pvt + 1000;
-	notify(e);
+	evil_notify(&e->dev);
 	e->attacks++;
 	e->dead = true;
 	say("attack overrun: rsp_prod set to %u with no request in flight: delivered",
@@ -504,7 +340,7 @@ static void attack_storm(struct evil *e)
 
 	while (now_s() < until) {
 		for (int i = 0; i < 1000; i++)
-			notify(e);
+			evil_notify(&e->dev);
 		n += 1000;
 		serve_once(e, 0);
 	}
@@ -522,9 +358,9 @@ static void attack_xsstate(struct evil *e)
 
 	for (unsigned int i = 0; i < 5000; i++) {
 		if (i % 2)
-			xs_put(e, e->be, "state", junk[i / 2 % 6], strlen(junk[i / 2 % 6]));
+			xs_put(&e->dev, e->dev.be, "state", junk[i / 2 % 6]);
 		else
-			xs_putf(e, e->be, "state", "%u", i / 2 % 8);
+			xs_putf(&e->dev, e->dev.be, "state", "%u", i / 2 % 8);
 		n++;
 		if (i % 100 == 0)
 			serve_once(e, 0);
@@ -532,13 +368,13 @@ static void attack_xsstate(struct evil *e)
 	/* As long a value as xenstored takes (its messages hold 4 KiB). */
 	for (len = sizeof(huge); len >= 1024; len -= 512) {
 		memset(huge, '7', len);
-		if (xs_try_put(e, e->be, "sectors", huge, len))
+		if (xs_try_put(&e->dev, e->dev.be, "sectors", huge, len))
 			break;
 	}
 	if (len < 1024)
 		die("writing a long sectors value");
-	xs_put(e, e->be, "info", binary, sizeof(binary));
-	xs_put(e, e->be, "state", binary, sizeof(binary));
+	xs_put_bytes(&e->dev, e->dev.be, "info", binary, sizeof(binary));
+	xs_put_bytes(&e->dev, e->dev.be, "state", binary, sizeof(binary));
 	e->attacks++;
 	say("attack xsstate: state node rewritten %u times, a %zu-byte sectors value and binary info and state written: delivered",
 	    n, len);
@@ -567,8 +403,8 @@ static void attack_featchange(struct evil *e)
 	size_t n = sizeof(changes) / sizeof(changes[0]);
 
 	for (size_t i = 0; i < n; i++)
-		xs_put(e, e->be, changes[i][0], changes[i][1], strlen(changes[i][1]));
-	xs_putf(e, e->be, "state", "%d", XenbusStateConnected);
+		xs_put(&e->dev, e->dev.be, changes[i][0], changes[i][1]);
+	xs_putf(&e->dev, e->dev.be, "state", "%d", XenbusStateConnected);
 	e->attacks++;
 	say("attack featchange: %zu feature and ring nodes changed after Connected: delivered",
 	    n);
@@ -579,17 +415,13 @@ static void setup(struct evil *e, char **argv)
 	struct stat st;
 
 	e->mode = argv[1];
-	e->domid = (unsigned int)strtoul(argv[2], NULL, 10);
-	e->devid = (unsigned int)strtoul(argv[3], NULL, 10);
+	e->dev.domid = (unsigned int)strtoul(argv[2], NULL, 10);
+	e->dev.devid = (unsigned int)strtoul(argv[3], NULL, 10);
 	e->img = open(argv[4], O_RDWR);
 	if (e->img < 0 || fstat(e->img, &st))
 		die(argv[4]);
 	e->sectors = (uint64_t)st.st_size / SECTOR;
-	e->xs = xs_open(0);
-	e->xgt = xengnttab_open(NULL, 0);
-	e->xce = xenevtchn_open(NULL, 0);
-	if (!e->xs || !e->xgt || !e->xce)
-		die("opening xenstore, gntdev or evtchn");
+	evil_open(&e->dev);
 }
 
 int main(int argc, char **argv)
@@ -609,7 +441,7 @@ int main(int argc, char **argv)
 	}
 	setup(&e, argv);
 	until = now_s() + strtod(argv[5], NULL);
-	publish(&e);
+	evil_publish(&e.dev, "vbd", publish_nodes, &e);
 	connect(&e);
 	if (!strcmp(e.mode, "overrun"))
 		attack_overrun(&e);

@@ -51,43 +51,34 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
-#include <xenevtchn.h>
 /* ring.h's barriers: dom0 and the guest are x86-64 SMP domains. */
 #define mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
-#include <xengnttab.h>
-#include <xenstore.h>
+#include "evil-common.h"
 #include <xen/io/netif.h>
 #include <xen/io/xenbus.h>
 
-#define PAGE_SZ		4096
 #define PING_EVERY	0.05	/* seconds between echo requests */
 #define KEEP_MAX	512	/* pages keepmap keeps mapped at most */
 #define KEEP_SAY	20	/* kept pages that make the attack delivered */
 
+const char *evil_prog = "evil-netback";
+
 static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0xee, 0x01 };
 
 struct evil {
+	struct evil_dev dev;
 	const char *mode;
-	unsigned int domid, devid;
 	uint8_t mac[6];
 	uint32_t peer_ip, pvk_ip;	/* network order */
-	struct xs_handle *xs;
-	xs_transaction_t t;	/* of publish(), else XBT_NULL */
-	xengnttab_handle *xgt;
-	xenevtchn_handle *xce;
-	evtchn_port_t port;
-	char be[128], fe[128];
 	netif_tx_back_ring_t tx;
 	netif_rx_back_ring_t rx;
 	uint16_t seq;
@@ -100,198 +91,38 @@ struct evil {
 	bool dead;		/* the frontend went away */
 };
 
-static double now_s(void)
+/* The vif's own nodes, inside evil_publish()'s transaction. */
+static void publish_nodes(void *arg)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("evil-netback: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	fflush(stdout);
-}
-
-static void die(const char *what)
-{
-	say("FAIL: %s: %s", what, strerror(errno));
-	exit(1);
-}
-
-static void xs_put(struct evil *e, const char *dir, const char *node,
-		   const char *val)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, node);
-	if (!xs_write(e->xs, e->t, path, val, strlen(val)))
-		die(node);
-}
-
-static void xs_putf(struct evil *e, const char *dir, const char *node,
-		    const char *fmt, ...)
-{
-	char val[64];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(val, sizeof(val), fmt, ap);
-	va_end(ap);
-	xs_put(e, dir, node, val);
-}
-
-/* A node's value as a number, or -1 when missing or not a number. */
-static long xs_num(struct evil *e, const char *dir, const char *node)
-{
-	char path[256], *val, *end;
-	unsigned int len;
-	long v;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, node);
-	val = xs_read(e->xs, XBT_NULL, path, &len);
-	if (!val)
-		return -1;
-	v = strtol(val, &end, 10);
-	if (end == val || *end)
-		v = -1;
-	free(val);
-	return v;
-}
-
-/* Make @dir exist, owned by @owner, readable by @reader. */
-static void xs_dir(struct evil *e, const char *dir, unsigned int owner,
-		   unsigned int reader)
-{
-	struct xs_permissions perms[2] = {
-		{ .id = owner, .perms = XS_PERM_NONE },
-		{ .id = reader, .perms = XS_PERM_READ },
-	};
-
-	if (!xs_mkdir(e->xs, e->t, dir) ||
-	    !xs_set_permissions(e->xs, e->t, dir, perms, 2))
-		die(dir);
-}
-
-static void publish_nodes(struct evil *e, const char *vifs)
-{
+	struct evil *e = arg;
+	struct evil_dev *d = &e->dev;
 	char mac[24];
 
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0],
 		 e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5]);
-	xs_dir(e, e->be, 0, e->domid);
-	xs_put(e, e->be, "frontend", e->fe);
-	xs_putf(e, e->be, "frontend-id", "%u", e->domid);
-	xs_putf(e, e->be, "handle", "%u", e->devid);
-	xs_put(e, e->be, "mac", mac);
-	xs_put(e, e->be, "feature-rx-copy", "1");
-	xs_putf(e, e->be, "state", "%d", XenbusStateInitWait);
-	xs_dir(e, vifs, e->domid, 0);
-	xs_dir(e, e->fe, e->domid, 0);
-	xs_put(e, e->fe, "backend", e->be);
-	xs_put(e, e->fe, "backend-id", "0");
-	xs_putf(e, e->fe, "handle", "%u", e->devid);
-	xs_put(e, e->fe, "mac", mac);
-	xs_putf(e, e->fe, "state", "%d", XenbusStateInitialising);
-}
-
-/* Both directories, the backend in InitWait, in one transaction. */
-static void publish(struct evil *e)
-{
-	char vifs[96];
-
-	snprintf(e->be, sizeof(e->be), "/local/domain/0/backend/evilvif/%u/%u",
-		 e->domid, e->devid);
-	snprintf(e->fe, sizeof(e->fe), "/local/domain/%u/device/vif/%u",
-		 e->domid, e->devid);
-	snprintf(vifs, sizeof(vifs), "/local/domain/%u/device/vif", e->domid);
-	for (;;) {
-		e->t = xs_transaction_start(e->xs);
-		if (e->t == XBT_NULL)
-			die("starting a transaction");
-		publish_nodes(e, vifs);
-		if (xs_transaction_end(e->xs, e->t, false))
-			break;
-		if (errno != EAGAIN)
-			die("publishing the vif");
-	}
-	e->t = XBT_NULL;
-	say("vif %u of domain %u published (backend %s), InitWait", e->devid,
-	    e->domid, e->be);
-}
-
-static void *map_ring(struct evil *e, const char *node)
-{
-	long ref = xs_num(e, e->fe, node);
-	void *p;
-
-	if (ref < 0) {
-		say("FAIL: frontend gave no %s", node);
-		exit(1);
-	}
-	p = xengnttab_map_grant_ref(e->xgt, e->domid, (uint32_t)ref,
-				    PROT_READ | PROT_WRITE);
-	if (!p)
-		die(node);
-	return p;
+	xs_putf(d, d->be, "handle", "%u", d->devid);
+	xs_put(d, d->be, "mac", mac);
+	xs_put(d, d->be, "feature-rx-copy", "1");
+	xs_putf(d, d->fe, "handle", "%u", d->devid);
+	xs_put(d, d->fe, "mac", mac);
 }
 
 /* Wait for the frontend's rings, map them, bind the channel, Connected. */
 static void connect_vif(struct evil *e)
 {
-	xenevtchn_port_or_error_t local;
-	double until = now_s() + 120;
+	struct evil_dev *d = &e->dev;
 	netif_tx_sring_t *tx;
 	netif_rx_sring_t *rx;
-	long port;
 
-	while (xs_num(e, e->fe, "state") != XenbusStateConnected) {
-		if (now_s() > until) {
-			say("FAIL: frontend never Connected (state %ld)",
-			    xs_num(e, e->fe, "state"));
-			exit(1);
-		}
-		usleep(100000);
-	}
-	port = xs_num(e, e->fe, "event-channel");
-	if (port < 0) {
-		say("FAIL: frontend gave no event-channel");
-		exit(1);
-	}
+	evil_wait_frontend(d, XenbusStateConnected);
 	/* BACK_RING_INIT() evaluates the page more than once. */
-	tx = map_ring(e, "tx-ring-ref");
-	rx = map_ring(e, "rx-ring-ref");
+	tx = evil_map_ring(d, "tx-ring-ref");
+	rx = evil_map_ring(d, "rx-ring-ref");
 	BACK_RING_INIT(&e->tx, tx, PAGE_SZ);
 	BACK_RING_INIT(&e->rx, rx, PAGE_SZ);
-	local = xenevtchn_bind_interdomain(e->xce, e->domid, (evtchn_port_t)port);
-	if (local < 0)
-		die("binding the event channel");
-	e->port = (evtchn_port_t)local;
-	xs_putf(e, e->be, "state", "%d", XenbusStateConnected);
-	say("connected: event-channel %ld", port);
-}
-
-static void notify(struct evil *e)
-{
-	xenevtchn_notify(e->xce, e->port);
-}
-
-/* Non-zero bytes of @page outside [@from, @to). */
-static unsigned long stale_bytes(const uint8_t *page, unsigned int from,
-				 unsigned int to)
-{
-	unsigned long n = 0;
-
-	for (unsigned int i = 0; i < PAGE_SZ; i++)
-		n += (i < from || i >= to) && page[i];
-	return n;
+	evil_bind(d);
+	xs_putf(d, d->be, "state", "%d", XenbusStateConnected);
+	say("connected: event-channel %ld", xs_num(d, d->fe, "event-channel"));
 }
 
 static void probe(struct evil *e, const uint8_t *page, unsigned int from,
@@ -312,7 +143,7 @@ static void probe(struct evil *e, const uint8_t *page, unsigned int from,
 static void done_with(struct evil *e, void *page)
 {
 	if (strcmp(e->mode, "keepmap") || e->kept >= KEEP_MAX) {
-		xengnttab_unmap(e->xgt, page, 1);
+		xengnttab_unmap(e->dev.xgt, page, 1);
 		return;
 	}
 	if (++e->kept == KEEP_SAY) {
@@ -395,7 +226,7 @@ static void push_rx(struct evil *e)
 
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&e->rx, unused);
 	(void)unused;
-	notify(e);
+	evil_notify(&e->dev);
 }
 
 /* One rx request taken, the frame written into its page; its response. */
@@ -408,7 +239,7 @@ static bool rx_fill(struct evil *e, const uint8_t *f, size_t len,
 	memcpy(&req, RING_GET_REQUEST(&e->rx, e->rx.req_cons), sizeof(req));
 	e->rx.req_cons++;
 	*rsp = (netif_rx_response_t){ .id = req.id, .status = NETIF_RSP_ERROR };
-	page = xengnttab_map_grant_ref(e->xgt, e->domid, req.gref,
+	page = xengnttab_map_grant_ref(e->dev.xgt, e->dev.domid, req.gref,
 				       PROT_READ | PROT_WRITE);
 	if (!page) {
 		say("mapping rx gref %u failed: %s", req.gref, strerror(errno));
@@ -504,7 +335,7 @@ static void push_tx(struct evil *e)
 
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&e->tx, unused);
 	(void)unused;
-	notify(e);
+	evil_notify(&e->dev);
 }
 
 /* Read one frame (one slot: no feature-sg) and check its page. */
@@ -518,7 +349,7 @@ static int16_t tx_take(struct evil *e, const netif_tx_request_t *req)
 		    req->id, req->flags, req->offset, req->size);
 		return NETIF_RSP_ERROR;
 	}
-	page = xengnttab_map_grant_ref(e->xgt, e->domid, req->gref, PROT_READ);
+	page = xengnttab_map_grant_ref(e->dev.xgt, e->dev.domid, req->gref, PROT_READ);
 	if (!page)
 		return NETIF_RSP_ERROR;
 	probe(e, page, req->offset, req->offset + req->size, "tx", req->gref);
@@ -635,7 +466,7 @@ static void attack_overrun(struct evil *e)
 {
 	sleep(2);	/* the guest has brought the vif up */
 	e->rx.sring->rsp_prod = e->rx.rsp_prod_pvt + 1000;
-	notify(e);
+	evil_notify(&e->dev);
 	e->attacks++;
 	say("attack overrun: rx rsp_prod set to %u with nothing answered: delivered",
 	    e->rx.rsp_prod_pvt + 1000);
@@ -663,8 +494,8 @@ static void attack_featchange(struct evil *e)
 	size_t n = sizeof(changes) / sizeof(changes[0]);
 
 	for (size_t i = 0; i < n; i++)
-		xs_put(e, e->be, changes[i][0], changes[i][1]);
-	xs_putf(e, e->be, "state", "%d", XenbusStateConnected);
+		xs_put(&e->dev, e->dev.be, changes[i][0], changes[i][1]);
+	xs_putf(&e->dev, e->dev.be, "state", "%d", XenbusStateConnected);
 	e->attacks++;
 	say("attack featchange: %zu feature and ring nodes changed after Connected: delivered",
 	    n);
@@ -680,7 +511,7 @@ static void attack_storm(struct evil *e)
 
 	while (now_s() < until) {
 		for (int i = 0; i < 1000; i++)
-			notify(e);
+			evil_notify(&e->dev);
 		n += 1000;
 		serve_once(e, 0);
 	}
@@ -692,19 +523,19 @@ static void attack_storm(struct evil *e)
 /* Wait up to @ms for an event, then serve the tx ring. */
 static void serve_once(struct evil *e, int ms)
 {
-	struct pollfd p = { .fd = xenevtchn_fd(e->xce), .events = POLLIN };
+	struct pollfd p = { .fd = xenevtchn_fd(e->dev.xce), .events = POLLIN };
 
 	if (poll(&p, 1, ms) > 0) {
-		xenevtchn_port_or_error_t port = xenevtchn_pending(e->xce);
+		xenevtchn_port_or_error_t port = xenevtchn_pending(e->dev.xce);
 
 		if (port >= 0)
-			xenevtchn_unmask(e->xce, (evtchn_port_t)port);
+			xenevtchn_unmask(e->dev.xce, (evtchn_port_t)port);
 	}
 	serve_tx(e);
-	if (xs_num(e, e->fe, "state") >= XenbusStateClosing && !e->dead) {
+	if (xs_num(&e->dev, e->dev.fe, "state") >= XenbusStateClosing && !e->dead) {
 		say("frontend is closing (state %ld); backend Closed",
-		    xs_num(e, e->fe, "state"));
-		xs_putf(e, e->be, "state", "%d", XenbusStateClosed);
+		    xs_num(&e->dev, e->dev.fe, "state"));
+		xs_putf(&e->dev, e->dev.be, "state", "%d", XenbusStateClosed);
 		e->dead = true;
 	}
 }
@@ -746,8 +577,8 @@ static int parse(struct evil *e, char **argv)
 	unsigned int m[6];
 
 	e->mode = argv[1];
-	e->domid = (unsigned int)strtoul(argv[2], NULL, 10);
-	e->devid = (unsigned int)strtoul(argv[3], NULL, 10);
+	e->dev.domid = (unsigned int)strtoul(argv[2], NULL, 10);
+	e->dev.devid = (unsigned int)strtoul(argv[3], NULL, 10);
 	if (sscanf(argv[4], "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
 		   &m[4], &m[5]) != 6)
 		return -1;
@@ -773,12 +604,8 @@ int main(int argc, char **argv)
 			"keepmap|featchange DOMID DEVID MAC PEER_IP PVK_IP SECONDS\n");
 		return 2;
 	}
-	e.xs = xs_open(0);
-	e.xgt = xengnttab_open(NULL, 0);
-	e.xce = xenevtchn_open(NULL, 0);
-	if (!e.xs || !e.xgt || !e.xce)
-		die("opening xenstore, gntdev or evtchn");
-	publish(&e);
+	evil_open(&e.dev);
+	evil_publish(&e.dev, "vif", publish_nodes, &e);
 	connect_vif(&e);
 	e.until = now_s() + strtod(argv[7], NULL);
 	run(&e);
