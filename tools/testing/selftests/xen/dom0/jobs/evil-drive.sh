@@ -55,22 +55,8 @@ run() {
 		"$EVIL" overrun "$d" $((DEVID + 16)) "$dir/disk2.img" 280 >"$dir/backend2.log" 2>&1 &
 		say "backend overrun started for domain $d vbd $((DEVID + 16))"
 	fi
-	if ! wait_line "$console" '^(\[[ 0-9.]+\] )?pvk: serving' "$SERVE_WAIT"; then
-		say "FAIL: no 'pvk: serving' in ${SERVE_WAIT} s"
-		xl destroy "$guest" 2>/dev/null
-		say finished
-		return
-	fi
-	say "pvk serving"
-	(
-		n=0 t=0
-		while [ ! -e "$dir/stop" ]; do
-			t=$((t + 1))
-			ping -c 1 -W 1 "$ip" >/dev/null 2>&1 && n=$((n + 1))
-			echo "$n $t" >"$dir/pings"
-			sleep 1
-		done
-	) </dev/null >/dev/null 2>&1 &
+	wait_serving "$console" "$guest" || return
+	ping_loop "$ip"
 	rm -f "$dir/blkstop"
 	"$TOOL" blk-loop "$ip" "$BLK_PORT" 0 64 "$dir/blkstop" "$dir/blk.state" \
 		>"$dir/blk-loop.log" 2>&1 &
@@ -86,19 +72,7 @@ run() {
 	*) wait_line "$dir/backend.log" '^evil-blkback: attack .*delivered' 60 ||
 		say "no attack delivered within 60 s" ;;
 	esac
-	answers "$ip" "after the attack"
-	touch "$dir/stop"
-	read -r n t <"$dir/pings" || { n=0 t=0; }
-	say "pings during the job: $n of $t answered"
-	if timeout 90 xl shutdown -w "$guest" >/dev/null 2>&1; then
-		say "xl shutdown: ok"
-	else
-		say "xl shutdown: did not finish, destroying"
-		xl destroy "$guest" 2>/dev/null
-	fi
-	sleep 2
-	xenstore-rm "/local/domain/0/backend/evilvbd/$d" 2>/dev/null
-	say finished
+	finish "$guest" "$ip" "evilvbd/$d"
 }
 
 # Lines pvk's console must have for MODE (the reason for the attacked

@@ -56,22 +56,8 @@ run() {
 	mkdir -p "$dir"
 	d=$(wait_domain "$guest")
 	[ -n "$d" ] || { say "FAIL: domain $guest never appeared"; say finished; return; }
-	if ! wait_line "$console" '^(\[[ 0-9.]+\] )?pvk: serving' "$SERVE_WAIT"; then
-		say "FAIL: no 'pvk: serving' in ${SERVE_WAIT} s"
-		xl destroy "$guest" 2>/dev/null
-		say finished
-		return
-	fi
-	say "pvk serving"
-	(
-		n=0 t=0
-		while [ ! -e "$dir/stop" ]; do
-			t=$((t + 1))
-			ping -c 1 -W 1 "$IP" >/dev/null 2>&1 && n=$((n + 1))
-			echo "$n $t" >"$dir/pings"
-			sleep 1
-		done
-	) </dev/null >/dev/null 2>&1 &
+	wait_serving "$console" "$guest" || return
+	ping_loop "$IP"
 	case $mode in badrsp) secs=60 ;; storm) secs=40 ;; *) secs=30 ;; esac
 	backend 1 "$mode" "$d" "$secs"
 	if [ "$mode" = badrsp ]; then
@@ -83,19 +69,7 @@ run() {
 	for f in "$dir"/backend*.log; do
 		wait_line "$f" '^evil-netback: (done|FAIL)' 150 || say "$(basename "$f") did not finish in 150 s"
 	done
-	answers "$IP" "after the attack"
-	touch "$dir/stop"
-	read -r n t <"$dir/pings" || { n=0 t=0; }
-	say "pings during the job: $n of $t answered"
-	if timeout 90 xl shutdown -w "$guest" >/dev/null 2>&1; then
-		say "xl shutdown: ok"
-	else
-		say "xl shutdown: did not finish, destroying"
-		xl destroy "$guest" 2>/dev/null
-	fi
-	sleep 2
-	xenstore-rm "/local/domain/0/backend/evilvif/$d" 2>/dev/null
-	say finished
+	finish "$guest" "$IP" "evilvif/$d"
 }
 
 # Lines pvk's console must have for MODE (the reason, naming the
