@@ -899,6 +899,52 @@ class Dom0Programs(unittest.TestCase):
             self.assertNotIn(shared, built[0])
 
 
+class BenchTrace(unittest.TestCase):
+    """bench-guest.sh's traced_windows_ok, which the bench jobs' .post
+    runs in the trace pass, on made-up count logs."""
+    TAG = 'guest=pvk run=2 pass=trace virt=hvm'
+
+    def run_check(self, lines):
+        job = f'bench-test-{os.getpid()}'
+        log = f'/tmp/{job}.count.log'
+        with open(log, 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        try:
+            script = os.path.join(run_tests.DOM0_JOBS, 'bench-guest.sh')
+            p = subprocess.run(
+                ['sh', '-c', f'. "{script}"; traced_windows_ok "$1" "$2" 13',
+                 'sh', job, self.TAG], stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, text=True)
+        finally:
+            os.unlink(log)
+        return p.returncode, p.stdout
+
+    def window(self, op, domain):
+        return [f'bench-count: {self.TAG} engine=inkernel op={op} '
+                'requests=10 sectors=80 notifications=2',
+                f'bench-xenalyze: {self.TAG} engine=inkernel op={op} | '
+                'Total time: 0.00 seconds',
+                f'bench-xenalyze: {self.TAG} engine=inkernel op={op} | '
+                f'|-- Domain {domain} --|']
+
+    def test_every_window_traced(self):
+        rc, out = self.run_check(self.window('randread4k', 13)
+                                 + self.window('seqread1m', 13))
+        self.assertEqual((rc, out), (0, ''))
+
+    def test_a_window_without_the_guest_fails(self):
+        """An empty trace (only dom0, or nothing) fails the job, naming
+        the window."""
+        rc, out = self.run_check(self.window('randread4k', 13)
+                                 + self.window('randwrite4k', 0)
+                                 + self.window('seqread1m', 113))
+        self.assertEqual(rc, 1)
+        self.assertIn('no trace of domain 13 in the randwrite4k inkernel '
+                      'window', out)
+        self.assertIn('seqread1m', out)
+        self.assertNotIn('randread4k', out)
+
+
 class LifeCheck(unittest.TestCase):
     """life-drive.sh check, the life jobs' .post, on made-up logs of a
     save and of a migration Xen refused, with a stand-in xl that finds

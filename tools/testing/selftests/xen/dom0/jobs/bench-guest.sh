@@ -90,3 +90,22 @@ trace_summary() {
 	rm -f "$1"
 	return "$rc"
 }
+
+# In the trace pass of job $1 (count lines tagged $2), every window
+# dom0 counted must hold xenalyze's section of the guest's domain $3:
+# without it (xentrace caught nothing, or a dom0 program died while
+# tracing, as they do on the AMD CPU model) that window has no
+# hypercall figure, and the job must fail so that dom0-init may run it
+# again.  Prints one FAIL line per such window.
+traced_windows_ok() {	# JOB TAG DOMID
+	rc=0
+	# shellcheck disable=SC2013 # one word per window: engine:op
+	for w in $(sed -n "s/^bench-count: $2 engine=\([^ ]*\) op=\([^ ]*\) .*/\1:\2/p" \
+		"/tmp/$1.count.log"); do
+		grep -Fq "bench-xenalyze: $2 engine=${w%%:*} op=${w#*:} | |-- Domain $3 --|" \
+			"/tmp/$1.count.log" && continue
+		echo "$1 post: FAIL: no trace of domain $3 in the ${w#*:} ${w%%:*} window"
+		rc=1
+	done
+	return "$rc"
+}
