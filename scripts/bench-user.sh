@@ -10,9 +10,11 @@
 #   scripts/bench-user.sh [--runs N] [--timeout SECONDS]
 #
 # pvk boots by QEMU's PVH loader with build/initramfs.cpio and
-# init=/bin/lmbench; Linux (build/cache/dom0/vmlinuz, mitigations=off)
-# with its domU initramfs (busybox, dom0/domU-init with domu.test=lmbench)
-# plus a second archive holding this tree's domU-init and lmbench as
+# init=/bin/lmbench, then powers off after the "selftest" suite's four
+# logic cases (with selftest=none it would serve).  Linux
+# (build/cache/dom0/vmlinuz, mitigations=off) boots with its domU
+# initramfs (busybox, dom0/domU-init with domu.test=lmbench) plus a
+# second archive holding this tree's domU-init and lmbench as
 # /bench/lmbench.  Runs interleaved Linux, pvk, ... N times each
 # (default 3, or BENCH_RUNS), each boot at most SECONDS (default 300).
 # Each boot's serial log is kept as build/bench/user-bare-GUEST-N.log;
@@ -64,7 +66,7 @@ boot() {
 	local guest=$1 run=$2 serial=$out/user-bare-$1-$2.log args status=0
 	if [ "$guest" = pvk ]; then
 		args=(-kernel "$pvk" -initrd "$initramfs"
-			-append "init=/bin/lmbench selftest=none")
+			-append "init=/bin/lmbench selftest=selftest")
 	else
 		args=(-kernel "$vmlinuz" -initrd "$linux_initrd"
 			-append "console=ttyS0 quiet loglevel=4 mitigations=off domu.test=lmbench")
