@@ -162,7 +162,7 @@ static void echo_loop(void)
 static int setup_pipe(struct failure *f)
 {
 	if (pipe(to_child) || pipe(to_parent)) {
-		fail(f, "pipe2");
+		fail(f, "pipe");
 		close_pipes();
 		return f->err;
 	}

@@ -60,7 +60,7 @@ def _run_lines(guest, run, virt, scale=1.0, unavailable=None, done=True,
     return lines
 
 
-PVK_REFUSES = {'ctxsw_pipe': 'pipe2:ENOSYS',
+PVK_REFUSES = {'ctxsw_pipe': 'pipe:ENOSYS',
                'mmap64_2thr': 'clone(CLONE_VM|CLONE_THREAD):EINVAL'}
 
 
@@ -124,7 +124,7 @@ class UserReport(unittest.TestCase):
         text = br.format_user(self.parse(_log()), list(rows.values()), 3,
                               'bare')
         self.assertIn('pvk mmap64_2thr: unavailable: clone(', text)
-        self.assertIn('pvk ctxsw_pipe: unavailable: pipe2:ENOSYS', text)
+        self.assertIn('pvk ctxsw_pipe: unavailable: pipe:ENOSYS', text)
         self.assertNotIn('missing:', text)
 
     def test_pv_has_no_pvk_row_and_says_why(self):
