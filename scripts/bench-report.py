@@ -1170,6 +1170,12 @@ USER_LABELS = {'bare': 'bare metal (QEMU TCG)', 'pv': 'Xen PV domUs',
                'pvh': 'Xen PVH domUs', 'hvm': 'Xen HVM domUs'}
 # Kinds where a pvk figure cannot exist at all, and why.
 PVK_NO_USER = {'pv': 'not measured: no user mode on Xen PV'}
+# What a pvk figure means that the metric's name does not say.
+PVK_USER_NOTES = {
+    'pagefault': 'no demand paging in pvk yet: its mmap maps every page, so '
+                 'the first write takes no fault (mmap64 compares the whole '
+                 'cost)',
+}
 _USER_RE = re.compile(r'\bbench-user: (.*)$')
 
 
@@ -1266,6 +1272,8 @@ def _user_side(log: UserLog, guest: str, metric: str, virt: str):
     if guest == 'pvk' and not values and unavailable and not failed and \
             len(unavailable) == len(log.runs(guest)):
         return [], False, note
+    if guest == 'pvk' and values and not note:
+        note = PVK_USER_NOTES.get(metric, '')
     return values, True, note
 
 

@@ -126,6 +126,9 @@ class UserReport(unittest.TestCase):
         self.assertIn('pvk mmap64_2thr: unavailable: clone(', text)
         self.assertIn('pvk ctxsw_pipe: unavailable: pipe:ENOSYS', text)
         self.assertNotIn('missing:', text)
+        # A pvk figure that means something else says so, and counts.
+        self.assertIn('pvk pagefault: no demand paging', text)
+        self.assertTrue(rows['pagefault']['pvk_expected'])
 
     def test_pv_has_no_pvk_row_and_says_why(self):
         rows = self.rows(_log(virt='pv', pvk=False), 'pv')
