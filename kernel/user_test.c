@@ -234,6 +234,58 @@ static void user_orphan_reaped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, strcmp(out, want), 0);
 }
 
+/* Does the output of the last run hold a line that starts with @prefix? */
+static bool out_has_line(const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (const char *l = out; *l; l++) {
+		if (!strncmp(l, prefix, n))
+			return true;
+		l = strchr(l, '\n');
+		if (!l)
+			break;
+	}
+	return false;
+}
+
+/*
+ * make bench's user pass (lmbench.c) runs on pvk: a short run of the
+ * metrics pvk has (a null syscall, page faults, fork+exit+wait) gives a
+ * figure for each, the two-thread one a figure or the reason pvk cannot
+ * have it (clone(CLONE_VM) refused), and none fails.
+ */
+static void user_lmbench_measures(struct kunit *test)
+{
+	static const char *const argv[] = { "lmbench", "-t", "20",
+		"null_syscall", "pagefault", "fork_exit_wait", "mmap64_2thr",
+		NULL };
+	static const char *const want[] = {
+		"lmbench: null_syscall ns_per_op=",
+		"lmbench: pagefault ns_per_op=",
+		"lmbench: fork_exit_wait ns_per_op=",
+	};
+	int err, status;
+
+	if (!user_ready(test))
+		return;
+	status = run(test, "/bin/lmbench", argv, &err);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_TRUE(test, WIFEXITED(status));
+	KUNIT_EXPECT_EQ(test, WEXITSTATUS(status), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		if (!out_has_line(want[i]))
+			kunit_fail(test, __FILE__, __LINE__, "no line '%s...' in '%s'",
+				   want[i], out);
+	if (!out_has_line("lmbench: mmap64_2thr ns_per_op=") &&
+	    !out_has_line("lmbench: mmap64_2thr unavailable reason="))
+		kunit_fail(test, __FILE__, __LINE__, "no mmap64_2thr line in '%s'", out);
+	if (!out_has_line("lmbench: done ok=") ||
+	    out_has_line("lmbench: done ok=0 "))
+		kunit_fail(test, __FILE__, __LINE__, "no done line with figures in '%s'", out);
+	expect_no_process_left(test);
+}
+
 /*
  * init= ran before the self-tests: as PID 1, to its exit(3).  The row
  * that gives init="/bin/hello ..." requires this suite.
@@ -270,4 +322,5 @@ SELFTEST_SUITE(user,
 	KUNIT_CASE(user_cow_isolation),
 	KUNIT_CASE(user_child_segv_signalled),
 	KUNIT_CASE(user_fork_bomb_bounded),
-	KUNIT_CASE(user_orphan_reaped));
+	KUNIT_CASE(user_orphan_reaped),
+	KUNIT_CASE(user_lmbench_measures));

@@ -35,12 +35,24 @@
 # libaio and with io_uring (SQ polling, registered buffers), and again
 # on null_blk as a calibration without blkfront.
 #
+# Then the "user" pass: N more runs of each, interleaved, of the same
+# static lmbench binary (tools/testing/selftests/user/lmbench.c: null
+# syscall, pipe round trip, page fault, mmap, fork, the two-thread
+# munmap) as jobs bench-user-linux (its domU initramfs plus lmbench,
+# scripts/bench-user-initrd.sh) and bench-user-pvk (init=/bin/lmbench,
+# build/initramfs.cpio as PVH ramdisk or in the HVM ISO); as PV only
+# Linux's, pvk having no user mode as a PV guest yet.
+#
 # scripts/bench-report.py --domu-log --virt KIND then writes from the
 # serial log build/bench/domU.txt (PV; domU-pvh.txt, domU-hvm.txt) with
 # the median, spread and runs of each figure, the pvk/Linux ratios and
-# what each side negotiated, the .json, .dat and the chart .png.  Needs
-# build/pvk and dom0/fetch.sh run once.  Exit status 0 only if every
-# figure of both guests of every kind was found.
+# what each side negotiated, the .json, .dat and the chart .png, and
+# --user-log --virt KIND build/bench/user-KIND.{txt,json,dat,png} from
+# the user pass.  BENCH_PASSES (default "timed trace life user") picks
+# passes; only the reports of the passes run are written.  Needs
+# build/pvk, build/initramfs.cpio (make) and dom0/fetch.sh run once.
+# Exit status 0 only if every figure of both guests of every kind was
+# found.
 set -eu
 set -o pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -113,8 +125,10 @@ virt_cfg() {
 		name=$(sed -n 's/^name = "\([^"]*\)"/\1/p' "$cfg")
 		if [ "$kind" = pvk ]; then
 			# The ISO's grub.cfg holds the command line (hvm_iso below).
-			sed -e '/^kernel = /d' -e '/^extra = /d' \
+			sed -e '/^kernel = /d' -e '/^extra = /d' -e '/^ramdisk = /d' \
 				-e "s|^disk = \[ \(.*\) \]|disk = [ \1, 'file:@ISO@,hdc:cdrom,r' ]|" "$cfg"
+			# The user pass's guests have no disk but the ISO.
+			grep -q '^disk = ' "$cfg" || echo "disk = [ 'file:@ISO@,hdc:cdrom,r' ]"
 			echo 'boot = "d"'
 		else
 			# Direct kernel boot; the console on the serial port.
@@ -130,15 +144,18 @@ virt_cfg() {
 
 # An HVM pvk job's config $1 names its ISO by @ISO@: make the ISO with
 # the command line of the job's PV config $2 and put it in /guests.
+# A PV config with a ramdisk (the user pass) gets build/initramfs.cpio
+# as the ISO's module.
 hvm_iso() {
-	local cfg=$1 pvcfg=$2 cmdline tag iso
+	local cfg=$1 pvcfg=$2 cmdline tag iso initrd=""
 	cmdline=$(sed -n 's/^extra = "\(.*\)"$/\1/p' "$pvcfg")
-	tag=$(echo "$cmdline" | sha1sum | cut -c1-8)
+	grep -q '^ramdisk = ' "$pvcfg" && initrd=$root/build/initramfs.cpio
+	tag=$(echo "$cmdline $initrd" | sha1sum | cut -c1-8)
 	iso=pvk-bench-$tag.iso
 	case " ${guest_args[*]-} " in
 	*" $iso="*) ;;
 	*)
-		"$root/scripts/mkiso.sh" "$pvk" "$out/$iso" "$cmdline" >/dev/null
+		"$root/scripts/mkiso.sh" "$pvk" "$out/$iso" "$cmdline" ${initrd:+"$initrd"} >/dev/null
 		guest_args+=(--guest "$iso=$out/$iso")
 		;;
 	esac
@@ -189,19 +206,43 @@ make_job() {
 	cp "$dom0/jobs/bench-$kind.post" "$jobs/$base.post"
 	job_args+=(--job "$jobs/$base.cfg")
 }
+# User-pass job KIND (linux, pvk) as run $2 of guest kind $4, named
+# bench-u01a-pvh-linux, bench-u01b-pvh-pvk, ... (after every other pass).
+make_user_job() {
+	local kind=$1 run=$2 order=$3 virt=$4 base label=""
+	[ "$virt" = pv ] || label=-$virt
+	base=$(printf 'bench-u%02d%s%s-%s' "$run" "$order" "$label" "$kind")
+	{
+		echo "# bench-guest: $kind"
+		echo "# bench-run: $run"
+		echo "# bench-pass: user"
+		echo "# bench-virt: $virt"
+		sed -e "s/^name = \"\([^\"]*\)\"/name = \"\1$label-$run\"/" \
+			"$dom0/jobs/bench-user-$kind.cfg"
+	} >"$jobs/$base.pv"
+	virt_cfg "$jobs/$base.pv" "$kind" "$virt" >"$jobs/$base.cfg"
+	[ "$virt" = hvm ] && [ "$kind" = pvk ] && hvm_iso "$jobs/$base.cfg" "$jobs/$base.pv"
+	rm "$jobs/$base.pv"
+	cp "$dom0/jobs/bench-user.post" "$jobs/$base.post"
+	job_args+=(--job "$jobs/$base.cfg")
+}
 job_args=()
 orders=(a b c d)
 life_small_mib=256
 # BENCH_PASSES picks passes, e.g. "life" alone while working on what an
 # idle guest costs (the report then says what is missing, and fails).
 passes=()
-for p in ${BENCH_PASSES:-timed trace life}; do
+user=0
+block=0
+for p in ${BENCH_PASSES:-timed trace life user}; do
 	case "$p" in
 	timed) mapfile -t -O "${#passes[@]}" passes < <(seq "$runs") ;;
 	trace | life) passes+=("$p") ;;
-	*) echo "bench-domU.sh: BENCH_PASSES wants timed, trace, life, not '$p'" >&2; exit 2 ;;
+	user) user=1 ;;
+	*) echo "bench-domU.sh: BENCH_PASSES wants timed, trace, life, user, not '$p'" >&2; exit 2 ;;
 	esac
 done
+[ "${#passes[@]}" = 0 ] || block=1
 for run in "${passes[@]}"; do
 	n=0
 	for virt in "${virt_list[@]}"; do
@@ -218,6 +259,27 @@ for run in "${passes[@]}"; do
 		n=$((n + 2))
 	done
 done
+if [ "$user" = 1 ]; then
+	for run in $(seq "$runs"); do
+		n=0
+		for virt in "${virt_list[@]}"; do
+			make_user_job linux "$run" "${orders[n]}" "$virt"
+			# No user mode on Xen PV: bench-report.py says so.
+			[ "$virt" = pv ] || make_user_job pvk "$run" "${orders[n + 1]}" "$virt"
+			n=$((n + 2))
+		done
+	done
+	# Its initramfs plus lmbench: on the last build's domU initramfs
+	# (only its busybox and modules count; /init is replaced), else
+	# the cache's.
+	base=$out/linux-domU.cpio.gz
+	[ -f "$base" ] || base=$root/build/cache/dom0/domU.cpio.gz
+	"$root/scripts/bench-user-initrd.sh" "$base" "$out/linux-user.cpio.gz"
+	[ -f "$root/build/initramfs.cpio" ] ||
+		{ echo "bench-domU.sh: build/initramfs.cpio missing: run make first" >&2; exit 1; }
+	guest_args+=(--guest "linux-user.cpio.gz=$out/linux-user.cpio.gz"
+		--guest "initramfs.cpio=$root/build/initramfs.cpio")
+fi
 
 log=$out/domU$suffix-serial.log
 "$dom0/build.sh" --linux-guest --domU-output "$out/linux-domU.cpio.gz" \
@@ -235,8 +297,14 @@ rc=0
 [ "$rc" = 0 ] || echo "bench-domU.sh: run.sh failed (status $rc); using what the log holds" >&2
 
 for virt in "${virt_list[@]}"; do
-	python3 "$root/scripts/bench-report.py" --domu-log "$log" --virt "$virt" \
-		--runs "$runs" --out-dir "$out" || rc=1
+	if [ "$block" = 1 ]; then
+		python3 "$root/scripts/bench-report.py" --domu-log "$log" --virt "$virt" \
+			--runs "$runs" --out-dir "$out" || rc=1
+	fi
+	if [ "$user" = 1 ]; then
+		python3 "$root/scripts/bench-report.py" --user-log "$log" --virt "$virt" \
+			--runs "$runs" --out-dir "$out" || rc=1
+	fi
 done
 [ "$rc" = 0 ] && echo "bench-domU.sh: wrote the domU tables and charts in $out"
 exit "$rc"

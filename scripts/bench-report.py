@@ -36,6 +36,16 @@ writes such a table (domU.txt, or domU-pvh.txt, domU-hvm.txt) with its
 .json, .dat and .png from the lines of that kind of guest in
 scripts/bench-domU.sh's serial log.
 
+    scripts/bench-report.py --user-log SERIAL.LOG --virt bare|pv|pvh|hvm
+
+writes user-VIRT.txt, .json, .dat and .png: lmbench.c's latencies, pvk
+and Linux side by side (median, spread, runs).  Exits 1 when a figure
+that should exist is missing or a metric failed; a figure that cannot
+exist (pvk as Xen PV: no user mode; a metric pvk's lmbench run said is
+unavailable, e.g. clone(CLONE_VM) refused) is written with its reason.
+--user user-VIRT.txt appends such a table to bench.txt and its rows
+(mode, metric, unit, value, runs, spread, kernel, note) to bench.json.
+
 Exits 1 when a log is missing, has no "pvk-bench: done" line (crash or
 hang), has a malformed pvk-bench line or no measurement at all.
 """
@@ -1136,6 +1146,299 @@ def domu_main(args) -> int:
     return _run_gnuplot(gnuplot, gp, png, lines) or rc
 
 
+# ---------------------------------------------------------------------------
+# The user pass: tools/testing/selftests/user/lmbench.c on pvk and on
+# Linux, on bare metal (scripts/bench-user.sh) and as Xen domUs
+# (scripts/bench-domU.sh with BENCH_PASSES=user), as "bench-user:" lines:
+#
+#   bench-user: guest=G run=N pass=user virt=V metric=M ns_per_op=F ...
+#   bench-user: guest=G run=N pass=user virt=V metric=M unavailable reason=R
+#   bench-user: guest=G run=N pass=user virt=V metric=done ok=N ...
+
+# (metric, what one operation is), in lmbench's order.
+USER_METRICS = (
+    ('null_syscall', 'getppid()'),
+    ('ctxsw_pipe', '1-byte round trip over pipes, 2 processes'),
+    ('pagefault', 'first write to a fresh anonymous page'),
+    ('mmap64', 'mmap 64 pages, write each, munmap'),
+    ('fork_exit_wait', 'fork, child _exit(0), waitpid'),
+    ('mmap64_1thr', 'mmap64 again, one thread'),
+    ('mmap64_2thr', 'mmap64 beside a clone(CLONE_VM) thread on vCPU 1'),
+)
+USER_UNIT = 'ns/op'
+USER_LABELS = {'bare': 'bare metal (QEMU TCG)', 'pv': 'Xen PV domUs',
+               'pvh': 'Xen PVH domUs', 'hvm': 'Xen HVM domUs'}
+# Kinds where a pvk figure cannot exist at all, and why.
+PVK_NO_USER = {'pv': 'not measured: no user mode on Xen PV'}
+# What a pvk figure means that the metric's name does not say.
+PVK_USER_NOTES = {
+    'pagefault': 'no demand paging in pvk yet: its mmap maps every page, so '
+                 'the first write takes no fault (mmap64 compares the whole '
+                 'cost)',
+}
+_USER_RE = re.compile(r'\bbench-user: (.*)$')
+
+
+class UserLog:
+    """The bench-user lines of one kind of guest: per (guest, run) the
+    fields of each metric, and the runs whose program got to its done
+    line (only those lend figures)."""
+
+    def __init__(self):
+        self.metrics: Dict[Tuple[str, str], Dict[str, Dict[str, str]]] = {}
+        self.done: Dict[Tuple[str, str], Dict[str, str]] = {}
+        self.failed_jobs: List[str] = []
+        self.retries = 0
+
+    def runs(self, guest: str) -> List[str]:
+        """The runs of GUEST that finished, in run order."""
+        return sorted((r for g, r in self.done if g == guest),
+                      key=lambda r: int(r) if r.isdigit() else 0)
+
+    def values(self, guest: str, metric: str) -> List[float]:
+        out = []
+        for run in self.runs(guest):
+            f = self.metrics.get((guest, run), {}).get(metric, {})
+            v = _float(f.get('ns_per_op'))
+            if v is not None:
+                out.append(v)
+        return out
+
+    def reasons(self, guest: str, metric: str, state: str) -> List[str]:
+        """The reasons of the finished runs that said STATE (unavailable,
+        failed) for METRIC."""
+        out = []
+        for run in self.runs(guest):
+            f = self.metrics.get((guest, run), {}).get(metric, {})
+            if f.get('state') == state:
+                out.append(f.get('reason', '?'))
+        return out
+
+
+def parse_user_line(text: str):
+    """(guest, run, metric, fields) of a bench-user line's text, or
+    None when it lacks one of them; fields has 'state': ok, unavailable
+    or failed (the program's word), and the line's key=value pairs."""
+    f = _fields(text)
+    guest, run, metric = f.get('guest'), f.get('run'), f.get('metric')
+    if not guest or not run or not metric:
+        return None
+    words = text.split()
+    state = 'ok'
+    for w in ('unavailable', 'failed'):
+        if w in words:
+            state = w
+    f['state'] = state
+    return guest, run, metric, f
+
+
+def parse_user_log(path: str, virt: str) -> UserLog:
+    """The bench-user lines of kind VIRT in a serial log, less those of
+    dom0 jobs that failed."""
+    text = _read_text(path)
+    log = UserLog()
+    dl = DomuLog()
+    for line in good_job_lines([_clean(r) for r in text.split('\n')], dl):
+        m = _USER_RE.search(line)
+        if not m:
+            continue
+        parsed = parse_user_line(m.group(1))
+        if not parsed or parsed[3].get('virt') != virt:
+            continue
+        guest, run, metric, f = parsed
+        if metric == 'done':
+            log.done[(guest, run)] = f
+        elif metric != 'start':
+            log.metrics.setdefault((guest, run), {})[metric] = f
+    log.failed_jobs, log.retries = dl.failed_jobs, dl.retries
+    return log
+
+
+def _user_side(log: UserLog, guest: str, metric: str, virt: str):
+    """(values, expected, note) of one side of a user row.  pvk's figure
+    cannot exist where PVK_NO_USER says so, nor where every finished run
+    of pvk said the metric is unavailable (a system call or clone flag
+    pvk refuses: the program's reason); Linux must have every figure."""
+    if guest == 'pvk' and virt in PVK_NO_USER:
+        return [], False, PVK_NO_USER[virt]
+    values = log.values(guest, metric)
+    unavailable = log.reasons(guest, metric, 'unavailable')
+    failed = log.reasons(guest, metric, 'failed')
+    note = ''
+    if failed:
+        note = 'failed: ' + ', '.join(sorted(set(failed)))
+    elif unavailable:
+        note = 'unavailable: ' + ', '.join(sorted(set(unavailable)))
+    if guest == 'pvk' and not values and unavailable and not failed and \
+            len(unavailable) == len(log.runs(guest)):
+        return [], False, note
+    if guest == 'pvk' and values and not note:
+        note = PVK_USER_NOTES.get(metric, '')
+    return values, True, note
+
+
+def user_rows(log: UserLog, virt: str) -> List[Dict[str, object]]:
+    """One row per metric: pvk and Linux medians, spreads and runs, and
+    why a side has no figure (pvk_note, linux_note)."""
+    rows = []
+    for metric, _ in USER_METRICS:
+        pv, p_exp, p_note = _user_side(log, 'pvk', metric, virt)
+        lv, l_exp, l_note = _user_side(log, 'linux', metric, virt)
+        row = make_row(f'user-{virt}', metric, USER_UNIT, pv, lv,
+                       pvk_expected=p_exp, linux_expected=l_exp)
+        row['pvk_note'], row['linux_note'] = p_note, l_note
+        rows.append(row)
+    return rows
+
+
+def user_problems(rows, runs: int) -> List[str]:
+    """What makes the user report fail: a figure that should exist and
+    does not (or has fewer runs than asked), a metric the program said
+    failed."""
+    out = missing_figures(rows, runs)
+    for r in rows:
+        for side in ('pvk', 'linux'):
+            note = r.get(f'{side}_note', '')
+            if note.startswith('failed'):
+                out.append(f'{side} {r["mode"]} {r["metric"]} {note}')
+    return out
+
+
+def _user_cell(row, side: str) -> str:
+    if not row[f'{side}_expected']:
+        return 'n/a'
+    return _fmt_num(row[side])
+
+
+def format_user(log: UserLog, rows, runs: int, virt: str) -> str:
+    """user-VIRT.txt: how it was measured, pvk and Linux side by side,
+    the reasons of figures that cannot exist, and what is missing."""
+    out = [f'User-level latencies (lmbench.c): pvk vs Debian Linux, '
+           f'{USER_LABELS[virt]}',
+           'The same static musl binary (tools/testing/selftests/user/'
+           'lmbench.c) on both; 2 vCPUs,',
+           '512 MiB.  Each metric: 5 batches of ~100 ms after calibration; a '
+           "run's figure is its median",
+           'batch.  Figures: median over runs (ns per operation), spread = '
+           '(max - min) / median.',
+           f'Runs interleaved Linux, pvk, ... ({runs} each).  Under QEMU TCG '
+           'only the ratios mean anything.']
+    if virt == 'pv':
+        out.append('Hypercalls per operation: not counted (the xentrace '
+                   'windows of bench-count.sh frame block')
+        out.append('requests only; the user pass runs untraced).')
+    out += ['Failed job runs (their figures left out): '
+            + (', '.join(log.failed_jobs) or 'none'), '']
+    for metric, what in USER_METRICS:
+        out.append(f'  {metric:<15} {what}')
+    out.append('')
+    head = ['metric', 'unit', 'pvk', 'spread', 'Linux', 'spread',
+            'pvk/Linux', 'runs']
+    table = [head]
+    for r in rows:
+        table.append([r['metric'], r['unit'], _user_cell(r, 'pvk'),
+                      _fmt_pct(r['pvk_spread_pct']), _user_cell(r, 'linux'),
+                      _fmt_pct(r['linux_spread_pct']),
+                      '-' if r['ratio'] is None else f'{r["ratio"]:.3g}',
+                      f'{r["pvk_runs"]}/{r["linux_runs"]}'])
+    widths = [max(len(t[i]) for t in table) for i in range(len(head))]
+    for i, t in enumerate(table):
+        out.append('  '.join(c.ljust(w) if j < 2 else c.rjust(w)
+                             for j, (c, w) in enumerate(zip(t, widths))).rstrip())
+        if i == 0:
+            out.append('  '.join('-' * w for w in widths))
+    notes = [f'  {side} {r["metric"]}: {r[f"{side}_note"]}'
+             for r in rows for side in ('pvk', 'linux') if r[f'{side}_note']]
+    if notes:
+        out += ['', 'Notes (n/a: the figure cannot exist):'] + notes
+    problems = user_problems(rows, runs)
+    if problems:
+        out += ['', 'missing: ' + ', '.join(problems)]
+    return '\n'.join(out) + '\n'
+
+
+def user_json_rows(rows) -> List[Dict[str, object]]:
+    """The user rows for bench.json, one per kernel and metric: mode,
+    metric, unit, value, runs, spread (percent), kernel and note (why
+    there is no value, or what a run said)."""
+    out = []
+    for r in rows:
+        for side in ('pvk', 'linux'):
+            out.append({'mode': r['mode'], 'metric': r['metric'],
+                        'unit': r['unit'], 'value': r[side],
+                        'runs': r[f'{side}_runs'],
+                        'spread': r[f'{side}_spread_pct'],
+                        'kernel': side, 'note': r[f'{side}_note'] or None})
+    return out
+
+
+def write_user_data(rows, path: str) -> None:
+    """user-VIRT.dat: per metric pvk and Linux ("-" when none) and the
+    ratio label above the pair."""
+    with open(path, 'w') as f:
+        f.write('# metric pvk linux label label_y\n')
+        for r in rows:
+            vals = [r['pvk'], r['linux']]
+            if not r['pvk_expected']:
+                label = 'pvk n/a'
+            elif r['ratio'] is not None:
+                label = f'{r["ratio"]:.3g}x'
+            else:
+                label = 'missing'
+            top = max([v for v in vals if v] or [1])
+            cells = ' '.join('-' if v is None else f'{v:.6g}' for v in vals)
+            f.write(f'{_gp_str(r["metric"])} {cells} {_gp_str(label)} '
+                    f'{top:.6g}\n')
+
+
+def user_panel(dat: str, virt: str) -> List[str]:
+    title = (f'lmbench.c: pvk vs Linux, {USER_LABELS[virt]}, medians '
+             '(labels: pvk/Linux)')
+    return [
+        f'set title {_gp_str(title)}',
+        'set ylabel "ns per operation (log scale)"',
+        'set yrange [10:*]',
+        'set xtics norotate',
+        f'plot {_gp_str(dat)} using 2:xtic(1) title "pvk" lc rgb "#1f77b4", \\',
+        '     \'\' using 3 title "Linux" lc rgb "#ff7f0e", \\',
+        '     \'\' using 0:5:4 with labels offset 0,1 notitle',
+    ]
+
+
+def user_main(args) -> int:
+    virt = args.virt
+    try:
+        log = parse_user_log(args.user_log, virt)
+    except BenchError as e:
+        print(f'bench-report: {e}', file=sys.stderr)
+        return 1
+    rows = user_rows(log, virt)
+    os.makedirs(args.out_dir, exist_ok=True)
+    stem = os.path.join(args.out_dir, f'user-{virt}')
+    report = format_user(log, rows, args.runs, virt)
+    with open(stem + '.txt', 'w') as f:
+        f.write(report)
+    write_user_data(rows, stem + '.dat')
+    with open(stem + '.json', 'w') as f:
+        json.dump(user_json_rows(rows), f, indent=1)
+        f.write('\n')
+    sys.stdout.write(report)
+    rc = 1 if user_problems(rows, args.runs) else 0
+    if args.no_png:
+        return rc
+    gnuplot = shutil.which('gnuplot')
+    if not gnuplot:
+        print(f'bench-report: gnuplot not found, no user-{virt}.png',
+              file=sys.stderr)
+        return 1
+    term = png_terminal(gnuplot)
+    font = 'font "sans,10"' if term == 'pngcairo' else ''
+    lines = [f'set terminal {term} size 1100,480 noenhanced {font}',
+             f'set output {_gp_str(stem + ".png")}'] + _histogram_setup() \
+        + user_panel(stem + '.dat', virt)
+    return _run_gnuplot(gnuplot, stem + '.gp', stem + '.png', lines) or rc
+
+
 def json_rows(rows) -> List[Dict[str, object]]:
     """bench.json's shape: mode, metric, unit, pvk, linux, ratio, runs,
     spread_pct (linux and ratio null when there is no Linux figure)."""
@@ -1190,9 +1493,18 @@ def parse_args(argv):
     p.add_argument('--domu-log', metavar='SERIAL.LOG',
                    help="instead: write domU.txt, .json, .dat and .png from "
                         "scripts/bench-domU.sh's serial log")
-    p.add_argument('--virt', choices=sorted(VIRT_LABELS), default='pv',
-                   help='with --domu-log: the kind of guests to report '
-                        '(default pv)')
+    p.add_argument('--user-log', metavar='SERIAL.LOG',
+                   help='instead: write user-VIRT.txt, .json, .dat and .png '
+                        'from the bench-user lines of a serial log '
+                        '(scripts/bench-user.sh, or bench-domU.sh with '
+                        'BENCH_PASSES=user)')
+    p.add_argument('--user', metavar='USER.TXT', action='append', default=[],
+                   help='a user table (user-VIRT.txt): append it to '
+                        'bench.txt and its .json rows to bench.json '
+                        '(repeatable)')
+    p.add_argument('--virt', choices=sorted(USER_LABELS), default='pv',
+                   help='with --domu-log or --user-log: the kind of guests '
+                        'to report (default pv; bare: --user-log only)')
     p.add_argument('--runs', type=int, default=3,
                    help='with --domu-log: runs each guest should have '
                         '(fewer is reported as missing; default 3)')
@@ -1201,7 +1513,13 @@ def parse_args(argv):
 
 def main(argv) -> int:
     args = parse_args(argv)
+    if args.user_log:
+        return user_main(args)
     if args.domu_log:
+        if args.virt not in VIRT_LABELS:
+            print('bench-report: --domu-log wants --virt pv, pvh or hvm',
+                  file=sys.stderr)
+            return 2
         return domu_main(args)
     named = []
     for item in args.log:
@@ -1256,6 +1574,15 @@ def main(argv) -> int:
                 rows += json.load(f)
         except (OSError, ValueError) as e:
             print(f'bench-report: {domu_json}: {e}', file=sys.stderr)
+            return 1
+    for user in args.user:
+        try:
+            with open(user) as f:
+                report += '\n' + f.read()
+            with open(re.sub(r'\.txt$', '', user) + '.json') as f:
+                rows += json.load(f)
+        except (OSError, ValueError) as e:
+            print(f'bench-report: --user: {e}', file=sys.stderr)
             return 1
     with open(txt, 'w') as f:
         f.write(report)

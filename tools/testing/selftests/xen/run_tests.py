@@ -2092,7 +2092,7 @@ def print_details(results: List[RowResult]) -> None:
 
 
 def run_bench_report(results: List[RowResult], out_dir: str,
-                     domus: List[str]) -> int:
+                     domus: List[str], users: List[str] = ()) -> int:
     logs = [f'{r.row.name}={r.log}' for r in results if r.status == PASS]
     if not logs:
         print('\nbench: no successful bench boot, no report', flush=True)
@@ -2103,6 +2103,8 @@ def run_bench_report(results: List[RowResult], out_dir: str,
         argv += ['--log', item]
     for domu in domus:
         argv += ['--domu', domu]
+    for user in users:
+        argv += ['--user', user]
     print()
     sys.stdout.flush()
     return subprocess.call(argv)
@@ -2157,6 +2159,11 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
                    help="with --bench: add scripts/bench-domU.sh's pvk vs "
                         'Linux table and chart panel to the report '
                         '(repeatable: the PV, PVH and HVM tables)')
+    p.add_argument('--bench-user', metavar='USER.TXT', action='append',
+                   default=[],
+                   help="with --bench: add a user pass's lmbench table "
+                        '(user-bare.txt, user-pv.txt, ...) to the report '
+                        '(repeatable)')
     p.add_argument('--show-log', action='store_true',
                    help='echo the serial log of each row as it runs')
     p.add_argument('--list', action='store_true',
@@ -2302,7 +2309,8 @@ def main(argv: List[str]) -> int:
     print_details(final)
     status = 0
     if bench:
-        if run_bench_report(final, ctx.logs, args.bench_domu) != 0:
+        if run_bench_report(final, ctx.logs, args.bench_domu,
+                            args.bench_user) != 0:
             status = 1
     passed, failed, skipped = closing_counts(final)
     if bench:
