@@ -201,7 +201,7 @@ static bool user_cow_fault(const struct pt_regs *regs)
 	    read_cr2() >= TASK_SIZE)
 		return false;
 	p = current_process();
-	return p && p->mm && cow_fault(p->mm->pgd, read_cr2(), regs->error_code);
+	return p && p->mm && cow_fault(p->mm, read_cr2(), regs->error_code);
 }
 
 /*
