@@ -262,4 +262,7 @@ void do_interrupt(struct pt_regs *regs)
 			smp_processor_id());
 	if (v != SPURIOUS_APIC_VECTOR)
 		arch_irq_eoi();
+	/* A thread of a process being killed ends here, even if it spins. */
+	if (user_mode(regs))
+		process_check_killed();
 }
