@@ -142,16 +142,16 @@ iso: $(BUILD)/pvk.iso
 # Each also runs on the build host first: there they must behave as the
 # kernel's user suite expects of pvk (hello's output is kept as the
 # reference, exit 3; the checkers exit 0, the forking ones too;
-# nullderef dies of SIGSEGV; lmbench, `make bench`'s user pass, measures
-# every metric briefly, but for its two-thread one on a host too busy to
-# run both threads at once).
+# nullderef dies of SIGSEGV, threadexit exits 7; lmbench, `make bench`'s
+# user pass, measures every metric briefly, but for its two-thread one on
+# a host too busy to run both threads at once).
 MUSL_CC := musl-gcc
 USER_SRC := tools/testing/selftests/user
 USER_PROGS := hello enosys efault tls nullderef fpu sys forkexec cow \
-	segvchild forkbomb orphan lmbench
+	segvchild forkbomb orphan threads futexbad tlbshoot threadexit lmbench
 USER_BINS := $(addprefix $(BUILD)/user/,$(USER_PROGS))
 
-$(BUILD)/user/%: $(USER_SRC)/%.c
+$(BUILD)/user/%: $(USER_SRC)/%.c $(USER_SRC)/futex.h
 	@mkdir -p $(dir $@)
 	@command -v $(MUSL_CC) >/dev/null || { echo "missing $(MUSL_CC): run 'make setup' (Debian musl-tools)"; exit 1; }
 	@echo "  MUSLCC  $<"
@@ -162,8 +162,11 @@ $(BUILD)/user/hello.out: $(USER_BINS)
 	@$(PYTHON) -c 'import os, sys; os.execv(sys.argv[1], ["hello", "one", "two words"])' \
 		$(BUILD)/user/hello > $@.tmp; test $$? -eq 3
 	@# Output to a file: /dev/null would take any pointer without a look.
-	@for t in enosys efault tls fpu sys forkexec cow segvchild forkbomb orphan; do $(BUILD)/user/$$t > $@.run || \
+	@for t in enosys efault tls fpu sys forkexec cow segvchild forkbomb orphan \
+		threads futexbad tlbshoot; do $(BUILD)/user/$$t > $@.run || \
 		{ cat $@.run; echo "$$t fails on the host"; exit 1; }; done
+	@$(BUILD)/user/threadexit > $@.run; test $$? -eq 7 || \
+		{ cat $@.run; echo "threadexit did not exit 7 on the host"; exit 1; }
 	@$(BUILD)/user/nullderef > $@.run 2>&1; test $$? -eq 139 || \
 		{ echo "nullderef did not die of SIGSEGV on the host"; exit 1; }
 	@$(BUILD)/user/lmbench -t 10 > $@.run && \

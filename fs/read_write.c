@@ -8,6 +8,7 @@
 #include <pvk/kernel.h>
 #include <pvk/process.h>
 #include <pvk/printk.h>
+#include <pvk/spinlock.h>
 #include <pvk/string.h>
 #include <pvk/syscalls.h>
 #include <pvk/uaccess.h>
@@ -29,13 +30,18 @@ static void output(struct process *p, const char *buf, size_t len)
 {
 	struct user_output *o = p->out;
 
+	unsigned long flags;
+
 	if (!o) {
 		console_write(buf, len);
 		return;
 	}
+	/* Threads of a process write at once from several CPUs. */
+	spin_lock_irqsave(&o->lock, flags);
 	len = MIN(len, o->cap - o->len);
 	memcpy(o->buf + o->len, buf, len);
 	o->len += len;
+	spin_unlock_irqrestore(&o->lock, flags);
 }
 
 /* Copy @count bytes from user @ubuf to the output; bytes or -EFAULT. */

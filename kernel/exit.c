@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * The end of a process: exit(2), exit_group(2), or a fatal fault in
- * user mode; and wait4(2), with which a parent collects its forked
- * children.  The address space goes at once (this CPU switches to the
- * kernel's tables first); the process record stays until its parent
- * (or, for a process the kernel started, process_wait()) collects it.
- * Children whose parent went first are orphans: the kernel frees them
- * once they have exited, at the next fork, spawn or wait.
+ * The end of a thread, exit(2), and of a process: exit_group(2), a
+ * fatal fault in user mode, or its last thread's exit(2); and wait4(2),
+ * with which a parent collects its forked children.
+ *
+ * exit_group() and a fatal fault kill the process: every other thread
+ * is woken (a sleeping one from its futex, a running one by the IPI
+ * kthread_wake() sends) and ends on its way back to user mode
+ * (process_check_killed()).  A thread that ends zeroes and wakes its
+ * clear_tid futex.  The last thread frees the address space (after
+ * every CPU let go of it) and ends the process; the records stay until
+ * its parent (or, for a process the kernel started, process_wait())
+ * collects it.  Children whose parent went first are orphans: the
+ * kernel frees them once they have exited, at the next fork, spawn or
+ * wait.
  */
 #include <pvk/kernel.h>
 #include <pvk/mm.h>
@@ -24,7 +31,11 @@
 /* A waiting parent looks again this often even without a wake-up. */
 #define WAIT_POLL_NS	(100 * NSEC_PER_MSEC)
 
-/* Guards every process's parent, children, sibling, exited, status. */
+/*
+ * Guards every process's parent, children, sibling, exited, status, and
+ * the thread fields (thread_done, next_thread, threads, live_threads,
+ * killed, kill_status).
+ */
 static DEFINE_SPINLOCK(family_lock);
 /* Exited processes nobody will wait for, linked through sibling. */
 static struct process *orphans;
@@ -96,31 +107,190 @@ static void orphan_children(struct process *p)
 }
 
 /**
- * do_exit - end the calling process
+ * thread_group_add - a new thread joins its leader's process
+ * @t: the thread, not started yet
+ *
+ * Returns false when the process is being killed: the thread must not
+ * start.
+ */
+bool thread_group_add(struct process *t)
+{
+	struct process *leader = t->leader;
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&family_lock, flags);
+	ok = !leader->killed;
+	if (ok) {
+		t->next_thread = leader->threads;
+		leader->threads = t;
+		leader->live_threads++;
+	}
+	spin_unlock_irqrestore(&family_lock, flags);
+	return ok;
+}
+
+/**
+ * thread_group_remove - undo thread_group_add() for a thread that
+ * never started
+ * @t: the thread
+ */
+void thread_group_remove(struct process *t)
+{
+	struct process *leader = t->leader, **pp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&family_lock, flags);
+	for (pp = &leader->threads; *pp; pp = &(*pp)->next_thread) {
+		if (*pp == t) {
+			*pp = t->next_thread;
+			leader->live_threads--;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&family_lock, flags);
+}
+
+/**
+ * thread_group_take_done - unlink the threads that have ended
+ * @leader: the process's first thread
+ *
+ * Returns them, linked through next_thread, for the caller to join and
+ * free (the leader's own record stays).
+ */
+struct process *thread_group_take_done(struct process *leader)
+{
+	struct process **pp = &leader->threads, *done = NULL, *t;
+	unsigned long flags;
+
+	spin_lock_irqsave(&family_lock, flags);
+	while ((t = *pp)) {
+		if (t->thread_done) {
+			*pp = t->next_thread;
+			t->next_thread = done;
+			done = t;
+		} else {
+			pp = &t->next_thread;
+		}
+	}
+	spin_unlock_irqrestore(&family_lock, flags);
+	return done;
+}
+
+/* How many threads of @p's process, @p not counted, have not ended. */
+int thread_group_others(const struct process *p)
+{
+	return __atomic_load_n(&p->leader->live_threads, __ATOMIC_ACQUIRE) - 1;
+}
+
+bool process_killed(const struct process *p)
+{
+	return __atomic_load_n(&p->leader->killed, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * process_check_killed - end the calling thread if its process is
+ * being killed
+ *
+ * Called on the way back to user mode (after a system call, an
+ * interrupt that came from user mode, the start of a thread); nothing
+ * in kernel mode is left half done there.  A kernel thread passes.
+ */
+void process_check_killed(void)
+{
+	struct process *p = current_process();
+
+	if (p && process_killed(p))
+		do_exit_thread(0);
+}
+
+/* Zero the word CLONE_CHILD_CLEARTID or set_tid_address() gave, wake it. */
+static void clear_child_tid(struct process *p)
+{
+	static const u32 zero;
+
+	if (!p->clear_tid || !p->mm)
+		return;
+	if (!copy_to_user((void *)p->clear_tid, &zero, sizeof(zero)))
+		futex_wake(p->mm, p->clear_tid, 1);
+}
+
+/* Under family_lock: the last thread of @leader's process has ended. */
+static void process_end_locked(struct process *leader, int status)
+{
+	orphan_children(leader);
+	leader->exit_status = status;
+	__atomic_store_n(&leader->exited, true, __ATOMIC_RELEASE);
+	if (leader->parent) {
+		kthread_wake(leader->parent->thread);
+	} else if (leader->forked) {
+		leader->sibling = orphans;
+		orphans = leader;
+	}
+}
+
+/**
+ * do_exit_thread - end the calling thread
+ * @status: the process's wait status should this be its last thread
+ *	    (a killed process's is the one it was killed with)
+ *
+ * This CPU lets go of the address space first; the last thread frees
+ * it and ends the process.
+ */
+void do_exit_thread(int status)
+{
+	struct process *p = current_process(), *leader = p->leader;
+	struct mm_struct *mm = p->mm;
+	unsigned long flags;
+	bool last;
+
+	/* A joiner woken below may place its next thread here at once. */
+	thread_cpu_put(p->cpu);
+	clear_child_tid(p);
+	if (mm)
+		mm_activate(NULL);
+	spin_lock_irqsave(&family_lock, flags);
+	last = --leader->live_threads == 0;
+	p->thread_done = true;
+	p->mm = NULL;
+	if (leader->killed)
+		status = leader->kill_status;
+	spin_unlock_irqrestore(&family_lock, flags);
+	if (last) {
+		leader->mm = NULL;
+		if (mm)
+			mm_free(mm);
+		spin_lock_irqsave(&family_lock, flags);
+		process_end_locked(leader, status);
+		spin_unlock_irqrestore(&family_lock, flags);
+	}
+	kthread_exit(status);
+}
+
+/**
+ * do_exit - end the calling process (exit_group(2), a fatal fault)
  * @status: its wait status (exit code << 8, or the killing signal)
+ *
+ * The first kill decides the status.  Every other thread is woken to
+ * end itself, then this one ends.
  */
 void do_exit(int status)
 {
-	struct process *p = current_process();
+	struct process *p = current_process(), *leader = p->leader;
 	unsigned long flags;
 
-	if (p->mm) {
-		mm_activate(NULL);
-		mm_free(p->mm);
-		p->mm = NULL;
-	}
 	spin_lock_irqsave(&family_lock, flags);
-	orphan_children(p);
-	p->exit_status = status;
-	p->exited = true;
-	if (p->parent) {
-		kthread_wake(p->parent->thread);
-	} else if (p->forked) {
-		p->sibling = orphans;
-		orphans = p;
+	if (!leader->killed) {
+		leader->kill_status = status;
+		__atomic_store_n(&leader->killed, true, __ATOMIC_RELEASE);
 	}
+	if (leader != p && !leader->thread_done)
+		kthread_wake(leader->thread);
+	for (struct process *t = leader->threads; t; t = t->next_thread)
+		if (t != p && !t->thread_done)
+			kthread_wake(t->thread);
 	spin_unlock_irqrestore(&family_lock, flags);
-	kthread_exit(status);
+	do_exit_thread(status);
 }
 
 /**
@@ -183,7 +353,7 @@ static struct process *take_exited_child(struct process *self, int pid,
 long sys_wait4(int pid, int *ustatus, int options, void *rusage)
 {
 	static const u8 zero[RUSAGE_SIZE];
-	struct process *self = current_process(), *c;
+	struct process *self = current_process()->leader, *c;
 	int err = wait_options_check(options), status, cpid;
 	bool any;
 
@@ -194,6 +364,8 @@ long sys_wait4(int pid, int *ustatus, int options, void *rusage)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
+		if (process_killed(self))
+			return -EINTR;
 		kthread_wait_ns(WAIT_POLL_NS);
 	}
 	status = c->exit_status;

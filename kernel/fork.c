@@ -6,6 +6,9 @@
  * user mode; system calls and faults come back on its kernel stack.
  * fork() gives a process a child on the same CPU with a copy-on-write
  * copy of its address space, and execve() replaces the program.
+ * clone() with CLONE_THREAD starts a thread of the caller's process on
+ * the CPU with the fewest user threads: the kernel does not preempt,
+ * so threads that compute run at once only on CPUs of their own.
  */
 #include <pvk/kernel.h>
 #include <pvk/binfmts.h>
@@ -15,15 +18,47 @@
 #include <pvk/smp.h>
 #include <pvk/string.h>
 #include <pvk/syscalls.h>
+#include <pvk/thread_args.h>
 #include <pvk/uaccess.h>
 
 /* Bytes of argument and environment strings an execve() may pass. */
 #define EXEC_STRINGS_MAX	2048
-/* clone()'s flags byte that names the exit signal. */
-#define CSIGNAL			0xff
 
 static int next_pid = 1;
 static int nr_processes;
+/* User threads started on each CPU and not ended (thread_pick_cpu()). */
+static unsigned int user_threads_on[NR_CPUS];
+
+/* Start @p's kernel thread running @fn on @cpu, counted there. */
+static struct thread *start_user_thread(struct process *p, thread_fn_t fn,
+					unsigned int cpu)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "pid%d", p->pid);
+	p->cpu = cpu;
+	__atomic_add_fetch(&user_threads_on[cpu], 1, __ATOMIC_RELAXED);
+	p->thread = kthread_run(fn, p, name, cpu);
+	if (!p->thread)
+		thread_cpu_put(cpu);
+	return p->thread;
+}
+
+void thread_cpu_put(unsigned int cpu)
+{
+	__atomic_sub_fetch(&user_threads_on[cpu], 1, __ATOMIC_RELAXED);
+}
+
+/* The CPU for a new thread: the least busy online one. */
+static unsigned int new_thread_cpu(void)
+{
+	unsigned int load[NR_CPUS];
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		load[cpu] = __atomic_load_n(&user_threads_on[cpu], __ATOMIC_RELAXED);
+	return thread_pick_cpu(load, cpu_online_mask.bits, smp_processor_id(),
+			       NR_CPUS);
+}
 
 struct process *current_process(void)
 {
@@ -68,7 +103,10 @@ static struct process *process_alloc(const char *path)
 		goto fail;
 	}
 	p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
-	p->ppid = parent ? parent->pid : 0;
+	p->tgid = p->pid;
+	p->leader = p;
+	p->live_threads = 1;
+	p->ppid = parent ? parent->tgid : 0;
 	strlcpy(p->path, path, sizeof(p->path));
 	return p;
 fail:
@@ -84,12 +122,26 @@ static void process_free(struct process *p)
 	__atomic_sub_fetch(&nr_processes, 1, __ATOMIC_RELAXED);
 }
 
+/* Free the threads of @leader's process that have ended. */
+static void reap_threads(struct process *leader)
+{
+	struct process *t = thread_group_take_done(leader), *next;
+
+	for (; t; t = next) {
+		next = t->next_thread;
+		kthread_join(t->thread);
+		process_free(t);
+	}
+}
+
 /**
  * process_release - free a process that has exited
- * @p: its thread has ended or is about to (do_exit() ran)
+ * @p: its leader; every thread has ended or is about to (the last
+ *     one's do_exit_thread() ran)
  */
 void process_release(struct process *p)
 {
+	reap_threads(p);
 	kthread_join(p->thread);
 	process_free(p);
 }
@@ -108,7 +160,6 @@ struct process *process_spawn(const char *path, const char *const argv[],
 			      struct user_output *out)
 {
 	struct process *p;
-	char name[16];
 
 	reap_orphans();
 	p = process_alloc(path);
@@ -119,9 +170,7 @@ struct process *process_spawn(const char *path, const char *const argv[],
 		p->argc++;
 	}
 	p->out = out;
-	snprintf(name, sizeof(name), "pid%d", p->pid);
-	p->thread = kthread_run(process_main, p, name, smp_processor_id());
-	if (!p->thread) {
+	if (!start_user_thread(p, process_main, smp_processor_id())) {
 		process_free(p);
 		return NULL;
 	}
@@ -133,15 +182,20 @@ struct process *process_spawn(const char *path, const char *const argv[],
  * @p: from process_spawn()
  * @exec_error: set to the exec's -errno (0 when it ran), or NULL
  *
- * Returns the wait status (WIFEXITED()/WEXITSTATUS()/WTERMSIG()).
+ * Returns the wait status (WIFEXITED()/WEXITSTATUS()/WTERMSIG()).  Its
+ * first thread may end long before its last one: the process has
+ * ended when the last one has.
  */
 int process_wait(struct process *p, int *exec_error)
 {
-	int status = kthread_join(p->thread);
+	int status;
 
+	while (!__atomic_load_n(&p->exited, __ATOMIC_ACQUIRE))
+		msleep(1);
+	status = p->exit_status;
 	if (exec_error)
 		*exec_error = p->exec_error;
-	process_free(p);
+	process_release(p);
 	reap_orphans();
 	return status;
 }
@@ -165,7 +219,6 @@ static int fork_child_main(void *arg)
 long sys_fork(const struct pt_regs *regs)
 {
 	struct process *parent = current_process(), *c;
-	char name[16];
 
 	reap_orphans();
 	c = process_alloc(parent->path);
@@ -179,28 +232,104 @@ long sys_fork(const struct pt_regs *regs)
 		return -ENOMEM;
 	}
 	arch_fork(c, parent, regs);
-	snprintf(name, sizeof(name), "pid%d", c->pid);
-	c->thread = kthread_run(fork_child_main, c, name, smp_processor_id());
-	if (!c->thread) {
+	if (!start_user_thread(c, fork_child_main, smp_processor_id())) {
 		mm_free(c->mm);
 		process_free(c);
 		return -ENOMEM;
 	}
-	process_adopt(parent, c);
+	process_adopt(parent->leader, c);
 	return c->pid;
 }
 
-/*
- * clone(2) without CLONE_* flags is fork() with an exit signal (musl's
- * fork() on architectures without SYS_fork); threads (CLONE_VM and
- * friends) and a new stack are not supported.
- */
-long sys_clone(unsigned long flags, unsigned long newsp,
-	       const struct pt_regs *regs)
+/* A new thread: back to user mode on its own stack, clone() gave 0. */
+static int thread_child_main(void *arg)
 {
-	if ((flags & ~CSIGNAL) || newsp)
-		return -EINVAL;
-	return sys_fork(regs);
+	struct process *t = arg;
+
+	/* Before it can end: its creator may not have stored it yet. */
+	t->thread = kthread_self();
+	kthread_set_process(t);
+	process_check_killed();
+	arch_fork_return(t);
+}
+
+/* Write the new thread's id where CLONE_*_SETTID asked; 0 or -EFAULT. */
+static int clone_settid(unsigned long flags, struct process *t, int *ptid,
+			int *ctid)
+{
+	if ((flags & CLONE_PARENT_SETTID) &&
+	    copy_to_user(ptid, &t->pid, sizeof(t->pid)))
+		return -EFAULT;
+	if ((flags & CLONE_CHILD_SETTID) &&
+	    copy_to_user(ctid, &t->pid, sizeof(t->pid)))
+		return -EFAULT;
+	return 0;
+}
+
+/* clone(CLONE_THREAD...): a thread of the caller's process. */
+static long clone_thread(unsigned long flags, unsigned long newsp, int *ptid,
+			 int *ctid, unsigned long tls, const struct pt_regs *regs)
+{
+	struct process *self = current_process(), *t;
+	int err;
+
+	reap_threads(self->leader);
+	if (!(flags & CLONE_SETTLS))
+		tls = arch_fs_base(self);
+	else if (tls >= TASK_SIZE)
+		return -EPERM;
+	t = process_alloc(self->path);
+	if (!t)
+		return -EAGAIN;
+	t->tgid = self->tgid;
+	t->ppid = self->leader->ppid;
+	t->leader = self->leader;
+	t->mm = self->mm;
+	t->out = self->out;
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_tid = (unsigned long)ctid;
+	arch_clone_thread(t, self, regs, newsp, tls);
+	err = clone_settid(flags, t, ptid, ctid);
+	if (!err && !thread_group_add(t))
+		err = -EINTR;	/* the process is being killed */
+	if (err) {
+		process_free(t);
+		return err;
+	}
+	if (!start_user_thread(t, thread_child_main, new_thread_cpu())) {
+		thread_group_remove(t);
+		process_free(t);
+		return -ENOMEM;
+	}
+	return t->pid;
+}
+
+/**
+ * sys_clone - clone(2): a forked process or a new thread
+ * @flags: none but an exit signal (musl's fork()), or CLONE_VM,
+ *	   CLONE_SIGHAND and CLONE_THREAD with what musl's
+ *	   pthread_create() adds (clone_kind())
+ * @newsp: the new thread's stack
+ * @ptid: CLONE_PARENT_SETTID: where the new thread's id goes
+ * @ctid: CLONE_CHILD_SETTID: likewise; CLONE_CHILD_CLEARTID: zeroed and
+ *	  woken (futex) when the thread ends, which pthread_join() waits on
+ * @tls: CLONE_SETTLS: the new thread's FS base
+ * @regs: the caller's user registers
+ *
+ * Returns the new process's or thread's id, -EINVAL for other flags,
+ * -EAGAIN at PROCESS_MAX threads and processes, -EFAULT when an id
+ * cannot be written, -EPERM for a TLS address outside user space.
+ */
+long sys_clone(unsigned long flags, unsigned long newsp, int *ptid, int *ctid,
+	       unsigned long tls, const struct pt_regs *regs)
+{
+	int kind = clone_kind(flags, newsp);
+
+	if (kind < 0)
+		return kind;
+	if (kind == CLONE_KIND_FORK)
+		return sys_fork(regs);
+	return clone_thread(flags, newsp, ptid, ctid, tls, regs);
 }
 
 /* What execve() copied in from the caller, kept while the program runs. */
@@ -284,7 +413,8 @@ static struct exec_args *exec_args_copy(const char *upath,
  * EXEC_STRINGS_MAX bytes (else -E2BIG).  On success the old program
  * and its address space are gone and this does not return; on failure
  * (-ENOENT, -ENOEXEC, -EFAULT, -ENOMEM...) the caller carries on
- * exactly as it was.
+ * exactly as it was.  A process with other threads gets -EBUSY: pvk
+ * does not end them for an exec (Linux does).
  */
 long sys_execve(const char *upath, const char *const *uargv,
 		const char *const *uenvp)
@@ -295,6 +425,8 @@ long sys_execve(const char *upath, const char *const *uargv,
 	struct exec_args *a;
 	int err;
 
+	if (thread_group_others(p))
+		return -EBUSY;
 	a = exec_args_copy(upath, uargv, uenvp, &err);
 	if (!a)
 		return err;

@@ -5,8 +5,10 @@
  */
 #include <pvk/kernel.h>
 #include <pvk/process.h>
+#include <pvk/smp.h>
 #include <pvk/string.h>
 #include <pvk/syscalls.h>
+#include <pvk/thread_args.h>
 #include <pvk/time.h>
 #include <pvk/uaccess.h>
 
@@ -20,11 +22,6 @@ struct new_utsname {
 	char version[UTS_LEN], machine[UTS_LEN], domainname[UTS_LEN];
 };
 
-struct kernel_timespec {
-	s64 tv_sec;
-	long tv_nsec;
-};
-
 /* struct sigaction as the kernel sees it (x86-64). */
 struct k_sigaction {
 	unsigned long handler, flags, restorer, mask;
@@ -32,28 +29,47 @@ struct k_sigaction {
 
 long sys_getpid(void)
 {
-	return current_process()->pid;
+	return current_process()->tgid;
 }
 
+/* The parent's process id, kept on the process's first thread. */
 long sys_getppid(void)
 {
-	return current_process()->ppid;
+	return current_process()->leader->ppid;
 }
 
-/* One thread per process so far: its thread id is the process id. */
+/* A process's first thread has the process's id as its thread id. */
 long sys_gettid(void)
 {
 	return current_process()->pid;
 }
 
 /*
- * The address is where a thread's exit would clear its id and wake a
- * futex: with one thread per process and no futex yet, nothing does,
- * so it is not kept.  The result is the caller's thread id.
+ * The calling thread's end zeroes the word at @tidptr and wakes its
+ * futex (kernel/exit.c), as CLONE_CHILD_CLEARTID does.  The result is
+ * the caller's thread id.
  */
 long sys_set_tid_address(unsigned long tidptr)
 {
-	return current_process()->pid;
+	struct process *p = current_process();
+
+	p->clear_tid = tidptr;
+	return p->pid;
+}
+
+/*
+ * getcpu(2): the CPU the caller runs on (threads stay on theirs) and
+ * node 0; the cache argument is unused, as on Linux.
+ */
+long sys_getcpu(unsigned int *ucpu, unsigned int *unode, void *cache)
+{
+	unsigned int cpu = smp_processor_id(), node = 0;
+
+	if (ucpu && copy_to_user(ucpu, &cpu, sizeof(cpu)))
+		return -EFAULT;
+	if (unode && copy_to_user(unode, &node, sizeof(node)))
+		return -EFAULT;
+	return 0;
 }
 
 long sys_uname(void *buf)

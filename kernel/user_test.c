@@ -16,6 +16,7 @@
 #include <pvk/sched.h>
 #include <pvk/process.h>
 #include <pvk/selftest.h>
+#include <pvk/smp.h>
 #include <pvk/string.h>
 
 #define OUT_MAX	1024
@@ -305,6 +306,112 @@ static void user_init_ran_as_pid1(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, WIFEXITED(r->status));
 	KUNIT_EXPECT_EQ(test, WEXITSTATUS(r->status), 3);
 }
+
+/* The decimal number a program printed after @prefix, or -1. */
+static int number_after(const char *s, const char *prefix)
+{
+	size_t len = strlen(prefix);
+	const char *at = s;
+	int n = 0;
+
+	while (*at && strncmp(at, prefix, len))
+		at++;
+	if (!*at)
+		return -1;
+	at += len;
+	if (*at < '0' || *at > '9')
+		return -1;
+	for (; *at >= '0' && *at <= '9' && n < 100000; at++)
+		n = n * 10 + (*at - '0');
+	return n;
+}
+
+/*
+ * pthread_create/join of four threads adding into shared memory, and a
+ * futex ping-pong: with two CPUs, the threads ran on both.
+ */
+static void user_threads_sum_join(struct kunit *test)
+{
+	int cpus;
+
+	if (!expect_ok(test, "/bin/threads"))
+		return;
+	cpus = number_after(out, "cpus=");
+	kunit_info(test, "threads ran on %d CPUs of %u", cpus, num_online_cpus());
+	KUNIT_EXPECT_TRUE(test, cpus >= 1);
+	if (num_online_cpus() >= 2)
+		KUNIT_EXPECT_TRUE(test, cpus >= 2);
+	expect_no_process_left(test);
+}
+
+static void user_threads_futex_bad_input(struct kunit *test)
+{
+	expect_ok(test, "/bin/futexbad");
+	expect_no_process_left(test);
+}
+
+/*
+ * Threads that compute hold their CPU (no preemption): a process whose
+ * thread spins needs a second CPU for its others.
+ */
+static bool two_cpus(struct kunit *test)
+{
+	if (num_online_cpus() >= 2)
+		return true;
+	kunit_skip(test, "one CPU: a spinning thread would hold it");
+	return false;
+}
+
+/*
+ * exit(2) of one thread leaves the process; exit_group(2) ends a thread
+ * asleep in a futex and one spinning in user mode on another CPU.
+ * Every frame comes back.
+ */
+static void user_threads_exit_group(struct kunit *test)
+{
+	static const char *const argv[] = { "threadexit", NULL };
+	int err, status;
+	u64 before;
+
+	if (!user_ready(test) || !two_cpus(test))
+		return;
+	before = free_frames();
+	status = run(test, "/bin/threadexit", argv, &err);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_TRUE(test, WIFEXITED(status));
+	KUNIT_EXPECT_EQ(test, WEXITSTATUS(status), 7);
+	KUNIT_EXPECT_EQ(test, strcmp(out, "threadexit: exit_group\n"), 0);
+	expect_no_process_left(test);
+	kunit_info(test, "free frames %llu before, %llu after",
+		   (unsigned long long)before, (unsigned long long)free_frames());
+	KUNIT_EXPECT_TRUE(test, free_frames() + 8 >= before);
+}
+
+/*
+ * munmap() while a thread on another CPU spins reading the page: that
+ * CPU's TLB is flushed, its next read faults, SIGSEGV kills the child
+ * and its parent sees it.  A missing flush leaves the spinner reading
+ * (the child exits 3, the program fails).
+ */
+static void user_threads_munmap_shootdown(struct kunit *test)
+{
+	int main_cpu, spin_cpu;
+
+	if (!user_ready(test) || !two_cpus(test) || !expect_ok(test, "/bin/tlbshoot"))
+		return;
+	main_cpu = number_after(out, "main on cpu ");
+	spin_cpu = number_after(out, "spinner on cpu ");
+	KUNIT_EXPECT_TRUE(test, main_cpu >= 0 && spin_cpu >= 0);
+	/* Else the test proves nothing about another CPU's TLB. */
+	KUNIT_EXPECT_NE(test, main_cpu, spin_cpu);
+	expect_no_process_left(test);
+}
+
+SELFTEST_SUITE(user_threads,
+	KUNIT_CASE(user_threads_sum_join),
+	KUNIT_CASE(user_threads_futex_bad_input),
+	KUNIT_CASE(user_threads_exit_group),
+	KUNIT_CASE(user_threads_munmap_shootdown));
 
 SELFTEST_SUITE(user_init,
 	KUNIT_CASE(user_init_ran_as_pid1));

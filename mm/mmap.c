@@ -5,10 +5,16 @@
  * allocated when mapped (no demand paging yet) and belong to the page
  * tables: munmap() and the teardown free them, or drop their share of
  * them while a fork's copy-on-write keeps them in several.
+ *
+ * Threads share an address space and may run on several CPUs at once:
+ * each mm_struct keeps the CPUs that have it loaded, and a change that
+ * takes a mapping away is flushed from those CPUs' TLBs only
+ * (pv_ops.mmu.flush_tlb_multi) before its page is freed.
  */
 #include <pvk/kernel.h>
 #include <pvk/mm.h>
 #include <pvk/process.h>
+#include <pvk/smp.h>
 #include <pvk/syscalls.h>
 #include <pvk/uaccess.h>
 #include <asm/page.h>
@@ -22,6 +28,9 @@
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
 
+/* The address space each CPU has loaded (NULL: the kernel's tables). */
+static struct mm_struct *loaded_mm[NR_CPUS];
+
 struct mm_struct *mm_alloc(void)
 {
 	struct mm_struct *mm = kzalloc(sizeof(*mm));
@@ -33,13 +42,28 @@ struct mm_struct *mm_alloc(void)
 		kfree(mm);
 		return NULL;
 	}
+	spin_lock_init(&mm->lock);
 	mm->mmap_base = MMAP_BASE;
 	return mm;
 }
 
-/* @mm must not be loaded on any CPU (mm_activate(NULL) first). */
+/* Call-function IPI: a CPU that keeps @info loaded lazily lets go. */
+static void mm_drop_lazy(void *info)
+{
+	if (loaded_mm[smp_processor_id()] == info)
+		mm_activate(NULL);
+}
+
+/**
+ * mm_free - free an address space nobody runs any more
+ * @mm: loaded on no CPU, or lazily only (under a kernel thread): those
+ *	CPUs switch to the kernel's tables first
+ */
 void mm_free(struct mm_struct *mm)
 {
+	mm_drop_lazy(mm);
+	if (!cpumask_empty(&mm->cpus))
+		smp_call_function_many(&mm->cpus, mm_drop_lazy, mm, true);
 	pgd_free(mm->pgd);
 	kfree(mm);
 }
@@ -54,6 +78,7 @@ void mm_free(struct mm_struct *mm)
 struct mm_struct *mm_fork(struct mm_struct *old)
 {
 	struct mm_struct *mm = mm_alloc();
+	int err;
 
 	if (!mm)
 		return NULL;
@@ -61,16 +86,65 @@ struct mm_struct *mm_fork(struct mm_struct *old)
 	mm->brk = old->brk;
 	mm->mmap_base = old->mmap_base;
 	mm->pages = old->pages;
-	if (fork_user_pages(mm->pgd, old->pgd)) {
+	spin_lock(&old->lock);
+	err = fork_user_pages(mm->pgd, old->pgd);
+	spin_unlock(&old->lock);
+	/* The caller's other threads lose their writable entries too. */
+	mm_flush_tlb(old, TLB_FLUSH_ALL);
+	if (err) {
 		mm_free(mm);
 		return NULL;
 	}
 	return mm;
 }
 
+/**
+ * mm_activate - load an address space on this CPU
+ * @mm: the address space, NULL for the kernel's tables
+ *
+ * The CPU joins @mm's CPUs before the switch (a flush from then on
+ * reaches it) and leaves the old one's after it (its TLB has nothing
+ * of the old one left then: no global user pages, no PCIDs).
+ */
 void mm_activate(struct mm_struct *mm)
 {
+	unsigned int cpu = smp_processor_id();
+	struct mm_struct *old = loaded_mm[cpu];
+
+	if (mm)
+		cpumask_set_cpu(cpu, &mm->cpus);
+	loaded_mm[cpu] = mm;
 	switch_pgd(mm ? mm->pgd : NULL);
+	if (old && old != mm)
+		cpumask_clear_cpu(cpu, &old->cpus);
+}
+
+/**
+ * mm_flush_tlb - drop @va of @mm from the TLB of every CPU that has it
+ * @mm: the address space whose entry changed
+ * @va: the page, or TLB_FLUSH_ALL
+ *
+ * This CPU flushes itself when it has @mm loaded; the others in
+ * @mm->cpus through pv_ops.mmu.flush_tlb_multi, which returns when
+ * they have.  The fence orders the caller's entry update before the
+ * read of the mask: a CPU that joins later walks the new entry.
+ */
+void mm_flush_tlb(struct mm_struct *mm, unsigned long va)
+{
+	struct cpumask others;
+	unsigned int self = smp_processor_id();
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	others.bits = __atomic_load_n(&mm->cpus.bits, __ATOMIC_SEQ_CST);
+	if (cpumask_test_cpu(self, &others)) {
+		if (va == TLB_FLUSH_ALL)
+			flush_tlb_local();
+		else
+			flush_tlb_one(va);
+		cpumask_clear_cpu(self, &others);
+	}
+	if (!cpumask_empty(&others))
+		flush_tlb_multi(&others, va);
 }
 
 /**
@@ -107,14 +181,12 @@ int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long end)
 static void mm_unmap(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	for (unsigned long va = start; va < end; va += PAGE_SIZE)
-		if (!unmap_user_page(mm->pgd, va))
+		if (!unmap_user_page(mm, va))
 			mm->pages--;
 }
 
-/* brk(2): Linux's semantics, the current break on any failure. */
-long sys_brk(unsigned long brk)
+static long do_brk(struct mm_struct *mm, unsigned long brk)
 {
-	struct mm_struct *mm = current_process()->mm;
 	unsigned long old = ALIGN_UP(mm->brk, PAGE_SIZE);
 	unsigned long new = ALIGN_UP(brk, PAGE_SIZE);
 
@@ -130,17 +202,24 @@ long sys_brk(unsigned long brk)
 	return (long)brk;
 }
 
-/* mmap(2) of private anonymous memory; files are not supported yet. */
-long sys_mmap(unsigned long addr, unsigned long len, int prot, int flags,
-	      int fd, unsigned long off)
+/*
+ * brk(2): Linux's semantics, the current break on any failure.  The
+ * address-space calls hold the mm's lock: threads may make them at once.
+ */
+long sys_brk(unsigned long brk)
 {
 	struct mm_struct *mm = current_process()->mm;
-	unsigned long size = ALIGN_UP(len, PAGE_SIZE);
+	long ret;
 
-	if (!len || size < len || (addr & ~PAGE_MASK))
-		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE))
-		return -ENODEV;
+	spin_lock(&mm->lock);
+	ret = do_brk(mm, brk);
+	spin_unlock(&mm->lock);
+	return ret;
+}
+
+static long do_mmap(struct mm_struct *mm, unsigned long addr,
+		    unsigned long size, int flags)
+{
 	if (flags & MAP_FIXED) {
 		if (!access_ok(addr, size))
 			return -ENOMEM;
@@ -159,6 +238,29 @@ long sys_mmap(unsigned long addr, unsigned long len, int prot, int flags,
 	return (long)addr;
 }
 
+/* mmap(2) of private anonymous memory; files are not supported yet. */
+long sys_mmap(unsigned long addr, unsigned long len, int prot, int flags,
+	      int fd, unsigned long off)
+{
+	struct mm_struct *mm = current_process()->mm;
+	unsigned long size = ALIGN_UP(len, PAGE_SIZE);
+	long ret;
+
+	if (!len || size < len || (addr & ~PAGE_MASK))
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE))
+		return -ENODEV;
+	spin_lock(&mm->lock);
+	ret = do_mmap(mm, addr, size, flags);
+	spin_unlock(&mm->lock);
+	return ret;
+}
+
+/*
+ * munmap(2): every CPU running the process's other threads (or keeping
+ * its tables loaded) drops the pages from its TLB before they are
+ * freed, so a thread reading them there faults from now on.
+ */
 long sys_munmap(unsigned long addr, unsigned long len)
 {
 	struct mm_struct *mm = current_process()->mm;
@@ -166,6 +268,8 @@ long sys_munmap(unsigned long addr, unsigned long len)
 
 	if ((addr & ~PAGE_MASK) || !len || size < len || !access_ok(addr, size))
 		return -EINVAL;
+	spin_lock(&mm->lock);
 	mm_unmap(mm, addr, addr + size);
+	spin_unlock(&mm->lock);
 	return 0;
 }

@@ -64,11 +64,26 @@ TEST(private_entry)
 	EXPECT_EQ_U(cow_private(s, s & PTE_ADDR_MASK), rw);
 }
 
+TEST(spurious_write_faults)
+{
+	pteval_t cow = cow_share(rw);
+
+	/* Another thread took the page private: the write is retried. */
+	EXPECT(cow_fault_spurious(rw, PF_PROT | PF_WRITE | PF_USER));
+	/* Still copy-on-write, read-only, not present, a read, kernel-only. */
+	EXPECT(!cow_fault_spurious(cow, PF_PROT | PF_WRITE | PF_USER));
+	EXPECT(!cow_fault_spurious(rw & ~_PAGE_RW, PF_PROT | PF_WRITE));
+	EXPECT(!cow_fault_spurious(0, PF_WRITE));
+	EXPECT(!cow_fault_spurious(rw, PF_PROT | PF_USER));
+	EXPECT(!cow_fault_spurious(rw & ~_PAGE_USER, PF_PROT | PF_WRITE));
+}
+
 int main(void)
 {
 	RUN(share_makes_writable_pages_cow);
 	RUN(share_keeps_read_only_pages);
 	RUN(fault_actions);
 	RUN(private_entry);
+	RUN(spurious_write_faults);
 	return TEST_DONE();
 }

@@ -6,6 +6,7 @@
 #define PVK_ERRNO_H
 
 #define EPERM 1
+#define EINTR 4
 #define ENOENT 2
 #define EIO 5
 #define E2BIG 7

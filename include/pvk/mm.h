@@ -5,6 +5,8 @@
 
 #include <pvk/types.h>
 #include <pvk/bootinfo.h>
+#include <pvk/cpumask.h>
+#include <pvk/spinlock.h>
 
 /* Page frames (mm/page_alloc.c).  Addresses are direct-map pointers. */
 void *alloc_pages(unsigned int order);
@@ -48,17 +50,25 @@ void flush_tlb_all_cpus(unsigned long va);
 void *pgd_alloc(void);
 void pgd_free(void *pgd);
 int map_user_page(void *pgd, unsigned long va, phys_addr_t pa, unsigned int flags);
-int unmap_user_page(void *pgd, unsigned long va);
+struct mm_struct;
+int unmap_user_page(struct mm_struct *mm, unsigned long va);
 bool user_page_mapped(void *pgd, unsigned long va);
 void switch_pgd(void *pgd);
 /* Share @src's user pages copy-on-write into the empty @dst (fork). */
 int fork_user_pages(void *dst, void *src);
 /* Resolve a copy-on-write write fault at @va; false if it was none. */
-bool cow_fault(void *pgd, unsigned long va, unsigned long error_code);
+bool cow_fault(struct mm_struct *mm, unsigned long va, unsigned long error_code);
 
-/* A process's address space (mm/mmap.c). */
+/*
+ * A process's address space (mm/mmap.c), shared by its threads.  @cpus
+ * are the CPUs that have it loaded, running one of its threads or
+ * lazily (a kernel thread runs there on its tables): only they can hold
+ * its entries in their TLBs.
+ */
 struct mm_struct {
 	void *pgd;
+	spinlock_t lock;		/* brk, mmap_base, pages; mappings */
+	struct cpumask cpus;
 	unsigned long start_brk, brk;	/* heap: [start_brk, brk) */
 	unsigned long mmap_base;	/* next anonymous mapping ends here */
 	unsigned long pages;		/* mapped pages, for the limit */
@@ -68,6 +78,8 @@ struct mm_struct *mm_alloc(void);
 void mm_free(struct mm_struct *mm);
 /* Load @mm (NULL: the kernel's tables) on this CPU. */
 void mm_activate(struct mm_struct *mm);
+/* Flush @va (or TLB_FLUSH_ALL) of @mm from every CPU that may hold it. */
+void mm_flush_tlb(struct mm_struct *mm, unsigned long va);
 /* Back [start, end) with fresh zeroed pages where nothing is mapped yet. */
 int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long end);
 /* A copy of @old for a forked child, its pages shared copy-on-write. */

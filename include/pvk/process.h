@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * User processes: one kernel thread each, with its own address space
- * (struct mm_struct, mm/mmap.c) whose kernel half is shared.  The kernel
- * starts a process from a static ELF64 file of the initramfs and
+ * User processes: one kernel thread per user thread, with an address
+ * space (struct mm_struct, mm/mmap.c) whose kernel half is shared.  The
+ * kernel starts a process from a static ELF64 file of the initramfs and
  * collects its wait status (process_spawn(), process_wait()); a process
- * may fork children, which run on its CPU, exec another program, and
- * wait for its children.  A child whose parent went first is reaped by
- * the kernel.
+ * may fork children, which run on its CPU, exec another program, wait
+ * for its children, and start threads (clone with CLONE_THREAD), which
+ * share its address space and run on the least busy CPU.  A child
+ * whose parent went first is reaped by the kernel.
+ *
+ * A struct process stands for one thread.  The first (the leader)
+ * holds what belongs to the whole process: its family, its other
+ * threads and how it ends.  The process ends when its last thread
+ * does; exit_group() or a fatal fault kills every thread first.
  */
 #ifndef PVK_PROCESS_H
 #define PVK_PROCESS_H
 
 #include <pvk/types.h>
+#include <pvk/spinlock.h>
 
 #define SIGKILL		9
 #define SIGSEGV		11
@@ -27,17 +34,22 @@ struct pt_regs;
 
 /*
  * Where fd 1 and 2 of a process and of the children it forks land
- * instead of the console; the spawner owns it.  Those processes all
- * run on one CPU without preemption, so they never write at once.
+ * instead of the console; the spawner owns it.  Threads may write at
+ * once from several CPUs: @lock (zero is unlocked) orders them.
  */
 struct user_output {
 	char *buf;
 	size_t len, cap;
+	spinlock_t lock;
 };
 
 struct process {
-	int pid, ppid;
+	int pid, ppid;			/* pid: the thread's id */
+	int tgid;			/* the process id its threads share */
+	struct process *leader;		/* its first thread (itself there) */
 	struct thread *thread;
+	unsigned int cpu;		/* where its thread runs */
+	unsigned long clear_tid;	/* zeroed and woken when it ends */
 	struct mm_struct *mm;
 	struct arch_process *arch;	/* FPU state, FS base (arch code) */
 	int exec_error;			/* the exec's -errno when it failed */
@@ -53,6 +65,13 @@ struct process {
 	bool forked;			/* reaped by a parent, or the kernel */
 	bool exited;
 	int exit_status;
+	/* Threads, under kernel/exit.c's lock too. */
+	bool thread_done;		/* this thread has ended */
+	struct process *next_thread;	/* in the leader's list */
+	struct process *threads;	/* the leader's: the other threads */
+	int live_threads;		/* the leader's: threads not ended */
+	bool killed;			/* the leader's: every thread ends */
+	int kill_status;		/* the leader's: the wait status then */
 };
 
 /* Can this platform run user processes at all? */
@@ -77,6 +96,22 @@ void process_adopt(struct process *parent, struct process *child);
 void reap_orphans(void);
 /* End the calling process with wait status @status; never returns. */
 __noreturn void do_exit(int status);
+/* End the calling thread (exit(2)); the last one ends the process. */
+__noreturn void do_exit_thread(int status);
+/* Is @p's process being killed (exit_group, a fatal fault)? */
+bool process_killed(const struct process *p);
+/* On the way back to user mode: end the thread if it is being killed. */
+void process_check_killed(void);
+/* Add the new thread @t to its leader's; false once it is being killed. */
+bool thread_group_add(struct process *t);
+/* Take back a thread that could not be started. */
+void thread_group_remove(struct process *t);
+/* Unlink the ended threads of @leader's process; the list of them. */
+struct process *thread_group_take_done(struct process *leader);
+/* Other threads than the caller's that have not ended. */
+int thread_group_others(const struct process *p);
+/* A user thread on @cpu ends (kernel/fork.c). */
+void thread_cpu_put(unsigned int cpu);
 /* A fault in user mode ends the process with @sig (kernel/exit.c). */
 __noreturn void force_sig_fault(int sig, const char *what, unsigned long ip,
 				unsigned long addr);
@@ -101,6 +136,15 @@ void arch_process_free(struct process *p);
 /* @child gets @parent's user registers (@regs, returning 0), FPU, FS. */
 void arch_fork(struct process *child, struct process *parent,
 	       const struct pt_regs *regs);
+/*
+ * A new thread @child of @parent's process returns 0 from clone() on
+ * stack @sp, with FS base @tls.
+ */
+void arch_clone_thread(struct process *child, struct process *parent,
+		       const struct pt_regs *regs, unsigned long sp,
+		       unsigned long tls);
+/* The FS base of @p (a thread without CLONE_SETTLS inherits it). */
+unsigned long arch_fs_base(const struct process *p);
 /* A forked child's first return to user mode; never returns. */
 __noreturn void arch_fork_return(struct process *p);
 /* An exec starts with the default FPU state and no FS base. */

@@ -27,15 +27,22 @@ long sys_uname(void *buf);
 long sys_clock_gettime(int clock, void *tp);
 long sys_rt_sigaction(int sig, const void *act, void *oact, size_t size);
 long sys_rt_sigprocmask(int how, const void *set, void *oset, size_t size);
-/* kernel/fork.c: fork (and clone and vfork as fork), execve */
+long sys_getcpu(unsigned int *ucpu, unsigned int *unode, void *cache);
+/* kernel/fork.c: fork, clone (a fork or a thread), vfork as fork, execve */
 struct pt_regs;
 long sys_fork(const struct pt_regs *regs);
-long sys_clone(unsigned long flags, unsigned long newsp,
-	       const struct pt_regs *regs);
+long sys_clone(unsigned long flags, unsigned long newsp, int *ptid, int *ctid,
+	       unsigned long tls, const struct pt_regs *regs);
 long sys_execve(const char *path, const char *const *argv,
 		const char *const *envp);
 /* kernel/exit.c */
 long sys_wait4(int pid, int *status, int options, void *rusage);
+/* kernel/futex.c */
+struct kernel_timespec;
+struct mm_struct;
+long sys_futex(unsigned long uaddr, int op, u32 val,
+	       const struct kernel_timespec *utime);
+int futex_wake(struct mm_struct *mm, unsigned long uaddr, int nr);
 /* arch */
 long sys_arch_prctl(int code, unsigned long addr);
 

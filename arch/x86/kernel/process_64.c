@@ -139,6 +139,31 @@ void arch_fork(struct process *child, struct process *parent,
 	a->fork_regs.rax = 0;		/* fork() returns 0 in the child */
 }
 
+/**
+ * arch_clone_thread - a new thread starts where its creator left off
+ * @child: the new thread
+ * @parent: the caller, in its clone system call
+ * @regs: the caller's user registers
+ * @sp: the new thread's stack pointer
+ * @tls: its FS base (musl's thread pointer)
+ *
+ * Like a fork, clone() returns 0 in the new thread, with the caller's
+ * FPU state; it runs on its own stack.
+ */
+void arch_clone_thread(struct process *child, struct process *parent,
+		       const struct pt_regs *regs, unsigned long sp,
+		       unsigned long tls)
+{
+	arch_fork(child, parent, regs);
+	child->arch->fs_base = tls;
+	child->arch->fork_regs.rsp = sp;
+}
+
+unsigned long arch_fs_base(const struct process *p)
+{
+	return p->arch->fs_base;
+}
+
 /* A forked child's thread enters user mode where its parent left it. */
 void arch_fork_return(struct process *p)
 {
@@ -226,5 +251,6 @@ void do_syscall_64(struct pt_regs *regs)
 
 	arch_local_irq_enable();
 	regs->rax = (u64)x64_sys_call(regs, nr);
+	process_check_killed();
 	arch_local_irq_disable();
 }

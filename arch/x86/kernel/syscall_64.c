@@ -65,7 +65,8 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 	case 39:
 		return sys_getpid();
 	case 56:
-		return sys_clone(r->rdi, r->rsi, r);
+		return sys_clone(r->rdi, r->rsi, (int *)r->rdx, (int *)r->r10,
+				 r->r8, r);
 	case 57:
 	case 58:	/* vfork: a fork whose parent simply does not wait */
 		return sys_fork(r);
@@ -74,7 +75,7 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 				  (const char *const *)r->rsi,
 				  (const char *const *)r->rdx);
 	case 60:
-		do_exit(((int)r->rdi & 0xff) << 8);
+		do_exit_thread(((int)r->rdi & 0xff) << 8);
 	case 61:
 		return sys_wait4((int)r->rdi, (int *)r->rsi, (int)r->rdx,
 				 (void *)r->r10);
@@ -88,10 +89,16 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 		return sys_gettid();
 	case 218:
 		return sys_set_tid_address(r->rdi);
+	case 202:
+		return sys_futex(r->rdi, (int)r->rsi, (u32)r->rdx,
+				 (const struct kernel_timespec *)r->r10);
 	case 228:
 		return sys_clock_gettime((int)r->rdi, (void *)r->rsi);
 	case 231:
 		do_exit(((int)r->rdi & 0xff) << 8);
+	case 309:
+		return sys_getcpu((unsigned int *)r->rdi, (unsigned int *)r->rsi,
+				  (void *)r->rdx);
 	default:
 		return sys_ni_syscall(nr);
 	}

@@ -201,7 +201,7 @@ static bool user_cow_fault(const struct pt_regs *regs)
 	    read_cr2() >= TASK_SIZE)
 		return false;
 	p = current_process();
-	return p && p->mm && cow_fault(p->mm->pgd, read_cr2(), regs->error_code);
+	return p && p->mm && cow_fault(p->mm, read_cr2(), regs->error_code);
 }
 
 /*
@@ -262,4 +262,7 @@ void do_interrupt(struct pt_regs *regs)
 			smp_processor_id());
 	if (v != SPURIOUS_APIC_VECTOR)
 		arch_irq_eoi();
+	/* A thread of a process being killed ends here, even if it spins. */
+	if (user_mode(regs))
+		process_check_killed();
 }

@@ -53,3 +53,20 @@ pteval_t cow_private(pteval_t pte, phys_addr_t pa)
 	return (pte & ~(PTE_ADDR_MASK | _PAGE_COW)) | (pa & PTE_ADDR_MASK) |
 	       _PAGE_RW | _PAGE_DIRTY;
 }
+
+/**
+ * cow_fault_spurious - did a stale TLB entry cause this write fault?
+ * @pte: the entry of the faulting address now
+ * @error_code: the fault's error code
+ *
+ * Another thread of the process took the page private and writable
+ * (copy-on-write) while this CPU still held the read-only entry: the
+ * entry allows the write now, so a flush and a retry get past it.
+ */
+bool cow_fault_spurious(pteval_t pte, unsigned long error_code)
+{
+	pteval_t allows = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER;
+
+	return (error_code & (PF_PROT | PF_WRITE)) == (PF_PROT | PF_WRITE) &&
+	       (pte & allows) == allows;
+}

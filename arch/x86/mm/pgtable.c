@@ -357,18 +357,20 @@ int map_user_page(void *pgd, unsigned long va, phys_addr_t pa, unsigned int flag
 
 /**
  * unmap_user_page - remove a page from an address space and drop it
- * @pgd: the root, loaded on this CPU only (or nowhere)
+ * @mm: the address space (its CPUs are flushed, mm_flush_tlb())
  * @va: page-aligned user address
  *
+ * The page is dropped only once no CPU can reach it through its TLB
+ * any more: another thread of the process may still be reading it.
  * Returns 0, or -ENOENT when nothing was mapped there.
  */
-int unmap_user_page(void *pgd, unsigned long va)
+int unmap_user_page(struct mm_struct *mm, unsigned long va)
 {
 	unsigned long irq;
 	pteval_t *pt, old = 0;
 
 	spin_lock_irqsave(&pgtable_lock, irq);
-	pt = walk_from(pgd, va, PT_LEVEL_PTE, false);
+	pt = walk_from(mm->pgd, va, PT_LEVEL_PTE, false);
 	if (pt) {
 		old = pte_val(pt[pt_index(va, PT_LEVEL_PTE)]);
 		set_pte(&pt[pt_index(va, PT_LEVEL_PTE)], 0);
@@ -376,8 +378,7 @@ int unmap_user_page(void *pgd, unsigned long va)
 	spin_unlock_irqrestore(&pgtable_lock, irq);
 	if (!(old & _PAGE_PRESENT))
 		return -ENOENT;
-	if (read_cr3() == __pa(pgd))
-		flush_tlb_one(va);
+	mm_flush_tlb(mm, va);
 	user_page_put(old);
 	return 0;
 }
@@ -446,7 +447,7 @@ int fork_user_pages(void *dst, void *src)
 
 /**
  * cow_fault - a write fault on a copy-on-write user page
- * @pgd: the faulting address space, loaded on this CPU
+ * @mm: the faulting address space, loaded on this CPU
  * @va: the faulting address (below TASK_SIZE)
  * @error_code: the page fault's error code
  *
@@ -455,21 +456,27 @@ int fork_user_pages(void *dst, void *src)
  * fault was no copy-on-write write (the caller treats it as before),
  * and also when no frame is left for the copy (the process dies of
  * SIGSEGV, as it would of any fault it cannot get past).
+ *
+ * Another thread may have resolved the fault already: a write fault on
+ * an entry that is writable now came from a stale TLB entry of this
+ * CPU, which is flushed and the write retried.  Every CPU of @mm drops
+ * the old entry before the old frame loses this owner.
  */
-bool cow_fault(void *pgd, unsigned long va, unsigned long error_code)
+bool cow_fault(struct mm_struct *mm, unsigned long va, unsigned long error_code)
 {
 	unsigned long irq;
 	pteval_t *pt, *ptep, e;
 	void *copy = NULL;
-	bool done = false;
+	bool done = false, spurious = false;
 
 	va = ALIGN_DOWN(va, PAGE_SIZE);
 	spin_lock_irqsave(&pgtable_lock, irq);
-	pt = walk_from(pgd, va, PT_LEVEL_PTE, false);
+	pt = walk_from(mm->pgd, va, PT_LEVEL_PTE, false);
 	ptep = pt ? &pt[pt_index(va, PT_LEVEL_PTE)] : NULL;
 	e = ptep ? pte_val(*ptep) : 0;
 	switch (cow_fault_action(e, error_code, page_ref_owners(e & PTE_ADDR_MASK))) {
 	case COW_NONE:
+		spurious = cow_fault_spurious(e, error_code);
 		break;
 	case COW_REUSE:
 		set_pte(ptep, make_pte(cow_private(e, e & PTE_ADDR_MASK)));
@@ -485,9 +492,11 @@ bool cow_fault(void *pgd, unsigned long va, unsigned long error_code)
 		break;
 	}
 	spin_unlock_irqrestore(&pgtable_lock, irq);
+	if (spurious)
+		flush_tlb_one(va);
 	if (!done)
-		return false;
-	flush_tlb_one(va);
+		return spurious;
+	mm_flush_tlb(mm, va);
 	/* Another owner may have let go meanwhile: then this was the last. */
 	if (copy)
 		user_page_put(e);

@@ -449,6 +449,13 @@ NETFRONT_HARDENING = tuple('netfront.netfront_fake_' + c for c in (
     'tx_page_holds_only_the_frame', 'rx_pages_reposted_zeroed',
     'kept_grants_disable'))
 
+# Threads (issue #13): everywhere, and where a spinning thread needs a
+# CPU of its own.
+USER_THREADS = tuple('user_threads.user_threads_' + c for c in (
+    'sum_join', 'futex_bad_input'))
+USER_THREADS_SMP = tuple('user_threads.user_threads_' + c for c in (
+    'exit_group', 'munmap_shootdown'))
+
 MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', BARE_METAL_SUITES),
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('smp',), min_cpus=2),
@@ -467,6 +474,16 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('user',)),
     Need(r'^xen-pvh-dom0-', ('user',)),
     Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$', ('user',)),
+    # Threads, futexes and munmap's TLB shootdown (issue #13) wherever
+    # the user suite runs; the cases with a thread spinning in user mode
+    # need a second CPU (pvk does not preempt) and say >1 CPU there.
+    Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', USER_THREADS),
+    Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', USER_THREADS_SMP, min_cpus=2),
+    Need(r'^xen-pvh-dom0-', USER_THREADS),
+    Need(r'^xen-pvh-dom0-', USER_THREADS_SMP, min_cpus=2),
+    Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$', USER_THREADS),
+    Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$', USER_THREADS_SMP,
+         min_cpus=2),
     Need(r'^pvh-tcg-smp2-init$', ('user_init',)),
     # Booted through UEFI: the firmware's memory map and an RSDP handed
     # over, not searched for.
