@@ -90,10 +90,13 @@ esac
 if [ "$virts" = pv ]; then
 	suffix=""
 	cpu_args=()
+	xen_args=""
 else
 	suffix=-${virts//,/-}
-	# As the runner's dom0stack-hvm group (run_tests.py DOM0_CPUS).
+	# As the runner's dom0stack-hvm group (run_tests.py DOM0_GROUP_CPU,
+	# DOM0_GROUP_XEN_ARGS: dom0 on CPU 0 alone, the guests on CPU 1).
 	cpu_args=(--cpu "EPYC,-monitor,-smap,-rdtscp")
+	xen_args=" dom0_max_vcpus=1 dom0_vcpus_pin"
 fi
 pvk=${PVK:-$root/build/pvk}
 [ -f "$pvk" ] || { echo "bench-domU.sh: $pvk missing: run make first" >&2; exit 1; }
@@ -293,7 +296,7 @@ log=$out/domU$suffix-serial.log
 rc=0
 # tbuf_size: 4096 pages of trace buffer per CPU, for xentrace.
 "$dom0/run.sh" --initrd "$out/dom0-domU$suffix.cpio.gz" --log "$log" --timeout "$timeout" \
-	--xen-args "tbuf_size=4096" ${cpu_args[@]+"${cpu_args[@]}"} || rc=$?
+	--xen-args "tbuf_size=4096$xen_args" ${cpu_args[@]+"${cpu_args[@]}"} || rc=$?
 [ "$rc" = 0 ] || echo "bench-domU.sh: run.sh failed (status $rc); using what the log holds" >&2
 
 for virt in "${virt_list[@]}"; do

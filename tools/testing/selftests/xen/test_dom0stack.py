@@ -544,9 +544,12 @@ class Jobs(unittest.TestCase):
                      "mac=00:16:3e:00:03:01' ]",
                      f'# dom0-timeout: {run_tests.HVM_DOMU_TIMEOUT}'):
             self.assertIn(line + '\n', text)
-        # The ISO goes into dom0 once; this dom0 runs on an AMD model.
+        # The ISO goes into dom0 once; this dom0 runs on an AMD model,
+        # with one vCPU pinned to CPU 0 (dom0-init puts guests on CPU 1).
         self.assertEqual(build.count(f'{name}={iso}'), 1)
-        self.assertEqual(run[-2:], ['--cpu', 'EPYC,-monitor,-smap,-rdtscp'])
+        self.assertEqual(run[-4:], ['--cpu', 'EPYC,-monitor,-smap,-rdtscp',
+                                    '--xen-args',
+                                    'dom0_max_vcpus=1 dom0_vcpus_pin'])
         self.assertIn(os.path.join(tmp, 'dom0stack-hvm.log'), run)
         self.assertGreaterEqual(timeout, 2 * run_tests.HVM_DOMU_TIMEOUT)
 
