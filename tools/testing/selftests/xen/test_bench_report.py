@@ -353,6 +353,34 @@ class DomuLog(unittest.TestCase):
         hvm = br.domu_rows(self.parse(_log_lines(virt='hvm')), 'hvm')
         self.assertFalse([r for r in hvm if r['mode'].endswith('lifecycle')])
 
+    def test_lifecycle_step_failed_with_reason(self):
+        """A failed step's line (failed=yes why=REST) gives no figure;
+        Linux's is then not missing but "not measured" with the reason,
+        pvk's stays missing with the reason appended."""
+        why = 'xl save did not end within 300 s (killed)'
+
+        def failing(ln):
+            for guest in ('linux', 'pvk'):
+                if f'guest={guest}' in ln and 'op=save ' in ln:
+                    return (ln.split(' seconds=')[0] +
+                            f' mem=192 failed=yes why={why}')
+            return ln
+        lines = [failing(ln) for ln in _log_lines()]
+        log = self.parse(lines)
+        rows = {(r['mode'], r['metric']): r for r in br.domu_rows(log)}
+        r = rows[('domU-lifecycle', 'xl save: duration')]
+        self.assertEqual((r['pvk'], r['linux']), (None, None))
+        self.assertEqual((r['pvk_why'], r['linux_why']), (why, why))
+        # The other steps keep their figures and no reason.
+        r = rows[('domU-lifecycle', 'xl restore: duration')]
+        self.assertEqual((r['linux'], r['linux_why']), (35.0, None))
+        missing = br.missing_figures(list(rows.values()), 3)
+        self.assertNotIn('linux domU-lifecycle xl save: duration', missing)
+        self.assertIn(f'pvk domU-lifecycle xl save: duration ({why})', missing)
+        text = br.format_domu(log, list(rows.values()), 3)
+        self.assertIn(f'  Linux domU-lifecycle xl save: duration: {why}', text)
+        self.assertIn('not measured', text)
+
     def test_life_pass_without_the_small_size(self):
         """A PV report without pvk's 256 MiB boot misses both size rows;
         windows from before the mem= field count at the shared size."""
