@@ -94,6 +94,7 @@ STATUS=/run/dom0-job.status
 BALLOON_WAIT=120
 XL_WAIT=300
 ANSWER_WAIT=120
+VERDICT_WAIT=90
 # shellcheck source=bench-guest.sh
 . /guests/bench-guest.sh
 trace_kind "$VIRT"
@@ -102,8 +103,35 @@ ready=$(guest_ready_line "$KIND") || { echo "bench-life: unknown guest kind $KIN
 
 finish() {
 	tell_done
+	step "told the guest it is done; waiting for its verdict"
+	verdict_or_destroy
 	echo "bench-life: finished $TAG"
 	exit "$1"
+}
+
+# The guest answers "done" with its verdict, which ends dom0-init's wait.
+# A guest that gives none within VERDICT_WAIT s (one the lifecycle left
+# broken) would hold the job until its timeout: say so on dom0's console,
+# with this log and the end of the guest's, and destroy it.
+verdict_or_destroy() {
+	end=$(deadline "$VERDICT_WAIT")
+	until grep -Eq 'DOMU-ALL-DONE|pvk: selftest result:' "$LOG" 2>/dev/null; do
+		if past "$end"; then
+			why="$GUEST gave no verdict ${VERDICT_WAIT} s after done; destroying it"
+			echo "bench-life: FAIL: $why ($TAG)"
+			# This log is our stdout: copy it before adding to it.
+			cp "/tmp/$JOB.life.log" /tmp/bench-life.copy
+			{
+				echo "bench-life: FAIL: $why ($TAG)"
+				sed 's/^/bench-life:   log: /' /tmp/bench-life.copy
+				tr -d '\r' <"$LOG" | tail -n 30 | sed 's/^/bench-life:   console: /'
+				timeout 30 xl list 2>&1 | sed 's/^/bench-life:   xl list: /'
+			} >/dev/console 2>&1
+			timeout 60 xl destroy "$GUEST"
+			return 1
+		fi
+		sleep 1
+	done
 }
 
 # dom0's clock in seconds, to two decimals.
