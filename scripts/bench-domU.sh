@@ -169,7 +169,7 @@ make_job() {
 	# The life pass: straight to serving the vif (jobs/bench-life.sh).
 	[ "$pass" = life ] &&
 		extra='/^extra/{s/xen_blkfront_bench,//;s/domu.test=bench/& domu.bench=life/}'
-	# The lifecycle takes minutes more (saves of 192 MiB under TCG).
+	# The lifecycle takes minutes more (saves of 384 MiB under TCG).
 	local lifecycle=""
 	[ "$pass" = life ] && [ "$virt" = pv ] && [ -z "$mem" ] &&
 		lifecycle='s/^# dom0-timeout: .*/# dom0-timeout: 1500/'

@@ -1026,7 +1026,7 @@ def _domu_header(runs: int, virt: str = 'pv') -> List[str]:
            '128 MiB down and back up',
            "(rate to within 2 MiB of the target in `xl list`; the guest's "
            'hypercalls traced per MiB),',
-           'then, both ballooned to 192 MiB, `xl save -c`, `xl save` and '
+           'then, both at 384 MiB, `xl save -c`, `xl save` and '
            '`xl restore` to dom0\'s tmpfs',
            '(dom0: from the request until a ping is answered again; pvk '
            'also times its own resume).',

@@ -82,15 +82,19 @@ DEV=51712
 IDLE_SECONDS=10
 # The lifecycle: the balloon's step, how close `xl list` must come to a
 # target (Linux's balloon counts its pages its own way), the size both
-# guests are saved at, and where.
+# guests are saved at, and where (dom0's /run, a tmpfs of its own).
+# The size is balloon_down's target at the shared 512 MiB, no lower:
+# Linux's blkfront holds about 257 MiB for its persistent grants (2
+# queues of 128 requests of 257 pages), and ballooned towards 192 MiB
+# Linux ran out of memory at 355 MiB ("System is deadlocked on memory").
 BALLOON_MIB=128
 BALLOON_SLACK_MIB=2
-SAVE_MIB=192
-SAVE_FILE=/tmp/bench-life.save
+SAVE_MIB=384
+SAVE_FILE=/run/bench-life.save
 HOLD=/run/dom0-job.hold
 STATUS=/run/dom0-job.status
 # Deadlines (seconds): a balloon step reaching its target, one `xl save`
-# or `xl restore` (192 MiB under TCG), the guest answering a ping.
+# or `xl restore` (384 MiB under TCG), the guest answering a ping.
 BALLOON_WAIT=120
 XL_WAIT=300
 ANSWER_WAIT=120
@@ -210,6 +214,20 @@ since() {
 	awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.2f", b - a }'
 }
 
+# The guest's state column in `xl list` ("r-----", "---sc-" when it
+# crashed), or "gone".
+xl_state() {
+	st=$(timeout 30 xl list "$GUEST" 2>/dev/null | awk 'NR == 2 { print $5 }')
+	echo "${st:-gone}"
+}
+
+# The guest console's first line saying why it died, if any.
+console_panic() {
+	p=$(tr -d '\r' <"$LOG" | grep -E -m 1 'Kernel panic|Out of memory|PANIC' |
+		sed 's/^\[ *[0-9.]*\] //')
+	echo "its console: ${p:-no panic line}"
+}
+
 # Step $1 failed: its line, with why= the rest ($2).
 failed() {
 	echo "bench-life: $TAG op=$1 domid=$domid mem=$SAVE_MIB failed=yes why=$2"
@@ -247,6 +265,17 @@ lifecycle() {
 	step "balloon to $SAVE_MIB MiB for the saves"
 	echo "bench-life: ballooned to $SAVE_MIB MiB for the saves: $(balloon_to "$SAVE_MIB")"
 
+	st=$(xl_state)
+	case "$st" in
+	*c* | gone)
+		why="the guest is not running before the saves (xl list state: $st)"
+		why="$why; $(console_panic)"
+		for op in checkpoint save restore; do
+			failed "$op" "$why"
+		done
+		return
+		;;
+	esac
 	step "checkpoint (xl save -c)"
 	t0=$(uptime_s)
 	xl_save -c
