@@ -358,6 +358,8 @@ _JOB_END_RE = re.compile(r'^===== job (\S+) end: guest=\S+ result=(\S+) '
                          r'post=(\S+) =====')
 _JOB_RETRY_RE = re.compile(r'\bdom0: \[[\d.]+\] job \S+: retry ')
 _TAGGED_RE = re.compile(r'\b(bench-(?:result|count|features|guest|life)): (.*)$')
+# A lifecycle step's reason for giving no figure (jobs/bench-life.sh).
+_WHY_RE = re.compile(r'\bbench-life: .* why=')
 _XENALYZE_RE = re.compile(r'\bbench-xenalyze: (.*?) \| ?(.*)$')
 _DOMAIN_RE = re.compile(r'\|-- Domain (\d+) --\|')
 # Per vCPU: "  hypercall  N" (then one line per type) and "  emulate
@@ -635,8 +637,9 @@ def good_job_lines(lines: List[str], log: DomuLog) -> List[str]:
     """LINES less those of jobs that failed (dom0-init's "===== job J
     end:" line says result other than verdict, or post=failed): a job
     that died half-way, e.g. when dom0 ran it again after a crash, must
-    not lend its partial figures.  Counts retries and failed jobs into
-    LOG."""
+    not lend its partial figures.  Its lines saying why a step failed
+    (bench-life's why=) stay: they carry no figure, and the report gives
+    the reason.  Counts retries and failed jobs into LOG."""
     out: List[str] = []
     block: List[str] = []
     job = None
@@ -653,6 +656,7 @@ def good_job_lines(lines: List[str], log: DomuLog) -> List[str]:
                 out += block
             else:
                 log.failed_jobs.append(job)
+                out += [ln for ln in block if _WHY_RE.search(ln)]
             block, job = [], None
             continue
         (block if job else out).append(line)

@@ -381,6 +381,21 @@ class DomuLog(unittest.TestCase):
         self.assertIn(f'  Linux domU-lifecycle xl save: duration: {why}', text)
         self.assertIn('not measured', text)
 
+    def test_failed_job_keeps_only_its_reasons(self):
+        """A life job that failed (Linux crashed: dom0-init's result
+        exited) lends no figure, but its steps' reasons stay."""
+        why = 'the guest is not running before the saves (xl list state: ---sc-)'
+        tag = _tag('linux', 9, 'life')
+        job = '===== job bench-lia-linux end: guest=linux-bench-9 result=exited post=failed ====='
+        lines = ['dom0: [1.0] job bench-lia-linux: guest linux-bench-9, timeout 1500s',
+                 f'bench-life: {tag} op=idle domid=3 seconds=10 mem=512 vcpus=2',
+                 f'bench-life: {tag} op=save domid=3 mem=384 failed=yes why={why}',
+                 job]
+        log = br.DomuLog()
+        kept = br.good_job_lines(lines, log)
+        self.assertEqual(log.failed_jobs, ['bench-lia-linux'])
+        self.assertEqual(kept, [lines[2]])
+
     def test_life_pass_without_the_small_size(self):
         """A PV report without pvk's 256 MiB boot misses both size rows;
         windows from before the mem= field count at the shared size."""
