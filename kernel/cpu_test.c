@@ -2,10 +2,11 @@
 /*
  * Self-tests of CPU hot-plug (kernel/cpu.c): CPU 0 and a CPU that does
  * not exist are refused everywhere; where the platform can hot-plug
- * (Xen PV), the last online CPU goes offline and comes back twice.  Offline it
- * takes no tick, runs no new thread and no call, and a thread that was
- * asleep on it finishes on CPU 0; back online, a thread pinned there
- * runs there, a cross-CPU call (an IPI) reaches it and it ticks again.
+ * (Xen PV, PVH and HVM), the last online CPU goes offline and comes back
+ * twice.  Offline it takes no tick, runs no new thread and no call, and
+ * a thread that was asleep on it finishes on CPU 0; back online, a
+ * thread pinned there runs there, a cross-CPU call (an IPI) reaches it
+ * and it ticks again.
  */
 #include <pvk/kernel.h>
 #include <pvk/cpu.h>

@@ -189,7 +189,7 @@ make_job() {
 	# The life pass: straight to serving the vif (jobs/bench-life.sh).
 	[ "$pass" = life ] &&
 		extra='/^extra/{s/xen_blkfront_bench,//;s/domu.test=bench/& domu.bench=life/}'
-	# The lifecycle takes minutes more (saves of 192 MiB under TCG).
+	# The lifecycle takes minutes more (saves of 384 MiB under TCG).
 	local lifecycle=""
 	[ "$pass" = life ] && [ "$virt" = pv ] && [ -z "$mem" ] &&
 		lifecycle='s/^# dom0-timeout: .*/# dom0-timeout: 1500/'
@@ -234,6 +234,20 @@ orders=(a b c d)
 life_small_mib=256
 # BENCH_PASSES picks passes, e.g. "life" alone while working on what an
 # idle guest costs (the report then says what is missing, and fails).
+# BENCH_GUESTS picks the guests' jobs, e.g. "linux" alone while working
+# on one side (the report then says what is missing, and fails): linux,
+# pvk, and pvk-small (the life pass's second size of pvk).
+guests=" ${BENCH_GUESTS:-linux pvk pvk-small} "
+want() {
+	case "$guests" in *" $1 "*) return 0 ;; esac
+	return 1
+}
+for g in $guests; do
+	case "$g" in
+	linux | pvk | pvk-small) ;;
+	*) echo "bench-domU.sh: BENCH_GUESTS wants linux, pvk, pvk-small, not '$g'" >&2; exit 2 ;;
+	esac
+done
 passes=()
 user=0
 block=0
@@ -252,12 +266,12 @@ for run in "${passes[@]}"; do
 		pass=timed r=$run
 		[ "$run" = trace ] && pass=trace r=$((runs + 1))
 		[ "$run" = life ] && pass=life r=$((runs + 2))
-		make_job linux "$r" "$pass" "${orders[n]}" "$virt"
-		make_job pvk "$r" "$pass" "${orders[n + 1]}" "$virt"
+		want linux && make_job linux "$r" "$pass" "${orders[n]}" "$virt"
+		want pvk && make_job pvk "$r" "$pass" "${orders[n + 1]}" "$virt"
 		# pvk's creation to ready once more at the smaller size the
 		# boot target is set for (issue #15), as run N+3: the growth
 		# per MiB is the difference (bench-report.py LIFE_SMALL_MIB).
-		[ "$pass" = life ] && [ "$virt" = pv ] &&
+		want pvk-small && [ "$pass" = life ] && [ "$virt" = pv ] &&
 			make_job pvk "$((r + 1))" life "${orders[n + 1]}" pv "$life_small_mib"
 		n=$((n + 2))
 	done

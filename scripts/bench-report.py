@@ -368,6 +368,8 @@ _JOB_END_RE = re.compile(r'^===== job (\S+) end: guest=\S+ result=(\S+) '
                          r'post=(\S+) =====')
 _JOB_RETRY_RE = re.compile(r'\bdom0: \[[\d.]+\] job \S+: retry ')
 _TAGGED_RE = re.compile(r'\b(bench-(?:result|count|features|guest|life)): (.*)$')
+# A lifecycle step's reason for giving no figure (jobs/bench-life.sh).
+_WHY_RE = re.compile(r'\bbench-life: .* why=')
 _XENALYZE_RE = re.compile(r'\bbench-xenalyze: (.*?) \| ?(.*)$')
 _DOMAIN_RE = re.compile(r'\|-- Domain (\d+) --\|')
 # Per vCPU: "  hypercall  N" (then one line per type) and "  emulate
@@ -595,6 +597,15 @@ class DomuLog:
                 out.append(val * scale)
         return out
 
+    def lifecycle_why(self, guest, op):
+        """Why the guest's lifecycle step OP gave no figure, from the
+        why= of its lines (jobs/bench-life.sh: a step that failed, or a
+        balloon that never reached its target); None when none says."""
+        whys = [w['why'] for w in self.life
+                if (w.get('guest'), w.get('op')) == (guest, op)
+                and w.get('why')]
+        return '; '.join(dict.fromkeys(whys)) or None
+
     def life_breakdown(self, op):
         """The hypercall types ("hc NAME") and exits ("exit NAME") either
         guest had in life window OP."""
@@ -636,8 +647,9 @@ def good_job_lines(lines: List[str], log: DomuLog) -> List[str]:
     """LINES less those of jobs that failed (dom0-init's "===== job J
     end:" line says result other than verdict, or post=failed): a job
     that died half-way, e.g. when dom0 ran it again after a crash, must
-    not lend its partial figures.  Counts retries and failed jobs into
-    LOG."""
+    not lend its partial figures.  Its lines saying why a step failed
+    (bench-life's why=) stay: they carry no figure, and the report gives
+    the reason.  Counts retries and failed jobs into LOG."""
     out: List[str] = []
     block: List[str] = []
     job = None
@@ -654,6 +666,7 @@ def good_job_lines(lines: List[str], log: DomuLog) -> List[str]:
                 out += block
             else:
                 log.failed_jobs.append(job)
+                out += [ln for ln in block if _WHY_RE.search(ln)]
             block, job = [], None
             continue
         (block if job else out).append(line)
@@ -688,6 +701,11 @@ def parse_domu_log(path: str, virt: str = 'pv') -> DomuLog:
                 log.counts.append(f)
         elif kind == 'bench-life':
             if 'op' in f:
+                # why= is the rest of the line: a failed step's reason.
+                head, sep, why = m.group(2).partition(' why=')
+                if sep:
+                    f = _fields(head)
+                    f['why'] = why.strip()
                 log.life.append(f)
         else:
             log.features.setdefault((f['guest'], f['run']), {}).update(
@@ -698,10 +716,13 @@ def parse_domu_log(path: str, virt: str = 'pv') -> DomuLog:
 
 
 def make_row(mode, metric, unit, pvk_values, linux_values,
-             pvk_expected=True, linux_expected=True, required=True):
+             pvk_expected=True, linux_expected=True, required=True,
+             pvk_why=None, linux_why=None):
     """One bench.json row from the per-run values of each side; a side
     without values is None (never 0), and so is the ratio then.  A row
-    that is not REQUIRED (a breakdown) is never reported missing."""
+    that is not REQUIRED (a breakdown) is never reported missing.
+    PVK_WHY and LINUX_WHY say why a side has no value, where its job
+    said (missing_figures())."""
     p, p_spread, p_runs = summarize(pvk_values)
     l, l_spread, l_runs = summarize(linux_values)
     spreads = [s for s in (p_spread, l_spread) if s is not None]
@@ -716,6 +737,8 @@ def make_row(mode, metric, unit, pvk_values, linux_values,
         'pvk_spread_pct': p_spread, 'linux_spread_pct': l_spread,
         'pvk_expected': pvk_expected, 'linux_expected': linux_expected,
         'required': required,
+        'pvk_why': pvk_why if p is None else None,
+        'linux_why': linux_why if l is None else None,
     }
 
 
@@ -879,7 +902,9 @@ def lifecycle_rows(log: DomuLog, virt: str) -> List[Dict[str, object]]:
     return [make_row(f'{domu_prefix(virt)}domU-lifecycle', label, unit,
                      log.lifecycle_values('pvk', op, key, scale),
                      log.lifecycle_values('linux', op, key, scale)
-                     if linux else [], linux_expected=linux)
+                     if linux else [], linux_expected=linux,
+                     pvk_why=log.lifecycle_why('pvk', op),
+                     linux_why=log.lifecycle_why('linux', op) if linux else None)
             for op, key, label, unit, scale, linux in LIFECYCLE]
 
 
@@ -920,7 +945,11 @@ def _fmt_pct(value) -> str:
 
 
 def missing_figures(rows, runs: int) -> List[str]:
-    """Rows that lack a side, or have fewer runs than asked for."""
+    """Rows that lack a side, or have fewer runs than asked for.  A
+    Linux figure whose job said why it could not be measured (linux_why)
+    is not missing: Linux is the reference, and not_measured() lists it
+    with its reason; pvk's own figures are missing with or without one
+    (the reason is appended)."""
     out = []
     for r in rows:
         if not r.get('required', True):
@@ -934,9 +963,24 @@ def missing_figures(rows, runs: int) -> List[str]:
             if not r[f'{side}_expected']:
                 continue
             if not n:
-                out.append(f'{side} {r["mode"]} {r["metric"]}')
+                if side == 'linux' and r.get('linux_why'):
+                    continue
+                why = f' ({r["pvk_why"]})' if side == 'pvk' and \
+                    r.get('pvk_why') else ''
+                out.append(f'{side} {r["mode"]} {r["metric"]}{why}')
             elif per_run and n < runs:
                 out.append(f'{side} {r["mode"]} {r["metric"]} ({n} of {runs} runs)')
+    return out
+
+
+def not_measured(rows) -> List[str]:
+    """Each side of a row without a value whose job said why."""
+    out = []
+    for r in rows:
+        for side, name in (('pvk', 'pvk'), ('linux', 'Linux')):
+            if r.get(f'{side}_why') and r[f'{side}_expected']:
+                out.append(f'  {name} {r["mode"]} {r["metric"]}: '
+                           f'{r[f"{side}_why"]}')
     return out
 
 
@@ -996,7 +1040,7 @@ def _domu_header(runs: int, virt: str = 'pv') -> List[str]:
            '128 MiB down and back up',
            "(rate to within 2 MiB of the target in `xl list`; the guest's "
            'hypercalls traced per MiB),',
-           'then, both ballooned to 192 MiB, `xl save -c`, `xl save` and '
+           'then, both at 384 MiB, `xl save -c`, `xl save` and '
            '`xl restore` to dom0\'s tmpfs',
            '(dom0: from the request until a ping is answered again; pvk '
            'also times its own resume).',
@@ -1038,6 +1082,16 @@ def _features_table(log: DomuLog) -> List[str]:
     return out + ['']
 
 
+def _fmt_cell(row, side: str) -> str:
+    """A side's figure; "-" where none is expected, "not measured" where
+    its job said why (not_measured() lists the reasons)."""
+    if not row[f'{side}_expected']:
+        return '-'
+    if row[side] is None and row.get(f'{side}_why'):
+        return 'not measured'
+    return _fmt_num(row[side])
+
+
 def _figures_table(rows) -> List[str]:
     head = ['mode', 'metric', 'unit', 'pvk', 'spread', 'Linux', 'spread',
             'pvk/Linux', 'runs']
@@ -1046,9 +1100,8 @@ def _figures_table(rows) -> List[str]:
         if r['mode'].endswith('domU-features'):
             continue
         table.append([r['mode'], r['metric'], r['unit'],
-                      _fmt_num(r['pvk']) if r['pvk_expected'] else '-',
-                      _fmt_pct(r['pvk_spread_pct']),
-                      _fmt_num(r['linux']) if r['linux_expected'] else '-',
+                      _fmt_cell(r, 'pvk'), _fmt_pct(r['pvk_spread_pct']),
+                      _fmt_cell(r, 'linux'),
                       _fmt_pct(r['linux_spread_pct']),
                       '-' if r['ratio'] is None else f'{r["ratio"]:.3g}',
                       f'{r["pvk_runs"]}/{r["linux_runs"]}'])
@@ -1071,6 +1124,9 @@ def format_domu(log: DomuLog, rows, runs: int, virt: str = 'pv') -> str:
             + (', '.join(log.failed_jobs) or 'none'), '']
     out = (_domu_header(runs, virt) + jobs + _features_table(log)
            + _figures_table(rows))
+    unmeasured = not_measured(rows)
+    if unmeasured:
+        out += ['', 'not measured (why, as the job said):'] + unmeasured
     missing = missing_figures(rows, runs)
     if missing:
         out += ['', 'missing: ' + ', '.join(missing)]

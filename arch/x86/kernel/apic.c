@@ -227,6 +227,17 @@ void apic_timer_busy(void)
 }
 
 /**
+ * apic_timer_stop - no more timer interrupts on this CPU
+ *
+ * For a CPU going offline; apic_timer_start() starts its tick again.
+ */
+void apic_timer_stop(void)
+{
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+	apic_write(APIC_TMICT, 0);
+}
+
+/**
  * apic_timer_tick_left - nanoseconds until the periodic tick fires
  *
  * From the current count, which the periodic mode reloads at each tick.

@@ -35,6 +35,7 @@
 #include <xen/platform-pci.h>
 #include <xen/platform_info.h>
 #include <xen/balloon.h>
+#include <xen/cpu_hotplug.h>
 #include <xen/manage.h>
 #include <xen/xenbus.h>
 
@@ -566,6 +567,7 @@ static void xen_hvm_init_devices(void)
 			xen_hvm_suspend_init();
 		xen_manage_init();
 		xen_balloon_init();
+		xen_cpu_hotplug_init();
 	}
 }
 
@@ -625,6 +627,9 @@ static const char *xen_hvm_boot_report(void)
 	.timer_busy = xen_hvm_timer_busy,				\
 	.timer_tick_left = xen_hvm_timer_tick_left,			\
 	.cpu_starting = xen_hvm_cpu_starting,				\
+	.cpu_die = xen_hvm_cpu_die,					\
+	.cpu_stopped = xen_cpu_stopped,					\
+	.cpu_wake = xen_hvm_cpu_wake,					\
 	.init_devices = xen_hvm_init_devices,				\
 	.power_off = xen_hvm_power_off,					\
 	.restart = xen_hvm_restart,					\

@@ -5,9 +5,19 @@
  * metal; each then becomes a Xen vCPU for pvk: its own vcpu_info, its
  * event callback, and, with events everywhere, event-channel IPIs and
  * the PV timer.
+ *
+ * Hot-plug (`xl vcpu-set`, cpu/N/availability): a vCPU goes down as a
+ * PV one does, by VCPUOP_down on itself, and comes back by VCPUOP_up.
+ * Xen keeps a down vCPU's whole state, and VCPUOP_up needs only that
+ * the vCPU was initialised once, which its INIT-SIPI did; so it resumes
+ * right after its hypercall, and `xl vcpu-list` shows it paused while
+ * down.  (Linux instead parks an HVM vCPU in a HLT loop and sends it a
+ * new INIT-SIPI: Xen then sees a blocked vCPU, not a down one.)
  */
 #include <pvk/kernel.h>
+#include <pvk/arch.h>
 #include <pvk/smp.h>
+#include <asm/apic.h>
 #include <asm/native.h>
 #include <asm/xen/cpuid.h>
 #include <asm/xen/hypercall.h>
@@ -32,6 +42,15 @@ void xen_hvm_smp_init(void)
 	}
 }
 
+/* Went down in xen_hvm_cpu_die(): VCPUOP_up resumes it there. */
+static bool parked[NR_CPUS];
+
+/* Do IPIs go through event channels (else the local APIC's)? */
+static bool evtchn_ipis(void)
+{
+	return xen_callback_everywhere() && pv_ops.smp.send_ipi == xen_send_ipi;
+}
+
 /**
  * xen_hvm_start_cpu - pv_ops.smp.start_cpu of HVM and PVH guests
  * @cpu: the CPU to start
@@ -43,9 +62,70 @@ void xen_hvm_smp_init(void)
 int xen_hvm_start_cpu(unsigned int cpu)
 {
 	xen_evtchn_cpu_init(cpu);
-	if (xen_callback_everywhere() && pv_ops.smp.send_ipi == xen_send_ipi)
+	if (evtchn_ipis())
 		xen_smp_bind_ipis(cpu);
 	return native_start_cpu(cpu);
+}
+
+/**
+ * xen_hvm_cpu_die - platform.cpu_die of HVM and PVH guests
+ *
+ * On the vCPU going offline, interrupts off: its tick stops (Xen's
+ * timer or the local APIC's), its IPI and spinlock ports close and,
+ * with events everywhere, its device ports move to vCPU 0; then
+ * VCPUOP_down.  xen_hvm_cpu_wake()'s VCPUOP_up resumes it here, where
+ * it gets its IPI ports back and starts its tick again (its vcpu_info,
+ * upcall vector and FIFO control block stay registered).  If Xen
+ * refuses VCPUOP_down, the vCPU stays up with its ports back, and the
+ * core's wait for it to stop times out.
+ */
+void xen_hvm_cpu_die(void)
+{
+	unsigned int cpu = smp_processor_id();
+	long rc;
+
+	if (xen_hvm_pv_time())
+		xen_timer_stop();
+	else
+		apic_timer_stop();
+	xen_smp_unbind_ipis(cpu);
+	if (xen_callback_everywhere())
+		xen_evtchn_cpu_offline(cpu);
+	WRITE_ONCE(parked[cpu], true);
+	rc = HYPERVISOR_vcpu_op(VCPUOP_down, cpu, NULL);
+	if (rc) {
+		pr_err("xen: VCPUOP_down on vCPU %u: %ld; it stays up, idle\n",
+		       cpu, rc);
+		WRITE_ONCE(parked[cpu], false);
+		if (evtchn_ipis())
+			xen_smp_bind_ipis(cpu);
+	}
+	arch_timer_start();
+}
+
+/**
+ * xen_hvm_cpu_wake - platform.cpu_wake of HVM and PVH guests
+ * @cpu: the vCPU
+ *
+ * One that went down in xen_hvm_cpu_die() gets its IPI ports back (if
+ * IPIs are events) and VCPUOP_up; one that never ran starts by
+ * INIT-SIPI.  Returns 0 or the error (the core waits for it to come
+ * online).
+ */
+int xen_hvm_cpu_wake(unsigned int cpu)
+{
+	long rc;
+
+	if (!READ_ONCE(parked[cpu]))
+		return xen_hvm_start_cpu(cpu);
+	if (!xen_cpu_stopped(cpu))
+		return -EBUSY;
+	if (evtchn_ipis())
+		xen_smp_bind_ipis(cpu);
+	rc = HYPERVISOR_vcpu_op(VCPUOP_up, cpu, NULL);
+	if (rc)
+		xen_smp_unbind_ipis(cpu);
+	return (int)rc;
 }
 
 /* The vCPU id Xen knows the calling CPU by, or @fallback. */

@@ -55,9 +55,15 @@ void xen_smp_bind_ipis(unsigned int cpu)
 	ipis_bound[cpu] = true;
 }
 
-/* Close the IPI and spinlock ports of a vCPU going offline. */
-static void unbind_ipis(unsigned int cpu)
+/**
+ * xen_smp_unbind_ipis - close the IPI and spinlock ports of a vCPU
+ * @cpu: the vCPU going offline (or whose start failed); nothing to do
+ *       when its ports were never bound (APIC IPIs of an HVM guest)
+ */
+void xen_smp_unbind_ipis(unsigned int cpu)
 {
+	if (!ipis_bound[cpu])
+		return;
 	for (unsigned int i = 0; i < ARRAY_SIZE(ipi_vectors); i++) {
 		int port = ipi_ports[cpu][i];
 
@@ -228,7 +234,7 @@ void xen_cpu_die(void)
 	long rc;
 
 	xen_timer_stop();
-	unbind_ipis(cpu);
+	xen_smp_unbind_ipis(cpu);
 	xen_evtchn_cpu_offline(cpu);
 	WRITE_ONCE(parked[cpu], true);
 	rc = HYPERVISOR_vcpu_op(VCPUOP_down, cpu, NULL);
@@ -266,6 +272,6 @@ int xen_cpu_wake(unsigned int cpu)
 	xen_smp_bind_ipis(cpu);
 	rc = HYPERVISOR_vcpu_op(VCPUOP_up, cpu, NULL);
 	if (rc)
-		unbind_ipis(cpu);
+		xen_smp_unbind_ipis(cpu);
 	return (int)rc;
 }

@@ -19,6 +19,8 @@ void apic_timer_start(void);
 void apic_timer_idle(u64 deadline_ns);
 /* Back to the periodic tick (platform.timer_busy). */
 void apic_timer_busy(void);
+/* No more timer interrupts on this CPU, which goes offline. */
+void apic_timer_stop(void);
 /* Time to the periodic tick's next interrupt (platform.timer_tick_left). */
 u64 apic_timer_tick_left(void);
 

@@ -329,6 +329,7 @@ DOM0_CHECK_JOBS = ('blk-10-full', 'blk-20-bounce', 'blk-30-nofeat',
                    'life-20-reboot', 'life-30-dhcp', 'life-40-balloon',
                    'life-50-vcpu', 'life-60-save', 'life-70-migrate',
                    'life-61-save-pvh', 'life-62-save-hvm',
+                   'life-51-vcpu-pvh', 'life-52-vcpu-hvm',
                    'life-71-migrate-pvh', 'life-72-migrate-hvm',
                    'evil-10-leak', 'evil-20-badrsp', 'evil-30-storm',
                    'evil-40-xsstate', 'evil-50-keepmap',
@@ -418,7 +419,8 @@ class Need:
 
 
 # CPU hot-plug refuses CPU 0 and CPUs that do not exist on every platform;
-# only Xen PV takes a vCPU offline and back (CPU_HOTPLUG below).
+# only Xen (PV, PVH, HVM) takes a vCPU offline and back (CPU_HOTPLUG
+# below).
 CPU_HOTPLUG_REFUSALS = tuple('cpu_hotplug.cpu_hotplug_' + c for c in (
     'refuses_cpu0', 'refuses_bad_number'))
 BARE_METAL_SUITES = ('paravirt', 'traps', 'pgtable', 'irq', 'sched', 'mm',
@@ -533,6 +535,9 @@ MANIFEST: Tuple[Need, ...] = (
     # xen_nopv: bare metal inside the HVM guest (its emulated PCI too).
     Need(r'^xen-hvm-domU-.*-nopv$', BARE_METAL_SUITES + ('pci',)),
     Need(r'^xen-(pvh|hvm)-domU-smp', ('smp',), min_cpus=2),
+    # VCPUOP_down and VCPUOP_up of HVM vCPUs (smp_hvm.c), with Xen's timer
+    # and event-channel IPIs or the local APIC's.
+    Need(r'^xen-(pvh|hvm)-domU-smp', CPU_HOTPLUG, min_cpus=2),
     # The dom0 jobs: the cases their dom0 side drives and checks.
     Need(r'^xen-pv-domU-blk-(full|bounce|nofeat|malformed)$',
          ('xen_blkfront',)),
@@ -550,8 +555,9 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^xen-pv-domU-life-balloon$', ('xen_balloon',)),
     # No ip=: the lease from dom0's udhcpd, on the vif, renewed.
     Need(r'^xen-pv-domU-life-dhcp$', ('dhcp', 'netfront_dhcp')),
-    # Hot-plugged by xl vcpu-set while serving, after its own self-tests.
-    Need(r'^xen-pv-domU-life-vcpu$', CPU_HOTPLUG),
+    # Hot-plugged by xl vcpu-set while serving, after its own self-tests:
+    # as PV, PVH and HVM.
+    Need(r'^xen-(pv|pvh|hvm)-domU-life-vcpu$', CPU_HOTPLUG),
 )
 
 # A case that needs more CPUs than the boot has skips with the reason

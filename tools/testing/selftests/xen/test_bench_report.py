@@ -353,6 +353,49 @@ class DomuLog(unittest.TestCase):
         hvm = br.domu_rows(self.parse(_log_lines(virt='hvm')), 'hvm')
         self.assertFalse([r for r in hvm if r['mode'].endswith('lifecycle')])
 
+    def test_lifecycle_step_failed_with_reason(self):
+        """A failed step's line (failed=yes why=REST) gives no figure;
+        Linux's is then not missing but "not measured" with the reason,
+        pvk's stays missing with the reason appended."""
+        why = 'xl save did not end within 300 s (killed)'
+
+        def failing(ln):
+            for guest in ('linux', 'pvk'):
+                if f'guest={guest}' in ln and 'op=save ' in ln:
+                    return (ln.split(' seconds=')[0] +
+                            f' mem=192 failed=yes why={why}')
+            return ln
+        lines = [failing(ln) for ln in _log_lines()]
+        log = self.parse(lines)
+        rows = {(r['mode'], r['metric']): r for r in br.domu_rows(log)}
+        r = rows[('domU-lifecycle', 'xl save: duration')]
+        self.assertEqual((r['pvk'], r['linux']), (None, None))
+        self.assertEqual((r['pvk_why'], r['linux_why']), (why, why))
+        # The other steps keep their figures and no reason.
+        r = rows[('domU-lifecycle', 'xl restore: duration')]
+        self.assertEqual((r['linux'], r['linux_why']), (35.0, None))
+        missing = br.missing_figures(list(rows.values()), 3)
+        self.assertNotIn('linux domU-lifecycle xl save: duration', missing)
+        self.assertIn(f'pvk domU-lifecycle xl save: duration ({why})', missing)
+        text = br.format_domu(log, list(rows.values()), 3)
+        self.assertIn(f'  Linux domU-lifecycle xl save: duration: {why}', text)
+        self.assertIn('not measured', text)
+
+    def test_failed_job_keeps_only_its_reasons(self):
+        """A life job that failed (Linux crashed: dom0-init's result
+        exited) lends no figure, but its steps' reasons stay."""
+        why = 'the guest is not running before the saves (xl list state: ---sc-)'
+        tag = _tag('linux', 9, 'life')
+        job = '===== job bench-lia-linux end: guest=linux-bench-9 result=exited post=failed ====='
+        lines = ['dom0: [1.0] job bench-lia-linux: guest linux-bench-9, timeout 1500s',
+                 f'bench-life: {tag} op=idle domid=3 seconds=10 mem=512 vcpus=2',
+                 f'bench-life: {tag} op=save domid=3 mem=384 failed=yes why={why}',
+                 job]
+        log = br.DomuLog()
+        kept = br.good_job_lines(lines, log)
+        self.assertEqual(log.failed_jobs, ['bench-lia-linux'])
+        self.assertEqual(kept, [lines[2]])
+
     def test_life_pass_without_the_small_size(self):
         """A PV report without pvk's 256 MiB boot misses both size rows;
         windows from before the mem= field count at the shared size."""

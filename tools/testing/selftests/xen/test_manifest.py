@@ -249,18 +249,22 @@ class Manifest(unittest.TestCase):
         for name in cases:
             self.assertNotIn(name, names)
 
-    def test_cpu_hotplug_where_xen_pv_can(self):
-        """vCPUs go offline and back in PV dom0 and domU rows with two
-        vCPUs; every row refuses CPU 0 and a CPU that does not exist."""
+    def test_cpu_hotplug_where_xen_can(self):
+        """vCPUs go offline and back in PV dom0 rows and PV, PVH and HVM
+        domU rows with two vCPUs, and in the xl vcpu-set rows of each;
+        every row refuses CPU 0 and a CPU that does not exist."""
         full = 'cpu_hotplug'
         refusals = ('cpu_hotplug.cpu_hotplug_refuses_cpu0',
                     'cpu_hotplug.cpu_hotplug_refuses_bad_number')
-        for row in (run_tests._xen(2), run_tests._xen(4), run_tests._domu(2)):
+        for row in (run_tests._xen(2), run_tests._xen(4), run_tests._domu(2),
+                    run_tests._pvh_domu(2), run_tests._hvm_domu(2),
+                    run_tests._dom0job('life-50-vcpu'),
+                    run_tests._dom0job('life-51-vcpu-pvh'),
+                    run_tests._dom0job('life-52-vcpu-hvm')):
             self.assertIn(full, run_tests.required_names(row, row.cpus),
                           row.name)
         for row, cpus in ((run_tests._xen(1), 1), (run_tests._domu(1), 1),
-                          (run_tests._pvh_domu(2), 2),
-                          (run_tests._hvm_domu(2), 2),
+                          (run_tests._pvh_domu(1), 1),
                           (run_tests.Row('pvh-tcg-smp2', 'pvh', 2), 2)):
             names = run_tests.required_names(row, cpus)
             self.assertNotIn(full, names, row.name)

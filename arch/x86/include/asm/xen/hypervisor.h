@@ -79,6 +79,8 @@ int xen_callback_resume(void);
 void xen_hvm_smp_init(void);
 int xen_hvm_start_cpu(unsigned int cpu);
 bool xen_hvm_cpu_starting(unsigned int cpu);
+void xen_hvm_cpu_die(void);
+int xen_hvm_cpu_wake(unsigned int cpu);
 
 /* enlighten_pv.c */
 void xen_init_pv_ops(void);
@@ -169,6 +171,7 @@ void xen_smp_init(void);
 int xen_start_cpu(unsigned int cpu);
 void xen_send_ipi(unsigned int cpu, unsigned int vector);
 void xen_smp_bind_ipis(unsigned int cpu);
+void xen_smp_unbind_ipis(unsigned int cpu);
 void xen_cpu_die(void);
 bool xen_cpu_stopped(unsigned int cpu);
 int xen_cpu_wake(unsigned int cpu);

@@ -37,7 +37,13 @@
 #   restore    `xl restore` (seconds: xl's; resumed_seconds: from the
 #              request until the guest answers a ping again)
 # While the domain is saved dom0-init is held (/run/dom0-job.hold): its
-# wait follows the guest's name to the restored domain.
+# wait follows the guest's name to the restored domain.  Every wait has
+# a deadline in dom0's seconds (each `xl` takes seconds under TCG, so
+# counting tries is no bound), and the step in progress is in
+# /run/dom0-job.status, which dom0-init's wait shows every 30 s.  A step
+# that fails prints its line with failed=yes and why= (the rest of the
+# line) instead of its figures, and the steps after it go on where they
+# can.
 # Then tells the guest it is done, as bench-flood.sh does.  The trace is
 # on once /tmp/bench-life.on exists (the .pre waits for it).  Seconds
 # are dom0's /proc/uptime around each window.  Ends with "bench-life:
@@ -45,7 +51,8 @@
 set -u
 
 # The .post's part: wait for the end, print the lines bench-report.py
-# reads and the rest prefixed, and fail unless every window has its line.
+# reads and the rest prefixed, and fail unless every window has its line
+# (a failed step's line, with its why=, counts: the report says why).
 if [ "$1" = report ]; then
 	i=0
 	until grep -q "^bench-life: finished" "$2" 2>/dev/null || [ "$i" -ge 240 ]; do
@@ -59,7 +66,7 @@ if [ "$1" = report ]; then
 	grep -q '^# bench-lifecycle: yes' "/jobs/$JOB.cfg" &&
 		ops="$ops balloon_down balloon_up checkpoint save restore"
 	for op in $ops; do
-		grep -q "^bench-life: $3 op=$op domid=[0-9]" "$2" ||
+		grep -q "^bench-life: $3 op=$op domid=" "$2" ||
 			{ echo "$JOB post: FAIL: no $op window"; rc=1; }
 	done
 	exit "$rc"
@@ -75,12 +82,23 @@ DEV=51712
 IDLE_SECONDS=10
 # The lifecycle: the balloon's step, how close `xl list` must come to a
 # target (Linux's balloon counts its pages its own way), the size both
-# guests are saved at, and where.
+# guests are saved at, and where (dom0's /run, a tmpfs of its own).
+# The size is balloon_down's target at the shared 512 MiB, no lower:
+# Linux's blkfront holds about 257 MiB for its persistent grants (2
+# queues of 128 requests of 257 pages), and ballooned towards 192 MiB
+# Linux ran out of memory at 355 MiB ("System is deadlocked on memory").
 BALLOON_MIB=128
 BALLOON_SLACK_MIB=2
-SAVE_MIB=192
-SAVE_FILE=/tmp/bench-life.save
+SAVE_MIB=384
+SAVE_FILE=/run/bench-life.save
 HOLD=/run/dom0-job.hold
+STATUS=/run/dom0-job.status
+# Deadlines (seconds): a balloon step reaching its target, one `xl save`
+# or `xl restore` (384 MiB under TCG), the guest answering a ping.
+BALLOON_WAIT=120
+XL_WAIT=300
+ANSWER_WAIT=120
+VERDICT_WAIT=90
 # shellcheck source=bench-guest.sh
 . /guests/bench-guest.sh
 trace_kind "$VIRT"
@@ -89,8 +107,35 @@ ready=$(guest_ready_line "$KIND") || { echo "bench-life: unknown guest kind $KIN
 
 finish() {
 	tell_done
+	step "told the guest it is done; waiting for its verdict"
+	verdict_or_destroy
 	echo "bench-life: finished $TAG"
 	exit "$1"
+}
+
+# The guest answers "done" with its verdict, which ends dom0-init's wait.
+# A guest that gives none within VERDICT_WAIT s (one the lifecycle left
+# broken) would hold the job until its timeout: say so on dom0's console,
+# with this log and the end of the guest's, and destroy it.
+verdict_or_destroy() {
+	end=$(deadline "$VERDICT_WAIT")
+	until grep -Eq 'DOMU-ALL-DONE|pvk: selftest result:' "$LOG" 2>/dev/null; do
+		if past "$end"; then
+			why="$GUEST gave no verdict ${VERDICT_WAIT} s after done; destroying it"
+			echo "bench-life: FAIL: $why ($TAG)"
+			# This log is our stdout: copy it before adding to it.
+			cp "/tmp/$JOB.life.log" /tmp/bench-life.copy
+			{
+				echo "bench-life: FAIL: $why ($TAG)"
+				sed 's/^/bench-life:   log: /' /tmp/bench-life.copy
+				tr -d '\r' <"$LOG" | tail -n 30 | sed 's/^/bench-life:   console: /'
+				timeout 30 xl list 2>&1 | sed 's/^/bench-life:   xl list: /'
+			} >/dev/console 2>&1
+			timeout 60 xl destroy "$GUEST"
+			return 1
+		fi
+		sleep 1
+	done
 }
 
 # dom0's clock in seconds, to two decimals.
@@ -112,35 +157,55 @@ window_end() {
 			"mem=${MEM:--} $2"
 }
 
-# The guest's memory in MiB as `xl list` shows it (its pages).
-xl_mem() {
-	xl list "$GUEST" 2>/dev/null | awk 'NR == 2 { print $3 }'
+# What this script is doing now: in its log and in dom0-init's status.
+step() {
+	echo "bench-life: [$(uptime_s)] $*"
+	echo "life: $*" >"$STATUS"
 }
 
-# `xl mem-set` to $1 MiB, then wait (120 s at most) until `xl list`
-# shows the domain within BALLOON_SLACK_MIB of it; "reached=yes|no".
+# Has deadline $1 (dom0 seconds, from uptime_s) passed?
+past() {
+	awk -v d="$1" -v n="$(uptime_s)" 'BEGIN { exit !(n >= d) }'
+}
+
+# The deadline $1 seconds from now.
+deadline() {
+	awk -v a="$(uptime_s)" -v s="$1" 'BEGIN { printf "%.2f", a + s }'
+}
+
+# The guest's memory in MiB as `xl list` shows it (its pages).
+xl_mem() {
+	timeout 30 xl list "$GUEST" 2>/dev/null | awk 'NR == 2 { print $3 }'
+}
+
+# `xl mem-set` to $1 MiB, then wait (BALLOON_WAIT s at most) until `xl
+# list` shows the domain within BALLOON_SLACK_MIB of it; "reached=yes",
+# or "reached=no at=MiB" and why.
 balloon_to() {
-	timeout 60 xl mem-set "$GUEST" "${1}m" || { echo "reached=no"; return; }
-	i=0
-	while [ "$i" -lt 600 ]; do
+	if ! timeout 60 xl mem-set "$GUEST" "${1}m" >/dev/null 2>&1; then
+		echo "reached=no why=xl mem-set ${1}m failed"
+		return
+	fi
+	end=$(deadline "$BALLOON_WAIT")
+	m=""
+	until past "$end"; do
 		m=$(xl_mem)
 		if [ -n "$m" ] && [ $((m - $1)) -le "$BALLOON_SLACK_MIB" ] &&
 			[ $(($1 - m)) -le "$BALLOON_SLACK_MIB" ]; then
 			echo "reached=yes"
 			return
 		fi
-		i=$((i + 1))
-		sleep 0.2
+		sleep 1
 	done
-	echo "reached=no at=${m:--}"
+	echo "reached=no at=${m:--} why=xl list still showed ${m:-nothing} MiB" \
+		"after ${BALLOON_WAIT} s, not ${1}+-${BALLOON_SLACK_MIB}"
 }
 
-# Wait (120 s at most) until the guest answers a ping.
+# Wait (ANSWER_WAIT s at most) until the guest answers a ping.
 wait_answer() {
-	i=0
+	end=$(deadline "$ANSWER_WAIT")
 	until ping -c 1 -W 1 "$IP" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -le 120 ] || return 1
+		past "$end" && return 1
 	done
 }
 
@@ -149,37 +214,115 @@ since() {
 	awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.2f", b - a }'
 }
 
+# The guest's state column in `xl list` ("r-----", "---sc-" when it
+# crashed), or "gone".
+xl_state() {
+	st=$(timeout 30 xl list "$GUEST" 2>/dev/null | awk 'NR == 2 { print $5 }')
+	echo "${st:-gone}"
+}
+
+# The guest console's first line saying why it died, if any.
+console_panic() {
+	p=$(tr -d '\r' <"$LOG" | grep -E -m 1 'Kernel panic|Out of memory|PANIC' |
+		sed 's/^\[ *[0-9.]*\] //')
+	echo "its console: ${p:-no panic line}"
+}
+
+# Step $1 failed: its line, with why= the rest ($2).
+failed() {
+	echo "bench-life: $TAG op=$1 domid=$domid mem=$SAVE_MIB failed=yes why=$2"
+}
+
+# `xl save` with the options $1 of the guest to SAVE_FILE, at most
+# XL_WAIT s; its status, xl's last lines into $xl_said.
+xl_save() {
+	# shellcheck disable=SC2086 # no options, or -c
+	timeout "$XL_WAIT" xl save $1 "$GUEST" "$SAVE_FILE" >/tmp/bench-life.xl 2>&1
+	rc=$?
+	xl_said=$(tail -n 3 /tmp/bench-life.xl | tr '\n' ' ')
+	return "$rc"
+}
+
+# The reason of a failed `xl` command of step $1 that exited with $2.
+xl_why() {
+	if [ "$2" = 124 ]; then
+		echo "xl $1 did not end within ${XL_WAIT} s (killed)"
+	else
+		echo "xl $1 failed (status $2): ${xl_said:-no message}"
+	fi
+}
+
 # The toolstack's lifecycle of the guest (see the top of this file).
 lifecycle() {
+	step "balloon_down to $((MEM - BALLOON_MIB)) MiB"
 	window_start
 	reached=$(balloon_to $((MEM - BALLOON_MIB)))
 	window_end balloon_down "mib=$BALLOON_MIB $reached"
+	step "balloon_up to $MEM MiB"
 	window_start
 	reached=$(balloon_to "$MEM")
 	window_end balloon_up "mib=$BALLOON_MIB $reached"
+	step "balloon to $SAVE_MIB MiB for the saves"
 	echo "bench-life: ballooned to $SAVE_MIB MiB for the saves: $(balloon_to "$SAVE_MIB")"
 
+	st=$(xl_state)
+	case "$st" in
+	*c* | gone)
+		why="the guest is not running before the saves (xl list state: $st)"
+		why="$why; $(console_panic)"
+		for op in checkpoint save restore; do
+			failed "$op" "$why"
+		done
+		return
+		;;
+	esac
+	step "checkpoint (xl save -c)"
 	t0=$(uptime_s)
-	timeout 600 xl save -c "$GUEST" "$SAVE_FILE" >/dev/null
-	xl_s=$(since "$t0")
-	wait_answer && echo "bench-life: $TAG op=checkpoint domid=$domid" \
-		"seconds=$(since "$t0") mem=$SAVE_MIB xl_seconds=$xl_s" \
-		"guest_us=$(resumed_us 1)"
+	xl_save -c
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		xl_s=$(since "$t0")
+		if wait_answer; then
+			echo "bench-life: $TAG op=checkpoint domid=$domid" \
+				"seconds=$(since "$t0") mem=$SAVE_MIB xl_seconds=$xl_s" \
+				"guest_us=$(resumed_us 1)"
+		else
+			failed checkpoint "no ping answered within ${ANSWER_WAIT} s of the checkpoint (xl save -c took $xl_s s)"
+		fi
+	else
+		failed checkpoint "$(xl_why "save -c" "$rc")"
+	fi
 	rm -f "$SAVE_FILE"
 
+	step "save (xl save)"
 	touch "$HOLD"
 	t0=$(uptime_s)
-	if timeout 600 xl save "$GUEST" "$SAVE_FILE" >/dev/null; then
+	xl_save ""
+	rc=$?
+	if [ "$rc" = 0 ]; then
 		echo "bench-life: $TAG op=save domid=$domid seconds=$(since "$t0")" \
 			"mem=$SAVE_MIB bytes=$(wc -c <"$SAVE_FILE")"
+		step "restore (xl restore)"
 		t0=$(uptime_s)
-		timeout 600 xl restore "$SAVE_FILE" >/dev/null
+		timeout "$XL_WAIT" xl restore "$SAVE_FILE" >/tmp/bench-life.xl 2>&1
+		rc=$?
+		xl_said=$(tail -n 3 /tmp/bench-life.xl | tr '\n' ' ')
 		xl_s=$(since "$t0")
-		domid=$(xl domid "$GUEST" 2>/dev/null || echo -)
-		wait_answer && echo "bench-life: $TAG op=restore domid=$domid" \
-			"seconds=$xl_s mem=$SAVE_MIB resumed_seconds=$(since "$t0")"
+		domid=$(timeout 30 xl domid "$GUEST" 2>/dev/null || echo -)
+		if [ "$rc" != 0 ]; then
+			failed restore "$(xl_why restore "$rc")"
+		elif wait_answer; then
+			echo "bench-life: $TAG op=restore domid=$domid" \
+				"seconds=$xl_s mem=$SAVE_MIB resumed_seconds=$(since "$t0")"
+		else
+			failed restore "no ping answered within ${ANSWER_WAIT} s of the restore (xl restore took $xl_s s)"
+		fi
+	else
+		failed save "$(xl_why save "$rc")"
+		failed restore "nothing saved to restore"
 	fi
 	rm -f "$SAVE_FILE" "$HOLD"
+	step "lifecycle done"
 }
 
 # pvk's own time from the request to running again in its last
@@ -204,6 +347,7 @@ tell_done() {
 }
 
 domid=-
+step "boot: waiting for '$ready'"
 window_start
 touch /tmp/bench-life.on
 i=0
@@ -222,11 +366,13 @@ done
 window_end boot ""
 
 sleep 1
+step "idle ${IDLE_SECONDS} s"
 window_start
 sleep "$IDLE_SECONDS"
 window_end idle "vcpus=$(sed -n 's/^vcpus = \([0-9]*\)$/\1/p' "/jobs/$JOB.cfg")"
 
 # A short warm-up, so that ARP and the first slow round trips are not counted.
+step "pingflood"
 tool flood "$IP" 1 >/dev/null
 window_start
 flood=$(tool flood "$IP" 5)
