@@ -3,8 +3,8 @@
 """Host tests of run_tests.py for user space (issue #13's first slice):
 the bare-metal boots carry the initramfs as their first module and must
 pass the user suite, and so must the Xen rows where pvk keeps native
-paging (PVH dom0, PVH and HVM domU), which get it too; Xen PV rows
-neither get it nor require it."""
+paging (PVH dom0, PVH and HVM domU), which get it too; and the Xen PV
+dom0 rows and the PV domU rows without a dom0 job script get it."""
 
 import os
 import sys
@@ -88,14 +88,24 @@ class UserRows(unittest.TestCase):
         self.assertEqual(argv[argv.index('-initrd') + 1], '/cpio')
         self.assertEqual(argv[argv.index('-kernel') + 1], '/img')
 
-    def test_xen_pv_rows_get_no_initramfs(self):
+    def test_xen_pv_rows_get_the_initramfs(self):
         argv = run_tests.qemu_command(row('xen-pv-dom0-smp1'), self.ctx, '',
                                       's.log', 'd.log')
-        # Xen's one module is pvk itself with its command line.
-        self.assertNotIn('/cpio', ' '.join(argv))
+        # Xen's modules: pvk with its command line, then the initramfs.
+        self.assertEqual(argv[argv.index('-initrd') + 1], '/img,/cpio')
         _, text = run_tests.dom0stack_job(row('xen-pv-domU-smp1'),
                                           self.ctx, 0)
-        self.assertNotIn('ramdisk', text)
+        self.assertIn('ramdisk = "/guests/initramfs.cpio"\n', text)
+        build, _, _ = run_tests.dom0stack_commands(
+            [row('xen-pv-domU-smp2')], self.ctx)
+        self.assertIn('initramfs.cpio=/cpio', build)
+
+    def test_xen_pv_job_rows_get_no_initramfs(self):
+        # The rows a dom0/jobs script drives keep their guest as it was.
+        for r in run_tests.TEST_ROWS:
+            if r.xl_type == 'pv' and r.job:
+                _, text = run_tests.dom0stack_job(r, self.ctx, 0)
+                self.assertNotIn('ramdisk', text, r.name)
 
     def test_pvh_dom0_gets_the_initramfs_after_the_kernel(self):
         argv = run_tests.qemu_command(row('xen-pvh-dom0-smp2-vector'),
