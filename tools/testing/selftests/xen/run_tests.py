@@ -458,14 +458,15 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('pci',)),
     Need(r'^(pvh|iso|uefi)-(?!.*-(badsuite|noacpi)$)', ('io_apic',)),
     # User processes from the initramfs (musl programs): bare metal, and
-    # under Xen wherever pvk keeps native paging: every PVH dom0 row (the
-    # initramfs as Xen's second multiboot module; without event callbacks
-    # too, nothing of it needs events) and the PVH and HVM
-    # domU rows (xl's ramdisk=, the ISO's GRUB module).  Xen PV has no
-    # pv_ops hooks for user mode yet, and the suite skips there, saying
-    # so (issue #13).
+    # under Xen on every dom0 row (the initramfs as Xen's second
+    # multiboot module; a PVH dom0 without event callbacks too, nothing
+    # of it needs events) and the plain domU rows (xl's ramdisk=, the
+    # ISO's GRUB module): with native paging (PVH, HVM) and on Xen PV's
+    # pv_ops hooks (syscall callback, HYPERVISOR_iret, a user root per
+    # process; issue #13).
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('user',)),
-    Need(r'^xen-pvh-dom0-', ('user',)),
+    Need(r'^xen-(pv|pvh)-dom0-', ('user',)),
+    Need(r'^xen-pv-domU-smp', ('user',)),
     Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$', ('user',)),
     Need(r'^pvh-tcg-smp2-init$', ('user_init',)),
     # Booted through UEFI: the firmware's memory map and an RSDP handed

@@ -3,8 +3,9 @@
 """Host tests of run_tests.py for user space (issue #13's first slice):
 the bare-metal boots carry the initramfs as their first module and must
 pass the user suite, and so must the Xen rows where pvk keeps native
-paging (PVH dom0, PVH and HVM domU), which get it too; and the Xen PV
-dom0 rows and the PV domU rows without a dom0 job script get it."""
+paging (PVH dom0, PVH and HVM domU), which get it too; and since issue
+#13 the Xen PV dom0 rows and the PV domU rows without a dom0 job script
+get it and must pass the suite on PV's pv_ops hooks."""
 
 import os
 import sys
@@ -59,21 +60,35 @@ class UserRows(unittest.TestCase):
         self.ctx.initramfs = '/cpio'
         self.ctx.dry_run = True
 
-    def test_user_required_where_paging_is_native(self):
-        xen_native = ('xen-pvh-dom0-smp1', 'xen-pvh-dom0-smp2',
-                      'xen-pvh-dom0-smp4', 'xen-pvh-dom0-smp2-vector',
-                      'xen-pvh-dom0-smp2-nocallback',
-                      'xen-pvh-domU-smp1', 'xen-pvh-domU-smp2',
-                      'xen-pvh-domU-smp2-vector', 'xen-hvm-domU-smp1',
-                      'xen-hvm-domU-smp2', 'xen-hvm-domU-smp2-intx')
+    def test_user_required_on_bare_metal_and_plain_xen_rows(self):
+        xen = ('xen-pvh-dom0-smp1', 'xen-pvh-dom0-smp2',
+               'xen-pvh-dom0-smp4', 'xen-pvh-dom0-smp2-vector',
+               'xen-pvh-dom0-smp2-nocallback',
+               'xen-pvh-domU-smp1', 'xen-pvh-domU-smp2',
+               'xen-pvh-domU-smp2-vector', 'xen-hvm-domU-smp1',
+               'xen-hvm-domU-smp2', 'xen-hvm-domU-smp2-intx',
+               # Xen PV (issue #13): every dom0 row, the plain domU rows.
+               'xen-pv-dom0-smp1', 'xen-pv-dom0-smp1-2l',
+               'xen-pv-dom0-smp2', 'xen-pv-dom0-smp2-2l',
+               'xen-pv-dom0-smp4', 'xen-pv-dom0-smp4-2l',
+               'xen-pv-dom0-smp2-gnttabv2',
+               'xen-pv-domU-smp1', 'xen-pv-domU-smp2',
+               'xen-pv-domU-smp2-gnttabv2')
         for r in run_tests.TEST_ROWS:
             names = run_tests.required_names(r, r.cpus)
             if ((r.boot in BARE_METAL_BOOTS
                  and not r.name.endswith('-badsuite'))
-                    or r.name in xen_native):
+                    or r.name in xen):
                 self.assertIn('user', names, r.name)
             else:
                 self.assertNotIn('user', names, r.name)
+
+    def test_rows_requiring_user_get_the_initramfs(self):
+        for r in run_tests.TEST_ROWS:
+            if 'user' not in run_tests.required_names(r, r.cpus):
+                continue
+            if r.boot == 'dom0stack':
+                self.assertTrue(run_tests.gets_initramfs(r), r.name)
 
     def test_init_row(self):
         r = row('pvh-tcg-smp2-init')
