@@ -77,13 +77,14 @@ entry_SYSCALL_64:
 	.size entry_SYSCALL_64, . - entry_SYSCALL_64
 
 /*
- * void ret_to_user(struct pt_regs *regs): the first entry to user mode,
- * from a frame on the current stack, interrupts off.
+ * void native_ret_to_user(struct pt_regs *regs): pv_ops.cpu.ret_to_user
+ * on hardware; enters user mode from a frame on the current stack,
+ * interrupts off.
  */
-	.globl ret_to_user
-ret_to_user:
+	.globl native_ret_to_user
+native_ret_to_user:
 	movq	%rdi, %rsp
 	POP_PT_REGS
 	swapgs
 	iretq
-	.size ret_to_user, . - ret_to_user
+	.size native_ret_to_user, . - native_ret_to_user

@@ -116,6 +116,16 @@ void native_release_pt(unsigned long pfn, int level)
 {
 }
 
+/* User mode runs on the process's one root: nothing more to set up. */
+int native_pgd_alloc(pteval_t *pgd)
+{
+	return 0;
+}
+
+void native_pgd_free(pteval_t *pgd)
+{
+}
+
 void native_flush_tlb_local(void)
 {
 	native_write_cr3(native_read_cr3());

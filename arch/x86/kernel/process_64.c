@@ -16,6 +16,7 @@
 #include <pvk/smp.h>
 #include <pvk/string.h>
 #include <pvk/uaccess.h>
+#include <asm/native.h>
 #include <asm/paravirt.h>
 #include <asm/platform.h>
 #include <asm/processor.h>
@@ -44,7 +45,6 @@ struct arch_process {
 };
 
 extern char entry_SYSCALL_64[];
-__noreturn void ret_to_user(struct pt_regs *regs);
 
 bool user_mode_supported(void)
 {
@@ -52,17 +52,25 @@ bool user_mode_supported(void)
 }
 
 /**
- * syscall_init - enable SYSCALL/SYSRET and SSE for user code on this CPU
+ * native_syscall_init - pv_ops.cpu.syscall_init on hardware
  *
  * STAR's selector bases follow asm/segment.h: SYSCALL loads the kernel
  * CS and SS (CS + 8), SYSRET the user SS (base + 8) and CS (base + 16).
  */
-void syscall_init(void)
+void native_syscall_init(void)
 {
 	wrmsr(MSR_STAR, ((u64)(__USER32_CS & ~3) << 48) | ((u64)__KERNEL_CS << 32));
 	wrmsr(MSR_LSTAR, (u64)(unsigned long)entry_SYSCALL_64);
 	wrmsr(MSR_SYSCALL_MASK, SYSCALL_MASK);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+/**
+ * syscall_init - enable system calls and SSE for user code on this CPU
+ */
+void syscall_init(void)
+{
+	paravirt_syscall_init();
 	write_cr0((read_cr0() & ~(X86_CR0_EM | X86_CR0_TS)) | X86_CR0_MP);
 	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 }
@@ -171,7 +179,7 @@ void arch_fork_return(struct process *p)
 
 	arch_local_irq_disable();
 	load_user_state(p);
-	ret_to_user(&regs);
+	paravirt_ret_to_user(&regs);
 }
 
 void arch_exec_reset(struct process *p)
@@ -203,7 +211,7 @@ void arch_start_user(struct process *p, unsigned long ip, unsigned long sp)
 	regs.ss = __USER_DS;
 	arch_local_irq_disable();
 	load_user_state(p);
-	ret_to_user(&regs);
+	paravirt_ret_to_user(&regs);
 }
 
 /* Boot-time entropy for AT_RANDOM: TSC samples through a mixer. */

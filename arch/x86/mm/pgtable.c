@@ -273,20 +273,29 @@ void flush_tlb_all_cpus(unsigned long va)
  *
  * The kernel half is copied from the kernel's root, so every process
  * sees the same kernel; entries the kernel adds later are copied on the
- * first fault (vmalloc_sync_fault()).  Returns NULL when out of memory.
+ * first fault (vmalloc_sync_fault()).  The copy is made before the page
+ * becomes a page table (alloc_pt), as plain stores: a backend that
+ * validates tables (Xen PV) checks it whole when it pins the root, and
+ * fills in the slots that are its own.  Returns NULL when out of memory.
  */
 void *pgd_alloc(void)
 {
-	pteval_t *pgd = alloc_page_zeroed();
+	pteval_t *pgd = alloc_pages(PGD_ALLOC_ORDER);
 	unsigned long irq;
 
 	if (!pgd)
 		return NULL;
-	paravirt_alloc_pt(PFN_DOWN(__pa(pgd)), PT_LEVEL_P4D);
+	memset(pgd, 0, PAGE_SIZE << PGD_ALLOC_ORDER);
 	spin_lock_irqsave(&pgtable_lock, irq);
 	for (unsigned int i = KERNEL_HALF_FIRST; i < PTRS_PER_TABLE; i++)
-		set_p4d(&pgd[i], kernel_pgd[i]);
+		pgd[i] = kernel_pgd[i];
 	spin_unlock_irqrestore(&pgtable_lock, irq);
+	paravirt_alloc_pt(PFN_DOWN(__pa(pgd)), PT_LEVEL_P4D);
+	if (paravirt_pgd_alloc(pgd)) {
+		paravirt_release_pt(PFN_DOWN(__pa(pgd)), PT_LEVEL_P4D);
+		free_pages(pgd, PGD_ALLOC_ORDER);
+		return NULL;
+	}
 	return pgd;
 }
 
@@ -299,20 +308,31 @@ static void user_page_put(pteval_t e)
 		free_pages(__va(pa), 0);
 }
 
-/* Free a user table of @level and, at the bottom, the pages it maps. */
+/*
+ * Free a user table of @level, its parent entry already cleared, and
+ * below it the tables and, at the bottom, the pages it maps.  Each
+ * child is unlinked before it is released, and the pages go only once
+ * their table has: a backend that validates tables (Xen PV) lets a
+ * table become an ordinary page again only when nothing links or pins
+ * it, and a page must not be reused while a table still maps it.
+ */
 static void free_user_table(pteval_t *table, int level)
 {
-	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+	for (unsigned int i = 0; level > PT_LEVEL_PTE && i < PTRS_PER_TABLE; i++) {
 		pteval_t e = pte_val(table[i]);
 
 		if (!(e & _PAGE_PRESENT))
 			continue;
-		if (level == PT_LEVEL_PTE)
-			user_page_put(e);
-		else
-			free_user_table(__va(e & PTE_ADDR_MASK), level - 1);
+		set_entry(&table[i], 0, level);
+		free_user_table(__va(e & PTE_ADDR_MASK), level - 1);
 	}
 	paravirt_release_pt(PFN_DOWN(__pa(table)), level);
+	for (unsigned int i = 0; level == PT_LEVEL_PTE && i < PTRS_PER_TABLE; i++) {
+		pteval_t e = pte_val(table[i]);
+
+		if (e & _PAGE_PRESENT)
+			user_page_put(e);
+	}
 	free_pages(table, 0);
 }
 
@@ -324,12 +344,17 @@ void pgd_free(void *pgd)
 {
 	pteval_t *root = pgd;
 
-	for (unsigned int i = 0; i < KERNEL_HALF_FIRST; i++)
-		if (pte_val(root[i]) & _PAGE_PRESENT)
-			free_user_table(__va(pte_val(root[i]) & PTE_ADDR_MASK),
-					PT_LEVEL_PUD);
+	for (unsigned int i = 0; i < KERNEL_HALF_FIRST; i++) {
+		pteval_t e = pte_val(root[i]);
+
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		set_p4d(&root[i], 0);
+		free_user_table(__va(e & PTE_ADDR_MASK), PT_LEVEL_PUD);
+	}
+	paravirt_pgd_free(root);
 	paravirt_release_pt(PFN_DOWN(__pa(root)), PT_LEVEL_P4D);
-	free_pages(root, 0);
+	free_pages(root, PGD_ALLOC_ORDER);
 }
 
 /**

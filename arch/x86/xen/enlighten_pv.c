@@ -23,6 +23,7 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/user_pv.h>
 #include <xen/grant_table.h>
 #include <xen/platform_info.h>
 #include <xen/balloon.h>
@@ -216,6 +217,42 @@ static void xen_load_sp0(unsigned long sp0)
 		pr_err("xen: stack_switch failed: %ld\n", rc);
 }
 
+void xen_entry_SYSCALL_64(void);
+__noreturn void xen_iret_frame(struct pt_regs *regs);
+
+/*
+ * pv_ops.cpu.syscall_init: SYSCALL from user mode goes to Xen, which
+ * bounces it to the callback each vCPU registers (the MSRs are Xen's).
+ * CR0.TS is cleared once too: user code uses the FPU and SSE, the
+ * kernel never does, and pvk switches their state itself (FXSAVE).
+ */
+static void xen_syscall_init(void)
+{
+	struct callback_register cb = {
+		.type = CALLBACKTYPE_syscall,
+		.flags = CALLBACKF_mask_events,
+		.address = (unsigned long)xen_entry_SYSCALL_64,
+	};
+	long rc = HYPERVISOR_callback_op(CALLBACKOP_register, &cb);
+
+	if (rc)
+		pr_err("xen: registering the syscall callback failed: %ld\n", rc);
+	rc = HYPERVISOR_fpu_taskswitch(0);
+	if (rc)
+		pr_err("xen: clearing CR0.TS failed: %ld\n", rc);
+}
+
+/*
+ * pv_ops.cpu.ret_to_user: HYPERVISOR_iret into user mode, with Xen's
+ * user selectors in the frame.  Xen refuses (crashes the domain) unless
+ * a user root is loaded: write_cr3 of a process root gives it one.
+ */
+static __noreturn void xen_ret_to_user(struct pt_regs *regs)
+{
+	xen_user_frame(regs);
+	xen_iret_frame(regs);
+}
+
 /* Every op is a direct call under Xen: no native bytes are inlined. */
 static const u8 *xen_patch_bytes(unsigned int op, unsigned int *len)
 {
@@ -245,6 +282,8 @@ void xen_init_pv_ops(void)
 	pv_ops.cpu.write_msr = xen_write_msr;
 	pv_ops.cpu.io_delay = xen_io_delay;
 	pv_ops.cpu.load_sp0 = xen_load_sp0;
+	pv_ops.cpu.syscall_init = xen_syscall_init;
+	pv_ops.cpu.ret_to_user = xen_ret_to_user;
 	xen_init_mmu_ops();
 	pv_ops.time.sched_clock = xen_sched_clock;
 	pv_ops.time.steal_clock = xen_steal_clock;
@@ -704,4 +743,5 @@ const struct x86_platform xen_pv_platform = {
 	.hypercall_count = xen_hypercall_count,
 	.early_map_limit = xen_mmu_early_map_limit,
 	.pv_mmu = true,
+	.user_mode = true,
 };

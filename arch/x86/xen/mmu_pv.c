@@ -11,6 +11,12 @@
  * A page becomes a page table (alloc_pt) by being made read-only in
  * every mapping the kernel has of it and pinned at its level; a leaf
  * entry that would map a page table writable is written read-only.
+ *
+ * User mode runs on a root of its own (MMUEXT_NEW_USER_BASEPTR): Xen
+ * makes every kernel page user-accessible (the kernel runs in ring 3
+ * too), so that root maps the user half only.  It is the second page of
+ * the process's root (PGD_ALLOC_ORDER) and holds a copy of the root's
+ * user-half entries, which set_p4d keeps in step.
  */
 #include <pvk/kernel.h>
 #include <pvk/bitmap_alloc.h>
@@ -22,6 +28,7 @@
 #include <asm/processor.h>
 #include <asm/platform.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/user_pv.h>
 
 /* A writable kernel page, and an entry pointing at a page table. */
 #define PTE_FLAGS_KERNEL (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
@@ -60,6 +67,8 @@ struct pfn_range {
 static struct pfn_range boot_pts[MAX_BOOT_PT_RANGES];
 static unsigned int nr_boot_pts;
 static unsigned long *pt_bitmap;
+/* Process roots (pgd_alloc): their next page is their user root. */
+static unsigned long *user_root_bitmap;
 
 /* Where the kernel can read a page table: the direct map once it exists. */
 static void *pt_va(phys_addr_t pa)
@@ -103,6 +112,26 @@ static void mark_pt(unsigned long pfn, bool on)
 		pt_bitmap[pfn / BITMAP_ALLOC_BITS_PER_LONG] |= 1UL << (pfn % BITMAP_ALLOC_BITS_PER_LONG);
 	else
 		pt_bitmap[pfn / BITMAP_ALLOC_BITS_PER_LONG] &= ~(1UL << (pfn % BITMAP_ALLOC_BITS_PER_LONG));
+}
+
+static bool is_user_root(unsigned long pfn)
+{
+	unsigned long *b = READ_ONCE(user_root_bitmap);
+
+	return b && pfn < xen_max_pfn &&
+	       (__atomic_load_n(&b[pfn / BITMAP_ALLOC_BITS_PER_LONG], __ATOMIC_RELAXED) >>
+		(pfn % BITMAP_ALLOC_BITS_PER_LONG)) & 1;
+}
+
+static void mark_user_root(unsigned long pfn, bool on)
+{
+	unsigned long bit = 1UL << (pfn % BITMAP_ALLOC_BITS_PER_LONG);
+	unsigned long *w = &user_root_bitmap[pfn / BITMAP_ALLOC_BITS_PER_LONG];
+
+	if (on)
+		__atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(w, ~bit, __ATOMIC_RELAXED);
 }
 
 /* The level-1 entry mapping @va in the tree rooted at @pgd, or NULL. */
@@ -264,6 +293,52 @@ static void xen_set_upper(pteval_t *ptep, pteval_t val)
 	arch_local_irq_restore(flags);
 }
 
+/*
+ * pv_ops.mmu.set_p4d: an entry of a process root's user half goes into
+ * its user root too, in the same batch.
+ */
+static void xen_set_p4d(pteval_t *ptep, pteval_t val)
+{
+	unsigned long addr = (unsigned long)ptep;
+	int slot = xen_user_root_slot(addr & ~PAGE_MASK);
+	unsigned long flags = arch_local_irq_save();
+
+	xen_mc_queue_mmu_update(virt_to_machine(ptep) | MMU_NORMAL_PT_UPDATE, val);
+	if (slot >= 0 && is_user_root(PFN_DOWN(__pa((void *)(addr & PAGE_MASK))))) {
+		pteval_t *user = (pteval_t *)((addr & PAGE_MASK) + PAGE_SIZE);
+
+		xen_mc_queue_mmu_update(virt_to_machine(&user[slot]) |
+					MMU_NORMAL_PT_UPDATE, val);
+	}
+	xen_mc_flush();
+	arch_local_irq_restore(flags);
+}
+
+/*
+ * pv_ops.mmu.pgd_alloc: the page after the process root becomes its
+ * user root, pinned as an L4 like every root (its user half is empty
+ * yet: the root's is too).
+ */
+static int xen_pgd_alloc(pteval_t *pgd)
+{
+	unsigned long pfn = PFN_DOWN(__pa(pgd));
+
+	if (!user_root_bitmap || pfn + 1 >= xen_max_pfn)
+		return -ENOMEM;
+	xen_alloc_pt(pfn + 1, PT_LEVEL_P4D);
+	mark_user_root(pfn, true);
+	return 0;
+}
+
+/* pv_ops.mmu.pgd_free: the root's user half is empty, so is its copy. */
+static void xen_pgd_free(pteval_t *pgd)
+{
+	unsigned long pfn = PFN_DOWN(__pa(pgd));
+
+	mark_user_root(pfn, false);
+	xen_release_pt(pfn + 1, PT_LEVEL_P4D);
+}
+
 static void xen_mmuext(unsigned int cmd, unsigned long linear)
 {
 	struct mmuext_op op = { .cmd = cmd };
@@ -321,19 +396,25 @@ static unsigned long xen_read_cr3(void)
 }
 
 /*
- * MMUEXT_NEW_BASEPTR switches tables and flushes the (non-global) TLB.
- * Leaving Xen's boot tables for good also unpins them: while pinned,
- * their writable mappings of the early map would keep those frames
- * from ever becoming page tables.
+ * MMUEXT_NEW_BASEPTR switches tables and flushes the (non-global) TLB;
+ * MMUEXT_NEW_USER_BASEPTR in the same batch names the root user mode
+ * runs on (a process root's user root; none for any other root, which
+ * also lets go of the last process's).  Leaving Xen's boot tables for
+ * good also unpins them: while pinned, their writable mappings of the
+ * early map would keep those frames from ever becoming page tables.
  */
 static void xen_write_cr3(unsigned long pa)
 {
 	struct mmuext_op op = { .cmd = MMUEXT_NEW_BASEPTR };
+	struct mmuext_op user = { .cmd = MMUEXT_NEW_USER_BASEPTR };
 	unsigned int cpu = smp_processor_id();
 	unsigned long flags = arch_local_irq_save();
 
 	op.arg1.mfn = pfn_to_mfn(PFN_DOWN(pa));
 	xen_mc_queue_mmuext(&op);
+	if (is_user_root(PFN_DOWN(pa)))
+		user.arg1.mfn = pfn_to_mfn(PFN_DOWN(pa) + 1);
+	xen_mc_queue_mmuext(&user);
 	if (xen_boot_pgd && xen_cr3[cpu] == xen_boot_pgd && pa != xen_boot_pgd) {
 		struct mmuext_op unpin = { .cmd = MMUEXT_UNPIN_TABLE };
 
@@ -374,9 +455,11 @@ void xen_init_mmu_ops(void)
 	pv_ops.mmu.set_pte = xen_set_pte;
 	pv_ops.mmu.set_pmd = xen_set_upper;
 	pv_ops.mmu.set_pud = xen_set_upper;
-	pv_ops.mmu.set_p4d = xen_set_upper;
+	pv_ops.mmu.set_p4d = xen_set_p4d;
 	pv_ops.mmu.alloc_pt = xen_alloc_pt;
 	pv_ops.mmu.release_pt = xen_release_pt;
+	pv_ops.mmu.pgd_alloc = xen_pgd_alloc;
+	pv_ops.mmu.pgd_free = xen_pgd_free;
 	pv_ops.mmu.flush_tlb_local = xen_flush_tlb_local;
 	pv_ops.mmu.flush_tlb_one = xen_flush_tlb_one;
 	pv_ops.mmu.flush_tlb_kernel = xen_flush_tlb_local;
@@ -535,6 +618,13 @@ void xen_mmu_early_init(struct boot_record *br)
  */
 void xen_mmu_late_init(void)
 {
+	size_t bytes = BITMAP_ALLOC_LONGS(xen_max_pfn) * sizeof(unsigned long);
+	unsigned long *b = kzalloc(bytes);
+
+	/* Without it pgd_alloc fails: no processes, the rest carries on. */
+	if (!b)
+		pr_err("xen: no memory for the user-root bitmap; no user processes\n");
+	WRITE_ONCE(user_root_bitmap, b);
 	pr_info("xen: kernel page tables at %#llx, %u tables pinned, early map %llu MiB\n",
 		(unsigned long long)xen_cr3[0], xen_pt_pinned,
 		(unsigned long long)(xen_early_limit >> 20));

@@ -291,10 +291,62 @@ static void xen_mmu_ioremap_refuses_bad_ranges(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xen_ioremap_ro(~0ULL - 8, 64) == NULL);
 }
 
+/*
+ * A process root's second page is the root user mode runs on: it holds
+ * the same user-half entries as the root, in step with every change,
+ * and nothing of the kernel (Xen makes kernel pages user-accessible, so
+ * mapping any of it there would hand the kernel to user code).  Slots
+ * 256-271 are Xen's own, which it fills in every root it validates.
+ */
+#define XEN_SLOTS_END	272
+#define USER_VA_LOW	0x400000UL		/* slot 0 */
+#define USER_VA_HIGH	0x00007f0000000000UL	/* slot 254 */
+
+static void xen_mmu_user_root_maps_user_half_only(struct kunit *test)
+{
+	unsigned int low = pt_index(USER_VA_LOW, PT_LEVEL_P4D);
+	unsigned int high = pt_index(USER_VA_HIGH, PT_LEVEL_P4D);
+	unsigned int kernel_entries = 0, user_kernel_entries = 0;
+	void *a = alloc_page_zeroed(), *b = alloc_page_zeroed();
+	pteval_t *pgd, *user;
+
+	if (!need_xen(test))
+		goto out;
+	KUNIT_ASSERT_TRUE(test, a && b);
+	pgd = pgd_alloc();
+	KUNIT_ASSERT_TRUE(test, pgd != NULL);
+	user = pgd + PTRS_PER_TABLE;
+	KUNIT_EXPECT_EQ(test, map_user_page(pgd, USER_VA_LOW, __pa(a), MAP_WRITE), 0);
+	KUNIT_EXPECT_EQ(test, map_user_page(pgd, USER_VA_HIGH, __pa(b), 0), 0);
+	a = b = NULL;		/* the address space owns them now */
+	KUNIT_EXPECT_TRUE(test, pgd[low] & _PAGE_PRESENT);
+	KUNIT_EXPECT_EQ(test, user[low], pgd[low]);
+	KUNIT_EXPECT_EQ(test, user[high], pgd[high]);
+	for (unsigned int i = 0; i < PTRS_PER_TABLE / 2; i++)
+		if (i != low && i != high)
+			KUNIT_EXPECT_EQ(test, user[i], 0);
+	for (unsigned int i = XEN_SLOTS_END; i < PTRS_PER_TABLE; i++) {
+		kernel_entries += !!(pgd[i] & _PAGE_PRESENT);
+		user_kernel_entries += !!user[i];
+	}
+	kunit_info(test, "root %#llx: %u kernel-half entries, user root %u",
+		   (unsigned long long)__pa(pgd), kernel_entries,
+		   user_kernel_entries);
+	KUNIT_EXPECT_TRUE(test, kernel_entries >= 2);	/* direct map, image */
+	KUNIT_EXPECT_EQ(test, user_kernel_entries, 0);
+	pgd_free(pgd);
+out:
+	if (a)
+		free_pages(a, 0);
+	if (b)
+		free_pages(b, 0);
+}
+
 SELFTEST_SUITE(xen_mmu,
 	KUNIT_CASE(xen_mmu_lazy_mode_batches_updates),
 	KUNIT_CASE(xen_mmu_eager_update_is_one_hypercall),
 	KUNIT_CASE(xen_mmu_lazy_mode_nests),
 	KUNIT_CASE(xen_mmu_tlb_shootdown_is_two_hypercalls),
 	KUNIT_CASE(xen_mmu_boot_page_tables_are_batched),
-	KUNIT_CASE(xen_mmu_ioremap_refuses_bad_ranges));
+	KUNIT_CASE(xen_mmu_ioremap_refuses_bad_ranges),
+	KUNIT_CASE(xen_mmu_user_root_maps_user_half_only));

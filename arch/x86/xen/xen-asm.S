@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Exception and event entry of a Xen PV guest.
+ * Exception, event and system call entry of a Xen PV guest, and the
+ * return into user mode.
  *
  * Xen bounces an exception or an event upcall to the guest with %rcx and
  * %r11 pushed on top of the usual frame (its own SYSRET path clobbers
@@ -79,3 +80,40 @@ xen_failsafe_callback:
 	pushq	$13
 	jmp	xen_trap_common
 	.size xen_failsafe_callback, . - xen_failsafe_callback
+
+/*
+ * SYSCALL from user mode (CALLBACKTYPE_syscall, events masked): Xen has
+ * switched to kernel mode, its root and GS base, and to the stack of
+ * HYPERVISOR_stack_switch, where it left an iret frame of the user
+ * context and above it the user's %rcx (its %rip) and %r11 (its
+ * RFLAGS), as SYSCALL would.  The frame's selectors are Xen's guesses:
+ * pvk's user code is 64-bit only, so they are set.  The same struct
+ * pt_regs as entry_SYSCALL_64 builds (vector -1, number in error_code),
+ * and back through HYPERVISOR_iret, which restores the event mask from
+ * the saved RFLAGS.IF and returns to user mode (CS RPL 3).
+ */
+	.globl xen_entry_SYSCALL_64
+	.type xen_entry_SYSCALL_64, @function
+xen_entry_SYSCALL_64:
+	popq	%rcx
+	popq	%r11
+	movq	$FLAT_USER_CS64, 8(%rsp)
+	movq	$FLAT_USER_SS64, 32(%rsp)
+	pushq	%rax
+	pushq	$-1
+	PUSH_PT_REGS
+	movq	%rsp, %rdi
+	call	do_syscall_64
+	RESTORE_REGS_AND_IRET
+	.size xen_entry_SYSCALL_64, . - xen_entry_SYSCALL_64
+
+/*
+ * void xen_iret_frame(struct pt_regs *regs): return into the context of
+ * a frame on the current stack (xen_ret_to_user()), interrupts off.
+ */
+	.globl xen_iret_frame
+	.type xen_iret_frame, @function
+xen_iret_frame:
+	movq	%rdi, %rsp
+	RESTORE_REGS_AND_IRET
+	.size xen_iret_frame, . - xen_iret_frame

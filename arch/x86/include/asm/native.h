@@ -26,6 +26,9 @@ u64 native_read_msr(u32 msr);
 void native_write_msr(u32 msr, u64 val);
 void native_io_delay(void);
 void native_load_sp0(unsigned long sp0);
+/* arch/x86/kernel/process_64.c and entry_64.S */
+void native_syscall_init(void);
+__attribute__((noreturn)) void native_ret_to_user(struct pt_regs *regs);
 
 /* arch/x86/kernel/native_irq.S (callee-saved convention) */
 unsigned long native_save_fl(void);
@@ -39,6 +42,8 @@ pteval_t native_pte_identity(pteval_t val);
 void native_set_pte(pteval_t *ptep, pteval_t val);
 void native_alloc_pt(unsigned long pfn, int level);
 void native_release_pt(unsigned long pfn, int level);
+int native_pgd_alloc(pteval_t *pgd);
+void native_pgd_free(pteval_t *pgd);
 void native_flush_tlb_local(void);
 void native_flush_tlb_one(unsigned long va);
 void native_flush_tlb_kernel(void);

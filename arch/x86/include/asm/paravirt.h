@@ -255,6 +255,17 @@ static inline void load_sp0(unsigned long sp0)
 	PVOP_CALL(cpu.load_sp0, sp0, 0, 0);
 }
 
+static inline void paravirt_syscall_init(void)
+{
+	PVOP_CALL(cpu.syscall_init, 0, 0, 0);
+}
+
+static inline __noreturn void paravirt_ret_to_user(struct pt_regs *regs)
+{
+	PVOP_CALL(cpu.ret_to_user, regs, 0, 0);
+	__builtin_unreachable();
+}
+
 /* mmu */
 static inline pteval_t make_pte(pteval_t val)
 {
@@ -294,6 +305,16 @@ static inline void paravirt_alloc_pt(unsigned long pfn, int level)
 static inline void paravirt_release_pt(unsigned long pfn, int level)
 {
 	PVOP_CALL(mmu.release_pt, pfn, level, 0);
+}
+
+static inline int paravirt_pgd_alloc(pteval_t *pgd)
+{
+	return (int)PVOP_CALL(mmu.pgd_alloc, pgd, 0, 0);
+}
+
+static inline void paravirt_pgd_free(pteval_t *pgd)
+{
+	PVOP_CALL(mmu.pgd_free, pgd, 0, 0);
 }
 
 static inline void flush_tlb_local(void)

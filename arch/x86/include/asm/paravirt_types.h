@@ -12,6 +12,7 @@
 
 struct desc_ptr;
 struct cpumask;
+struct pt_regs;
 typedef u64 pteval_t;
 
 /* Special value for flush_tlb_multi(): flush the whole (non-global) TLB. */
@@ -34,6 +35,13 @@ struct pv_cpu_ops {
 	void (*write_msr)(u32 msr, u64 val);
 	void (*io_delay)(void);
 	void (*load_sp0)(unsigned long sp0);
+	/* This CPU's system call entry (SYSCALL MSRs, or the hypervisor's). */
+	void (*syscall_init)(void);
+	/*
+	 * Enter user mode with the registers of a frame on the current
+	 * kernel stack, interrupts off; never returns.
+	 */
+	void (*ret_to_user)(struct pt_regs *regs);
 };
 
 /*
@@ -65,6 +73,14 @@ struct pv_mmu_ops {
 	/* A page becomes (or stops being) a page-table page of a level. */
 	void (*alloc_pt)(unsigned long pfn, int level);
 	void (*release_pt)(unsigned long pfn, int level);
+	/*
+	 * A process's root table (PGD_ALLOC_ORDER pages, the first its
+	 * root) was built and announced with alloc_pt; the backend may use
+	 * the rest (Xen PV: the root user mode runs on).  0 or -errno.
+	 */
+	int (*pgd_alloc)(pteval_t *pgd);
+	/* The process root goes: its user half is empty by now. */
+	void (*pgd_free)(pteval_t *pgd);
 	void (*flush_tlb_local)(void);
 	void (*flush_tlb_one)(unsigned long va);
 	void (*flush_tlb_kernel)(void);

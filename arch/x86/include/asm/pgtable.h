@@ -26,6 +26,13 @@
 #define PT_LEVEL_PUD	3
 #define PT_LEVEL_P4D	4
 
+/*
+ * A process's root takes two pages: the root itself, and one its
+ * pv_ops backend may use (Xen PV keeps there the root user mode runs
+ * on, which must not map the kernel; bare metal leaves it unused).
+ */
+#define PGD_ALLOC_ORDER	1
+
 #define VMAP_START	0xffffc90000000000UL
 #define VMAP_END	0xffffe90000000000UL
 

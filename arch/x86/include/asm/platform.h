@@ -85,10 +85,10 @@ struct x86_platform {
 	/* Page tables are the hypervisor's to validate: 4 KiB pages only. */
 	bool pv_mmu;
 	/*
-	 * User processes can run: SYSCALL/SYSRET, ring-3 segments and the
-	 * TSS stack work as on hardware (bare metal, and Xen HVM and PVH,
-	 * which keep native paging).  Xen PV lacks the pv_ops hooks for
-	 * user mode (its entry, return and page-table pinning; issue #13).
+	 * User processes can run: on hardware's SYSCALL/SYSRET, ring-3
+	 * segments and TSS stack (bare metal, Xen HVM and PVH), or on the
+	 * pv_ops hooks of the hypervisor's (Xen PV: its syscall callback,
+	 * HYPERVISOR_iret and a user root per process; issue #13).
 	 */
 	bool user_mode;
 };

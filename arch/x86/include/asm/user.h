@@ -14,8 +14,9 @@ void do_syscall_64(struct pt_regs *regs);
 long x64_sys_call(struct pt_regs *regs, unsigned long nr);
 
 /*
- * Did @regs come from a user process?  Under Xen PV the kernel itself
- * runs in ring 3 (and has no processes), so the ring alone cannot say.
+ * Did @regs come from a user process?  Under Xen PV the kernel runs in
+ * ring 3 too, but Xen clears the RPL of CS in the frames it gives the
+ * guest's kernel mode, so the ring says it there as well.
  */
 static inline bool user_mode(const struct pt_regs *regs)
 {

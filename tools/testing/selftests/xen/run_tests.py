@@ -468,14 +468,17 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('pci',)),
     Need(r'^(pvh|iso|uefi)-(?!.*-(badsuite|noacpi)$)', ('io_apic',)),
     # User processes from the initramfs (musl programs): bare metal, and
-    # under Xen wherever pvk keeps native paging: every PVH dom0 row (the
-    # initramfs as Xen's second multiboot module; without event callbacks
-    # too, nothing of it needs events) and the PVH and HVM
-    # domU rows (xl's ramdisk=, the ISO's GRUB module).  Xen PV has no
-    # pv_ops hooks for user mode yet, and the suite skips there, saying
-    # so (issue #13).
+    # under Xen on the dom0 rows (the initramfs as Xen's second
+    # multiboot module; a PVH dom0 without event callbacks too, nothing
+    # of it needs events) and the plain domU rows (xl's ramdisk=, the
+    # ISO's GRUB module): with native paging (PVH, HVM) and on Xen PV's
+    # pv_ops hooks (syscall callback, HYPERVISOR_iret, a user root per
+    # process; issue #13).  The PV rows' -2l and -gnttabv2 variants get
+    # the initramfs and run the suite, but were not yet run with it:
+    # not required there.
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('user',)),
     Need(r'^xen-pvh-dom0-', ('user',)),
+    Need(r'^xen-pv-(dom0|domU)-smp\d$', ('user',)),
     Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$', ('user',)),
     # Threads, futexes and munmap's TLB shootdown (issue #13) wherever
     # the user suite runs; the cases with a thread spinning in user mode
@@ -739,10 +742,11 @@ def boot_xen(row: Row, ctx: Context, cmdline: str) -> List[str]:
     image = ctx.need(ctx.image, 'build pvk first')
     # QEMU splits -initrd at commas (one multiboot module each); ",,"
     # is a literal comma.  The first module is dom0's kernel, its
-    # command line follows the path.  A PVH dom0 runs user processes:
-    # Xen hands the next module over as its initrd, the initramfs.
+    # command line follows the path.  A dom0 runs user processes (PVH,
+    # and PV since issue #13): Xen hands the next module over as its
+    # initrd, the initramfs.
     module = f'{image} {cmdline}'.strip().replace(',', ',,')
-    if row.platform == 'xen-pvh':
+    if row.platform in ('xen-pvh', 'xen-pv'):
         module += ',' + ctx.need(ctx.initramfs, 'make builds it').replace(
             ',', ',,')
     return ['-kernel', xen, '-append', xen_cmdline(row), '-initrd', module]
@@ -1419,8 +1423,17 @@ def hvm_iso(row: Row, ctx: Context) -> Tuple[str, str]:
     return f'pvk-{tag}.iso', ctx.iso_for(cmdline, ctx.initramfs)
 
 
-# The name of the user suite's initramfs in dom0's /guests (PVH domUs).
+# The name of the user suite's initramfs in dom0's /guests (PVH domUs,
+# and the PV domUs of the user suite).
 GUEST_INITRAMFS = 'initramfs.cpio'
+
+
+def gets_initramfs(row: Row) -> bool:
+    """Does the row's guest get the initramfs as its ramdisk?  Every PVH
+    guest (PVH keeps native paging), and the PV guests that run the
+    self-tests on their own (no dom0/jobs script), where the user suite
+    runs on PV's pv_ops hooks (issue #13)."""
+    return row.xl_type == 'pvh' or (row.xl_type == 'pv' and not row.job)
 
 
 def dom0stack_job(row: Row, ctx: Context, index: int) -> Tuple[str, str]:
@@ -1440,8 +1453,8 @@ def dom0stack_job(row: Row, ctx: Context, index: int) -> Tuple[str, str]:
     else:
         boot = f'kernel = "/guests/pvk"\nextra = {q}{cmdline}{q}\n'
         iso = ''
-    if row.xl_type == 'pvh':
-        # PVH keeps native paging: the user suite's programs come along.
+    if gets_initramfs(row):
+        # The user suite's programs come along.
         boot += f'ramdisk = "/guests/{GUEST_INITRAMFS}"\n'
     text = (f'# Written by run_tests.py for row {row.name}{origin}.\n'
             f'# dom0-timeout: {int(row_timeout(row, ctx))}\n'
@@ -1623,7 +1636,7 @@ def dom0stack_commands(rows: List[Row], ctx: Context
     if any(row.job for row in rows):
         for name, path in dom0stack_guests(ctx):
             build += ['--guest', f'{name}={path}']
-    if any(row.xl_type == 'pvh' for row in rows):
+    if any(gets_initramfs(row) for row in rows):
         build += ['--guest', GUEST_INITRAMFS + '='
                   + ctx.need(ctx.initramfs, 'make builds it')]
     isos = dict(hvm_iso(row, ctx) for row in rows if row.xl_type == 'hvm')

@@ -3,8 +3,9 @@
 """Host tests of run_tests.py for user space (issue #13's first slice):
 the bare-metal boots carry the initramfs as their first module and must
 pass the user suite, and so must the Xen rows where pvk keeps native
-paging (PVH dom0, PVH and HVM domU), which get it too; Xen PV rows
-neither get it nor require it."""
+paging (PVH dom0, PVH and HVM domU), which get it too; and since issue
+#13 the Xen PV dom0 rows and the PV domU rows without a dom0 job script
+get it and must pass the suite on PV's pv_ops hooks."""
 
 import os
 import sys
@@ -59,21 +60,31 @@ class UserRows(unittest.TestCase):
         self.ctx.initramfs = '/cpio'
         self.ctx.dry_run = True
 
-    def test_user_required_where_paging_is_native(self):
-        xen_native = ('xen-pvh-dom0-smp1', 'xen-pvh-dom0-smp2',
-                      'xen-pvh-dom0-smp4', 'xen-pvh-dom0-smp2-vector',
-                      'xen-pvh-dom0-smp2-nocallback',
-                      'xen-pvh-domU-smp1', 'xen-pvh-domU-smp2',
-                      'xen-pvh-domU-smp2-vector', 'xen-hvm-domU-smp1',
-                      'xen-hvm-domU-smp2', 'xen-hvm-domU-smp2-intx')
+    def test_user_required_on_bare_metal_and_plain_xen_rows(self):
+        xen = ('xen-pvh-dom0-smp1', 'xen-pvh-dom0-smp2',
+               'xen-pvh-dom0-smp4', 'xen-pvh-dom0-smp2-vector',
+               'xen-pvh-dom0-smp2-nocallback',
+               'xen-pvh-domU-smp1', 'xen-pvh-domU-smp2',
+               'xen-pvh-domU-smp2-vector', 'xen-hvm-domU-smp1',
+               'xen-hvm-domU-smp2', 'xen-hvm-domU-smp2-intx',
+               # Xen PV (issue #13): the plain dom0 and domU rows.
+               'xen-pv-dom0-smp1', 'xen-pv-dom0-smp2', 'xen-pv-dom0-smp4',
+               'xen-pv-domU-smp1', 'xen-pv-domU-smp2')
         for r in run_tests.TEST_ROWS:
             names = run_tests.required_names(r, r.cpus)
             if ((r.boot in BARE_METAL_BOOTS
                  and not r.name.endswith('-badsuite'))
-                    or r.name in xen_native):
+                    or r.name in xen):
                 self.assertIn('user', names, r.name)
             else:
                 self.assertNotIn('user', names, r.name)
+
+    def test_rows_requiring_user_get_the_initramfs(self):
+        for r in run_tests.TEST_ROWS:
+            if 'user' not in run_tests.required_names(r, r.cpus):
+                continue
+            if r.boot == 'dom0stack':
+                self.assertTrue(run_tests.gets_initramfs(r), r.name)
 
     def test_init_row(self):
         r = row('pvh-tcg-smp2-init')
@@ -88,14 +99,24 @@ class UserRows(unittest.TestCase):
         self.assertEqual(argv[argv.index('-initrd') + 1], '/cpio')
         self.assertEqual(argv[argv.index('-kernel') + 1], '/img')
 
-    def test_xen_pv_rows_get_no_initramfs(self):
+    def test_xen_pv_rows_get_the_initramfs(self):
         argv = run_tests.qemu_command(row('xen-pv-dom0-smp1'), self.ctx, '',
                                       's.log', 'd.log')
-        # Xen's one module is pvk itself with its command line.
-        self.assertNotIn('/cpio', ' '.join(argv))
+        # Xen's modules: pvk with its command line, then the initramfs.
+        self.assertEqual(argv[argv.index('-initrd') + 1], '/img,/cpio')
         _, text = run_tests.dom0stack_job(row('xen-pv-domU-smp1'),
                                           self.ctx, 0)
-        self.assertNotIn('ramdisk', text)
+        self.assertIn('ramdisk = "/guests/initramfs.cpio"\n', text)
+        build, _, _ = run_tests.dom0stack_commands(
+            [row('xen-pv-domU-smp2')], self.ctx)
+        self.assertIn('initramfs.cpio=/cpio', build)
+
+    def test_xen_pv_job_rows_get_no_initramfs(self):
+        # The rows a dom0/jobs script drives keep their guest as it was.
+        for r in run_tests.TEST_ROWS:
+            if r.xl_type == 'pv' and r.job:
+                _, text = run_tests.dom0stack_job(r, self.ctx, 0)
+                self.assertNotIn('ramdisk', text, r.name)
 
     def test_pvh_dom0_gets_the_initramfs_after_the_kernel(self):
         argv = run_tests.qemu_command(row('xen-pvh-dom0-smp2-vector'),
