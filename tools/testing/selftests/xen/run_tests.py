@@ -473,12 +473,10 @@ MANIFEST: Tuple[Need, ...] = (
     # of it needs events) and the plain domU rows (xl's ramdisk=, the
     # ISO's GRUB module): with native paging (PVH, HVM) and on Xen PV's
     # pv_ops hooks (syscall callback, HYPERVISOR_iret, a user root per
-    # process; issue #13).  The PV rows' -2l and -gnttabv2 variants get
-    # the initramfs and run the suite, but were not yet run with it:
-    # not required there.
+    # process; issue #13), the PV rows' -2l and -gnttabv2 variants too.
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('user',)),
     Need(r'^xen-pvh-dom0-', ('user',)),
-    Need(r'^xen-pv-(dom0|domU)-smp\d$', ('user',)),
+    Need(r'^xen-pv-(dom0|domU)-smp\d(-2l|-gnttabv2)?$', ('user',)),
     Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$', ('user',)),
     # Threads, futexes and munmap's TLB shootdown (issue #13) wherever
     # the user suite runs; the cases with a thread spinning in user mode
@@ -487,6 +485,9 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', USER_THREADS_SMP, min_cpus=2),
     Need(r'^xen-pvh-dom0-', USER_THREADS),
     Need(r'^xen-pvh-dom0-', USER_THREADS_SMP, min_cpus=2),
+    Need(r'^xen-pv-(dom0|domU)-smp\d(-2l|-gnttabv2)?$', USER_THREADS),
+    Need(r'^xen-pv-(dom0|domU)-smp\d(-2l|-gnttabv2)?$', USER_THREADS_SMP,
+         min_cpus=2),
     Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$', USER_THREADS),
     Need(r'^xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$', USER_THREADS_SMP,
          min_cpus=2),

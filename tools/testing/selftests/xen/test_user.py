@@ -67,9 +67,13 @@ class UserRows(unittest.TestCase):
                'xen-pvh-domU-smp1', 'xen-pvh-domU-smp2',
                'xen-pvh-domU-smp2-vector', 'xen-hvm-domU-smp1',
                'xen-hvm-domU-smp2', 'xen-hvm-domU-smp2-intx',
-               # Xen PV (issue #13): the plain dom0 and domU rows.
+               # Xen PV (issue #13): the plain dom0 and domU rows and
+               # their 2-level event and grant table v2 variants.
                'xen-pv-dom0-smp1', 'xen-pv-dom0-smp2', 'xen-pv-dom0-smp4',
-               'xen-pv-domU-smp1', 'xen-pv-domU-smp2')
+               'xen-pv-dom0-smp1-2l', 'xen-pv-dom0-smp2-2l',
+               'xen-pv-dom0-smp4-2l', 'xen-pv-dom0-smp2-gnttabv2',
+               'xen-pv-domU-smp1', 'xen-pv-domU-smp2',
+               'xen-pv-domU-smp2-gnttabv2')
         for r in run_tests.TEST_ROWS:
             names = run_tests.required_names(r, r.cpus)
             if ((r.boot in BARE_METAL_BOOTS
