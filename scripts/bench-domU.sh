@@ -41,7 +41,7 @@
 # munmap) as jobs bench-user-linux (its domU initramfs plus lmbench,
 # scripts/bench-user-initrd.sh) and bench-user-pvk (init=/bin/lmbench,
 # build/initramfs.cpio as PVH ramdisk or in the HVM ISO); as PV only
-# Linux's, pvk having no user mode as a PV guest yet.
+# Linux's: pvk's PV job is not written yet.
 #
 # scripts/bench-report.py --domu-log --virt KIND then writes from the
 # serial log build/bench/domU.txt (PV; domU-pvh.txt, domU-hvm.txt) with

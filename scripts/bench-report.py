@@ -41,7 +41,7 @@ scripts/bench-domU.sh's serial log.
 writes user-VIRT.txt, .json, .dat and .png: lmbench.c's latencies, pvk
 and Linux side by side (median, spread, runs).  Exits 1 when a figure
 that should exist is missing or a metric failed; a figure that cannot
-exist (pvk as Xen PV: no user mode; a metric pvk's lmbench run said is
+exist (pvk as Xen PV: no job for it yet; a metric pvk's lmbench run said is
 unavailable, e.g. clone(CLONE_VM) refused) is written with its reason.
 --user user-VIRT.txt appends such a table to bench.txt and its rows
 (mode, metric, unit, value, runs, spread, kernel, note) to bench.json.
@@ -1225,7 +1225,7 @@ USER_UNIT = 'ns/op'
 USER_LABELS = {'bare': 'bare metal (QEMU TCG)', 'pv': 'Xen PV domUs',
                'pvh': 'Xen PVH domUs', 'hvm': 'Xen HVM domUs'}
 # Kinds where a pvk figure cannot exist at all, and why.
-PVK_NO_USER = {'pv': 'not measured: no user mode on Xen PV'}
+PVK_NO_USER = {'pv': 'not measured: the PV user pass has no pvk job yet'}
 # What a pvk figure means that the metric's name does not say.
 PVK_USER_NOTES = {
     'pagefault': 'no demand paging in pvk yet: its mmap maps every page, so '

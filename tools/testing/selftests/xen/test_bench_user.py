@@ -134,8 +134,8 @@ class UserReport(unittest.TestCase):
         rows = self.rows(_log(virt='pv', pvk=False), 'pv')
         for r in rows.values():
             self.assertFalse(r['pvk_expected'])
-            self.assertEqual(r['pvk_note'], 'not measured: no user mode on '
-                                            'Xen PV')
+            self.assertEqual(r['pvk_note'], 'not measured: the PV user '
+                                            'pass has no pvk job yet')
             self.assertIsNotNone(r['linux'])
         self.assertEqual(br.user_problems(list(rows.values()), 3), [])
         text = br.format_user(self.parse(_log(virt='pv', pvk=False), 'pv'),
@@ -255,7 +255,7 @@ class UserMain(unittest.TestCase):
                 text = f.read()
         self.assertIn('user-pv', {r['mode'] for r in data})
         self.assertIn('bare', {r['mode'] for r in data})
-        self.assertIn('no user mode on Xen PV', text)
+        self.assertIn('the PV user pass has no pvk job yet', text)
 
 
 if __name__ == '__main__':
