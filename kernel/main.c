@@ -52,10 +52,8 @@ static void run_init_process(void)
 	int argc = 0, status, err;
 	char *w = words;
 
-	if (!initramfs_present() || !user_mode_supported()) {
-		pr_warn("init: cannot run '%s': %s\n", init_cmd,
-			initramfs_present() ? "no user mode on this platform yet"
-					    : "no initramfs");
+	if (!initramfs_present()) {
+		pr_warn("init: cannot run '%s': no initramfs\n", init_cmd);
 		return;
 	}
 	strlcpy(words, init_cmd, sizeof(words));

@@ -27,11 +27,6 @@ static struct user_output output = { .buf = out, .cap = OUT_MAX - 1 };
 
 static bool user_ready(struct kunit *test)
 {
-	if (!user_mode_supported()) {
-		kunit_fail(test, __FILE__, __LINE__, "platform %s runs no user processes",
-			   arch_platform_name());
-		return false;
-	}
 	if (!initramfs_present()) {
 		kunit_skip(test, "no initramfs (boot module)");
 		return false;

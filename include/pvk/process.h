@@ -74,8 +74,6 @@ struct process {
 	int kill_status;		/* the leader's: the wait status then */
 };
 
-/* Can this platform run user processes at all? */
-bool user_mode_supported(void);
 /*
  * Start @path (argv[0] included in @argv, NULL-terminated) as a new
  * process on this CPU; its output goes to @out when given.  Returns the process, or NULL when out of memory.

@@ -104,8 +104,7 @@ void cpu_init(unsigned int cpu)
 	}
 	idt_load_this_cpu();
 	wrmsr(MSR_GS_BASE, (u64)(unsigned long)c);
-	if (x86_platform->user_mode)
-		syscall_init();
+	syscall_init();
 }
 
 /* pv_ops.cpu.load_sp0 on bare metal: the TSS ring-0 stack. */

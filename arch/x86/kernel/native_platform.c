@@ -211,5 +211,4 @@ const struct x86_platform native_platform = {
 	.power_off = native_power_off,
 	.restart = native_restart,
 	.halt = native_halt_cpu,
-	.user_mode = true,
 };

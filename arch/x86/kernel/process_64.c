@@ -46,11 +46,6 @@ struct arch_process {
 
 extern char entry_SYSCALL_64[];
 
-bool user_mode_supported(void)
-{
-	return x86_platform->user_mode;
-}
-
 /**
  * native_syscall_init - pv_ops.cpu.syscall_init on hardware
  *

@@ -197,8 +197,7 @@ static bool user_cow_fault(const struct pt_regs *regs)
 {
 	struct process *p;
 
-	if (regs->vector != X86_TRAP_PF || !user_mode_supported() ||
-	    read_cr2() >= TASK_SIZE)
+	if (regs->vector != X86_TRAP_PF || read_cr2() >= TASK_SIZE)
 		return false;
 	p = current_process();
 	return p && p->mm && cow_fault(p->mm, read_cr2(), regs->error_code);
@@ -226,9 +225,8 @@ static void do_exception(struct pt_regs *regs)
 		return;
 	if (user_mode(regs))
 		do_user_exception(regs);
-	/* Only where processes exist is another root ever loaded. */
-	if (v == X86_TRAP_PF && user_mode_supported() &&
-	    vmalloc_sync_fault(read_cr2()))
+	/* A process's root may lack a kernel mapping made after it. */
+	if (v == X86_TRAP_PF && vmalloc_sync_fault(read_cr2()))
 		return;
 	if (fixup_exception(regs))
 		return;

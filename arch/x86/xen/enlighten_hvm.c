@@ -639,8 +639,6 @@ static const char *xen_hvm_boot_report(void)
 	.boot_line_extra = xen_hvm_boot_line_extra,			\
 	.boot_report = xen_hvm_boot_report,				\
 	.hypercall_count = xen_hypercall_count,				\
-	/* Native paging, SYSCALL and TSS: user mode as on hardware. */	\
-	.user_mode = true,						\
 }
 
 const struct x86_platform xen_pvh_platform =

@@ -743,5 +743,4 @@ const struct x86_platform xen_pv_platform = {
 	.hypercall_count = xen_hypercall_count,
 	.early_map_limit = xen_mmu_early_map_limit,
 	.pv_mmu = true,
-	.user_mode = true,
 };

@@ -84,13 +84,6 @@ struct x86_platform {
 	u64 (*early_map_limit)(void);
 	/* Page tables are the hypervisor's to validate: 4 KiB pages only. */
 	bool pv_mmu;
-	/*
-	 * User processes can run: on hardware's SYSCALL/SYSRET, ring-3
-	 * segments and TSS stack (bare metal, Xen HVM and PVH), or on the
-	 * pv_ops hooks of the hypervisor's (Xen PV: its syscall callback,
-	 * HYPERVISOR_iret and a user root per process; issue #13).
-	 */
-	bool user_mode;
 };
 
 extern const struct x86_platform *x86_platform;

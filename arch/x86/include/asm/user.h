@@ -3,7 +3,6 @@
 #ifndef _ASM_X86_USER_H
 #define _ASM_X86_USER_H
 
-#include <asm/platform.h>
 #include <asm/ptrace.h>
 
 /* EFER.SCE, STAR, LSTAR, FMASK and the FPU/SSE bits, on this CPU. */
@@ -20,7 +19,7 @@ long x64_sys_call(struct pt_regs *regs, unsigned long nr);
  */
 static inline bool user_mode(const struct pt_regs *regs)
 {
-	return x86_platform->user_mode && (regs->cs & 3);
+	return regs->cs & 3;
 }
 
 #endif
