@@ -54,6 +54,7 @@ static struct {
 	u64 target;			/* clamped, in pages */
 	s64 offset;			/* reservation minus target at boot */
 	bool target_seen;
+	bool watch_fired;		/* its initial event was handled */
 	unsigned long pfns[XEN_BALLOON_BATCH];
 	xen_pfn_t frames[XEN_BALLOON_BATCH];
 } balloon;
@@ -243,6 +244,19 @@ u64 xen_balloon_target(void)
 	return READ_ONCE(balloon.target);
 }
 
+/**
+ * xen_balloon_following - has the watch on memory/target fired yet?
+ *
+ * The watch fires once when it is registered, from the xenwatch thread,
+ * some time after xen_balloon_init() returned, and sets the toolstack's
+ * target; a target set by anyone else before that would be overwritten.
+ * From then on the target changes only when memory/target does.
+ */
+bool xen_balloon_following(void)
+{
+	return READ_ONCE(balloon.watch_fired);
+}
+
 /* Read memory/@node as KiB; false (logged unless missing) if unusable. */
 static bool read_kib(const char *node, u64 *kib)
 {
@@ -264,13 +278,9 @@ static bool read_kib(const char *node, u64 *kib)
 	return true;
 }
 
-static void target_changed(struct xenbus_watch *watch, const char *path,
-			   const char *token)
+/* The first target seen, and every later one, in KiB. */
+static void follow_target(u64 kib)
 {
-	u64 kib;
-
-	if (!read_kib("target", &kib))
-		return;
 	/*
 	 * An HVM or PVH guest's reservation also holds pages the toolstack
 	 * leaves out of the target (firmware, video memory): the first
@@ -280,6 +290,16 @@ static void target_changed(struct xenbus_watch *watch, const char *path,
 		balloon.offset = (s64)(balloon.cur - xen_balloon_kib_to_pages(kib));
 	balloon.target_seen = true;
 	xen_balloon_set_target(xen_balloon_target_pages(kib, balloon.offset));
+}
+
+static void target_changed(struct xenbus_watch *watch, const char *path,
+			   const char *token)
+{
+	u64 kib;
+
+	if (read_kib("target", &kib))
+		follow_target(kib);
+	WRITE_ONCE(balloon.watch_fired, true);
 }
 
 static struct xenbus_watch target_watch = {

@@ -48,17 +48,24 @@ static bool need_balloon(struct kunit *test)
 	return true;
 }
 
-/* Wait until the balloon reached its target; false after SETTLE_MS. */
+/*
+ * Wait until the balloon has the toolstack's first target (which would
+ * otherwise overwrite the one a case sets) and has reached its target;
+ * false after SETTLE_MS.
+ */
 static bool settle(struct kunit *test)
 {
 	u64 end = ktime_get_ns() + SETTLE_MS * NSEC_PER_MSEC;
 
-	while (xen_balloon_current_pages() != xen_balloon_target()) {
+	while (!xen_balloon_following() ||
+	       xen_balloon_current_pages() != xen_balloon_target()) {
 		if (ktime_get_ns() >= end) {
 			kunit_fail(test, __FILE__, __LINE__,
-				   "balloon at %llu pages, target %llu, after %u ms",
+				   "balloon at %llu pages, target %llu%s, after %u ms",
 				   (unsigned long long)xen_balloon_current_pages(),
-				   (unsigned long long)xen_balloon_target(), SETTLE_MS);
+				   (unsigned long long)xen_balloon_target(),
+				   xen_balloon_following() ? "" :
+				   " (memory/target watch never fired)", SETTLE_MS);
 			return false;
 		}
 		msleep(20);

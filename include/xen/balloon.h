@@ -12,5 +12,7 @@ u64 xen_balloon_set_target(u64 pages);
 /* The reservation pvk accounts for, and the clamped target, in pages. */
 u64 xen_balloon_current_pages(void);
 u64 xen_balloon_target(void);
+/* True once the watch on memory/target has fired (its initial event). */
+bool xen_balloon_following(void);
 
 #endif

@@ -65,6 +65,8 @@ HEADER_RE = re.compile(r'^(?P<kind>K?TAP) version (?P<version>\S+) *$')
 PLAN_RE = re.compile(r'^1\.\.(?P<count>\d+) *(?:#.*)?$')
 RESULT_RE = re.compile(r'^(?P<ok>ok|not ok) (?P<number>\d+)(?= |$)(?P<rest>.*)$')
 DIAG_RE = re.compile(r'^#(?: (?P<text>.*))?$')
+# pvk's per-case lines (kunit_info(), kunit_fail()): "    # suite.case: text".
+CASE_NOTE_RE = re.compile(r'^\s+# (?P<case>\w+\.\w+): (?P<text>.*)$')
 
 
 def clean_line(line: str) -> str:
@@ -111,6 +113,7 @@ class KtapLog:
     plan: Optional[int] = None
     results: List[TestResult] = field(default_factory=list)
     diagnostics: List[str] = field(default_factory=list)
+    case_notes: Dict[str, List[str]] = field(default_factory=dict)
     verdict: Optional[str] = None
     verdict_counts: Optional[Dict[str, int]] = None
     verdict_line: Optional[str] = None
@@ -269,6 +272,9 @@ def parse(text: str) -> KtapLog:
         if m:
             log.diagnostics.append(m.group('text') or '')
             continue
+        m = CASE_NOTE_RE.match(line)
+        if m:
+            log.case_notes.setdefault(m.group('case'), []).append(m.group('text'))
     _check(log, headers, plans, verdicts)
     return log
 

@@ -1118,6 +1118,9 @@ class RowResult:
     seconds: float = 0.0
     log: str = ''
     failed_tests: List[str] = field(default_factory=list)
+    # What pvk said in each failed case ("# suite.case: ..." lines), so
+    # the summary, often all a CI log keeps, shows why it failed.
+    failure_notes: Dict[str, List[str]] = field(default_factory=dict)
     problems: List[str] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
     retried: List[str] = field(default_factory=list)  # why each retry
@@ -1166,6 +1169,8 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
                     (log.boot or {}).get('platform', ''), outcome.seconds,
                     serial)
     res.failed_tests = [f'{r.number} {r.name}' for r in log.failed_tests]
+    res.failure_notes = {r.name: log.case_notes.get(r.name, [])
+                         for r in log.failed_tests}
     problems = res.problems
 
     if row.serve_only and not ctx.bench:
@@ -2114,6 +2119,10 @@ def print_table(results: List[RowResult], bench: bool) -> None:
         print(fmt(x))
 
 
+FAILURE_NOTES_SHOWN = 6
+FAILURE_NOTE_CHARS = 240
+
+
 def print_details(results: List[RowResult]) -> None:
     failures = [r for r in results if r.failed_tests or r.status in BAD
                 or r.status == FAIL]
@@ -2123,6 +2132,12 @@ def print_details(results: List[RowResult]) -> None:
         print(f'  {r.row.name}: {r.status}  (log: {rel(r.log) if r.log else "-"})')
         for t in r.failed_tests:
             print(f'    not ok {t}')
+            notes = r.failure_notes.get(t.split(' ', 1)[-1], [])
+            for note in notes[:FAILURE_NOTES_SHOWN]:
+                print(f'      # {note[:FAILURE_NOTE_CHARS]}')
+            if len(notes) > FAILURE_NOTES_SHOWN:
+                print(f'      # ... {len(notes) - FAILURE_NOTES_SHOWN} more '
+                      'in the log')
         for p in r.problems:
             print(f'    {p}')
     skips: Dict[str, List[str]] = {}

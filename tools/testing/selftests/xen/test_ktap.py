@@ -5,7 +5,9 @@ scripts/bench-report.py).
 Run:  /usr/bin/python3 -m unittest discover -s tools/testing/selftests/xen -p 'test_*.py'
 """
 
+import contextlib
 import importlib.util
+import io
 import os
 import shutil
 import subprocess
@@ -412,6 +414,21 @@ class RunnerEvaluate(unittest.TestCase):
         self.assertEqual(res.status, 'FAIL', res.problems)
         self.assertEqual(res.failed_tests, ['2 beta'])
         self.assertEqual(self.rt.closing_counts([res]), (2, 1, 0))
+
+    def test_fail_shows_what_the_case_said(self):
+        notes = ''.join(f'    # s.beta: line {i}\n' for i in range(8))
+        text = GOOD.replace('ok 1 alpha\n', 'ok 1 alpha\n    # s.alpha: fine\n')
+        text = text.replace('ok 2 beta', notes + 'not ok 2 s.beta').replace(
+            'PASS (3 passed, 0 failed', 'FAIL (2 passed, 1 failed')
+        res = self.evaluate(text, code=3)
+        self.assertEqual(res.failure_notes['s.beta'][0], 'line 0')
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            self.rt.print_details([res])
+        shown = out.getvalue()
+        self.assertIn('not ok 2 s.beta\n      # line 0\n', shown)
+        self.assertIn('# line 5\n      # ... 2 more in the log\n', shown)
+        self.assertNotIn('fine', shown)
 
     def test_wrong_exit_status(self):
         res = self.evaluate(GOOD, code=3)
