@@ -28,7 +28,9 @@
 # 256 MiB, for its creation-to-ready cost per MiB.  As PV, both guests'
 # life jobs at the shared size also go through the toolstack's
 # lifecycle ("# bench-lifecycle: yes"): ballooned down and up by
-# `xl mem-set` (traced), then `xl save -c`, `xl save` and `xl restore`.  Every block op
+# `xl mem-set` (traced), then `xl save -c`, `xl save` and `xl restore`;
+# as PVH and HVM, they are migrated live to the same dom0 instead
+# ("# bench-migrate: yes"), pinged every 10 ms for the downtime.  Every block op
 # runs 1 s of warm-up then 5 s over the same 48 MiB of the disk on both
 # sides; dom0 counts blkback's requests and sectors and the guest's
 # notifications around it (jobs/bench-count.sh).  Linux runs fio with
@@ -191,15 +193,19 @@ make_job() {
 	# The life pass: straight to serving the vif (jobs/bench-life.sh).
 	[ "$pass" = life ] &&
 		extra='/^extra/{s/xen_blkfront_bench,//;s/domu.test=bench/& domu.bench=life/}'
-	# The lifecycle takes minutes more (saves of 384 MiB under TCG).
-	local lifecycle=""
-	[ "$pass" = life ] && [ "$virt" = pv ] && [ -z "$mem" ] &&
+	# The lifecycle takes minutes more (saves of 384 MiB under TCG), and
+	# so does the migration of PVH and HVM guests (PV cannot migrate).
+	local lifecycle="" marker=""
+	if [ "$pass" = life ] && [ -z "$mem" ]; then
 		lifecycle='s/^# dom0-timeout: .*/# dom0-timeout: 1500/'
+		marker="# bench-lifecycle: yes"
+		[ "$virt" = pv ] || marker="# bench-migrate: yes"
+	fi
 	{
 		echo "# bench-run: $run"
 		echo "# bench-pass: $pass"
 		echo "# bench-virt: $virt"
-		[ -z "$lifecycle" ] || echo "# bench-lifecycle: yes"
+		[ -z "$marker" ] || echo "$marker"
 		sed -e "s/^name = \"\([^\"]*\)\"/name = \"\1$label-$run\"/" -e "$extra" \
 			-e "${mem:+s/^memory = .*/memory = $mem/}" -e "${lifecycle:-s/^//}" \
 			"$dom0/jobs/bench-$kind.cfg"
@@ -307,6 +313,8 @@ log=$out/domU$suffix-serial.log
 	--guest "bench-count.sh=$dom0/jobs/bench-count.sh" \
 	--guest "bench-life.sh=$dom0/jobs/bench-life.sh" \
 	--guest "bench-guest.sh=$dom0/jobs/bench-guest.sh" \
+	--guest "migrate-lib.sh=$dom0/jobs/migrate-lib.sh" \
+	--guest "life-ssh.sh=$dom0/jobs/life-ssh.sh" \
 	${guest_args[@]+"${guest_args[@]}"} \
 	"${job_args[@]}" --output "$out/dom0-domU$suffix.cpio.gz"
 rc=0

@@ -894,18 +894,29 @@ LIFECYCLE = (
 )
 
 
+# The live migration to the same dom0 (jobs/bench-life.sh, PVH and HVM
+# jobs at the shared size: Debian's Xen cannot migrate a PV guest).
+MIGRATION = (
+    ('migrate', 'longest_gap_ms',
+     'xl migrate to localhost: downtime (longest gap between ping replies, '
+     'pinged every 10 ms)', 'ms', 1, True),
+    ('migrate', 'seconds', 'xl migrate to localhost: duration', 's', 1, True),
+    ('migrate', 'guest_us', "xl migrate: suspend request to resumed "
+     "(guest's own)", 'ms', 1e-3, False),
+)
+
+
 def lifecycle_rows(log: DomuLog, virt: str) -> List[Dict[str, object]]:
     """Each guest's balloon rate and save, checkpoint and restore times
-    (as PV only: required there, absent elsewhere)."""
-    if virt != 'pv':
-        return []
+    as PV; its live migration's downtime and duration as PVH and HVM."""
+    steps = LIFECYCLE if virt == 'pv' else MIGRATION
     return [make_row(f'{domu_prefix(virt)}domU-lifecycle', label, unit,
                      log.lifecycle_values('pvk', op, key, scale),
                      log.lifecycle_values('linux', op, key, scale)
                      if linux else [], linux_expected=linux,
                      pvk_why=log.lifecycle_why('pvk', op),
                      linux_why=log.lifecycle_why('linux', op) if linux else None)
-            for op, key, label, unit, scale, linux in LIFECYCLE]
+            for op, key, label, unit, scale, linux in steps]
 
 
 def life_size_rows(log: DomuLog, virt: str) -> List[Dict[str, object]]:
@@ -1044,6 +1055,13 @@ def _domu_header(runs: int, virt: str = 'pv') -> List[str]:
            '`xl restore` to dom0\'s tmpfs',
            '(dom0: from the request until a ping is answered again; pvk '
            'also times its own resume).',
+           'Migration (domU-lifecycle, PVH and HVM, the same life run): '
+           '`xl migrate` to the same dom0',
+           '(Debian\'s Xen cannot migrate a PV guest: no shadow paging) '
+           'while dom0 pings the guest every',
+           "10 ms: the longest gap between replies (the downtime), xl's "
+           "duration, and pvk's own suspend",
+           'request to resumed.',
            'pvk: in-kernel closed loop (xen_blkfront_bench).  Linux measured '
            'two ways:']
     for engine, label in LINUX_ENGINES:

@@ -1569,13 +1569,15 @@ def dom0stack_guests(ctx: Context) -> List[Tuple[str, str]]:
     evil jobs use: net-tool, evil-blkback and evil-netback, static builds
     of jobs/net-tool.c, jobs/evil-blkback.c and jobs/evil-netback.c kept
     next to the logs, net-drive.sh, life-drive.sh, life-ssh.sh (ssh for a
-    migration to the same host), evil-drive.sh and evil-net-drive.sh,
-    and evil-lib.sh, which both source."""
+    migration to the same host) and migrate-lib.sh (which life-drive.sh
+    sources), evil-drive.sh and evil-net-drive.sh, and evil-lib.sh,
+    which both source."""
     logs = dom0stack_paths(ctx)[0]
     return [*[(name, os.path.join(logs, name)) for name, _, _ in DOM0_PROGRAMS],
             ('net-drive.sh', os.path.join(DOM0_JOBS, 'net-drive.sh')),
             ('life-drive.sh', os.path.join(DOM0_JOBS, 'life-drive.sh')),
             ('life-ssh.sh', os.path.join(DOM0_JOBS, 'life-ssh.sh')),
+            ('migrate-lib.sh', os.path.join(DOM0_JOBS, 'migrate-lib.sh')),
             ('evil-drive.sh', os.path.join(DOM0_JOBS, 'evil-drive.sh')),
             ('evil-net-drive.sh', os.path.join(DOM0_JOBS, 'evil-net-drive.sh')),
             ('evil-lib.sh', os.path.join(DOM0_JOBS, 'evil-lib.sh'))]

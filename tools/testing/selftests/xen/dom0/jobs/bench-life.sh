@@ -36,8 +36,18 @@
 #   save       `xl save` to dom0's tmpfs (seconds, bytes)
 #   restore    `xl restore` (seconds: xl's; resumed_seconds: from the
 #              request until the guest answers a ping again)
-# While the domain is saved dom0-init is held (/run/dom0-job.hold): its
-# wait follows the guest's name to the restored domain.  Every wait has
+# A job whose .cfg says "# bench-migrate: yes" (PVH and HVM at the
+# shared size: Debian's Xen cannot migrate a PV guest, having no shadow
+# paging for its log-dirty mode) then moves the guest once more:
+#   migrate    `xl migrate` to this same dom0 (migrate-lib.sh) while
+#              net-tool pings the guest every 10 ms: seconds (xl's),
+#              downtime_ms (the longest time between two replies, the
+#              outage a ping loop sees), answered= and sent= (the
+#              pings), guest_us (pvk's own "resumed (cancelled=0) in N
+#              us": its suspend request to running again)
+# While the domain is saved or migrated dom0-init is held
+# (/run/dom0-job.hold): its wait follows the guest's name to the
+# restored or incoming domain.  Every wait has
 # a deadline in dom0's seconds (each `xl` takes seconds under TCG, so
 # counting tries is no bound), and the step in progress is in
 # /run/dom0-job.status, which dom0-init's wait shows every 30 s.  A step
@@ -65,6 +75,7 @@ if [ "$1" = report ]; then
 	ops="boot idle pingflood"
 	grep -q '^# bench-lifecycle: yes' "/jobs/$JOB.cfg" &&
 		ops="$ops balloon_down balloon_up checkpoint save restore"
+	grep -q '^# bench-migrate: yes' "/jobs/$JOB.cfg" && ops="$ops migrate"
 	for op in $ops; do
 		grep -q "^bench-life: $3 op=$op domid=" "$2" ||
 			{ echo "$JOB post: FAIL: no $op window"; rc=1; }
@@ -99,8 +110,13 @@ BALLOON_WAIT=120
 XL_WAIT=300
 ANSWER_WAIT=120
 VERDICT_WAIT=90
+# One `xl migrate` of the shared size under TCG (both domains copy).
+MIGRATE_WAIT=900
+GAPS_STOP=/tmp/bench-life.gaps.stop
 # shellcheck source=bench-guest.sh
 . /guests/bench-guest.sh
+# shellcheck source=migrate-lib.sh
+. /guests/migrate-lib.sh
 trace_kind "$VIRT"
 MEM=$(sed -n 's/^memory = \([0-9]*\)$/\1/p' "/jobs/$JOB.cfg")
 ready=$(guest_ready_line "$KIND") || { echo "bench-life: unknown guest kind $KIND"; exit 2; }
@@ -228,9 +244,10 @@ console_panic() {
 	echo "its console: ${p:-no panic line}"
 }
 
-# Step $1 failed: its line, with why= the rest ($2).
+# Step $1 failed: its line, with why= the rest ($2); the guest's size
+# $3 (the saves' by default).
 failed() {
-	echo "bench-life: $TAG op=$1 domid=$domid mem=$SAVE_MIB failed=yes why=$2"
+	echo "bench-life: $TAG op=$1 domid=$domid mem=${3:-$SAVE_MIB} failed=yes why=$2"
 }
 
 # `xl save` with the options $1 of the guest to SAVE_FILE, at most
@@ -325,6 +342,42 @@ lifecycle() {
 	step "lifecycle done"
 }
 
+# The live migration to this dom0 (see the top of this file).
+migrate_window() {
+	step "migrate (xl migrate to localhost, pinged every 10 ms)"
+	rm -f "$GAPS_STOP"
+	timeout $((MIGRATE_WAIT + 300)) $TOOL gaps "$IP" "$GAPS_STOP" \
+		>/tmp/bench-life.gaps 2>&1 &
+	gaps_pid=$!
+	sleep 2
+	touch "$HOLD"
+	t0=$(uptime_s)
+	migrate_localhost "$GUEST" /tmp/bench-life.xl "$MIGRATE_WAIT"
+	rc=$?
+	xl_s=$(since "$t0")
+	xl_said=$(tail -n 3 /tmp/bench-life.xl | tr '\n' ' ')
+	echo "bench-life: $(console_after_migrate "$LOG")"
+	domid=$(timeout 30 xl domid "$GUEST" 2>/dev/null || echo -)
+	answered=no
+	[ "$rc" = 0 ] && wait_answer && answered=yes && sleep 2
+	touch "$GAPS_STOP"
+	wait "$gaps_pid"
+	rm -f "$HOLD"
+	gaps=$(grep '^ping-gaps:' /tmp/bench-life.gaps | tail -n 1)
+	if [ "$rc" = 124 ]; then
+		failed migrate "xl migrate did not end within ${MIGRATE_WAIT} s (killed)" "$MEM"
+	elif [ "$rc" != 0 ]; then
+		failed migrate "xl migrate failed (status $rc): ${xl_said:-no message}" "$MEM"
+	elif [ "$answered" != yes ]; then
+		failed migrate "no ping answered within ${ANSWER_WAIT} s of the migration (xl migrate took $xl_s s)" "$MEM"
+	elif [ -z "$gaps" ]; then
+		failed migrate "net-tool gaps gave no summary: $(tail -n 1 /tmp/bench-life.gaps)" "$MEM"
+	else
+		echo "bench-life: $TAG op=migrate domid=$domid seconds=$xl_s mem=$MEM" \
+			"${gaps#ping-gaps: } guest_us=$(resumed_us 0)"
+	fi
+}
+
 # pvk's own time from the request to running again in its last
 # "pvk: resumed (cancelled=$1) in N us" line; "-" for Linux.
 resumed_us() {
@@ -380,4 +433,5 @@ echo "$flood"
 rt=$(echo "$flood" | sed -n 's/.*round_trips=\([0-9]*\).*/\1/p')
 window_end pingflood "round_trips=${rt:--}"
 grep -q '^# bench-lifecycle: yes' "/jobs/$JOB.cfg" && lifecycle
+grep -q '^# bench-migrate: yes' "/jobs/$JOB.cfg" && migrate_window
 finish 0

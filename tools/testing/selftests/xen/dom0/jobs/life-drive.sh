@@ -93,6 +93,8 @@ BLK_SECTORS=2048
 BLK_STATE=${BLK_STATE:-/tmp/life-blk.state}
 
 say() { echo "life-drive: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
+# shellcheck source=migrate-lib.sh
+. "$(dirname "$0")/migrate-lib.sh"
 
 # How many "pvk: serving" lines console $1 has so far.
 served() {
@@ -548,21 +550,6 @@ checkpoint() {
 	channel_echo "$4" "after checkpoint"
 }
 
-# xenconsoled names a guest's log after the domain's name when it first
-# sees the domain, and a migration's new domain is "GUEST--incoming"
-# until xl renames it at the end: what pvk printed on resuming went to
-# that log.  Make xenconsoled open its logs again under the names the
-# domains have now (its SIGHUP), then add the incoming log to CONSOLE.
-console_after_migrate() {	# CONSOLE
-	kill -HUP "$(cat /run/xenconsoled.pid)" 2>/dev/null ||
-		say "console: FAIL: xenconsoled not told to reopen its logs"
-	sleep 1
-	if [ -f "${1%.log}--incoming.log" ]; then
-		cat "${1%.log}--incoming.log" >>"$1"
-		say "console: the incoming domain's log added"
-	fi
-}
-
 # save|migrate: move the serving guest $2 (console $3, address $4, echo
 # channel $5) with loops running, and check it serves again.
 move() {
@@ -596,11 +583,10 @@ move() {
 		fi
 		rm -f "$SAVE_FILE"
 		blk_restored=$(blk_acked /tmp/life-loops.blk)
-	elif timeout 300 xl migrate -s "sh /guests/life-ssh.sh" "$guest" localhost \
-		>/tmp/life-migrate.out 2>&1; then
+	elif migrate_localhost "$guest" /tmp/life-migrate.out 300; then
 		cat /tmp/life-migrate.out
 		say "xl migrate: ok"
-		console_after_migrate "$console"
+		say "$(console_after_migrate "$console")"
 		blk_restored=$(blk_acked /tmp/life-loops.blk)
 	elif grep -q 'Failed to enable logdirty: 95,' /tmp/life-migrate.out; then
 		# A live migration tracks the pages the guest dirties; for a PV

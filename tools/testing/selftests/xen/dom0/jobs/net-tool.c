@@ -401,6 +401,68 @@ static int flood(const char *ip, int seconds)
 	return rtts > 0 ? 0 : 1;
 }
 
+/*
+ * Until @stopfile exists: an ICMP echo to @ip every GAP_TICK_MS, the
+ * time of each reply (to any of them) kept.  The longest time between two replies is what a
+ * guest's outage (a live migration's downtime) looks like from here,
+ * to a tick's precision; it counts only between replies, so a guest
+ * that never answered again shows no gap but answered=0 after it.
+ */
+#define GAP_TICK_MS	10
+
+static int ping_gaps(const char *ip, const char *stopfile)
+{
+	struct sockaddr_in to = addr_of(ip, 0);
+	int s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	uint16_t id = (uint16_t)getpid(), seq = 0;
+	unsigned long sent = 0, answered = 0;
+	double t0 = now(), last = 0, gap = 0, gap_at = 0;
+
+	if (s < 0)
+		die("raw socket");
+	while (access(stopfile, F_OK) != 0) {
+		unsigned char pkt[64] = { 0 }, in[1500];
+		struct icmphdr *h = (struct icmphdr *)pkt;
+		double tick_end = now() + GAP_TICK_MS / 1000.0;
+
+		h->type = ICMP_ECHO;
+		h->un.echo.id = htons(id);
+		h->un.echo.sequence = htons(++seq);
+		h->checksum = icmp_sum(pkt, sizeof(pkt));
+		if (sendto(s, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
+			   sizeof(to)) < 0 && errno != EHOSTUNREACH)
+			die("sendto");
+		sent++;
+		while (now() < tick_end) {
+			int ms = (int)((tick_end - now()) * 1000) + 1;
+			struct icmphdr *r;
+			ssize_t n;
+			size_t ihl;
+
+			if (!wait_readable(s, ms))
+				continue;
+			n = recv(s, in, sizeof(in), 0);
+			if (n < 20)
+				continue;
+			ihl = (in[0] & 0xf) * 4;
+			if ((size_t)n < ihl + sizeof(*r))
+				continue;
+			r = (struct icmphdr *)(in + ihl);
+			if (r->type != ICMP_ECHOREPLY || ntohs(r->un.echo.id) != id)
+				continue;
+			if (answered && now() - last > gap) {
+				gap = now() - last;
+				gap_at = last - t0;
+			}
+			last = now();
+			answered++;
+		}
+	}
+	printf("ping-gaps: sent=%lu answered=%lu longest_gap_ms=%.0f gap_after_s=%.2f ran_seconds=%.2f\n",
+	       sent, answered, gap * 1000, gap_at, now() - t0);
+	return answered > 0 ? 0 : 1;
+}
+
 /* All of @len bytes to @fd; 0, or -1 on an error. */
 static int write_all(int fd, const char *buf, size_t len)
 {
@@ -989,6 +1051,7 @@ static void usage(void)
 		"       net-tool sink IP CTLPORT SINKPORT COUNT SIZE PPS\n"
 		"       net-tool stream IP CTLPORT COUNT SIZE\n"
 		"       net-tool flood IP SECONDS\n"
+		"       net-tool gaps IP STOPFILE\n"
 		"       net-tool unix-echo PATH SECONDS RECORD\n"
 		"       net-tool unix-ask PATH SECONDS TEXT\n"
 		"       net-tool blk-loop IP PORT FIRST SECTORS STOPFILE STATEFILE\n"
@@ -1026,6 +1089,8 @@ int main(int argc, char **argv)
 		return stream(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
 	if (!strcmp(argv[1], "flood") && argc == 4)
 		return flood(argv[2], atoi(argv[3]));
+	if (!strcmp(argv[1], "gaps") && argc == 4)
+		return ping_gaps(argv[2], argv[3]);
 	if (!strcmp(argv[1], "unix-echo") && argc == 5)
 		return unix_echo(argv[2], atoi(argv[3]), argv[4]);
 	if (!strcmp(argv[1], "unix-ask") && argc == 5)
