@@ -42,8 +42,7 @@
 # syscall, pipe round trip, page fault, mmap, fork, the two-thread
 # munmap) as jobs bench-user-linux (its domU initramfs plus lmbench,
 # scripts/bench-user-initrd.sh) and bench-user-pvk (init=/bin/lmbench,
-# build/initramfs.cpio as PVH ramdisk or in the HVM ISO); as PV only
-# Linux's: pvk's PV job is not written yet.
+# build/initramfs.cpio as PV or PVH ramdisk, or in the HVM ISO).
 #
 # scripts/bench-report.py --domu-log --virt KIND then writes from the
 # serial log build/bench/domU.txt (PV; domU-pvh.txt, domU-hvm.txt) with
@@ -289,8 +288,7 @@ if [ "$user" = 1 ]; then
 		n=0
 		for virt in "${virt_list[@]}"; do
 			make_user_job linux "$run" "${orders[n]}" "$virt"
-			# No user mode on Xen PV: bench-report.py says so.
-			[ "$virt" = pv ] || make_user_job pvk "$run" "${orders[n + 1]}" "$virt"
+			make_user_job pvk "$run" "${orders[n + 1]}" "$virt"
 			n=$((n + 2))
 		done
 	done

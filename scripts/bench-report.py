@@ -1242,8 +1242,6 @@ USER_METRICS = (
 USER_UNIT = 'ns/op'
 USER_LABELS = {'bare': 'bare metal (QEMU TCG)', 'pv': 'Xen PV domUs',
                'pvh': 'Xen PVH domUs', 'hvm': 'Xen HVM domUs'}
-# Kinds where a pvk figure cannot exist at all, and why.
-PVK_NO_USER = {'pv': 'not measured: the PV user pass has no pvk job yet'}
 # What a pvk figure means that the metric's name does not say.
 PVK_USER_NOTES = {
     'pagefault': 'no demand paging in pvk yet: its mmap maps every page, so '
@@ -1330,11 +1328,9 @@ def parse_user_log(path: str, virt: str) -> UserLog:
 
 def _user_side(log: UserLog, guest: str, metric: str, virt: str):
     """(values, expected, note) of one side of a user row.  pvk's figure
-    cannot exist where PVK_NO_USER says so, nor where every finished run
-    of pvk said the metric is unavailable (a system call or clone flag
-    pvk refuses: the program's reason); Linux must have every figure."""
-    if guest == 'pvk' and virt in PVK_NO_USER:
-        return [], False, PVK_NO_USER[virt]
+    cannot exist where every finished run of pvk said the metric is
+    unavailable (a system call or clone flag pvk refuses: the program's
+    reason); Linux must have every figure."""
     values = log.values(guest, metric)
     unavailable = log.reasons(guest, metric, 'unavailable')
     failed = log.reasons(guest, metric, 'failed')

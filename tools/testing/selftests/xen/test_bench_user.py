@@ -130,15 +130,16 @@ class UserReport(unittest.TestCase):
         self.assertIn('pvk pagefault: no demand paging', text)
         self.assertTrue(rows['pagefault']['pvk_expected'])
 
-    def test_pv_has_no_pvk_row_and_says_why(self):
+    def test_pv_needs_pvk_too(self):
         rows = self.rows(_log(virt='pv', pvk=False), 'pv')
         for r in rows.values():
-            self.assertFalse(r['pvk_expected'])
-            self.assertEqual(r['pvk_note'], 'not measured: the PV user '
-                                            'pass has no pvk job yet')
+            self.assertTrue(r['pvk_expected'])
             self.assertIsNotNone(r['linux'])
-        self.assertEqual(br.user_problems(list(rows.values()), 3), [])
-        text = br.format_user(self.parse(_log(virt='pv', pvk=False), 'pv'),
+        self.assertIn('pvk user-pv null_syscall',
+                      br.user_problems(list(rows.values()), 3))
+        rows = self.rows(_log(virt='pv'), 'pv')
+        self.assertEqual(rows['null_syscall']['pvk'], 220.0)
+        text = br.format_user(self.parse(_log(virt='pv'), 'pv'),
                               list(rows.values()), 3, 'pv')
         self.assertIn('Hypercalls per operation: not counted', text)
 
@@ -242,8 +243,7 @@ class UserMain(unittest.TestCase):
     def test_user_table_joins_bench_txt_and_json(self):
         bare = os.path.join(HERE, 'testdata', 'bench-bare-metal-tcg.log')
         with tempfile.TemporaryDirectory() as d:
-            self.assertEqual(self.run_main(d, _log(virt='pv', pvk=False), 'pv'),
-                             0)
+            self.assertEqual(self.run_main(d, _log(virt='pv'), 'pv'), 0)
             with contextlib.redirect_stdout(io.StringIO()):
                 rc = br.main(['--log', f'bare={bare}', '--out-dir', d,
                               '--no-png', '--user',
@@ -255,7 +255,7 @@ class UserMain(unittest.TestCase):
                 text = f.read()
         self.assertIn('user-pv', {r['mode'] for r in data})
         self.assertIn('bare', {r['mode'] for r in data})
-        self.assertIn('the PV user pass has no pvk job yet', text)
+        self.assertIn('Xen PV domUs', text)
 
 
 if __name__ == '__main__':
