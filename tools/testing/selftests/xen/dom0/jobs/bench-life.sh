@@ -60,6 +60,11 @@
 # finished".  JOB is dom0-init's, as for the .pre.
 set -u
 
+# The driver's pid, so that the .post can end one still running (an
+# attempt whose `xl create` failed leaves it waiting for a guest that a
+# retry of the job then creates under the same name).
+PIDFILE=/tmp/bench-life.pid
+
 # The .post's part: wait for the end, print the lines bench-report.py
 # reads and the rest prefixed, and fail unless every window has its line
 # (a failed step's line, with its why=, counts: the report says why).
@@ -69,6 +74,12 @@ if [ "$1" = report ]; then
 		sleep 0.5
 		i=$((i + 1))
 	done
+	if ! grep -q "^bench-life: finished" "$2" 2>/dev/null &&
+		kill -TERM "$(cat "$PIDFILE" 2>/dev/null)" 2>/dev/null; then
+		echo "$JOB post: life: the driver had not finished: ended it"
+		sleep 2
+	fi
+	rm -f "$PIDFILE"
 	grep -E '^bench-(life|xenalyze):' "$2"
 	grep -vE '^bench-(life|xenalyze):' "$2" | sed "s/^/$JOB post: life: /"
 	rc=0
@@ -88,6 +99,7 @@ IP=$3
 RUN=$4
 VIRT=$5
 TAG="guest=$KIND run=$RUN pass=life virt=$VIRT"
+echo $$ >"$PIDFILE"
 TRACE=/tmp/bench-life.trace
 DEV=51712
 IDLE_SECONDS=10
@@ -117,6 +129,9 @@ GAPS_STOP=/tmp/bench-life.gaps.stop
 . /guests/bench-guest.sh
 # shellcheck source=migrate-lib.sh
 . /guests/migrate-lib.sh
+# Ended by the .post: stop the trace and the pings, no window line.
+gaps_pid=""
+trap 'trace_stop; [ -z "$gaps_pid" ] || kill "$gaps_pid" 2>/dev/null; echo "bench-life: ended by the .post $TAG"; exit 143' TERM
 trace_kind "$VIRT"
 MEM=$(sed -n 's/^memory = \([0-9]*\)$/\1/p' "/jobs/$JOB.cfg")
 ready=$(guest_ready_line "$KIND") || { echo "bench-life: unknown guest kind $KIND"; exit 2; }
@@ -362,6 +377,7 @@ migrate_window() {
 	[ "$rc" = 0 ] && wait_answer && answered=yes && sleep 2
 	touch "$GAPS_STOP"
 	wait "$gaps_pid"
+	gaps_pid=""
 	rm -f "$HOLD"
 	gaps=$(grep '^ping-gaps:' /tmp/bench-life.gaps | tail -n 1)
 	if [ "$rc" = 124 ]; then
