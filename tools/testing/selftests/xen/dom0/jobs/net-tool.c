@@ -346,6 +346,45 @@ static uint16_t icmp_sum(const void *data, size_t len)
 	return htons((uint16_t)~sum);
 }
 
+/* Send echo request @seq of @id to @to; 0, or -1 when it was refused. */
+static int icmp_echo_send(int s, const struct sockaddr_in *to, uint16_t id,
+			  uint16_t seq)
+{
+	unsigned char pkt[64] = { 0 };
+	struct icmphdr *h = (struct icmphdr *)pkt;
+
+	h->type = ICMP_ECHO;
+	h->un.echo.id = htons(id);
+	h->un.echo.sequence = htons(seq);
+	for (size_t i = sizeof(*h); i < sizeof(pkt); i++)
+		pkt[i] = (unsigned char)i;
+	h->checksum = icmp_sum(pkt, sizeof(pkt));
+	return sendto(s, pkt, sizeof(pkt), 0, (const struct sockaddr *)to,
+		      sizeof(*to)) < 0 ? -1 : 0;
+}
+
+/* Wait up to @ms for one echo reply of @id: its sequence, or -1. */
+static int icmp_echo_reply(int s, int ms, uint16_t id)
+{
+	unsigned char in[1500];
+	struct icmphdr *r;
+	ssize_t n;
+	size_t ihl;
+
+	if (!wait_readable(s, ms))
+		return -1;
+	n = recv(s, in, sizeof(in), 0);
+	if (n < 20)
+		return -1;
+	ihl = (in[0] & 0xf) * 4;
+	if ((size_t)n < ihl + sizeof(*r))
+		return -1;
+	r = (struct icmphdr *)(in + ihl);
+	if (r->type != ICMP_ECHOREPLY || ntohs(r->un.echo.id) != id)
+		return -1;
+	return ntohs(r->un.echo.sequence);
+}
+
 static int flood(const char *ip, int seconds)
 {
 	struct sockaddr_in to = addr_of(ip, 0);
@@ -357,39 +396,14 @@ static int flood(const char *ip, int seconds)
 	if (s < 0)
 		die("raw socket");
 	while (now() < end) {
-		unsigned char pkt[64] = { 0 }, in[1500];
-		struct icmphdr *h = (struct icmphdr *)pkt;
 		double deadline;
 		int done = 0;
 
-		h->type = ICMP_ECHO;
-		h->un.echo.id = htons(id);
-		h->un.echo.sequence = htons(++seq);
-		for (size_t i = sizeof(*h); i < sizeof(pkt); i++)
-			pkt[i] = (unsigned char)i;
-		h->checksum = icmp_sum(pkt, sizeof(pkt));
-		if (sendto(s, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
-			   sizeof(to)) < 0)
+		if (icmp_echo_send(s, &to, id, ++seq))
 			die("sendto");
 		deadline = now() + 1.0;
-		while (!done && now() < deadline) {
-			ssize_t n;
-			struct icmphdr *r;
-			size_t ihl;
-
-			if (!wait_readable(s, 100))
-				continue;
-			n = recv(s, in, sizeof(in), 0);
-			if (n < 20)
-				continue;
-			ihl = (in[0] & 0xf) * 4;
-			if ((size_t)n < ihl + sizeof(*r))
-				continue;
-			r = (struct icmphdr *)(in + ihl);
-			if (r->type == ICMP_ECHOREPLY && ntohs(r->un.echo.id) == id &&
-			    ntohs(r->un.echo.sequence) == seq)
-				done = 1;
-		}
+		while (!done && now() < deadline)
+			done = icmp_echo_reply(s, 100, id) == seq;
 		if (done)
 			rtts++;
 		else
@@ -403,10 +417,11 @@ static int flood(const char *ip, int seconds)
 
 /*
  * Until @stopfile exists: an ICMP echo to @ip every GAP_TICK_MS, the
- * time of each reply (to any of them) kept.  The longest time between two replies is what a
- * guest's outage (a live migration's downtime) looks like from here,
- * to a tick's precision; it counts only between replies, so a guest
- * that never answered again shows no gap but answered=0 after it.
+ * time of each reply (to any of them) kept.  The longest time between
+ * two replies is what a guest's outage (a live migration's downtime)
+ * looks like from here, to a tick's precision; it counts only between
+ * replies, so a guest that never answered again shows no gap but
+ * answered=0 after it.
  */
 #define GAP_TICK_MS	10
 
@@ -421,38 +436,19 @@ static int ping_gaps(const char *ip, const char *stopfile)
 	if (s < 0)
 		die("raw socket");
 	while (access(stopfile, F_OK) != 0) {
-		unsigned char pkt[64] = { 0 }, in[1500];
-		struct icmphdr *h = (struct icmphdr *)pkt;
 		double tick_end = now() + GAP_TICK_MS / 1000.0;
 
-		h->type = ICMP_ECHO;
-		h->un.echo.id = htons(id);
-		h->un.echo.sequence = htons(++seq);
-		h->checksum = icmp_sum(pkt, sizeof(pkt));
 		/*
 		 * While the guest is away its neighbour entry fails and
 		 * sends are refused (EHOSTUNREACH, ENOBUFS): a lost ping.
 		 */
-		if (sendto(s, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
-			   sizeof(to)) < 0)
+		if (icmp_echo_send(s, &to, id, ++seq))
 			refused++;
 		sent++;
 		while (now() < tick_end) {
 			int ms = (int)((tick_end - now()) * 1000) + 1;
-			struct icmphdr *r;
-			ssize_t n;
-			size_t ihl;
 
-			if (!wait_readable(s, ms))
-				continue;
-			n = recv(s, in, sizeof(in), 0);
-			if (n < 20)
-				continue;
-			ihl = (in[0] & 0xf) * 4;
-			if ((size_t)n < ihl + sizeof(*r))
-				continue;
-			r = (struct icmphdr *)(in + ihl);
-			if (r->type != ICMP_ECHOREPLY || ntohs(r->un.echo.id) != id)
+			if (icmp_echo_reply(s, ms, id) < 0)
 				continue;
 			if (answered && now() - last > gap) {
 				gap = now() - last;
