@@ -18,6 +18,9 @@ long sys_brk(unsigned long brk);
 long sys_mmap(unsigned long addr, unsigned long len, int prot, int flags,
 	      int fd, unsigned long off);
 long sys_munmap(unsigned long addr, unsigned long len);
+/* mm/mprotect.c, mm/mincore.c */
+long sys_mprotect(unsigned long start, size_t len, unsigned long prot);
+long sys_mincore(unsigned long start, size_t len, unsigned char *vec);
 /* kernel/sys.c */
 long sys_getpid(void);
 long sys_getppid(void);

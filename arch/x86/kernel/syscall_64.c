@@ -48,6 +48,8 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 	case 9:
 		return sys_mmap(r->rdi, r->rsi, (int)r->rdx, (int)r->r10,
 				(int)r->r8, r->r9);
+	case 10:
+		return sys_mprotect(r->rdi, r->rsi, r->rdx);
 	case 11:
 		return sys_munmap(r->rdi, r->rsi);
 	case 12:
@@ -62,6 +64,8 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 		return sys_ioctl((int)r->rdi, (unsigned int)r->rsi, r->rdx);
 	case 20:
 		return sys_writev((int)r->rdi, (const void *)r->rsi, (int)r->rdx);
+	case 27:
+		return sys_mincore(r->rdi, r->rsi, (unsigned char *)r->rdx);
 	case 39:
 		return sys_getpid();
 	case 56:
