@@ -12,6 +12,13 @@
 #include <pvk/time.h>
 #include <pvk/uaccess.h>
 
+/*
+ * The longest single wait: kthread_wait_ns() adds its length to the
+ * clock, which a sleep of centuries (the deadline saturates at
+ * U64_MAX) would wrap into no wait at all.
+ */
+#define SLEEP_CHUNK_NS	NSEC_PER_SEC
+
 /* Sleep until ktime_get_ns() reaches @deadline; -EINTR on a kill. */
 static long sleep_until(u64 deadline)
 {
@@ -25,7 +32,7 @@ static long sleep_until(u64 deadline)
 		/* The thread ends on its way out: nobody sees the -EINTR. */
 		if (process_killed(p))
 			return -EINTR;
-		kthread_wait_ns(deadline - now);
+		kthread_wait_ns(MIN(deadline - now, (u64)SLEEP_CHUNK_NS));
 	}
 }
 

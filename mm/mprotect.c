@@ -11,6 +11,8 @@
  * x86 page entries have no "present but unreadable": a page touched
  * before it is made PROT_NONE stays readable (not writable) until made
  * accessible again; a page never touched faults as it should.
+ * PROT_EXEC is recorded, not enforced: user pages are executable
+ * whenever they are readable.
  */
 #include <pvk/kernel.h>
 #include <pvk/mm.h>
