@@ -148,7 +148,8 @@ iso: $(BUILD)/pvk.iso
 MUSL_CC := musl-gcc
 USER_SRC := tools/testing/selftests/user
 USER_PROGS := hello enosys efault tls nullderef fpu sys forkexec cow \
-	segvchild forkbomb orphan threads futexbad tlbshoot threadexit lmbench
+	segvchild forkbomb orphan threads futexbad tlbshoot threadexit lmbench \
+	mprotect demand sleepkill
 USER_BINS := $(addprefix $(BUILD)/user/,$(USER_PROGS))
 
 $(BUILD)/user/%: $(USER_SRC)/%.c $(USER_SRC)/futex.h
@@ -163,7 +164,7 @@ $(BUILD)/user/hello.out: $(USER_BINS)
 		$(BUILD)/user/hello > $@.tmp; test $$? -eq 3
 	@# Output to a file: /dev/null would take any pointer without a look.
 	@for t in enosys efault tls fpu sys forkexec cow segvchild forkbomb orphan \
-		threads futexbad tlbshoot; do $(BUILD)/user/$$t > $@.run || \
+		threads futexbad tlbshoot mprotect demand sleepkill; do $(BUILD)/user/$$t > $@.run || \
 		{ cat $@.run; echo "$$t fails on the host"; exit 1; }; done
 	@$(BUILD)/user/threadexit > $@.run; test $$? -eq 7 || \
 		{ cat $@.run; echo "threadexit did not exit 7 on the host"; exit 1; }

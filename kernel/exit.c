@@ -267,6 +267,43 @@ void do_exit_thread(int status)
 	kthread_exit(status);
 }
 
+/*
+ * Under family_lock: @leader's process is being killed with @status
+ * (the first kill decides it); its threads but @self are woken to end
+ * themselves on their way back to user mode.
+ */
+static void kill_threads_locked(struct process *leader, struct process *self,
+				int status)
+{
+	if (!leader->killed) {
+		leader->kill_status = status;
+		__atomic_store_n(&leader->killed, true, __ATOMIC_RELEASE);
+	}
+	if (leader != self && !leader->thread_done)
+		kthread_wake(leader->thread);
+	for (struct process *t = leader->threads; t; t = t->next_thread)
+		if (t != self && !t->thread_done)
+			kthread_wake(t->thread);
+}
+
+/**
+ * process_kill - kill another process (kill(2) with SIGKILL)
+ * @leader: its first thread, which the caller keeps from being freed
+ * @status: its wait status (the signal)
+ *
+ * Each thread ends on its way back to user mode, a sleeping one woken
+ * for it.  A process that has exited already is left as it is.
+ */
+void process_kill(struct process *leader, int status)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&family_lock, flags);
+	if (!leader->exited)
+		kill_threads_locked(leader, NULL, status);
+	spin_unlock_irqrestore(&family_lock, flags);
+}
+
 /**
  * do_exit - end the calling process (exit_group(2), a fatal fault)
  * @status: its wait status (exit code << 8, or the killing signal)
@@ -276,19 +313,11 @@ void do_exit_thread(int status)
  */
 void do_exit(int status)
 {
-	struct process *p = current_process(), *leader = p->leader;
+	struct process *p = current_process();
 	unsigned long flags;
 
 	spin_lock_irqsave(&family_lock, flags);
-	if (!leader->killed) {
-		leader->kill_status = status;
-		__atomic_store_n(&leader->killed, true, __ATOMIC_RELEASE);
-	}
-	if (leader != p && !leader->thread_done)
-		kthread_wake(leader->thread);
-	for (struct process *t = leader->threads; t; t = t->next_thread)
-		if (t != p && !t->thread_done)
-			kthread_wake(t->thread);
+	kill_threads_locked(p->leader, p, status);
 	spin_unlock_irqrestore(&family_lock, flags);
 	do_exit_thread(status);
 }

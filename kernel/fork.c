@@ -108,6 +108,7 @@ static struct process *process_alloc(const char *path)
 	p->live_threads = 1;
 	p->ppid = parent ? parent->tgid : 0;
 	strlcpy(p->path, path, sizeof(p->path));
+	pid_link(p);
 	return p;
 fail:
 	__atomic_sub_fetch(&nr_processes, 1, __ATOMIC_RELAXED);
@@ -116,6 +117,7 @@ fail:
 
 static void process_free(struct process *p)
 {
+	pid_unlink(p);
 	arch_process_free(p);
 	kfree(p->exec_args);
 	kfree(p);

@@ -232,6 +232,25 @@ static void user_orphan_reaped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, strcmp(out, want), 0);
 }
 
+/* The decimal number a program printed after @prefix, or -1. */
+static int number_after(const char *s, const char *prefix)
+{
+	size_t len = strlen(prefix);
+	const char *at = s;
+	int n = 0;
+
+	while (*at && strncmp(at, prefix, len))
+		at++;
+	if (!*at)
+		return -1;
+	at += len;
+	if (*at < '0' || *at > '9')
+		return -1;
+	for (; *at >= '0' && *at <= '9' && n < 100000; at++)
+		n = n * 10 + (*at - '0');
+	return n;
+}
+
 /* Does the output of the last run hold a line that starts with @prefix? */
 static bool out_has_line(const char *prefix)
 {
@@ -250,7 +269,8 @@ static bool out_has_line(const char *prefix)
 /*
  * make bench's user pass (lmbench.c) runs on pvk: a short run of the
  * metrics pvk has (a null syscall, page faults, fork+exit+wait) gives a
- * figure for each, the two-thread one a figure or the reason pvk cannot
+ * figure for each (a page fault, now a real demand fault, costs more
+ * than a null system call), the two-thread one a figure or the reason pvk cannot
  * have it (clone(CLONE_VM) refused), and none fails.
  */
 static void user_lmbench_measures(struct kunit *test)
@@ -263,7 +283,7 @@ static void user_lmbench_measures(struct kunit *test)
 		"lmbench: pagefault ns_per_op=",
 		"lmbench: fork_exit_wait ns_per_op=",
 	};
-	int err, status;
+	int err, status, pf, null;
 
 	if (!user_ready(test))
 		return;
@@ -278,9 +298,65 @@ static void user_lmbench_measures(struct kunit *test)
 	if (!out_has_line("lmbench: mmap64_2thr ns_per_op=") &&
 	    !out_has_line("lmbench: mmap64_2thr unavailable reason="))
 		kunit_fail(test, __FILE__, __LINE__, "no mmap64_2thr line in '%s'", out);
+	/* Each timed write is a demand fault: dearer than a null call. */
+	pf = number_after(out, "lmbench: pagefault ns_per_op=");
+	null = number_after(out, "lmbench: null_syscall ns_per_op=");
+	kunit_info(test, "page fault %d ns, null syscall %d ns", pf, null);
+	KUNIT_EXPECT_TRUE(test, pf > null && null >= 0);
 	if (!out_has_line("lmbench: done ok=") ||
 	    out_has_line("lmbench: done ok=0 "))
 		kunit_fail(test, __FILE__, __LINE__, "no done line with figures in '%s'", out);
+	expect_no_process_left(test);
+}
+
+/*
+ * mprotect(2): a child's write to a page made read-only is killed by
+ * SIGSEGV (the program checks its wait status), the page takes writes
+ * again once made writable, a page a fork shares read-only and the
+ * child reopens is copied, PROT_NONE faults until opened, and bad
+ * arguments give EINVAL or ENOMEM.  Every frame comes back.
+ */
+static void user_mprotect_segv_and_back(struct kunit *test)
+{
+	u64 before = free_frames();
+
+	if (!expect_ok(test, "/bin/mprotect"))
+		return;
+	expect_no_process_left(test);
+	KUNIT_EXPECT_TRUE(test, free_frames() + 8 >= before);
+}
+
+/*
+ * Demand paging: of a 64 MiB anonymous mapping with one page touched
+ * per 2 MiB, mincore(2) shows exactly the 32 touched pages (parent and
+ * forked child), each read zero first; eager mapping would show all
+ * 16384 (or fail at the process's page limit).  The kernel's own write
+ * to an untouched page (clock_gettime) is served too, and brk() maps
+ * lazily.  Every frame comes back.
+ */
+static void user_demand_paging_lazy(struct kunit *test)
+{
+	u64 before = free_frames();
+
+	if (!expect_ok(test, "/bin/demand"))
+		return;
+	KUNIT_EXPECT_EQ(test, number_after(out, "resident="), 32);
+	expect_no_process_left(test);
+	kunit_info(test, "free frames %llu before, %llu after",
+		   (unsigned long long)before, (unsigned long long)free_frames());
+	KUNIT_EXPECT_TRUE(test, free_frames() + 8 >= before);
+}
+
+/*
+ * nanosleep and clock_nanosleep sleep at least the time asked and
+ * refuse bad times and pointers; kill(SIGKILL) ends a child spinning
+ * in a sched_yield() loop and one asleep for 10 s at once (WTERMSIG is
+ * SIGKILL); kill(pid, 0) is ESRCH once the child is reaped.
+ */
+static void user_sleep_and_kill(struct kunit *test)
+{
+	if (!expect_ok(test, "/bin/sleepkill"))
+		return;
 	expect_no_process_left(test);
 }
 
@@ -302,25 +378,6 @@ static void user_init_ran_as_pid1(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->exec_error, 0);
 	KUNIT_EXPECT_TRUE(test, WIFEXITED(r->status));
 	KUNIT_EXPECT_EQ(test, WEXITSTATUS(r->status), 3);
-}
-
-/* The decimal number a program printed after @prefix, or -1. */
-static int number_after(const char *s, const char *prefix)
-{
-	size_t len = strlen(prefix);
-	const char *at = s;
-	int n = 0;
-
-	while (*at && strncmp(at, prefix, len))
-		at++;
-	if (!*at)
-		return -1;
-	at += len;
-	if (*at < '0' || *at > '9')
-		return -1;
-	for (; *at >= '0' && *at <= '9' && n < 100000; at++)
-		n = n * 10 + (*at - '0');
-	return n;
 }
 
 /*
@@ -427,4 +484,7 @@ SELFTEST_SUITE(user,
 	KUNIT_CASE(user_child_segv_signalled),
 	KUNIT_CASE(user_fork_bomb_bounded),
 	KUNIT_CASE(user_orphan_reaped),
-	KUNIT_CASE(user_lmbench_measures));
+	KUNIT_CASE(user_lmbench_measures),
+	KUNIT_CASE(user_mprotect_segv_and_back),
+	KUNIT_CASE(user_demand_paging_lazy),
+	KUNIT_CASE(user_sleep_and_kill));

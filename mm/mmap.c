@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * A process's address space: its page tables (kernel half shared), the
- * heap grown by brk() and anonymous mappings from mmap().  Pages are
- * allocated when mapped (no demand paging yet) and belong to the page
- * tables: munmap() and the teardown free them, or drop their share of
- * them while a fork's copy-on-write keeps them in several.
+ * A process's address space: its page tables (kernel half shared), its
+ * mappings (struct vma_set), the heap grown by brk() and anonymous
+ * mappings from mmap().  brk() and mmap() only record the mapping: its
+ * pages come at the first touch (mm/memory.c).  Pages belong to the
+ * page tables: munmap() and the teardown free them, or drop their share
+ * of them while a fork's copy-on-write keeps them in several.
  *
  * Threads share an address space and may run on several CPUs at once:
  * each mm_struct keeps the CPUs that have it loaded, and a change that
@@ -15,14 +16,13 @@
 #include <pvk/mm.h>
 #include <pvk/process.h>
 #include <pvk/smp.h>
+#include <pvk/string.h>
 #include <pvk/syscalls.h>
 #include <pvk/uaccess.h>
 #include <asm/page.h>
 
 /* Anonymous mappings are placed downwards from here, below the stack. */
 #define MMAP_BASE	0x00007f0000000000UL
-/* Pages one process may map, so a runaway one cannot take all memory. */
-#define MM_PAGES_MAX	16384
 
 #define MAP_PRIVATE	0x02
 #define MAP_FIXED	0x10
@@ -43,6 +43,7 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	spin_lock_init(&mm->lock);
+	spin_lock_init(&mm->vma_lock);
 	mm->mmap_base = MMAP_BASE;
 	return mm;
 }
@@ -68,6 +69,42 @@ void mm_free(struct mm_struct *mm)
 	kfree(mm);
 }
 
+/* The child's mappings are the parent's (its one thread forks). */
+static void mm_copy_vmas(struct mm_struct *mm, struct mm_struct *old)
+{
+	unsigned long irq;
+
+	spin_lock_irqsave(&old->vma_lock, irq);
+	memcpy(&mm->vmas, &old->vmas, sizeof(mm->vmas));
+	spin_unlock_irqrestore(&old->vma_lock, irq);
+}
+
+/* Record [start, end) with @prot; -ENOMEM when the set is full. */
+static int mm_map_vma(struct mm_struct *mm, unsigned long start,
+		      unsigned long end, unsigned int prot)
+{
+	unsigned long irq;
+	int err;
+
+	spin_lock_irqsave(&mm->vma_lock, irq);
+	err = vma_map(&mm->vmas, start, end, prot);
+	spin_unlock_irqrestore(&mm->vma_lock, irq);
+	return err;
+}
+
+/* Forget [start, end); from then on a fault there is SIGSEGV. */
+static int mm_unmap_vma(struct mm_struct *mm, unsigned long start,
+			unsigned long end)
+{
+	unsigned long irq;
+	int err;
+
+	spin_lock_irqsave(&mm->vma_lock, irq);
+	err = vma_unmap(&mm->vmas, start, end);
+	spin_unlock_irqrestore(&mm->vma_lock, irq);
+	return err;
+}
+
 /**
  * mm_fork - the address space of a forked child
  * @old: the parent's, loaded on this CPU
@@ -85,8 +122,10 @@ struct mm_struct *mm_fork(struct mm_struct *old)
 	mm->start_brk = old->start_brk;
 	mm->brk = old->brk;
 	mm->mmap_base = old->mmap_base;
-	mm->pages = old->pages;
 	spin_lock(&old->lock);
+	mm->pages = __atomic_load_n(&old->pages, __ATOMIC_RELAXED);
+	mm_copy_vmas(mm, old);
+	/* Pages never touched stay unpopulated in both. */
 	err = fork_user_pages(mm->pgd, old->pgd);
 	spin_unlock(&old->lock);
 	/* The caller's other threads lose their writable entries too. */
@@ -148,23 +187,28 @@ void mm_flush_tlb(struct mm_struct *mm, unsigned long va)
 }
 
 /**
- * mm_populate - back a user range with fresh zeroed pages
- * @mm: the address space
+ * mm_populate - map a user range read-write-execute, backed at once
+ * @mm: the address space, not yet running (the program's loader)
  * @start: first address (rounded down to a page)
  * @end: end (rounded up); pages already mapped are kept
  *
- * Returns 0 or -ENOMEM (out of frames, or over the process's limit);
- * what was mapped before the failure stays until unmapped or torn down.
+ * For a program's segments and stack, which the loader fills now.
+ * Returns 0 or -ENOMEM (out of frames, over the process's limit, or
+ * too many mappings); what was mapped before the failure stays until
+ * unmapped or torn down.
  */
 int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
-	for (unsigned long va = ALIGN_DOWN(start, PAGE_SIZE);
-	     va < ALIGN_UP(end, PAGE_SIZE); va += PAGE_SIZE) {
+	start = ALIGN_DOWN(start, PAGE_SIZE);
+	end = ALIGN_UP(end, PAGE_SIZE);
+	if (mm_map_vma(mm, start, end, PROT_MASK))
+		return -ENOMEM;
+	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
 		void *page;
 
 		if (user_page_mapped(mm->pgd, va))
 			continue;
-		if (mm->pages >= MM_PAGES_MAX)
+		if (__atomic_load_n(&mm->pages, __ATOMIC_RELAXED) >= MM_PAGES_MAX)
 			return -ENOMEM;
 		page = alloc_page_zeroed();
 		if (!page)
@@ -173,16 +217,17 @@ int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long end)
 			free_pages(page, 0);
 			return -ENOMEM;
 		}
-		mm->pages++;
+		__atomic_add_fetch(&mm->pages, 1, __ATOMIC_RELAXED);
 	}
 	return 0;
 }
 
+/* Drop the pages of [start, end) that were touched. */
 static void mm_unmap(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	for (unsigned long va = start; va < end; va += PAGE_SIZE)
 		if (!unmap_user_page(mm, va))
-			mm->pages--;
+			__atomic_sub_fetch(&mm->pages, 1, __ATOMIC_RELAXED);
 }
 
 static long do_brk(struct mm_struct *mm, unsigned long brk)
@@ -192,12 +237,14 @@ static long do_brk(struct mm_struct *mm, unsigned long brk)
 
 	if (brk < mm->start_brk || brk >= mm->mmap_base)
 		return (long)mm->brk;
-	if (new > old && mm_populate(mm, old, new)) {
-		mm_unmap(mm, old, new);
+	/* The heap's pages come at the first touch. */
+	if (new > old && mm_map_vma(mm, old, new, PROT_READ | PROT_WRITE))
 		return (long)mm->brk;
-	}
-	if (new < old)
+	if (new < old) {
+		if (mm_unmap_vma(mm, new, old))
+			return (long)mm->brk;
 		mm_unmap(mm, new, old);
+	}
 	mm->brk = brk;
 	return (long)brk;
 }
@@ -218,27 +265,31 @@ long sys_brk(unsigned long brk)
 }
 
 static long do_mmap(struct mm_struct *mm, unsigned long addr,
-		    unsigned long size, int flags)
+		    unsigned long size, int prot, int flags)
 {
 	if (flags & MAP_FIXED) {
 		if (!access_ok(addr, size))
 			return -ENOMEM;
-		mm_unmap(mm, addr, addr + size);
 	} else {
 		if (size > mm->mmap_base - ALIGN_UP(mm->brk, PAGE_SIZE))
 			return -ENOMEM;
 		addr = mm->mmap_base - size;
 	}
-	if (mm_populate(mm, addr, addr + size)) {
-		mm_unmap(mm, addr, addr + size);
+	if (mm_map_vma(mm, addr, addr + size, (unsigned int)prot))
 		return -ENOMEM;
-	}
-	if (!(flags & MAP_FIXED))
+	/* MAP_FIXED: what was there goes; the new pages come when touched. */
+	if (flags & MAP_FIXED)
+		mm_unmap(mm, addr, addr + size);
+	else
 		mm->mmap_base = addr;
 	return (long)addr;
 }
 
-/* mmap(2) of private anonymous memory; files are not supported yet. */
+/*
+ * mmap(2) of private anonymous memory, populated on demand; files are
+ * not supported yet.  PROT_EXEC is recorded but not enforced (user
+ * pages are executable whenever readable).
+ */
 long sys_mmap(unsigned long addr, unsigned long len, int prot, int flags,
 	      int fd, unsigned long off)
 {
@@ -246,12 +297,12 @@ long sys_mmap(unsigned long addr, unsigned long len, int prot, int flags,
 	unsigned long size = ALIGN_UP(len, PAGE_SIZE);
 	long ret;
 
-	if (!len || size < len || (addr & ~PAGE_MASK))
+	if (!len || size < len || (addr & ~PAGE_MASK) || (prot & ~PROT_MASK))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE))
 		return -ENODEV;
 	spin_lock(&mm->lock);
-	ret = do_mmap(mm, addr, size, flags);
+	ret = do_mmap(mm, addr, size, prot, flags);
 	spin_unlock(&mm->lock);
 	return ret;
 }
@@ -265,11 +316,15 @@ long sys_munmap(unsigned long addr, unsigned long len)
 {
 	struct mm_struct *mm = current_process()->mm;
 	unsigned long size = ALIGN_UP(len, PAGE_SIZE);
+	long ret;
 
 	if ((addr & ~PAGE_MASK) || !len || size < len || !access_ok(addr, size))
 		return -EINVAL;
 	spin_lock(&mm->lock);
-	mm_unmap(mm, addr, addr + size);
+	/* The mapping goes first: a fault from now on cannot map a page. */
+	ret = mm_unmap_vma(mm, addr, addr + size);
+	if (!ret)
+		mm_unmap(mm, addr, addr + size);
 	spin_unlock(&mm->lock);
-	return 0;
+	return ret;
 }

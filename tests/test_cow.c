@@ -78,6 +78,23 @@ TEST(spurious_write_faults)
 	EXPECT(!cow_fault_spurious(rw & ~_PAGE_USER, PF_PROT | PF_WRITE));
 }
 
+TEST(mprotect_entries)
+{
+	pteval_t rw = 0x5000 | _PAGE_PRESENT | _PAGE_USER | _PAGE_RW;
+	pteval_t ro = rw & ~_PAGE_RW;
+	pteval_t cow = ro | _PAGE_COW;
+
+	/* Read-only: write goes, copy-on-write stays. */
+	EXPECT_EQ_U(cow_protect(rw, false, 1), ro);
+	EXPECT_EQ_U(cow_protect(cow, false, 2), cow);
+	/* Writable again: a private frame directly... */
+	EXPECT_EQ_U(cow_protect(ro, true, 1), rw | _PAGE_DIRTY);
+	/* ...one a fork shared read-only, or copy-on-write, by a fault. */
+	EXPECT_EQ_U(cow_protect(ro, true, 2), cow);
+	EXPECT_EQ_U(cow_protect(cow, true, 1), cow);
+	EXPECT_EQ_U(cow_protect(cow, true, 3), cow);
+}
+
 int main(void)
 {
 	RUN(share_makes_writable_pages_cow);
@@ -85,5 +102,6 @@ int main(void)
 	RUN(fault_actions);
 	RUN(private_entry);
 	RUN(spurious_write_faults);
+	RUN(mprotect_entries);
 	return TEST_DONE();
 }

@@ -7,6 +7,7 @@
 #include <pvk/bootinfo.h>
 #include <pvk/cpumask.h>
 #include <pvk/spinlock.h>
+#include <pvk/vma.h>
 
 /* Page frames (mm/page_alloc.c).  Addresses are direct-map pointers. */
 void *alloc_pages(unsigned int order);
@@ -53,6 +54,11 @@ int map_user_page(void *pgd, unsigned long va, phys_addr_t pa, unsigned int flag
 struct mm_struct;
 int unmap_user_page(struct mm_struct *mm, unsigned long va);
 bool user_page_mapped(void *pgd, unsigned long va);
+/* Map @pa at @va unless a page is there already (-EEXIST): a demand fault. */
+int map_user_page_absent(void *pgd, unsigned long va, phys_addr_t pa,
+			 unsigned int flags);
+/* mprotect() of one mapped page; the caller flushes the TLBs. */
+int protect_user_page(void *pgd, unsigned long va, bool write);
 void switch_pgd(void *pgd);
 /* Share @src's user pages copy-on-write into the empty @dst (fork). */
 int fork_user_pages(void *dst, void *src);
@@ -65,13 +71,23 @@ bool cow_fault(struct mm_struct *mm, unsigned long va, unsigned long error_code)
  * lazily (a kernel thread runs there on its tables): only they can hold
  * its entries in their TLBs.
  */
+/* Pages one process may have, so a runaway one cannot take all memory. */
+#define MM_PAGES_MAX	16384
+
 struct mm_struct {
 	void *pgd;
-	spinlock_t lock;		/* brk, mmap_base, pages; mappings */
+	spinlock_t lock;		/* brk, mmap_base; mapping calls */
 	struct cpumask cpus;
 	unsigned long start_brk, brk;	/* heap: [start_brk, brk) */
 	unsigned long mmap_base;	/* next anonymous mapping ends here */
-	unsigned long pages;		/* mapped pages, for the limit */
+	unsigned long pages;		/* mapped pages, for the limit (atomic) */
+	/*
+	 * The mappings.  The page-fault path reads them with interrupts
+	 * off, so @vma_lock is taken irqsave and never held across a TLB
+	 * shootdown (whose IPIs a CPU spinning on it could not answer).
+	 */
+	spinlock_t vma_lock;
+	struct vma_set vmas;
 };
 
 struct mm_struct *mm_alloc(void);
@@ -80,10 +96,13 @@ void mm_free(struct mm_struct *mm);
 void mm_activate(struct mm_struct *mm);
 /* Flush @va (or TLB_FLUSH_ALL) of @mm from every CPU that may hold it. */
 void mm_flush_tlb(struct mm_struct *mm, unsigned long va);
-/* Back [start, end) with fresh zeroed pages where nothing is mapped yet. */
+/* Map [start, end) read-write-execute, backed now (a program's segments). */
 int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long end);
 /* A copy of @old for a forked child, its pages shared copy-on-write. */
 struct mm_struct *mm_fork(struct mm_struct *old);
+/* A user page fault at @addr inside a mapping (mm/memory.c): 0 or -errno. */
+int handle_mm_fault(struct mm_struct *mm, unsigned long addr,
+		    unsigned long error_code);
 
 /* Boot-time set-up, called by setup_arch(). */
 void mm_init(struct boot_record *br);

@@ -60,6 +60,7 @@ struct process {
 	void *exec_args;		/* what execve() copied in, or NULL */
 	struct user_output *out;	/* NULL: the console */
 	/* The family, under kernel/exit.c's lock. */
+	struct process *next_pid;	/* every process and thread (kernel/pid.c) */
 	struct process *parent;		/* the forking process while it lives */
 	struct process *children, *sibling;
 	bool forked;			/* reaped by a parent, or the kernel */
@@ -96,6 +97,12 @@ void reap_orphans(void);
 __noreturn void do_exit(int status);
 /* End the calling thread (exit(2)); the last one ends the process. */
 __noreturn void do_exit_thread(int status);
+/* Kill @leader's process with wait status @status (kill(2)). */
+void process_kill(struct process *leader, int status);
+/* Find the process of @pid; 0 when there is one, else -ESRCH (kernel/pid.c). */
+int pid_kill(int pid, int status, bool check_only);
+void pid_link(struct process *p);
+void pid_unlink(struct process *p);
 /* Is @p's process being killed (exit_group, a fatal fault)? */
 bool process_killed(const struct process *p);
 /* On the way back to user mode: end the thread if it is being killed. */

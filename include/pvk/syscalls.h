@@ -18,6 +18,9 @@ long sys_brk(unsigned long brk);
 long sys_mmap(unsigned long addr, unsigned long len, int prot, int flags,
 	      int fd, unsigned long off);
 long sys_munmap(unsigned long addr, unsigned long len);
+/* mm/mprotect.c, mm/mincore.c */
+long sys_mprotect(unsigned long start, size_t len, unsigned long prot);
+long sys_mincore(unsigned long start, size_t len, unsigned char *vec);
 /* kernel/sys.c */
 long sys_getpid(void);
 long sys_getppid(void);
@@ -43,6 +46,14 @@ struct mm_struct;
 long sys_futex(unsigned long uaddr, int op, u32 val,
 	       const struct kernel_timespec *utime);
 int futex_wake(struct mm_struct *mm, unsigned long uaddr, int nr);
+/* kernel/nanosleep.c, kernel/signal.c */
+long sys_nanosleep(const struct kernel_timespec *req,
+		   struct kernel_timespec *rem);
+long sys_clock_nanosleep(int clock, int flags,
+			 const struct kernel_timespec *req,
+			 struct kernel_timespec *rem);
+long sys_sched_yield(void);
+long sys_kill(int pid, int sig);
 /* arch */
 long sys_arch_prctl(int code, unsigned long addr);
 

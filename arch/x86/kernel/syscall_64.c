@@ -48,6 +48,8 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 	case 9:
 		return sys_mmap(r->rdi, r->rsi, (int)r->rdx, (int)r->r10,
 				(int)r->r8, r->r9);
+	case 10:
+		return sys_mprotect(r->rdi, r->rsi, r->rdx);
 	case 11:
 		return sys_munmap(r->rdi, r->rsi);
 	case 12:
@@ -62,6 +64,13 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 		return sys_ioctl((int)r->rdi, (unsigned int)r->rsi, r->rdx);
 	case 20:
 		return sys_writev((int)r->rdi, (const void *)r->rsi, (int)r->rdx);
+	case 24:
+		return sys_sched_yield();
+	case 27:
+		return sys_mincore(r->rdi, r->rsi, (unsigned char *)r->rdx);
+	case 35:
+		return sys_nanosleep((const struct kernel_timespec *)r->rdi,
+				     (struct kernel_timespec *)r->rsi);
 	case 39:
 		return sys_getpid();
 	case 56:
@@ -79,6 +88,8 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 	case 61:
 		return sys_wait4((int)r->rdi, (int *)r->rsi, (int)r->rdx,
 				 (void *)r->r10);
+	case 62:
+		return sys_kill((int)r->rdi, (int)r->rsi);
 	case 63:
 		return sys_uname((void *)r->rdi);
 	case 110:
@@ -94,6 +105,10 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 				 (const struct kernel_timespec *)r->r10);
 	case 228:
 		return sys_clock_gettime((int)r->rdi, (void *)r->rsi);
+	case 230:
+		return sys_clock_nanosleep((int)r->rdi, (int)r->rsi,
+					   (const struct kernel_timespec *)r->rdx,
+					   (struct kernel_timespec *)r->r10);
 	case 231:
 		do_exit(((int)r->rdi & 0xff) << 8);
 	case 309:

@@ -190,22 +190,35 @@ static bool fixup_exception(struct pt_regs *regs)
 }
 
 /*
- * A write to a page a fork left copy-on-write, from user mode or from
- * the kernel writing to user memory (copy_to_user): copied, retried.
+ * A page fault on a user address, from user mode or from the kernel
+ * reaching user memory (copy_to_user): a page touched for the first
+ * time inside a mapping, or a write to a page a fork left copy-on-write,
+ * is served and the access retried.  Out of memory there kills the
+ * process from user mode (the kernel's own access fails with -EFAULT).
  */
-static bool user_cow_fault(const struct pt_regs *regs)
+static bool user_mm_fault(const struct pt_regs *regs)
 {
+	unsigned long addr;
 	struct process *p;
+	int err;
 
-	if (regs->vector != X86_TRAP_PF || read_cr2() >= TASK_SIZE)
+	if (regs->vector != X86_TRAP_PF)
 		return false;
+	addr = read_cr2();
 	p = current_process();
-	return p && p->mm && cow_fault(p->mm, read_cr2(), regs->error_code);
+	if (addr >= TASK_SIZE || !p || !p->mm)
+		return false;
+	err = handle_mm_fault(p->mm, addr, regs->error_code);
+	if (err == -ENOMEM && user_mode(regs))
+		force_sig_fault(SIGKILL, "out of memory in page fault", regs->rip,
+				addr);
+	return !err;
 }
 
 /*
- * A fault in ring 3 ends the process, never the kernel: a page fault or
- * protection fault as SIGSEGV (no demand paging yet), the rest too.
+ * A fault in ring 3 ends the process, never the kernel: a page fault
+ * outside every mapping or against its protection, a protection fault,
+ * the rest too, as SIGSEGV.
  */
 static __noreturn void do_user_exception(struct pt_regs *regs)
 {
@@ -221,7 +234,7 @@ static void do_exception(struct pt_regs *regs)
 {
 	unsigned int v = regs->vector;
 
-	if (user_cow_fault(regs))
+	if (user_mm_fault(regs))
 		return;
 	if (user_mode(regs))
 		do_user_exception(regs);

@@ -70,3 +70,23 @@ bool cow_fault_spurious(pteval_t pte, unsigned long error_code)
 	return (error_code & (PF_PROT | PF_WRITE)) == (PF_PROT | PF_WRITE) &&
 	       (pte & allows) == allows;
 }
+
+/**
+ * cow_protect - a present user entry after mprotect()
+ * @pte: the entry now
+ * @write: whether the new protection allows writing
+ * @owners: address spaces that map the entry's frame (1 or more)
+ *
+ * Taking write away keeps _PAGE_COW: the frame may still be shared.
+ * Giving it back to a frame another address space holds (a fork shared
+ * it while it was read-only) makes it copy-on-write, so the first write
+ * copies it instead of reaching the other's page.
+ */
+pteval_t cow_protect(pteval_t pte, bool write, unsigned int owners)
+{
+	if (!write)
+		return pte & ~_PAGE_RW;
+	if ((pte & _PAGE_COW) || owners > 1)
+		return (pte & ~_PAGE_RW) | _PAGE_COW;
+	return pte | _PAGE_RW | _PAGE_DIRTY;
+}

@@ -381,6 +381,67 @@ int map_user_page(void *pgd, unsigned long va, phys_addr_t pa, unsigned int flag
 }
 
 /**
+ * map_user_page_absent - map a page where nothing is mapped yet
+ * @pgd: the address space's root
+ * @va: page-aligned user address
+ * @pa: the frame; the address space owns it when this succeeds
+ * @flags: MAP_WRITE
+ *
+ * For a demand fault: another thread may have mapped the page since
+ * the fault.  An empty entry needs no TLB flush.  Returns 0, -EEXIST
+ * (the caller keeps @pa), or -ENOMEM for a table.
+ */
+int map_user_page_absent(void *pgd, unsigned long va, phys_addr_t pa,
+			 unsigned int flags)
+{
+	unsigned long irq;
+	pteval_t *pt;
+	int err = 0;
+
+	if (((va | pa) & ~PAGE_MASK) || va >= USER_HALF_END)
+		return -EINVAL;
+	spin_lock_irqsave(&pgtable_lock, irq);
+	pt = walk_from(pgd, va, PT_LEVEL_PTE, true);
+	if (!pt)
+		err = -ENOMEM;
+	else if (pte_val(pt[pt_index(va, PT_LEVEL_PTE)]) & _PAGE_PRESENT)
+		err = -EEXIST;
+	else
+		set_pte(&pt[pt_index(va, PT_LEVEL_PTE)],
+			make_pte(pa | prot_bits(flags) | _PAGE_USER));
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	return err;
+}
+
+/**
+ * protect_user_page - change whether a mapped user page is writable
+ * @pgd: the address space's root
+ * @va: page-aligned user address
+ * @write: writable from now on (copy-on-write while its frame is shared)
+ *
+ * The caller flushes the address space's TLBs (mm_flush_tlb()) once it
+ * changed every page.  Returns 0, or -ENOENT when nothing is mapped.
+ */
+int protect_user_page(void *pgd, unsigned long va, bool write)
+{
+	unsigned long irq;
+	pteval_t *pt, e = 0;
+
+	spin_lock_irqsave(&pgtable_lock, irq);
+	pt = walk_from(pgd, va, PT_LEVEL_PTE, false);
+	if (pt)
+		e = pte_val(pt[pt_index(va, PT_LEVEL_PTE)]);
+	if (e & _PAGE_PRESENT) {
+		pteval_t n = cow_protect(e, write, page_ref_owners(e & PTE_ADDR_MASK));
+
+		if (n != e)
+			set_pte(&pt[pt_index(va, PT_LEVEL_PTE)], make_pte(n));
+	}
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	return e & _PAGE_PRESENT ? 0 : -ENOENT;
+}
+
+/**
  * unmap_user_page - remove a page from an address space and drop it
  * @mm: the address space (its CPUs are flushed, mm_flush_tlb())
  * @va: page-aligned user address

@@ -61,6 +61,8 @@ enum cow_action cow_fault_action(pteval_t pte, unsigned long error_code,
 pteval_t cow_private(pteval_t pte, phys_addr_t pa);
 /* A write fault on @pte that a stale TLB entry caused (it allows it). */
 bool cow_fault_spurious(pteval_t pte, unsigned long error_code);
+/* The entry after mprotect() allowing @write or not; see cow.c. */
+pteval_t cow_protect(pteval_t pte, bool write, unsigned int owners);
 
 /* The kernel's top-level table (direct-map address). */
 extern pteval_t *kernel_pgd;

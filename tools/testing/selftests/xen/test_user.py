@@ -83,6 +83,19 @@ class UserRows(unittest.TestCase):
             else:
                 self.assertNotIn('user', names, r.name)
 
+    def test_mm_cases_required_with_the_user_suite(self):
+        """mprotect, demand paging, sleeps and kill are named cases of
+        every row that requires the user suite, and exist there."""
+        import test_manifest
+        names = test_manifest.selftest_names()
+        for case in run_tests.USER_MM:
+            self.assertIn(case, names)
+        for r in run_tests.TEST_ROWS:
+            need = run_tests.required_names(r, r.cpus)
+            if 'user' in need:
+                for case in run_tests.USER_MM:
+                    self.assertIn(case, need, r.name)
+
     def test_rows_requiring_user_get_the_initramfs(self):
         for r in run_tests.TEST_ROWS:
             if 'user' not in run_tests.required_names(r, r.cpus):
