@@ -1242,12 +1242,6 @@ USER_METRICS = (
 USER_UNIT = 'ns/op'
 USER_LABELS = {'bare': 'bare metal (QEMU TCG)', 'pv': 'Xen PV domUs',
                'pvh': 'Xen PVH domUs', 'hvm': 'Xen HVM domUs'}
-# What a pvk figure means that the metric's name does not say.
-PVK_USER_NOTES = {
-    'pagefault': 'no demand paging in pvk yet: its mmap maps every page, so '
-                 'the first write takes no fault (mmap64 compares the whole '
-                 'cost)',
-}
 _USER_RE = re.compile(r'\bbench-user: (.*)$')
 
 
@@ -1342,8 +1336,6 @@ def _user_side(log: UserLog, guest: str, metric: str, virt: str):
     if guest == 'pvk' and not values and unavailable and not failed and \
             len(unavailable) == len(log.runs(guest)):
         return [], False, note
-    if guest == 'pvk' and values and not note:
-        note = PVK_USER_NOTES.get(metric, '')
     return values, True, note
 
 
