@@ -6,6 +6,8 @@
  * room, and gets -EPIPE once no reader is left (pvk sends no SIGPIPE).
  * Writes of at most PIPE_BUF bytes go in whole.
  *
+ * User copies run outside the lock (a fault may take its time), by one
+ * reader and one writer at a time, each on its own part of the ring.
  * Waiters sit on the pipe's list under its lock, and every change of
  * the ring or of the ends wakes them all under that lock: a wake-up is
  * never lost (kthread_wake() before the wait makes it return at once),
@@ -37,6 +39,7 @@ struct pipe {
 	struct pipe_ring ring;
 	u8 *buf;			/* one page */
 	int readers, writers;		/* open ends */
+	bool reading, writing;		/* a copy runs outside the lock */
 	struct pipe_waiter *waiters;
 };
 
@@ -69,64 +72,114 @@ static int pipe_wait(struct pipe *p, unsigned long *flags)
 	return 0;
 }
 
-/* Under the lock: move up to @count bytes to the user; bytes or -EFAULT. */
-static long pipe_copy_out(struct pipe *p, u8 *ubuf, size_t count)
+/*
+ * Copy @n bytes from the ring @r (a snapshot; they are there and only
+ * this reader takes them) to the user: the bytes copied, short at a
+ * fault.  Called without the lock: a fault may take its time.
+ */
+static size_t ring_copy_out(struct pipe *p, struct pipe_ring r, u8 *ubuf,
+			    size_t n)
 {
 	size_t done = 0;
 
-	while (done < count) {
-		u32 at, n = pipe_ring_read_span(&p->ring, count - done, &at);
+	while (done < n) {
+		u32 at, span = pipe_ring_read_span(&r, n - done, &at);
 
-		if (!n)
+		if (copy_to_user(ubuf + done, p->buf + at, span))
 			break;
-		if (copy_to_user(ubuf + done, p->buf + at, n))
-			return done ? (long)done : -EFAULT;
-		p->ring.tail += n;
-		done += n;
+		r.tail += span;
+		done += span;
 	}
-	return (long)done;
+	return done;
 }
 
+/* Likewise into the room of @r, which only this writer fills. */
+static size_t ring_copy_in(struct pipe *p, struct pipe_ring r,
+			   const u8 *ubuf, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		u32 at, span = pipe_ring_write_span(&r, n - done, &at);
+
+		if (copy_from_user(p->buf + at, ubuf + done, span))
+			break;
+		r.head += span;
+		done += span;
+	}
+	return done;
+}
+
+static bool nonblocking(struct file *f)
+{
+	return __atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK;
+}
+
+/*
+ * One reader at a time copies out (p->reading), outside the lock, so
+ * that no user copy runs under a spinlock and no byte is read twice.
+ */
 static long pipe_read(struct file *f, void *ubuf, size_t count)
 {
 	struct pipe *p = f->priv;
+	struct pipe_ring snap;
 	unsigned long flags;
-	long ret = 0;
+	size_t n, done;
+	long err = 0;
 
 	if (!count)
 		return 0;
 	spin_lock_irqsave(&p->lock, flags);
-	while (!pipe_ring_used(&p->ring) && p->writers && !ret) {
-		if (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK)
-			ret = -EAGAIN;
+	while (!err && (p->reading || !pipe_ring_used(&p->ring))) {
+		if (!p->reading && !p->writers)
+			break;		/* empty, no writer: end of file */
+		if (!p->reading && nonblocking(f))
+			err = -EAGAIN;
 		else
-			ret = pipe_wait(p, &flags);
+			err = pipe_wait(p, &flags);
 	}
-	if (!ret) {
-		ret = pipe_copy_out(p, ubuf, count);
-		if (ret > 0)
-			pipe_wake_all(p);
+	if (err || !pipe_ring_used(&p->ring)) {
+		spin_unlock_irqrestore(&p->lock, flags);
+		return err;
 	}
+	p->reading = true;
+	snap = p->ring;
 	spin_unlock_irqrestore(&p->lock, flags);
-	return ret;
+	n = MIN(count, (size_t)pipe_ring_used(&snap));
+	done = ring_copy_out(p, snap, ubuf, n);
+	spin_lock_irqsave(&p->lock, flags);
+	p->ring.tail += (u32)done;
+	p->reading = false;
+	pipe_wake_all(p);
+	spin_unlock_irqrestore(&p->lock, flags);
+	return done ? (long)done : -EFAULT;
 }
 
-/* Under the lock: copy @n bytes (room is there) from the user; 0 or -EFAULT. */
-static int pipe_copy_in(struct pipe *p, const u8 *ubuf, u32 n)
+/*
+ * Wait, the lock held, until this writer may put @left bytes' worth
+ * in: the number it may (above 0), or -EPIPE, -EAGAIN, -EINTR.
+ */
+static long pipe_write_room(struct file *f, struct pipe *p, size_t left,
+			    bool atomic, unsigned long *flags)
 {
-	u32 done = 0;
+	for (;;) {
+		u32 n;
+		int err;
 
-	while (done < n) {
-		u32 at, span = pipe_ring_write_span(&p->ring, n - done, &at);
-
-		if (copy_from_user(p->buf + at, ubuf + done, span))
-			return -EFAULT;
-		p->ring.head += span;
-		done += span;
+		if (!p->readers)
+			return -EPIPE;
+		n = p->writing ? 0 : pipe_ring_write_now(&p->ring, left, atomic);
+		if (n)
+			return n;
+		if (!p->writing && nonblocking(f))
+			return -EAGAIN;
+		err = pipe_wait(p, flags);
+		if (err)
+			return err;
 	}
-	return 0;
 }
 
+/* Like reads, one writer at a time copies in (p->writing). */
 static long pipe_write(struct file *f, const void *ubuf, size_t count)
 {
 	struct pipe *p = f->priv;
@@ -137,23 +190,25 @@ static long pipe_write(struct file *f, const void *ubuf, size_t count)
 
 	spin_lock_irqsave(&p->lock, flags);
 	while (done < count && !err) {
-		u32 n;
+		struct pipe_ring snap;
+		long n = pipe_write_room(f, p, count - done, atomic, &flags);
+		size_t in;
 
-		if (!p->readers) {
-			err = -EPIPE;
+		if (n < 0) {
+			err = n;
 			break;
 		}
-		n = pipe_ring_write_now(&p->ring, count - done, atomic);
-		if (n) {
-			err = pipe_copy_in(p, (const u8 *)ubuf + done, n);
-			if (!err)
-				done += n;
-			pipe_wake_all(p);
-		} else if (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & O_NONBLOCK) {
-			err = -EAGAIN;
-		} else {
-			err = pipe_wait(p, &flags);
-		}
+		p->writing = true;
+		snap = p->ring;
+		spin_unlock_irqrestore(&p->lock, flags);
+		in = ring_copy_in(p, snap, (const u8 *)ubuf + done, (size_t)n);
+		spin_lock_irqsave(&p->lock, flags);
+		p->ring.head += (u32)in;
+		done += in;
+		if (in < (size_t)n)
+			err = -EFAULT;
+		p->writing = false;
+		pipe_wake_all(p);
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 	return done ? (long)done : err;
