@@ -142,14 +142,15 @@ iso: $(BUILD)/pvk.iso
 # Each also runs on the build host first: there they must behave as the
 # kernel's user suite expects of pvk (hello's output is kept as the
 # reference, exit 3; the checkers exit 0, the forking ones too;
-# nullderef dies of SIGSEGV, threadexit exits 7; lmbench, `make bench`'s
+# nullderef dies of SIGSEGV, threadexit exits 7; files reads fstest.txt
+# and lists build/user there, without pvk's read-only checks; lmbench, `make bench`'s
 # user pass, measures every metric briefly, but for its two-thread one on
 # a host too busy to run both threads at once).
 MUSL_CC := musl-gcc
 USER_SRC := tools/testing/selftests/user
 USER_PROGS := hello enosys efault tls nullderef fpu sys forkexec cow \
 	segvchild forkbomb orphan threads futexbad tlbshoot threadexit lmbench \
-	mprotect demand sleepkill
+	mprotect demand sleepkill files pipes
 USER_BINS := $(addprefix $(BUILD)/user/,$(USER_PROGS))
 
 $(BUILD)/user/%: $(USER_SRC)/%.c $(USER_SRC)/futex.h
@@ -164,8 +165,10 @@ $(BUILD)/user/hello.out: $(USER_BINS)
 		$(BUILD)/user/hello > $@.tmp; test $$? -eq 3
 	@# Output to a file: /dev/null would take any pointer without a look.
 	@for t in enosys efault tls fpu sys forkexec cow segvchild forkbomb orphan \
-		threads futexbad tlbshoot mprotect demand sleepkill; do $(BUILD)/user/$$t > $@.run || \
+		threads futexbad tlbshoot mprotect demand sleepkill pipes; do $(BUILD)/user/$$t > $@.run || \
 		{ cat $@.run; echo "$$t fails on the host"; exit 1; }; done
+	@$(BUILD)/user/files $(USER_SRC)/fstest.txt $(BUILD)/user > $@.run || \
+		{ cat $@.run; echo "files fails on the host"; exit 1; }
 	@$(BUILD)/user/threadexit > $@.run; test $$? -eq 7 || \
 		{ cat $@.run; echo "threadexit did not exit 7 on the host"; exit 1; }
 	@$(BUILD)/user/nullderef > $@.run 2>&1; test $$? -eq 139 || \
@@ -176,10 +179,11 @@ $(BUILD)/user/hello.out: $(USER_BINS)
 	@rm -f $@.run
 	@mv $@.tmp $@
 
-$(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/user/hello.out scripts/mkinitramfs.py
+$(BUILD)/initramfs.cpio: $(USER_BINS) $(BUILD)/user/hello.out scripts/mkinitramfs.py \
+		$(USER_SRC)/fstest.txt
 	@echo "  CPIO    $@"
 	@$(PYTHON) scripts/mkinitramfs.py $@ $(foreach p,$(USER_PROGS),bin/$(p)=$(BUILD)/user/$(p)) \
-		expected/hello.out=$(BUILD)/user/hello.out
+		expected/hello.out=$(BUILD)/user/hello.out etc/fstest.txt=$(USER_SRC)/fstest.txt
 
 RUN_CPUS ?= 2
 RUN_APPEND ?=

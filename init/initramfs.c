@@ -157,6 +157,11 @@ bool initramfs_present(void)
 	return present;
 }
 
+const struct initramfs_file *initramfs_file(unsigned int i)
+{
+	return i < nr_files ? &files[i] : NULL;
+}
+
 const struct initramfs_file *initramfs_lookup(const char *path)
 {
 	path = strip_root(path);

@@ -16,6 +16,7 @@
  * wait.
  */
 #include <pvk/kernel.h>
+#include <pvk/fs.h>
 #include <pvk/mm.h>
 #include <pvk/process.h>
 #include <pvk/sched.h>
@@ -247,6 +248,9 @@ void do_exit_thread(int status)
 	/* A joiner woken below may place its next thread here at once. */
 	thread_cpu_put(p->cpu);
 	clear_child_tid(p);
+	/* Pipe ends close now: a reader of this one sees end of file. */
+	files_put(p->files);
+	p->files = NULL;
 	if (mm)
 		mm_activate(NULL);
 	spin_lock_irqsave(&family_lock, flags);

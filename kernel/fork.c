@@ -12,6 +12,7 @@
  */
 #include <pvk/kernel.h>
 #include <pvk/binfmts.h>
+#include <pvk/fs.h>
 #include <pvk/mm.h>
 #include <pvk/process.h>
 #include <pvk/sched.h>
@@ -118,6 +119,7 @@ fail:
 static void process_free(struct process *p)
 {
 	pid_unlink(p);
+	files_put(p->files);
 	arch_process_free(p);
 	kfree(p->exec_args);
 	kfree(p);
@@ -172,7 +174,8 @@ struct process *process_spawn(const char *path, const char *const argv[],
 		p->argc++;
 	}
 	p->out = out;
-	if (!start_user_thread(p, process_main, smp_processor_id())) {
+	p->files = files_new_console();
+	if (!p->files || !start_user_thread(p, process_main, smp_processor_id())) {
 		process_free(p);
 		return NULL;
 	}
@@ -228,7 +231,8 @@ long sys_fork(const struct pt_regs *regs)
 		return -EAGAIN;
 	c->out = parent->out;
 	c->forked = true;
-	c->mm = mm_fork(parent->mm);
+	c->files = files_fork(parent->files);
+	c->mm = c->files ? mm_fork(parent->mm) : NULL;
 	if (!c->mm) {
 		process_free(c);
 		return -ENOMEM;
@@ -288,6 +292,8 @@ static long clone_thread(unsigned long flags, unsigned long newsp, int *ptid,
 	t->leader = self->leader;
 	t->mm = self->mm;
 	t->out = self->out;
+	t->files = self->files;
+	files_share(t->files);
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_tid = (unsigned long)ctid;
 	arch_clone_thread(t, self, regs, newsp, tls);
@@ -454,6 +460,7 @@ long sys_execve(const char *upath, const char *const *uargv,
 	}
 	/* exec_initramfs() loaded the new address space: the old is free. */
 	mm_free(old.mm);
+	files_close_on_exec(p->files);
 	kfree(old.exec_args);
 	p->exec_args = a;
 	arch_exec_reset(p);

@@ -246,9 +246,48 @@ static int number_after(const char *s, const char *prefix)
 	at += len;
 	if (*at < '0' || *at > '9')
 		return -1;
-	for (; *at >= '0' && *at <= '9' && n < 100000; at++)
+	for (; *at >= '0' && *at <= '9' && n < 100000000; at++)
 		n = n * 10 + (*at - '0');
 	return n;
+}
+
+/*
+ * open, read, fstat, lseek, getdents64 and close over the initramfs,
+ * with Linux's errors (ENOENT, ENOTDIR, EISDIR, EBADF, EMFILE at 64
+ * descriptors, EFAULT, EINVAL, EROFS), and exec closing O_CLOEXEC
+ * descriptors only: files checks each and prints "files: ok".
+ */
+static void user_files_initramfs(struct kunit *test)
+{
+	const struct initramfs_file *f;
+
+	if (!user_ready(test))
+		return;
+	f = initramfs_lookup("/etc/fstest.txt");
+	KUNIT_ASSERT_TRUE(test, f != NULL);
+	expect_ok(test, "/bin/files");
+	expect_no_process_left(test);
+}
+
+/*
+ * Pipes between a parent and its child: dup2 of stdout into a pipe, a
+ * ping-pong ended by EOF, 64 KiB through one page, EPIPE, EAGAIN, dup
+ * rules.  Run again and again, every pipe page comes back.
+ */
+static void user_pipes_fork_dup2(struct kunit *test)
+{
+	u64 before;
+
+	if (!expect_ok(test, "/bin/pipes"))
+		return;
+	expect_no_process_left(test);
+	before = free_frames();
+	for (int i = 0; i < 3; i++)
+		expect_ok(test, "/bin/pipes");
+	expect_no_process_left(test);
+	kunit_info(test, "free frames %llu before, %llu after three runs",
+		   (unsigned long long)before, (unsigned long long)free_frames());
+	KUNIT_EXPECT_TRUE(test, free_frames() + 8 >= before);
 }
 
 /* Does the output of the last run hold a line that starts with @prefix? */
@@ -268,22 +307,24 @@ static bool out_has_line(const char *prefix)
 
 /*
  * make bench's user pass (lmbench.c) runs on pvk: a short run of the
- * metrics pvk has (a null syscall, page faults, fork+exit+wait) gives a
- * figure for each (a page fault, now a real demand fault, costs more
- * than a null system call), the two-thread one a figure or the reason pvk cannot
+ * metrics pvk has (a null syscall, a pipe round trip between two
+ * processes, page faults, fork+exit+wait) gives a figure for each (a
+ * page fault, now a real demand fault, costs more than a null system
+ * call), the two-thread one a figure or the reason pvk cannot
  * have it (clone(CLONE_VM) refused), and none fails.
  */
 static void user_lmbench_measures(struct kunit *test)
 {
 	static const char *const argv[] = { "lmbench", "-t", "20",
-		"null_syscall", "pagefault", "fork_exit_wait", "mmap64_2thr",
-		NULL };
+		"null_syscall", "ctxsw_pipe", "pagefault", "fork_exit_wait",
+		"mmap64_2thr", NULL };
 	static const char *const want[] = {
 		"lmbench: null_syscall ns_per_op=",
+		"lmbench: ctxsw_pipe ns_per_op=",
 		"lmbench: pagefault ns_per_op=",
 		"lmbench: fork_exit_wait ns_per_op=",
 	};
-	int err, status, pf, null;
+	int err, status, pf, null, ctxsw;
 
 	if (!user_ready(test))
 		return;
@@ -303,6 +344,9 @@ static void user_lmbench_measures(struct kunit *test)
 	null = number_after(out, "lmbench: null_syscall ns_per_op=");
 	kunit_info(test, "page fault %d ns, null syscall %d ns", pf, null);
 	KUNIT_EXPECT_TRUE(test, pf > null && null >= 0);
+	ctxsw = number_after(out, "lmbench: ctxsw_pipe ns_per_op=");
+	kunit_info(test, "ctxsw_pipe: %d ns per round trip", ctxsw);
+	KUNIT_EXPECT_TRUE(test, ctxsw > 0);
 	if (!out_has_line("lmbench: done ok=") ||
 	    out_has_line("lmbench: done ok=0 "))
 		kunit_fail(test, __FILE__, __LINE__, "no done line with figures in '%s'", out);
@@ -487,4 +531,6 @@ SELFTEST_SUITE(user,
 	KUNIT_CASE(user_lmbench_measures),
 	KUNIT_CASE(user_mprotect_segv_and_back),
 	KUNIT_CASE(user_demand_paging_lazy),
-	KUNIT_CASE(user_sleep_and_kill));
+	KUNIT_CASE(user_sleep_and_kill),
+	KUNIT_CASE(user_files_initramfs),
+	KUNIT_CASE(user_pipes_fork_dup2));

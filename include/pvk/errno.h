@@ -22,10 +22,14 @@
 #define EEXIST 17
 #define ENODEV 19
 #define EISDIR 21
+#define ENOTDIR 20
 #define EINVAL 22
+#define EMFILE 24
 #define ENOTTY 25
 #define ENOSPC 28
+#define ESPIPE 29
 #define EROFS 30
+#define EPIPE 32
 #define ERANGE 34
 #define ENAMETOOLONG 36
 #define ENOSYS 38

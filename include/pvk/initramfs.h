@@ -37,6 +37,8 @@ int cpio_newc_parse(const void *buf, size_t len, cpio_file_fn fn, void *ctx);
 void initramfs_init(const struct boot_record *br);
 /* Was an initramfs found? */
 bool initramfs_present(void);
+/* The archive's @i-th file (from 0), or NULL past the last. */
+const struct initramfs_file *initramfs_file(unsigned int i);
 /* The file at @path ("/a/b" or "a/b"), or NULL. */
 const struct initramfs_file *initramfs_lookup(const char *path);
 

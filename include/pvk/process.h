@@ -31,6 +31,7 @@ struct thread;
 struct mm_struct;
 struct arch_process;
 struct pt_regs;
+struct files_struct;
 
 /*
  * Where fd 1 and 2 of a process and of the children it forks land
@@ -59,6 +60,7 @@ struct process {
 	const char *const *envp;	/* NULL: init's environment */
 	void *exec_args;		/* what execve() copied in, or NULL */
 	struct user_output *out;	/* NULL: the console */
+	struct files_struct *files;	/* descriptors, shared by threads */
 	/* The family, under kernel/exit.c's lock. */
 	struct process *next_pid;	/* every process and thread (kernel/pid.c) */
 	struct process *parent;		/* the forking process while it lives */

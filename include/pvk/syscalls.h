@@ -8,11 +8,29 @@
 
 #include <pvk/types.h>
 
-/* fs/read_write.c: the console as fds 0, 1 and 2. */
+/* fs/read_write.c: any descriptor; the console as fds 0, 1 and 2. */
 long sys_read(int fd, void *buf, size_t count);
 long sys_write(int fd, const void *buf, size_t count);
+long sys_readv(int fd, const void *iov, int iovcnt);
 long sys_writev(int fd, const void *iov, int iovcnt);
+long sys_lseek(int fd, s64 off, int whence);
 long sys_ioctl(int fd, unsigned int cmd, unsigned long arg);
+/* fs/open.c: the initramfs, read-only */
+long sys_open(const char *path, int flags, int mode);
+long sys_openat(int dirfd, const char *path, int flags, int mode);
+long sys_fstat(int fd, void *st);
+long sys_stat(const char *path, void *st);
+long sys_newfstatat(int dirfd, const char *path, void *st, int flags);
+long sys_getdents64(int fd, void *buf, size_t count);
+/* fs/file_table.c */
+long sys_close(int fd);
+long sys_dup(int oldfd);
+long sys_dup2(int oldfd, int newfd);
+long sys_dup3(int oldfd, int newfd, int flags);
+long sys_fcntl(int fd, unsigned int cmd, unsigned long arg);
+/* fs/pipe.c */
+long sys_pipe(int *fds);
+long sys_pipe2(int *fds, int flags);
 /* mm/mmap.c */
 long sys_brk(unsigned long brk);
 long sys_mmap(unsigned long addr, unsigned long len, int prot, int flags,

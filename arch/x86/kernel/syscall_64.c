@@ -45,6 +45,17 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 		return sys_read((int)r->rdi, (void *)r->rsi, r->rdx);
 	case 1:
 		return sys_write((int)r->rdi, (const void *)r->rsi, r->rdx);
+	case 2:
+		return sys_open((const char *)r->rdi, (int)r->rsi, (int)r->rdx);
+	case 3:
+		return sys_close((int)r->rdi);
+	case 4:
+	case 6:		/* lstat: the initramfs has no links */
+		return sys_stat((const char *)r->rdi, (void *)r->rsi);
+	case 5:
+		return sys_fstat((int)r->rdi, (void *)r->rsi);
+	case 8:
+		return sys_lseek((int)r->rdi, (s64)r->rsi, (int)r->rdx);
 	case 9:
 		return sys_mmap(r->rdi, r->rsi, (int)r->rdx, (int)r->r10,
 				(int)r->r8, r->r9);
@@ -62,12 +73,20 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 					  (void *)r->rdx, r->r10);
 	case 16:
 		return sys_ioctl((int)r->rdi, (unsigned int)r->rsi, r->rdx);
+	case 19:
+		return sys_readv((int)r->rdi, (const void *)r->rsi, (int)r->rdx);
 	case 20:
 		return sys_writev((int)r->rdi, (const void *)r->rsi, (int)r->rdx);
+	case 22:
+		return sys_pipe((int *)r->rdi);
 	case 24:
 		return sys_sched_yield();
 	case 27:
 		return sys_mincore(r->rdi, r->rsi, (unsigned char *)r->rdx);
+	case 32:
+		return sys_dup((int)r->rdi);
+	case 33:
+		return sys_dup2((int)r->rdi, (int)r->rsi);
 	case 35:
 		return sys_nanosleep((const struct kernel_timespec *)r->rdi,
 				     (struct kernel_timespec *)r->rsi);
@@ -92,6 +111,8 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 		return sys_kill((int)r->rdi, (int)r->rsi);
 	case 63:
 		return sys_uname((void *)r->rdi);
+	case 72:
+		return sys_fcntl((int)r->rdi, (unsigned int)r->rsi, r->rdx);
 	case 110:
 		return sys_getppid();
 	case 158:
@@ -100,6 +121,8 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 		return sys_gettid();
 	case 218:
 		return sys_set_tid_address(r->rdi);
+	case 217:
+		return sys_getdents64((int)r->rdi, (void *)r->rsi, r->rdx);
 	case 202:
 		return sys_futex(r->rdi, (int)r->rsi, (u32)r->rdx,
 				 (const struct kernel_timespec *)r->r10);
@@ -111,6 +134,16 @@ long x64_sys_call(struct pt_regs *r, unsigned long nr)
 					   (struct kernel_timespec *)r->r10);
 	case 231:
 		do_exit(((int)r->rdi & 0xff) << 8);
+	case 257:
+		return sys_openat((int)r->rdi, (const char *)r->rsi, (int)r->rdx,
+				  (int)r->r10);
+	case 262:
+		return sys_newfstatat((int)r->rdi, (const char *)r->rsi,
+				      (void *)r->rdx, (int)r->r10);
+	case 292:
+		return sys_dup3((int)r->rdi, (int)r->rsi, (int)r->rdx);
+	case 293:
+		return sys_pipe2((int *)r->rdi, (int)r->rsi);
 	case 309:
 		return sys_getcpu((unsigned int *)r->rdi, (unsigned int *)r->rsi,
 				  (void *)r->rdx);
