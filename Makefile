@@ -153,7 +153,7 @@ USER_PROGS := hello enosys efault tls nullderef fpu sys forkexec cow \
 	mprotect demand sleepkill files pipes
 USER_BINS := $(addprefix $(BUILD)/user/,$(USER_PROGS))
 
-$(BUILD)/user/%: $(USER_SRC)/%.c $(USER_SRC)/futex.h
+$(BUILD)/user/%: $(USER_SRC)/%.c $(USER_SRC)/futex.h $(USER_SRC)/check.h
 	@mkdir -p $(dir $@)
 	@command -v $(MUSL_CC) >/dev/null || { echo "missing $(MUSL_CC): run 'make setup' (Debian musl-tools)"; exit 1; }
 	@echo "  MUSLCC  $<"

@@ -26,6 +26,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define PROG "files"
+#include "check.h"
+
 #define FD_LIMIT	64
 #define BAD_PTR		((void *)1)
 
@@ -36,24 +39,6 @@ static long getdents64_raw(int fd, void *buf, size_t size)
 {
 	return syscall(SYS_getdents64, fd, buf, size);
 }
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		printf("files: line %d: %s (errno %d)\n", __LINE__, #cond, errno); \
-		failed = 1;						\
-	}								\
-} while (0)
-
-/* @call must fail with @err. */
-#define FAILS(call, err) do {						\
-	errno = 0;							\
-	long _r = (long)(call);						\
-	if (_r != -1 || errno != (err)) {				\
-		printf("files: line %d: %s gave %ld errno %d, not %d\n",	\
-		       __LINE__, #call, _r, errno, err);		\
-		failed = 1;						\
-	}								\
-} while (0)
 
 static void read_seek_stat(const char *path)
 {

@@ -16,27 +16,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define PROG "pipes"
+#include "check.h"
+
 #define ROUNDS		200
 #define BIG		(64 * 1024)
 
 static int failed;
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		printf("pipes: line %d: %s (errno %d)\n", __LINE__, #cond, errno); \
-		failed = 1;						\
-	}								\
-} while (0)
-
-#define FAILS(call, err) do {						\
-	errno = 0;							\
-	long _r = (long)(call);						\
-	if (_r != -1 || errno != (err)) {				\
-		printf("pipes: line %d: %s gave %ld errno %d, not %d\n",	\
-		       __LINE__, #call, _r, errno, err);		\
-		failed = 1;						\
-	}								\
-} while (0)
 
 static int child_ok(pid_t pid)
 {
