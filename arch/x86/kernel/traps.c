@@ -19,6 +19,7 @@
 #include <asm/user.h>
 #include <pvk/mm.h>
 #include <pvk/process.h>
+#include <pvk/ratelimit.h>
 #include <pvk/uaccess.h>
 
 #define IDT_INTERRUPT_GATE 0x8e
@@ -255,6 +256,39 @@ static void do_exception(struct pt_regs *regs)
 	panic("unhandled exception %llu", (unsigned long long)v);
 }
 
+#define HLT_OPCODE 0xf4
+
+static unsigned long interrupts_on_hlt;
+
+/**
+ * interrupt_step_over_hlt - an interrupt that came right before a hlt ends it
+ * @regs: the interrupted frame
+ *
+ * "sti; hlt" trusts the interrupt shadow: no interrupt between the two,
+ * so the one a halting CPU waits for cannot come just before the hlt
+ * and leave it halted.  Xen HVM/PVH guests under QEMU's emulated SVM do
+ * take interrupts there: a PVH dom0's idle CPU took its one-shot tick at
+ * the hlt of cpu_idle() and then sat halted for 90 s with no timer
+ * armed.  An interrupt that lands on a hlt is the wake-up that hlt
+ * would wait for, so returning past it is always right: every halting
+ * loop re-checks after a wake-up.  Returns true when it stepped over.
+ */
+bool interrupt_step_over_hlt(struct pt_regs *regs)
+{
+	unsigned long off = 0, count;
+	const char *sym;
+
+	if (user_mode(regs) || *(const u8 *)regs->rip != HLT_OPCODE)
+		return false;
+	sym = ksym_lookup(regs->rip, &off);
+	regs->rip++;
+	count = __atomic_add_fetch(&interrupts_on_hlt, 1, __ATOMIC_RELAXED);
+	pr_info_ratelimited("traps: vector %llu on CPU %u came right before the hlt at %s+%#lx; stepped over it (%lu so far)\n",
+			    (unsigned long long)regs->vector, smp_processor_id(),
+			    sym ? sym : "?", off, count);
+	return true;
+}
+
 /* Entered from entry_64.S for every vector, interrupts off. */
 void do_interrupt(struct pt_regs *regs)
 {
@@ -265,6 +299,7 @@ void do_interrupt(struct pt_regs *regs)
 		do_exception(regs);
 		return;
 	}
+	interrupt_step_over_hlt(regs);
 	handler = READ_ONCE(vector_handlers[v]);
 	if (handler)
 		handler(regs);

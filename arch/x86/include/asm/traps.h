@@ -39,6 +39,7 @@ extern void (*arch_irq_eoi)(void);
 void trap_init(void);
 /* Common C entry of every vector (entry stubs, Xen PV event upcalls). */
 void do_interrupt(struct pt_regs *regs);
+bool interrupt_step_over_hlt(struct pt_regs *regs);
 void idt_load_this_cpu(void);
 void show_regs(const struct pt_regs *regs);
 
