@@ -145,12 +145,13 @@ iso: $(BUILD)/pvk.iso
 # nullderef dies of SIGSEGV, threadexit exits 7; files reads fstest.txt
 # and lists build/user there, without pvk's read-only checks; lmbench, `make bench`'s
 # user pass, measures every metric briefly, but for its two-thread one on
-# a host too busy to run both threads at once).
+# a host too busy to run both threads at once). oom runs on pvk only: on
+# the host it would take the host's memory.
 MUSL_CC := musl-gcc
 USER_SRC := tools/testing/selftests/user
 USER_PROGS := hello enosys efault tls nullderef fpu sys forkexec cow \
 	segvchild forkbomb orphan threads futexbad tlbshoot threadexit lmbench \
-	mprotect demand sleepkill files pipes
+	mprotect demand sleepkill files pipes oom
 USER_BINS := $(addprefix $(BUILD)/user/,$(USER_PROGS))
 
 $(BUILD)/user/%: $(USER_SRC)/%.c $(USER_SRC)/futex.h $(USER_SRC)/check.h

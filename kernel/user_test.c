@@ -19,6 +19,7 @@
 #include <pvk/selftest.h>
 #include <pvk/smp.h>
 #include <pvk/string.h>
+#include <asm/page.h>
 
 #define OUT_MAX	1024
 
@@ -61,7 +62,6 @@ static bool ends_with_ok(const char *s)
 	return n >= 3 && !strcmp(s + n - 3, "ok\n");
 }
 
-/* Run a program that checks itself: it must exit 0 and print "ok". */
 /* Run @path, which must exit 0 printing "... ok"; false if it could not run. */
 static bool expect_ok(struct kunit *test, const char *path)
 {
@@ -412,6 +412,25 @@ static void user_sleep_and_kill(struct kunit *test)
 }
 
 /*
+ * Memory exhaustion: with the per-process limit at 16 MiB, a child that
+ * touches 256 MiB dies of SIGKILL ("out of memory in page fault") and
+ * its parent still gets memory afterwards (the program checks both).
+ * The kernel lives on and every frame comes back.
+ */
+static void user_memory_exhaustion_killed(struct kunit *test)
+{
+	unsigned long limit = mm_set_pages_limit(16UL << 20 >> PAGE_SHIFT);
+	u64 before = free_frames();
+	bool ran = expect_ok(test, "/bin/oom");
+
+	mm_set_pages_limit(limit);
+	if (!ran)
+		return;
+	expect_no_process_left(test);
+	expect_frames_back(test, before);
+}
+
+/*
  * init= ran before the self-tests: as PID 1, to its exit(3).  The row
  * that gives init="/bin/hello ..." requires this suite.
  */
@@ -537,5 +556,6 @@ SELFTEST_SUITE(user,
 	KUNIT_CASE(user_mprotect_segv_and_back),
 	KUNIT_CASE(user_demand_paging_lazy),
 	KUNIT_CASE(user_sleep_and_kill),
+	KUNIT_CASE(user_memory_exhaustion_killed),
 	KUNIT_CASE(user_files_initramfs),
 	KUNIT_CASE(user_pipes_fork_dup2));

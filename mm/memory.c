@@ -35,7 +35,7 @@ static int fault_in_page(struct mm_struct *mm, unsigned long va,
 	void *page = NULL;
 	int err = -ENOMEM;
 
-	if (__atomic_add_fetch(&mm->pages, 1, __ATOMIC_RELAXED) <= MM_PAGES_MAX)
+	if (__atomic_add_fetch(&mm->pages, 1, __ATOMIC_RELAXED) <= mm_pages_limit())
 		page = alloc_page_zeroed();
 	if (page)
 		err = map_user_page_absent(mm->pgd, va, __pa(page),

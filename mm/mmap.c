@@ -30,6 +30,30 @@
 
 /* The address space each CPU has loaded (NULL: the kernel's tables). */
 static struct mm_struct *loaded_mm[NR_CPUS];
+static unsigned long pages_limit = MM_PAGES_MAX;
+
+/**
+ * mm_pages_limit - how many pages one process may have
+ *
+ * A fault or populate past it fails with -ENOMEM, which kills a
+ * process that faulted from user mode.
+ */
+unsigned long mm_pages_limit(void)
+{
+	return __atomic_load_n(&pages_limit, __ATOMIC_RELAXED);
+}
+
+/**
+ * mm_set_pages_limit - change the per-process page limit
+ * @pages: the new limit (MM_PAGES_MAX at boot)
+ *
+ * For self-tests that exhaust a process's memory quickly and on every
+ * machine size (kernel/user_test.c).  Returns the old limit.
+ */
+unsigned long mm_set_pages_limit(unsigned long pages)
+{
+	return __atomic_exchange_n(&pages_limit, pages, __ATOMIC_RELAXED);
+}
 
 struct mm_struct *mm_alloc(void)
 {
@@ -208,7 +232,7 @@ int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long end)
 
 		if (user_page_mapped(mm->pgd, va))
 			continue;
-		if (__atomic_load_n(&mm->pages, __ATOMIC_RELAXED) >= MM_PAGES_MAX)
+		if (__atomic_load_n(&mm->pages, __ATOMIC_RELAXED) >= mm_pages_limit())
 			return -ENOMEM;
 		page = alloc_page_zeroed();
 		if (!page)

@@ -98,6 +98,8 @@ void mm_activate(struct mm_struct *mm);
 void mm_flush_tlb(struct mm_struct *mm, unsigned long va);
 /* Map [start, end) read-write-execute, backed now (a program's segments). */
 int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long end);
+unsigned long mm_pages_limit(void);
+unsigned long mm_set_pages_limit(unsigned long pages);
 /* A copy of @old for a forked child, its pages shared copy-on-write. */
 struct mm_struct *mm_fork(struct mm_struct *old);
 /* A user page fault at @addr inside a mapping (mm/memory.c): 0 or -errno. */

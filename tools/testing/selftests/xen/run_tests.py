@@ -425,7 +425,8 @@ CPU_HOTPLUG_REFUSALS = tuple('cpu_hotplug.cpu_hotplug_' + c for c in (
     'refuses_cpu0', 'refuses_bad_number'))
 # The user suite's cases of mprotect, demand paging, sleeps and kill.
 USER_MM = tuple('user.user_' + c for c in (
-    'mprotect_segv_and_back', 'demand_paging_lazy', 'sleep_and_kill'))
+    'mprotect_segv_and_back', 'demand_paging_lazy', 'sleep_and_kill',
+    'memory_exhaustion_killed', 'files_initramfs', 'pipes_fork_dup2'))
 BARE_METAL_SUITES = ('paravirt', 'traps', 'pgtable', 'irq', 'sched', 'mm',
                      'selftest', 'selftest_watch', 'reboot', 'printk'
                      ) + CPU_HOTPLUG_REFUSALS
@@ -477,8 +478,9 @@ MANIFEST: Tuple[Need, ...] = (
     # ISO's GRUB module): with native paging (PVH, HVM) and on Xen PV's
     # pv_ops hooks (syscall callback, HYPERVISOR_iret, a user root per
     # process; issue #13), the PV rows' -2l and -gnttabv2 variants too.
-    # Named cases too: mprotect, demand paging, nanosleep and kill
-    # (issue #13) fail the row when missing, not only when they fail.
+    # Named cases too: mprotect, demand paging, nanosleep and kill,
+    # memory exhaustion, files and pipes (issue #13) fail the row when
+    # missing, not only when they fail.
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('user',) + USER_MM),
     Need(r'^xen-pvh-dom0-', ('user',) + USER_MM),
     Need(r'^xen-pv-(dom0|domU)-smp\d(-2l|-gnttabv2)?$', ('user',) + USER_MM),

@@ -135,7 +135,7 @@ s_body:
 	.ascii	"pvk-bench: platform=bare-metal op=read_cr3 variant=raw cycles=38 hypercalls=0 iters=1000\r\n"
 	.asciz	"pvk-bench: done\r\n"
 #else
-	.ascii	"KTAP version 1\r\n1..25\r\n# fake selftests\r\nok 1 reboot.fake\r\n"
+	.ascii	"KTAP version 1\r\n1..28\r\n# fake selftests\r\nok 1 reboot.fake\r\n"
 	.ascii	"[    0.000200] fake: noise\r\nok 2 fake_two # SKIP fake reason\r\n"
 	/* One case of each suite run_tests.py's MANIFEST wants on bare metal. */
 	.ascii	"ok 3 paravirt.fake\r\nok 4 traps.fake\r\nok 5 pgtable.fake\r\n"
@@ -152,16 +152,19 @@ s_body:
 	.ascii	"ok 22 user.user_mprotect_segv_and_back\r\n"
 	.ascii	"ok 23 user.user_demand_paging_lazy\r\n"
 	.ascii	"ok 24 user.user_sleep_and_kill\r\n"
+	.ascii	"ok 25 user.user_memory_exhaustion_killed\r\n"
+	.ascii	"ok 26 user.user_files_initramfs\r\n"
+	.ascii	"ok 27 user.user_pipes_fork_dup2\r\n"
 #if FAKE_MODE == 1
-	.ascii	"not ok 25 fake_three\r\n"
-	.asciz	"pvk: selftest result: FAIL (23 passed, 1 failed, 1 skipped)\r\n"
+	.ascii	"not ok 28 fake_three\r\n"
+	.asciz	"pvk: selftest result: FAIL (26 passed, 1 failed, 1 skipped)\r\n"
 #elif FAKE_MODE == 2
 	.asciz	"pvk: PANIC: fake panic\r\n"
 #elif FAKE_MODE == 3 || FAKE_MODE == 5
 	.asciz	""
 #else
-	.ascii	"ok 25 fake_three\r\n"
-	.asciz	"pvk: selftest result: PASS (24 passed, 0 failed, 1 skipped)\r\n"
+	.ascii	"ok 28 fake_three\r\n"
+	.asciz	"pvk: selftest result: PASS (27 passed, 0 failed, 1 skipped)\r\n"
 #endif
 #endif
 
