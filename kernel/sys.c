@@ -4,6 +4,7 @@
  * musl's start-up and stdio make (accepted; no signal is delivered yet).
  */
 #include <pvk/kernel.h>
+#include <pvk/bench.h>
 #include <pvk/process.h>
 #include <pvk/smp.h>
 #include <pvk/string.h>
@@ -36,6 +37,17 @@ long sys_getpid(void)
 long sys_getppid(void)
 {
 	return current_process()->leader->ppid;
+}
+
+/*
+ * pvk's own call: the hypercalls every vCPU made so far (those made to
+ * deliver events left out), 0 where there is no hypervisor.  A program
+ * reads it around a batch of operations for their hypercall cost
+ * (lmbench.c's hypercalls_per_op).
+ */
+long sys_pvk_hypercalls(void)
+{
+	return (long)hypercall_count_all_cpus();
 }
 
 /* A process's first thread has the process's id as its thread id. */

@@ -300,6 +300,49 @@ static void user_pipes_fork_dup2(struct kunit *test)
 }
 
 /* Does the output of the last run hold a line that starts with @prefix? */
+/* The line of out starting with @prefix, in @buf ("" when none). */
+static void out_line(const char *prefix, char *buf, size_t size)
+{
+	size_t n = strlen(prefix), len = 0;
+
+	buf[0] = '\0';
+	for (const char *l = out; *l; l++) {
+		if (!strncmp(l, prefix, n)) {
+			while (l[len] && l[len] != '\n' && len + 1 < size)
+				len++;
+			memcpy(buf, l, len);
+			buf[len] = '\0';
+			return;
+		}
+		l = strchr(l, '\n');
+		if (!l)
+			break;
+	}
+}
+
+/*
+ * hypercalls_per_op of lmbench's null_syscall line: a Xen PV process
+ * returns from each call through HYPERVISOR_iret, so at least one per
+ * call (more when other vCPUs' work falls into the short batches of
+ * this run); on bare metal none at all.
+ */
+static void expect_null_syscall_hypercalls(struct kunit *test)
+{
+	bool pv = !strcmp(arch_platform_name(), "xen-pv");
+	char line[160];
+	int n;
+
+	out_line("lmbench: null_syscall ", line, sizeof(line));
+	n = number_after(line, "hypercalls_per_op=");
+	kunit_info(test, "%s", line);
+	if (pv)
+		KUNIT_EXPECT_TRUE(test, n >= 1);
+	else if (!strcmp(arch_platform_name(), "bare-metal"))
+		KUNIT_EXPECT_EQ(test, n, 0);
+	else
+		KUNIT_EXPECT_TRUE(test, n >= 0);
+}
+
 static bool out_has_line(const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -320,7 +363,8 @@ static bool out_has_line(const char *prefix)
  * processes, page faults, fork+exit+wait) gives a figure for each (a
  * page fault, now a real demand fault, costs more than a null system
  * call), the two-thread one a figure or the reason pvk cannot
- * have it (clone(CLONE_VM) refused), and none fails.
+ * have it (clone(CLONE_VM) refused), and none fails.  pvk's lines count
+ * hypercalls per operation too (expect_null_syscall_hypercalls()).
  */
 static void user_lmbench_measures(struct kunit *test)
 {
@@ -356,6 +400,7 @@ static void user_lmbench_measures(struct kunit *test)
 	ctxsw = number_after(out, "lmbench: ctxsw_pipe ns_per_op=");
 	kunit_info(test, "ctxsw_pipe: %d ns per round trip", ctxsw);
 	KUNIT_EXPECT_TRUE(test, ctxsw > 0);
+	expect_null_syscall_hypercalls(test);
 	if (!out_has_line("lmbench: done ok=") ||
 	    out_has_line("lmbench: done ok=0 "))
 		kunit_fail(test, __FILE__, __LINE__, "no done line with figures in '%s'", out);

@@ -1261,11 +1261,13 @@ class UserLog:
         return sorted((r for g, r in self.done if g == guest),
                       key=lambda r: int(r) if r.isdigit() else 0)
 
-    def values(self, guest: str, metric: str) -> List[float]:
+    def values(self, guest: str, metric: str,
+               key: str = 'ns_per_op') -> List[float]:
+        """KEY of METRIC in each finished run of GUEST that has it."""
         out = []
         for run in self.runs(guest):
             f = self.metrics.get((guest, run), {}).get(metric, {})
-            v = _float(f.get('ns_per_op'))
+            v = _float(f.get(key))
             if v is not None:
                 out.append(v)
         return out
@@ -1349,6 +1351,9 @@ def user_rows(log: UserLog, virt: str) -> List[Dict[str, object]]:
         row = make_row(f'user-{virt}', metric, USER_UNIT, pv, lv,
                        pvk_expected=p_exp, linux_expected=l_exp)
         row['pvk_note'], row['linux_note'] = p_note, l_note
+        (row['pvk_hcalls'], row['pvk_hcalls_spread_pct'],
+         row['pvk_hcalls_runs']) = summarize(
+            log.values('pvk', metric, 'hypercalls_per_op'))
         rows.append(row)
     return rows
 
@@ -1359,6 +1364,11 @@ def user_problems(rows, runs: int) -> List[str]:
     failed."""
     out = missing_figures(rows, runs)
     for r in rows:
+        # pvk's lmbench counts hypercalls wherever it runs: the PV rows
+        # (issue #13) must show them.
+        if r['mode'] == 'user-pv' and r['pvk'] is not None and \
+                r.get('pvk_hcalls') is None:
+            out.append(f'pvk {r["mode"]} {r["metric"]} hypercalls_per_op')
         for side in ('pvk', 'linux'):
             note = r.get(f'{side}_note', '')
             if note.startswith('failed'):
@@ -1385,24 +1395,28 @@ def format_user(log: UserLog, rows, runs: int, virt: str) -> str:
            '(max - min) / median.',
            f'Runs interleaved Linux, pvk, ... ({runs} each).  Under QEMU TCG '
            'only the ratios mean anything.']
-    if virt == 'pv':
-        out.append('Hypercalls per operation: not counted (the xentrace '
-                   'windows of bench-count.sh frame block')
-        out.append('requests only; the user pass runs untraced).')
+    if any(r.get('pvk_hcalls') is not None for r in rows):
+        out.append('pvk hcalls/op: hypercalls per operation in the median '
+                   'batch, all vCPUs, HYPERVISOR_iret')
+        out.append('included, those delivering events left out (pvk counts '
+                   'its own); median over runs.')
+        out.append('Linux keeps no such count.')
     out += ['Failed job runs (their figures left out): '
             + (', '.join(log.failed_jobs) or 'none'), '']
     for metric, what in USER_METRICS:
         out.append(f'  {metric:<15} {what}')
     out.append('')
     head = ['metric', 'unit', 'pvk', 'spread', 'Linux', 'spread',
-            'pvk/Linux', 'runs']
+            'pvk/Linux', 'runs', 'pvk hcalls/op']
     table = [head]
     for r in rows:
+        hcalls = r.get('pvk_hcalls')
         table.append([r['metric'], r['unit'], _user_cell(r, 'pvk'),
                       _fmt_pct(r['pvk_spread_pct']), _user_cell(r, 'linux'),
                       _fmt_pct(r['linux_spread_pct']),
                       '-' if r['ratio'] is None else f'{r["ratio"]:.3g}',
-                      f'{r["pvk_runs"]}/{r["linux_runs"]}'])
+                      f'{r["pvk_runs"]}/{r["linux_runs"]}',
+                      '-' if hcalls is None else f'{hcalls:.2f}'])
     widths = [max(len(t[i]) for t in table) for i in range(len(head))]
     for i, t in enumerate(table):
         out.append('  '.join(c.ljust(w) if j < 2 else c.rjust(w)
@@ -1422,7 +1436,8 @@ def format_user(log: UserLog, rows, runs: int, virt: str) -> str:
 def user_json_rows(rows) -> List[Dict[str, object]]:
     """The user rows for bench.json, one per kernel and metric: mode,
     metric, unit, value, runs, spread (percent), kernel and note (why
-    there is no value, or what a run said)."""
+    there is no value, or what a run said); and pvk's hypercalls per
+    operation (unit hypercalls/op) where it counted them."""
     out = []
     for r in rows:
         for side in ('pvk', 'linux'):
@@ -1431,6 +1446,12 @@ def user_json_rows(rows) -> List[Dict[str, object]]:
                         'runs': r[f'{side}_runs'],
                         'spread': r[f'{side}_spread_pct'],
                         'kernel': side, 'note': r[f'{side}_note'] or None})
+        if r.get('pvk_hcalls') is not None:
+            out.append({'mode': r['mode'], 'metric': r['metric'],
+                        'unit': 'hypercalls/op', 'value': r['pvk_hcalls'],
+                        'runs': r['pvk_hcalls_runs'],
+                        'spread': r['pvk_hcalls_spread_pct'],
+                        'kernel': 'pvk', 'note': None})
     return out
 
 

@@ -34,5 +34,6 @@ void bench_run(void);
 bool bench_raw_allowed(void);
 /* Hypercalls issued by this CPU so far (0 where there are none); always built. */
 u64 bench_hypercall_count(void);
+u64 hypercall_count_all_cpus(void);
 
 #endif

@@ -42,6 +42,7 @@ long sys_mincore(unsigned long start, size_t len, unsigned char *vec);
 /* kernel/sys.c */
 long sys_getpid(void);
 long sys_getppid(void);
+long sys_pvk_hypercalls(void);
 long sys_gettid(void);
 long sys_set_tid_address(unsigned long tidptr);
 long sys_uname(void *buf);

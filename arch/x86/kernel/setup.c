@@ -28,6 +28,20 @@ u64 bench_hypercall_count(void)
 	return x86_platform->hypercall_count ? x86_platform->hypercall_count() : 0;
 }
 
+/**
+ * hypercall_count_all_cpus - hypercalls made so far, all CPUs together
+ *
+ * What bench_hypercall_count() counts, summed over every CPU: for
+ * measuring operations that wake other CPUs (user processes talking over
+ * pipes, TLB shootdowns).  Returns 0 where the platform has no
+ * hypervisor.
+ */
+u64 hypercall_count_all_cpus(void)
+{
+	return x86_platform->hypercall_count_all ?
+	       x86_platform->hypercall_count_all() : 0;
+}
+
 /* Platforms in order of preference; the native one matches anything. */
 static const struct x86_platform *const platforms[] = {
 #if IS_ENABLED(CONFIG_XEN)

@@ -639,6 +639,7 @@ static const char *xen_hvm_boot_report(void)
 	.boot_line_extra = xen_hvm_boot_line_extra,			\
 	.boot_report = xen_hvm_boot_report,				\
 	.hypercall_count = xen_hypercall_count,				\
+	.hypercall_count_all = xen_hypercall_count_all,			\
 }
 
 const struct x86_platform xen_pvh_platform =

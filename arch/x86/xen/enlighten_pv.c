@@ -720,6 +720,43 @@ u64 xen_hypercall_count(void)
 	return n;
 }
 
+/*
+ * Called by xen-asm.S right before each HYPERVISOR_iret: the return
+ * from a trap or system call, and the first entry into a user process.
+ */
+void xen_count_iret(void)
+{
+	xen_count_hypercall();
+}
+
+/*
+ * The same for the return from an event upcall, which belongs with the
+ * hypercalls made to deliver events (left out of xen_hypercall_count()).
+ * Events are masked until the iret itself.
+ */
+void xen_count_upcall_iret(void)
+{
+	struct xen_percpu *p = xen_this_cpu();
+
+	xen_count_hypercall();
+	p->event_hypercalls++;
+}
+
+/*
+ * platform.hypercall_count_all: xen_hypercall_count() of every vCPU
+ * that ever ran, offline ones too (their counts only grow).  Another
+ * vCPU may be counting meanwhile: each of its counters is read once.
+ */
+u64 xen_hypercall_count_all(void)
+{
+	u64 n = 0;
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		n += READ_ONCE(xen_percpu[cpu].hypercalls) -
+		     READ_ONCE(xen_percpu[cpu].event_hypercalls);
+	return n;
+}
+
 const struct x86_platform xen_pv_platform = {
 	.name = "xen-pv",
 	.detect = xen_pv_detect,
@@ -741,6 +778,7 @@ const struct x86_platform xen_pv_platform = {
 	.boot_line_extra = xen_pv_boot_line_extra,
 	.load_segments = xen_load_segments,
 	.hypercall_count = xen_hypercall_count,
+	.hypercall_count_all = xen_hypercall_count_all,
 	.early_map_limit = xen_mmu_early_map_limit,
 	.pv_mmu = true,
 };

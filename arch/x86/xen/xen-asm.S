@@ -18,8 +18,14 @@
 /* pt_regs.vector of an event upcall; never a real vector. */
 #define XEN_UPCALL_VECTOR	0x100
 
-/* Restore everything, drop vector and error code, iret through Xen. */
-.macro RESTORE_REGS_AND_IRET
+/*
+ * Restore everything, drop vector and error code, iret through Xen.
+ * The iret is a hypercall like any other, so @count (a C function,
+ * xen_count_iret() by default) counts it first; POP_PT_REGS then
+ * restores whatever that call clobbered.
+ */
+.macro RESTORE_REGS_AND_IRET count=xen_count_iret
+	call	\count
 	POP_PT_REGS
 	pushq	$0			/* iret flags: not in a syscall */
 	jmp	hypercall_page + __HYPERVISOR_iret * 32
@@ -62,7 +68,7 @@ xen_hypervisor_callback:
 	PUSH_PT_REGS
 	movq	%rsp, %rdi
 	call	xen_evtchn_do_upcall
-	RESTORE_REGS_AND_IRET
+	RESTORE_REGS_AND_IRET count=xen_count_upcall_iret
 	.size xen_hypervisor_callback, . - xen_hypervisor_callback
 
 /*

@@ -76,6 +76,8 @@ struct x86_platform {
 	void (*load_segments)(unsigned int cpu);
 	/* Hypercalls made so far on this CPU (bench); NULL means none. */
 	u64 (*hypercall_count)(void);
+	/* The same, summed over every CPU; NULL means none. */
+	u64 (*hypercall_count_all)(void);
 	/*
 	 * Physical memory the entry's page tables map at __va(), which is
 	 * where the frame allocator's bitmap and the first page tables must

@@ -30,10 +30,11 @@ def _line(guest, run, virt, metric, rest):
 
 
 def _run_lines(guest, run, virt, scale=1.0, unavailable=None, done=True,
-               failed=None):
+               failed=None, hcalls=None):
     """One run's bench-user lines as bench-user.post and bench-user.sh
     print them: every metric measured, but those of UNAVAILABLE
-    {metric: reason} and FAILED {metric: reason}."""
+    {metric: reason} and FAILED {metric: reason}; with HCALLS, each
+    measured line counts HCALLS + run hypercalls per operation (pvk's)."""
     unavailable = unavailable or {}
     failed = failed or {}
     lines = [_line(guest, run, virt, 'start', 'ms_per_metric=500')]
@@ -49,9 +50,12 @@ def _run_lines(guest, run, virt, scale=1.0, unavailable=None, done=True,
             counts[2] += 1
         else:
             v = BASE[m] * scale * (1 + 0.1 * (run - 1))
+            extra = '' if hcalls is None else \
+                f' hypercalls_per_op={hcalls + run:.2f}'
             lines.append(_line(guest, run, virt, m,
                                f'ns_per_op={v:.1f} min_ns_per_op={v:.1f} '
-                               f'tsc_per_op={2 * v:.1f} iters=1000 batches=5'))
+                               f'tsc_per_op={2 * v:.1f} iters=1000 batches=5'
+                               + extra))
             counts[0] += 1
     if done:
         lines.append(_line(guest, run, virt, 'done',
@@ -138,11 +142,25 @@ class UserReport(unittest.TestCase):
             self.assertIsNotNone(r['linux'])
         self.assertIn('pvk user-pv null_syscall',
                       br.user_problems(list(rows.values()), 3))
+        # pvk as PV must count hypercalls per operation too.
         rows = self.rows(_log(virt='pv'), 'pv')
         self.assertEqual(rows['null_syscall']['pvk'], 220.0)
-        text = br.format_user(self.parse(_log(virt='pv'), 'pv'),
-                              list(rows.values()), 3, 'pv')
-        self.assertIn('Hypercalls per operation: not counted', text)
+        self.assertIsNone(rows['null_syscall']['pvk_hcalls'])
+        self.assertIn('pvk user-pv null_syscall hypercalls_per_op',
+                      br.user_problems(list(rows.values()), 3))
+        log = _log(virt='pv', hcalls=1.0)
+        rows = self.rows(log, 'pv')
+        self.assertEqual(rows['null_syscall']['pvk_hcalls'], 3.0)
+        self.assertEqual(br.user_problems(list(rows.values()), 3), [])
+        text = br.format_user(self.parse(log, 'pv'), list(rows.values()), 3,
+                              'pv')
+        self.assertIn('pvk hcalls/op', text)
+        self.assertRegex(text, r'null_syscall .* 3/3\s+3\.00\n')
+        data = br.user_json_rows(list(rows.values()))
+        hc = [d for d in data if d['unit'] == 'hypercalls/op']
+        self.assertEqual(len(hc), len(METRICS) - 1)  # mmap64_2thr refused
+        self.assertEqual(hc[0]['value'], 3.0)
+        self.assertEqual(hc[0]['kernel'], 'pvk')
 
     def test_linux_unavailable_is_an_error(self):
         lines = _log(pvk=False)
@@ -244,7 +262,8 @@ class UserMain(unittest.TestCase):
     def test_user_table_joins_bench_txt_and_json(self):
         bare = os.path.join(HERE, 'testdata', 'bench-bare-metal-tcg.log')
         with tempfile.TemporaryDirectory() as d:
-            self.assertEqual(self.run_main(d, _log(virt='pv'), 'pv'), 0)
+            self.assertEqual(
+                self.run_main(d, _log(virt='pv', hcalls=1.0), 'pv'), 0)
             with contextlib.redirect_stdout(io.StringIO()):
                 rc = br.main(['--log', f'bare={bare}', '--out-dir', d,
                               '--no-png', '--user',
