@@ -216,6 +216,8 @@ static const struct native_patch native_patches[] = {
 	NP(mmu.set_p4d, native_set_pte, insn_set_pte),
 	NP(mmu.alloc_pt, native_alloc_pt, insn_nop),
 	NP(mmu.release_pt, native_release_pt, insn_nop),
+	NP(cpu.start_context_switch, paravirt_nop, insn_nop),
+	NP(cpu.end_context_switch, paravirt_nop, insn_nop),
 	NP(mmu.lazy_mode_enter, paravirt_nop, insn_nop),
 	NP(mmu.lazy_mode_leave, paravirt_nop, insn_nop),
 	NP(mmu.lazy_mode_flush, paravirt_nop, insn_nop),

@@ -34,6 +34,8 @@ struct paravirt_ops pv_ops = {
 		.load_sp0 = native_load_sp0,
 		.syscall_init = native_syscall_init,
 		.ret_to_user = native_ret_to_user,
+		.start_context_switch = paravirt_nop,
+		.end_context_switch = paravirt_nop,
 	},
 	.irq = {
 		.save_fl = native_save_fl,
@@ -105,6 +107,7 @@ static const char *const op_names[NR_PV_OPS] = {
 	OPNAME(cpu.write_cr3), OPNAME(cpu.wbinvd), OPNAME(cpu.cpuid),
 	OPNAME(cpu.read_msr), OPNAME(cpu.write_msr), OPNAME(cpu.io_delay),
 	OPNAME(cpu.load_sp0), OPNAME(cpu.syscall_init), OPNAME(cpu.ret_to_user),
+	OPNAME(cpu.start_context_switch), OPNAME(cpu.end_context_switch),
 	OPNAME(irq.save_fl), OPNAME(irq.restore_fl), OPNAME(irq.irq_disable),
 	OPNAME(irq.irq_enable), OPNAME(irq.safe_halt), OPNAME(irq.halt),
 	OPNAME(mmu.make_pte), OPNAME(mmu.pte_val), OPNAME(mmu.set_pte), OPNAME(mmu.set_pmd), OPNAME(mmu.set_pud),

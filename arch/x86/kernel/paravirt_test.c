@@ -220,6 +220,8 @@ static const struct native_form native_forms[] = {
 	NATIVE1(mmu.set_p4d, X86_INSN_MOV_RSI_MRDI),
 	NATIVE0(mmu.alloc_pt),
 	NATIVE0(mmu.release_pt),
+	NATIVE0(cpu.start_context_switch),
+	NATIVE0(cpu.end_context_switch),
 	NATIVE0(mmu.lazy_mode_enter),
 	NATIVE0(mmu.lazy_mode_leave),
 	NATIVE0(mmu.lazy_mode_flush),

@@ -105,11 +105,18 @@ static void load_kernel_stack(struct process *p)
 	load_sp0(top);
 }
 
+/*
+ * In one batch where the platform batches (Xen PV: the stack switch,
+ * page tables and FS base as one multicall); nothing reads user memory
+ * before the batch ends.
+ */
 static void load_user_state(struct process *p)
 {
+	arch_start_context_switch();
 	load_kernel_stack(p);
 	mm_activate(p->mm);
 	wrmsr(MSR_FS_BASE, p->arch->fs_base);
+	arch_end_context_switch();
 	asm volatile("fxrstor64 %0" : : "m"(p->arch->fpu));
 }
 

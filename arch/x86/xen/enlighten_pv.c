@@ -180,6 +180,18 @@ static u64 xen_read_msr(u32 msr)
 	return v;
 }
 
+/*
+ * The FS base a context switch loads (the next process's TLS): queued
+ * with the rest of the switch in lazy CPU mode.
+ */
+static long xen_set_fs_base(u64 val)
+{
+	if (!xen_mc_lazy_cpu())
+		return HYPERVISOR_set_segment_base(SEGBASE_FS, val);
+	xen_mc_queue_call(__HYPERVISOR_set_segment_base, SEGBASE_FS, val);
+	return 0;
+}
+
 /* The segment bases are not MSRs to a PV guest but a hypercall. */
 static void xen_write_msr(u32 msr, u64 val)
 {
@@ -188,7 +200,7 @@ static void xen_write_msr(u32 msr, u64 val)
 
 	switch (msr) {
 	case MSR_FS_BASE:
-		rc = HYPERVISOR_set_segment_base(SEGBASE_FS, val);
+		rc = xen_set_fs_base(val);
 		xen_fs_base[cpu] = val;
 		break;
 	case MSR_GS_BASE:
@@ -211,7 +223,13 @@ static void xen_write_msr(u32 msr, u64 val)
 /* The kernel stack Xen switches to when user mode traps. */
 static void xen_load_sp0(unsigned long sp0)
 {
-	long rc = HYPERVISOR_stack_switch(FLAT_KERNEL_SS, sp0);
+	long rc;
+
+	if (xen_mc_lazy_cpu()) {
+		xen_mc_queue_call(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS, sp0);
+		return;
+	}
+	rc = HYPERVISOR_stack_switch(FLAT_KERNEL_SS, sp0);
 
 	if (rc)
 		pr_err("xen: stack_switch failed: %ld\n", rc);
@@ -284,6 +302,8 @@ void xen_init_pv_ops(void)
 	pv_ops.cpu.load_sp0 = xen_load_sp0;
 	pv_ops.cpu.syscall_init = xen_syscall_init;
 	pv_ops.cpu.ret_to_user = xen_ret_to_user;
+	pv_ops.cpu.start_context_switch = xen_mc_enter_lazy_cpu;
+	pv_ops.cpu.end_context_switch = xen_mc_leave_lazy_cpu;
 	xen_init_mmu_ops();
 	pv_ops.time.sched_clock = xen_sched_clock;
 	pv_ops.time.steal_clock = xen_steal_clock;

@@ -422,7 +422,9 @@ static void xen_write_cr3(unsigned long pa)
 		xen_mc_queue_mmuext(&unpin);
 		xen_boot_pgd = 0;
 	}
-	xen_mc_flush();
+	/* In a context switch, the switch's end issues it with the rest. */
+	if (!xen_mc_lazy_cpu())
+		xen_mc_flush();
 	xen_cr3[cpu] = pa;
 	arch_local_irq_restore(flags);
 }

@@ -4,7 +4,8 @@
  * table writes in lazy MMU mode are queued and issued a batch at a time,
  * outside it each write is its own hypercall, and either way the
  * mappings end up right; a TLB shootdown of every other vCPU is one
- * hypercall, however many there are.
+ * hypercall, however many there are; a context switch's stack switch,
+ * page tables and FS base are one multicall.
  *
  * Hypercalls are counted on this vCPU with events masked, so a timer
  * upcall (which re-arms the timer with a hypercall) cannot add to the
@@ -342,7 +343,38 @@ out:
 		free_pages(b, 0);
 }
 
+/*
+ * Lazy CPU mode: what a switch to a user process loads (the kernel
+ * stack Xen switches to, the page tables with their user root, the FS
+ * base) costs one hypercall, a multicall, issued when the switch ends.
+ * The values loaded are this vCPU's current ones.
+ */
+static void xen_mmu_context_switch_is_one_multicall(struct kunit *test)
+{
+	unsigned long flags, cr3;
+	u64 fs, h0, used;
+
+	if (!need_xen(test))
+		return;
+	flags = arch_local_irq_save();
+	cr3 = read_cr3();
+	fs = rdmsr(MSR_FS_BASE);
+	h0 = hypercalls();
+	arch_start_context_switch();
+	load_sp0(this_cpu()->kernel_sp);
+	write_cr3(cr3);
+	wrmsr(MSR_FS_BASE, fs);
+	KUNIT_EXPECT_EQ(test, hypercalls() - h0, 0);
+	arch_end_context_switch();
+	used = hypercalls() - h0;
+	arch_local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, used, 1);
+	KUNIT_EXPECT_EQ(test, read_cr3(), cr3);
+	KUNIT_EXPECT_EQ(test, rdmsr(MSR_FS_BASE), fs);
+}
+
 SELFTEST_SUITE(xen_mmu,
+	KUNIT_CASE(xen_mmu_context_switch_is_one_multicall),
 	KUNIT_CASE(xen_mmu_lazy_mode_batches_updates),
 	KUNIT_CASE(xen_mmu_eager_update_is_one_hypercall),
 	KUNIT_CASE(xen_mmu_lazy_mode_nests),

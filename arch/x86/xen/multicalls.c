@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Per-CPU batching of MMU hypercalls.
+ * Per-CPU batching of MMU hypercalls, and of a context switch's.
  *
  * Page-table writes and MMU extended operations are queued in a buffer
  * of up to XEN_MC_ENTRIES multicall entries; consecutive requests of the
@@ -8,6 +8,11 @@
  * The buffer is issued as a single hypercall when it is full, when
  * lazy-MMU mode is left or flushed, and by every caller that needs the
  * result at once (outside lazy mode that is every caller).
+ *
+ * Lazy CPU mode (a switch to a user process's state, as Linux's
+ * XEN_LAZY_CPU) queues the kernel stack switch, the segment base and
+ * the new page tables too, and issues them as one multicall when the
+ * switch ends.
  *
  * Callers run with interrupts (events) off: the buffer is per CPU.
  */
@@ -30,6 +35,7 @@ struct xen_mc_buffer {
 	struct mmuext_op ops[XEN_MC_OPS];
 	unsigned int nr_calls, nr_updates, nr_ops;
 	unsigned int lazy;
+	bool lazy_cpu;
 };
 
 static struct xen_mc_buffer mc_buffers[NR_CPUS];
@@ -48,6 +54,12 @@ static void mc_report(struct xen_mc_buffer *b, unsigned int i, long rc)
 {
 	const struct multicall_entry *c = &b->calls[i];
 
+	if (c->op != __HYPERVISOR_mmu_update && c->op != __HYPERVISOR_mmuext_op) {
+		pr_err("xen: hypercall %lu (%#lx, %#lx) in a multicall failed: %ld\n",
+		       (unsigned long)c->op, (unsigned long)c->args[0],
+		       (unsigned long)c->args[1], rc);
+		return;
+	}
 	pr_err("xen: %s (%lu requests) failed: %ld\n",
 	       c->op == __HYPERVISOR_mmu_update ? "mmu_update" : "mmuext_op",
 	       (unsigned long)c->args[1], rc);
@@ -80,7 +92,8 @@ void xen_mc_flush(void)
 	if (!n)
 		return;
 	b->nr_calls = b->nr_updates = b->nr_ops = 0;
-	if (n == 1) {
+	if (n == 1 && (b->calls[0].op == __HYPERVISOR_mmu_update ||
+		       b->calls[0].op == __HYPERVISOR_mmuext_op)) {
 		struct multicall_entry *c = &b->calls[0];
 
 		if (c->op == __HYPERVISOR_mmu_update)
@@ -103,7 +116,7 @@ void xen_mc_flush(void)
 			mc_report(b, i, (long)b->calls[i].result);
 }
 
-/* Extend the last entry if it is the same op over the adjacent slots. */
+/* Extend the last entry if it is the same MMU op over the adjacent slots. */
 static bool mc_merge(struct xen_mc_buffer *b, unsigned long op, void *slot)
 {
 	struct multicall_entry *last;
@@ -176,6 +189,52 @@ void xen_mc_queue_mmuext(const struct mmuext_op *op)
 	o = &b->ops[b->nr_ops++];
 	*o = *op;
 	mc_add(b, __HYPERVISOR_mmuext_op, o);
+}
+
+/**
+ * xen_mc_queue_call - queue a hypercall whose arguments are plain values
+ * @op: the hypercall (stack_switch, set_segment_base)
+ * @arg0: its first argument
+ * @arg1: its second argument
+ *
+ * Never merged with another entry.  Its result is checked when the
+ * buffer is issued (xen_mc_flush() logs a failure).
+ */
+void xen_mc_queue_call(unsigned long op, unsigned long arg0, unsigned long arg1)
+{
+	struct xen_mc_buffer *b = mc_buf();
+	struct multicall_entry *c;
+
+	if (mc_full(b))
+		xen_mc_flush();
+	c = &b->calls[b->nr_calls++];
+	memset(c, 0, sizeof(*c));
+	c->op = op;
+	c->args[0] = arg0;
+	c->args[1] = arg1;
+}
+
+/**
+ * xen_mc_enter_lazy_cpu - a context switch begins: queue what it costs
+ *
+ * Interrupts off until xen_mc_leave_lazy_cpu(), which issues the
+ * stack switch, segment base and page-table switch queued meanwhile as
+ * one multicall (pv_ops.cpu.start_context_switch on Xen PV).
+ */
+void xen_mc_enter_lazy_cpu(void)
+{
+	mc_buf()->lazy_cpu = true;
+}
+
+void xen_mc_leave_lazy_cpu(void)
+{
+	mc_buf()->lazy_cpu = false;
+	xen_mc_flush();
+}
+
+bool xen_mc_lazy_cpu(void)
+{
+	return mc_buf()->lazy_cpu;
 }
 
 /* Lazy-MMU mode nests; only the outermost leave flushes. */

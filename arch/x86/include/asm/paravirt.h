@@ -255,6 +255,16 @@ static inline void load_sp0(unsigned long sp0)
 	PVOP_CALL(cpu.load_sp0, sp0, 0, 0);
 }
 
+static inline void arch_start_context_switch(void)
+{
+	PVOP_CALL(cpu.start_context_switch, 0, 0, 0);
+}
+
+static inline void arch_end_context_switch(void)
+{
+	PVOP_CALL(cpu.end_context_switch, 0, 0, 0);
+}
+
 static inline void paravirt_syscall_init(void)
 {
 	PVOP_CALL(cpu.syscall_init, 0, 0, 0);

@@ -42,6 +42,13 @@ struct pv_cpu_ops {
 	 * kernel stack, interrupts off; never returns.
 	 */
 	void (*ret_to_user)(struct pt_regs *regs);
+	/*
+	 * Around loading a user process's state (kernel stack, page
+	 * tables, FS base), interrupts off: a backend may queue what that
+	 * costs and issue it at the end (Xen PV: one multicall).
+	 */
+	void (*start_context_switch)(void);
+	void (*end_context_switch)(void);
 };
 
 /*

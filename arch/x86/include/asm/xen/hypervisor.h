@@ -147,6 +147,10 @@ void xen_mc_flush(void);
 void xen_mc_enter_lazy(void);
 void xen_mc_leave_lazy(void);
 bool xen_mc_lazy(void);
+void xen_mc_queue_call(unsigned long op, unsigned long arg0, unsigned long arg1);
+void xen_mc_enter_lazy_cpu(void);
+void xen_mc_leave_lazy_cpu(void);
+bool xen_mc_lazy_cpu(void);
 
 /* time.c */
 void xen_time_init(void);
