@@ -13,6 +13,7 @@
  * and the runner's timeout decides.
  */
 #include <pvk/kernel.h>
+#include <pvk/arch.h>
 #include <pvk/ksyms.h>
 #include <pvk/selftest.h>
 #include <pvk/smp.h>
@@ -73,14 +74,16 @@ static void report_cpu(unsigned int cpu, u64 now)
 	u64 at = READ_ONCE(tick_ns[cpu]);
 	u64 ago = ns_since(at, now);
 	const char *sym = ip ? ksym_lookup(ip, &off) : NULL;
+	char delivery[128];
 
 	if (!ip) {
 		pr_raw("#   CPU%u: no tick yet\n", cpu);
 		return;
 	}
-	pr_raw("#   CPU%u: last tick %llu ms ago at %s+%#lx (%#lx)\n", cpu,
+	arch_cpu_report(cpu, delivery, sizeof(delivery));
+	pr_raw("#   CPU%u: last tick %llu ms ago at %s+%#lx (%#lx)%s%s\n", cpu,
 	       (unsigned long long)(ago / NSEC_PER_MSEC),
-	       sym ? sym : "?", off, ip);
+	       sym ? sym : "?", off, ip, delivery[0] ? "; " : "", delivery);
 }
 
 static void report(const char *name, u64 now)

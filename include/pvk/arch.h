@@ -17,6 +17,7 @@ const char *arch_platform_name(void);
 const char *arch_boot_line_extra(void);
 /* The platform's line after the boot line, or NULL. */
 const char *arch_boot_report(void);
+void arch_cpu_report(unsigned int cpu, char *buf, size_t size);
 /* Start the periodic tick on this CPU. */
 void arch_timer_start(void);
 /*

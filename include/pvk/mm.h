@@ -54,6 +54,7 @@ int map_user_page(void *pgd, unsigned long va, phys_addr_t pa, unsigned int flag
 struct mm_struct;
 int unmap_user_page(struct mm_struct *mm, unsigned long va);
 bool user_page_mapped(void *pgd, unsigned long va);
+u64 user_pte(void *pgd, unsigned long va);
 /* Map @pa at @va unless a page is there already (-EEXIST): a demand fault. */
 int map_user_page_absent(void *pgd, unsigned long va, phys_addr_t pa,
 			 unsigned int flags);

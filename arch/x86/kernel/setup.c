@@ -98,6 +98,22 @@ const char *arch_boot_report(void)
 	return x86_platform->boot_report ? x86_platform->boot_report() : NULL;
 }
 
+/**
+ * arch_cpu_report - one line on how @cpu receives interrupts, read from here
+ * @cpu: the CPU described (usually another one)
+ * @buf: where the line goes ("" when the platform has nothing to say)
+ * @size: its size
+ *
+ * Under Xen: the vCPU's upcall flags and its timer's event, which are
+ * shared memory, so a silent vCPU can be looked at from a live one.
+ */
+void arch_cpu_report(unsigned int cpu, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (x86_platform->cpu_report)
+		x86_platform->cpu_report(cpu, buf, size);
+}
+
 void arch_timer_start(void)
 {
 	x86_platform->timer_start();

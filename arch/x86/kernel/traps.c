@@ -197,6 +197,42 @@ static bool fixup_exception(struct pt_regs *regs)
  * is served and the access retried.  Out of memory there kills the
  * process from user mode (the kernel's own access fails with -EFAULT).
  */
+/*
+ * A kernel access to user memory that faults at the same place again
+ * and again, each fault served, would spin for ever (the CPU takes no
+ * other work while in the kernel).  This many in a row on one CPU: say
+ * what the tables hold and fail the access instead.
+ */
+#define SAME_FAULT_MAX	10000
+
+struct fault_repeat {
+	unsigned long rip, addr;
+	unsigned int count;
+};
+static struct fault_repeat fault_repeats[NR_CPUS];
+
+static bool kernel_fault_repeats(const struct pt_regs *regs,
+				 unsigned long addr, struct mm_struct *mm)
+{
+	struct fault_repeat *r = &fault_repeats[smp_processor_id()];
+
+	if (user_mode(regs) || r->rip != regs->rip || r->addr != addr) {
+		r->rip = regs->rip;
+		r->addr = addr;
+		r->count = 0;
+		return false;
+	}
+	if (++r->count < SAME_FAULT_MAX)
+		return false;
+	r->count = 0;
+	pr_err("traps: CPU %u: fault at %#lx (ip %#lx, error %#llx) served %u times and taken again: cr3 %#lx, the process's root %#lx holds %#llx; failing the access\n",
+	       smp_processor_id(), addr, regs->rip,
+	       (unsigned long long)regs->error_code, SAME_FAULT_MAX,
+	       read_cr3(), (unsigned long)__pa(mm->pgd),
+	       (unsigned long long)user_pte(mm->pgd, addr));
+	return true;
+}
+
 static bool user_mm_fault(const struct pt_regs *regs)
 {
 	unsigned long addr;
@@ -208,6 +244,8 @@ static bool user_mm_fault(const struct pt_regs *regs)
 	addr = read_cr2();
 	p = current_process();
 	if (addr >= TASK_SIZE || !p || !p->mm)
+		return false;
+	if (kernel_fault_repeats(regs, addr, p->mm))
 		return false;
 	err = handle_mm_fault(p->mm, addr, regs->error_code);
 	if (err == -ENOMEM && user_mode(regs))

@@ -589,12 +589,18 @@ bool cow_fault(struct mm_struct *mm, unsigned long va, unsigned long error_code)
 	return true;
 }
 
-/* Is a page mapped at user address @va? */
-bool user_page_mapped(void *pgd, unsigned long va)
+/* The entry for user address @va under @pgd as the kernel sees it, or 0. */
+u64 user_pte(void *pgd, unsigned long va)
 {
 	pteval_t *pt = walk_from(pgd, va, PT_LEVEL_PTE, false);
 
-	return pt && (pte_val(pt[pt_index(va, PT_LEVEL_PTE)]) & _PAGE_PRESENT);
+	return pt ? pte_val(pt[pt_index(va, PT_LEVEL_PTE)]) : 0;
+}
+
+/* Is a page mapped at user address @va? */
+bool user_page_mapped(void *pgd, unsigned long va)
+{
+	return user_pte(pgd, va) & _PAGE_PRESENT;
 }
 
 /**

@@ -640,6 +640,7 @@ static const char *xen_hvm_boot_report(void)
 	.boot_report = xen_hvm_boot_report,				\
 	.hypercall_count = xen_hypercall_count,				\
 	.hypercall_count_all = xen_hypercall_count_all,			\
+	.cpu_report = xen_cpu_report,					\
 }
 
 const struct x86_platform xen_pvh_platform =

@@ -23,6 +23,7 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 #include <asm/xen/hypercall.h>
+#include <xen/events.h>
 #include <asm/xen/user_pv.h>
 #include <xen/grant_table.h>
 #include <xen/platform_info.h>
@@ -777,6 +778,27 @@ u64 xen_hypercall_count_all(void)
 	return n;
 }
 
+/*
+ * platform.cpu_report of every Xen platform: the vCPU's upcall flags,
+ * its timer's event and how often it was armed and upcalled; Xen writes
+ * them to memory any vCPU can read.
+ */
+void xen_cpu_report(unsigned int cpu, char *buf, size_t size)
+{
+	const struct xen_percpu *x = &xen_percpu[cpu];
+	const struct vcpu_info *vi = READ_ONCE(x->vcpu_info);
+	int port = READ_ONCE(x->timer_port);
+
+	if (!vi)
+		return;
+	snprintf(buf, size, "upcall pending %u mask %u; timer port %d%s; %llu upcalls, %llu timer sets",
+		 READ_ONCE(vi->evtchn_upcall_pending),
+		 READ_ONCE(vi->evtchn_upcall_mask), port,
+		 port > 0 && xen_evtchn_is_pending(port) ? " pending" : "",
+		 (unsigned long long)READ_ONCE(x->upcalls),
+		 (unsigned long long)READ_ONCE(x->timer_sets));
+}
+
 const struct x86_platform xen_pv_platform = {
 	.name = "xen-pv",
 	.detect = xen_pv_detect,
@@ -799,6 +821,7 @@ const struct x86_platform xen_pv_platform = {
 	.load_segments = xen_load_segments,
 	.hypercall_count = xen_hypercall_count,
 	.hypercall_count_all = xen_hypercall_count_all,
+	.cpu_report = xen_cpu_report,
 	.early_map_limit = xen_mmu_early_map_limit,
 	.pv_mmu = true,
 };

@@ -79,6 +79,11 @@ struct x86_platform {
 	/* The same, summed over every CPU; NULL means none. */
 	u64 (*hypercall_count_all)(void);
 	/*
+	 * What another CPU's interrupt delivery looks like from here, for
+	 * the self-test watch's report of a CPU gone silent; NULL: nothing.
+	 */
+	void (*cpu_report)(unsigned int cpu, char *buf, size_t size);
+	/*
 	 * Physical memory the entry's page tables map at __va(), which is
 	 * where the frame allocator's bitmap and the first page tables must
 	 * come from; NULL means the 1 GiB head_64.S maps.

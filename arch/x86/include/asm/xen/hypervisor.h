@@ -97,6 +97,7 @@ void xen_load_idt(const struct desc_ptr *dtr);
 bool xen_is_dom0(void);
 u64 xen_hypercall_count(void);
 u64 xen_hypercall_count_all(void);
+void xen_cpu_report(unsigned int cpu, char *buf, size_t size);
 void xen_count_iret(void);
 void xen_count_upcall_iret(void);
 __noreturn void xen_shutdown(unsigned int reason);
