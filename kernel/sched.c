@@ -6,6 +6,7 @@
  * reschedule IPI.
  */
 #include <pvk/kernel.h>
+#include <pvk/arch.h>
 #include <pvk/cpu.h>
 #include <pvk/mm.h>
 #include <pvk/process.h>
@@ -570,6 +571,10 @@ void cpu_idle(void)
 		} else if (runnable_work(rq, &next_wake)) {
 			tick_nohz_idle_exit();
 			schedule_locked_out(rq);
+			arch_local_irq_enable();
+		} else if (arch_idle_lost_interrupts()) {
+			/* Recovered; they may have brought work, or been the timer's. */
+			tick_nohz_idle_lost();
 			arch_local_irq_enable();
 		} else {
 			tick_nohz_idle_enter(next_wake);

@@ -216,6 +216,21 @@ void tick_nohz_offline(void)
 }
 
 /**
+ * tick_nohz_idle_lost - the armed timer's interrupt may never come
+ *
+ * Interrupts off.  The idle loop found interrupts lost on their way
+ * (arch_idle_lost_interrupts()): the next tick_nohz_idle_enter() arms
+ * the timer again instead of trusting what it armed.
+ */
+void tick_nohz_idle_lost(void)
+{
+	struct nohz *nz = &nohz[smp_processor_id()];
+
+	nz->armed_ns = 0;
+	nz->tick_kept = false;
+}
+
+/**
  * tick_nohz_stopped - is this CPU's periodic tick stopped (idle)?
  *
  * For the platform's timer interrupt: a stopped tick is not re-armed.

@@ -25,6 +25,11 @@ void arch_timer_start(void);
  * (ktime_get_ns() time) at the latest.  Interrupts are off.
  */
 void arch_timer_idle(u64 deadline_ns);
+/*
+ * Right before this CPU halts in idle, interrupts off: did interrupts
+ * get lost on their way (recovered now)?  Its timer may be among them.
+ */
+bool arch_idle_lost_interrupts(void);
 /* This CPU has threads to run: the periodic tick again. */
 void arch_timer_busy(void);
 /* Nanoseconds until this CPU's running tick fires; U64_MAX: unknown. */

@@ -32,6 +32,7 @@ void timer_tick_observe(tick_observer_t fn);
 
 /* Tickless idle (kernel/time.c), interrupts off. */
 void tick_nohz_idle_enter(u64 deadline_ns);
+void tick_nohz_idle_lost(void);
 void tick_nohz_idle_exit(void);
 bool tick_nohz_stopped(void);
 u64 tick_nohz_timer_writes(unsigned int cpu);

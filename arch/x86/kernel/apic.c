@@ -4,6 +4,7 @@
  * be switched on, otherwise xAPIC through an uncached MMIO mapping.
  */
 #include <pvk/kernel.h>
+#include <pvk/ratelimit.h>
 #include <pvk/mm.h>
 #include <pvk/smp.h>
 #include <pvk/time.h>
@@ -224,6 +225,48 @@ void apic_timer_busy(void)
 {
 	apic_write(APIC_LVT_TIMER, LOCAL_TIMER_VECTOR | APIC_TIMER_PERIODIC);
 	apic_write(APIC_TMICT, timer_ticks_per_tick);
+}
+
+/* In service and requested, vectors 0xe0-0xff: timer, IPIs, Xen's upcall. */
+#define APIC_ISR_HIGH	0x170
+#define APIC_IRR_HIGH	0x270
+#define HIGH_VECTORS	0xe0
+
+/**
+ * apic_idle_lost_interrupts - end the vectors a lost delivery left in service
+ *
+ * For the idle loop, interrupts off, where no handler runs on this CPU:
+ * a vector of 0xe0-0xff still in service there is one whose delivery
+ * the CPU lost after the local APIC (or the hypervisor's model of it)
+ * handed it over.  Its in-service bit would block it and every vector
+ * below it, the timer's and the IPIs' included, for good; each is ended
+ * with an EOI.  Returns true when there was one.
+ */
+bool apic_idle_lost_interrupts(void)
+{
+	u32 isr = apic_read(APIC_ISR_HIGH);
+	unsigned int n = 0;
+
+	if (!isr)
+		return false;
+	while (apic_read(APIC_ISR_HIGH) && n < 32) {
+		apic_eoi();
+		n++;
+	}
+	pr_warn_ratelimited("apic: CPU %u idle with vectors in service (bit n: vector %#x + n): %#x; ended %u\n",
+			    smp_processor_id(), HIGH_VECTORS, isr, n);
+	return true;
+}
+
+/**
+ * apic_vector_outstanding - is @vector requested or in service here?
+ * @vector: 0xe0-0xff
+ */
+bool apic_vector_outstanding(unsigned int vector)
+{
+	u32 bit = 1u << (vector - HIGH_VECTORS);
+
+	return (apic_read(APIC_IRR_HIGH) | apic_read(APIC_ISR_HIGH)) & bit;
 }
 
 /**

@@ -206,6 +206,7 @@ const struct x86_platform native_platform = {
 	.init_late = native_init_late,
 	.timer_start = native_timer_start,
 	.timer_idle = apic_timer_idle,
+	.idle_lost_interrupts = apic_idle_lost_interrupts,
 	.timer_busy = apic_timer_busy,
 	.timer_tick_left = apic_timer_tick_left,
 	.power_off = native_power_off,

@@ -114,6 +114,12 @@ void arch_cpu_report(unsigned int cpu, char *buf, size_t size)
 		x86_platform->cpu_report(cpu, buf, size);
 }
 
+bool arch_idle_lost_interrupts(void)
+{
+	return x86_platform->idle_lost_interrupts &&
+	       x86_platform->idle_lost_interrupts();
+}
+
 void arch_timer_start(void)
 {
 	x86_platform->timer_start();

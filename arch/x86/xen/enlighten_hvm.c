@@ -538,6 +538,17 @@ static void xen_hvm_timer_idle(u64 deadline_ns)
 		apic_timer_idle(deadline_ns);
 }
 
+/*
+ * Both checks, always: a lost upcall may have left its vector in
+ * service as well.
+ */
+static bool xen_hvm_idle_lost_interrupts(void)
+{
+	bool apic = apic_idle_lost_interrupts();
+
+	return xen_callback_idle_lost() || apic;
+}
+
 static void xen_hvm_timer_busy(void)
 {
 	if (xen_hvm_pv_time())
@@ -624,6 +635,7 @@ static const char *xen_hvm_boot_report(void)
 	.init_late = xen_hvm_init_late,					\
 	.timer_start = xen_hvm_timer_start,				\
 	.timer_idle = xen_hvm_timer_idle,				\
+	.idle_lost_interrupts = xen_hvm_idle_lost_interrupts,		\
 	.timer_busy = xen_hvm_timer_busy,				\
 	.timer_tick_left = xen_hvm_timer_tick_left,			\
 	.cpu_starting = xen_hvm_cpu_starting,				\

@@ -21,6 +21,7 @@
  * vCPU, so they are only used with percpu or vector.
  */
 #include <pvk/kernel.h>
+#include <pvk/ratelimit.h>
 #include <pvk/params.h>
 #include <asm/apic.h>
 #include <asm/io_apic.h>
@@ -270,6 +271,27 @@ int xen_callback_cpu_init(unsigned int cpu, unsigned int vcpu)
 	if (READ_ONCE(xen_vcpu_info()->evtchn_upcall_pending))
 		apic_send_ipi(apic_read_id(), XEN_HVM_UPCALL_VECTOR);
 	return 0;
+}
+
+/**
+ * xen_callback_idle_lost - an upcall Xen raised that never arrived
+ *
+ * For the idle loop, interrupts off.  With per-vCPU vectors Xen raises
+ * the vector only when evtchn_upcall_pending goes from 0 to 1; a flag
+ * that is set with the vector neither requested nor in service means
+ * that interrupt was lost, and nothing would deliver this vCPU's events
+ * again.  The vector is raised here instead.  Returns true then.
+ */
+bool xen_callback_idle_lost(void)
+{
+	if (callback_level != XEN_CALLBACK_PERCPU ||
+	    !READ_ONCE(xen_vcpu_info()->evtchn_upcall_pending) ||
+	    apic_vector_outstanding(XEN_HVM_UPCALL_VECTOR))
+		return false;
+	pr_warn_ratelimited("xen: CPU %u idle with an event upcall pending and its vector %#x neither requested nor in service; raising it\n",
+			    smp_processor_id(), XEN_HVM_UPCALL_VECTOR);
+	apic_send_ipi(apic_read_id(), XEN_HVM_UPCALL_VECTOR);
+	return true;
 }
 
 /**

@@ -17,6 +17,8 @@ void apic_send_startup(u32 apic_id, u8 page);
 void apic_timer_start(void);
 /* One-shot mode, one interrupt at @deadline_ns (platform.timer_idle). */
 void apic_timer_idle(u64 deadline_ns);
+bool apic_idle_lost_interrupts(void);
+bool apic_vector_outstanding(unsigned int vector);
 /* Back to the periodic tick (platform.timer_busy). */
 void apic_timer_busy(void);
 /* No more timer interrupts on this CPU, which goes offline. */

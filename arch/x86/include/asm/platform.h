@@ -24,6 +24,12 @@ struct x86_platform {
 	 * timer interrupt at @deadline_ns (ktime_get_ns() time) instead.
 	 */
 	void (*timer_idle)(u64 deadline_ns);
+	/*
+	 * Right before the idle CPU halts, interrupts off: recover the
+	 * interrupts whose delivery was lost; true when there were any.
+	 * NULL: none can be.
+	 */
+	bool (*idle_lost_interrupts)(void);
 	/* The calling CPU has threads to run again: restart its tick. */
 	void (*timer_busy)(void);
 	/*

@@ -470,6 +470,11 @@ MANIFEST: Tuple[Need, ...] = (
     # bare-metal row; the IOAPIC and a real interrupt through it where
     # the MADT names one (-no-acpi has none: its cases skip, saying so).
     Need(r'^(pvh|iso|uefi)-(?!.*-badsuite$)', ('pci',)),
+    # The idle loop's recovery of interrupts whose delivery was lost,
+    # wherever there is a local APIC (the LAPIC vector; under Xen PVH
+    # and HVM the per-vCPU upcall too, in xen_hvm).
+    Need(r'^((pvh|iso|uefi)-(?!.*-badsuite$)|xen-pvh-dom0-'
+         r'|xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$)', ('apic',)),
     Need(r'^(pvh|iso|uefi)-(?!.*-(badsuite|noacpi)$)', ('io_apic',)),
     # User processes from the initramfs (musl programs): bare metal, and
     # under Xen on the dom0 rows (the initramfs as Xen's second

@@ -25,4 +25,6 @@ enum xen_callback xen_callback_parse(const char *opt, bool *known);
 enum xen_callback xen_callback_choose(enum xen_callback limit,
 				      const xen_callback_try_fn try[XEN_CALLBACK_LEVELS]);
 
+bool xen_callback_idle_lost(void);
+
 #endif /* _ASM_X86_XEN_CALLBACK_H */
