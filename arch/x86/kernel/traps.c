@@ -191,13 +191,6 @@ static bool fixup_exception(struct pt_regs *regs)
 }
 
 /*
- * A page fault on a user address, from user mode or from the kernel
- * reaching user memory (copy_to_user): a page touched for the first
- * time inside a mapping, or a write to a page a fork left copy-on-write,
- * is served and the access retried.  Out of memory there kills the
- * process from user mode (the kernel's own access fails with -EFAULT).
- */
-/*
  * A kernel access to user memory that faults at the same place again
  * and again, each fault served, would spin for ever (the CPU takes no
  * other work while in the kernel).  This many in a row on one CPU: say
@@ -233,6 +226,13 @@ static bool kernel_fault_repeats(const struct pt_regs *regs,
 	return true;
 }
 
+/*
+ * A page fault on a user address, from user mode or from the kernel
+ * reaching user memory (copy_to_user): a page touched for the first
+ * time inside a mapping, or a write to a page a fork left copy-on-write,
+ * is served and the access retried.  Out of memory there kills the
+ * process from user mode (the kernel's own access fails with -EFAULT).
+ */
 static bool user_mm_fault(const struct pt_regs *regs)
 {
 	unsigned long addr;
