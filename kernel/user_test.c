@@ -320,6 +320,15 @@ static void out_line(const char *prefix, char *buf, size_t size)
 	}
 }
 
+/* min_ns_per_op of the lmbench line starting with @prefix, -1 if none. */
+static int best_ns_per_op(const char *prefix)
+{
+	char line[256];
+
+	out_line(prefix, line, sizeof(line));
+	return number_after(line, "min_ns_per_op=");
+}
+
 /*
  * hypercalls_per_op of lmbench's null_syscall line: a Xen PV process
  * returns from each call through HYPERVISOR_iret, so at least one per
@@ -329,7 +338,7 @@ static void out_line(const char *prefix, char *buf, size_t size)
 static void expect_null_syscall_hypercalls(struct kunit *test)
 {
 	bool pv = !strcmp(arch_platform_name(), "xen-pv");
-	char line[160];
+	char line[256];
 	int n;
 
 	out_line("lmbench: null_syscall ", line, sizeof(line));
@@ -392,10 +401,14 @@ static void user_lmbench_measures(struct kunit *test)
 	if (!out_has_line("lmbench: mmap64_2thr ns_per_op=") &&
 	    !out_has_line("lmbench: mmap64_2thr unavailable reason="))
 		kunit_fail(test, __FILE__, __LINE__, "no mmap64_2thr line in '%s'", out);
-	/* Each timed write is a demand fault: dearer than a null call. */
-	pf = number_after(out, "lmbench: pagefault ns_per_op=");
-	null = number_after(out, "lmbench: null_syscall ns_per_op=");
-	kunit_info(test, "page fault %d ns, null syscall %d ns", pf, null);
+	/*
+	 * Each timed write is a demand fault: dearer than a null call.  The
+	 * best batches are compared: on a one-vCPU Xen domU the median one
+	 * also holds the device threads' work.
+	 */
+	pf = best_ns_per_op("lmbench: pagefault ");
+	null = best_ns_per_op("lmbench: null_syscall ");
+	kunit_info(test, "page fault %d ns, null syscall %d ns (best batches)", pf, null);
 	KUNIT_EXPECT_TRUE(test, pf > null && null >= 0);
 	ctxsw = number_after(out, "lmbench: ctxsw_pipe ns_per_op=");
 	kunit_info(test, "ctxsw_pipe: %d ns per round trip", ctxsw);
