@@ -731,11 +731,16 @@ static const char *xen_pv_boot_line_extra(void)
  * into its measurement.  Events are masked so no upcall comes between
  * the two reads.
  */
+/* A vCPU's own hypercalls: all of them less those delivering events. */
+static u64 own_hypercalls(const struct xen_percpu *p)
+{
+	return READ_ONCE(p->hypercalls) - READ_ONCE(p->event_hypercalls);
+}
+
 u64 xen_hypercall_count(void)
 {
 	unsigned long flags = arch_local_irq_save();
-	const struct xen_percpu *p = xen_this_cpu();
-	u64 n = READ_ONCE(p->hypercalls) - READ_ONCE(p->event_hypercalls);
+	u64 n = own_hypercalls(xen_this_cpu());
 
 	arch_local_irq_restore(flags);
 	return n;
@@ -773,8 +778,7 @@ u64 xen_hypercall_count_all(void)
 	u64 n = 0;
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		n += READ_ONCE(xen_percpu[cpu].hypercalls) -
-		     READ_ONCE(xen_percpu[cpu].event_hypercalls);
+		n += own_hypercalls(&xen_percpu[cpu]);
 	return n;
 }
 
