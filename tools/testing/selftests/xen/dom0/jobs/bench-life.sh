@@ -151,7 +151,8 @@ finish() {
 # broken) would hold the job until its timeout: say so on dom0's console,
 # with this log and the end of the guest's, and destroy it.
 verdict_or_destroy() {
-	end=$(deadline "$VERDICT_WAIT")
+	deadline "$VERDICT_WAIT"
+	end=$DEADLINE
 	until grep -Eq 'DOMU-ALL-DONE|pvk: selftest result:' "$LOG" 2>/dev/null; do
 		if past "$end"; then
 			why="$GUEST gave no verdict ${VERDICT_WAIT} s after done; destroying it"
@@ -196,14 +197,26 @@ step() {
 	echo "life: $*" >"$STATUS"
 }
 
-# Has deadline $1 (dom0 seconds, from uptime_s) passed?
-past() {
-	awk -v d="$1" -v n="$(uptime_s)" 'BEGIN { exit !(n >= d) }'
+# Deadlines are whole seconds of dom0's uptime, read by the shell's
+# builtins alone: a dom0 program that dies under TCG (dom0/README.md,
+# "Traps") left a deadline empty once, and an empty deadline had passed
+# at once (the wait for a ping after pvk's HVM migration gave up in
+# about 5 s, not 120, while pvk answered).
+uptime_whole() {
+	read -r UPTIME _ </proc/uptime
+	UPTIME=${UPTIME%.*}
 }
 
-# The deadline $1 seconds from now.
+# Has deadline $1 passed?
+past() {
+	uptime_whole
+	[ "$UPTIME" -ge "$1" ]
+}
+
+# Set DEADLINE to $1 seconds from now.
 deadline() {
-	awk -v a="$(uptime_s)" -v s="$1" 'BEGIN { printf "%.2f", a + s }'
+	uptime_whole
+	DEADLINE=$((UPTIME + $1))
 }
 
 # The guest's memory in MiB as `xl list` shows it (its pages).
@@ -219,7 +232,8 @@ balloon_to() {
 		echo "reached=no why=xl mem-set ${1}m failed"
 		return
 	fi
-	end=$(deadline "$BALLOON_WAIT")
+	deadline "$BALLOON_WAIT"
+	end=$DEADLINE
 	m=""
 	until past "$end"; do
 		m=$(xl_mem)
@@ -236,7 +250,8 @@ balloon_to() {
 
 # Wait (ANSWER_WAIT s at most) until the guest answers a ping.
 wait_answer() {
-	end=$(deadline "$ANSWER_WAIT")
+	deadline "$ANSWER_WAIT"
+	end=$DEADLINE
 	until ping -c 1 -W 1 "$IP" >/dev/null 2>&1; do
 		past "$end" && return 1
 	done
