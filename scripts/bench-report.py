@@ -359,6 +359,10 @@ FEATURE_KEYS = ('fe-ring-page-order', 'fe-multi-queue-num-queues',
                 'fe-feature-persistent', 'be-max-ring-page-order',
                 'be-multi-queue-max-queues', 'be-feature-max-indirect-segments',
                 'be-feature-persistent', 'max_segments')
+# What blkif.h says a frontend key's absence means: a frontend writes
+# no ring-page-order for a one-page ring, and no num-queues for one queue
+# (as both do when dom0 has one vCPU: blkback offers max-queues 1).
+FEATURE_ABSENT = {'fe-ring-page-order': '0', 'fe-multi-queue-num-queues': '1'}
 # Must be equal on both sides for the comparison to be fair.
 SAME_KEYS = ('fe-ring-page-order', 'fe-multi-queue-num-queues',
              'fe-feature-persistent', 'max_segments')
@@ -709,7 +713,8 @@ def parse_domu_log(path: str, virt: str = 'pv') -> DomuLog:
                 log.life.append(f)
         else:
             log.features.setdefault((f['guest'], f['run']), {}).update(
-                {k: v for k, v in f.items()
+                {k: FEATURE_ABSENT.get(k, v) if v == '-' else v
+                 for k, v in f.items()
                  if k not in ('guest', 'run', 'pass', 'virt')})
     log.xenalyze = {k: xenalyze_counts(v) for k, v in xenalyze.items()}
     return log

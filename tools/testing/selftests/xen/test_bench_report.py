@@ -477,6 +477,20 @@ class DomuLog(unittest.TestCase):
         self.assertIn('segments: yes', br.format_domu(good, br.domu_rows(good), 3))
         self.assertEqual(br.features_differ(good), [])
 
+    def test_absent_queue_count_means_one_queue(self):
+        lines = [ln.replace('be-multi-queue-max-queues=2',
+                            'be-multi-queue-max-queues=1')
+                 .replace('fe-multi-queue-num-queues=2',
+                          'fe-multi-queue-num-queues=-')
+                 for ln in _log_lines()]
+        log = self.parse(lines)
+        self.assertEqual(log.feature('pvk', 'fe-multi-queue-num-queues'),
+                         ('1', False))
+        self.assertEqual(br.features_differ(log), [])
+        rows = {(r['mode'], r['metric']): r for r in br.domu_rows(log)}
+        self.assertEqual(rows[('domU-features', 'fe-multi-queue-num-queues')]
+                         ['linux'], 1)
+
     def test_unlike_guests_fail_the_report(self):
         """Ratios of guests with different rings are no comparison: the
         report still writes its files but exits 1."""
