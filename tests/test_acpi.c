@@ -288,10 +288,13 @@ static void make_fadt(u64 phys, u32 dsdt, u64 x_dsdt, u32 len)
 
 	memset(mem + phys + 36, 0, FADT_LEN - 36);
 	put32(phys + 40, dsdt);
+	put16(phys + 46, 9);			/* SCI_INT, as QEMU */
 	put32(phys + 48, 0xb2);
 	mem[phys + 52] = 0xf1;
+	put32(phys + 56, 0x600);		/* PM1a_EVT_BLK */
 	put32(phys + 64, 0x604);
 	put32(phys + 68, 0);
+	mem[phys + 88] = 4;			/* PM1_EVT_LEN */
 	if (len >= 148)
 		put64(phys + 140, x_dsdt);
 	t.len = len;
@@ -366,6 +369,12 @@ TEST(test_std_machine)
 	EXPECT_EQ(info.acpi_enable_val, 0xf1);
 	EXPECT_EQ(info.slp_typa, 5);
 	EXPECT_EQ(info.slp_typb, 5);
+	EXPECT(info.has_pwrbtn);
+	EXPECT(!info.pwrbtn_control_method);
+	EXPECT_EQ(info.sci_irq, 9);
+	EXPECT_EQ(info.pm1a_evt_port, 0x600);
+	EXPECT_EQ(info.pm1b_evt_port, 0);
+	EXPECT_EQ(info.pm1_evt_len, 4);
 }
 
 TEST(test_madt_cpus)
@@ -865,6 +874,157 @@ TEST(test_fadt_limits)
 	EXPECT(strstr(last_warn, "expected DSDT"));
 }
 
+/* Write a Generic Address Structure into the standard FADT. */
+static void set_fadt_gas(u32 off, u8 space, u64 addr)
+{
+	mem[FADT_PHYS + off] = space;
+	mem[FADT_PHYS + off + 1] = 32;
+	mem[FADT_PHYS + off + 2] = 0;
+	mem[FADT_PHYS + off + 3] = 2;
+	put64(FADT_PHYS + off + 4, addr);
+}
+
+TEST(test_fadt_power_button)
+{
+	/* PWR_BUTTON set: the button is a device in the DSDT, not ours. */
+	build_std();
+	put32(FADT_PHYS + 112, 1U << 4);
+	fix_checksum(FADT_PHYS, FADT_LEN);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(nr_warn, 0);
+	EXPECT(!info.has_pwrbtn);
+	EXPECT(info.pwrbtn_control_method);
+	EXPECT(info.can_poweroff);
+
+	/* The 64-bit blocks win over the 32-bit ones when they are set. */
+	build_std();
+	set_fadt_gas(148, 1, 0xb000);
+	set_fadt_gas(160, 1, 0xb100);
+	fix_checksum(FADT_PHYS, FADT_LEN);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(nr_warn, 0);
+	EXPECT(info.has_pwrbtn);
+	EXPECT_EQ(info.pm1a_evt_port, 0xb000);
+	EXPECT_EQ(info.pm1b_evt_port, 0xb100);
+
+	/* ...but only in I/O space, else the 32-bit field counts. */
+	build_std();
+	set_fadt_gas(148, 0, 0xfed40000);
+	fix_checksum(FADT_PHYS, FADT_LEN);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(nr_warn, 1);
+	EXPECT(strstr(last_warn, "X_PM1a_EVT_BLK"));
+	EXPECT(info.has_pwrbtn);
+	EXPECT_EQ(info.pm1a_evt_port, 0x600);
+
+	/* No event block (hardware-reduced ACPI): no button, no warning. */
+	build_std();
+	put32(FADT_PHYS + 56, 0);
+	fix_checksum(FADT_PHYS, FADT_LEN);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(nr_warn, 0);
+	EXPECT(!info.has_pwrbtn);
+	EXPECT(info.can_poweroff);
+
+	/* ACPI 1.0's 116 bytes are enough. */
+	build_std();
+	make_fadt(FADT_PHYS, DSDT_PHYS, 0, 116);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(info.has_pwrbtn);
+
+	/* Shorter than that: no flags, so no button, with a reason. */
+	build_std();
+	make_fadt(FADT_PHYS, DSDT_PHYS, 0, 100);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(!info.has_pwrbtn);
+	EXPECT(info.can_poweroff);
+	EXPECT(strstr(last_warn, "power button"));
+}
+
+TEST(test_fadt_power_button_bad_blocks)
+{
+	static const struct { u32 port; u8 len; } bad[] = {
+		{ 0x600, 0 }, { 0x600, 2 }, { 0x600, 5 }, { 0xfffe, 4 },
+		{ 0x10000, 4 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		build_std();
+		put32(FADT_PHYS + 56, bad[i].port);
+		mem[FADT_PHYS + 88] = bad[i].len;
+		fix_checksum(FADT_PHYS, FADT_LEN);
+		EXPECT_EQ(parse(RSDP_PHYS), 0);
+		EXPECT(!info.has_pwrbtn);
+		EXPECT(info.can_poweroff);
+		EXPECT(nr_warn >= 1);
+	}
+	/* A PM1b block at the top of the port space is refused too. */
+	build_std();
+	put32(FADT_PHYS + 60, 0xfffe);
+	fix_checksum(FADT_PHYS, FADT_LEN);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT(!info.has_pwrbtn);
+	EXPECT(strstr(last_warn, "PM1_EVT_LEN"));
+}
+
+/* The SCI: level and active low unless the MADT says otherwise. */
+TEST(test_sci_route)
+{
+	struct acpi_irq_route r;
+	struct tb t;
+
+	build_std();
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(acpi_sci_route(&info, &r), 0);
+	EXPECT(r.gsi == 9 && r.level && r.active_low);
+
+	/* QEMU's override: IRQ 9, level, active high. */
+	madt_begin(&t, MADT_PHYS, 0xfee00000, 1);
+	madt_lapic(&t, 0, 0, 1);
+	madt_ioapic(&t, 0, 0xfec00000, 0);
+	madt_iso_bus(&t, 0, 9, 9, ACPI_TRIGGER_LEVEL | ACPI_POLARITY_HIGH);
+	tb_end(&t);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(acpi_sci_route(&info, &r), 0);
+	EXPECT(r.gsi == 9 && r.level && !r.active_low);
+
+	/* An override that conforms to the bus keeps the SCI's defaults. */
+	madt_begin(&t, MADT_PHYS, 0xfee00000, 1);
+	madt_lapic(&t, 0, 0, 1);
+	madt_ioapic(&t, 0, 0xfec00000, 0);
+	madt_iso_bus(&t, 0, 9, 20, 0);
+	tb_end(&t);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(acpi_sci_route(&info, &r), 0);
+	EXPECT(r.gsi == 20 && r.level && r.active_low);
+
+	/* An edge-triggered SCI is odd but is what the firmware says. */
+	madt_begin(&t, MADT_PHYS, 0xfee00000, 1);
+	madt_lapic(&t, 0, 0, 1);
+	madt_ioapic(&t, 0, 0xfec00000, 0);
+	madt_iso_bus(&t, 0, 9, 9, ACPI_TRIGGER_EDGE | ACPI_POLARITY_HIGH);
+	tb_end(&t);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(acpi_sci_route(&info, &r), 0);
+	EXPECT(r.gsi == 9 && !r.level && !r.active_low);
+
+	/* An SCI_INT above the ISA range is a GSI; no override applies. */
+	build_std();
+	put16(FADT_PHYS + 46, 21);
+	fix_checksum(FADT_PHYS, FADT_LEN);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(acpi_sci_route(&info, &r), 0);
+	EXPECT(r.gsi == 21 && r.level && r.active_low);
+
+	/* No button, no SCI to route. */
+	build_std();
+	put32(FADT_PHYS + 56, 0);
+	fix_checksum(FADT_PHYS, FADT_LEN);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(acpi_sci_route(&info, &r), -ENODEV);
+}
+
 TEST(test_hpet_io_space)
 {
 	build_std();
@@ -990,6 +1150,9 @@ int main(void)
 	RUN(test_s5_truncated);
 	RUN(test_fadt_limits);
 	RUN(test_fadt_reset_register);
+	RUN(test_fadt_power_button);
+	RUN(test_fadt_power_button_bad_blocks);
+	RUN(test_sci_route);
 	RUN(test_hpet_io_space);
 	RUN(test_garbage_tables);
 	return TEST_DONE();

@@ -81,6 +81,21 @@ struct acpi_info {
 	u16 smi_cmd_port;
 	u8 acpi_enable_val;
 
+	/*
+	 * The fixed-feature power button: its status and enable bits live
+	 * in the PM1 event blocks (status in the first half of each block,
+	 * enable in the second) and it raises the SCI.  has_pwrbtn is
+	 * false when the FADT lacks what it needs, or when the FADT flags
+	 * it as a control-method device (pwrbtn_control_method), whose
+	 * events come through AML pvk cannot run.
+	 */
+	bool has_pwrbtn;
+	bool pwrbtn_control_method;
+	u16 sci_irq;			/* SCI_INT: ISA IRQ, or a GSI above 15 */
+	u16 pm1a_evt_port;
+	u16 pm1b_evt_port;		/* 0 when the block does not exist */
+	u8 pm1_evt_len;			/* bytes per block, even, at least 4 */
+
 	u64 hpet_phys;
 	bool has_hpet;
 
@@ -102,6 +117,7 @@ int acpi_parse(u64 rsdp_hint, acpi_map_fn map, struct acpi_info *out);
 int acpi_parse_no_bios_scan(u64 rsdp, acpi_map_fn map, struct acpi_info *out);
 int acpi_isa_irq_route(const struct acpi_info *info, unsigned int isa_irq,
 		       struct acpi_irq_route *route);
+int acpi_sci_route(const struct acpi_info *info, struct acpi_irq_route *route);
 
 /*
  * Enter sleep state @state of the machine @info describes, given the
@@ -114,6 +130,7 @@ typedef void (*acpi_enter_sleep_fn)(const struct acpi_info *info, u8 state,
 				    u16 pm1a, u16 pm1b);
 
 #ifndef PVK_HOST_TEST
+int acpi_enable_mode(const struct acpi_info *info);
 void acpi_poweroff(const struct acpi_info *info, acpi_enter_sleep_fn enter);
 #endif
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Fuzz target: arch/x86/kernel/acpi.c (RSDP, RSDT/XSDT, MADT, FADT, HPET
- * and the DSDT's \_S5 package), with the tables in a fake physical
- * memory as tests/test_acpi.c builds them.
+ * Fuzz target: arch/x86/kernel/acpi.c (RSDP, RSDT/XSDT, MADT, FADT with
+ * its power button, HPET and the DSDT's \_S5 package), with the tables
+ * in a fake physical memory as tests/test_acpi.c builds them.
  *
  * Input: one byte of flags (ACPI_FUZZ_*), eight bytes of RSDP hint
  * (little endian, 0 for none), then physical memory from address 0;
@@ -102,6 +102,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
 	/* What the IOAPIC code asks of the overrides, out of range too. */
 	for (irq = 0; irq <= ACPI_ISA_IRQS; irq++)
 		acpi_isa_irq_route(&info, irq, &route);
+	/* And the power button driver of the SCI's. */
+	acpi_sci_route(&info, &route);
 	while (nr_maps)
 		free(maps[--nr_maps]);
 	return 0;

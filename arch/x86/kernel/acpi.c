@@ -57,16 +57,27 @@
 #define X2APIC_ID_INVALID	0xffffffffU
 
 #define FADT_DSDT		40
+#define FADT_SCI_INT		46
 #define FADT_SMI_CMD		48
 #define FADT_ACPI_ENABLE	52
+#define FADT_PM1A_EVT		56
+#define FADT_PM1B_EVT		60
 #define FADT_PM1A_CNT		64
 #define FADT_PM1B_CNT		68
 #define FADT_MIN_LEN		72
+#define FADT_PM1_EVT_LEN	88
 #define FADT_FLAGS		112
+#define FADT_V1_LEN		116	/* ACPI 1.0: up to and with the flags */
 #define FADT_RESET_REG		116	/* a Generic Address Structure */
 #define FADT_RESET_VALUE	128
 #define FADT_X_DSDT		140
+#define FADT_X_PM1A_EVT		148	/* Generic Address Structures */
+#define FADT_X_PM1B_EVT		160
+#define FADT_PWR_BUTTON		(1U << 4)	/* set: control-method button */
 #define FADT_RESET_REG_SUP	(1U << 10)
+#define GAS_LEN			12
+#define PM1_EVT_MIN_LEN		4
+#define IO_PORT_END		0x10000U
 
 #define HPET_SPACE_ID		40
 #define HPET_ADDRESS		44
@@ -523,6 +534,73 @@ static u16 fadt_port(const struct acpi_table *t, u32 off, const char *what)
 	return (u16)port;
 }
 
+/*
+ * A PM1 event block's port.  ACPI 2.0+ says the 64-bit Generic Address
+ * Structure overrides the 32-bit field when it is set; only an I/O-space
+ * one is usable here (the SCI handler uses port I/O), so any other falls
+ * back to the 32-bit field with a warning.
+ */
+static u16 fadt_evt_port(const struct acpi_table *t, u32 off, u32 x_off,
+			 const char *what)
+{
+	const u8 *gas = t->p + x_off;
+	u64 addr;
+
+	if (t->len >= x_off + GAS_LEN) {
+		addr = get64(gas + 4);
+		if (addr && gas[0] == ACPI_SPACE_IO && addr < IO_PORT_END)
+			return (u16)addr;
+		if (addr)
+			pr_warn("FADT X_%s (space %u, %#llx) is not an I/O port, "
+				"ignored\n", what, gas[0], ull(addr));
+	}
+	return fadt_port(t, off, what);
+}
+
+/*
+ * What the fixed power button needs: both PM1 event blocks, their
+ * length (status and enable registers split it in halves) and the
+ * SCI's interrupt.  A missing block is not an error (hardware-reduced
+ * ACPI has none); a nonsensical length is.
+ */
+static void fadt_button_parse(const struct acpi_table *t,
+			      struct acpi_info *out)
+{
+	u8 len;
+
+	if (t->len < FADT_V1_LEN) {
+		pr_warn("FADT too short (%u bytes) for the power button\n",
+			t->len);
+		return;
+	}
+	if (get32(t->p + FADT_FLAGS) & FADT_PWR_BUTTON) {
+		out->pwrbtn_control_method = true;
+		pr_info("power button is a control-method device (FADT "
+			"PWR_BUTTON), not handled\n");
+		return;
+	}
+	out->pm1a_evt_port = fadt_evt_port(t, FADT_PM1A_EVT, FADT_X_PM1A_EVT,
+					   "PM1a_EVT_BLK");
+	out->pm1b_evt_port = fadt_evt_port(t, FADT_PM1B_EVT, FADT_X_PM1B_EVT,
+					   "PM1b_EVT_BLK");
+	if (!out->pm1a_evt_port) {
+		pr_info("FADT has no PM1a event block, no power button\n");
+		return;
+	}
+	len = t->p[FADT_PM1_EVT_LEN];
+	if (len < PM1_EVT_MIN_LEN || (len & 1) ||
+	    out->pm1a_evt_port + (u32)len > IO_PORT_END ||
+	    out->pm1b_evt_port + (u32)len > IO_PORT_END) {
+		pr_warn("FADT PM1_EVT_LEN %u does not fit the event blocks "
+			"(%#x, %#x), no power button\n", len,
+			out->pm1a_evt_port, out->pm1b_evt_port);
+		return;
+	}
+	out->pm1_evt_len = len;
+	out->sci_irq = get16(t->p + FADT_SCI_INT);
+	out->has_pwrbtn = true;
+}
+
 /* FADT 2.0+ carries a 64-bit DSDT pointer that overrides the old one. */
 static u64 fadt_dsdt(const struct acpi_table *t)
 {
@@ -683,6 +761,7 @@ static void fadt_parse(acpi_map_fn map, const struct acpi_table *t,
 		       struct acpi_info *out)
 {
 	fadt_reset_parse(t, out);
+	fadt_button_parse(t, out);
 	if (t->len < FADT_MIN_LEN) {
 		pr_warn("FADT too short (%u bytes), no power-off\n", t->len);
 		return;
@@ -735,6 +814,10 @@ static void acpi_report(const struct acpi_info *info)
 		pr_info("S5: PM1a %#x PM1b %#x SLP_TYP %u/%u\n",
 			info->pm1a_cnt_port, info->pm1b_cnt_port,
 			info->slp_typa, info->slp_typb);
+	if (info->has_pwrbtn)
+		pr_info("power button: SCI %u, PM1a_EVT %#x PM1b_EVT %#x, "
+			"%u bytes each\n", info->sci_irq, info->pm1a_evt_port,
+			info->pm1b_evt_port, info->pm1_evt_len);
 }
 
 static int acpi_parse_tables(u64 rsdp_hint, bool bios_scan, acpi_map_fn map,
@@ -845,6 +928,41 @@ int acpi_isa_irq_route(const struct acpi_info *info, unsigned int isa_irq,
 	return 0;
 }
 
+/**
+ * acpi_sci_route() - how the SCI reaches the IOAPIC
+ * @info: the result of acpi_parse(), with has_pwrbtn set
+ * @route: filled with the GSI, trigger and polarity to program
+ *
+ * The SCI is a shareable, level-triggered, active-low interrupt unless
+ * the MADT overrides its ISA IRQ (QEMU: IRQ 9, level, active high); an
+ * override's "conforms to the bus" fields keep those SCI defaults, not
+ * the ISA ones.  An SCI_INT above 15 is a GSI of its own.  Returns 0,
+ * or -ENODEV when @info names no SCI.
+ */
+int acpi_sci_route(const struct acpi_info *info, struct acpi_irq_route *route)
+{
+	const struct acpi_irq_override *o;
+	u16 trigger, polarity;
+
+	if (!info->has_pwrbtn)
+		return -ENODEV;
+	route->gsi = info->sci_irq;
+	route->level = true;
+	route->active_low = true;
+	o = info->sci_irq < ACPI_ISA_IRQS ? override_find(info, info->sci_irq) :
+					     NULL;
+	if (!o)
+		return 0;
+	route->gsi = o->gsi;
+	trigger = o->flags & ACPI_TRIGGER_MASK;
+	polarity = o->flags & ACPI_POLARITY_MASK;
+	if (trigger)
+		route->level = trigger == ACPI_TRIGGER_LEVEL;
+	if (polarity)
+		route->active_low = polarity == ACPI_POLARITY_LOW;
+	return 0;
+}
+
 #ifndef PVK_HOST_TEST
 
 #define PM1_SCI_EN		(1U << 0)
@@ -857,25 +975,35 @@ int acpi_isa_irq_route(const struct acpi_info *info, unsigned int isa_irq,
 /* Time for the chipset to cut power before we report failure. */
 #define SLEEP_SETTLE_POLLS	100000
 
-/*
+/**
+ * acpi_enable_mode() - make sure the firmware is in ACPI mode
+ * @info: the result of acpi_parse(), with a PM1a control block
+ *
  * Firmware that boots in legacy (SMM-owned) mode ignores sleep requests
- * until the OS asks for ACPI mode through the SMI command port.
+ * and raises no SCI until the OS asks for ACPI mode through the SMI
+ * command port; SCI_EN in PM1a_CNT says it did.  The wait is bounded
+ * (about a second).  Returns 0 when SCI_EN is set, -ENODEV when it is
+ * clear and the FADT names no way to set it, -ETIMEDOUT when the
+ * firmware did not set it.
  */
-static void acpi_enable_mode(const struct acpi_info *info)
+int acpi_enable_mode(const struct acpi_info *info)
 {
 	unsigned long i;
 
+	if (!info->pm1a_cnt_port)
+		return -ENODEV;
 	if (inw(info->pm1a_cnt_port) & PM1_SCI_EN)
-		return;
+		return 0;
 	if (!info->smi_cmd_port || !info->acpi_enable_val)
-		return;
+		return -ENODEV;
 	outb(info->acpi_enable_val, info->smi_cmd_port);
 	for (i = 0; i < SCI_EN_POLLS; i++) {
 		if (inw(info->pm1a_cnt_port) & PM1_SCI_EN)
-			return;
+			return 0;
 		cpu_relax();
 	}
 	pr_warn("firmware did not enter ACPI mode\n");
+	return -ETIMEDOUT;
 }
 
 /* Replace SLP_TYP, keeping the control bits the firmware owns. */

@@ -216,3 +216,29 @@ void io_apic_mask_gsi(u32 gsi)
 	if (pin >= 0)
 		io_apic_write_entry((unsigned int)pin, RTE_MASKED, 0);
 }
+
+/**
+ * io_apic_gsi_route() - read back how a GSI is routed
+ * @gsi: a GSI of the IOAPIC
+ * @route: filled with the GSI, trigger and polarity of its entry
+ *
+ * For self-tests of the drivers that route pins.  Returns the vector
+ * of an unmasked entry, -ENOENT for a masked one, or -EINVAL for a GSI
+ * the IOAPIC does not have (@route is then left alone).
+ */
+int io_apic_gsi_route(u32 gsi, struct acpi_irq_route *route)
+{
+	int pin = gsi_to_pin(gsi);
+	unsigned long flags;
+	u32 lo;
+
+	if (pin < 0)
+		return -EINVAL;
+	spin_lock_irqsave(&io_apic_lock, flags);
+	lo = io_apic_read(IO_APIC_REG_REDTBL((unsigned int)pin));
+	spin_unlock_irqrestore(&io_apic_lock, flags);
+	route->gsi = gsi;
+	route->level = lo & RTE_LEVEL;
+	route->active_low = lo & RTE_ACTIVE_LOW;
+	return lo & RTE_MASKED ? -ENOENT : (int)(lo & RTE_VECTOR_MASK);
+}

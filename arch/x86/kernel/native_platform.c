@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The bare-metal platform: ACPI for CPUs and power-off, the local APIC for
- * interrupts, IPIs and the tick, the TSC as clock.  Also what runs under
- * a hypervisor for which no backend is compiled in.
+ * The bare-metal platform: ACPI for CPUs, power-off and the power button
+ * (acpi_button.c), the local APIC for interrupts, IPIs and the tick, the
+ * TSC as clock.  Also what runs under a hypervisor for which no backend
+ * is compiled in.
  */
 #include <pvk/kernel.h>
 #include <pvk/acpi.h>
@@ -10,6 +11,7 @@
 #include <pvk/pci.h>
 #include <pvk/smp.h>
 #include <pvk/time.h>
+#include <asm/acpi_button.h>
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/io_apic.h>
@@ -127,6 +129,8 @@ static void native_init_late(struct boot_record *br)
 	native_pic_mask();
 	tsc_calibrate();
 	native_apic_smp_init(br);
+	/* Only here: under Xen the toolstack asks through xenstore. */
+	acpi_button_init(&acpi);
 }
 
 static void native_timer_start(void)

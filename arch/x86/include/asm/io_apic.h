@@ -21,5 +21,6 @@ int io_apic_route_gsi(u32 gsi, u8 vector, u32 dest_apic_id, bool level,
 		      bool active_low);
 int io_apic_route_isa_irq(unsigned int isa_irq, u8 vector, u32 dest_apic_id);
 void io_apic_mask_gsi(u32 gsi);
+int io_apic_gsi_route(u32 gsi, struct acpi_irq_route *route);
 
 #endif /* _ASM_X86_IO_APIC_H */

@@ -42,11 +42,13 @@ Options: see --help.  Examples:
 import argparse
 import dataclasses
 import hashlib
+import json
 import os
 import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -74,6 +76,16 @@ BENCH_DONE = 'pvk-bench: done'
 # What a guest that runs no self-test (selftest=none) prints once it
 # serves (kernel/reboot.c); its row's verdict line.
 SERVING = 'pvk: serving'
+# A powerdown row: QEMU's system_powerdown once pvk serves, then pvk
+# must log the request from the ACPI power button (acpi_button.c) and
+# power off by itself within POWERDOWN_GRACE seconds.
+POWERDOWN_GRACE = 30.0
+POWER_BUTTON_SETUP_RE = re.compile(r'^acpi: power button on SCI IRQ \d+ ')
+POWER_BUTTON_REQUEST = ('pvk: shutdown requested: poweroff '
+                        '(from ACPI power button)')
+POWEROFF_NOW = 'pvk: poweroff now'
+PRINTK_TIME_RE = re.compile(r'^\[\s*\d+\.\d+\]\s*')
+QMP_TIMEOUT = 10.0
 
 # Row statuses.  BAD ones add 1 to the failed count of the closing line.
 PASS, FAIL, SKIP = 'PASS', 'FAIL', 'SKIP'
@@ -127,6 +139,9 @@ class Row:
     on_reboot: str = 'destroy'  # dom0stack: xl's on_reboot for the guest
     boots: int = 1              # dom0stack: boots in the console (a reboot job)
     serve_only: bool = False    # selftest=none: no KTAP, "pvk: serving" instead
+    # serve_only on bare metal: press the ACPI power button (QMP
+    # system_powerdown) once serving; pvk must power off by itself.
+    powerdown: bool = False
 
 
 def _pvh(cpus, accel='tcg', **kw):
@@ -351,6 +366,10 @@ TEST_ROWS: List[Row] = [
         append='maxcpus=99 loglevel=banana frobnicate bench=maybe "loglevel=6'),
     Row('pvh-tcg-smp2-noacpi', 'pvh', 2, expect_cpus=1,
         qemu_args=('-machine', 'pc', '-no-acpi')),
+    # Serving bare metal, shut down by the ACPI power button as Linux is
+    # (QEMU's system_powerdown): the request and a clean power-off.
+    Row('pvh-tcg-smp2-powerbutton', 'pvh', 2, append='selftest=none',
+        serve_only=True, powerdown=True),
     # A suite name no suite has: the named suites still run, and the run
     # fails with exactly the case that stands for the bad selection.
     Row('pvh-tcg-smp2-badsuite', 'pvh', 2, append='selftest=paravirt,typo',
@@ -476,6 +495,10 @@ MANIFEST: Tuple[Need, ...] = (
     Need(r'^((pvh|iso|uefi)-(?!.*-badsuite$)|xen-pvh-dom0-'
          r'|xen-(pvh|hvm)-domU-smp\d(-vector|-intx)?$)', ('apic',)),
     Need(r'^(pvh|iso|uefi)-(?!.*-(badsuite|noacpi)$)', ('io_apic',)),
+    # The FADT's fixed power button, armed on the SCI through the IOAPIC
+    # (QEMU's tables have one; -no-acpi has none, its cases skip).  The
+    # press itself is the -powerbutton row's (serve mode, no cases).
+    Need(r'^(pvh|iso|uefi)-(?!.*-(badsuite|noacpi)$)', ('acpi_button',)),
     # User processes from the initramfs (musl programs): bare metal, and
     # under Xen on the dom0 rows (the initramfs as Xen's second
     # multiboot module; a PVH dom0 without event callbacks too, nothing
@@ -589,8 +612,11 @@ def skip_expected(reason: str, cpus: int) -> bool:
 
 
 def required_names(row: Row, cpus: int) -> List[str]:
-    """The suites and cases row must pass when it booted cpus CPUs."""
+    """The suites and cases row must pass when it booted cpus CPUs (none
+    for a serve_only row: it runs no case)."""
     out: List[str] = []
+    if row.serve_only:
+        return out
     for need in MANIFEST:
         if re.search(need.rows, row.name) and cpus >= need.min_cpus:
             out.extend(n for n in need.names if n not in out)
@@ -784,6 +810,25 @@ def log_paths(row_name: str, ctx: Context) -> Tuple[str, str, str]:
     return base + '.log', base + '.debugcon.log', base + '.qemu.txt'
 
 
+# A Unix socket's path must fit sockaddr_un (108 bytes with its NUL).
+UNIX_PATH_MAX = 107
+
+
+def qmp_path(row: Row, ctx: Context) -> str:
+    """The QMP socket of a powerdown row, beside its logs."""
+    path = os.path.join(ctx.logs, row.name + '.qmp')
+    if len(path.encode()) > UNIX_PATH_MAX:
+        raise SetupError(f'QMP socket path too long for a Unix socket: '
+                         f'{path}')
+    return path
+
+
+def qmp_args(row: Row, ctx: Context) -> List[str]:
+    if not row.powerdown:
+        return []
+    return ['-qmp', f'unix:{qmp_path(row, ctx)},server=on,wait=off']
+
+
 def qemu_command(row: Row, ctx: Context, cmdline: str, serial: str,
                  debugcon: str) -> List[str]:
     return ([ctx.qemu, '-machine', 'q35'] + accel_args(row, ctx)
@@ -793,7 +838,7 @@ def qemu_command(row: Row, ctx: Context, cmdline: str, serial: str,
                '-serial', f'file:{serial}', '-debugcon', f'file:{debugcon}',
                '-no-reboot',
                '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
-            + list(row.qemu_args))
+            + qmp_args(row, ctx) + list(row.qemu_args))
 
 
 # ---------------------------------------------------------------------------
@@ -811,6 +856,7 @@ class Outcome:
     trigger: Optional[str] = None   # the line that made us stop
     seconds: float = 0.0
     error: str = ''
+    powerdown: str = ''         # powerdown rows: 'sent', or why it was not
 
 
 class _Tail:
@@ -977,6 +1023,82 @@ def bench_stop(line: str) -> Optional[float]:
     if line.startswith(ktap.PANIC_PREFIX):
         return PANIC_GRACE
     return None
+
+
+def qmp_execute(path: str, command: str,
+                timeout: float = QMP_TIMEOUT) -> None:
+    """Run one QMP command on QEMU's socket at path: read the greeting,
+    leave capabilities negotiation, run command.  Raises OSError or
+    ValueError (QEMU's error, or what it said instead of a reply)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(path)
+        f = sock.makefile('rw', encoding='utf-8', newline='\n')
+
+        def reply() -> dict:
+            # Events (asynchronous messages) may come before the reply.
+            while True:
+                line = f.readline()
+                if not line:
+                    raise ValueError('QMP connection closed')
+                msg = json.loads(line)
+                if 'event' not in msg:
+                    return msg
+        greeting = reply()
+        if 'QMP' not in greeting:
+            raise ValueError(f'no QMP greeting: {greeting!r}')
+        for cmd in ('qmp_capabilities', command):
+            f.write(json.dumps({'execute': cmd}) + '\n')
+            f.flush()
+            msg = reply()
+            if 'return' not in msg:
+                raise ValueError(f'{cmd}: {msg.get("error", msg)!r}')
+
+
+def powerdown_stop(path: str, stop: Callable[[str], Optional[float]],
+                   state: List[str]) -> Callable[[str], Optional[float]]:
+    """stop, and at "pvk: serving" QMP system_powerdown (ACPI's power
+    button) with POWERDOWN_GRACE for pvk to power off by itself; state
+    gets 'sent', or why the command failed (QEMU is stopped at once)."""
+    def wrapped(line: str) -> Optional[float]:
+        if not line.startswith(SERVING) or state:
+            return stop(line)
+        try:
+            qmp_execute(path, 'system_powerdown')
+        except (OSError, ValueError) as e:
+            state.append(f'QMP system_powerdown failed: {e}')
+            return 0.0
+        state.append('sent')
+        return POWERDOWN_GRACE
+    return wrapped
+
+
+def judge_powerdown(res: 'RowResult', outcome: Outcome, text: str) -> None:
+    """A powerdown row passes only if the button was set up, the press
+    reached pvk as a power-off request, and pvk powered QEMU off by
+    itself (isa-debug-exit's success status 1, or 0 through ACPI S5)."""
+    lines = [PRINTK_TIME_RE.sub('', ktap.clean_line(ln))
+             for ln in text.split('\n')]
+    if outcome.powerdown != 'sent':
+        res.problems.append(outcome.powerdown or
+                            f'system_powerdown not sent: no "{SERVING}"')
+        return
+    if not any(POWER_BUTTON_SETUP_RE.match(ln) for ln in lines):
+        res.problems.append('no "acpi: power button on SCI IRQ ..." line')
+    if POWER_BUTTON_REQUEST not in lines:
+        res.problems.append(f'no "{POWER_BUTTON_REQUEST}" line after '
+                            'system_powerdown')
+    if POWEROFF_NOW not in lines:
+        res.problems.append(f'no "{POWEROFF_NOW}" line')
+    if outcome.how != 'exited':
+        res.problems.append(f'QEMU still running {POWERDOWN_GRACE:g} s after '
+                            'system_powerdown; stopped by the runner')
+    elif outcome.exit_code == 0:
+        res.notes.append('powered off through ACPI S5, not isa-debug-exit')
+    elif outcome.exit_code != 1:
+        res.problems.append(f'QEMU exit status {outcome.exit_code} after '
+                            'system_powerdown (expected 1: isa-debug-exit '
+                            'success)')
 
 
 def boot_line_stop(line: str) -> Optional[float]:
@@ -1187,6 +1309,8 @@ def evaluate(row: Row, ctx: Context, cmdline: str, outcome: Outcome,
 
     if row.serve_only and not ctx.bench:
         judge_serve_only(res, log, text)
+        if row.powerdown:
+            judge_powerdown(res, outcome, text)
     elif ctx.bench:
         # A bench boot has no KTAP stream: only the boot line, the
         # pvk-bench lines and "pvk-bench: done" matter here.
@@ -1334,9 +1458,13 @@ def run_row(row: Row, ctx: Context, probes: Dict[str, Tuple[bool, str]]
         stop = bench_stop if ctx.bench else selftest_stop
         if row.boot == 'xen':
             stop = xen_dom0_stop(stop)
+        powerdown: List[str] = []
+        if row.powerdown and not ctx.bench:
+            stop = powerdown_stop(qmp_path(row, ctx), stop, powerdown)
         echo = (lambda line: ctx.echo(row.name, line)) if ctx.echo else None
         outcome = run_qemu(argv, [serial, debugcon], qemu_out, stop,
                            ctx.timeout, echo)
+        outcome.powerdown = powerdown[0] if powerdown else ''
         return evaluate(row, ctx, cmdline, outcome, serial, debugcon,
                         qemu_out)
     except SetupError as e:

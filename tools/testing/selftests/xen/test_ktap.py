@@ -495,14 +495,14 @@ class RunnerEndToEnd(unittest.TestCase):
         p = self.run_rows(self.fake(0), '--only', r'pvh-tcg-smp[12]$')
         self.assertEqual(p.returncode, 0, p.stdout)
         self.assertEqual(p.stdout.rstrip().splitlines()[-1],
-                         '56 passed, 0 failed, 2 skipped')
+                         '58 passed, 0 failed, 2 skipped')
 
     def test_fail_and_hang(self):
         p = self.run_rows(self.fake(1), '--only', 'pvh-tcg-smp1')
         self.assertEqual(p.returncode, 1, p.stdout)
-        self.assertIn('not ok 29 fake_three', p.stdout)
+        self.assertIn('not ok 30 fake_three', p.stdout)
         self.assertEqual(p.stdout.rstrip().splitlines()[-2:],
-                         ['retries: 0', '27 passed, 1 failed, 1 skipped'])
+                         ['retries: 0', '28 passed, 1 failed, 1 skipped'])
         p = self.run_rows(self.fake(3), '--only', 'pvh-tcg-smp1',
                           '--timeout', '2')
         self.assertEqual(p.returncode, 1, p.stdout)

@@ -196,6 +196,19 @@ class Manifest(unittest.TestCase):
                 self.assertNotIn('pci', required, name)
         self.assertIn('pci', names['xen-hvm-domU-smp1-nopv'])
 
+    def test_acpi_button_where_the_fadt_has_one(self):
+        names = {row.name: run_tests.required_names(row, row.cpus)
+                 for row in run_tests.TEST_ROWS}
+        for name in ('pvh-tcg-smp1', 'pvh-tcg-smp2', 'iso-tcg-smp1',
+                     'uefi-tcg-smp1'):
+            self.assertIn('acpi_button', names[name])
+        self.assertNotIn('acpi_button', names['pvh-tcg-smp2-noacpi'])
+        # The press: judged by its lines, it runs no case.
+        self.assertEqual(names['pvh-tcg-smp2-powerbutton'], [])
+        for name, required in names.items():
+            if name.startswith('xen-'):
+                self.assertNotIn('acpi_button', required, name)
+
     def test_every_row_has_a_manifest(self):
         """... except a row booted with selftest=none, which runs no case:
         what it must print is "pvk: serving" (test_dom0stack.py)."""

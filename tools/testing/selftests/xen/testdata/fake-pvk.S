@@ -135,7 +135,7 @@ s_body:
 	.ascii	"pvk-bench: platform=bare-metal op=read_cr3 variant=raw cycles=38 hypercalls=0 iters=1000\r\n"
 	.asciz	"pvk-bench: done\r\n"
 #else
-	.ascii	"KTAP version 1\r\n1..29\r\n# fake selftests\r\nok 1 reboot.fake\r\n"
+	.ascii	"KTAP version 1\r\n1..30\r\n# fake selftests\r\nok 1 reboot.fake\r\n"
 	.ascii	"[    0.000200] fake: noise\r\nok 2 fake_two # SKIP fake reason\r\n"
 	/* One case of each suite run_tests.py's MANIFEST wants on bare metal. */
 	.ascii	"ok 3 paravirt.fake\r\nok 4 traps.fake\r\nok 5 pgtable.fake\r\n"
@@ -155,17 +155,17 @@ s_body:
 	.ascii	"ok 25 user.user_memory_exhaustion_killed\r\n"
 	.ascii	"ok 26 user.user_files_initramfs\r\n"
 	.ascii	"ok 27 user.user_pipes_fork_dup2\r\n"
-	.ascii	"ok 28 apic.fake\r\n"
+	.ascii	"ok 28 apic.fake\r\nok 29 acpi_button.fake\r\n"
 #if FAKE_MODE == 1
-	.ascii	"not ok 29 fake_three\r\n"
-	.asciz	"pvk: selftest result: FAIL (27 passed, 1 failed, 1 skipped)\r\n"
+	.ascii	"not ok 30 fake_three\r\n"
+	.asciz	"pvk: selftest result: FAIL (28 passed, 1 failed, 1 skipped)\r\n"
 #elif FAKE_MODE == 2
 	.asciz	"pvk: PANIC: fake panic\r\n"
 #elif FAKE_MODE == 3 || FAKE_MODE == 5
 	.asciz	""
 #else
-	.ascii	"ok 29 fake_three\r\n"
-	.asciz	"pvk: selftest result: PASS (28 passed, 0 failed, 1 skipped)\r\n"
+	.ascii	"ok 30 fake_three\r\n"
+	.asciz	"pvk: selftest result: PASS (29 passed, 0 failed, 1 skipped)\r\n"
 #endif
 #endif
 
