@@ -968,11 +968,30 @@ TEST(test_fadt_power_button_bad_blocks)
 	EXPECT(strstr(last_warn, "PM1_EVT_LEN"));
 }
 
+/*
+ * The standard tables with a MADT whose one override sends ISA IRQ 9
+ * (the SCI) to @gsi with @flags; the route acpi_sci_route() gives.
+ */
+static struct acpi_irq_route sci_route_with_override(u32 gsi, u16 flags)
+{
+	struct acpi_irq_route r = { 0 };
+	struct tb t;
+
+	build_std();
+	madt_begin(&t, MADT_PHYS, 0xfee00000, 1);
+	madt_lapic(&t, 0, 0, 1);
+	madt_ioapic(&t, 0, 0xfec00000, 0);
+	madt_iso_bus(&t, 0, 9, gsi, flags);
+	tb_end(&t);
+	EXPECT_EQ(parse(RSDP_PHYS), 0);
+	EXPECT_EQ(acpi_sci_route(&info, &r), 0);
+	return r;
+}
+
 /* The SCI: level and active low unless the MADT says otherwise. */
 TEST(test_sci_route)
 {
 	struct acpi_irq_route r;
-	struct tb t;
 
 	build_std();
 	EXPECT_EQ(parse(RSDP_PHYS), 0);
@@ -980,33 +999,15 @@ TEST(test_sci_route)
 	EXPECT(r.gsi == 9 && r.level && r.active_low);
 
 	/* QEMU's override: IRQ 9, level, active high. */
-	madt_begin(&t, MADT_PHYS, 0xfee00000, 1);
-	madt_lapic(&t, 0, 0, 1);
-	madt_ioapic(&t, 0, 0xfec00000, 0);
-	madt_iso_bus(&t, 0, 9, 9, ACPI_TRIGGER_LEVEL | ACPI_POLARITY_HIGH);
-	tb_end(&t);
-	EXPECT_EQ(parse(RSDP_PHYS), 0);
-	EXPECT_EQ(acpi_sci_route(&info, &r), 0);
+	r = sci_route_with_override(9, ACPI_TRIGGER_LEVEL | ACPI_POLARITY_HIGH);
 	EXPECT(r.gsi == 9 && r.level && !r.active_low);
 
 	/* An override that conforms to the bus keeps the SCI's defaults. */
-	madt_begin(&t, MADT_PHYS, 0xfee00000, 1);
-	madt_lapic(&t, 0, 0, 1);
-	madt_ioapic(&t, 0, 0xfec00000, 0);
-	madt_iso_bus(&t, 0, 9, 20, 0);
-	tb_end(&t);
-	EXPECT_EQ(parse(RSDP_PHYS), 0);
-	EXPECT_EQ(acpi_sci_route(&info, &r), 0);
+	r = sci_route_with_override(20, 0);
 	EXPECT(r.gsi == 20 && r.level && r.active_low);
 
 	/* An edge-triggered SCI is odd but is what the firmware says. */
-	madt_begin(&t, MADT_PHYS, 0xfee00000, 1);
-	madt_lapic(&t, 0, 0, 1);
-	madt_ioapic(&t, 0, 0xfec00000, 0);
-	madt_iso_bus(&t, 0, 9, 9, ACPI_TRIGGER_EDGE | ACPI_POLARITY_HIGH);
-	tb_end(&t);
-	EXPECT_EQ(parse(RSDP_PHYS), 0);
-	EXPECT_EQ(acpi_sci_route(&info, &r), 0);
+	r = sci_route_with_override(9, ACPI_TRIGGER_EDGE | ACPI_POLARITY_HIGH);
 	EXPECT(r.gsi == 9 && !r.level && !r.active_low);
 
 	/* An SCI_INT above the ISA range is a GSI; no override applies. */
