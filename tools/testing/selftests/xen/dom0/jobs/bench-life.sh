@@ -248,12 +248,19 @@ balloon_to() {
 		"after ${BALLOON_WAIT} s, not ${1}+-${BALLOON_SLACK_MIB}"
 }
 
-# Wait (ANSWER_WAIT s at most) until the guest answers a ping.
+# Wait (ANSWER_WAIT s at most) until the guest answers a ping.  On
+# failure, PING_SAID holds how long it tried and ping's last words.
 wait_answer() {
 	deadline "$ANSWER_WAIT"
 	end=$DEADLINE
-	until ping -c 1 -W 1 "$IP" >/dev/null 2>&1; do
-		past "$end" && return 1
+	tries=0
+	until ping -c 1 -W 1 "$IP" >/tmp/bench-life.ping 2>&1; do
+		tries=$((tries + 1))
+		if past "$end"; then
+			PING_SAID="$tries pings until dom0's second $UPTIME (deadline $end):"
+			PING_SAID="$PING_SAID $(tail -n 2 /tmp/bench-life.ping | tr '\n' ' ')"
+			return 1
+		fi
 	done
 }
 
@@ -420,6 +427,7 @@ migrate_window() {
 	echo "bench-life: $(console_after_migrate "$LOG")"
 	domid=$(timeout 30 xl domid "$GUEST" 2>/dev/null || echo -)
 	answered=no
+	PING_SAID="not pinged"
 	[ "$rc" = 0 ] && wait_answer && answered=yes && sleep 2
 	touch "$GAPS_STOP"
 	wait "$gaps_pid"
@@ -431,7 +439,7 @@ migrate_window() {
 	elif [ "$rc" != 0 ]; then
 		failed migrate "xl migrate failed (status $rc): ${xl_said:-no message}" "$MEM"
 	elif [ "$answered" != yes ]; then
-		failed migrate "no ping answered within ${ANSWER_WAIT} s of the migration (xl migrate took $xl_s s)" "$MEM"
+		failed migrate "no ping answered within ${ANSWER_WAIT} s of the migration (xl migrate took $xl_s s; $PING_SAID)" "$MEM"
 	elif [ -z "$gaps" ]; then
 		failed migrate "net-tool gaps gave no summary: $(tail -n 1 /tmp/bench-life.gaps)" "$MEM"
 	else
