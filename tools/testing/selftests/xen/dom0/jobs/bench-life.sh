@@ -152,9 +152,8 @@ finish() {
 # with this log and the end of the guest's, and destroy it.
 verdict_or_destroy() {
 	deadline "$VERDICT_WAIT"
-	end=$DEADLINE
 	until grep -Eq 'DOMU-ALL-DONE|pvk: selftest result:' "$LOG" 2>/dev/null; do
-		if past "$end"; then
+		if past "$DEADLINE"; then
 			why="$GUEST gave no verdict ${VERDICT_WAIT} s after done; destroying it"
 			echo "bench-life: FAIL: $why ($TAG)"
 			# This log is our stdout: copy it before adding to it.
@@ -198,10 +197,11 @@ step() {
 }
 
 # Deadlines are whole seconds of dom0's uptime, read by the shell's
-# builtins alone: a dom0 program that dies under TCG (dom0/README.md,
-# "Traps") left a deadline empty once, and an empty deadline had passed
-# at once (the wait for a ping after pvk's HVM migration gave up in
-# about 5 s, not 120, while pvk answered).
+# builtins alone, so that no dom0 program that dies under TCG
+# (dom0/README.md, "Traps") can leave one empty, which would count as
+# passed at once.  (Suspected when the wait for a ping after pvk's HVM
+# migration gave up within seconds; it did so again with these, cause
+# not found: wait_answer now says what it saw.)
 uptime_whole() {
 	read -r UPTIME _ </proc/uptime
 	UPTIME=${UPTIME%.*}
@@ -233,9 +233,8 @@ balloon_to() {
 		return
 	fi
 	deadline "$BALLOON_WAIT"
-	end=$DEADLINE
 	m=""
-	until past "$end"; do
+	until past "$DEADLINE"; do
 		m=$(xl_mem)
 		if [ -n "$m" ] && [ $((m - $1)) -le "$BALLOON_SLACK_MIB" ] &&
 			[ $(($1 - m)) -le "$BALLOON_SLACK_MIB" ]; then
@@ -252,12 +251,11 @@ balloon_to() {
 # failure, PING_SAID holds how long it tried and ping's last words.
 wait_answer() {
 	deadline "$ANSWER_WAIT"
-	end=$DEADLINE
 	tries=0
 	until ping -c 1 -W 1 "$IP" >/tmp/bench-life.ping 2>&1; do
 		tries=$((tries + 1))
-		if past "$end"; then
-			PING_SAID="$tries pings until dom0's second $UPTIME (deadline $end):"
+		if past "$DEADLINE"; then
+			PING_SAID="$tries pings until dom0's second $UPTIME (deadline $DEADLINE):"
 			PING_SAID="$PING_SAID $(tail -n 2 /tmp/bench-life.ping | tr '\n' ' ')"
 			return 1
 		fi
